@@ -1,0 +1,51 @@
+import { isTesseraApiError, unwrap } from '@tessera/client';
+import { Command } from 'commander';
+import { run } from '../../lib/command.ts';
+import { list, shortTime } from '../../lib/output.ts';
+
+const KIND_NAMES = {
+  session: 'web session',
+  access: 'access token (interactive login)',
+  personal: 'personal access token',
+  automation: 'automation token',
+} as const;
+
+export function whoamiCommand(): Command {
+  return new Command('whoami').description('Show the signed-in user and the credential in use').action(
+    run(async (cli) => {
+      const session = await cli.session();
+      try {
+        const me = await unwrap(session.client.GET('/api/me'));
+        cli.out.result({ server: cli.server, source: session.source, ...me }, () => {
+          cli.out.fields([
+            ['Server', cli.server],
+            ['User', `${me.user.email}${me.user.name ? ` (${me.user.name})` : ''}`],
+            ['User id', me.user.id],
+            [
+              'Credential',
+              `${KIND_NAMES[me.credential.kind]}${session.source === 'env' ? ' from TESSERA_TOKEN' : ''}`,
+            ],
+            ['Scopes', list(me.credential.scopes)],
+            ['Expires', shortTime(me.credential.expires_at)],
+          ]);
+        });
+      } catch (error) {
+        // A PAT without profile:read cannot read the profile, but can always describe itself.
+        if (!isTesseraApiError(error) || error.code !== 'insufficient_scope') throw error;
+        const token = await unwrap(session.client.GET('/api/tokens/self'));
+        cli.out.result({ server: cli.server, source: session.source, user: null, token }, () => {
+          cli.out.fields([
+            ['Server', cli.server],
+            ['User', '(hidden: the token lacks profile:read)'],
+            [
+              'Credential',
+              `${token.kind === 'personal' ? 'personal access token' : 'automation token'} "${token.name}"`,
+            ],
+            ['Scopes', list(token.scopes)],
+            ['Expires', shortTime(token.expires_at)],
+          ]);
+        });
+      }
+    }),
+  );
+}

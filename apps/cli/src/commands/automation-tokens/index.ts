@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+import { listAutomationTokensCommand } from './list.ts';
+import { revokeAutomationTokenCommand } from './revoke.ts';
+
+export function automationTokensCommand(): Command {
+  return new Command('automation-tokens')
+    .description("A repository's automation tokens (needs an interactive login)")
+    .addCommand(listAutomationTokensCommand())
+    .addCommand(revokeAutomationTokenCommand());
+}

@@ -1,0 +1,25 @@
+import { unwrap } from '@tessera/client';
+import { Command } from 'commander';
+import { confirmOrRequireYes, run } from '../../lib/command.ts';
+
+export function revokeAutomationTokenCommand(): Command {
+  return new Command('revoke')
+    .description("Revoke one of a repository's automation tokens; it stops working at once")
+    .argument('<token_id>', 'the token id (see `tessera automation-tokens list --repo <id>`)')
+    .requiredOption('-r, --repo <id>', 'the repository id')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(
+      run(async (cli, tokenId: string, options: { repo: string; yes?: boolean }) => {
+        const { client } = await cli.session();
+        await confirmOrRequireYes(cli, options.yes, `Revoke automation token ${tokenId}?`);
+        await unwrap(
+          client.DELETE('/api/repos/{id}/automation-tokens/{token_id}', {
+            params: { path: { id: options.repo, token_id: tokenId } },
+          }),
+        );
+        cli.out.result({ id: tokenId, repo_id: options.repo, revoked: true }, () =>
+          cli.out.success(`Revoked automation token ${tokenId}.`),
+        );
+      }),
+    );
+}

@@ -1,0 +1,91 @@
+/**
+ * Re-encrypts every stored provider token under the first key of the ring.
+ *
+ *   TESSERA_ENCRYPTION_KEYS="k2:<new>,k1:<old>" npm run keys:rotate --workspace @tessera/server
+ *
+ * Safe to stop (Ctrl-C finishes the current batch) and to run again. When it reports
+ * `remaining: 0`, the old key can be removed from the ring. With the embedded store, stop the
+ * server first: the data folder can be open in one process only.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, ensureEmbeddedEncryptionKey, loadConfig } from '../src/config.ts';
+import { createAuditRepository } from '../src/modules/audit/audit.repository.ts';
+import { createAuditService } from '../src/modules/audit/audit.service.ts';
+import { reencryptProviderTokens } from '../src/modules/provider-accounts/key-rotation.ts';
+import { createProviderAccountRepository } from '../src/modules/provider-accounts/provider-accounts.repository.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { createSecretCipher } from '../src/platform/crypto/secret-cipher.ts';
+import { openDatabase } from '../src/platform/database/database.ts';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { 'batch-size': { type: 'string', default: '100' } } });
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    console.error('--batch-size must be a whole number between 1 and 10000');
+    return 2;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+    if (!config.databaseUrl) config = ensureEmbeddedEncryptionKey(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+
+  const cipher = createSecretCipher(config.encryptionKeys);
+  const database = await openDatabase(config);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    console.error('stopping after the current batch…');
+    controller.abort();
+  });
+  try {
+    const accounts = createProviderAccountRepository(database.db);
+    const before = await accounts.countTokensByKeyId();
+    console.log(
+      `current key: ${cipher.currentKeyId}; tokens by key: ${before.map((k) => `${k.key_id}=${k.tokens}`).join(', ') || 'none'}`,
+    );
+    const report = await reencryptProviderTokens({
+      db: database.db,
+      accounts,
+      cipher,
+      audit: createAuditService({ audit: createAuditRepository(database.db), clock: systemClock }),
+      batchSize,
+      signal: controller.signal,
+      onBatch: (progress) => console.log(`… ${progress.reencrypted} re-encrypted so far`),
+    });
+    console.log(
+      JSON.stringify({
+        current_key_id: cipher.currentKeyId,
+        scanned: report.scanned,
+        reencrypted: report.reencrypted,
+        skipped: report.skipped,
+        failed: report.failed.length,
+        remaining: report.remaining,
+        stopped: report.stopped,
+      }),
+    );
+    for (const failure of report.failed) {
+      console.error(
+        `could not decrypt provider account ${failure.id} (key id ${failure.keyId ?? 'unknown'})`,
+      );
+    }
+    if (report.remaining === 0)
+      console.log('Every provider token is under the current key; older keys can be retired.');
+    return report.failed.length > 0 || report.stopped ? 1 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import { registerAccounts } from './modules/accounts/index.ts';
+import { registerAgents } from './modules/agents/index.ts';
+import { createAuditRepository } from './modules/audit/audit.repository.ts';
+import { createAuditService } from './modules/audit/audit.service.ts';
+import { registerAudit } from './modules/audit/index.ts';
+import { authenticateRequests } from './modules/credentials/authenticate-request.ts';
+import { createCredentialRepository } from './modules/credentials/credentials.repository.ts';
+import { createCredentialService } from './modules/credentials/credentials.service.ts';
+import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { registerOAuth } from './modules/oauth/index.ts';
+import { registerProviderAccounts } from './modules/provider-accounts/index.ts';
+import { registerRepos } from './modules/repos/index.ts';
+import { registerSecretScanning } from './modules/secret-scanning/index.ts';
+import { registerTokens } from './modules/tokens/index.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import { createMemoryCounterStore, createRedisCounterStore } from './platform/counter-store.ts';
+import type { Database } from './platform/database/database.ts';
+import { AppError } from './platform/errors.ts';
+import { errorHandling } from './platform/http/error-handler.ts';
+import { loggerOptions } from './platform/http/logger.ts';
+import { openApi } from './platform/http/openapi.ts';
+import { type App, Problem } from './platform/http/schemas.ts';
+import { installValidators } from './platform/http/validation.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The credential verifier: its cache and last-used buffer, for operators and tests. */
+    credentials: ReturnType<typeof createCredentialService>;
+  }
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  /** Pino options or false; defaults to the configured level with redaction. */
+  logger?: FastifyServerOptions['logger'];
+  /** Whether closing the app also closes the database (true for the server, false in tests that share one). */
+  ownsDatabase?: boolean;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { config, database } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
+  redis?.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
+  const counters = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
+
+  // --- Platform: security headers, cookies, limits, errors, body parsers -------------------
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'", 'http://127.0.0.1:*', 'http://localhost:*'],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.publicUrl.protocol === 'https:' ? [] : null,
+      },
+    },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis ? { redis, nameSpace: 'tessera:rate:' } : {}),
+    // Fail closed: if the shared store is down, sign-in is refused rather than unthrottled.
+    skipOnError: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`, {
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
+      }),
+  });
+  // JSON endpoints answer 415 to text/plain (a content type browsers send cross-site without a preflight).
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+  const webIndex = path.join(config.webDistDir, 'index.html');
+  const serveWeb = existsSync(webIndex);
+  await app.register(errorHandling, {
+    // The web UI is a single-page app: unknown non-API GETs get its index.html.
+    spaFallback: serveWeb
+      ? (request, reply) => {
+          if (request.method !== 'GET' || request.url.startsWith('/api')) return false;
+          reply.type('text/html; charset=utf-8').sendFile('index.html');
+          return true;
+        }
+      : undefined,
+  });
+  app.addSchema(Problem);
+  installValidators(app);
+
+  // --- Credentials: the verification hot path used by every protected route ----------------
+  const audit = createAuditService({ audit: createAuditRepository(database.db), clock });
+  const credentials = createCredentialService({
+    credentials: createCredentialRepository(database.db),
+    database,
+    config,
+    onExpiredUse: (credential) =>
+      void audit
+        .record(undefined, null, {
+          userId: credential.userId,
+          action: 'token.expired_used',
+          targetType: credential.kind === 'automation' ? 'automation_token' : 'personal_access_token',
+          targetId: credential.id,
+          outcome: 'failure',
+        })
+        .catch((error) => app.log.error({ err: error }, 'audit write failed')),
+    clock,
+    onBackgroundError: (error) => app.log.error({ err: error }, 'last-used flush failed'),
+  });
+  await credentials.start();
+  app.decorate('credentials', credentials);
+  await app.register(authenticateRequests, { credentials, publicOrigin: config.publicUrl.origin });
+  // Before the features: it derives each route's OpenAPI security from config.auth as routes are added.
+  await app.register(openApi);
+
+  // --- Features ---------------------------------------------------------------------------
+  // The verifier above holds a LISTEN connection and a flush timer: if a feature fails to
+  // register, stop them so a failed start does not leave the process hanging.
+  try {
+    await registerFeatures();
+  } catch (error) {
+    await credentials.stop().catch(() => {});
+    redis?.disconnect();
+    throw error;
+  }
+
+  app.addHook('onClose', async () => {
+    await credentials.stop();
+    redis?.disconnect();
+    if (options.ownsDatabase) await database.close();
+  });
+
+  return app;
+
+  async function registerFeatures(): Promise<void> {
+    const deps = { app, config, database, db: database.db, clock, credentials, counters };
+    await app.register(healthRoutes, { database });
+    await app.register(frameworkRoutes);
+    await registerAudit({ ...deps, audit });
+    const { accountService } = await registerAccounts({ ...deps, audit });
+    await registerOAuth({ ...deps, audit, accountService });
+    await registerTokens({ ...deps, audit });
+    await registerSecretScanning({ ...deps, audit });
+    const { agentService } = await registerAgents({ ...deps, audit });
+    const { providerAccountService } = await registerProviderAccounts({ ...deps, audit });
+    await registerRepos({ ...deps, audit, providerAccountService, agentService });
+
+    if (serveWeb) {
+      await app.register(fastifyStatic, { root: config.webDistDir, wildcard: false, index: ['index.html'] });
+    }
+  }
+}
+
+export type AppDeps = {
+  app: App;
+  config: Config;
+  database: Database;
+  db: Database['db'];
+  clock: Clock;
+  credentials: ReturnType<typeof createCredentialService>;
+  counters: ReturnType<typeof createMemoryCounterStore>;
+};

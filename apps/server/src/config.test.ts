@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('has working defaults for the embedded mode', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.publicUrl.origin).toBe('http://localhost:3000');
+    expect(config.tokens).toMatchObject({ maxLifetimeDays: 366, requireExpiry: false });
+    expect(config.uploadMaxBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it('names every bad value in one error', () => {
+    try {
+      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', LOG_LEVEL: 'loud', TOKEN_REQUIRE_EXPIRY: 'maybe' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      for (const name of ['PORT', 'PUBLIC_URL', 'LOG_LEVEL', 'TOKEN_REQUIRE_EXPIRY'])
+        expect(message).toContain(name);
+    }
+  });
+
+  it('refuses PostgreSQL mode without an encryption key', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/tessera' })).toThrow(
+      /TESSERA_ENCRYPTION_KEY/,
+    );
+  });
+
+  it('parses a keyring and refuses malformed keys without echoing them', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k0 = Buffer.alloc(32, 2).toString('base64');
+    const config = loadConfig({ TESSERA_ENCRYPTION_KEYS: `k1:${k1},k0:${k0}` });
+    expect(config.encryptionKeys.map((k) => k.id)).toEqual(['k1', 'k0']);
+    const short = Buffer.alloc(16, 3).toString('base64');
+    try {
+      loadConfig({ TESSERA_ENCRYPTION_KEY: short });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('32 bytes');
+      expect((error as Error).message).not.toContain(short);
+    }
+  });
+});

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Everything the server reads from its environment, parsed once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL;
+  /** PostgreSQL connection string; undefined selects the embedded PGlite store. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Encryption keyring for provider tokens: the first key encrypts, all decrypt. */
+  encryptionKeys: EncryptionKey[];
+  logLevel: string;
+  /** Folder of the built web UI; served at `/` when it exists. */
+  webDistDir: string;
+  uploadDir: string;
+  uploadMaxBytes: number;
+  tokens: {
+    maxLifetimeDays: number;
+    requireExpiry: boolean;
+    cacheSize: number;
+    cacheTtlMs: number;
+    negativeCacheTtlMs: number;
+    lastUsedFlushMs: number;
+  };
+  rateLimits: {
+    signInPerMinute: number;
+    tokenEndpointPerMinute: number;
+    signInFailuresPerAccount: number;
+    /** Wrong device user codes one IP may enter per 15 minutes before it gets 429 (RFC 8628 §5.1). */
+    userCodeFailuresPerIp: number;
+  };
+  providers: {
+    githubApiUrl: string;
+    gitlabUrl: string;
+    bitbucketApiUrl: string;
+    timeoutMs: number;
+  };
+  secretScanning: {
+    /** GitHub's secret-scanning public keys (the partner program's key endpoint). */
+    githubKeysUrl: string;
+    perMinute: number;
+  };
+  trustProxy: boolean;
+}
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const url = (name: string, fallback: string): URL => {
+    const raw = env[name] || fallback;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+      return parsed;
+    } catch {
+      problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+      return new URL(fallback);
+    }
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+  const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const dataDir = path.resolve(env.TESSERA_DATA_DIR || './data');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const encryptionKeys = parseKeyring(env, problems);
+  if (encryptionKeys.length === 0 && databaseUrl) {
+    problems.push(
+      'TESSERA_ENCRYPTION_KEYS or TESSERA_ENCRYPTION_KEY is required with DATABASE_URL ' +
+        "(generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\")",
+    );
+  }
+
+  const config: Config = {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    redisUrl: env.REDIS_URL || undefined,
+    encryptionKeys,
+    logLevel,
+    webDistDir: path.resolve(env.TESSERA_WEB_DIST || path.join(import.meta.dirname, '../../web/dist')),
+    uploadDir: path.resolve(env.AGENT_UPLOAD_DIR || path.join(dataDir, 'uploads')),
+    uploadMaxBytes: int('AGENT_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1),
+    tokens: {
+      maxLifetimeDays: int('TOKEN_MAX_LIFETIME_DAYS', 366, 1, 36_500),
+      requireExpiry: bool('TOKEN_REQUIRE_EXPIRY', false),
+      cacheSize: int('TOKEN_CACHE_SIZE', 10_000, 0),
+      cacheTtlMs: int('TOKEN_CACHE_TTL_MS', 60_000, 0),
+      negativeCacheTtlMs: int('TOKEN_NEGATIVE_CACHE_TTL_MS', 5_000, 0),
+      lastUsedFlushMs: int('TOKEN_LAST_USED_FLUSH_MS', 5_000, 10, 60_000),
+    },
+    rateLimits: {
+      signInPerMinute: int('RATE_LIMIT_SIGN_IN_PER_MINUTE', 20, 1),
+      tokenEndpointPerMinute: int('RATE_LIMIT_TOKEN_ENDPOINT_PER_MINUTE', 60, 1),
+      signInFailuresPerAccount: int('RATE_LIMIT_FAILURES_PER_ACCOUNT', 10, 1),
+      userCodeFailuresPerIp: int('RATE_LIMIT_USER_CODE_FAILURES_PER_IP', 10, 1),
+    },
+    providers: {
+      githubApiUrl: url('GITHUB_API_URL', 'https://api.github.com').toString().replace(/\/$/, ''),
+      gitlabUrl: url('GITLAB_URL', 'https://gitlab.com').toString().replace(/\/$/, ''),
+      bitbucketApiUrl: url('BITBUCKET_API_URL', 'https://api.bitbucket.org').toString().replace(/\/$/, ''),
+      timeoutMs: int('PROVIDER_TIMEOUT_MS', 10_000, 1),
+    },
+    secretScanning: {
+      githubKeysUrl: url(
+        'GITHUB_SECRET_SCANNING_KEYS_URL',
+        `${(env.GITHUB_API_URL || 'https://api.github.com').replace(/\/$/, '')}/meta/public_keys/secret_scanning`,
+      ).toString(),
+      perMinute: int('RATE_LIMIT_SECRET_SCANNING_PER_MINUTE', 60, 1),
+    },
+    trustProxy: bool('TRUST_PROXY', false),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseKeyring(env: Env, problems: string[]): EncryptionKey[] {
+  const ring = env.TESSERA_ENCRYPTION_KEYS;
+  const single = env.TESSERA_ENCRYPTION_KEY;
+  const entries: Array<[string, string]> = [];
+  if (ring) {
+    for (const part of ring.split(',')) {
+      const [id, key] = part.trim().split(':');
+      if (!id || !key) {
+        problems.push('TESSERA_ENCRYPTION_KEYS must look like "kid1:base64key,kid0:base64key"');
+        return [];
+      }
+      entries.push([id, key]);
+    }
+  } else if (single) {
+    entries.push(['k1', single]);
+  }
+  const keys: EncryptionKey[] = [];
+  for (const [id, encoded] of entries) {
+    const key = Buffer.from(encoded, 'base64');
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
+      problems.push(`encryption key id "${id}" must be 1-32 of [A-Za-z0-9_-]`);
+    if (key.length !== 32)
+      problems.push(`encryption key "${id}" must be 32 bytes of base64 (got ${key.length})`);
+    keys.push({ id, key });
+  }
+  return keys;
+}
+
+/**
+ * The embedded mode keeps its own encryption key in the data folder, so that `npm start` needs
+ * no set-up. PostgreSQL mode refuses to start without a configured key (see loadConfig).
+ */
+export function ensureEmbeddedEncryptionKey(config: Config): Config {
+  if (config.encryptionKeys.length > 0) return config;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'encryption.key');
+  if (!existsSync(file)) {
+    writeFileSync(file, `k1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  chmodSync(file, 0o600);
+  const problems: string[] = [];
+  const keys = parseKeyring({ TESSERA_ENCRYPTION_KEYS: readFileSync(file, 'utf8').trim() }, problems);
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `${file}: ${p}`));
+  return { ...config, encryptionKeys: keys };
+}

@@ -1,0 +1,20 @@
+import type { AppDeps } from '../../app.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { createAccountRepository } from './accounts.repository.ts';
+import { accountRoutes } from './accounts.routes.ts';
+import { createAccountService } from './accounts.service.ts';
+
+export async function registerAccounts(deps: AppDeps & { audit: AuditService }) {
+  const { app, db, credentials, audit, counters, clock, config } = deps;
+  const accountService = createAccountService({
+    db,
+    accounts: createAccountRepository(db),
+    credentials,
+    audit,
+    counters,
+    clock,
+    config,
+  });
+  await app.register(accountRoutes, { accountService, config });
+  return { accountService };
+}

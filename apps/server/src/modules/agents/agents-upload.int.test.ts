@@ -1,0 +1,437 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createAgent,
+  expectProblem,
+  type Headers,
+  multipartBody,
+  type Part,
+  uploadFile,
+} from '../../../test/agent-helpers.ts';
+import {
+  accessTokenFor,
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  testClock,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+const MAX_BYTES = 4096;
+
+let store: TestStore;
+let app: App;
+let uploadDir: string;
+const clock = testClock(new Date('2025-05-01T10:00:00.000Z'));
+
+beforeAll(async () => {
+  uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-agent-uploads-'));
+  store = await createTestStore();
+  app = await buildTestApp(store, {
+    clock,
+    env: { AGENT_UPLOAD_DIR: uploadDir, AGENT_UPLOAD_MAX_BYTES: String(MAX_BYTES) },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+  await rm(uploadDir, { recursive: true, force: true });
+});
+
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+
+async function ownerWithAgent() {
+  const user = await signUp(app);
+  const { access_token } = await accessTokenFor(app, user);
+  const auth = bearer(access_token);
+  const agent = await createAgent(app, auth);
+  return { user, auth, agentId: agent.agent_id, agent };
+}
+
+/** Every file under the upload folder, temporary ones included, relative to it. */
+async function filesOnDisk(): Promise<string[]> {
+  const entries = await readdir(uploadDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(uploadDir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+async function filesOf(agentId: string) {
+  return (await filesOnDisk()).filter((file) => file.startsWith(`${agentId}${path.sep}`));
+}
+
+/** The port of the app on a real socket (for tests that need to control the request body's timing). */
+async function listeningPort(): Promise<number> {
+  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  return (app.server.address() as AddressInfo).port;
+}
+
+/** Waits until `check` holds, polling; fails the test after 10 s. */
+async function eventually(check: () => Promise<boolean>) {
+  for (let i = 0; i < 1000; i += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the condition never held');
+}
+
+function sendParts(
+  auth: Headers,
+  agentId: string,
+  parts: Part[],
+  options?: { boundary?: string; close?: boolean },
+) {
+  const body = multipartBody(parts, options);
+  return app.inject({
+    method: 'POST',
+    url: `/api/agents/${agentId}/upload`,
+    headers: { ...auth, ...body.headers },
+    payload: body.payload,
+  });
+}
+
+describe('uploading a file', () => {
+  it('stores the file, answers 201 { file: { id, name, size, sha256 } } and lists it on the agent', async () => {
+    const { auth, agentId, user } = await ownerWithAgent();
+    const content = Buffer.from('def run():\n    return "hello"\n');
+    clock.advance(60_000);
+    const response = await uploadFile(app, auth, agentId, { filename: 'agent.py', content });
+    expect(response.statusCode).toBe(201);
+    const { file } = response.json();
+    expect(Object.keys(file).sort()).toEqual(['id', 'name', 'sha256', 'size']);
+    expect(file).toMatchObject({ name: 'agent.py', size: content.length, sha256: sha256(content) });
+    expect(file.id).toMatch(/^fil_[A-Za-z0-9_-]{22}$/);
+
+    // On disk under a generated name, with the same bytes, and nothing else.
+    expect(await filesOf(agentId)).toEqual([path.join(agentId, file.id)]);
+    expect(await readFile(path.join(uploadDir, agentId, file.id))).toEqual(content);
+
+    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    expect(read.json()).toMatchObject({
+      status: 'ready',
+      files: [file],
+      updated_at: clock.now().toISOString(),
+    });
+    const listed = await app.inject({ method: 'GET', url: '/api/agents?mine=true', headers: auth });
+    expect(listed.json().agents[0].files).toEqual([file]);
+
+    const log = await app.inject({
+      method: 'GET',
+      url: '/api/account/audit-log',
+      headers: { cookie: user.cookie },
+    });
+    expect(log.json().events[0]).toMatchObject({
+      action: 'agent.file_uploaded',
+      target_id: agentId,
+      metadata: { file_id: file.id, size: content.length, sha256: sha256(content) },
+    });
+  });
+
+  it('keeps several files in upload order, and an empty file is a file', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const first = (await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' })).json().file;
+    clock.advance(1);
+    const empty = await uploadFile(app, auth, agentId, { filename: 'empty.txt', content: '' });
+    expect(empty.statusCode).toBe(201);
+    expect(empty.json().file).toMatchObject({ size: 0, sha256: sha256('') });
+    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    expect(read.json().files.map((f: { id: string }) => f.id)).toEqual([first.id, empty.json().file.id]);
+  });
+
+  it('accepts exactly the limit, and refuses one byte more with 413 leaving nothing on disk', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const atLimit = await uploadFile(app, auth, agentId, {
+      filename: 'max.bin',
+      content: Buffer.alloc(MAX_BYTES, 1),
+    });
+    expect(atLimit.statusCode).toBe(201);
+    expect(atLimit.json().file.size).toBe(MAX_BYTES);
+
+    const before = await filesOf(agentId);
+    for (const size of [MAX_BYTES + 1, MAX_BYTES * 50]) {
+      const response = await uploadFile(app, auth, agentId, {
+        filename: 'big.bin',
+        content: Buffer.alloc(size, 2),
+      });
+      expectProblem(response, 413, 'payload_too_large');
+      expect(response.headers.connection).toBe('close');
+    }
+    expect(await filesOf(agentId)).toEqual(before);
+    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    expect(read.json().files).toHaveLength(1);
+  });
+
+  it.each([
+    ['a Unix path', '../../../etc/passwd', 'passwd'],
+    ['a Windows path', '..\\..\\Windows\\win.ini', 'win.ini'],
+    ['only dots', '..', 'file'],
+    ['nothing', '', 'file'],
+    ['control characters', 'a\u0007b\u0000c.txt', 'abc.txt'],
+    ['a right-to-left override', 'invoice\u202Efdp.exe', 'invoicefdp.exe'],
+  ])(
+    'keeps only a harmless display name from %s, and stores under a generated name',
+    async (_l, raw, shown) => {
+      const { auth, agentId } = await ownerWithAgent();
+      const response = await uploadFile(app, auth, agentId, { filename: raw, content: 'x' });
+      expect(response.statusCode).toBe(201);
+      const { file } = response.json();
+      expect(file.name).toBe(shown);
+      expect(await filesOf(agentId)).toEqual([path.join(agentId, file.id)]);
+      expect(existsSync(path.join(uploadDir, '..', 'etc'))).toBe(false);
+    },
+  );
+
+  it('clips a long file name to 255 characters', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const response = await uploadFile(app, auth, agentId, {
+      filename: `${'n'.repeat(300)}.txt`,
+      content: 'x',
+    });
+    expect(response.json().file.name).toHaveLength(255);
+  });
+});
+
+describe('refused uploads leave nothing behind', () => {
+  it.each<[string, Part[]]>([
+    ['no part at all', []],
+    ['only a text field', [{ name: 'name', content: 'x' }]],
+    [
+      'two files',
+      [
+        { name: 'file', filename: 'a.txt', content: 'a' },
+        { name: 'file', filename: 'b.txt', content: 'b' },
+      ],
+    ],
+    [
+      'a file and a field',
+      [
+        { name: 'file', filename: 'a.txt', content: 'a' },
+        { name: 'note', content: 'hello' },
+      ],
+    ],
+    [
+      'a field and a file',
+      [
+        { name: 'note', content: 'hello' },
+        { name: 'file', filename: 'a.txt', content: 'a' },
+      ],
+    ],
+  ])('refuses %s with 400 invalid_request', async (_label, parts) => {
+    const { auth, agentId } = await ownerWithAgent();
+    expectProblem(await sendParts(auth, agentId, parts), 400, 'invalid_request');
+    expect(await filesOf(agentId)).toEqual([]);
+    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    expect(read.json()).toMatchObject({ status: 'draft', files: [] });
+  });
+
+  it('refuses a body cut off in the middle of the file with 400', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const response = await sendParts(
+      auth,
+      agentId,
+      [{ name: 'file', filename: 'a.txt', content: 'partial' }],
+      {
+        close: false,
+      },
+    );
+    expectProblem(response, 400, 'invalid_request');
+    expect(await filesOf(agentId)).toEqual([]);
+  });
+
+  it('refuses a multipart content type without a boundary, and a JSON body, without a 5xx', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const noBoundary = await app.inject({
+      method: 'POST',
+      url: `/api/agents/${agentId}/upload`,
+      headers: { ...auth, 'content-type': 'multipart/form-data' },
+      payload: 'whatever',
+    });
+    expectProblem(noBoundary, 400, 'invalid_request');
+    const json = await app.inject({
+      method: 'POST',
+      url: `/api/agents/${agentId}/upload`,
+      headers: auth,
+      payload: { file: 'aGVsbG8=' },
+    });
+    expectProblem(json, 415, 'unsupported_media_type');
+    expect(await filesOf(agentId)).toEqual([]);
+  });
+
+  it("answers 404 for an unknown agent and for another user's agent, and writes nothing", async () => {
+    const { agentId } = await ownerWithAgent();
+    const stranger = await ownerWithAgent();
+    const before = await filesOnDisk();
+    expectProblem(
+      await uploadFile(app, stranger.auth, agentId, { filename: 'x', content: 'x' }),
+      404,
+      'not_found',
+    );
+    expectProblem(
+      await uploadFile(app, stranger.auth, 'agt_0000000000000000000000', { filename: 'x', content: 'x' }),
+      404,
+      'not_found',
+    );
+    expect(await filesOnDisk()).toEqual(before);
+  });
+
+  it('refuses an oversized upload over a real connection promptly, closing it, with no file left', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const port = await listeningPort();
+    try {
+      const boundary = 'tessera-stream-boundary';
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\n` +
+          'Content-Type: application/octet-stream\r\n\r\n',
+      );
+      const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
+        (resolve, reject) => {
+          const request = http.request({
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/api/agents/${agentId}/upload`,
+            headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          });
+          request.on('response', (response) => {
+            let body = '';
+            response.on('data', (chunk) => {
+              body += chunk;
+            });
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }),
+            );
+          });
+          // The server may close while we are still sending; that is the point.
+          request.on('error', (error) => {
+            if (
+              (error as NodeJS.ErrnoException).code !== 'EPIPE' &&
+              (error as NodeJS.ErrnoException).code !== 'ECONNRESET'
+            )
+              reject(error);
+          });
+          request.write(head);
+          // Far more than the limit, sent in chunks; the body never ends on its own.
+          let sent = 0;
+          const chunk = Buffer.alloc(1024, 7);
+          const pump = () => {
+            while (sent < MAX_BYTES * 256 && !request.destroyed) {
+              sent += chunk.length;
+              if (!request.write(chunk)) {
+                request.once('drain', pump);
+                return;
+              }
+            }
+          };
+          pump();
+        },
+      );
+      expect(answer.status).toBe(413);
+      expect(answer.connection).toBe('close');
+      expect(JSON.parse(answer.body).code).toBe('payload_too_large');
+      expect(await filesOf(agentId)).toEqual([]);
+    } finally {
+      await app.server.closeAllConnections?.();
+    }
+  });
+});
+
+describe('deleting an agent removes its files', () => {
+  it('removes the files from disk and the agent folder with them', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const keep = await ownerWithAgent();
+    await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' });
+    await uploadFile(app, auth, agentId, { filename: 'b.txt', content: 'b' });
+    await uploadFile(app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
+    expect(await filesOf(agentId)).toHaveLength(2);
+
+    const response = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
+    expect(response.statusCode).toBe(204);
+    expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
+    expect(await filesOf(keep.agentId)).toHaveLength(1);
+    const rows = await store.db
+      .selectFrom('agent_files')
+      .select('id')
+      .where('agent_id', '=', agentId)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('an upload racing a delete', () => {
+  it('never leaves a file, a folder or a file row behind for the deleted agent', async () => {
+    for (let round = 0; round < 12; round += 1) {
+      const { auth, agentId } = await ownerWithAgent();
+      const upload = uploadFile(app, auth, agentId, {
+        filename: 'race.bin',
+        content: Buffer.alloc(1024 * (round % 4), 3),
+      });
+      // Let the upload get a head start of a varying number of turns of the event loop.
+      for (let turn = 0; turn < round; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      const deleted = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
+      const uploaded = await upload;
+      expect(deleted.statusCode).toBe(204);
+      expect([201, 404]).toContain(uploaded.statusCode);
+      expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
+      const rows = await store.db
+        .selectFrom('agent_files')
+        .select('id')
+        .where('agent_id', '=', agentId)
+        .execute();
+      expect(rows).toEqual([]);
+    }
+  });
+
+  it('answers 404 and keeps nothing when the agent is deleted while its file streams in', async () => {
+    const { auth, agentId } = await ownerWithAgent();
+    const port = await listeningPort();
+    const boundary = 'tessera-slow-boundary';
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/agents/${agentId}/upload`,
+      headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request.on('error', reject);
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+    });
+    request.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.bin"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    request.write(Buffer.alloc(100, 1));
+    // The content has begun to arrive in its temporary file.
+    await eventually(async () => (await filesOf(agentId)).length === 1);
+
+    const deleted = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
+    expect(deleted.statusCode).toBe(204);
+    request.end(Buffer.concat([Buffer.alloc(100, 1), Buffer.from(`\r\n--${boundary}--\r\n`)]));
+
+    const { status, body } = await answer;
+    expect(status).toBe(404);
+    expect(JSON.parse(body).code).toBe('not_found');
+    expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
+    const rows = await store.db
+      .selectFrom('agent_files')
+      .select('id')
+      .where('agent_id', '=', agentId)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+});

@@ -1,0 +1,220 @@
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../../config.ts';
+import { AppError } from '../../platform/errors.ts';
+import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { requestContext } from '../../platform/request-context.ts';
+import type { FrameworkId } from '../frameworks/frameworks.ts';
+import type { AgentCategory } from './agent-rules.ts';
+import type { AgentFileRow } from './agents.repository.ts';
+import {
+  Agent,
+  AgentListQuery,
+  AgentPage,
+  AgentParams,
+  CreateAgentBody,
+  UpdateAgentBody,
+  UploadedFile,
+} from './agents.schemas.ts';
+import type { AgentService, AgentWithFiles } from './agents.service.ts';
+
+const tags = ['agents'];
+
+export function agentFileView(file: AgentFileRow) {
+  return { id: file.id, name: file.name, size: file.size, sha256: file.sha256 };
+}
+
+export function agentView({ agent, files }: AgentWithFiles) {
+  return {
+    agent_id: agent.id,
+    name: agent.name,
+    description: agent.description,
+    // Stored only through the validated API, so the column holds catalogue values.
+    category: agent.category as AgentCategory,
+    framework: agent.framework as FrameworkId | null,
+    tags: agent.tags,
+    visibility: agent.visibility,
+    status: files.length > 0 ? ('ready' as const) : ('draft' as const),
+    owner_id: agent.owner_id,
+    created_at: iso(agent.created_at)!,
+    updated_at: iso(agent.updated_at)!,
+    files: files.map(agentFileView),
+  };
+}
+
+const exactlyOneFile = () =>
+  new AppError('invalid_request', 'Send exactly one file part and nothing else.', {
+    errors: [{ path: 'body', message: 'must hold exactly one file part' }],
+  });
+
+/** The next multipart part, with the parser's complaints turned into the contract's errors. */
+async function nextPart<T>(parts: AsyncIterator<T>): Promise<IteratorResult<T>> {
+  try {
+    return await parts.next();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // Our limits allow one part; busboy reports a second one as a limit.
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      throw exactlyOneFile();
+    }
+    // The plugin's own errors carry a status the error handler maps (415 not multipart, 413, 400).
+    if (typeof code === 'string' && code.startsWith('FST_')) throw error;
+    // busboy's parse errors ("Boundary not found", "Unexpected end of form") carry no code.
+    throw new AppError('invalid_request', 'The multipart body is malformed.');
+  }
+}
+
+export const agentRoutes: AppPlugin<{
+  agentService: AgentService;
+  config: Pick<Config, 'uploadMaxBytes'>;
+}> = async (app, { agentService, config }) => {
+  app.post(
+    '/api/agents',
+    {
+      config: { auth: 'agents:write' },
+      schema: {
+        summary: 'Register an agent',
+        operationId: 'createAgent',
+        tags,
+        body: CreateAgentBody,
+        response: { 201: Agent, ...problemResponses(400, 401, 403, 415) },
+      },
+    },
+    async (request, reply) => {
+      const created = await agentService.createAgent(
+        request.identity!.userId,
+        request.body,
+        requestContext(request),
+      );
+      return reply.code(201).send(agentView(created));
+    },
+  );
+
+  app.get(
+    '/api/agents',
+    {
+      config: { auth: 'agents:read' },
+      schema: {
+        summary: 'Search public agents and your own, newest first, a page at a time',
+        operationId: 'listAgents',
+        tags,
+        querystring: AgentListQuery,
+        response: { 200: AgentPage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const page = await agentService.listAgents(request.identity!.userId, request.query);
+      return { agents: page.agents.map(agentView), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/agents/:id',
+    {
+      config: { auth: 'agents:read' },
+      schema: {
+        summary: 'An agent: a public one, or one of your own',
+        operationId: 'getAgent',
+        tags,
+        params: AgentParams,
+        response: { 200: Agent, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => agentView(await agentService.getAgent(request.identity!.userId, request.params.id)),
+  );
+
+  app.put(
+    '/api/agents/:id',
+    {
+      config: { auth: 'agents:write' },
+      schema: {
+        summary: 'Change some members of your agent',
+        operationId: 'updateAgent',
+        tags,
+        params: AgentParams,
+        body: UpdateAgentBody,
+        response: { 200: Agent, ...problemResponses(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) =>
+      agentView(
+        await agentService.updateAgent(
+          request.identity!.userId,
+          request.params.id,
+          request.body,
+          requestContext(request),
+        ),
+      ),
+  );
+
+  app.delete(
+    '/api/agents/:id',
+    {
+      config: { auth: 'agents:write' },
+      schema: {
+        summary: 'Delete your agent and its files',
+        operationId: 'deleteAgent',
+        tags,
+        params: AgentParams,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await agentService.deleteAgent(request.identity!.userId, request.params.id, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  // Multipart parsing exists only in this inner scope: the JSON routes above refuse it (415).
+  await app.register(async (scope) => {
+    const uploads = scope.withTypeProvider<TypeBoxTypeProvider>();
+    await uploads.register(multipart, {
+      limits: {
+        // One more byte than allowed, so that the storage sees the overflow and answers 413 itself.
+        fileSize: config.uploadMaxBytes + 1,
+        files: 1,
+        fields: 0,
+        parts: 1,
+        headerPairs: 20,
+      },
+    });
+
+    uploads.post(
+      '/api/agents/:id/upload',
+      {
+        config: { auth: 'agents:write' },
+        schema: {
+          summary: `Upload a file to your agent (multipart/form-data, exactly one file part, at most ${config.uploadMaxBytes} bytes)`,
+          operationId: 'uploadAgentFile',
+          tags,
+          consumes: ['multipart/form-data'],
+          params: AgentParams,
+          response: { 201: UploadedFile, ...problemResponses(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const parts = request.parts();
+        try {
+          const first = await nextPart(parts);
+          if (first.done || first.value.type !== 'file') throw exactlyOneFile();
+          const file = await agentService.uploadAgentFile(
+            request.identity!.userId,
+            request.params.id,
+            { name: first.value.filename, content: first.value.file },
+            requestContext(request),
+            {
+              beforeCommit: async () => {
+                if (!(await nextPart(parts)).done) throw exactlyOneFile();
+              },
+            },
+          );
+          return reply.code(201).send({ file: agentFileView(file) });
+        } catch (error) {
+          // The rest of a refused upload is not worth reading: close the connection after the answer.
+          reply.header('connection', 'close');
+          throw error;
+        }
+      },
+    );
+  });
+};

@@ -1,0 +1,249 @@
+import type { Readable } from 'node:stream';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { isFramework } from '../frameworks/frameworks.ts';
+import { decodeAgentCursor, encodeAgentCursor } from './agent-cursor.ts';
+import { type AgentFileStorage, displayFileName } from './agent-file-storage.ts';
+import { type AgentCategory, type AgentVisibility, LIST_LIMIT_DEFAULT, uniqueTags } from './agent-rules.ts';
+import type {
+  AgentChanges,
+  AgentFileRow,
+  AgentFilters,
+  AgentRepository,
+  AgentRow,
+} from './agents.repository.ts';
+
+export interface AgentInput {
+  name: string;
+  description: string;
+  category: AgentCategory;
+  framework?: string | null | undefined;
+  tags: string[];
+  visibility: AgentVisibility;
+}
+
+export type AgentPatch = Partial<AgentInput>;
+
+export interface AgentListOptions extends AgentFilters {
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface AgentWithFiles {
+  agent: AgentRow;
+  files: AgentFileRow[];
+}
+
+export interface AgentUpload {
+  /** The file name the client sent; only shown, never used as a path. */
+  name: string | undefined;
+  content: Readable;
+}
+
+const PATCHABLE = ['name', 'description', 'category', 'framework', 'tags', 'visibility'] as const;
+
+// The same answer for "no such agent" and "someone else's agent" (CONTRACT §2).
+const agentNotFound = () => new AppError('not_found', 'There is no such agent.');
+
+/** The schema already limits frameworks to the catalogue; this keeps the service safe on its own. */
+function assertKnownFramework(framework: string | null | undefined) {
+  if (framework !== undefined && framework !== null && !isFramework(framework)) {
+    throw new AppError('invalid_request', 'Unknown framework.', {
+      errors: [{ path: 'body.framework', message: 'must be an id from GET /api/frameworks' }],
+    });
+  }
+}
+
+export function createAgentService(deps: {
+  db: Db;
+  agents: AgentRepository;
+  storage: AgentFileStorage;
+  audit: AuditService;
+  clock: Clock;
+  /** Told about files that could not be removed from disk after their agent was deleted. */
+  onStorageError?: (error: unknown) => void;
+}) {
+  const { db, agents, storage, audit, clock } = deps;
+
+  async function withFiles(rows: AgentRow[]): Promise<AgentWithFiles[]> {
+    const files = await agents.listFilesForAgents(rows.map((row) => row.id));
+    return rows.map((agent) => ({ agent, files: files.filter((file) => file.agent_id === agent.id) }));
+  }
+
+  return {
+    async createAgent(ownerId: string, input: AgentInput, context: RequestContext): Promise<AgentWithFiles> {
+      assertKnownFramework(input.framework);
+      const now = clock.now();
+      return inTransaction(db, async (tx) => {
+        const agent = await agents.insertAgent(
+          {
+            id: newId('agt'),
+            owner_id: ownerId,
+            name: input.name,
+            description: input.description,
+            category: input.category,
+            framework: input.framework ?? null,
+            tags: uniqueTags(input.tags),
+            visibility: input.visibility,
+            created_at: now,
+            updated_at: now,
+          },
+          tx,
+        );
+        await audit.record(tx, context, {
+          userId: ownerId,
+          action: 'agent.created',
+          targetType: 'agent',
+          targetId: agent.id,
+          metadata: { name: agent.name, visibility: agent.visibility },
+        });
+        return { agent, files: [] };
+      });
+    },
+
+    /** Public agents and the viewer's own, newest first, a page at a time. */
+    async listAgents(viewerId: string, query: AgentListOptions) {
+      const after = query.cursor === undefined ? null : decodeAgentCursor(query.cursor);
+      if (query.cursor !== undefined && !after) {
+        throw new AppError('invalid_request', 'The cursor is not valid.', {
+          errors: [{ path: 'query.cursor', message: 'must be a next_cursor from this list' }],
+        });
+      }
+      const limit = query.limit ?? LIST_LIMIT_DEFAULT;
+      const q = query.q?.trim();
+      const rows = await agents.listAgentsVisibleTo(
+        viewerId,
+        { q: q || undefined, category: query.category, tag: query.tag, mine: query.mine },
+        after,
+        limit + 1,
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        agents: await withFiles(page),
+        nextCursor:
+          rows.length > limit && last ? encodeAgentCursor({ createdAt: last.created_at, id: last.id }) : null,
+      };
+    },
+
+    async getAgent(viewerId: string, id: string): Promise<AgentWithFiles> {
+      const agent = await agents.findAgentVisibleTo(id, viewerId);
+      if (!agent) throw agentNotFound();
+      const [found] = await withFiles([agent]);
+      return found!;
+    },
+
+    /** Changes only the members given; only the owner may. */
+    async updateAgent(
+      ownerId: string,
+      id: string,
+      patch: AgentPatch,
+      context: RequestContext,
+    ): Promise<AgentWithFiles> {
+      assertKnownFramework(patch.framework);
+      // Picked one by one: nothing but these members can reach the UPDATE.
+      const changes: AgentChanges = { updated_at: clock.now() };
+      if (patch.name !== undefined) changes.name = patch.name;
+      if (patch.description !== undefined) changes.description = patch.description;
+      if (patch.category !== undefined) changes.category = patch.category;
+      if (patch.framework !== undefined) changes.framework = patch.framework;
+      if (patch.tags !== undefined) changes.tags = uniqueTags(patch.tags);
+      if (patch.visibility !== undefined) changes.visibility = patch.visibility;
+      const fields = PATCHABLE.filter((field) => patch[field] !== undefined);
+      return inTransaction(db, async (tx) => {
+        const agent = await agents.updateAgentForOwner(id, ownerId, changes, tx);
+        if (!agent) throw agentNotFound();
+        await audit.record(tx, context, {
+          userId: ownerId,
+          action: 'agent.updated',
+          targetType: 'agent',
+          targetId: agent.id,
+          metadata: { fields },
+        });
+        return { agent, files: await agents.listFilesForAgents([agent.id], tx) };
+      });
+    },
+
+    /** Deletes the agent, its file rows and then its files on disk; only the owner may. */
+    async deleteAgent(ownerId: string, id: string, context: RequestContext): Promise<void> {
+      await inTransaction(db, async (tx) => {
+        const agent = await agents.deleteAgentForOwner(id, ownerId, tx);
+        if (!agent) throw agentNotFound();
+        await audit.record(tx, context, {
+          userId: ownerId,
+          action: 'agent.deleted',
+          targetType: 'agent',
+          targetId: agent.id,
+          metadata: { name: agent.name },
+        });
+      });
+      // After COMMIT: a failed delete must not lose files, and a failed unlink must not undo a delete.
+      await storage.removeAgentFiles(id).catch((error: unknown) => deps.onStorageError?.(error));
+    },
+
+    /**
+     * Stores one uploaded file for the owner's agent. The content streams to disk under a
+     * temporary name while it is hashed; the file row, the audit event and the rename into
+     * place happen in one transaction, and anything that fails removes the file again.
+     * `beforeCommit` lets the caller refuse after the content arrived (e.g. a second file part).
+     */
+    async uploadAgentFile(
+      ownerId: string,
+      id: string,
+      upload: AgentUpload,
+      context: RequestContext,
+      options: { beforeCommit?: () => Promise<void> } = {},
+    ): Promise<AgentFileRow> {
+      // Refuse before anything reaches the disk; no transaction is held while the content streams in.
+      if (!(await agents.findAgentForOwner(id, ownerId))) throw agentNotFound();
+      const received = await storage.receive(id, upload.content);
+      const fileId = newId('fil');
+      let agentGone = false;
+      try {
+        await options.beforeCommit?.();
+        return await inTransaction(db, async (tx) => {
+          // Locked, so the agent cannot be deleted between this insert and the rename.
+          const agent = await agents.findAgentForOwner(id, ownerId, tx, { lock: true });
+          if (!agent) {
+            agentGone = true;
+            throw agentNotFound();
+          }
+          const now = clock.now();
+          const file = await agents.insertAgentFile(
+            {
+              id: fileId,
+              agent_id: agent.id,
+              name: displayFileName(upload.name),
+              size: received.size,
+              sha256: received.sha256,
+              created_at: now,
+            },
+            tx,
+          );
+          await agents.touchAgent(agent.id, now, tx);
+          await audit.record(tx, context, {
+            userId: ownerId,
+            action: 'agent.file_uploaded',
+            targetType: 'agent',
+            targetId: agent.id,
+            metadata: { file_id: file.id, name: file.name, size: file.size, sha256: file.sha256 },
+          });
+          await storage.keep(received, fileId);
+          return file;
+        });
+      } catch (error) {
+        // Deleted while the content streamed in: its folder (re-created by this upload) goes too.
+        if (agentGone) await storage.removeAgentFiles(id);
+        else await storage.discard(received, fileId);
+        throw error;
+      }
+    },
+  };
+}
+
+export type AgentService = ReturnType<typeof createAgentService>;

@@ -1,0 +1,20 @@
+import type { AppDeps } from '../../app.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { createAgentFileStorage } from './agent-file-storage.ts';
+import { createAgentRepository } from './agents.repository.ts';
+import { agentRoutes } from './agents.routes.ts';
+import { createAgentService } from './agents.service.ts';
+
+export async function registerAgents(deps: AppDeps & { audit: AuditService }) {
+  const { app, db, audit, clock, config } = deps;
+  const agentService = createAgentService({
+    db,
+    agents: createAgentRepository(db),
+    storage: createAgentFileStorage({ root: config.uploadDir, maxBytes: config.uploadMaxBytes }),
+    audit,
+    clock,
+    onStorageError: (error) => app.log.error({ err: error }, 'could not remove the files of a deleted agent'),
+  });
+  await app.register(agentRoutes, { agentService, config });
+  return { agentService };
+}

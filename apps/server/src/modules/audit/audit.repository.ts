@@ -1,0 +1,54 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../schema.ts';
+
+export interface NewAuditEvent {
+  user_id: string | null;
+  actor_credential_id: string | null;
+  actor_kind: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+}
+
+export function createAuditRepository(db: Kysely<DB>) {
+  return {
+    async insertAuditEvent(event: NewAuditEvent, executor: Kysely<DB> = db): Promise<void> {
+      await executor
+        .insertInto('audit_events')
+        .values({ ...event, metadata: JSON.stringify(event.metadata) })
+        .execute();
+    },
+
+    /** Newest first; `beforeId` is the cursor (an id from the previous page). */
+    async listAuditEventsForUser(userId: string, beforeId: string | null, limit: number) {
+      let query = db
+        .selectFrom('audit_events')
+        .select([
+          sql<string>`id::text`.as('id'),
+          'action',
+          'outcome',
+          'target_type',
+          'target_id',
+          'actor_credential_id',
+          'actor_kind',
+          'ip',
+          'user_agent',
+          'metadata',
+          'created_at',
+        ])
+        .where('user_id', '=', userId)
+        .orderBy('audit_events.id', 'desc')
+        .limit(limit);
+      if (beforeId) query = query.where('audit_events.id', '<', sql<string>`${beforeId}::bigint`);
+      return query.execute();
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

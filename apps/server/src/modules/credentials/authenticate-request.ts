@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../platform/errors.ts';
+import type { CredentialService, VerifiedCredential } from './credentials.service.ts';
+import { grantsScope, type Scope } from './scopes.ts';
+
+export const SESSION_COOKIE = 'tessera_session';
+
+/**
+ * What a route accepts, declared in its options (`config: { auth: … }`):
+ * - `public`: no credential is read;
+ * - `interactive`: a web session or an OAuth access token, never a PAT or automation token;
+ * - `any`: any live credential;
+ * - a scope: interactive credentials (which hold every scope) or a token holding that scope.
+ */
+export type RouteAuth = 'public' | 'interactive' | 'any' | Scope;
+
+export interface Identity {
+  userId: string;
+  credentialId: string;
+  kind: 'session' | 'access' | 'personal' | 'automation';
+  scopes: string[];
+  expiresAt: Date | null;
+  familyId: string | null;
+  taskGroupId: string | null;
+  clientId: string | null;
+  via: 'bearer' | 'cookie';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+    /** Apply the cross-site check of CONTRACT §1 even though the route is public (sign-in). */
+    csrfCheck?: boolean;
+  }
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+  interface FastifyInstance {
+    /** Every API route with what it accepts: the route table that security tests walk. */
+    apiRoutes: Array<{ method: string; url: string; auth: RouteAuth }>;
+  }
+}
+
+const REALM = 'Bearer realm="tessera"';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function isInteractive(identity: Identity): boolean {
+  return identity.kind === 'session' || identity.kind === 'access';
+}
+
+/** Reads `Authorization: Bearer <token>`; undefined when absent, null when present but malformed. */
+export function readBearer(header: string | string[] | undefined): string | null | undefined {
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string') return null;
+  const match = /^bearer +([^\s]+) *$/i.exec(header);
+  return match ? (match[1] ?? null) : null;
+}
+
+function crossSiteRejected(request: FastifyRequest, publicOrigin: string): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return true;
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  const ownOrigin = `${request.protocol}://${request.host}`;
+  return origin !== publicOrigin && origin !== ownOrigin;
+}
+
+function toIdentity(credential: VerifiedCredential, via: Identity['via']): Identity {
+  return {
+    userId: credential.userId,
+    credentialId: credential.id,
+    kind: credential.kind as Identity['kind'],
+    scopes: credential.scopes,
+    expiresAt: credential.expiresAt,
+    familyId: credential.familyId,
+    taskGroupId: credential.taskGroupId,
+    clientId: credential.clientId,
+    via,
+  };
+}
+
+export const authenticateRequests = fp(
+  async (app: FastifyInstance, options: { credentials: CredentialService; publicOrigin: string }) => {
+    const { credentials, publicOrigin } = options;
+    app.decorateRequest('identity', null);
+    const apiRoutes: Array<{ method: string; url: string; auth: RouteAuth }> = [];
+    app.decorate('apiRoutes', apiRoutes);
+
+    // Every API route must say what it accepts; a route that forgets fails at start-up, not in production.
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api/')) return;
+      const auth = route.config?.auth;
+      if (auth === undefined)
+        throw new Error(`route ${route.method} ${route.url} does not declare config.auth`);
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, auth });
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const config = request.routeOptions.config;
+      const requirement = config?.auth;
+      const unsafe = UNSAFE_METHODS.has(request.method);
+
+      if (config?.csrfCheck && unsafe && crossSiteRejected(request, publicOrigin)) {
+        throw new AppError('csrf_rejected', 'Cross-site requests may not sign in.');
+      }
+      if (requirement === undefined || requirement === 'public') return;
+
+      const bearer = readBearer(request.headers.authorization);
+      let identity: Identity | null = null;
+      if (bearer === null) {
+        throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
+          headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
+        });
+      }
+      if (bearer !== undefined) {
+        identity = toIdentity(await credentials.verifyBearerToken(bearer, request.ip), 'bearer');
+      } else {
+        const cookie = request.cookies?.[SESSION_COOKIE];
+        if (cookie) {
+          const session = await credentials.verifySessionToken(cookie, request.ip);
+          if (session) identity = toIdentity(session, 'cookie');
+        }
+      }
+      if (!identity) {
+        throw new AppError('unauthenticated', 'Sign in or present a bearer token.', {
+          headers: { 'www-authenticate': REALM },
+        });
+      }
+      if (identity.via === 'cookie' && unsafe && crossSiteRejected(request, publicOrigin)) {
+        throw new AppError('csrf_rejected', 'Cookie-authenticated requests must come from this site.');
+      }
+      request.identity = identity;
+
+      if (requirement === 'any') return;
+      if (requirement === 'interactive') {
+        if (!isInteractive(identity)) {
+          const description =
+            'Token management needs an interactive sign-in (session or access token), not a PAT';
+          throw new AppError('interactive_credential_required', `${description}.`, {
+            headers: {
+              'www-authenticate': `${REALM}, error="invalid_token", error_description="${description}"`,
+            },
+          });
+        }
+        return;
+      }
+      if (!isInteractive(identity) && !grantsScope(identity.scopes, requirement)) {
+        throw new AppError('insufficient_scope', `This request needs the "${requirement}" scope.`, {
+          headers: { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${requirement}"` },
+        });
+      }
+    });
+  },
+  { name: 'authenticate-requests', dependencies: ['@fastify/cookie'] },
+);

@@ -1,0 +1,122 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { CredentialKind, CredentialsTable, DB } from '../../schema.ts';
+
+export type CredentialRow = Selectable<CredentialsTable>;
+export type NewCredentialRow = Omit<
+  CredentialRow,
+  'created_at' | 'revoked_at' | 'revoked_reason' | 'last_used_at' | 'last_used_ip'
+> & { created_at: Date };
+
+export interface ActiveCredentialLookup {
+  id: string;
+  user_id: string;
+  kind: CredentialKind;
+  scopes: string[];
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  family_id: string | null;
+  task_group_id: string | null;
+  client_id: string | null;
+}
+
+export function createCredentialRepository(db: Kysely<DB>) {
+  return {
+    async insertCredential(row: NewCredentialRow, executor: Kysely<DB> = db): Promise<CredentialRow> {
+      return executor.insertInto('credentials').values(row).returningAll().executeTakeFirstOrThrow();
+    },
+
+    /** The hot path's one query: the credential for a token hash, if its owner is enabled. */
+    async findCredentialByHash(tokenHash: string): Promise<ActiveCredentialLookup | undefined> {
+      return db
+        .selectFrom('credentials as c')
+        .innerJoin('users as u', 'u.id', 'c.user_id')
+        .where('c.token_hash', '=', tokenHash)
+        .where('u.disabled_at', 'is', null)
+        .select([
+          'c.id',
+          'c.user_id',
+          'c.kind',
+          'c.scopes',
+          'c.expires_at',
+          'c.revoked_at',
+          'c.family_id',
+          'c.task_group_id',
+          'c.client_id',
+        ])
+        .executeTakeFirst();
+    },
+
+    async findCredentialRowByHash(
+      tokenHash: string,
+      executor: Kysely<DB> = db,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .selectFrom('credentials')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+    },
+
+    async findCredentialsByHashes(tokenHashes: string[]): Promise<CredentialRow[]> {
+      if (tokenHashes.length === 0) return [];
+      return db.selectFrom('credentials').selectAll().where('token_hash', 'in', tokenHashes).execute();
+    },
+
+    async findCredentialById(id: string, executor: Kysely<DB> = db): Promise<CredentialRow | undefined> {
+      return executor.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /**
+     * Marks credentials revoked and returns the ids that changed. Already-revoked rows keep
+     * their first revocation time and reason.
+     */
+    async revokeCredentials(
+      executor: Kysely<DB>,
+      filter: {
+        ids?: string[];
+        familyId?: string;
+        userId?: string;
+        kinds?: CredentialKind[];
+        taskGroupId?: string;
+      },
+      reason: string,
+      at: Date,
+    ): Promise<Array<{ id: string; user_id: string; kind: CredentialKind }>> {
+      let query = executor
+        .updateTable('credentials')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('revoked_at', 'is', null);
+      if (filter.ids) {
+        if (filter.ids.length === 0) return [];
+        query = query.where('id', 'in', filter.ids);
+      }
+      if (filter.familyId) query = query.where('family_id', '=', filter.familyId);
+      if (filter.userId) query = query.where('user_id', '=', filter.userId);
+      if (filter.kinds) query = query.where('kind', 'in', filter.kinds);
+      if (filter.taskGroupId) query = query.where('task_group_id', '=', filter.taskGroupId);
+      return query.returning(['id', 'user_id', 'kind']).execute();
+    },
+
+    /** Gives a live credential a new secret in place: same id and settings, new hash. */
+    async replaceCredentialSecret(
+      executor: Kysely<DB>,
+      id: string,
+      secret: { token_hash: string; preview: string; expires_at: Date | null },
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .updateTable('credentials')
+        .set(secret)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** Sends an invalidation to every instance; delivered only if the transaction commits. */
+    async notify(executor: Kysely<DB>, channel: string, payload: string): Promise<void> {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(executor);
+    },
+  };
+}
+
+export type CredentialRepository = ReturnType<typeof createCredentialRepository>;

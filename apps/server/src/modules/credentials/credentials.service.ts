@@ -1,0 +1,279 @@
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database, NotificationListener } from '../../platform/database/database.ts';
+import type { Tx } from '../../platform/database/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { CredentialKind } from '../../schema.ts';
+import type { CredentialRepository, CredentialRow } from './credentials.repository.ts';
+import { LastUsedBuffer } from './last-used-buffer.ts';
+import { generateToken, hashToken, parseToken, previewToken, type TokenKind } from './token-format.ts';
+import { type CachedCredential, VerificationCache } from './verification-cache.ts';
+
+export const INVALIDATION_CHANNEL = 'tessera_credential_revoked';
+export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+const PREFIX_OF_KIND: Record<CredentialKind, TokenKind> = {
+  session: 'ses',
+  access: 'acc',
+  refresh: 'ref',
+  personal: 'pat',
+  automation: 'aut',
+};
+
+const ID_PREFIX_OF_KIND: Record<CredentialKind, string> = {
+  session: 'ses',
+  access: 'acc',
+  refresh: 'ref',
+  personal: 'tok',
+  automation: 'tok',
+};
+
+export interface IssueCredentialInput {
+  userId: string;
+  kind: CredentialKind;
+  scopes?: string[];
+  expiresAt: Date | null;
+  name?: string | null;
+  description?: string | null;
+  familyId?: string | null;
+  clientId?: string | null;
+  taskGroupId?: string | null;
+  rotatedFromId?: string | null;
+}
+
+export interface VerifiedCredential extends CachedCredential {}
+
+type InvalidationMessage = { ids: string[] } | { user: string } | { all: true };
+
+const invalidToken = () =>
+  new AppError('invalid_token', 'The access token is malformed, unknown, expired or revoked.', {
+    headers: { 'www-authenticate': 'Bearer realm="tessera", error="invalid_token"' },
+  });
+
+export function createCredentialService(deps: {
+  credentials: CredentialRepository;
+  database: Pick<Database, 'db' | 'listen'>;
+  config: Pick<Config, 'tokens'>;
+  clock: Clock;
+  onBackgroundError?: (error: unknown) => void;
+  /** Told once per process per PAT or automation token presented after its expiry (for the audit log). */
+  onExpiredUse?: (credential: CachedCredential) => void;
+}) {
+  const { credentials, database, config, clock } = deps;
+  const cache = new VerificationCache({
+    maxSize: config.tokens.cacheSize,
+    ttlMs: config.tokens.cacheTtlMs,
+    negativeTtlMs: config.tokens.negativeCacheTtlMs,
+  });
+  const lastUsed = new LastUsedBuffer(database.db, {
+    flushIntervalMs: config.tokens.lastUsedFlushMs,
+    onError: deps.onBackgroundError,
+  });
+  let listener: NotificationListener | undefined;
+  const expiredUseReported = new Set<string>();
+
+  function reportExpiredUse(record: CachedCredential, now: Date) {
+    if (record.revoked || !record.expiresAt || record.expiresAt.getTime() > now.getTime()) return;
+    if (record.kind !== 'personal' && record.kind !== 'automation') return;
+    if (expiredUseReported.has(record.id) || expiredUseReported.size > 10_000) return;
+    expiredUseReported.add(record.id);
+    deps.onExpiredUse?.(record);
+  }
+
+  function applyInvalidation(message: InvalidationMessage) {
+    if ('ids' in message) cache.evictIds(message.ids);
+    else if ('user' in message) cache.evictUser(message.user);
+    else cache.clear();
+  }
+
+  async function lookup(hash: string): Promise<CachedCredential | undefined> {
+    const cached = cache.get(hash);
+    if (cached) return cached;
+    if (cache.isKnownUnknown(hash)) return undefined;
+    const epoch = cache.epoch;
+    let row: Awaited<ReturnType<CredentialRepository['findCredentialByHash']>>;
+    try {
+      row = await credentials.findCredentialByHash(hash);
+    } catch {
+      // Never "allow" when the store cannot answer.
+      throw new AppError('service_unavailable', 'The credential store is unavailable.', {
+        headers: { 'retry-after': '5' },
+      });
+    }
+    if (!row) {
+      cache.setUnknown(hash, epoch);
+      return undefined;
+    }
+    const record: CachedCredential = {
+      id: row.id,
+      userId: row.user_id,
+      kind: row.kind,
+      scopes: row.scopes,
+      expiresAt: row.expires_at,
+      revoked: row.revoked_at !== null,
+      familyId: row.family_id,
+      taskGroupId: row.task_group_id,
+      clientId: row.client_id,
+    };
+    cache.set(hash, record, epoch);
+    return record;
+  }
+
+  function isLive(record: CachedCredential, now: Date): boolean {
+    return !record.revoked && (record.expiresAt === null || record.expiresAt.getTime() > now.getTime());
+  }
+
+  return {
+    cache,
+    lastUsed,
+
+    async start() {
+      listener = await database.listen(INVALIDATION_CHANNEL, {
+        onNotification(payload) {
+          try {
+            applyInvalidation(JSON.parse(payload) as InvalidationMessage);
+          } catch {
+            cache.clear();
+          }
+        },
+        onReconnect: () => cache.clear(),
+      });
+      lastUsed.start();
+    },
+
+    async stop() {
+      await lastUsed.stop();
+      await listener?.close();
+    },
+
+    /** Creates a credential and returns its secret; the caller shows it exactly once. */
+    async issueCredential(
+      tx: Tx,
+      input: IssueCredentialInput,
+    ): Promise<{ token: string; credential: CredentialRow }> {
+      const token = generateToken(PREFIX_OF_KIND[input.kind]);
+      const credential = await credentials.insertCredential(
+        {
+          id: newId(ID_PREFIX_OF_KIND[input.kind]),
+          user_id: input.userId,
+          kind: input.kind,
+          token_hash: hashToken(token),
+          preview: previewToken(token),
+          name: input.name ?? null,
+          description: input.description ?? null,
+          scopes: input.scopes ?? [],
+          client_id: input.clientId ?? null,
+          family_id: input.familyId ?? null,
+          task_group_id: input.taskGroupId ?? null,
+          rotated_from_id: input.rotatedFromId ?? null,
+          created_at: clock.now(),
+          expires_at: input.expiresAt,
+        },
+        tx,
+      );
+      return { token, credential };
+    },
+
+    /**
+     * Verifies a bearer token: format and checksum first (no lookup for garbage), then the
+     * cache, then the store. Throws 401 invalid_token for anything but a live credential.
+     */
+    async verifyBearerToken(token: string, ip: string | null): Promise<VerifiedCredential> {
+      const prefix = parseToken(token);
+      // Session cookies and refresh tokens are never bearer credentials.
+      if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') throw invalidToken();
+      const record = await lookup(hashToken(token));
+      const now = clock.now();
+      if (!record || !isLive(record, now)) {
+        if (record) reportExpiredUse(record, now);
+        throw invalidToken();
+      }
+      lastUsed.record(record.id, now, ip);
+      return record;
+    },
+
+    /** Verifies a session cookie value; returns null for anything but a live session. */
+    async verifySessionToken(token: string, ip: string | null): Promise<VerifiedCredential | null> {
+      if (parseToken(token) !== 'ses') return null;
+      const record = await lookup(hashToken(token));
+      const now = clock.now();
+      if (!record || record.kind !== 'session' || !isLive(record, now)) return null;
+      // Sliding expiry: every use pushes the end out to 30 days from now.
+      const slideTo = new Date(now.getTime() + SESSION_LIFETIME_MS);
+      record.expiresAt = slideTo;
+      lastUsed.record(record.id, now, ip, slideTo);
+      return record;
+    },
+
+    /** Finds a credential of one kind by its presented secret, without caching (token endpoint). */
+    async findByToken(token: string, kind: CredentialKind): Promise<CredentialRow | undefined> {
+      if (parseToken(token) !== PREFIX_OF_KIND[kind]) return undefined;
+      const row = await credentials.findCredentialRowByHash(hashToken(token));
+      return row?.kind === kind ? row : undefined;
+    },
+
+    /**
+     * Revokes matching credentials inside the caller's transaction. Every instance evicts them
+     * when the transaction commits: this one at once, the others through NOTIFY.
+     */
+    async revokeCredentials(
+      tx: Tx,
+      filter: Parameters<CredentialRepository['revokeCredentials']>[1],
+      reason: string,
+    ): Promise<Array<{ id: string; user_id: string; kind: CredentialKind }>> {
+      const revoked = await credentials.revokeCredentials(tx, filter, reason, clock.now());
+      if (revoked.length === 0) return revoked;
+      const ids = revoked.map((r) => r.id);
+      const message: InvalidationMessage = ids.length <= 100 ? { ids } : { all: true };
+      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+      tx.afterCommit(() => applyInvalidation(message));
+      return revoked;
+    },
+
+    /**
+     * Rotates a live credential: a new secret under the same id, and the old secret stops
+     * working at once on every instance (evicted after commit, NOTIFY for the others).
+     */
+    async rotateSecret(
+      tx: Tx,
+      row: Pick<CredentialRow, 'id' | 'kind'>,
+      expiresAt: Date | null,
+    ): Promise<{ token: string; credential: CredentialRow } | undefined> {
+      const token = generateToken(PREFIX_OF_KIND[row.kind]);
+      const credential = await credentials.replaceCredentialSecret(tx, row.id, {
+        token_hash: hashToken(token),
+        preview: previewToken(token),
+        expires_at: expiresAt,
+      });
+      if (!credential) return undefined;
+      const message: InvalidationMessage = { ids: [row.id] };
+      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+      tx.afterCommit(() => applyInvalidation(message));
+      return { token, credential };
+    },
+
+    /** Drops cached verifications of credentials whose scopes or state changed, on every instance. */
+    async invalidateCredentials(tx: Tx, ids: string[]) {
+      if (ids.length === 0) return;
+      const message: InvalidationMessage = ids.length <= 100 ? { ids } : { all: true };
+      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+      tx.afterCommit(() => applyInvalidation(message));
+    },
+
+    /** For a user who is disabled or deleted: every cached credential of theirs goes. */
+    async invalidateUser(tx: Tx, userId: string) {
+      const message: InvalidationMessage = { user: userId };
+      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+      tx.afterCommit(() => applyInvalidation(message));
+    },
+
+    statusOf(row: Pick<CredentialRow, 'revoked_at' | 'expires_at'>): 'active' | 'expired' | 'revoked' {
+      if (row.revoked_at) return 'revoked';
+      if (row.expires_at && row.expires_at.getTime() <= clock.now().getTime()) return 'expired';
+      return 'active';
+    },
+  };
+}
+
+export type CredentialService = ReturnType<typeof createCredentialService>;

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/database/database.ts';
+
+interface Usage {
+  at: Date;
+  ip: string | null;
+  uses: number;
+  slideSessionTo: Date | null;
+}
+
+/**
+ * Collects successful uses in memory and writes them in one batched statement per flush, so
+ * that verification never writes per request (CONTRACT §5: last_used_at lags at most 60 s).
+ * A flush writes only usage columns and a session's sliding expiry; it never touches
+ * revoked_at, so it cannot resurrect a revoked credential.
+ */
+export class LastUsedBuffer {
+  private pending = new Map<string, Usage>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  flushCount = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { flushIntervalMs: number; onError?: (error: unknown) => void },
+  ) {}
+
+  start() {
+    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(credentialId: string, at: Date, ip: string | null, slideSessionTo: Date | null = null) {
+    const existing = this.pending.get(credentialId);
+    if (existing) {
+      existing.at = at;
+      existing.ip = ip;
+      existing.uses += 1;
+      existing.slideSessionTo = slideSessionTo;
+    } else {
+      this.pending.set(credentialId, { at, ip, uses: 1, slideSessionTo });
+    }
+  }
+
+  get pendingCount() {
+    return this.pending.size;
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write() {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const rows = [...batch].map(
+      ([id, u]) =>
+        sql`(${id}::text, ${u.at.toISOString()}::timestamptz, ${u.ip}::text, ${u.uses}::int, ${
+          u.slideSessionTo ? u.slideSessionTo.toISOString() : null
+        }::timestamptz)`,
+    );
+    const values = sql.join(rows);
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        await sql`
+          update credentials as c set
+            last_used_at = greatest(coalesce(c.last_used_at, v.at), v.at),
+            last_used_ip = v.ip,
+            expires_at = case when v.slide_to is not null and c.kind = 'session'
+                              then greatest(c.expires_at, v.slide_to) else c.expires_at end
+          from (values ${values}) as v(id, at, ip, uses, slide_to)
+          where c.id = v.id`.execute(tx);
+        await sql`
+          insert into credential_usage_daily (credential_id, day, uses)
+          select v.id, (v.at at time zone 'UTC')::date, v.uses
+          from (values ${values}) as v(id, at, ip, uses, slide_to)
+          join credentials c on c.id = v.id
+          on conflict (credential_id, day) do update set uses = credential_usage_daily.uses + excluded.uses`.execute(
+          tx,
+        );
+      });
+      this.flushCount += 1;
+    } catch (error) {
+      // Usage is advisory: losing one batch is better than blocking verification.
+      this.options.onError?.(error);
+    }
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}

@@ -1,0 +1,24 @@
+import { Type } from 'typebox';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { FRAMEWORKS } from './frameworks.ts';
+
+const FrameworkList = Type.Object({
+  frameworks: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+
+export const frameworkRoutes: AppPlugin<Record<never, never>> = async (app) => {
+  app.get(
+    '/api/frameworks',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'The AI frameworks an agent may declare',
+        operationId: 'listFrameworks',
+        tags: ['agents'],
+        security: [],
+        response: { 200: FrameworkList },
+      },
+    },
+    async () => ({ frameworks: FRAMEWORKS.map((f) => ({ id: f.id, name: f.name })) }),
+  );
+};

@@ -1,0 +1,107 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { DB, OAuthAuthorizationRequestsTable } from '../../schema.ts';
+
+export type AuthorizationRequestRow = Selectable<OAuthAuthorizationRequestsTable>;
+export type NewAuthorizationRequestRow = Insertable<OAuthAuthorizationRequestsTable>;
+
+export type AuthorizationDecision =
+  | { status: 'approved'; codeHash: string; codeExpiresAt: Date }
+  | { status: 'denied' };
+
+export function createAuthorizationRequestRepository(db: Kysely<DB>) {
+  return {
+    async insertRequest(row: NewAuthorizationRequestRow, executor: Kysely<DB> = db): Promise<void> {
+      await executor.insertInto('oauth_authorization_requests').values(row).execute();
+    },
+
+    /** Housekeeping: rows older than a day are of no use, not even for reuse detection. */
+    async deleteRequestsCreatedBefore(cutoff: Date, executor: Kysely<DB> = db): Promise<void> {
+      await executor.deleteFrom('oauth_authorization_requests').where('created_at', '<', cutoff).execute();
+    },
+
+    /** A request the consent page may show: the user's own, undecided and unexpired. */
+    async findPendingRequestForUser(
+      id: string,
+      userId: string,
+      now: Date,
+      executor: Kysely<DB> = db,
+    ): Promise<AuthorizationRequestRow | undefined> {
+      return executor
+        .selectFrom('oauth_authorization_requests')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+    },
+
+    /** Records the user's one decision; undefined when the request is not theirs, decided or expired. */
+    async decideRequestForUser(
+      id: string,
+      userId: string,
+      now: Date,
+      decision: AuthorizationDecision,
+      executor: Kysely<DB> = db,
+    ): Promise<AuthorizationRequestRow | undefined> {
+      return executor
+        .updateTable('oauth_authorization_requests')
+        .set(
+          decision.status === 'approved'
+            ? {
+                status: 'approved',
+                decided_at: now,
+                code_hash: decision.codeHash,
+                code_expires_at: decision.codeExpiresAt,
+              }
+            : { status: 'denied', decided_at: now },
+        )
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async findRequestByCodeHash(
+      codeHash: string,
+      executor: Kysely<DB> = db,
+    ): Promise<AuthorizationRequestRow | undefined> {
+      return executor
+        .selectFrom('oauth_authorization_requests')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
+    },
+
+    async findRequestById(
+      id: string,
+      executor: Kysely<DB> = db,
+    ): Promise<AuthorizationRequestRow | undefined> {
+      return executor
+        .selectFrom('oauth_authorization_requests')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    /**
+     * Spends a code and records the token family it becomes. Of two concurrent redemptions only
+     * one updates the row; the other sees false and treats itself as a reuse.
+     */
+    async claimCode(id: string, familyId: string, now: Date, executor: Kysely<DB>): Promise<boolean> {
+      const claimed = await executor
+        .updateTable('oauth_authorization_requests')
+        .set({ redeemed_at: now, family_id: familyId })
+        .where('id', '=', id)
+        .where('status', '=', 'approved')
+        .where('redeemed_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      return claimed !== undefined;
+    },
+  };
+}
+
+export type AuthorizationRequestRepository = ReturnType<typeof createAuthorizationRequestRepository>;

@@ -1,0 +1,88 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { DB, OAuthDeviceAuthorizationsTable } from '../../schema.ts';
+
+export type DeviceAuthorizationRow = Selectable<OAuthDeviceAuthorizationsTable>;
+export type NewDeviceAuthorizationRow = Insertable<OAuthDeviceAuthorizationsTable>;
+
+export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
+  return {
+    async insertDeviceAuthorization(
+      row: NewDeviceAuthorizationRow,
+      executor: Kysely<DB> = db,
+    ): Promise<void> {
+      await executor.insertInto('oauth_device_authorizations').values(row).execute();
+    },
+
+    /** Housekeeping: frees old user codes for reuse (they expire after 10 minutes anyway). */
+    async deleteDeviceAuthorizationsCreatedBefore(cutoff: Date, executor: Kysely<DB> = db): Promise<void> {
+      await executor.deleteFrom('oauth_device_authorizations').where('created_at', '<', cutoff).execute();
+    },
+
+    /** The row a poll works on, locked so that concurrent polls of one device code queue up. */
+    async findByDeviceCodeHashForUpdate(
+      deviceCodeHash: string,
+      executor: Kysely<DB>,
+    ): Promise<DeviceAuthorizationRow | undefined> {
+      return executor
+        .selectFrom('oauth_device_authorizations')
+        .selectAll()
+        .where('device_code_hash', '=', deviceCodeHash)
+        .forUpdate()
+        .executeTakeFirst();
+    },
+
+    async recordPoll(id: string, at: Date, intervalSeconds: number, executor: Kysely<DB>): Promise<void> {
+      await executor
+        .updateTable('oauth_device_authorizations')
+        .set({ last_polled_at: at, interval_seconds: intervalSeconds })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Spends an approved device code; false when another poll already did. */
+    async markRedeemed(id: string, at: Date, executor: Kysely<DB>): Promise<boolean> {
+      const updated = await executor
+        .updateTable('oauth_device_authorizations')
+        .set({ status: 'redeemed', last_polled_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'approved')
+        .returning('id')
+        .executeTakeFirst();
+      return updated !== undefined;
+    },
+
+    /** An undecided, unexpired authorization by its (normalised) user code. */
+    async findPendingByUserCode(
+      userCode: string,
+      now: Date,
+      executor: Kysely<DB> = db,
+    ): Promise<DeviceAuthorizationRow | undefined> {
+      return executor
+        .selectFrom('oauth_device_authorizations')
+        .selectAll()
+        .where('user_code', '=', userCode)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+    },
+
+    /** Records the one decision on a pending authorization; undefined when there is none to decide. */
+    async decidePendingByUserCode(
+      userCode: string,
+      decision: { status: 'approved' | 'denied'; userId: string },
+      now: Date,
+      executor: Kysely<DB> = db,
+    ): Promise<DeviceAuthorizationRow | undefined> {
+      return executor
+        .updateTable('oauth_device_authorizations')
+        .set({ status: decision.status, user_id: decision.userId, decided_at: now })
+        .where('user_code', '=', userCode)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type DeviceAuthorizationRepository = ReturnType<typeof createDeviceAuthorizationRepository>;

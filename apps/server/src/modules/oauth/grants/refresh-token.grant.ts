@@ -1,0 +1,58 @@
+import { inTransaction } from '../../../platform/database/transaction.ts';
+import { OAuthError } from '../../../platform/oauth-error.ts';
+import { issueTokenPair } from '../token-pair.ts';
+import type { GrantDeps, GrantHandler } from './grant.ts';
+
+const invalidGrant = () =>
+  new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
+
+/** RFC 6749 §6 with rotation: every refresh spends the old token; reusing a spent one revokes the family. */
+export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
+  return async (params, client, context) => {
+    const presented = params.refresh_token;
+    if (!presented) throw new OAuthError('invalid_request', 'refresh_token is required.');
+    const row = await deps.credentials.findByToken(presented, 'refresh');
+    if (!row || row.client_id !== client.id) throw invalidGrant();
+
+    const outcome = await inTransaction(deps.db, async (tx) => {
+      const revokeFamily = async (reason: string) => {
+        await deps.credentials.revokeCredentials(tx, { familyId: row.family_id! }, 'refresh_reuse');
+        await deps.audit.record(tx, context, {
+          userId: row.user_id,
+          action: 'auth.refresh_family_revoked',
+          targetType: 'token_family',
+          targetId: row.family_id!,
+          outcome: 'failure',
+          metadata: { reason, client_id: client.id },
+        });
+      };
+      if (row.revoked_at) {
+        if (row.revoked_reason === 'rotated') await revokeFamily('refresh_token_reused');
+        return null;
+      }
+      if (row.expires_at && row.expires_at.getTime() <= deps.clock.now().getTime()) return null;
+      // Claim the token atomically: of two concurrent refreshes only one wins; the other is a reuse.
+      const claimed = await deps.credentials.revokeCredentials(tx, { ids: [row.id] }, 'rotated');
+      if (claimed.length === 0) {
+        await revokeFamily('refresh_token_reused');
+        return null;
+      }
+      const pair = await issueTokenPair(deps, tx, {
+        userId: row.user_id,
+        clientId: client.id,
+        familyId: row.family_id!,
+        rotatedFromId: row.id,
+      });
+      await deps.audit.record(tx, context, {
+        userId: row.user_id,
+        action: 'auth.token_refreshed',
+        targetType: 'token_family',
+        targetId: row.family_id!,
+        metadata: { client_id: client.id },
+      });
+      return pair.response;
+    });
+    if (!outcome) throw invalidGrant();
+    return outcome;
+  };
+}

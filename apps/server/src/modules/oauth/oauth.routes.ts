@@ -1,0 +1,118 @@
+import { Type } from 'typebox';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { OAuthError } from '../../platform/oauth-error.ts';
+import { requestContext } from '../../platform/request-context.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import { parseToken } from '../credentials/token-format.ts';
+import { findClient } from './clients.ts';
+import type { GrantHandler } from './grants/grant.ts';
+import { OAuthErrorSchema, RevokeRequest, TokenRequest, TokenResponseSchema } from './oauth.schemas.ts';
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** Reads the request body as the flat string map RFC 6749 expects, whatever its encoding. */
+function stringParams(body: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value === 'string') out[key] = value;
+      else if (value !== undefined && value !== null) {
+        throw new OAuthError('invalid_request', `Parameter ${key} must be a string.`);
+      }
+    }
+  }
+  return out;
+}
+
+export const oauthRoutes: AppPlugin<{
+  grants: Map<string, GrantHandler>;
+  db: Db;
+  credentials: CredentialService;
+  audit: AuditService;
+  clock: Clock;
+  config: Pick<Config, 'rateLimits'>;
+}> = async (app, { grants, db, credentials, audit, config }) => {
+  app.post(
+    '/api/auth/token',
+    {
+      config: {
+        auth: 'public',
+        rateLimit: { max: config.rateLimits.tokenEndpointPerMinute, timeWindow: '1 minute' },
+      },
+      schema: {
+        summary: 'OAuth 2.0 token endpoint (password, refresh_token, authorization_code + PKCE, device_code)',
+        operationId: 'exchangeOAuthToken',
+        tags: ['oauth'],
+        security: [],
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        body: TokenRequest,
+        response: { 200: TokenResponseSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+      },
+      // Token-endpoint validation errors are OAuth errors, not problem+json.
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      if (request.validationError) throw new OAuthError('invalid_request', 'The token request is malformed.');
+      const params = stringParams(request.body);
+      const client = findClient(params.client_id);
+      if (!client) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+      const grantType = params.grant_type ?? '';
+      const grant = grants.get(grantType);
+      if (!grant) throw new OAuthError('unsupported_grant_type', 'This grant type is not supported.');
+      if (!client.grantTypes.includes(grantType)) {
+        throw new OAuthError('unauthorized_client', 'This client may not use this grant type.');
+      }
+      const tokens = await grant(params, client, requestContext(request));
+      return reply.headers(NO_STORE).send(tokens);
+    },
+  );
+
+  app.post(
+    '/api/oauth/revoke',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'Revoke an access or refresh token (RFC 7009); always 200 for unknown tokens',
+        operationId: 'revokeOAuthToken',
+        tags: ['oauth'],
+        security: [],
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        body: RevokeRequest,
+        response: { 200: Type.Object({}), 400: OAuthErrorSchema },
+      },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      if (request.validationError)
+        throw new OAuthError('invalid_request', 'The token parameter is required.');
+      const { token, token_type_hint: hint } = request.body;
+      if (hint && hint !== 'access_token' && hint !== 'refresh_token') {
+        throw new OAuthError('unsupported_token_type', 'Only access and refresh tokens can be revoked here.');
+      }
+      const prefix = parseToken(token);
+      if (prefix === 'acc' || prefix === 'ref') {
+        const row = await credentials.findByToken(token, prefix === 'acc' ? 'access' : 'refresh');
+        if (row && !row.revoked_at) {
+          await inTransaction(db, async (tx) => {
+            // Revoking a refresh token ends its whole family, as RFC 7009 §2.1 suggests.
+            const filter =
+              row.kind === 'refresh' && row.family_id ? { familyId: row.family_id } : { ids: [row.id] };
+            await credentials.revokeCredentials(tx, filter, 'oauth_revoke');
+            await audit.record(tx, requestContext(request), {
+              userId: row.user_id,
+              action: 'auth.token_revoked',
+              targetType: row.kind,
+              targetId: row.id,
+            });
+          });
+        }
+      }
+      return reply.headers(NO_STORE).send({});
+    },
+  );
+};

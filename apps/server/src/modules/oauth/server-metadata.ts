@@ -1,0 +1,79 @@
+import { Type } from 'typebox';
+import type { Config } from '../../config.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { SCOPES } from '../credentials/scopes.ts';
+import {
+  GRANT_AUTHORIZATION_CODE,
+  GRANT_DEVICE_CODE,
+  GRANT_PASSWORD,
+  GRANT_REFRESH_TOKEN,
+} from './clients.ts';
+
+/**
+ * The issuer identifier (RFC 8414 §2): PUBLIC_URL without a trailing slash. It is also sent as
+ * `iss` with every authorization response (RFC 9207), so clients can detect mix-up attacks.
+ */
+export function issuerFor(publicUrl: URL): string {
+  return `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`;
+}
+
+const ServerMetadata = Type.Object(
+  {
+    issuer: Type.String(),
+    authorization_endpoint: Type.String(),
+    token_endpoint: Type.String(),
+    device_authorization_endpoint: Type.String(),
+    revocation_endpoint: Type.String(),
+    response_types_supported: Type.Array(Type.String()),
+    response_modes_supported: Type.Array(Type.String()),
+    grant_types_supported: Type.Array(Type.String()),
+    code_challenge_methods_supported: Type.Array(Type.String()),
+    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    scopes_supported: Type.Array(Type.String()),
+    authorization_response_iss_parameter_supported: Type.Boolean(),
+  },
+  { description: 'RFC 8414 authorization server metadata' },
+);
+
+/** `GET /.well-known/oauth-authorization-server`: lets standard OAuth clients discover Tessera. */
+export const serverMetadataRoutes: AppPlugin<{ config: Pick<Config, 'publicUrl'> }> = async (
+  app,
+  { config },
+) => {
+  const issuer = issuerFor(config.publicUrl);
+  const metadata = {
+    issuer,
+    authorization_endpoint: `${issuer}/api/oauth/authorize`,
+    token_endpoint: `${issuer}/api/auth/token`,
+    device_authorization_endpoint: `${issuer}/api/oauth/device_authorization`,
+    revocation_endpoint: `${issuer}/api/oauth/revoke`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: [GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, GRANT_PASSWORD],
+    code_challenge_methods_supported: ['S256'],
+    // Tessera's clients are public native apps (RFC 8252 §8.4): they authenticate with nothing.
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+    scopes_supported: [...SCOPES],
+    authorization_response_iss_parameter_supported: true,
+  };
+
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+        operationId: 'getOAuthServerMetadata',
+        tags: ['oauth'],
+        security: [],
+        response: { 200: ServerMetadata },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600');
+      return metadata;
+    },
+  );
+};

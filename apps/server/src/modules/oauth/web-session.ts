@@ -1,0 +1,22 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import type { Identity } from '../credentials/authenticate-request.ts';
+
+/**
+ * The consent and device pages are answered by a person in the browser, so their endpoints take
+ * the web session only. An access token is interactive too, but it belongs to a program: were it
+ * accepted here, a native client could approve further clients without the user (OAUTH-6).
+ * Routes declare `auth: 'interactive'` and call this first.
+ */
+export function requireWebSession(request: FastifyRequest): Identity {
+  const identity = request.identity;
+  if (!identity || identity.kind !== 'session') {
+    const description = 'Sign in to the web UI to answer this request';
+    throw new AppError('interactive_credential_required', `${description}.`, {
+      headers: {
+        'www-authenticate': `Bearer realm="tessera", error="invalid_token", error_description="${description}"`,
+      },
+    });
+  }
+  return identity;
+}

@@ -1,0 +1,164 @@
+import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { requestContext } from '../../platform/request-context.ts';
+import type { ProviderAccountRow } from './provider-accounts.repository.ts';
+import {
+  CreateProviderAccountBody,
+  ProviderAccount,
+  ProviderAccountList,
+  ProviderAccountParams,
+  ProviderAccountTest,
+  ProviderRepositoryList,
+  UpdateProviderAccountBody,
+} from './provider-accounts.schemas.ts';
+import type { ProviderAccountService } from './provider-accounts.service.ts';
+
+const TAGS = ['provider-accounts'];
+
+export const providerAccountRoutes: AppPlugin<{ providerAccountService: ProviderAccountService }> = async (
+  app,
+  { providerAccountService: service },
+) => {
+  // Only what the response schema declares leaves the server: never the ciphertext, never the token.
+  const view = (row: ProviderAccountRow) => ({
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    base_url: service.baseUrlOf(row),
+    username: row.username ?? row.login,
+    token_preview: row.token_preview,
+    status: row.status,
+    last_checked_at: iso(row.last_checked_at),
+    created_at: iso(row.created_at)!,
+  });
+
+  app.get(
+    '/api/provider-accounts',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'List your provider accounts (GitHub, GitLab, Bitbucket); tokens are never shown',
+        operationId: 'listProviderAccounts',
+        tags: TAGS,
+        response: { 200: ProviderAccountList, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => ({ accounts: (await service.listAccounts(request.identity!.userId)).map(view) }),
+  );
+
+  app.post(
+    '/api/provider-accounts',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Store a provider token (encrypted) and test it',
+        description:
+          'The token is checked against the provider at once; the account is stored whatever the outcome, with the result in `status`.',
+        operationId: 'createProviderAccount',
+        tags: TAGS,
+        body: CreateProviderAccountBody,
+        response: { 201: ProviderAccount, ...problemResponses(400, 401, 403, 415) },
+      },
+    },
+    async (request, reply) => {
+      const row = await service.createAccount(
+        request.identity!.userId,
+        request.body,
+        requestContext(request),
+      );
+      return reply.code(201).send(view(row));
+    },
+  );
+
+  app.patch(
+    '/api/provider-accounts/:id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Rename a provider account or replace its (rotated) token',
+        operationId: 'updateProviderAccount',
+        tags: TAGS,
+        params: ProviderAccountParams,
+        body: UpdateProviderAccountBody,
+        response: { 200: ProviderAccount, ...problemResponses(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) =>
+      view(
+        await service.updateAccount(
+          request.identity!.userId,
+          request.params.id,
+          request.body,
+          requestContext(request),
+        ),
+      ),
+  );
+
+  app.delete(
+    '/api/provider-accounts/:id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Delete a provider account and its stored token',
+        operationId: 'deleteProviderAccount',
+        tags: TAGS,
+        params: ProviderAccountParams,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await service.removeAccount(request.identity!.userId, request.params.id, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/provider-accounts/:id/test',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Check the stored token against the provider',
+        description:
+          'Answers 200 with `ok: false` and an error code when the provider refuses the token or cannot be reached.',
+        operationId: 'testProviderAccount',
+        tags: TAGS,
+        params: ProviderAccountParams,
+        response: { 200: ProviderAccountTest, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const result = await service.testAccount(
+        request.identity!.userId,
+        request.params.id,
+        requestContext(request),
+      );
+      return {
+        ok: result.ok,
+        ...(result.login !== undefined ? { login: result.login } : {}),
+        ...(result.scopes !== undefined ? { scopes: result.scopes } : {}),
+        ...(result.expiresAt !== undefined ? { expires_at: iso(result.expiresAt) } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/api/provider-accounts/:id/repositories',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'List the repositories the stored token can see',
+        operationId: 'listProviderRepositories',
+        tags: TAGS,
+        params: ProviderAccountParams,
+        response: { 200: ProviderRepositoryList, ...problemResponses(401, 403, 404, 502) },
+      },
+    },
+    async (request) => ({
+      repositories: await service.listRepositories(
+        request.identity!.userId,
+        request.params.id,
+        requestContext(request),
+      ),
+    }),
+  );
+};

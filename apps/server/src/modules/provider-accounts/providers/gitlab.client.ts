@@ -1,0 +1,162 @@
+import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
+import {
+  isRecord,
+  MAX_PAGES,
+  nextLinkOf,
+  ProviderError,
+  type ProviderResponse,
+  providerGet,
+  sameOriginLink,
+  stringField,
+  unexpectedAnswer,
+} from './provider-http.ts';
+
+const LABEL = 'GitLab';
+const NEEDED_SCOPE = 'read_api';
+/** Scopes that include read access to the API. */
+const API_SCOPES = ['api', 'read_api'];
+
+/** The parts of GitLab's REST answers this adapter reads (the fakes in test/ answer with these). */
+export interface GitLabUser {
+  id: number;
+  username: string;
+}
+export interface GitLabPersonalAccessToken {
+  id: number;
+  name: string;
+  scopes: string[];
+  active: boolean;
+  revoked: boolean;
+  /** A date (`2026-12-31`) or null. */
+  expires_at: string | null;
+}
+export interface GitLabProject {
+  id: number;
+  path_with_namespace: string;
+  visibility: 'private' | 'internal' | 'public';
+  default_branch: string | null;
+}
+/** GitLab's OAuth-style 401/403 body, e.g. `{ error: "invalid_token", error_description: "Token has expired." }`. */
+export interface GitLabErrorBody {
+  error?: string;
+  error_description?: string;
+  message?: string;
+  scope?: string;
+}
+
+function headersFor(access: ProviderAccess) {
+  return { 'private-token': access.token };
+}
+
+function failure(answer: ProviderResponse, what: string): ProviderError {
+  const description = stringField(answer.body, 'error_description') ?? '';
+  if (answer.status === 401) {
+    if (/expired/i.test(description))
+      return new ProviderError('token_expired', 'GitLab says the token has expired.');
+    if (/revoked/i.test(description))
+      return new ProviderError('invalid_token', 'GitLab says the token was revoked.');
+    return new ProviderError('invalid_token', 'GitLab rejected the token (401 Unauthorized).');
+  }
+  if (answer.status === 403) {
+    return new ProviderError(
+      'insufficient_permissions',
+      `GitLab refused ${what}: the token needs the "${NEEDED_SCOPE}" (or "api") scope.`,
+    );
+  }
+  return unexpectedAnswer(LABEL, answer.status, what);
+}
+
+function toSummary(item: unknown): RepositorySummary | null {
+  if (!isRecord(item) || typeof item.path_with_namespace !== 'string') return null;
+  return {
+    full_name: item.path_with_namespace,
+    // "internal" projects are visible to every signed-in user of the instance, not to the world.
+    private: item.visibility !== 'public',
+    default_branch: typeof item.default_branch === 'string' ? item.default_branch : null,
+  };
+}
+
+/** GitLab tokens expire at the start of their expiry date, in UTC. */
+function parseExpiryDate(value: unknown): Date | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function api(access: ProviderAccess, path: string) {
+  return `${access.baseUrl}/api/v4${path}`;
+}
+
+export const gitlabClient: ProviderClient = {
+  provider: 'gitlab',
+  label: LABEL,
+
+  async checkToken(access) {
+    const request = { headers: headersFor(access), timeoutMs: access.timeoutMs, label: LABEL };
+    const user = await providerGet({ url: api(access, '/user'), ...request });
+    if (user.status !== 200) throw failure(user, 'GET /user');
+    const login = stringField(user.body, 'username');
+    if (!login) throw new ProviderError('unreachable', 'GitLab answered GET /user without a username.');
+
+    // Scopes and expiry come from the token's own record (GitLab 15.5+). Older instances and
+    // other token kinds answer 404; then they are simply unknown.
+    const self = await providerGet({ url: api(access, '/personal_access_tokens/self'), ...request });
+    if (self.status === 401) throw failure(self, 'GET /personal_access_tokens/self');
+    if (self.status !== 200 || !isRecord(self.body)) return { login, scopes: null, expiresAt: null };
+    const scopes = Array.isArray(self.body.scopes)
+      ? self.body.scopes.filter((s): s is string => typeof s === 'string')
+      : null;
+    return { login, scopes, expiresAt: parseExpiryDate(self.body.expires_at) };
+  },
+
+  missingScope(scopes) {
+    if (scopes === null) return null;
+    return scopes.some((s) => API_SCOPES.includes(s)) ? null : NEEDED_SCOPE;
+  },
+
+  async listRepositories(access) {
+    const repositories: RepositorySummary[] = [];
+    let url: string | null = api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc');
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const answer: ProviderResponse = await providerGet({
+        url,
+        headers: headersFor(access),
+        timeoutMs: access.timeoutMs,
+        label: LABEL,
+      });
+      if (answer.status !== 200) throw failure(answer, 'GET /projects');
+      if (!Array.isArray(answer.body))
+        throw new ProviderError('unreachable', 'GitLab answered GET /projects oddly.');
+      for (const item of answer.body) {
+        const summary = toSummary(item);
+        if (summary) repositories.push(summary);
+      }
+      // Offset pagination sends X-Next-Page (empty on the last page) and a Link header; keyset
+      // pagination sends only the Link header.
+      const link = nextLinkOf(answer.headers.get('link'));
+      const nextPage = answer.headers.get('x-next-page');
+      if (link) {
+        url = sameOriginLink(link, access.baseUrl, LABEL);
+      } else if (nextPage && /^\d+$/.test(nextPage)) {
+        const next: URL = new URL(url);
+        next.searchParams.set('page', nextPage);
+        url = next.toString();
+      } else {
+        url = null;
+      }
+    }
+    return repositories;
+  },
+
+  async findRepository(access, fullName) {
+    const answer = await providerGet({
+      url: api(access, `/projects/${encodeURIComponent(fullName)}`),
+      headers: headersFor(access),
+      timeoutMs: access.timeoutMs,
+      label: LABEL,
+    });
+    if (answer.status === 404 || answer.status === 403) return null;
+    if (answer.status !== 200) throw failure(answer, 'GET /projects/{id}');
+    return toSummary(answer.body);
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * The little HTTP client the provider adapters share: a timeout on the whole exchange, no
+ * redirects, a size cap on answers, and errors that never carry the request's credentials.
+ */
+
+/** Why a provider call failed, in the words of CONTRACT (`POST /provider-accounts/{id}/test`). */
+export type ProviderFailure = 'invalid_token' | 'token_expired' | 'insufficient_permissions' | 'unreachable';
+
+export class ProviderError extends Error {
+  constructor(
+    readonly code: ProviderFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface ProviderResponse {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when the body was empty or not JSON. */
+  body: unknown;
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface ProviderRequest {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** "GitHub", "GitLab", "Bitbucket": used in messages a user reads. */
+  label: string;
+}
+
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new Error('answer too large');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function providerGet(request: ProviderRequest): Promise<ProviderResponse> {
+  const { label, timeoutMs } = request;
+  try {
+    const response = await fetch(request.url, {
+      headers: { accept: 'application/json', 'user-agent': 'Tessera', ...request.headers },
+      // A provider (or whoever answers at a configured URL) may not bounce the token elsewhere.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await readCapped(response);
+    let body: unknown;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+    }
+    return { status: response.status, headers: response.headers, body };
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    throw new ProviderError(
+      'unreachable',
+      timedOut
+        ? `${label} did not answer within ${timeoutMs} ms.`
+        : `${label} could not be reached (${new URL(request.url).host}).`,
+    );
+  }
+}
+
+/** The `rel="next"` target of an RFC 8288 Link header, if any. */
+export function nextLinkOf(header: string | null): string | null {
+  if (!header) return null;
+  for (const link of header.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(link);
+    if (!match) continue;
+    for (const param of match[2]!.split(';')) {
+      const [name, value] = param.split('=', 2).map((s) => s.trim());
+      if (name?.toLowerCase() !== 'rel' || value === undefined) continue;
+      const rels = value.replace(/^"|"$/g, '').toLowerCase().split(/\s+/);
+      if (rels.includes('next')) return match[1]!;
+    }
+  }
+  return null;
+}
+
+/**
+ * Resolves a pagination link against the API base and refuses one that leaves the provider's
+ * origin: following it would send the token to a host the user never chose.
+ */
+export function sameOriginLink(link: string, base: string, label: string): string {
+  let resolved: URL;
+  try {
+    resolved = new URL(link, base);
+  } catch {
+    throw new ProviderError('unreachable', `${label} answered with a malformed next-page link.`);
+  }
+  if (resolved.origin !== new URL(base).origin) {
+    throw new ProviderError('unreachable', `${label} answered with a next-page link to another host.`);
+  }
+  return resolved.toString();
+}
+
+/** Pages a listing at most this deep; a provider that keeps answering "next" is not trusted forever. */
+export const MAX_PAGES = 100;
+
+/** Failures every provider shares: rate limits, server errors, anything unexpected. */
+export function unexpectedAnswer(label: string, status: number, what: string): ProviderError {
+  if (status === 429)
+    return new ProviderError('unreachable', `${label} is rate-limiting requests; try again later.`);
+  if (status >= 500)
+    return new ProviderError('unreachable', `${label} answered ${status} to ${what}; try again later.`);
+  if (status >= 300 && status < 400)
+    return new ProviderError('unreachable', `${label} redirected ${what}; check the configured URL.`);
+  return new ProviderError(
+    'unreachable',
+    `${label} answered ${status} to ${what}; check the configured URL.`,
+  );
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function stringField(value: unknown, key: string): string | null {
+  if (!isRecord(value)) return null;
+  const field = value[key];
+  return typeof field === 'string' ? field : null;
+}

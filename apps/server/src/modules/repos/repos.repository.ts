@@ -1,0 +1,200 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, ReposTable, TaskGroupsTable, TaskStatus, TasksTable } from '../../schema.ts';
+import type { CredentialRow } from '../credentials/credentials.repository.ts';
+
+export type RepoRow = Selectable<ReposTable>;
+export type TaskGroupRow = Selectable<TaskGroupsTable>;
+export type TaskRow = Selectable<TasksTable>;
+
+export function createRepoRepository(db: Kysely<DB>) {
+  return {
+    async insertRepo(row: RepoRow, executor: Kysely<DB> = db): Promise<RepoRow> {
+      return executor.insertInto('repos').values(row).returningAll().executeTakeFirstOrThrow();
+    },
+
+    async listReposForOwner(userId: string): Promise<RepoRow[]> {
+      return db
+        .selectFrom('repos')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+    },
+
+    async findRepoForOwner(
+      id: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+      options: { lock?: boolean } = {},
+    ): Promise<RepoRow | undefined> {
+      let query = executor.selectFrom('repos').selectAll().where('id', '=', id).where('user_id', '=', userId);
+      if (options.lock) query = query.forUpdate();
+      return query.executeTakeFirst();
+    },
+
+    async deleteRepoForOwner(id: string, userId: string, executor: Kysely<DB>): Promise<boolean> {
+      const deleted = await executor
+        .deleteFrom('repos')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returning('id')
+        .executeTakeFirst();
+      return deleted !== undefined;
+    },
+
+    /** Inserts an open task group unless an open one with the same repo, agent and title exists. */
+    async insertOpenTaskGroupIfAbsent(
+      row: TaskGroupRow,
+      executor: Kysely<DB>,
+    ): Promise<TaskGroupRow | undefined> {
+      return executor
+        .insertInto('task_groups')
+        .values(row)
+        .onConflict((conflict) => conflict.doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async findOpenTaskGroup(
+      repoId: string,
+      agentId: string,
+      title: string,
+      executor: Kysely<DB> = db,
+    ): Promise<TaskGroupRow | undefined> {
+      return executor
+        .selectFrom('task_groups')
+        .selectAll()
+        .where('repo_id', '=', repoId)
+        .where('agent_id', '=', agentId)
+        .where((eb) => eb(eb.fn('lower', ['title']), '=', eb.fn('lower', [eb.val(title)])))
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+    },
+
+    async findTaskGroupForOwner(
+      id: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+      options: { lock?: boolean } = {},
+    ): Promise<TaskGroupRow | undefined> {
+      let query = executor
+        .selectFrom('task_groups')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId);
+      if (options.lock) query = query.forUpdate();
+      return query.executeTakeFirst();
+    },
+
+    async listTaskGroupsForOwner(
+      userId: string,
+      filter: { repoId?: string; id?: string },
+    ): Promise<TaskGroupRow[]> {
+      let query = db
+        .selectFrom('task_groups')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc');
+      if (filter.repoId) query = query.where('repo_id', '=', filter.repoId);
+      if (filter.id) query = query.where('id', '=', filter.id);
+      return query.execute();
+    },
+
+    async closeTaskGroup(id: string, at: Date, executor: Kysely<DB>): Promise<TaskGroupRow | undefined> {
+      return executor
+        .updateTable('task_groups')
+        .set({ status: 'closed', closed_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async insertTask(row: TaskRow, executor: Kysely<DB> = db): Promise<TaskRow> {
+      return executor.insertInto('tasks').values(row).returningAll().executeTakeFirstOrThrow();
+    },
+
+    async findTaskForOwner(
+      id: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<TaskRow | undefined> {
+      return executor
+        .selectFrom('tasks')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+    },
+
+    async updateTask(
+      id: string,
+      userId: string,
+      changes: { status: TaskStatus; output?: string | null; updated_at: Date },
+      executor: Kysely<DB> = db,
+    ): Promise<TaskRow | undefined> {
+      return executor
+        .updateTable('tasks')
+        .set(changes)
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** The automation token of a task group (there is at most one: a unique index says so). */
+    async findAutomationTokenOfGroup(
+      taskGroupId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .selectFrom('credentials')
+        .selectAll()
+        .where('kind', '=', 'automation')
+        .where('task_group_id', '=', taskGroupId)
+        .executeTakeFirst();
+    },
+
+    /** A repository's automation tokens (never PATs), newest first, with their task group. */
+    async listAutomationTokensOfRepo(
+      repoId: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<Array<CredentialRow & { task_group_id: string }>> {
+      const rows = await executor
+        .selectFrom('credentials as c')
+        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
+        .selectAll('c')
+        .where('c.kind', '=', 'automation')
+        .where('c.user_id', '=', userId)
+        .where('g.repo_id', '=', repoId)
+        .where('g.user_id', '=', userId)
+        .orderBy('c.created_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .execute();
+      return rows as Array<CredentialRow & { task_group_id: string }>;
+    },
+
+    async findAutomationTokenOfRepo(
+      tokenId: string,
+      repoId: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .selectFrom('credentials as c')
+        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
+        .selectAll('c')
+        .where('c.id', '=', tokenId)
+        .where('c.kind', '=', 'automation')
+        .where('c.user_id', '=', userId)
+        .where('g.repo_id', '=', repoId)
+        .where('g.user_id', '=', userId)
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type RepoRepository = ReturnType<typeof createRepoRepository>;

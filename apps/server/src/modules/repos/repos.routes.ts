@@ -1,0 +1,305 @@
+import type { FastifyRequest } from 'fastify';
+import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { requestContext } from '../../platform/request-context.ts';
+import type { CredentialRow } from '../credentials/credentials.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import { tokenView } from '../tokens/tokens.service.ts';
+import type { RepoRow, TaskGroupRow, TaskRow } from './repos.repository.ts';
+import {
+  AutomationTokenList,
+  AutomationTokenParams,
+  ConnectRepoBody,
+  CreateTaskBody,
+  EnsuredTaskGroup,
+  EnsureTaskGroupBody,
+  Repo,
+  RepoList,
+  RepoParams,
+  Task,
+  TaskGroup,
+  TaskGroupList,
+  TaskGroupListQuery,
+  TaskGroupParams,
+  TaskParams,
+  UpdateTaskBody,
+} from './repos.schemas.ts';
+import type { RepoService } from './repos.service.ts';
+import type { Actor, TaskGroupService } from './task-groups.service.ts';
+
+export function repoView(row: RepoRow) {
+  return {
+    id: row.id,
+    provider_account_id: row.provider_account_id,
+    provider: row.provider,
+    full_name: row.full_name,
+    private: row.private,
+    default_branch: row.default_branch,
+    created_at: iso(row.created_at)!,
+  };
+}
+
+export function taskGroupView(row: TaskGroupRow) {
+  return {
+    id: row.id,
+    repo_id: row.repo_id,
+    agent_id: row.agent_id,
+    title: row.title,
+    status: row.status,
+    created_at: iso(row.created_at)!,
+    closed_at: iso(row.closed_at),
+  };
+}
+
+export function taskView(row: TaskRow) {
+  return {
+    id: row.id,
+    task_group_id: row.task_group_id,
+    title: row.title,
+    status: row.status,
+    output: row.output,
+    created_at: iso(row.created_at)!,
+    updated_at: iso(row.updated_at)!,
+  };
+}
+
+function actorOf(request: FastifyRequest): Actor {
+  const identity = request.identity!;
+  return { userId: identity.userId, kind: identity.kind, taskGroupId: identity.taskGroupId };
+}
+
+export const repoRoutes: AppPlugin<{
+  repoService: RepoService;
+  taskGroupService: TaskGroupService;
+  credentials: Pick<CredentialService, 'statusOf'>;
+}> = async (app, { repoService, taskGroupService, credentials }) => {
+  const automationTokenView = (row: CredentialRow) => ({
+    ...tokenView(row, credentials.statusOf(row)),
+    task_group_id: row.task_group_id!,
+  });
+
+  // --- Repositories ---------------------------------------------------------------------
+  app.post(
+    '/api/repos',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Connect a repository that one of your provider accounts can see',
+        operationId: 'connectRepo',
+        tags: ['repos'],
+        body: ConnectRepoBody,
+        response: { 201: Repo, ...problemResponses(400, 401, 403, 404, 409, 415, 502) },
+      },
+    },
+    async (request, reply) => {
+      const repo = await repoService.connectRepo(
+        request.identity!.userId,
+        request.body,
+        requestContext(request),
+      );
+      return reply.code(201).send(repoView(repo));
+    },
+  );
+
+  app.get(
+    '/api/repos',
+    {
+      config: { auth: 'repos:read' },
+      schema: {
+        summary: 'List your connected repositories, newest first',
+        operationId: 'listRepos',
+        tags: ['repos'],
+        response: { 200: RepoList, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => ({ repos: (await repoService.listRepos(request.identity!.userId)).map(repoView) }),
+  );
+
+  app.get(
+    '/api/repos/:id',
+    {
+      config: { auth: 'repos:read' },
+      schema: {
+        summary: 'One connected repository',
+        operationId: 'getRepo',
+        tags: ['repos'],
+        params: RepoParams,
+        response: { 200: Repo, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => repoView(await repoService.getRepo(request.identity!.userId, request.params.id)),
+  );
+
+  app.delete(
+    '/api/repos/:id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Disconnect a repository; every automation token of its task groups is revoked',
+        operationId: 'deleteRepo',
+        tags: ['repos'],
+        params: RepoParams,
+        response: { 204: { type: 'null', description: 'Disconnected' }, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await repoService.deleteRepo(request.identity!.userId, request.params.id, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  // --- Automation tokens of a repository --------------------------------------------------
+  app.get(
+    '/api/repos/:id/automation-tokens',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: "The repository's automation tokens (one per task group; never personal access tokens)",
+        operationId: 'listAutomationTokens',
+        tags: ['repos'],
+        params: RepoParams,
+        response: { 200: AutomationTokenList, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      tokens: (await repoService.listAutomationTokens(request.identity!.userId, request.params.id)).map(
+        automationTokenView,
+      ),
+    }),
+  );
+
+  app.delete(
+    '/api/repos/:id/automation-tokens/:token_id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Revoke an automation token of the repository',
+        operationId: 'revokeAutomationToken',
+        tags: ['repos'],
+        params: AutomationTokenParams,
+        response: { 204: { type: 'null', description: 'Revoked' }, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await repoService.revokeAutomationToken(
+        request.identity!.userId,
+        request.params.id,
+        request.params.token_id,
+        requestContext(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  // --- Task groups and tasks --------------------------------------------------------------
+  app.post(
+    '/api/repos/:id/task-groups',
+    {
+      config: { auth: 'tasks:write' },
+      schema: {
+        summary:
+          'Create a task group with its automation token, or find the open one with the same agent and title',
+        description:
+          'Answers 201 with the token secret when it creates the group, and 200 with the existing group and token (no secret) when an open group with the same agent and title exists. Automation tokens cannot create task groups.',
+        operationId: 'ensureTaskGroup',
+        tags: ['task-groups'],
+        params: RepoParams,
+        body: EnsureTaskGroupBody,
+        response: {
+          200: EnsuredTaskGroup,
+          201: EnsuredTaskGroup,
+          ...problemResponses(400, 401, 403, 404, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const ensured = await taskGroupService.ensureTaskGroup(
+        actorOf(request),
+        request.params.id,
+        request.body,
+        requestContext(request),
+      );
+      if (ensured.secret) reply.header('cache-control', 'no-store');
+      return reply.code(ensured.created ? 201 : 200).send({
+        task_group: taskGroupView(ensured.group),
+        automation_token: {
+          token: tokenView(ensured.token, credentials.statusOf(ensured.token)),
+          ...(ensured.secret ? { secret: ensured.secret } : {}),
+        },
+      });
+    },
+  );
+
+  app.get(
+    '/api/task-groups',
+    {
+      config: { auth: 'tasks:read' },
+      schema: {
+        summary:
+          'List task groups, optionally of one repository (an automation token sees its own group only)',
+        operationId: 'listTaskGroups',
+        tags: ['task-groups'],
+        querystring: TaskGroupListQuery,
+        response: { 200: TaskGroupList, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      task_groups: (await taskGroupService.listTaskGroups(actorOf(request), request.query.repo_id)).map(
+        taskGroupView,
+      ),
+    }),
+  );
+
+  app.post(
+    '/api/task-groups/:id/close',
+    {
+      config: { auth: 'tasks:write' },
+      schema: {
+        summary: 'Close a task group; its automation token is revoked at once',
+        operationId: 'closeTaskGroup',
+        tags: ['task-groups'],
+        params: TaskGroupParams,
+        response: { 200: TaskGroup, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) =>
+      taskGroupView(
+        await taskGroupService.closeTaskGroup(actorOf(request), request.params.id, requestContext(request)),
+      ),
+  );
+
+  app.post(
+    '/api/task-groups/:id/tasks',
+    {
+      config: { auth: 'tasks:write' },
+      schema: {
+        summary: 'Add a task to an open task group (an automation token: its own group only)',
+        operationId: 'createTask',
+        tags: ['task-groups'],
+        params: TaskGroupParams,
+        body: CreateTaskBody,
+        response: { 201: Task, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request, reply) => {
+      const task = await taskGroupService.createTask(actorOf(request), request.params.id, request.body);
+      return reply.code(201).send(taskView(task));
+    },
+  );
+
+  app.patch(
+    '/api/tasks/:id',
+    {
+      config: { auth: 'tasks:write' },
+      schema: {
+        summary: "Report a task's status and output (an automation token: its own group's tasks only)",
+        operationId: 'updateTask',
+        tags: ['task-groups'],
+        params: TaskParams,
+        body: UpdateTaskBody,
+        response: { 200: Task, ...problemResponses(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) =>
+      taskView(await taskGroupService.updateTask(actorOf(request), request.params.id, request.body)),
+  );
+};

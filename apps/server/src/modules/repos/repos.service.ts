@@ -1,0 +1,149 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { isUniqueViolation } from '../accounts/accounts.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { ProviderAccountService } from '../provider-accounts/provider-accounts.service.ts';
+import type { RepoRepository, RepoRow } from './repos.repository.ts';
+
+export const repoNotFound = () => new AppError('not_found', 'There is no such repository.');
+
+export function createRepoService(deps: {
+  db: Db;
+  repos: RepoRepository;
+  providerAccounts: Pick<ProviderAccountService, 'describeRepository'>;
+  credentials: Pick<CredentialService, 'revokeCredentials'>;
+  audit: AuditService;
+  clock: Clock;
+}) {
+  const { db, repos, providerAccounts, credentials, audit, clock } = deps;
+
+  async function findOwned(userId: string, id: string): Promise<RepoRow> {
+    const repo = await repos.findRepoForOwner(id, userId);
+    if (!repo) throw repoNotFound();
+    return repo;
+  }
+
+  return {
+    /** Connects a repository the user's provider account can see, as the provider describes it. */
+    async connectRepo(
+      userId: string,
+      input: { provider_account_id: string; full_name: string },
+      context: RequestContext,
+    ): Promise<RepoRow> {
+      const described = await providerAccounts.describeRepository(
+        userId,
+        input.provider_account_id,
+        input.full_name,
+        context,
+      );
+      try {
+        return await inTransaction(db, async (tx) => {
+          const repo = await repos.insertRepo(
+            {
+              id: newId('repo'),
+              user_id: userId,
+              provider_account_id: input.provider_account_id,
+              provider: described.provider,
+              full_name: described.full_name,
+              private: described.private,
+              default_branch: described.default_branch,
+              created_at: clock.now(),
+            },
+            tx,
+          );
+          await audit.record(tx, context, {
+            userId,
+            action: 'repo.connected',
+            targetType: 'repo',
+            targetId: repo.id,
+            metadata: {
+              provider: repo.provider,
+              full_name: repo.full_name,
+              provider_account_id: input.provider_account_id,
+            },
+          });
+          return repo;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError(
+            'conflict',
+            `${described.full_name} is already connected through this provider account.`,
+          );
+        }
+        throw error;
+      }
+    },
+
+    listRepos(userId: string): Promise<RepoRow[]> {
+      return repos.listReposForOwner(userId);
+    },
+
+    getRepo: findOwned,
+
+    /** Disconnects a repository: every automation token of its task groups stops working at once. */
+    async deleteRepo(userId: string, id: string, context: RequestContext): Promise<void> {
+      await inTransaction(db, async (tx) => {
+        const repo = await repos.findRepoForOwner(id, userId, tx, { lock: true });
+        if (!repo) throw repoNotFound();
+        const tokens = await repos.listAutomationTokensOfRepo(id, userId, tx);
+        const revoked = await credentials.revokeCredentials(
+          tx,
+          { ids: tokens.map((t) => t.id), kinds: ['automation'] },
+          'repo_deleted',
+        );
+        for (const token of revoked) {
+          await audit.record(tx, context, {
+            userId,
+            action: 'automation_token.revoked',
+            targetType: 'credential',
+            targetId: token.id,
+            metadata: { reason: 'repo_deleted', repo_id: id },
+          });
+        }
+        await repos.deleteRepoForOwner(id, userId, tx);
+        await audit.record(tx, context, {
+          userId,
+          action: 'repo.disconnected',
+          targetType: 'repo',
+          targetId: id,
+          metadata: { provider: repo.provider, full_name: repo.full_name, revoked_tokens: revoked.length },
+        });
+      });
+    },
+
+    async listAutomationTokens(userId: string, repoId: string) {
+      await findOwned(userId, repoId);
+      return repos.listAutomationTokensOfRepo(repoId, userId);
+    },
+
+    async revokeAutomationToken(userId: string, repoId: string, tokenId: string, context: RequestContext) {
+      await inTransaction(db, async (tx) => {
+        const token = await repos.findAutomationTokenOfRepo(tokenId, repoId, userId, tx);
+        if (!token) throw new AppError('not_found', 'There is no such automation token on this repository.');
+        const revoked = await credentials.revokeCredentials(
+          tx,
+          { ids: [token.id], kinds: ['automation'] },
+          'revoked_by_user',
+        );
+        // A second revoke is a no-op: the token keeps its first revocation time and reason.
+        if (revoked.length > 0) {
+          await audit.record(tx, context, {
+            userId,
+            action: 'automation_token.revoked',
+            targetType: 'credential',
+            targetId: token.id,
+            metadata: { reason: 'revoked_by_user', repo_id: repoId, task_group_id: token.task_group_id },
+          });
+        }
+      });
+    },
+  };
+}
+
+export type RepoService = ReturnType<typeof createRepoService>;

@@ -1,0 +1,214 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { TaskStatus } from '../../schema.ts';
+import { isUniqueViolation } from '../accounts/accounts.service.ts';
+import type { AgentService } from '../agents/agents.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Identity } from '../credentials/authenticate-request.ts';
+import type { CredentialRow } from '../credentials/credentials.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
+import { repoNotFound } from './repos.service.ts';
+
+/** Who is asking: an automation token is confined to its own task group. */
+export type Actor = Pick<Identity, 'userId' | 'kind' | 'taskGroupId'>;
+
+export const AUTOMATION_SCOPES = ['tasks:write'];
+
+const taskGroupNotFound = () => new AppError('not_found', 'There is no such task group.');
+const taskNotFound = () => new AppError('not_found', 'There is no such task.');
+
+/** Thrown inside the ensure transaction when a concurrent request won a race; the caller retries. */
+class LostRace extends Error {}
+
+export interface EnsuredTaskGroup {
+  created: boolean;
+  group: TaskGroupRow;
+  token: CredentialRow;
+  /** Only when this call created the token: it is shown once. */
+  secret?: string;
+}
+
+export function createTaskGroupService(deps: {
+  db: Db;
+  repos: RepoRepository;
+  agents: Pick<AgentService, 'getAgent'>;
+  credentials: Pick<CredentialService, 'issueCredential' | 'revokeCredentials'>;
+  audit: AuditService;
+  clock: Clock;
+}) {
+  const { db, repos, agents, credentials, audit, clock } = deps;
+
+  /** The group, if the actor may act on it: its owner's, and for an automation token its own. */
+  async function findGroupFor(actor: Actor, id: string, executor?: Db, lock = false): Promise<TaskGroupRow> {
+    if (actor.kind === 'automation' && actor.taskGroupId !== id) throw taskGroupNotFound();
+    const group = await repos.findTaskGroupForOwner(id, actor.userId, executor, { lock });
+    if (!group) throw taskGroupNotFound();
+    return group;
+  }
+
+  return {
+    /**
+     * Creates a task group and its automation token, or finds the open group with the same agent
+     * and title and returns its token without the secret. Concurrent calls converge on one group
+     * and one token: the store's unique indexes decide, not a prior read.
+     */
+    async ensureTaskGroup(
+      actor: Actor,
+      repoId: string,
+      input: { agent_id: string; title: string },
+      context: RequestContext,
+    ): Promise<EnsuredTaskGroup> {
+      // An automation token works inside its own group; it cannot open new ones.
+      if (actor.kind === 'automation') throw repoNotFound();
+      const repo = await repos.findRepoForOwner(repoId, actor.userId);
+      if (!repo) throw repoNotFound();
+      await agents.getAgent(actor.userId, input.agent_id);
+      const title = input.title.trim();
+
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inTransaction(db, async (tx) => {
+            const now = clock.now();
+            const inserted = await repos.insertOpenTaskGroupIfAbsent(
+              {
+                id: newId('tg'),
+                repo_id: repo.id,
+                user_id: actor.userId,
+                agent_id: input.agent_id,
+                title,
+                status: 'open',
+                created_at: now,
+                closed_at: null,
+              },
+              tx,
+            );
+            const group = inserted ?? (await repos.findOpenTaskGroup(repo.id, input.agent_id, title, tx));
+            // The other group was closed between our insert and our read: start over.
+            if (!group) throw new LostRace();
+            const existing = await repos.findAutomationTokenOfGroup(group.id, tx);
+            if (existing) return { created: false, group, token: existing };
+
+            const issued = await credentials.issueCredential(tx, {
+              userId: actor.userId,
+              kind: 'automation',
+              scopes: AUTOMATION_SCOPES,
+              expiresAt: null,
+              name: `Task group: ${title}`.slice(0, 100),
+              taskGroupId: group.id,
+            });
+            if (inserted) {
+              await audit.record(tx, context, {
+                userId: actor.userId,
+                action: 'task_group.created',
+                targetType: 'task_group',
+                targetId: group.id,
+                metadata: { repo_id: repo.id, agent_id: input.agent_id, title },
+              });
+            }
+            await audit.record(tx, context, {
+              userId: actor.userId,
+              action: 'automation_token.created',
+              targetType: 'credential',
+              targetId: issued.credential.id,
+              metadata: { task_group_id: group.id, repo_id: repo.id, scopes: AUTOMATION_SCOPES },
+            });
+            return { created: true, group, token: issued.credential, secret: issued.token };
+          });
+        } catch (error) {
+          if (attempt < 3 && (error instanceof LostRace || isUniqueViolation(error))) continue;
+          // The repository or the agent was deleted while we were creating the group.
+          if ((error as { code?: string }).code === '23503') {
+            throw new AppError('not_found', 'The repository or the agent no longer exists.');
+          }
+          throw error;
+        }
+      }
+    },
+
+    async listTaskGroups(actor: Actor, repoId: string | undefined): Promise<TaskGroupRow[]> {
+      if (actor.kind === 'automation') {
+        // Its own group only, whatever else the user has.
+        return repos.listTaskGroupsForOwner(actor.userId, { id: actor.taskGroupId ?? '', repoId });
+      }
+      if (repoId && !(await repos.findRepoForOwner(repoId, actor.userId))) throw repoNotFound();
+      return repos.listTaskGroupsForOwner(actor.userId, { repoId });
+    },
+
+    /** Closes a group and revokes its automation token in the same transaction. Idempotent. */
+    async closeTaskGroup(actor: Actor, id: string, context: RequestContext): Promise<TaskGroupRow> {
+      return inTransaction(db, async (tx) => {
+        const group = await findGroupFor(actor, id, tx, true);
+        if (group.status === 'closed') return group;
+        const closed = (await repos.closeTaskGroup(id, clock.now(), tx))!;
+        const revoked = await credentials.revokeCredentials(
+          tx,
+          { taskGroupId: id, kinds: ['automation'] },
+          'task_group_closed',
+        );
+        await audit.record(tx, context, {
+          userId: actor.userId,
+          action: 'task_group.closed',
+          targetType: 'task_group',
+          targetId: id,
+          metadata: { repo_id: group.repo_id, revoked_tokens: revoked.map((r) => r.id) },
+        });
+        for (const token of revoked) {
+          await audit.record(tx, context, {
+            userId: actor.userId,
+            action: 'automation_token.revoked',
+            targetType: 'credential',
+            targetId: token.id,
+            metadata: { reason: 'task_group_closed', task_group_id: id },
+          });
+        }
+        return closed;
+      });
+    },
+
+    async createTask(actor: Actor, groupId: string, input: { title: string }): Promise<TaskRow> {
+      return inTransaction(db, async (tx) => {
+        // Locked so that a close cannot slip in between the check and the insert.
+        const group = await findGroupFor(actor, groupId, tx, true);
+        if (group.status !== 'open') throw new AppError('conflict', 'The task group is closed.');
+        const now = clock.now();
+        return repos.insertTask(
+          {
+            id: newId('task'),
+            task_group_id: group.id,
+            user_id: actor.userId,
+            title: input.title.trim(),
+            status: 'queued',
+            output: null,
+            created_at: now,
+            updated_at: now,
+          },
+          tx,
+        );
+      });
+    },
+
+    async updateTask(
+      actor: Actor,
+      id: string,
+      input: { status: TaskStatus; output?: string | null },
+    ): Promise<TaskRow> {
+      const task = await repos.findTaskForOwner(id, actor.userId);
+      if (!task || (actor.kind === 'automation' && task.task_group_id !== actor.taskGroupId))
+        throw taskNotFound();
+      const updated = await repos.updateTask(id, actor.userId, {
+        status: input.status,
+        ...(input.output !== undefined ? { output: input.output } : {}),
+        updated_at: clock.now(),
+      });
+      if (!updated) throw taskNotFound();
+      return updated;
+    },
+  };
+}
+
+export type TaskGroupService = ReturnType<typeof createTaskGroupService>;

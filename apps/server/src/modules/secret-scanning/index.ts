@@ -1,0 +1,21 @@
+import type { AppDeps } from '../../app.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { createCredentialRepository } from '../credentials/credentials.repository.ts';
+import { createGitHubKeyring } from './github-public-keys.ts';
+import { secretScanningRoutes } from './secret-scanning.routes.ts';
+import { createSecretScanningService } from './secret-scanning.service.ts';
+
+export async function registerSecretScanning(deps: AppDeps & { audit: AuditService }) {
+  const { app, db, credentials, audit, config } = deps;
+  const service = createSecretScanningService({
+    db,
+    credentials,
+    findCredentialsByHashes: createCredentialRepository(db).findCredentialsByHashes,
+    audit,
+  });
+  const keyring = createGitHubKeyring({
+    url: config.secretScanning.githubKeysUrl,
+    timeoutMs: config.providers.timeoutMs,
+  });
+  await app.register(secretScanningRoutes, { service, keyring, perMinute: config.secretScanning.perMinute });
+}

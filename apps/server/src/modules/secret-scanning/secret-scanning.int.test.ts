@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
+import { bearer, buildTestApp, createTestStore, signUp, type TestStore } from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import { generateToken } from '../credentials/token-format.ts';
+
+let store: TestStore;
+let app: App;
+let keys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  keys = await startFakeSecretScanningKeys();
+  app = await buildTestApp(store, { env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } });
+});
+afterAll(async () => {
+  await app.close();
+  await keys.close();
+  await store.destroy();
+});
+
+async function leakedPat() {
+  const user = await signUp(app);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie: user.cookie },
+    payload: { name: 'leaky', scopes: ['profile:read'] },
+  });
+  return { user, ...(response.json() as { token: { id: string }; secret: string }) };
+}
+
+function alert(tokens: string[]) {
+  return JSON.stringify(
+    tokens.map((token) => ({
+      token,
+      type: 'tessera_personal_access_token',
+      url: 'https://github.com/octo/repo/blob/abc/config.yml',
+      source: 'content',
+    })),
+  );
+}
+
+describe('GitHub secret-scanning alerts', () => {
+  it('revokes a reported token, labels each report, and audits where it leaked', async () => {
+    const { user, token, secret } = await leakedPat();
+    const notOurs = generateToken('pat');
+    const body = alert([secret, notOurs, 'ghp_notatesseratoken']);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(body),
+      payload: body,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([
+      { token_raw: secret, token_type: 'tessera_personal_access_token', label: 'true_positive' },
+      { token_raw: notOurs, token_type: 'tessera_personal_access_token', label: 'false_positive' },
+      {
+        token_raw: 'ghp_notatesseratoken',
+        token_type: 'tessera_personal_access_token',
+        label: 'false_positive',
+      },
+    ]);
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    const events = (
+      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+    ).json().events;
+    expect(events[0]).toMatchObject({
+      action: 'token.leaked_revoked',
+      target_id: token.id,
+      metadata: { source: 'content', url: 'https://github.com/octo/repo/blob/abc/config.yml' },
+    });
+
+    // The same alert again is idempotent: still a true positive, no second audit event.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(body),
+      payload: body,
+    });
+    expect(again.json()[0].label).toBe('true_positive');
+    const after = (
+      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+    ).json().events;
+    expect(after.filter((e: { action: string }) => e.action === 'token.leaked_revoked')).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a bad signature',
+      (body: string) => ({
+        ...keys.sign(body),
+        'github-public-key-signature': keys.sign('something else')['github-public-key-signature'],
+      }),
+    ],
+    [
+      'an unknown key id',
+      (body: string) => ({ ...keys.sign(body), 'github-public-key-identifier': 'no-such-key' }),
+    ],
+    ['a body re-serialised with other whitespace', (body: string) => keys.sign(body.replace(/,/g, ', '))],
+  ])('refuses %s with 401 and revokes nothing', async (_label, headersFor) => {
+    const { secret } = await leakedPat();
+    const body = alert([secret]);
+    const headers = headersFor(body) as Record<string, string>;
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers,
+      payload: body,
+    });
+    expect(response.statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+  });
+
+  it('refuses missing signature headers with 400', async () => {
+    const { secret } = await leakedPat();
+    const body = alert([secret]);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(400);
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+  });
+
+  it('refreshes the keys once for a new key id, and fails closed when the key endpoint is down', async () => {
+    keys.addKey('key-2');
+    const { secret } = await leakedPat();
+    const body = alert([secret]);
+    const before = keys.requests;
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(body, 'key-2'),
+      payload: body,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(keys.requests - before).toBe(1);
+
+    keys.addKey('key-3');
+    keys.setDown(true);
+    try {
+      const second = await leakedPat();
+      const body3 = alert([second.secret]);
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/api/secret-scanning/github',
+        headers: keys.sign(body3, 'key-3'),
+        payload: body3,
+      });
+      expect(refused.statusCode).toBe(401);
+      expect((await app.inject({ url: '/api/me', headers: bearer(second.secret) })).statusCode).toBe(200);
+    } finally {
+      keys.setDown(false);
+    }
+  });
+
+  it('handles 1000 reports in one alert', async () => {
+    const { secret } = await leakedPat();
+    const tokens = [secret, ...Array.from({ length: 999 }, () => generateToken('pat'))];
+    const body = alert(tokens);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(body),
+      payload: body,
+    });
+    expect(response.statusCode).toBe(200);
+    const labels = response.json() as Array<{ label: string }>;
+    expect(labels).toHaveLength(1000);
+    expect(labels.filter((l) => l.label === 'true_positive')).toHaveLength(1);
+  });
+});

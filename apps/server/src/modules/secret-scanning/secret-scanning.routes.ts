@@ -1,0 +1,74 @@
+import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { requestContext } from '../../platform/request-context.ts';
+import type { GitHubKeyring } from './github-public-keys.ts';
+import type { LeakReport, SecretScanningService } from './secret-scanning.service.ts';
+
+const LeakReports = Type.Array(
+  Type.Object({
+    token: Type.String({ maxLength: 1000 }),
+    type: Type.String({ maxLength: 200 }),
+    url: Type.Optional(Type.String({ maxLength: 2000 })),
+    source: Type.Optional(Type.String({ maxLength: 200 })),
+  }),
+  { maxItems: 1000, description: "GitHub's secret-scanning partner alert" },
+);
+
+const LeakLabels = Type.Array(
+  Type.Object({
+    token_raw: Type.String(),
+    token_type: Type.String(),
+    label: Type.Union([Type.Literal('true_positive'), Type.Literal('false_positive')]),
+  }),
+);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+export const secretScanningRoutes: AppPlugin<{
+  service: SecretScanningService;
+  keyring: GitHubKeyring;
+  perMinute: number;
+}> = async (app, { service, keyring, perMinute }) => {
+  // The signature covers the exact bytes GitHub sent, so this route keeps the raw body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new AppError('invalid_json'), undefined);
+    }
+  });
+
+  app.post(
+    '/api/secret-scanning/github',
+    {
+      config: { auth: 'public', rateLimit: { max: perMinute, timeWindow: '1 minute' } },
+      bodyLimit: 5 * 1024 * 1024,
+      schema: {
+        summary: "Receive GitHub's secret-scanning alerts; leaked Tessera tokens are revoked",
+        operationId: 'receiveGitHubSecretScanningAlert',
+        tags: ['leak-response'],
+        security: [],
+        headers: Type.Object({
+          'github-public-key-identifier': Type.String({ minLength: 1, maxLength: 200 }),
+          'github-public-key-signature': Type.String({ minLength: 1, maxLength: 1000 }),
+        }),
+        body: LeakReports,
+        response: { 200: LeakLabels, ...problemResponses(400, 401, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const keyId = request.headers['github-public-key-identifier'] as string;
+      const signature = request.headers['github-public-key-signature'] as string;
+      if (!(await keyring.verifySignature(request.rawBody ?? '', keyId, signature))) {
+        throw new AppError('unauthenticated', 'The alert signature could not be verified.');
+      }
+      return service.handleLeaks(request.body as LeakReport[], requestContext(request));
+    },
+  );
+};

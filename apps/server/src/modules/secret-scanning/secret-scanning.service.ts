@@ -1,0 +1,74 @@
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { CredentialRepository } from '../credentials/credentials.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import { hashToken, parseToken } from '../credentials/token-format.ts';
+
+export interface LeakReport {
+  token: string;
+  type: string;
+  url?: string;
+  source?: string;
+}
+
+export interface LeakLabel {
+  token_raw: string;
+  token_type: string;
+  label: 'true_positive' | 'false_positive';
+}
+
+/**
+ * Answers GitHub's secret-scanning alerts: every reported string that is one of our live tokens
+ * is revoked (its owner's audit log says where it leaked); the answer labels each report.
+ * Repeating a report is harmless: an already revoked token is still a true positive.
+ */
+export function createSecretScanningService(deps: {
+  db: Db;
+  credentials: Pick<CredentialService, 'revokeCredentials'>;
+  findCredentialsByHashes: CredentialRepository['findCredentialsByHashes'];
+  audit: Pick<AuditService, 'record'>;
+}) {
+  return {
+    async handleLeaks(reports: LeakReport[], context: RequestContext): Promise<LeakLabel[]> {
+      // Strings that are not well-formed tokens with a valid checksum cannot be ours.
+      const candidates = reports.filter((r) => parseToken(r.token) !== null);
+      const hashes = [...new Set(candidates.map((r) => hashToken(r.token)))];
+      const rows = await deps.findCredentialsByHashes(hashes);
+      const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+
+      const live = rows.filter((row) => row.revoked_at === null);
+      if (live.length > 0) {
+        await inTransaction(deps.db, async (tx) => {
+          await deps.credentials.revokeCredentials(tx, { ids: live.map((row) => row.id) }, 'leaked');
+          for (const row of live) {
+            const report = candidates.find((r) => hashToken(r.token) === row.token_hash);
+            await deps.audit.record(tx, context, {
+              userId: row.user_id,
+              action: 'token.leaked_revoked',
+              targetType: row.kind === 'automation' ? 'automation_token' : row.kind,
+              targetId: row.id,
+              metadata: {
+                name: row.name,
+                source: report?.source ?? null,
+                url: report?.url ?? null,
+                reporter: 'github',
+              },
+            });
+          }
+        });
+      }
+      return reports.map((report) => ({
+        token_raw: report.token,
+        token_type: report.type,
+        label:
+          parseToken(report.token) !== null && byHash.has(hashToken(report.token))
+            ? 'true_positive'
+            : 'false_positive',
+      }));
+    },
+  };
+}
+
+export type SecretScanningService = ReturnType<typeof createSecretScanningService>;

@@ -1,0 +1,746 @@
+import type { KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessTokenFor,
+  bearer,
+  buildTestApp,
+  captureLogs,
+  createTestStore,
+  signUp,
+  type TestStore,
+  type TestUser,
+  testClock,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import { generateToken } from '../credentials/token-format.ts';
+
+let store: TestStore;
+let app: App;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store);
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+async function createPat(
+  target: App,
+  user: TestUser,
+  body: Record<string, unknown> = {},
+): Promise<{ token: Record<string, unknown> & { id: string }; secret: string }> {
+  const response = await target.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie: user.cookie },
+    payload: { name: `token ${Math.random()}`, scopes: ['agents:read', 'profile:read'], ...body },
+  });
+  if (response.statusCode !== 201) throw new Error(`${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+describe('creating and listing personal access tokens', () => {
+  it('creates a PAT, shows the secret once, and lists it without the secret', async () => {
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload: { name: 'ci', description: 'for CI', scopes: ['agents:write'], expires_in_days: 7 },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const { token, secret } = response.json();
+    expect(secret).toMatch(/^tes_pat_[0-9A-Za-z]{46}$/);
+    expect(Object.keys(token).sort()).toEqual(
+      [
+        'created_at',
+        'description',
+        'expires_at',
+        'id',
+        'kind',
+        'last_used_at',
+        'last_used_ip',
+        'name',
+        'preview',
+        'revoked_at',
+        'scopes',
+        'status',
+      ].sort(),
+    );
+    expect(token).toMatchObject({
+      name: 'ci',
+      description: 'for CI',
+      kind: 'personal',
+      scopes: ['agents:write'],
+      status: 'active',
+      preview: `${secret.slice(0, 12)}…`,
+      revoked_at: null,
+      last_used_at: null,
+    });
+    const expiresInMs = new Date(token.expires_at).getTime() - Date.now();
+    expect(expiresInMs).toBeGreaterThan(6.9 * 86_400_000);
+    expect(expiresInMs).toBeLessThan(7.1 * 86_400_000);
+
+    const list = await app.inject({ url: '/api/account/tokens', headers: { cookie: user.cookie } });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().tokens.map((t: { id: string }) => t.id)).toEqual([token.id]);
+    expect(list.body).not.toContain(secret);
+    const one = await app.inject({
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(one.json()).toEqual(list.json().tokens[0]);
+    expect(one.body).not.toContain(secret.slice(12));
+  });
+
+  it('stores only the SHA-256 of the token', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user);
+    const row = await store.db
+      .selectFrom('credentials')
+      .selectAll()
+      .where('id', '=', token.id)
+      .executeTakeFirstOrThrow();
+    const { createHash } = await import('node:crypto');
+    expect(row.token_hash).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(JSON.stringify(row)).not.toContain(secret.slice(8, 48));
+  });
+
+  it('lists newest first and only the user’s own manual PATs', async () => {
+    const user = await signUp(app);
+    const other = await signUp(app);
+    const first = await createPat(app, user, { name: 'first' });
+    const second = await createPat(app, user, { name: 'second' });
+    await createPat(app, other, { name: 'theirs' });
+    const tokens = (await app.inject({ url: '/api/account/tokens', headers: { cookie: user.cookie } })).json()
+      .tokens;
+    expect(tokens.map((t: { name: string }) => t.name)).toEqual(['second', 'first']);
+    expect(tokens.every((t: { kind: string }) => t.kind === 'personal')).toBe(true);
+    expect([first.token.id, second.token.id].sort()).toEqual(tokens.map((t: { id: string }) => t.id).sort());
+  });
+
+  it('defaults to 30 days and accepts null (no expiry) when the policy allows it', async () => {
+    const user = await signUp(app);
+    const defaulted = await createPat(app, user, { expires_in_days: undefined });
+    const days = (new Date(defaulted.token.expires_at as string).getTime() - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(30);
+    const forever = await createPat(app, user, { expires_in_days: null });
+    expect(forever.token.expires_at).toBeNull();
+  });
+
+  it.each([
+    ['an unknown scope', { name: 'x', scopes: ['admin:all'] }],
+    ['no scopes', { name: 'x', scopes: [] }],
+    ['duplicate scopes', { name: 'x', scopes: ['agents:read', 'agents:read'] }],
+    ['an empty name', { name: '', scopes: ['agents:read'] }],
+    ['a blank name', { name: '   ', scopes: ['agents:read'] }],
+    ['a zero lifetime', { name: 'x', scopes: ['agents:read'], expires_in_days: 0 }],
+    ['a fractional lifetime', { name: 'x', scopes: ['agents:read'], expires_in_days: 1.5 }],
+    ['an unknown property', { name: 'x', scopes: ['agents:read'], owner_id: 'usr_someone' }],
+  ])('rejects %s with 400 invalid_request', async (_label, payload) => {
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('invalid_request');
+    expect(response.json().errors.length).toBeGreaterThan(0);
+  });
+
+  it('answers 409 for a name already used by an active token, and frees it on revoke', async () => {
+    const user = await signUp(app);
+    const first = await createPat(app, user, { name: 'Deploy' });
+    const clash = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload: { name: 'deploy', scopes: ['agents:read'] },
+    });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().code).toBe('conflict');
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/account/tokens/${first.token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect((await createPat(app, user, { name: 'deploy' })).token.name).toBe('deploy');
+  });
+});
+
+describe('expiry policy', () => {
+  it('refuses a lifetime over the maximum and null when expiry is required, with 422 naming the limit', async () => {
+    const strict = await buildTestApp(store, {
+      env: { TOKEN_MAX_LIFETIME_DAYS: '90', TOKEN_REQUIRE_EXPIRY: 'true' },
+    });
+    try {
+      const user = await signUp(strict);
+      const tooLong = await strict.inject({
+        method: 'POST',
+        url: '/api/account/tokens',
+        headers: { cookie: user.cookie },
+        payload: { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
+      });
+      expect(tooLong.statusCode).toBe(422);
+      expect(tooLong.json().code).toBe('policy_violation');
+      expect(tooLong.json().detail).toContain('90');
+      const never = await strict.inject({
+        method: 'POST',
+        url: '/api/account/tokens',
+        headers: { cookie: user.cookie },
+        payload: { name: 'x', scopes: ['agents:read'], expires_in_days: null },
+      });
+      expect(never.statusCode).toBe(422);
+      const policy = await strict.inject({
+        url: '/api/account/tokens/policy',
+        headers: { cookie: user.cookie },
+      });
+      expect(policy.json()).toMatchObject({ max_lifetime_days: 90, require_expiry: true });
+      expect(policy.json().scopes.map((s: { id: string }) => s.id)).toContain('agents:read');
+      expect((await createPat(strict, user, { expires_in_days: 90 })).token.status).toBe('active');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refuses a token once it has expired and shows it as expired (expiry checked on cached tokens too)', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    try {
+      const user = await signUp(timed);
+      const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
+      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+      clock.advance(86_400_000 - 2_000);
+      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+      clock.advance(2_001);
+      const refused = await timed.inject({ url: '/api/me', headers: bearer(secret) });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().code).toBe('invalid_token');
+      const view = await timed.inject({
+        url: `/api/account/tokens/${token.id}`,
+        headers: { cookie: user.cookie },
+      });
+      expect(view.json().status).toBe('expired');
+      // The first use after expiry is audited, once.
+      await timed.inject({ url: '/api/me', headers: bearer(secret) });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const events = (
+        await timed.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      ).json().events as Array<{ action: string; target_id: string }>;
+      const expiredUses = events.filter((e) => e.action === 'token.expired_used');
+      expect(expiredUses).toEqual([expect.objectContaining({ target_id: token.id })]);
+    } finally {
+      await timed.close();
+    }
+  });
+});
+
+describe('interactive-only management', () => {
+  const managementRoutes = (id: string) => [
+    { method: 'GET' as const, url: '/api/account/tokens' },
+    { method: 'GET' as const, url: '/api/account/tokens/policy' },
+    {
+      method: 'POST' as const,
+      url: '/api/account/tokens',
+      payload: { name: 'evil', scopes: ['agents:read'] },
+    },
+    { method: 'GET' as const, url: `/api/account/tokens/${id}` },
+    { method: 'PATCH' as const, url: `/api/account/tokens/${id}`, payload: { name: 'renamed' } },
+    { method: 'POST' as const, url: `/api/account/tokens/${id}/rotate` },
+    { method: 'DELETE' as const, url: `/api/account/tokens/${id}` },
+    { method: 'POST' as const, url: '/api/account/tokens/revoke-all' },
+    { method: 'GET' as const, url: '/api/account/audit-log' },
+  ];
+
+  it('refuses a PAT on every management route with 401 interactive_credential_required, even with every scope', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user, {
+      scopes: ['agents:write', 'repos:write', 'tasks:write', 'profile:read'],
+    });
+    for (const route of managementRoutes(token.id)) {
+      const response = await app.inject({ ...route, headers: bearer(secret) });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json().code).toBe('interactive_credential_required');
+      expect(response.headers['www-authenticate']).toMatch(
+        /^Bearer realm="tessera", error="invalid_token", error_description="/,
+      );
+    }
+    // The PAT survived the attempts: nothing was changed by them.
+    const view = await app.inject({
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(view.json()).toMatchObject({ status: 'active', name: token.name });
+  });
+
+  it('allows an OAuth access token to manage tokens', async () => {
+    const user = await signUp(app);
+    const { access_token } = await accessTokenFor(app, user);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: bearer(access_token),
+      payload: { name: 'from-cli', scopes: ['agents:read'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const list = await app.inject({ url: '/api/account/tokens', headers: bearer(access_token) });
+    expect(list.json().tokens).toHaveLength(1);
+  });
+
+  it("answers 404 for another user's token on every route, and changes nothing", async () => {
+    const owner = await signUp(app);
+    const attacker = await signUp(app);
+    const { token, secret } = await createPat(app, owner);
+    for (const route of managementRoutes(token.id).filter((r) => r.url.includes(token.id))) {
+      const response = await app.inject({ ...route, headers: { cookie: attacker.cookie } });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(404);
+      expect(response.json().code).toBe('not_found');
+    }
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+  });
+});
+
+describe('updating tokens', () => {
+  it('renames, changes the description and reduces scopes; the narrower scopes bind at once', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user, { scopes: ['agents:write', 'profile:read'] });
+    // Cache the verification with the wide scopes.
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+      payload: { name: 'renamed', description: 'now read-only', scopes: ['agents:read'] },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      name: 'renamed',
+      description: 'now read-only',
+      scopes: ['agents:read'],
+    });
+    const me = await app.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(me.statusCode).toBe(403);
+    expect(me.json().code).toBe('insufficient_scope');
+    expect(me.headers['www-authenticate']).toBe(
+      'Bearer realm="tessera", error="insufficient_scope", scope="profile:read"',
+    );
+  });
+
+  it('refuses to widen scopes with 422 (write is wider than read)', async () => {
+    const user = await signUp(app);
+    const { token } = await createPat(app, user, { scopes: ['agents:read'] });
+    for (const scopes of [['agents:write'], ['agents:read', 'repos:read']]) {
+      const response = await app.inject({
+        method: 'PATCH',
+        url: `/api/account/tokens/${token.id}`,
+        headers: { cookie: user.cookie },
+        payload: { scopes },
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().code).toBe('policy_violation');
+    }
+    // agents:write holds agents:read, so narrowing write → read is allowed.
+    const wide = await createPat(app, user, { scopes: ['agents:write'] });
+    const narrowed = await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${wide.token.id}`,
+      headers: { cookie: user.cookie },
+      payload: { scopes: ['agents:read'] },
+    });
+    expect(narrowed.statusCode).toBe(200);
+  });
+
+  it('rejects an empty patch with 400', async () => {
+    const user = await signUp(app);
+    const { token } = await createPat(app, user);
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+      payload: {},
+    });
+    expect(response.statusCode).toBe(400);
+  });
+});
+
+describe('rotation and revocation', () => {
+  it('rotates: a new secret with the same settings, and the old secret stops working at once', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user, { name: 'rotating', expires_in_days: 10 });
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${token.id}/rotate`,
+      headers: { cookie: user.cookie },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const rotated = response.json();
+    expect(rotated.secret).not.toBe(secret);
+    expect(rotated.token).toMatchObject({
+      id: token.id,
+      name: 'rotating',
+      scopes: token.scopes,
+      status: 'active',
+    });
+    const old = await app.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(old.statusCode).toBe(401);
+    expect(old.json().code).toBe('invalid_token');
+    expect((await app.inject({ url: '/api/me', headers: bearer(rotated.secret) })).statusCode).toBe(200);
+  });
+
+  it('revokes: the next request fails even though the token was cached a moment before', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user);
+    for (let i = 0; i < 3; i++) {
+      expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    }
+    const revoke = await app.inject({
+      method: 'DELETE',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(revoke.statusCode).toBe(204);
+    const after = await app.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(after.statusCode).toBe(401);
+    const view = await app.inject({
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(view.json().status).toBe('revoked');
+    expect(view.json().revoked_at).not.toBeNull();
+    const rotate = await app.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${token.id}/rotate`,
+      headers: { cookie: user.cookie },
+    });
+    expect(rotate.statusCode).toBe(422);
+  });
+
+  it('revokes all of a user’s PATs and nothing else', async () => {
+    const user = await signUp(app);
+    const other = await signUp(app);
+    const a = await createPat(app, user);
+    const b = await createPat(app, user);
+    const theirs = await createPat(app, other);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens/revoke-all',
+      headers: { cookie: user.cookie },
+    });
+    expect(response.json()).toEqual({ revoked: 2 });
+    for (const secret of [a.secret, b.secret]) {
+      expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    }
+    expect((await app.inject({ url: '/api/me', headers: bearer(theirs.secret) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+  });
+
+  it('lets no request that starts after the revoke commits succeed (200 parallel requests)', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user);
+    let revokedAt = Number.POSITIVE_INFINITY;
+    const results: Array<{ startedAt: number; status: number }> = [];
+    const requests = Array.from({ length: 200 }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i % 20));
+      const startedAt = performance.now();
+      const response = await app.inject({ url: '/api/me', headers: bearer(secret) });
+      results.push({ startedAt, status: response.statusCode });
+    });
+    const revoke = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 8));
+      await app.inject({
+        method: 'DELETE',
+        url: `/api/account/tokens/${token.id}`,
+        headers: { cookie: user.cookie },
+      });
+      revokedAt = performance.now();
+    })();
+    await Promise.all([...requests, revoke]);
+    const lateSuccesses = results.filter((r) => r.startedAt > revokedAt && r.status === 200);
+    expect(lateSuccesses).toEqual([]);
+    expect(results.some((r) => r.startedAt > revokedAt)).toBe(true);
+  });
+});
+
+describe('bearer verification', () => {
+  it('answers byte-identical 401 invalid_token for unknown, bad-checksum, expired and revoked tokens', async () => {
+    const user = await signUp(app);
+    const revoked = await createPat(app, user);
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/account/tokens/${revoked.token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    const wellFormedUnknown = generateToken('pat');
+    const badChecksum = `${wellFormedUnknown.slice(0, -1)}${wellFormedUnknown.endsWith('0') ? '1' : '0'}`;
+    const bodies = new Set<string>();
+    for (const token of [wellFormedUnknown, badChecksum, revoked.secret, 'tes_pat_short', 'garbage']) {
+      const response = await app.inject({ url: '/api/me', headers: bearer(token) });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera", error="invalid_token"');
+      bodies.add(response.body);
+    }
+    expect(bodies.size).toBe(1);
+    expect([...bodies][0]).not.toContain('tes_pat');
+  });
+
+  it('rejects malformed tokens without any database query', async () => {
+    let queries = 0;
+    const counter: KyselyPlugin = {
+      transformQuery(args) {
+        queries += 1;
+        return args.node;
+      },
+      async transformResult(args) {
+        return args.result;
+      },
+    };
+    const counted = await buildTestApp({ ...store, db: store.db.withPlugin(counter) });
+    try {
+      const valid = generateToken('pat');
+      const inputs = [
+        `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
+        valid.replace('tes_pat_', 'tes_xyz_'),
+        valid.slice(0, 53),
+        `${valid}x`,
+        valid.replace(/[a-z]/, 'а'),
+        'x'.repeat(10_000),
+        '%00',
+      ];
+      queries = 0;
+      for (const token of inputs) {
+        const response = await counted.inject({
+          url: '/api/me',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(response.statusCode).toBe(401);
+      }
+      expect(queries).toBe(0);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('looks an unknown well-formed token up once, then answers from the negative cache', async () => {
+    let queries = 0;
+    const counter: KyselyPlugin = {
+      transformQuery(args) {
+        queries += 1;
+        return args.node;
+      },
+      async transformResult(args) {
+        return args.result;
+      },
+    };
+    const counted = await buildTestApp({ ...store, db: store.db.withPlugin(counter) });
+    try {
+      const unknown = generateToken('pat');
+      queries = 0;
+      for (let i = 0; i < 20; i++) {
+        expect((await counted.inject({ url: '/api/me', headers: bearer(unknown) })).statusCode).toBe(401);
+      }
+      expect(queries).toBe(1);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('ignores a token in the query string', async () => {
+    const user = await signUp(app);
+    const { secret } = await createPat(app, user);
+    for (const name of ['access_token', 'token']) {
+      const response = await app.inject({ url: `/api/me?${name}=${secret}` });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('unauthenticated');
+    }
+  });
+
+  it('refuses refresh tokens and session tokens as bearer credentials', async () => {
+    const user = await signUp(app);
+    const { refresh_token } = await accessTokenFor(app, user);
+    for (const token of [refresh_token, user.sessionToken]) {
+      const response = await app.inject({ url: '/api/me', headers: bearer(token) });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('invalid_token');
+    }
+  });
+
+  it('treats a malformed Authorization header as an invalid token', async () => {
+    for (const header of ['Bearer', 'Bearer a b', 'Basic dXNlcjpwYXNz', 'bearer']) {
+      const response = await app.inject({ url: '/api/me', headers: { authorization: header } });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('invalid_token');
+    }
+  });
+
+  it('accepts a case-insensitive Bearer scheme', async () => {
+    const user = await signUp(app);
+    const { secret } = await createPat(app, user);
+    expect(
+      (await app.inject({ url: '/api/me', headers: { authorization: `bEaReR ${secret}` } })).statusCode,
+    ).toBe(200);
+  });
+});
+
+describe('GET /api/tokens/self and /api/me with a PAT', () => {
+  it('describes the presenting PAT', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user, { scopes: ['profile:read'] });
+    const self = await app.inject({ url: '/api/tokens/self', headers: bearer(secret) });
+    expect(self.statusCode).toBe(200);
+    expect(self.json()).toMatchObject({ id: token.id, kind: 'personal', status: 'active' });
+    const me = await app.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(me.json().credential).toMatchObject({
+      kind: 'personal',
+      scopes: ['profile:read'],
+      token_id: token.id,
+    });
+    expect(me.json().user.id).toBe(user.id);
+  });
+
+  it('answers 404 for an interactive credential', async () => {
+    const user = await signUp(app);
+    expect((await app.inject({ url: '/api/tokens/self', headers: { cookie: user.cookie } })).statusCode).toBe(
+      404,
+    );
+  });
+});
+
+describe('last use', () => {
+  it('records last use in memory and writes it in one batched flush', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user);
+    for (let i = 0; i < 25; i++) {
+      await app.inject({ url: '/api/me', headers: bearer(secret), remoteAddress: '203.0.113.7' });
+    }
+    const before = await store.db
+      .selectFrom('credentials')
+      .select(['last_used_at'])
+      .where('id', '=', token.id)
+      .executeTakeFirstOrThrow();
+    expect(before.last_used_at).toBeNull();
+    await app.credentials.lastUsed.flush();
+    const after = await app.inject({
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(after.json().last_used_at).not.toBeNull();
+    expect(after.json().last_used_ip).toBe('203.0.113.7');
+    const usage = await store.db
+      .selectFrom('credential_usage_daily')
+      .select('uses')
+      .where('credential_id', '=', token.id)
+      .executeTakeFirstOrThrow();
+    expect(usage.uses).toBe(25);
+  });
+
+  it('never resurrects a revoked token when flushing', async () => {
+    const user = await signUp(app);
+    const { token, secret } = await createPat(app, user);
+    await app.inject({ url: '/api/me', headers: bearer(secret) });
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    await app.credentials.lastUsed.flush();
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    const view = await app.inject({
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(view.json().status).toBe('revoked');
+  });
+});
+
+describe('audit log', () => {
+  it('records token events with actor, IP and user agent, newest first, paged by cursor', async () => {
+    const user = await signUp(app);
+    const { token } = await createPat(app, user, { name: 'audited' });
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+      payload: { name: 'audited-2' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${token.id}/rotate`,
+      headers: { cookie: user.cookie, 'user-agent': 'audit-test/1.0' },
+    });
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    const page1 = await app.inject({
+      url: '/api/account/audit-log?limit=2',
+      headers: { cookie: user.cookie },
+    });
+    expect(page1.statusCode).toBe(200);
+    const first = page1.json();
+    expect(first.events.map((e: { action: string }) => e.action)).toEqual(['token.revoked', 'token.rotated']);
+    expect(first.events[1]).toMatchObject({
+      user_agent: 'audit-test/1.0',
+      target_id: token.id,
+      actor_kind: 'session',
+    });
+    expect(first.next_cursor).toBeTruthy();
+    const page2 = await app.inject({
+      url: `/api/account/audit-log?limit=10&cursor=${first.next_cursor}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(page2.json().events.map((e: { action: string }) => e.action)).toEqual([
+      'token.renamed',
+      'token.created',
+      'auth.signup',
+    ]);
+    expect(page2.json().next_cursor).toBeNull();
+    const bad = await app.inject({
+      url: '/api/account/audit-log?cursor=%27%3B--',
+      headers: { cookie: user.cookie },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('never shows another user’s events', async () => {
+    const a = await signUp(app);
+    const b = await signUp(app);
+    await createPat(app, a);
+    const events = (await app.inject({ url: '/api/account/audit-log', headers: { cookie: b.cookie } })).json()
+      .events;
+    expect(events.map((e: { action: string }) => e.action)).toEqual(['auth.signup']);
+  });
+});
+
+describe('logs', () => {
+  it('never contain a token, password or cookie', async () => {
+    const logs = captureLogs();
+    const logged = await buildTestApp(store, { logStream: logs.stream });
+    try {
+      const user = await signUp(logged);
+      const { secret } = await createPat(logged, user);
+      const { access_token, refresh_token } = await accessTokenFor(logged, user);
+      await logged.inject({ url: `/api/me?access_token=${secret}`, headers: bearer(secret) });
+      await logged.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}x` } });
+      await logged.inject({
+        method: 'POST',
+        url: '/api/auth/token',
+        payload: { grant_type: 'refresh_token', refresh_token },
+      });
+      const text = logs.text();
+      expect(text.length).toBeGreaterThan(0);
+      for (const secretValue of [secret, access_token, refresh_token, user.sessionToken, user.password]) {
+        expect(text).not.toContain(secretValue);
+      }
+    } finally {
+      await logged.close();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../schema.ts';
+import type { CredentialRow } from '../credentials/credentials.repository.ts';
+
+export function createTokenRepository(db: Kysely<DB>) {
+  return {
+    /** A user's manual PATs, newest first; automation tokens never appear here. */
+    async listPersonalTokensForOwner(ownerId: string): Promise<CredentialRow[]> {
+      return db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'personal')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+    },
+
+    async findPersonalTokenForOwner(
+      id: string,
+      ownerId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .selectFrom('credentials')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'personal')
+        .executeTakeFirst();
+    },
+
+    async updatePersonalToken(
+      id: string,
+      ownerId: string,
+      changes: { name?: string; description?: string | null; scopes?: string[] },
+      executor: Kysely<DB>,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .updateTable('credentials')
+        .set(changes)
+        .where('id', '=', id)
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'personal')
+        .returningAll()
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type TokenRepository = ReturnType<typeof createTokenRepository>;

@@ -1,0 +1,203 @@
+import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { requestContext } from '../../platform/request-context.ts';
+import type { CredentialRepository } from '../credentials/credentials.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '../credentials/scopes.ts';
+import {
+  CreateTokenBody,
+  ListTokensQuery,
+  TokenIdParams,
+  TokenList,
+  TokenPolicy,
+  TokenView,
+  TokenWithSecret,
+  UpdateTokenBody,
+} from './tokens.schemas.ts';
+import { type TokenService, tokenView } from './tokens.service.ts';
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+const tags = ['tokens'];
+
+export const tokenRoutes: AppPlugin<{
+  tokenService: TokenService;
+  credentials: Pick<CredentialService, 'statusOf'>;
+  findCredentialById: CredentialRepository['findCredentialById'];
+}> = async (app, { tokenService, credentials, findCredentialById }) => {
+  app.get(
+    '/api/account/tokens',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'List your personal access tokens, newest first (never automation tokens)',
+        operationId: 'listTokens',
+        tags,
+        querystring: ListTokensQuery,
+        response: { 200: TokenList, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({
+      tokens: await tokenService.listTokens(request.identity!.userId, request.query.state ?? 'all'),
+    }),
+  );
+
+  app.get(
+    '/api/account/tokens/policy',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: "The server's token policy: maximum lifetime, whether expiry is required, the scopes",
+        operationId: 'getTokenPolicy',
+        tags,
+        response: { 200: TokenPolicy, ...problemResponses(401, 403) },
+      },
+    },
+    async () => ({
+      ...tokenService.policy(),
+      scopes: SCOPES.map((id) => ({ id, description: SCOPE_DESCRIPTIONS[id] })),
+    }),
+  );
+
+  app.post(
+    '/api/account/tokens',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Create a personal access token; the secret is in this response only',
+        operationId: 'createToken',
+        tags,
+        body: CreateTokenBody,
+        response: { 201: TokenWithSecret, ...problemResponses(400, 401, 403, 409, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const created = await tokenService.createToken(
+        request.identity!.userId,
+        request.body,
+        requestContext(request),
+      );
+      return reply.code(201).headers(NO_STORE).send(created);
+    },
+  );
+
+  app.post(
+    '/api/account/tokens/revoke-all',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Revoke every personal access token you have',
+        operationId: 'revokeAllTokens',
+        tags,
+        response: { 200: Type.Object({ revoked: Type.Integer() }), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => ({
+      revoked: await tokenService.revokeAllTokens(request.identity!.userId, requestContext(request)),
+    }),
+  );
+
+  app.get(
+    '/api/account/tokens/:id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Get one of your personal access tokens',
+        operationId: 'getToken',
+        tags,
+        params: TokenIdParams,
+        response: { 200: TokenView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => tokenService.getToken(request.params.id, request.identity!.userId),
+  );
+
+  app.patch(
+    '/api/account/tokens/:id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Rename a token, change its description, or reduce its scopes',
+        operationId: 'updateToken',
+        tags,
+        params: TokenIdParams,
+        body: UpdateTokenBody,
+        response: { 200: TokenView, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async (request) =>
+      tokenService.updateToken(
+        request.params.id,
+        request.identity!.userId,
+        request.body,
+        requestContext(request),
+      ),
+  );
+
+  app.post(
+    '/api/account/tokens/:id/rotate',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Give a token a new secret with the same settings; the old secret stops working at once',
+        operationId: 'rotateToken',
+        tags,
+        params: TokenIdParams,
+        response: { 200: TokenWithSecret, ...problemResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const rotated = await tokenService.rotateToken(
+        request.params.id,
+        request.identity!.userId,
+        requestContext(request),
+      );
+      return reply.headers(NO_STORE).send(rotated);
+    },
+  );
+
+  app.delete(
+    '/api/account/tokens/:id',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Revoke a personal access token',
+        operationId: 'revokeToken',
+        tags,
+        params: TokenIdParams,
+        response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await tokenService.revokeToken(request.params.id, request.identity!.userId, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/tokens/self',
+    {
+      config: { auth: 'any' },
+      schema: {
+        summary: 'The presenting personal access token or automation token',
+        operationId: 'getPresentingToken',
+        tags,
+        response: { 200: TokenView, ...problemResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      const identity = request.identity!;
+      const row =
+        identity.kind === 'personal' || identity.kind === 'automation'
+          ? await findCredentialById(identity.credentialId)
+          : undefined;
+      if (!row) {
+        throw new AppError(
+          'not_found',
+          'The presenting credential is not a personal access or automation token.',
+        );
+      }
+      return tokenView(row, credentials.statusOf(row));
+    },
+  );
+};

@@ -1,0 +1,99 @@
+import { Type } from 'typebox';
+import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '../credentials/scopes.ts';
+
+export const ScopeSchema = Type.Union(
+  SCOPES.map((scope) => Type.Literal(scope, { description: SCOPE_DESCRIPTIONS[scope] })),
+  { description: 'A scope of CONTRACT §3; `:write` implies `:read` of the same resource' },
+);
+
+export const TokenStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('expired'),
+  Type.Literal('revoked'),
+]);
+
+export const TokenView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    kind: Type.Union([Type.Literal('personal'), Type.Literal('automation')]),
+    preview: Type.String({ description: 'The prefix and first 4 random characters, e.g. `tes_pat_Ab3x…`' }),
+    scopes: Type.Array(Type.String()),
+    created_at: Timestamp,
+    expires_at: NullableTimestamp,
+    last_used_at: Type.Union([NullableTimestamp], { description: 'May lag real use by up to 60 seconds' }),
+    last_used_ip: Type.Union([Type.String(), Type.Null()]),
+    revoked_at: NullableTimestamp,
+    status: TokenStatus,
+  },
+  { $id: 'TokenView' },
+);
+
+export const TokenWithSecret = Type.Object({
+  token: TokenView,
+  secret: Type.String({ description: 'The token itself. Shown exactly once: store it now.' }),
+});
+
+const Name = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '\\S',
+  description: 'Unique among your active tokens',
+});
+const Description = Type.String({ maxLength: 1000 });
+
+export const CreateTokenBody = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: SCOPES.length, uniqueItems: true }),
+    expires_in_days: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        description:
+          'Days until expiry; `null` for no expiry (if the policy allows it); omitted means 30 days',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateTokenBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    scopes: Type.Optional(
+      Type.Array(ScopeSchema, {
+        minItems: 1,
+        maxItems: SCOPES.length,
+        uniqueItems: true,
+        description: 'May only shrink',
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TokenIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const ListTokensQuery = Type.Object(
+  {
+    state: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('all')], {
+        default: 'all',
+        description: '`active`, `inactive` (expired or revoked) or `all`',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TokenList = Type.Object({ tokens: Type.Array(TokenView) });
+
+export const TokenPolicy = Type.Object({
+  max_lifetime_days: Type.Integer(),
+  require_expiry: Type.Boolean(),
+  default_lifetime_days: Type.Integer(),
+  scopes: Type.Array(Type.Object({ id: Type.String(), description: Type.String() })),
+});

@@ -1,0 +1,247 @@
+import type { Config } from '../../config.ts';
+import { addMs, type Clock, DAY_MS } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { iso } from '../../platform/http/schemas.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { isUniqueViolation } from '../accounts/accounts.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { CredentialRow } from '../credentials/credentials.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import { expandScopes } from '../credentials/scopes.ts';
+import type { TokenRepository } from './tokens.repository.ts';
+
+export const DEFAULT_LIFETIME_DAYS = 30;
+
+/** The public view of a PAT or automation token (CONTRACT TokenView): never the secret or hash. */
+export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 'revoked') {
+  return {
+    id: row.id,
+    name: row.name ?? '',
+    description: row.description,
+    kind: row.kind === 'automation' ? ('automation' as const) : ('personal' as const),
+    preview: row.preview,
+    scopes: row.scopes,
+    created_at: iso(row.created_at)!,
+    expires_at: iso(row.expires_at),
+    last_used_at: iso(row.last_used_at),
+    last_used_ip: row.last_used_ip,
+    revoked_at: iso(row.revoked_at),
+    status,
+  };
+}
+
+export type TokenViewData = ReturnType<typeof tokenView>;
+
+export function createTokenService(deps: {
+  db: Db;
+  tokens: TokenRepository;
+  credentials: Pick<
+    CredentialService,
+    'issueCredential' | 'revokeCredentials' | 'rotateSecret' | 'invalidateCredentials' | 'statusOf'
+  >;
+  audit: Pick<AuditService, 'record'>;
+  clock: Clock;
+  config: Pick<Config, 'tokens'>;
+}) {
+  const { db, tokens, credentials, audit, clock, config } = deps;
+  const view = (row: CredentialRow) => tokenView(row, credentials.statusOf(row));
+
+  function expiryFor(expiresInDays: number | null | undefined): Date | null {
+    const { maxLifetimeDays, requireExpiry } = config.tokens;
+    if (expiresInDays === null) {
+      if (requireExpiry) {
+        throw new AppError(
+          'policy_violation',
+          `Tokens must expire: choose expires_in_days between 1 and ${maxLifetimeDays}.`,
+        );
+      }
+      return null;
+    }
+    const days = expiresInDays ?? Math.min(DEFAULT_LIFETIME_DAYS, maxLifetimeDays);
+    if (days > maxLifetimeDays) {
+      throw new AppError(
+        'policy_violation',
+        `expires_in_days may be at most ${maxLifetimeDays} (the server's maximum).`,
+      );
+    }
+    return addMs(clock.now(), days * DAY_MS);
+  }
+
+  async function findOwned(id: string, ownerId: string) {
+    const row = await tokens.findPersonalTokenForOwner(id, ownerId);
+    if (!row) throw new AppError('not_found', 'No such token.');
+    return row;
+  }
+
+  const nameTaken = () => new AppError('conflict', 'You already have an active token with this name.');
+
+  return {
+    policy() {
+      return {
+        max_lifetime_days: config.tokens.maxLifetimeDays,
+        require_expiry: config.tokens.requireExpiry,
+        default_lifetime_days: Math.min(DEFAULT_LIFETIME_DAYS, config.tokens.maxLifetimeDays),
+      };
+    },
+
+    async listTokens(ownerId: string, state: 'active' | 'inactive' | 'all') {
+      const rows = await tokens.listPersonalTokensForOwner(ownerId);
+      return rows
+        .map(view)
+        .filter(
+          (t) => state === 'all' || (state === 'active' ? t.status === 'active' : t.status !== 'active'),
+        );
+    },
+
+    async getToken(id: string, ownerId: string) {
+      return view(await findOwned(id, ownerId));
+    },
+
+    async createToken(
+      ownerId: string,
+      input: { name: string; description?: string | null; scopes: string[]; expires_in_days?: number | null },
+      context: RequestContext,
+    ) {
+      const expiresAt = expiryFor(input.expires_in_days);
+      try {
+        return await inTransaction(db, async (tx) => {
+          const { token, credential } = await credentials.issueCredential(tx, {
+            userId: ownerId,
+            kind: 'personal',
+            name: input.name.trim(),
+            description: input.description ?? null,
+            scopes: input.scopes,
+            expiresAt,
+          });
+          await audit.record(tx, context, {
+            userId: ownerId,
+            action: 'token.created',
+            targetType: 'personal_access_token',
+            targetId: credential.id,
+            metadata: { name: credential.name, scopes: credential.scopes, expires_at: iso(expiresAt) },
+          });
+          return { token: view(credential), secret: token };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw nameTaken();
+        throw error;
+      }
+    },
+
+    async updateToken(
+      id: string,
+      ownerId: string,
+      changes: { name?: string; description?: string | null; scopes?: string[] },
+      context: RequestContext,
+    ) {
+      const current = await findOwned(id, ownerId);
+      if (current.revoked_at) throw new AppError('policy_violation', 'A revoked token cannot be changed.');
+      if (changes.scopes) {
+        const held = expandScopes(current.scopes);
+        const widened = [...expandScopes(changes.scopes)].filter((scope) => !held.has(scope));
+        if (widened.length > 0) {
+          throw new AppError(
+            'policy_violation',
+            `Scopes may only shrink; create a new token to add ${widened.join(', ')}.`,
+          );
+        }
+      }
+      const update = {
+        ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.scopes !== undefined ? { scopes: changes.scopes } : {}),
+      };
+      try {
+        return await inTransaction(db, async (tx) => {
+          const row = await tokens.updatePersonalToken(id, ownerId, update, tx);
+          if (!row) throw new AppError('not_found', 'No such token.');
+          const events: Array<[string, Record<string, unknown>]> = [];
+          if (update.name !== undefined && update.name !== current.name) {
+            events.push(['token.renamed', { from: current.name, to: update.name }]);
+          }
+          if (update.scopes !== undefined && update.scopes.join() !== current.scopes.join()) {
+            events.push(['token.scopes_reduced', { from: current.scopes, to: update.scopes }]);
+          }
+          if (update.description !== undefined && update.description !== current.description) {
+            events.push(['token.description_changed', {}]);
+          }
+          for (const [action, metadata] of events) {
+            await audit.record(tx, context, {
+              userId: ownerId,
+              action,
+              targetType: 'personal_access_token',
+              targetId: id,
+              metadata,
+            });
+          }
+          // Narrowed scopes must bind at once: the cached verification still holds the old ones.
+          if (update.scopes !== undefined) await credentials.invalidateCredentials(tx, [id]);
+          return view(row);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw nameTaken();
+        throw error;
+      }
+    },
+
+    async rotateToken(id: string, ownerId: string, context: RequestContext) {
+      const current = await findOwned(id, ownerId);
+      if (current.revoked_at) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
+      // Same settings: the same lifetime as the original, counted from now.
+      const lifetimeMs = current.expires_at
+        ? current.expires_at.getTime() - current.created_at.getTime()
+        : null;
+      const expiresAt = lifetimeMs === null ? null : addMs(clock.now(), lifetimeMs);
+      return inTransaction(db, async (tx) => {
+        const rotated = await credentials.rotateSecret(tx, current, expiresAt);
+        if (!rotated) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
+        await audit.record(tx, context, {
+          userId: ownerId,
+          action: 'token.rotated',
+          targetType: 'personal_access_token',
+          targetId: id,
+          metadata: { name: current.name },
+        });
+        return { token: view(rotated.credential), secret: rotated.token };
+      });
+    },
+
+    async revokeToken(id: string, ownerId: string, context: RequestContext) {
+      const current = await findOwned(id, ownerId);
+      await inTransaction(db, async (tx) => {
+        const revoked = await credentials.revokeCredentials(tx, { ids: [current.id] }, 'revoked_by_user');
+        if (revoked.length > 0) {
+          await audit.record(tx, context, {
+            userId: ownerId,
+            action: 'token.revoked',
+            targetType: 'personal_access_token',
+            targetId: id,
+            metadata: { name: current.name },
+          });
+        }
+      });
+    },
+
+    async revokeAllTokens(ownerId: string, context: RequestContext) {
+      return inTransaction(db, async (tx) => {
+        const revoked = await credentials.revokeCredentials(
+          tx,
+          { userId: ownerId, kinds: ['personal'] },
+          'revoked_by_user',
+        );
+        await audit.record(tx, context, {
+          userId: ownerId,
+          action: 'token.revoked_all',
+          targetType: 'user',
+          targetId: ownerId,
+          metadata: { count: revoked.length },
+        });
+        return revoked.length;
+      });
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

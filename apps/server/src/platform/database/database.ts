@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../../schema.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+export type Db = Kysely<DB>;
+
+export interface NotificationListener {
+  /** Stops listening. */
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  onNotification(payload: string): void;
+  /** Called when the listener reconnects after a drop: notifications sent meanwhile were lost. */
+  onReconnect(): void;
+}
+
+/** The store: a Kysely instance plus the LISTEN side of PostgreSQL notifications. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  listen(channel: string, options: ListenOptions): Promise<NotificationListener>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../migrations');
+
+export async function openPostgres(
+  connectionString: string,
+  options: { poolSize?: number } = {},
+): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+  // A broken idle client must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<PostgresListener>();
+  return {
+    kind: 'postgres',
+    db,
+    async listen(channel, listenOptions) {
+      const listener = new PostgresListener(connectionString, channel, listenOptions);
+      await listener.start();
+      listeners.add(listener);
+      return {
+        close: async () => {
+          listeners.delete(listener);
+          await listener.close();
+        },
+      };
+    },
+    ping: () => ping(db),
+    async close() {
+      await Promise.all([...listeners].map((l) => l.close()));
+      await db.destroy();
+    },
+  };
+}
+
+export async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    async listen(channel, listenOptions) {
+      // PGlite delivers notifications after COMMIT, as PostgreSQL does; it never disconnects.
+      const unlisten = await pglite.listen(channel, listenOptions.onNotification);
+      return { close: () => unlisten() };
+    },
+    ping: () => ping(db),
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function ping(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every `NNNN_name.ts` file in migrations/, in name order. Imported from our own code so tsx and Vitest can load TypeScript. */
+const folderMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_.+\.ts$/.test(f)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      migrations[file.replace(/\.ts$/, '')] = (await import(
+        pathToFileURL(path.join(MIGRATIONS_DIR, file)).href
+      )) as Migration;
+    }
+    return migrations;
+  },
+};
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: folderMigrationProvider,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(
+      `database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/**
+ * A dedicated connection that LISTENs on one channel and reconnects with back-off when it drops.
+ * PostgreSQL does not queue notifications for a disconnected listener, so every reconnect is
+ * reported to the owner, who must treat everything it cached as stale.
+ */
+class PostgresListener {
+  private client: pg.Client | undefined;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempts = 0;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly channel: string,
+    private readonly options: ListenOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** For tests: the backend pid of the LISTEN connection, so a test can terminate it. */
+  get pid(): number | undefined {
+    return (this.client as unknown as { processID?: number } | undefined)?.processID;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: 'tessera-listener',
+    });
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.options.onNotification(message.payload ?? '');
+    });
+    client.on('error', () => this.scheduleReconnect(client));
+    client.on('end', () => this.scheduleReconnect(client));
+    await client.connect();
+    await client.query(`listen "${this.channel.replace(/"/g, '')}"`);
+    this.client = client;
+  }
+
+  private scheduleReconnect(dead: pg.Client) {
+    if (this.closed || this.client !== dead) return;
+    this.client = undefined;
+    // Whatever was cached may have been revoked while we were away.
+    this.options.onReconnect();
+    this.retryLater();
+  }
+
+  private retryLater() {
+    if (this.closed) return;
+    const delay = Math.min(50 * 2 ** this.attempts, 2_000);
+    this.attempts += 1;
+    this.retryTimer = setTimeout(async () => {
+      try {
+        await this.connect();
+        this.attempts = 0;
+        // Notifications sent between the drop and the new LISTEN were lost as well.
+        this.options.onReconnect();
+      } catch {
+        this.retryLater();
+      }
+    }, delay);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+}
+
+export async function openDatabase(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<Database> {
+  const database = config.databaseUrl
+    ? await openPostgres(config.databaseUrl)
+    : await openPGlite(path.join(config.dataDir, 'pglite'));
+  if (database.kind === 'postgres') await assertDurableCommits(database.db);
+  await migrateToLatest(database.db);
+  return database;
+}
+
+/** A 201 for a new token or a 204 for a revoke must survive a crash: refuse asynchronous commit. */
+async function assertDurableCommits(db: Db) {
+  const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(db);
+  const setting = rows[0]?.synchronous_commit;
+  if (setting === 'off' || setting === 'local') {
+    throw new Error(
+      `synchronous_commit is "${setting}"; Tessera needs it "on" so that revocations are durable`,
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, type ErrorCode, type FieldError, problemBody } from '../errors.ts';
+import { OAuthError } from '../oauth-error.ts';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
+  FST_REQ_FILE_TOO_LARGE: 'payload_too_large',
+  FST_PARTS_LIMIT: 'payload_too_large',
+  FST_FILES_LIMIT: 'payload_too_large',
+  FST_PROTO_VIOLATION: 'invalid_request',
+  FST_ERR_BAD_URL: 'invalid_request',
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function fieldErrors(context: string | undefined, issues: ValidationIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    const segments = issue.instancePath.split('/').filter(Boolean);
+    const missing = issue.params?.missingProperty;
+    if (typeof missing === 'string') segments.push(missing);
+    const extra = issue.params?.additionalProperty;
+    if (typeof extra === 'string') segments.push(extra);
+    const prefix = context === 'querystring' ? 'query' : (context ?? 'body');
+    return { path: [prefix, ...segments].join('.'), message: issue.message ?? 'is invalid' };
+  });
+}
+
+/** Turns any thrown error into the contract's problem+json (or RFC 6749 for OAuth errors). */
+export function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError & { validation?: ValidationIssue[] };
+  if (fastifyError.validation) {
+    return new AppError('invalid_request', 'The request does not match the schema.', {
+      errors: fieldErrors(fastifyError.validationContext, fastifyError.validation),
+    });
+  }
+  const byCode = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (byCode) return new AppError(byCode);
+  if (error instanceof SyntaxError) return new AppError('invalid_json');
+  const status = fastifyError.statusCode;
+  if (status && status < 500) return new AppError(STATUS_CODES[status] ?? 'invalid_request');
+  return new AppError('internal_error', 'Something went wrong on our side.');
+}
+
+export function sendProblem(reply: FastifyReply, error: AppError, request: FastifyRequest) {
+  const body: Record<string, unknown> = problemBody(error);
+  // 5xx answers carry the request id so that an operator can find the log line.
+  if (error.status >= 500) body.request_id = request.id;
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(body);
+}
+
+export interface ErrorHandlingOptions {
+  /** Lets a single-page web app answer unknown non-API paths; returns true when it did. */
+  spaFallback?: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
+}
+
+export const errorHandling = fp(
+  async (app: FastifyInstance, options: ErrorHandlingOptions) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof OAuthError) {
+        return reply
+          .code(error.status)
+          .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+          .type('application/json; charset=utf-8')
+          .serializer(JSON.stringify)
+          .send(error.body());
+      }
+      const appError = toAppError(error);
+      if (appError.status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+      } else if (!(error instanceof AppError)) {
+        request.log.info({ code: appError.code, reason: error.code }, 'request rejected');
+      }
+      return sendProblem(reply, appError, request);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      if (options.spaFallback?.(request, reply)) return;
+      sendProblem(reply, new AppError('not_found', 'There is no such resource.'), request);
+    });
+  },
+  { name: 'error-handling' },
+);

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createTestStore, signUp, type TestStore, testConfig } from '../../../test/harness.ts';
+import { buildApp } from '../../app.ts';
+import { generateToken } from '../../modules/credentials/token-format.ts';
+import { ERROR_CODES } from '../errors.ts';
+import type { App } from './schemas.ts';
+
+let store: TestStore;
+let app: App;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store);
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+describe('error codes', () => {
+  it('maps every code to the status of CONTRACT §2', () => {
+    const contract: Record<string, number> = {
+      unauthenticated: 401,
+      invalid_token: 401,
+      invalid_credentials: 401,
+      interactive_credential_required: 401,
+      insufficient_scope: 403,
+      csrf_rejected: 403,
+      not_found: 404,
+      invalid_request: 400,
+      invalid_json: 400,
+      unsupported_media_type: 415,
+      payload_too_large: 413,
+      conflict: 409,
+      rate_limited: 429,
+      policy_violation: 422,
+    };
+    for (const [code, status] of Object.entries(contract)) {
+      expect(ERROR_CODES[code as keyof typeof ERROR_CODES].status, code).toBe(status);
+    }
+    for (const code of Object.keys(ERROR_CODES)) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+});
+
+describe('HTTP errors as problem+json', () => {
+  it('answers an unknown route with 404 not_found without echoing the path', async () => {
+    const secretish = generateToken('pat');
+    const response = await app.inject({ url: `/api/nothing/${secretish}` });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    const body = response.json();
+    expect(body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      title: expect.any(String),
+      type: expect.any(String),
+    });
+    expect(response.body).not.toContain(secretish);
+  });
+
+  it('answers a wrong content type with 415, broken JSON with 400 invalid_json, and a huge body with 413', async () => {
+    const plain = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
+    expect(plain.statusCode).toBe(415);
+    expect(plain.json().code).toBe('unsupported_media_type');
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": ',
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().code).toBe('invalid_json');
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().code).toBe('payload_too_large');
+  });
+
+  it('sends security headers and a charset on JSON', async () => {
+    const response = await app.inject({ url: '/api/health' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toContain('max-age=');
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['x-frame-options']).toBeDefined();
+  });
+
+  it('hides unexpected errors behind a generic 500 with a request id', async () => {
+    const raw = await buildApp({ config: testConfig(), database: store, logger: false });
+    raw.get('/api/test-explode', { config: { auth: 'public' } }, async () => {
+      throw new Error('select password_hash from users where token = tes_pat_leak');
+    });
+    try {
+      const response = await raw.inject({ url: '/api/test-explode' });
+      expect(response.statusCode).toBe(500);
+      const body = response.json();
+      expect(body.code).toBe('internal_error');
+      expect(body.request_id).toBeTruthy();
+      expect(response.body).not.toContain('password_hash');
+      expect(response.body).not.toContain('tes_pat_leak');
+      expect(response.body).not.toContain('at ');
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('refuses to start when an API route forgets to declare config.auth', async () => {
+    const raw = await buildApp({ config: testConfig(), database: store, logger: false });
+    expect(() => raw.get('/api/undeclared', async () => ({}))).toThrow(/config.auth/);
+    await raw.close();
+  });
+});
+
+describe('health and an unreachable store', () => {
+  it('reports ok, then 503 with database down — and refuses to authenticate rather than allow', async () => {
+    const doomed = await createTestStore();
+    const doomedApp = await buildTestApp(doomed);
+    try {
+      const ok = await doomedApp.inject({ url: '/api/health' });
+      expect(ok.json()).toEqual({ status: 'ok', database: 'ok' });
+      const user = await signUp(doomedApp);
+      const created = await doomedApp.inject({
+        method: 'POST',
+        url: '/api/account/tokens',
+        headers: { cookie: user.cookie },
+        payload: { name: 'x', scopes: ['profile:read'] },
+      });
+      const { secret } = created.json();
+      await doomed.db.destroy();
+      const down = await doomedApp.inject({ url: '/api/health' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({ status: 'unavailable', database: 'down' });
+      const auth = await doomedApp.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}` } });
+      expect(auth.statusCode).toBe(503);
+      expect(auth.json().code).toBe('service_unavailable');
+    } finally {
+      await doomedApp.close();
+      await doomed.destroy().catch(() => {});
+    }
+  });
+});

@@ -1,0 +1,302 @@
+import { readFileSync } from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { type RouteAuth, SESSION_COOKIE } from '../../modules/credentials/authenticate-request.ts';
+
+/**
+ * The OpenAPI 3.1 document is generated from the route schemas; nothing about the HTTP surface
+ * is written twice. This plugin adds what a route's schema cannot say by itself:
+ * - `security` and `x-required-scopes`, derived from the route's `config.auth`, so that the
+ *   document cannot disagree with what authenticate-request.ts enforces;
+ * - the error answers the platform gives on every route of a kind (401 for authenticated routes,
+ *   400 for routes with input, 500 everywhere), as problem+json;
+ * - a stable order, so that the checked-in `openapi.json` only changes when the API does.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is open-ended JSON
+type Json = Record<string, any>;
+
+export const SECURITY_SCHEMES = {
+  sessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description:
+      'The web session set by `POST /api/auth/login` or `/api/auth/signup`. Unsafe methods are refused ' +
+      'with 403 `csrf_rejected` when sent cross-site.',
+  },
+  accessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'tes_acc_…',
+    description:
+      'A short-lived (15 minutes) interactive access token from `POST /api/auth/token`. ' +
+      'Holds every scope and may manage tokens.',
+  },
+  personalAccessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'tes_pat_… or tes_aut_…',
+    description:
+      'A personal access token (or an automation token) limited to its scopes. Never accepted by ' +
+      'token-management or other interactive-only operations.',
+  },
+} as const;
+
+export type SecurityRequirement = Record<string, string[]>;
+
+/** The OpenAPI `security` of a route, from what authenticate-request.ts accepts for it. */
+export function securityFor(auth: RouteAuth): SecurityRequirement[] {
+  if (auth === 'public') return [];
+  const interactive: SecurityRequirement[] = [{ sessionCookie: [] }, { accessToken: [] }];
+  if (auth === 'interactive') return interactive;
+  // OpenAPI 3.1 allows "role names" in the array of a non-OAuth scheme: here, the scope a PAT needs.
+  return [...interactive, { personalAccessToken: auth === 'any' ? [] : [auth] }];
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const problemRef = (description: string) => ({ $ref: 'Problem', description });
+
+/** The error answers every route of this shape can give, whether or not its author listed them. */
+function platformResponses(route: RouteOptions, auth: RouteAuth): Record<string, unknown> {
+  const schema = route.schema ?? {};
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const unsafe = methods.some((method) => UNSAFE_METHODS.has(method));
+  const out: Record<string, unknown> = {};
+  if (schema.body || schema.querystring || schema.params) {
+    out[400] = problemRef('The request does not match the schema (`invalid_request`, `invalid_json`)');
+  }
+  if (schema.body) {
+    out[413] = problemRef('The body is too large (`payload_too_large`)');
+    out[415] = problemRef('Unsupported content type (`unsupported_media_type`)');
+  }
+  if (auth !== 'public') {
+    out[401] = problemRef(
+      auth === 'interactive'
+        ? 'No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT or automation token (`interactive_credential_required`)'
+        : 'No credential (`unauthenticated`) or a malformed, unknown, expired or revoked token (`invalid_token`)',
+    );
+    if (unsafe || (auth !== 'interactive' && auth !== 'any')) {
+      out[403] = problemRef(
+        'The token lacks the scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`)',
+      );
+    }
+  }
+  out[500] = problemRef('Unexpected failure (`internal_error`); the body carries a `request_id`');
+  return out;
+}
+
+/**
+ * A body or response that is itself a named schema (`$id`) would be inlined; wrapped in `allOf`
+ * it is collected as a component like the named schemas nested deeper, and the wrapper is
+ * removed again by normalizeDocument.
+ */
+function referenceable(schema: Json): Json {
+  if (typeof schema?.$id !== 'string') return schema;
+  const { description } = schema;
+  return { ...(description ? { description } : {}), allOf: [schema] };
+}
+
+/**
+ * Multipart routes read their parts in the handler, so Fastify has no body schema to validate;
+ * the document still says what to send, so that clients and the reference can offer it.
+ */
+function uploadBody(schema: Json): Json | undefined {
+  const consumes: unknown = schema.consumes;
+  if (!Array.isArray(consumes) || !consumes.includes('multipart/form-data')) return undefined;
+  return {
+    type: 'object',
+    required: ['file'],
+    properties: { file: { type: 'string', format: 'binary', description: 'The file: exactly one part' } },
+  };
+}
+
+const REASONS: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
+
+/** Success answers without a description of their own are described by their status, not "Default Response". */
+function describeResponse(status: string, schema: Json): Json {
+  if (schema.description || schema['x-response-description'] || !REASONS[status]) return schema;
+  return { ...schema, 'x-response-description': REASONS[status] };
+}
+
+/** Replaces `{ allOf: [{ $ref }] }` (see referenceable) by the plain reference, everywhere. */
+function unwrapSingleReferences(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSingleReferences);
+  if (!value || typeof value !== 'object') return value;
+  const object = value as Json;
+  const only = Array.isArray(object.allOf) && object.allOf.length === 1 ? object.allOf[0] : undefined;
+  if (only && typeof only.$ref === 'string' && Object.keys(only).length === 1) {
+    const { allOf: _, ...rest } = object;
+    return { $ref: only.$ref, ...(unwrapSingleReferences(rest) as Json) };
+  }
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, unwrapSingleReferences(item)]));
+}
+
+const METHOD_ORDER = ['get', 'put', 'post', 'patch', 'delete', 'options', 'head', 'trace'];
+
+function sortKeys<T>(object: Record<string, T>, compare?: (a: string, b: string) => number) {
+  return Object.fromEntries(
+    Object.entries(object).sort(([a], [b]) => (compare ? compare(a, b) : a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+/**
+ * Puts the document into its published form: problem answers as `application/problem+json`,
+ * and every map whose order carries no meaning (paths, methods, responses, components) sorted.
+ */
+export function normalizeDocument(input: Json): Json {
+  const document = unwrapSingleReferences(input) as Json;
+  const paths: Json = {};
+  for (const [path, item] of Object.entries<Json>(document.paths ?? {})) {
+    const operations: Json = {};
+    for (const [method, operation] of Object.entries<Json>(item)) {
+      if (!METHOD_ORDER.includes(method)) {
+        operations[method] = operation;
+        continue;
+      }
+      const responses: Json = {};
+      for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (json?.schema?.$ref === '#/components/schemas/Problem') {
+          const { 'application/json': _, ...rest } = response.content;
+          response.content = sortKeys({ ...rest, 'application/problem+json': json });
+        }
+        responses[status] = response;
+      }
+      operations[method] = { ...operation, responses: sortKeys(responses) };
+    }
+    paths[path] = sortKeys(operations, (a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
+  }
+  const components = document.components ?? {};
+  // Declared tags in their reading order, as far as operations use them; then any others.
+  const used = new Set(
+    Object.values<Json>(paths).flatMap((item) => Object.values<Json>(item).flatMap((op) => op?.tags ?? [])),
+  );
+  const declared = ((document.tags ?? []) as Json[]).filter((tag) => used.has(tag.name));
+  const undeclared = [...used].filter((name) => !declared.some((tag) => tag.name === name)).sort();
+  return {
+    ...document,
+    ...(used.size > 0 ? { tags: [...declared, ...undeclared.map((name) => ({ name }))] } : {}),
+    paths: sortKeys(paths),
+    components: {
+      ...components,
+      schemas: sortKeys(components.schemas ?? {}),
+      securitySchemes: sortKeys(components.securitySchemes ?? {}),
+    },
+  };
+}
+
+export interface OpenApiOptions {
+  /** The document's `info.version`; defaults to the server package's version. */
+  version?: string;
+  /** Serve the interactive reference at /docs. */
+  serveUi?: boolean;
+}
+
+function serverVersion(): string {
+  const file = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** Sections of the reference, in reading order; tags no operation uses are left out of the document. */
+const TAGS = [
+  { name: 'meta', description: 'Health, catalogue and this document' },
+  { name: 'auth', description: 'Interactive sign-in: sessions and sign-out' },
+  { name: 'oauth', description: 'OAuth 2.0 for native clients: token endpoint, code + PKCE, device flow' },
+  { name: 'account', description: 'The signed-in user, the account and its audit log' },
+  { name: 'tokens', description: 'Personal access tokens (interactive credentials only)' },
+  { name: 'agents', description: 'The agents registry' },
+  { name: 'repos', description: 'Connected repositories and their automation tokens' },
+  { name: 'task-groups', description: 'Task groups, their tasks and their automation token' },
+  {
+    name: 'provider-accounts',
+    description: 'GitHub, GitLab and Bitbucket tokens, stored encrypted, never returned',
+  },
+  { name: 'leak-response', description: 'Secret-scanning partner alerts: leaked tokens are revoked' },
+];
+
+export const openApi = fp(
+  async (app: FastifyInstance, options: OpenApiOptions) => {
+    app.addHook('onRoute', (route) => {
+      const auth = route.config?.auth;
+      if (auth === undefined) return;
+      // Fastify ignores these keys; @fastify/swagger copies them into the operation.
+      const documented: Json = {
+        ...route.schema,
+        security: securityFor(auth),
+        'x-required-scopes': auth === 'public' || auth === 'interactive' || auth === 'any' ? [] : [auth],
+      };
+      route.schema = documented;
+    });
+
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Tessera API',
+          version: options.version ?? serverVersion(),
+          description:
+            'Personal access tokens, OAuth for native clients, and the agents registry. Errors are ' +
+            'RFC 9457 problem details with a stable `code`; the OAuth token, revocation and device ' +
+            'authorization endpoints answer RFC 6749 errors. Operations list the credentials they accept in `security`; ' +
+            '`x-required-scopes` names the scope a personal access token needs.',
+        },
+        tags: TAGS,
+        components: { securitySchemes: SECURITY_SCHEMES },
+      },
+      // Shared schemas keep their `$id` as the component name (`Problem`, `TokenView`, …) instead of `def-N`.
+      refResolver: {
+        buildLocalReference: (json: Json, _baseUri: unknown, _fragment: unknown, i: number) =>
+          typeof json.$id === 'string' ? json.$id : `def-${i}`,
+      },
+      // Documentation-only changes: the schemas Fastify validates and serializes with stay as written.
+      transform: ({ schema, url, route }) => {
+        const auth = route.config?.auth;
+        if (!schema || auth === undefined) return { schema, url };
+        const response: Record<string, unknown> = { ...platformResponses(route, auth) };
+        for (const [status, body] of Object.entries(schema.response ?? {})) {
+          response[status] = describeResponse(status, referenceable(body as Json));
+        }
+        const body = schema.body ? referenceable(schema.body as Json) : uploadBody(schema as Json);
+        return { schema: { ...schema, ...(body ? { body } : {}), response }, url };
+      },
+      transformObject: (documentObject) =>
+        normalizeDocument((documentObject as { openapiObject: Json }).openapiObject),
+    });
+
+    let serialized: string | undefined;
+    app.get(
+      '/api/openapi.json',
+      {
+        config: { auth: 'public' },
+        schema: {
+          summary: 'This OpenAPI 3.1 document',
+          operationId: 'getOpenApiDocument',
+          tags: ['meta'],
+          response: {
+            200: {
+              type: 'object',
+              additionalProperties: true,
+              description: 'The OpenAPI 3.1 document of this server',
+            },
+          },
+        },
+      },
+      async (_request, reply) => {
+        serialized ??= JSON.stringify(app.swagger());
+        return reply.type('application/json; charset=utf-8').send(serialized);
+      },
+    );
+
+    if (options.serveUi !== false) {
+      await app.register(swaggerUi, {
+        routePrefix: '/docs',
+        uiConfig: { deepLinking: true, tryItOutEnabled: false, persistAuthorization: false },
+        staticCSP: false,
+      });
+    }
+  },
+  { name: 'openapi' },
+);

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCOPES } from '../src/modules/credentials/scopes.ts';
+import { generateToken } from '../src/modules/credentials/token-format.ts';
+import type { App } from '../src/platform/http/schemas.ts';
+import { buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
+
+/**
+ * The shared security matrix: it walks every registered API route (AUTHN-8, AUTHZ-1) and checks
+ * the answers for no credential, a bad token, a PAT where sign-in is needed, and a PAT that holds
+ * every scope but the one the route needs. A new route joins the matrix by being registered.
+ */
+const PUBLIC_ROUTES = new Set([
+  'GET /api/health',
+  'GET /api/frameworks',
+  'GET /api/openapi.json',
+  'POST /api/auth/signup',
+  'POST /api/auth/login',
+  'POST /api/auth/token',
+  'POST /api/oauth/revoke',
+  'GET /api/oauth/authorize',
+  'POST /api/oauth/device_authorization',
+  'POST /api/secret-scanning/github',
+]);
+
+let store: TestStore;
+let app: App;
+let cookie: string;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store);
+  cookie = (await signUp(app)).cookie;
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+function concrete(url: string) {
+  return url.replace(/:[A-Za-z_]+/g, 'id_does_not_exist');
+}
+
+async function patWith(scopes: string[]) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie },
+    payload: { name: `matrix ${Math.random()}`, scopes },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().secret as string;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+describe('security matrix over every API route', () => {
+  it('has only the known public routes', () => {
+    const publicRoutes = app.apiRoutes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes.filter((r) => !PUBLIC_ROUTES.has(r))).toEqual([]);
+    expect(app.apiRoutes.length).toBeGreaterThan(15);
+  });
+
+  it('answers 401 unauthenticated without a credential on every protected route', async () => {
+    for (const route of app.apiRoutes.filter((r) => r.auth !== 'public')) {
+      const response = await app.inject({ method: route.method as Method, url: concrete(route.url) });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json().code, `${route.method} ${route.url}`).toBe('unauthenticated');
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera"');
+    }
+  });
+
+  it('answers 401 invalid_token for an unknown token on every protected route', async () => {
+    const unknown = generateToken('pat');
+    for (const route of app.apiRoutes.filter((r) => r.auth !== 'public')) {
+      const response = await app.inject({
+        method: route.method as Method,
+        url: concrete(route.url),
+        headers: { authorization: `Bearer ${unknown}` },
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json().code).toBe('invalid_token');
+    }
+  });
+
+  it('refuses a PAT holding every scope on every interactive-only route', async () => {
+    const pat = await patWith([...SCOPES]);
+    for (const route of app.apiRoutes.filter((r) => r.auth === 'interactive')) {
+      const response = await app.inject({
+        method: route.method as Method,
+        url: concrete(route.url),
+        headers: { authorization: `Bearer ${pat}` },
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json().code).toBe('interactive_credential_required');
+    }
+  });
+
+  it('answers 403 insufficient_scope to a PAT with every scope but the one a route needs', async () => {
+    const scopedRoutes = app.apiRoutes.filter((r) => (SCOPES as readonly string[]).includes(r.auth));
+    expect(scopedRoutes.length).toBeGreaterThan(0);
+    const patsByMissing = new Map<string, string>();
+    for (const route of scopedRoutes) {
+      const needed = route.auth;
+      // write implies read, so a read route must also lack the write scope of its resource.
+      const withheld = new Set([needed, needed.replace(/:read$/, ':write')]);
+      let pat = patsByMissing.get(needed);
+      if (!pat) {
+        pat = await patWith(SCOPES.filter((s) => !withheld.has(s)));
+        patsByMissing.set(needed, pat);
+      }
+      const response = await app.inject({
+        method: route.method as Method,
+        url: concrete(route.url),
+        headers: { authorization: `Bearer ${pat}` },
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
+      expect(response.json().code).toBe('insufficient_scope');
+      expect(response.headers['www-authenticate']).toBe(
+        `Bearer realm="tessera", error="insufficient_scope", scope="${needed}"`,
+      );
+    }
+  });
+
+  it('never lets a read scope pass a write route', async () => {
+    const readOnly = await patWith(SCOPES.filter((s) => s.endsWith(':read')));
+    for (const route of app.apiRoutes.filter((r) => r.auth.endsWith(':write'))) {
+      const response = await app.inject({
+        method: route.method as Method,
+        url: concrete(route.url),
+        headers: { authorization: `Bearer ${readOnly}` },
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
+    }
+  });
+});

@@ -1,0 +1,774 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../server/test/fakes/github.ts';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from './support/browser.ts';
+import {
+  apiAs,
+  DESKTOP,
+  openContext,
+  PASSWORD,
+  PHONE,
+  signUpThroughUi,
+  withBearer,
+} from './support/journey.ts';
+import { type RunningServer, repoRoot, startServer } from './support/server.ts';
+
+const SCREENSHOTS = path.join(repoRoot, 'apps/web/test-results/screenshots');
+const PAT_PATTERN = /^tes_pat_[0-9A-Za-z]{46}$/;
+
+if (!hasChromium) {
+  console.warn(
+    `\n[web e2e] Skipped: no Chromium at ${CHROMIUM_PATH}. Install it with \`apt-get install chromium\` ` +
+      '(or set CHROMIUM_PATH), then run `npm run test:e2e` again.\n',
+  );
+}
+
+describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chromium)', () => {
+  let server: RunningServer;
+  let github: FakeGitHub;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    github = await startFakeGitHub();
+    server = await startServer({
+      GITHUB_API_URL: github.url,
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: '1000',
+      TOKEN_LAST_USED_FLUSH_MS: '100',
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await github?.close();
+  });
+
+  /** Adds a GitHub account through the settings screen; the fake knows the token when `valid`. */
+  async function addGitHubAccount(page: Page, name: string, token: string) {
+    await page.goto(`${server.url}/settings/providers`);
+    await page.getByRole('heading', { level: 1, name: 'Provider accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Add provider account' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add provider account' });
+    await dialog.getByRole('radio', { name: 'GitHub' }).check();
+    await expect.poll(() => dialog.getByText('Metadata: read').count()).toBeGreaterThan(0);
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByLabel('Token', { exact: true }).fill(token);
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: new RegExp(name) }).waitFor();
+  }
+
+  it('1: sign up, generate a PAT, see the secret once, use it, revoke it, and it is refused', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const email = await signUpThroughUi(page, server.url, 'journey1');
+
+    // Empty state first, then the form.
+    await page.getByText('No personal access tokens yet').waitFor();
+    await page.getByRole('link', { name: 'Generate new token' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Generate new token' }).waitFor();
+
+    // Validation happens before any request: no name, no scope.
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    await page.getByText('This field is required.').waitFor();
+    await page.getByText('Choose at least one scope.').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+
+    await page.getByLabel('Name', { exact: true }).fill('e2e laptop');
+    await page.getByLabel('Description').fill('Used by the browser test');
+    await page.getByLabel('Expiration', { exact: true }).selectOption('7');
+    await page.getByText(/The token will expire on/).waitFor();
+    await page
+      .getByRole('radiogroup', { name: 'Profile' })
+      .getByRole('radio', { name: 'Read', exact: true })
+      .check();
+    await page
+      .getByRole('radiogroup', { name: 'Agents' })
+      .getByRole('radio', { name: 'Read and write', exact: true })
+      .check();
+    await page.getByRole('button', { name: 'Generate token' }).click();
+
+    // The secret, once, with a plain warning and a working copy button.
+    const secretBox = page.getByTestId('token-secret');
+    await secretBox.waitFor();
+    const secret = (await secretBox.textContent())?.trim() ?? '';
+    expect(secret).toMatch(PAT_PATTERN);
+    await page.getByText('This is the only time the token is shown.').waitFor();
+    await page.getByRole('button', { name: 'Copy token' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+
+    // Never in storage, the address or history.
+    const kept = await page.evaluate(() =>
+      JSON.stringify({
+        local: { ...localStorage },
+        session: { ...sessionStorage },
+        href: location.href,
+        state: history.state,
+      }),
+    );
+    expect(kept).not.toContain(secret);
+    expect(kept).not.toContain(secret.slice(8, 30));
+
+    // It works as a bearer token, within its scopes…
+    const self = await withBearer(server.url, secret, '/api/tokens/self');
+    expect(self.status).toBe(200);
+    const selfBody = (await self.json()) as { name: string; scopes: string[]; status: string };
+    expect(selfBody).toMatchObject({ name: 'e2e laptop', status: 'active' });
+    expect(selfBody.scopes.sort()).toEqual(['agents:write', 'profile:read']);
+    expect((await withBearer(server.url, secret, '/api/me')).status).toBe(200);
+    expect((await withBearer(server.url, secret, '/api/repos')).status).toBe(403);
+    // …and can never manage tokens.
+    expect((await withBearer(server.url, secret, '/api/account/tokens')).status).toBe(401);
+
+    // Leaving the reveal drops the secret from the page; the list shows only the preview.
+    await page.getByRole('button', { name: 'Done, back to tokens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Personal access tokens' }).waitFor();
+    const row = page.getByRole('row', { name: /e2e laptop/ });
+    await row.waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await expect.poll(() => row.textContent()).toContain(secret.slice(0, 12));
+    await expect.poll(() => row.textContent()).toContain('in 7 days');
+    await expect.poll(() => row.textContent()).toContain('Active');
+
+    // Revoke, with confirmation; keyboard focus goes into the dialog and back out of it.
+    const menuButton = page.getByRole('button', { name: 'Actions for e2e laptop' });
+    await menuButton.click();
+    await page.getByRole('menuitem', { name: 'Revoke' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke “e2e laptop”?' });
+    await dialog.waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('dialog') !== null))
+      .toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Actions for e2e laptop');
+    expect((await withBearer(server.url, secret, '/api/tokens/self')).status).toBe(200);
+
+    await menuButton.click();
+    await page.getByRole('menuitem', { name: 'Revoke' }).click();
+    await dialog.getByRole('button', { name: 'Revoke token' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('Token “e2e laptop” was revoked.').waitFor();
+    await expect.poll(() => row.textContent()).toContain('Revoked');
+
+    const refused = await withBearer(server.url, secret, '/api/tokens/self');
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { code: string }).code).toBe('invalid_token');
+
+    // The security log tells the story.
+    await page.getByRole('link', { name: 'Security log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Security log' }).waitFor();
+    await page.getByText('Personal access token created').waitFor();
+    await page.getByText('Personal access token revoked').waitFor();
+
+    // Sign out; coming back to a signed-in page goes through /login?next= and returns there.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    await page.goto(`${server.url}/settings/security-log`);
+    await expect.poll(() => page.url()).toContain('/login?next=%2Fsettings%2Fsecurity-log');
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The e-mail address or password is not correct.').waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Security log' }).waitFor();
+
+    // `next` never leaves the site.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    await page.goto(`${server.url}/login?next=${encodeURIComponent('//evil.example/steal')}`);
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Personal access tokens' }).waitFor();
+    expect(new URL(page.url()).origin).toBe(server.url);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('1b: rename a PAT, reduce its scopes, regenerate it (the old secret dies), then revoke all', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey1b');
+    const created = await apiAs<{ token: { id: string }; secret: string }>(
+      context,
+      server.url,
+      'POST',
+      '/api/account/tokens',
+      { name: 'deploy', scopes: ['repos:write', 'agents:read'], expires_in_days: 60 },
+    );
+    const oldSecret = created.body.secret;
+    await page.reload();
+    await page.getByRole('row', { name: /deploy/ }).waitFor();
+
+    // Rename and shrink repos:write to repos:read; widening is not even offered.
+    await page.getByRole('button', { name: 'Actions for deploy' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit “deploy”' });
+    expect(
+      await edit
+        .getByRole('radiogroup', { name: 'Tasks' })
+        .getByRole('radio', { name: 'Read', exact: true })
+        .isDisabled(),
+    ).toBe(true);
+    await edit.getByLabel('Name').fill('deploy (read only)');
+    await edit
+      .getByRole('radiogroup', { name: 'Repositories' })
+      .getByRole('radio', { name: 'Read', exact: true })
+      .check();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await page.getByText('Changes saved.').waitFor();
+    const row = page.getByRole('row', { name: /deploy \(read only\)/ });
+    await expect.poll(() => row.textContent()).toContain('repos:read');
+    expect(await row.textContent()).not.toContain('repos:write');
+    const self = (await (await withBearer(server.url, oldSecret, '/api/tokens/self')).json()) as {
+      scopes: string[];
+    };
+    expect(self.scopes.sort()).toEqual(['agents:read', 'repos:read']);
+
+    // Regenerate: a new secret, shown once in the dialog; the old one stops working at once.
+    await page.getByRole('button', { name: 'Actions for deploy (read only)' }).click();
+    await page.getByRole('menuitem', { name: 'Regenerate' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Regenerate “deploy (read only)”?' });
+    await rotate.getByRole('button', { name: 'Regenerate token' }).click();
+    const reveal = page.getByRole('dialog', { name: 'Copy your regenerated token now' });
+    const newSecret = ((await reveal.getByTestId('token-secret').textContent()) ?? '').trim();
+    expect(newSecret).toMatch(PAT_PATTERN);
+    expect(newSecret).not.toBe(oldSecret);
+    // Focus moved into the reveal (the confirm button it replaced is gone).
+    await expect
+      .poll(() =>
+        page.evaluate(() => document.activeElement?.closest('dialog')?.textContent?.includes('Copy token')),
+      )
+      .toBe(true);
+    // Escape does not throw the only copy away by accident.
+    await page.keyboard.press('Escape');
+    await reveal.waitFor();
+    expect((await withBearer(server.url, oldSecret, '/api/tokens/self')).status).toBe(401);
+    expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(200);
+    await reveal.getByRole('button', { name: 'I have copied it' }).click();
+    await reveal.waitFor({ state: 'hidden' });
+    expect(await page.content()).not.toContain(newSecret);
+
+    // Revoke all.
+    await page.getByRole('button', { name: 'Revoke all' }).click();
+    const all = page.getByRole('dialog', { name: 'Revoke all personal access tokens?' });
+    await all.getByRole('button', { name: 'Revoke all tokens' }).click();
+    await page.getByText('Tokens revoked: 1.').waitFor();
+    await expect.poll(() => row.textContent()).toContain('Revoked');
+    expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(401);
+    expect(await page.getByRole('button', { name: 'Revoke all' }).isDisabled()).toBe(true);
+
+    // The session ends behind the page's back (expired, or revoked elsewhere): the next request
+    // learns it, and the app asks to sign in again, coming back here afterwards.
+    await context.clearCookies();
+    await page.getByRole('link', { name: 'Security log' }).click();
+    await expect.poll(() => page.url()).toContain('/login?next=%2Fsettings%2Fsecurity-log');
+    await page.getByText('Please sign in to continue.').waitFor();
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('2: the PAT list never shows automation tokens; the Credentials tab lists and revokes them', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey2');
+    const ghToken = newGitHubToken();
+    github.addToken(ghToken, {
+      login: 'octo',
+      scopes: ['repo'],
+      repos: [
+        { full_name: 'octo/hello-world', private: false, default_branch: 'main' },
+        { full_name: 'octo/secret-sauce', private: true, default_branch: 'trunk' },
+      ],
+    });
+    await addGitHubAccount(page, 'Work GitHub', ghToken);
+
+    // Connect a repository by picking the account, then one of its repositories.
+    await page.getByRole('link', { name: 'Repositories' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Repositories' }).waitFor();
+    await page.getByText('No repositories connected').waitFor();
+    await page.getByRole('button', { name: 'Connect repository' }).first().click();
+    const connect = page.getByRole('dialog', { name: 'Connect a repository' });
+    await connect.getByLabel('Provider account').selectOption({ label: 'Work GitHub (GitHub)' });
+    await connect.getByLabel('Repository', { exact: true }).selectOption('octo/hello-world');
+    await connect.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'octo/hello-world' }).waitFor();
+    const repoId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2] ?? '');
+    expect(repoId).not.toBe('');
+
+    // A PAT for the "agent runner", then an agent and two task groups (each gets an automation token).
+    const created = await apiAs<{ token: { preview: string }; secret: string }>(
+      context,
+      server.url,
+      'POST',
+      '/api/account/tokens',
+      { name: 'runner', scopes: ['agents:write', 'tasks:write', 'repos:read'], expires_in_days: 30 },
+    );
+    expect(created.status).toBe(201);
+    const pat = created.body.secret;
+    const agent = await withBearer(server.url, pat, '/api/agents', {
+      method: 'POST',
+      body: {
+        name: 'Fixer',
+        description: 'Fixes things',
+        category: 'coding',
+        tags: ['e2e'],
+        visibility: 'private',
+      },
+    });
+    expect(agent.status).toBe(201);
+    const agentId = ((await agent.json()) as { agent_id: string }).agent_id;
+    const automation: { title: string; secret: string; preview: string }[] = [];
+    for (const title of ['Fix flaky test', 'Bump dependencies']) {
+      const response = await withBearer(
+        server.url,
+        pat,
+        `/api/repos/${encodeURIComponent(repoId)}/task-groups`,
+        {
+          method: 'POST',
+          body: { agent_id: agentId, title },
+        },
+      );
+      expect(response.status).toBe(201);
+      const body = (await response.json()) as {
+        automation_token: { token: { preview: string }; secret: string };
+      };
+      expect(body.automation_token.secret).toMatch(/^tes_aut_/);
+      automation.push({
+        title,
+        secret: body.automation_token.secret,
+        preview: body.automation_token.token.preview,
+      });
+    }
+
+    // The personal token list: the PAT only.
+    await page.goto(`${server.url}/settings/tokens`);
+    const patRow = page.getByRole('row', { name: /runner/ });
+    await patRow.waitFor();
+    const tokenRows = page.locator('tbody tr');
+    await expect.poll(() => tokenRows.count()).toBe(1);
+    const tokensPage = await page.content();
+    for (const token of automation) {
+      expect(tokensPage).not.toContain(token.preview.replace('…', ''));
+      expect(tokensPage).not.toContain(token.title);
+    }
+    const listed = await apiAs<{ tokens: { kind: string }[] }>(
+      context,
+      server.url,
+      'GET',
+      '/api/account/tokens',
+    );
+    expect(listed.body.tokens.map((token) => token.kind)).toEqual(['personal']);
+
+    // The repository's Credentials tab: both automation tokens, with their task groups, no PAT.
+    await page.goto(`${server.url}/repos/${encodeURIComponent(repoId)}`);
+    await page.getByRole('heading', { level: 1, name: 'octo/hello-world' }).waitFor();
+    await page.getByRole('row', { name: /Fix flaky test/ }).waitFor();
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    await page.getByRole('heading', { name: 'Automation tokens' }).waitFor();
+    await page.getByText(/one automation token for each task group/).waitFor();
+    for (const token of automation) await page.getByRole('row', { name: new RegExp(token.title) }).waitFor();
+    expect(await page.content()).not.toContain(created.body.token.preview.replace('…', ''));
+
+    const [first, second] = automation as [(typeof automation)[0], (typeof automation)[0]];
+    await page.getByRole('button', { name: `Revoke automation token ${first.preview}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke this automation token?' });
+    await dialog.getByText(/working on “Fix flaky test” loses access/).waitFor();
+    await dialog.getByRole('button', { name: 'Revoke token' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText(`Automation token ${first.preview} was revoked.`).waitFor();
+    await expect
+      .poll(() => page.getByRole('row', { name: /Fix flaky test/ }).textContent())
+      .toContain('Revoked');
+
+    expect((await withBearer(server.url, first.secret, '/api/tokens/self')).status).toBe(401);
+    expect((await withBearer(server.url, second.secret, '/api/tokens/self')).status).toBe(200);
+
+    // Refresh re-reads the list from the server.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect
+      .poll(() => page.getByRole('row', { name: /Bump dependencies/ }).textContent())
+      .toContain('Active');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('3: add a GitHub account and test the connection (a good token, then a bad one)', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey3');
+    const good = newGitHubToken();
+    const expiresAt = new Date(Date.now() + 20 * 24 * 3600 * 1000);
+    github.addToken(good, { login: 'mona', scopes: ['repo', 'read:org'], expiresAt, repos: [] });
+    const unknownToGitHub = newGitHubToken();
+
+    await addGitHubAccount(page, 'Mona on GitHub', good);
+    const goodRow = page.getByRole('row', { name: /Mona on GitHub/ });
+    await expect.poll(() => goodRow.textContent()).toContain('Working');
+    expect(await page.content()).not.toContain(good);
+
+    await goodRow.getByRole('button', { name: 'Test connection: Mona on GitHub' }).click();
+    await goodRow.locator('.test-result').getByText('Connected as mona.', { exact: true }).waitFor();
+    await goodRow.locator('.test-result').getByText('Scopes: repo, read:org', { exact: true }).waitFor();
+    await expect.poll(() => goodRow.textContent()).toMatch(/Token expires:\s*in (19|20) days/);
+
+    await addGitHubAccount(page, 'Revoked at GitHub', unknownToGitHub);
+    const badRow = page.getByRole('row', { name: /Revoked at GitHub/ });
+    await expect.poll(() => badRow.textContent()).toContain('Token rejected');
+    await badRow.getByRole('button', { name: 'Test connection: Revoked at GitHub' }).click();
+    await badRow.locator('.test-result').getByText('The connection failed.', { exact: true }).waitFor();
+    await badRow
+      .locator('.test-result')
+      .getByText(/The provider rejected the token/)
+      .waitFor();
+
+    // Replace the rejected token with a good one, and the test passes.
+    await page.getByRole('button', { name: 'More actions for Revoked at GitHub' }).click();
+    await page.getByRole('menuitem', { name: 'Replace token' }).click();
+    const replace = page.getByRole('dialog', { name: 'Replace the token of “Revoked at GitHub”' });
+    await replace.getByLabel('New token').fill(good);
+    await replace.getByRole('button', { name: 'Replace token' }).click();
+    await replace.waitFor({ state: 'hidden' });
+    await badRow.getByRole('button', { name: 'Test connection: Revoked at GitHub' }).click();
+    await badRow.locator('.test-result').getByText('Connected as mona.', { exact: true }).waitFor();
+    await expect.poll(() => badRow.textContent()).toContain('Working');
+
+    // A token of another provider is refused at the field, in words.
+    await page.getByRole('button', { name: 'Add provider account' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add provider account' });
+    await dialog.getByLabel('Name').fill('Wrong kind');
+    await dialog.getByLabel('Token', { exact: true }).fill('glpat-abcdefghijklmnopqrst');
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await dialog.getByText('This does not look like a GitHub token.', { exact: false }).waitFor();
+    await page.keyboard.press('Escape');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('4: switching to zh-CN translates the token screen, and the choice is kept', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey4');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { level: 1, name: '个人访问令牌' }).waitFor();
+    await page.getByRole('link', { name: '生成新令牌' }).first().waitFor();
+    await page.getByText('还没有个人访问令牌').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+
+    await page.getByRole('link', { name: '生成新令牌' }).first().click();
+    await page.getByRole('heading', { level: 1, name: '生成新令牌' }).waitFor();
+    await page.getByLabel('有效期').waitFor();
+    await page.getByText('读取和写入').first().waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: '生成新令牌' }).waitFor();
+    await context.close();
+
+    // A browser that prefers Chinese starts in Chinese.
+    const chinese = await openContext(browser, { locale: 'zh-CN' });
+    await chinese.page.goto(`${server.url}/login`);
+    await chinese.page.getByRole('heading', { level: 1, name: '登录 Tessera' }).waitFor();
+    await chinese.context.close();
+
+    expect([...problems, ...chinese.problems]).toEqual([]);
+  });
+
+  it('5: screenshots of each main screen, at desktop and phone widths', async () => {
+    rmSync(SCREENSHOTS, { recursive: true, force: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const ghToken = newGitHubToken();
+    github.addToken(ghToken, {
+      login: 'octo',
+      scopes: ['repo', 'read:org'],
+      expiresAt: new Date(Date.now() + 60 * 24 * 3600 * 1000),
+      repos: [
+        { full_name: 'octo/hello-world', private: false, default_branch: 'main' },
+        { full_name: 'octo/infra', private: true, default_branch: 'main' },
+      ],
+    });
+
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      const { context, page, problems } = await openContext(browser, { viewport });
+      const shot = async (name: string) => {
+        await page.waitForLoadState('networkidle');
+        await page.evaluate(() => document.fonts.ready);
+        // No skeletons or spinners left in a picture of a loaded screen.
+        await expect.poll(() => page.locator('.skeleton, .spinner').count()).toBe(0);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${label}-${name}.png`), fullPage: true });
+      };
+
+      await page.goto(`${server.url}/login`);
+      await page.getByRole('heading', { level: 1, name: 'Sign in to Tessera' }).waitFor();
+      await shot('01-sign-in');
+      await signUpThroughUi(page, server.url, `shots-${label}`);
+
+      // A lived-in account, made through the API as the UI would.
+      const seed = (method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown) =>
+        apiAs<Record<string, unknown>>(context, server.url, method, route, body);
+      const account = await seed('POST', '/api/provider-accounts', {
+        provider: 'github',
+        name: 'Work GitHub',
+        token: ghToken,
+      });
+      const repo = await seed('POST', '/api/repos', {
+        provider_account_id: account.body.id,
+        full_name: 'octo/hello-world',
+      });
+      const repoId = String(repo.body.id);
+      const runner = await seed('POST', '/api/account/tokens', {
+        name: 'Agent runner',
+        description: 'Starts task groups for the nightly agents',
+        scopes: ['agents:write', 'tasks:write', 'repos:read'],
+        expires_in_days: 30,
+      });
+      const pat = String(runner.body.secret);
+      await seed('POST', '/api/account/tokens', {
+        name: 'Laptop CLI',
+        scopes: ['profile:read', 'agents:read'],
+        expires_in_days: 90,
+      });
+      const old = await seed('POST', '/api/account/tokens', {
+        name: 'Old deploy key',
+        scopes: ['repos:read'],
+        expires_in_days: 7,
+      });
+      await seed('DELETE', `/api/account/tokens/${(old.body.token as { id: string }).id}`);
+      await withBearer(server.url, pat, '/api/me');
+      const agentIds: string[] = [];
+      for (const agent of [
+        {
+          name: 'Dependency bumper',
+          description: 'Opens pull requests that update dependencies, one at a time, with release notes.',
+          category: 'devops',
+          tags: ['deps', 'ci'],
+          visibility: 'public',
+        },
+        {
+          name: 'Test fixer',
+          description: 'Finds flaky tests and proposes fixes.',
+          category: 'coding',
+          tags: ['testing'],
+          visibility: 'private',
+        },
+        {
+          name: 'Release notes writer',
+          description: 'Drafts release notes from merged pull requests.',
+          category: 'writing',
+          tags: ['docs'],
+          visibility: 'public',
+        },
+      ]) {
+        const response = await withBearer(server.url, pat, '/api/agents', { method: 'POST', body: agent });
+        agentIds.push(((await response.json()) as { agent_id: string }).agent_id);
+      }
+      const form = new FormData();
+      form.append(
+        'file',
+        new Blob(['name: dependency-bumper\nversion: 1\n'], { type: 'text/yaml' }),
+        'agent.yaml',
+      );
+      await fetch(`${server.url}/api/agents/${agentIds[0]}/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${pat}` },
+        body: form,
+      });
+      for (const title of ['Nightly dependency update', 'Fix flaky login test']) {
+        await withBearer(server.url, pat, `/api/repos/${encodeURIComponent(repoId)}/task-groups`, {
+          method: 'POST',
+          body: { agent_id: agentIds[0], title },
+        });
+      }
+      // Let "last used" reach the store, so the list shows it.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      await page.goto(`${server.url}/settings/tokens`);
+      await page.getByRole('row', { name: /Agent runner/ }).waitFor();
+      await shot('02-tokens');
+      if (label === 'desktop') {
+        const docs = path.join(repoRoot, 'docs/screenshots');
+        mkdirSync(docs, { recursive: true });
+        copyFileSync(path.join(SCREENSHOTS, 'desktop-02-tokens.png'), path.join(docs, 'tokens.png'));
+      }
+
+      await page.getByRole('link', { name: 'Generate new token' }).first().click();
+      await page.getByLabel('Name', { exact: true }).fill('CI deploy');
+      await page
+        .getByRole('radiogroup', { name: 'Repositories' })
+        .getByRole('radio', { name: 'Read', exact: true })
+        .check();
+      await shot('03-new-token');
+      await page.getByRole('button', { name: 'Generate token' }).click();
+      await page.getByTestId('token-secret').waitFor();
+      await shot('04-token-secret');
+      await page.getByRole('button', { name: 'Done, back to tokens' }).click();
+      await page.getByRole('row', { name: /CI deploy/ }).waitFor();
+
+      await page.getByRole('button', { name: 'Actions for Agent runner' }).click();
+      await page.getByRole('menuitem', { name: 'Edit' }).click();
+      await page.getByRole('dialog').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${label}-05-edit-token.png`) });
+      await page.keyboard.press('Escape');
+
+      await page.goto(`${server.url}/settings/security-log`);
+      await page.getByText('Personal access token created').first().waitFor();
+      await shot('06-security-log');
+
+      await page.goto(`${server.url}/settings/providers`);
+      const row = page.getByRole('row', { name: /Work GitHub/ });
+      await row.getByRole('button', { name: /Test connection/ }).click();
+      await row.locator('.test-result').getByText('Connected as octo.', { exact: true }).waitFor();
+      await shot('07-providers');
+
+      await page.getByRole('button', { name: 'Add provider account' }).first().click();
+      await page.getByRole('dialog').getByRole('radio', { name: 'Bitbucket' }).check();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${label}-08-add-provider.png`) });
+      await page.keyboard.press('Escape');
+
+      await page.goto(`${server.url}/repos`);
+      await page.getByRole('link', { name: 'octo/hello-world' }).waitFor();
+      await shot('09-repos');
+      await page.goto(`${server.url}/repos/${encodeURIComponent(repoId)}`);
+      await page.getByRole('row', { name: /Nightly dependency update/ }).waitFor();
+      await shot('10-repo-overview');
+      await page.goto(`${server.url}/repos/${encodeURIComponent(repoId)}/credentials`);
+      await page.getByRole('row', { name: /Fix flaky login test/ }).waitFor();
+      await shot('11-repo-credentials');
+
+      await page.goto(`${server.url}/agents`);
+      await page.getByRole('link', { name: 'Test fixer' }).waitFor();
+      await shot('12-agents');
+      await page.goto(`${server.url}/agents/${agentIds[0]}`);
+      await page.getByRole('row', { name: /agent\.yaml/ }).waitFor();
+      await shot('13-agent');
+      await page.getByRole('link', { name: 'Edit' }).click();
+      await page.getByLabel('Name').waitFor();
+      await shot('14-agent-edit');
+
+      await page.goto(`${server.url}/device`);
+      await page.getByLabel('Code').waitFor();
+      await shot('15-device');
+
+      await page.getByLabel('Language').selectOption('zh-CN');
+      await page.goto(`${server.url}/settings/tokens`);
+      await page.getByRole('heading', { level: 1, name: '个人访问令牌' }).waitFor();
+      await shot('16-tokens-zh-CN');
+
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('6: the device and consent pages complete real OAuth flows', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey6');
+
+    // Device flow (RFC 8628): the CLI asks for a code, the person approves it in the browser.
+    const started = await fetch(`${server.url}/api/oauth/device_authorization`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'tessera-cli', scope: 'profile:read agents:read' }),
+    });
+    expect(started.status).toBe(200);
+    const device = (await started.json()) as {
+      device_code: string;
+      user_code: string;
+      verification_uri_complete: string;
+    };
+    await page.goto(device.verification_uri_complete.replace(/^https?:\/\/[^/]+/, server.url));
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Allow Tessera CLI to access your account?' })
+      .waitFor();
+    await page.getByText(device.user_code).waitFor();
+    await page.getByText('Read your name and e-mail address').waitFor();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.getByText(/Tessera CLI can now use your account/).waitFor();
+    const polled = await fetch(`${server.url}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        device_code: device.device_code,
+        client_id: 'tessera-cli',
+      }),
+    });
+    expect(polled.status).toBe(200);
+    const access = ((await polled.json()) as { access_token: string }).access_token;
+    expect((await withBearer(server.url, access, '/api/me')).status).toBe(200);
+
+    // A wrong code says so.
+    await page.getByRole('button', { name: 'Enter another code' }).click();
+    await page.getByLabel('Code').fill('WXYZ-WXYZ');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText(/This code is not valid or has expired/).waitFor();
+
+    // Authorization code + PKCE with a loopback redirect: the consent page sends the browser back.
+    const { createHash, randomBytes } = await import('node:crypto');
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const { createServer } = await import('node:http');
+    let received: URL | undefined;
+    const loopback = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      // The browser also asks for /favicon.ico; only the redirect counts.
+      if (url.pathname === '/callback') received = url;
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('You can close this window.');
+    });
+    await new Promise<void>((resolve) => loopback.listen(0, '127.0.0.1', resolve));
+    const port = (loopback.address() as { port: number }).port;
+    const redirectUri = `http://127.0.0.1:${port}/callback`;
+    try {
+      const authorize = new URL(`${server.url}/api/oauth/authorize`);
+      authorize.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: 'tessera-cli',
+        redirect_uri: redirectUri,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: 'e2e-state',
+        scope: 'agents:read',
+      }).toString();
+      await page.goto(authorize.toString());
+      await page
+        .getByRole('heading', { level: 1, name: 'Tessera CLI wants to access your Tessera account' })
+        .waitFor();
+      await page.getByText(`You will be sent back to http://127.0.0.1:${port}.`).waitFor();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await expect.poll(() => received?.pathname).toBe('/callback');
+      expect(received?.searchParams.get('state')).toBe('e2e-state');
+      const code = received?.searchParams.get('code') ?? '';
+      const exchanged = await fetch(`${server.url}/api/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+          client_id: 'tessera-cli',
+        }),
+      });
+      expect(exchanged.status).toBe(200);
+    } finally {
+      await new Promise((resolve) => loopback.close(resolve));
+    }
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,91 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { LanguageSelect } from '../components/language-select.tsx';
+import { Button } from '../components/ui/button.tsx';
+import { useMe } from '../features/auth/api/get-me.ts';
+import { useLogOut } from '../features/auth/api/log-out.ts';
+import { useT } from '../i18n/i18n-provider.tsx';
+import { FocusOnNavigate } from './focus-on-navigate.tsx';
+
+/** The signed-in frame: brand, main navigation, language, account; the page below. */
+export function AppLayout() {
+  const t = useT();
+  const me = useMe();
+  const logOut = useLogOut();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  const signOut = () =>
+    logOut.mutate(undefined, {
+      onSuccess: () => {
+        navigate('/login?reason=signed-out', { replace: true });
+        // After leaving the signed-in routes, so they do not react to the emptied cache.
+        setTimeout(() => queryClient.clear(), 0);
+      },
+    });
+
+  const email = me.data?.user.email ?? '';
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <FocusOnNavigate />
+      <header className="topbar">
+        <div className="topbar__inner">
+          <NavLink to="/" className="brand" aria-label={t('app.name')}>
+            <span className="brand__mark" aria-hidden="true" />
+            <span className="brand__name">{t('app.name')}</span>
+          </NavLink>
+          <nav className="topnav" aria-label={t('app.primaryNav')}>
+            <NavLink to="/repos" className="topnav__link">
+              {t('nav.repos')}
+            </NavLink>
+            <NavLink to="/agents" className="topnav__link">
+              {t('nav.agents')}
+            </NavLink>
+            <NavLink to="/settings" className="topnav__link">
+              {t('nav.settings')}
+            </NavLink>
+          </nav>
+          <div className="topbar__end">
+            <LanguageSelect />
+            <span className="topbar__user" title={t('app.signedInAs', { email })}>
+              <span className="visually-hidden">{t('app.signedInAs', { email })}</span>
+              <span aria-hidden="true">{email}</span>
+            </span>
+            <Button size="sm" variant="ghost" onClick={signOut} loading={logOut.isPending}>
+              {t('app.signOut')}
+            </Button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+/** Settings: a side list of sections on wide screens, a row of tabs on phones. */
+export function SettingsLayout() {
+  const t = useT();
+  return (
+    <div className="settings">
+      <nav className="subnav" aria-label={t('app.settingsNav')}>
+        <NavLink to="/settings/tokens" className="subnav__link">
+          {t('nav.tokens')}
+        </NavLink>
+        <NavLink to="/settings/security-log" className="subnav__link">
+          {t('nav.securityLog')}
+        </NavLink>
+        <NavLink to="/settings/providers" className="subnav__link">
+          {t('nav.providers')}
+        </NavLink>
+      </nav>
+      <div className="settings__content">
+        <Outlet />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { meQueryKey } from '../features/auth/api/get-me.ts';
+import { isApiError } from '../lib/api-client.ts';
+
+/**
+ * The app's query client. When any request learns that the session has ended, the "who am I"
+ * query is refreshed, and the signed-in routes send the user to the sign-in page (see
+ * require-auth). The HTTP layer itself never redirects.
+ */
+export function createAppQueryClient(): QueryClient {
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({
+      onError: (error, query) => {
+        if (query.queryKey[0] !== meQueryKey[0]) onUnauthenticated(error);
+      },
+    }),
+    mutationCache: new MutationCache({ onError: (error) => onUnauthenticated(error) }),
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        // Client errors will not improve by asking again; server and network errors may.
+        retry: (failureCount, error) =>
+          failureCount < 2 && (!isApiError(error) || error.status === 0 || error.status >= 500),
+      },
+      mutations: { retry: false },
+    },
+  });
+  function onUnauthenticated(error: unknown) {
+    if (isApiError(error) && error.code === 'unauthenticated') {
+      void queryClient.invalidateQueries({ queryKey: meQueryKey });
+    }
+  }
+  return queryClient;
+}

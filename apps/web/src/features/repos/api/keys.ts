@@ -1,0 +1,12 @@
+/** Query keys of the repositories feature. */
+export const repoKeys = {
+  all: ['repos'] as const,
+  list: () => [...repoKeys.all, 'list'] as const,
+  detail: (id: string) => [...repoKeys.all, 'detail', id] as const,
+  automationTokens: (id: string) => [...repoKeys.all, 'detail', id, 'automation-tokens'] as const,
+  taskGroups: (id: string) => [...repoKeys.all, 'detail', id, 'task-groups'] as const,
+  providerRepositories: (accountId: string) => ['provider-accounts', accountId, 'repositories'] as const,
+};
+
+/** The providers feature lists the same accounts under this key; sharing it shares one cache entry. */
+export const providerAccountsKey = ['provider-accounts'] as const;

@@ -1,0 +1,6 @@
+/** Query keys of the tokens feature, in one place so that every change invalidates the right lists. */
+export const tokenKeys = {
+  all: ['tokens'] as const,
+  list: () => [...tokenKeys.all, 'list'] as const,
+  policy: () => [...tokenKeys.all, 'policy'] as const,
+};

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { enUS } from './en-US.ts';
+import { CATALOGUES, LANGUAGES, leafPaths, pickLanguage, translate } from './translate.ts';
+import { zhCN } from './zh-CN.ts';
+
+function valueAt(catalogue: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], catalogue);
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+
+describe('message catalogues', () => {
+  const reference = leafPaths(enUS).sort();
+
+  it('has a reasonable number of messages (the walk itself works)', () => {
+    expect(reference.length).toBeGreaterThan(200);
+    expect(reference).toContain('tokens.reveal.warning');
+  });
+
+  for (const language of LANGUAGES) {
+    describe(language, () => {
+      const catalogue = CATALOGUES[language];
+
+      it('has exactly the keys of en-US', () => {
+        expect(leafPaths(catalogue).sort()).toEqual(reference);
+      });
+
+      it('has no missing or empty message', () => {
+        const empty = reference.filter((path) => {
+          const value = valueAt(catalogue, path);
+          return typeof value !== 'string' || value.trim() === '';
+        });
+        expect(empty).toEqual([]);
+      });
+
+      it('uses the same placeholders as en-US in every message', () => {
+        const mismatched = reference.filter((path) => {
+          const value = valueAt(catalogue, path);
+          return (
+            typeof value !== 'string' ||
+            placeholders(value).join() !== placeholders(valueAt(enUS, path) as string).join()
+          );
+        });
+        expect(mismatched).toEqual([]);
+      });
+    });
+  }
+
+  it('is really translated: the token screen differs from English in zh-CN', () => {
+    expect(zhCN.tokens.title).not.toBe(enUS.tokens.title);
+    expect(zhCN.tokens.reveal.warning).not.toBe(enUS.tokens.reveal.warning);
+  });
+});
+
+describe('translate', () => {
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate(enUS, 'tokens.revoke.title', { name: 'CI' })).toBe('Revoke “CI”?');
+    expect(translate(enUS, 'tokens.revoke.title')).toBe('Revoke “{name}”?');
+  });
+
+  it('shows the key itself rather than nothing when a message is missing', () => {
+    // @ts-expect-error: a key that does not exist, as a typo at run time would be
+    expect(translate(enUS, 'tokens.nope')).toBe('tokens.nope');
+  });
+
+  it('picks the language from the browser preferences', () => {
+    expect(pickLanguage(['zh-TW', 'en-US'])).toBe('zh-CN');
+    expect(pickLanguage(['zh'])).toBe('zh-CN');
+    expect(pickLanguage(['en-GB'])).toBe('en-US');
+    expect(pickLanguage(['fr-FR', 'zh-CN'])).toBe('zh-CN');
+    expect(pickLanguage(['fr-FR'])).toBe('en-US');
+    expect(pickLanguage([])).toBe('en-US');
+  });
+});

@@ -1,0 +1,33 @@
+import type { Translate } from '../i18n/i18n-provider.tsx';
+import { isMessageKey } from '../i18n/translate.ts';
+import { isApiError } from './api-client.ts';
+
+/** A sentence for the person in front of the screen, in their language, for any failure. */
+export function errorMessage(error: unknown, t: Translate): string {
+  if (!isApiError(error)) return t('errors.unexpected');
+  if (error.code === 'rate_limited' && error.retryAfter) {
+    return t('errors.codes.rate_limited_seconds', { seconds: error.retryAfter });
+  }
+  const key = `errors.codes.${error.code}`;
+  if (isMessageKey(key)) return t(key);
+  return error.status >= 500 ? t('errors.codes.internal_error') : t('errors.unexpected');
+}
+
+/**
+ * Field errors of an `invalid_request` answer, keyed by the body member they concern
+ * (`body.password` → `password`). Only the first message of each field is kept.
+ */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  if (!isApiError(error) || error.code !== 'invalid_request') return {};
+  const out: Record<string, string> = {};
+  for (const fieldError of error.errors) {
+    const parts = fieldError.path.split('.');
+    const field = parts[0] === 'body' || parts[0] === 'query' ? parts[1] : parts[0];
+    if (field && !(field in out)) out[field] = fieldError.message;
+  }
+  return out;
+}
+
+export function hasErrorCode(error: unknown, code: string): boolean {
+  return isApiError(error) && error.code === code;
+}
