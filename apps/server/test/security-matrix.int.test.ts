@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../src/modules/credentials/scopes.ts';
 import { generateToken } from '../src/modules/credentials/token-format.ts';
 import type { App } from '../src/platform/http/schemas.ts';
+import { type FakeGitHub, newGitHubToken, startFakeGitHub } from './fakes/github.ts';
 import { buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
 
 /**
@@ -25,14 +26,17 @@ const PUBLIC_ROUTES = new Set([
 let store: TestStore;
 let app: App;
 let cookie: string;
+let github: FakeGitHub;
 
 beforeAll(async () => {
   store = await createTestStore();
-  app = await buildTestApp(store);
+  github = await startFakeGitHub();
+  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url } });
   cookie = (await signUp(app)).cookie;
 });
 afterAll(async () => {
   await app.close();
+  await github.close();
   await store.destroy();
 });
 
@@ -130,6 +134,65 @@ describe('security matrix over every API route', () => {
         headers: { authorization: `Bearer ${readOnly}` },
       });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
+    }
+  });
+});
+
+/** An automation token: provider account → repository → agent → task group. */
+async function automationToken(): Promise<string> {
+  const providerToken = newGitHubToken();
+  github.addToken(providerToken, {
+    login: 'matrix',
+    scopes: ['repo'],
+    repos: [{ full_name: 'matrix/alpha', private: true, default_branch: 'main' }],
+  });
+  const account = await app.inject({
+    method: 'POST',
+    url: '/api/provider-accounts',
+    headers: { cookie },
+    payload: { provider: 'github', name: 'GitHub', token: providerToken },
+  });
+  expect(account.statusCode).toBe(201);
+  const repo = await app.inject({
+    method: 'POST',
+    url: '/api/repos',
+    headers: { cookie },
+    payload: { provider_account_id: account.json().id, full_name: 'matrix/alpha' },
+  });
+  expect(repo.statusCode).toBe(201);
+  const agent = await app.inject({
+    method: 'POST',
+    url: '/api/agents',
+    headers: { cookie },
+    payload: { name: 'Matrix', description: '', category: 'coding', tags: [], visibility: 'private' },
+  });
+  expect(agent.statusCode).toBe(201);
+  const group = await app.inject({
+    method: 'POST',
+    url: `/api/repos/${repo.json().id}/task-groups`,
+    headers: { cookie },
+    payload: { agent_id: agent.json().agent_id, title: 'matrix run' },
+  });
+  expect(group.statusCode).toBe(201);
+  return group.json().automation_token.secret as string;
+}
+
+describe('security matrix for an automation token', () => {
+  it('is refused on every interactive route and every route needing a scope other than tasks', async () => {
+    const secret = await automationToken();
+    for (const route of app.apiRoutes.filter((r) => r.auth !== 'public' && r.auth !== 'any')) {
+      if (route.auth === 'tasks:read' || route.auth === 'tasks:write') continue;
+      const response = await app.inject({
+        method: route.method as Method,
+        url: concrete(route.url),
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      const expected =
+        route.auth === 'interactive'
+          ? { status: 401, code: 'interactive_credential_required' }
+          : { status: 403, code: 'insufficient_scope' };
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(expected.status);
+      expect(response.json().code, `${route.method} ${route.url}`).toBe(expected.code);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { isTesseraApiError, type TesseraApiError } from '@tessera/client';
 
-/** The exit codes scripts can rely on (documented in docs/cli.md). */
+/** The exit codes scripts can rely on (documented in the README, "Command line"). */
 export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
