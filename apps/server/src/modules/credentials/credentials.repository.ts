@@ -21,6 +21,20 @@ export interface ActiveCredentialLookup {
 
 export function createCredentialRepository(db: Kysely<DB>) {
   return {
+    /**
+     * Housekeeping for the short-lived interactive kinds (sessions, access and refresh tokens):
+     * rows that expired before `cutoff` can never authenticate again. PATs and automation tokens
+     * stay, so their owners still see them as expired; audit events keep only ids, so none is lost.
+     */
+    async deleteInteractiveExpiredBefore(cutoff: Date): Promise<number> {
+      const result = await db
+        .deleteFrom('credentials')
+        .where('kind', 'in', ['session', 'access', 'refresh'])
+        .where('expires_at', '<', cutoff)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async insertCredential(row: NewCredentialRow, executor: Kysely<DB> = db): Promise<CredentialRow> {
       return executor.insertInto('credentials').values(row).returningAll().executeTakeFirstOrThrow();
     },

@@ -51,6 +51,9 @@ const invalidToken = () =>
     headers: { 'www-authenticate': 'Bearer realm="tessera", error="invalid_token"' },
   });
 
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const PURGE_GRACE_MS = 24 * 60 * 60 * 1000;
+
 export function createCredentialService(deps: {
   credentials: CredentialRepository;
   database: Pick<Database, 'db' | 'listen'>;
@@ -71,6 +74,7 @@ export function createCredentialService(deps: {
     onError: deps.onBackgroundError,
   });
   let listener: NotificationListener | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
   const expiredUseReported = new Set<string>();
 
   function reportExpiredUse(record: CachedCredential, now: Date) {
@@ -120,6 +124,14 @@ export function createCredentialService(deps: {
     return record;
   }
 
+  /**
+   * Deletes sessions, access and refresh tokens a day past their expiry. A day's grace keeps a
+   * replayed refresh token recognisable as reuse (family revocation) until well after it expired.
+   */
+  function purgeExpiredInteractive(): Promise<number> {
+    return credentials.deleteInteractiveExpiredBefore(new Date(clock.now().getTime() - PURGE_GRACE_MS));
+  }
+
   function isLive(record: CachedCredential, now: Date): boolean {
     return !record.revoked && (record.expiresAt === null || record.expiresAt.getTime() > now.getTime());
   }
@@ -140,12 +152,19 @@ export function createCredentialService(deps: {
         onReconnect: () => cache.clear(),
       });
       lastUsed.start();
+      purgeTimer = setInterval(() => {
+        purgeExpiredInteractive().catch((error) => deps.onBackgroundError?.(error));
+      }, PURGE_INTERVAL_MS);
+      purgeTimer.unref();
     },
 
     async stop() {
+      clearInterval(purgeTimer);
       await lastUsed.stop();
       await listener?.close();
     },
+
+    purgeExpiredInteractive,
 
     /** Creates a credential and returns its secret; the caller shows it exactly once. */
     async issueCredential(

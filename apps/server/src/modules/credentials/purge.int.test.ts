@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessTokenFor,
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  testClock,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+let store: TestStore;
+let app: App;
+const clock = testClock();
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store, { clock });
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+async function kindsOf(userId: string) {
+  const rows = await store.db
+    .selectFrom('credentials')
+    .select(['kind'])
+    .where('user_id', '=', userId)
+    .orderBy('kind')
+    .execute();
+  return rows.map((row) => row.kind);
+}
+
+describe('purging expired interactive credentials', () => {
+  it('deletes sessions, access and refresh tokens a day past expiry, and keeps PATs and the audit log', async () => {
+    const user = await signUp(app);
+    const me = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    await accessTokenFor(app, user);
+    const pat = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload: { name: 'short', scopes: ['profile:read'], expires_in_days: 7 },
+    });
+    expect(pat.statusCode).toBe(201);
+    const auditBefore = await auditCount(me.id);
+    expect(await kindsOf(me.id)).toEqual(['access', 'personal', 'refresh', 'session']);
+
+    // Still within the grace day after the access token's expiry: nothing goes.
+    clock.advance(20 * 60 * 1000);
+    await app.credentials.purgeExpiredInteractive();
+    expect(await kindsOf(me.id)).toEqual(['access', 'personal', 'refresh', 'session']);
+
+    // Two days on, the access token is past the grace; the 30-day session and refresh token are not.
+    clock.advance(2 * DAY);
+    expect(await app.credentials.purgeExpiredInteractive()).toBeGreaterThanOrEqual(1);
+    expect(await kindsOf(me.id)).toEqual(['personal', 'refresh', 'session']);
+
+    // Past every lifetime: only the expired PAT remains, refused, and the audit trail is intact.
+    clock.advance(40 * DAY);
+    await app.credentials.purgeExpiredInteractive();
+    expect(await kindsOf(me.id)).toEqual(['personal']);
+    expect(await auditCount(me.id)).toBe(auditBefore);
+    expect((await app.inject({ url: '/api/me', headers: bearer(pat.json().secret) })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
+  });
+});
+
+async function auditCount(userId: string): Promise<number> {
+  const row = await store.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
