@@ -6,6 +6,8 @@
  * 2. Over HTTP with autocannon: a public route (baseline), GET /api/me with a PAT, and a flood
  *    of bad-checksum tokens. The database query count during each run is recorded, to show
  *    that verification does not touch the store per request.
+ * 3. GET /api/me with a PAT while 40 connections hammer the password sign-in: argon2 hashing is
+ *    bounded (PASSWORD_HASH_*), so PAT traffic keeps its latency and excess sign-ins get 503.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -119,6 +121,29 @@ const http = [
   }),
 ];
 
+// --- 3. PAT traffic during a sign-in flood -------------------------------------------------
+const [patDuringFlood, loginFlood] = await Promise.all([
+  run('GET /api/me with a PAT while sign-ins flood', {
+    path: '/api/me',
+    headers: { authorization: `Bearer ${pat}` },
+  }),
+  autocannon({
+    url: `${address}/api/auth/login`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'benchmark password 123' }),
+    connections: 40,
+    duration: DURATION_S,
+  }),
+]);
+const signInFlood = {
+  sign_in_requests_per_second: Math.round(loginFlood.requests.average),
+  sign_in_latency_p99_ms: loginFlood.latency.p99,
+  sign_in_answered_200: loginFlood['2xx'],
+  sign_in_shed_or_limited_non_2xx: loginFlood.non2xx,
+  pat_requests: patDuringFlood,
+};
+
 const results = {
   measured_at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, node: process.version, store: store.kind },
@@ -129,6 +154,7 @@ const results = {
     bad_checksum_db_queries: garbageQueries,
   },
   http,
+  sign_in_flood: signInFlood,
 };
 const out = path.join(import.meta.dirname, 'results', 'verify-token.json');
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -22,12 +22,13 @@ import { registerOAuth } from './modules/oauth/index.ts';
 import { registerProviderAccounts } from './modules/provider-accounts/index.ts';
 import { registerRepos } from './modules/repos/index.ts';
 import { registerSecretScanning } from './modules/secret-scanning/index.ts';
+import { registerSessions } from './modules/sessions/index.ts';
 import { registerTokens } from './modules/tokens/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore } from './platform/counter-store.ts';
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
-import { errorHandling } from './platform/http/error-handler.ts';
+import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
 import { loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
@@ -60,6 +61,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL the router cannot take apart (bad percent-encoding, an over-long parameter) is refused
+    // before any route or error handler runs: answer it as problem+json like every other error.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, toAppError(error), request),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const redis = config.redisUrl
@@ -170,9 +174,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await registerAudit({ ...deps, audit });
     const { accountService } = await registerAccounts({ ...deps, audit });
     await registerOAuth({ ...deps, audit, accountService });
+    await registerSessions({ ...deps, audit, accountService });
     await registerTokens({ ...deps, audit });
     await registerSecretScanning({ ...deps, audit });
     const { agentService } = await registerAgents({ ...deps, audit });
+    accountService.onAccountDeletion((tx, userId) => agentService.removeFilesOfOwnerAfterCommit(tx, userId));
     const { providerAccountService } = await registerProviderAccounts({ ...deps, audit });
     await registerRepos({ ...deps, audit, providerAccountService, agentService });
 

@@ -18,6 +18,12 @@ export interface Config {
   webDistDir: string;
   uploadDir: string;
   uploadMaxBytes: number;
+  passwordHashing: {
+    /** argon2 hashes running at once (they run on libuv's pool, 4 threads by default). */
+    concurrency: number;
+    /** Sign-ins that may wait for a slot; more are refused with 503. */
+    queueLimit: number;
+  };
   tokens: {
     maxLifetimeDays: number;
     requireExpiry: boolean;
@@ -126,6 +132,10 @@ export function loadConfig(env: Env = process.env): Config {
     webDistDir: path.resolve(env.TESSERA_WEB_DIST || path.join(import.meta.dirname, '../../web/dist')),
     uploadDir: path.resolve(env.AGENT_UPLOAD_DIR || path.join(dataDir, 'uploads')),
     uploadMaxBytes: int('AGENT_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1),
+    passwordHashing: {
+      concurrency: int('PASSWORD_HASH_CONCURRENCY', 4, 1, 256),
+      queueLimit: int('PASSWORD_HASH_QUEUE_LIMIT', 100, 0, 100_000),
+    },
     tokens: {
       maxLifetimeDays: int('TOKEN_MAX_LIFETIME_DAYS', 366, 1, 36_500),
       requireExpiry: bool('TOKEN_REQUIRE_EXPIRY', false),

@@ -36,6 +36,8 @@ export interface CredentialsTable {
   revoked_reason: string | null;
   last_used_at: NullableTimestamp;
   last_used_ip: string | null;
+  /** Sessions, access and refresh tokens: the User-Agent that signed in (≤ 512 characters). */
+  user_agent: string | null;
 }
 
 export interface CredentialUsageDailyTable {

@@ -772,4 +772,95 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('7: two browsers: see both sessions, sign out everywhere else, then change the password', async () => {
+    const first = await openContext(browser);
+    const email = await signUpThroughUi(first.page, server.url, 'journey7');
+    const second = await openContext(browser);
+    await second.page.goto(`${server.url}/login`);
+    await second.page.getByLabel('E-mail address').fill(email);
+    await second.page.getByLabel('Password').fill(PASSWORD);
+    await second.page.getByRole('button', { name: 'Sign in' }).click();
+    await second.page.getByRole('heading', { level: 1, name: 'Personal access tokens' }).waitFor();
+
+    // Both web sessions are listed; only the one in this browser is "This device".
+    const { page } = first;
+    await page.getByRole('link', { name: 'Sessions and devices' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sessions and devices' }).waitFor();
+    const webRows = page.getByRole('row', { name: /Web browser/ });
+    await expect.poll(() => webRows.count()).toBe(2);
+    const current = page.getByRole('row', { name: /This device/ });
+    await expect.poll(() => current.count()).toBe(1);
+    await expect.poll(() => current.textContent()).toContain('Chrome on Linux');
+    await expect.poll(() => current.textContent()).toContain('Active now');
+    expect(await page.content()).not.toMatch(/tes_(ses|acc|ref)_/);
+
+    // "Sign out everywhere else" asks for the password; a wrong one is shown at the field.
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign out everywhere else?' });
+    await dialog.waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('password');
+    await dialog.getByLabel('Your password').fill('not the password at all');
+    await dialog.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await dialog.getByText('The password is not correct.').waitFor();
+    await dialog.getByLabel('Your password').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('Other sessions signed out: 1.').waitFor();
+    await expect.poll(() => webRows.count()).toBe(1);
+
+    // The other browser is sent to sign-in on its next page load.
+    await second.page.reload();
+    await expect.poll(() => new URL(second.page.url()).pathname).toBe('/login');
+
+    // Change the password: the form checks the confirmation, then the server checks the current one.
+    const newPassword = 'a brand new passphrase for tessera';
+    await page.getByRole('link', { name: 'Password', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Password' }).waitFor();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Confirm new password').fill(`${newPassword}!`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The passwords do not match.').waitFor();
+    await page.getByLabel('Current password').fill('not the password at all');
+    await page.getByLabel('Confirm new password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The current password is not correct.').waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('current-password');
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password was changed. Every other session was signed out.').waitFor();
+    // This browser stays signed in.
+    await page.getByRole('link', { name: 'Sessions and devices' }).click();
+    await expect.poll(() => webRows.count()).toBe(1);
+
+    // The old password is refused at sign-in; the new one works.
+    await second.page.getByLabel('E-mail address').fill(email);
+    await second.page.getByLabel('Password').fill(PASSWORD);
+    await second.page.getByRole('button', { name: 'Sign in' }).click();
+    await second.page.getByText('The e-mail address or password is not correct.').waitFor();
+    await second.page.getByLabel('Password').fill(newPassword);
+    await second.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => new URL(second.page.url()).pathname).not.toBe('/login');
+    await second.page.getByRole('heading', { level: 1 }).first().waitFor();
+
+    // Revoking this device's own session signs it out and lands on the sign-in page.
+    await page.getByRole('link', { name: 'Sessions and devices' }).click();
+    await current.getByRole('button', { name: /^Revoke the session on/ }).click();
+    const signOut = page.getByRole('dialog', { name: 'Sign out of this device?' });
+    await signOut.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.goto(`${server.url}/settings/sessions`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+
+    expect(first.problems).toEqual([]);
+    expect(second.problems).toEqual([]);
+    await first.context.close();
+    await second.context.close();
+  });
 });

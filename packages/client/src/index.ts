@@ -49,6 +49,7 @@ export type ProviderAccount = Schemas['ProviderAccount'];
 export type Repo = Schemas['Repo'];
 export type TaskGroup = Schemas['TaskGroup'];
 export type Task = Schemas['Task'];
+export type SessionView = Schemas['SessionView'];
 
 // Bodies without a name of their own, by the operation that uses them.
 export type Me = ResponseBody<'/api/me', 'get'>;
@@ -67,3 +68,4 @@ export type UploadedAgentFile = ResponseBody<'/api/agents/{id}/upload', 'post', 
 export type ProviderAccountTest = ResponseBody<'/api/provider-accounts/{id}/test', 'post'>;
 export type DeviceAuthorization = ResponseBody<'/api/oauth/device_authorization', 'post'>;
 export type AutomationTokenView = ResponseBody<'/api/repos/{id}/automation-tokens', 'get'>['tokens'][number];
+export type ChangePasswordRequest = RequestBody<'/api/account/password', 'post'>;

@@ -79,6 +79,12 @@ export function SettingsLayout() {
         <NavLink to="/settings/security-log" className="subnav__link">
           {t('nav.securityLog')}
         </NavLink>
+        <NavLink to="/settings/sessions" className="subnav__link">
+          {t('nav.sessions')}
+        </NavLink>
+        <NavLink to="/settings/password" className="subnav__link">
+          {t('nav.password')}
+        </NavLink>
         <NavLink to="/settings/providers" className="subnav__link">
           {t('nav.providers')}
         </NavLink>

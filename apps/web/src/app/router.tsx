@@ -9,6 +9,8 @@ import { RepoLayout } from '../features/repos/components/repo-layout.tsx';
 import { RepoOverview } from '../features/repos/components/repo-overview.tsx';
 import { ReposPage } from '../features/repos/components/repos-page.tsx';
 import { SecurityLogPage } from '../features/security-log/components/security-log-page.tsx';
+import { PasswordPage } from '../features/sessions/components/password-page.tsx';
+import { SessionsPage } from '../features/sessions/components/sessions-page.tsx';
 import { NewTokenPage } from '../features/tokens/components/new-token-page.tsx';
 import { TokensPage } from '../features/tokens/components/tokens-page.tsx';
 import { AgentFormRoute, AgentRoute, AgentsRoute } from './agent-routes.tsx';
@@ -35,6 +37,8 @@ export const router = createBrowserRouter([
               { path: 'tokens', element: <TokensPage /> },
               { path: 'tokens/new', element: <NewTokenPage /> },
               { path: 'security-log', element: <SecurityLogPage /> },
+              { path: 'sessions', element: <SessionsPage /> },
+              { path: 'password', element: <PasswordPage /> },
               { path: 'providers', element: <ProvidersPage /> },
             ],
           },

@@ -8,6 +8,7 @@ import type {
   AgentPage,
   AuditEvent,
   AutomationTokenView,
+  ChangePasswordRequest,
   CreateAgentRequest,
   CreateTokenRequest,
   Framework,
@@ -18,6 +19,7 @@ import type {
   RequestBody,
   ResponseBody,
   Scope,
+  SessionView,
   TaskGroup,
   TokenPolicy,
   TokenView,
@@ -37,6 +39,7 @@ export type {
   ProviderAccount,
   Repo,
   Scope,
+  SessionView,
   TaskGroup,
   TokenPolicy,
   TokenView,
@@ -50,6 +53,7 @@ export type UpdateTokenBody = UpdateTokenRequest;
 export type AuditLogPage = ResponseBody<'/api/account/audit-log', 'get'>;
 export type LogInBody = RequestBody<'/api/auth/login', 'post'>;
 export type SignUpBody = RequestBody<'/api/auth/signup', 'post'>;
+export type ChangePasswordBody = ChangePasswordRequest;
 
 export type Provider = ProviderAccount['provider'];
 export type ProviderAccountStatus = ProviderAccount['status'];

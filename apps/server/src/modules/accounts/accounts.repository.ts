@@ -20,8 +20,8 @@ export function createAccountRepository(db: Kysely<DB>) {
       return executor.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    async updatePasswordHash(id: string, passwordHash: string, executor: Kysely<DB> = db): Promise<void> {
+      await executor.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
     },
 
     async deleteUser(id: string, executor: Kysely<DB>): Promise<void> {

@@ -3,9 +3,11 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { createAccountRepository } from './accounts.repository.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { createAccountService } from './accounts.service.ts';
+import { configurePasswordHashing } from './password.ts';
 
 export async function registerAccounts(deps: AppDeps & { audit: AuditService }) {
   const { app, db, credentials, audit, counters, clock, config } = deps;
+  configurePasswordHashing(config.passwordHashing);
   const accountService = createAccountService({
     db,
     accounts: createAccountRepository(db),

@@ -1,20 +1,31 @@
 import { hash, verify } from '@node-rs/argon2';
+import { WorkLimiter } from '../../platform/work-limiter.ts';
 
 /** OWASP's minimum for argon2id (the library's default algorithm): 19 MiB, 2 passes, 1 lane. */
 export const PASSWORD_HASH_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 1024;
 
+// One limiter per process, like the thread pool the hashes run on (PASSWORD_HASH_CONCURRENCY).
+let hashing = new WorkLimiter(4, 100);
+
+export function configurePasswordHashing(options: { concurrency: number; queueLimit: number }): void {
+  hashing = new WorkLimiter(options.concurrency, options.queueLimit);
+}
+
+/** Over the limiter's queue this throws 503 `service_unavailable` rather than wait without bound. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, PASSWORD_HASH_OPTIONS);
+  return hashing.run(() => hash(password, PASSWORD_HASH_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
+  return hashing.run(async () => {
+    try {
+      return await verify(passwordHash, password);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** True when a stored hash is weaker than today's parameters and should be replaced at login. */

@@ -366,6 +366,42 @@ describe('deleting an agent removes its files', () => {
   });
 });
 
+describe('deleting the account removes its agents’ files', () => {
+  it('removes every agent folder of the deleted user and nobody else’s', async () => {
+    const { user, auth, agentId } = await ownerWithAgent();
+    const second = await createAgent(app, auth);
+    const keep = await ownerWithAgent();
+    await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' });
+    await uploadFile(app, auth, second.agent_id, { filename: 'b.txt', content: 'b' });
+    await uploadFile(app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
+
+    const response = await app.inject({
+      method: 'DELETE',
+      url: '/api/account',
+      headers: { cookie: user.cookie },
+      payload: { password: user.password },
+    });
+    expect(response.statusCode).toBe(204);
+    // The files go after COMMIT, without holding up the answer.
+    await eventually(async () => !existsSync(path.join(uploadDir, agentId)));
+    await eventually(async () => !existsSync(path.join(uploadDir, second.agent_id)));
+    expect(await filesOf(keep.agentId)).toHaveLength(1);
+  });
+
+  it('keeps the files when the password is wrong and nothing is deleted', async () => {
+    const { user, auth, agentId } = await ownerWithAgent();
+    await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' });
+    const response = await app.inject({
+      method: 'DELETE',
+      url: '/api/account',
+      headers: { cookie: user.cookie },
+      payload: { password: `${user.password}!` },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(await filesOf(agentId)).toHaveLength(1);
+  });
+});
+
 describe('an upload racing a delete', () => {
   it('never leaves a file, a folder or a file row behind for the deleted agent', async () => {
     for (let round = 0; round < 12; round += 1) {

@@ -25,6 +25,11 @@ function toFileRow(row: Selectable<AgentFilesTable>): AgentFileRow {
 
 export function createAgentRepository(db: Kysely<DB>) {
   return {
+    async listAgentIdsOfOwner(ownerId: string, executor: Kysely<DB> = db): Promise<string[]> {
+      const rows = await executor.selectFrom('agents').select('id').where('owner_id', '=', ownerId).execute();
+      return rows.map((row) => row.id);
+    },
+
     async insertAgent(agent: NewAgent, executor: Kysely<DB> = db): Promise<AgentRow> {
       return executor.insertInto('agents').values(agent).returningAll().executeTakeFirstOrThrow();
     },

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
-import { inTransaction } from '../../platform/database/transaction.ts';
+import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -166,6 +166,19 @@ export function createAgentService(deps: {
           metadata: { fields },
         });
         return { agent, files: await agents.listFilesForAgents([agent.id], tx) };
+      });
+    },
+
+    /**
+     * For account deletion: the cascade removes the rows, this removes the files once the
+     * deletion has committed (a rolled-back deletion keeps them).
+     */
+    async removeFilesOfOwnerAfterCommit(tx: Tx, ownerId: string): Promise<void> {
+      const agentIds = await agents.listAgentIdsOfOwner(ownerId, tx);
+      tx.afterCommit(() => {
+        for (const agentId of agentIds) {
+          storage.removeAgentFiles(agentId).catch((error: unknown) => deps.onStorageError?.(error));
+        }
       });
     },
 

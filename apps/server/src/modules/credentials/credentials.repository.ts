@@ -7,6 +7,15 @@ export type NewCredentialRow = Omit<
   'created_at' | 'revoked_at' | 'revoked_reason' | 'last_used_at' | 'last_used_ip'
 > & { created_at: Date };
 
+/** What a revocation reports about each credential it revoked. */
+export interface RevokedCredential {
+  id: string;
+  user_id: string;
+  kind: CredentialKind;
+  family_id: string | null;
+  expires_at: Date | null;
+}
+
 export interface ActiveCredentialLookup {
   id: string;
   user_id: string;
@@ -92,10 +101,14 @@ export function createCredentialRepository(db: Kysely<DB>) {
         userId?: string;
         kinds?: CredentialKind[];
         taskGroupId?: string;
+        /** Leave these ids alone (the caller's own session when ending the others). */
+        exceptIds?: string[];
+        /** Leave this family alone (the caller's own app sign-in when ending the others). */
+        exceptFamilyId?: string;
       },
       reason: string,
       at: Date,
-    ): Promise<Array<{ id: string; user_id: string; kind: CredentialKind }>> {
+    ): Promise<RevokedCredential[]> {
       let query = executor
         .updateTable('credentials')
         .set({ revoked_at: at, revoked_reason: reason })
@@ -108,7 +121,10 @@ export function createCredentialRepository(db: Kysely<DB>) {
       if (filter.userId) query = query.where('user_id', '=', filter.userId);
       if (filter.kinds) query = query.where('kind', 'in', filter.kinds);
       if (filter.taskGroupId) query = query.where('task_group_id', '=', filter.taskGroupId);
-      return query.returning(['id', 'user_id', 'kind']).execute();
+      if (filter.exceptIds && filter.exceptIds.length > 0)
+        query = query.where('id', 'not in', filter.exceptIds);
+      if (filter.exceptFamilyId) query = query.where('family_id', 'is distinct from', filter.exceptFamilyId);
+      return query.returning(['id', 'user_id', 'kind', 'family_id', 'expires_at']).execute();
     },
 
     /** Gives a live credential a new secret in place: same id and settings, new hash. */

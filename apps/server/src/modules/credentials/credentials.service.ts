@@ -5,7 +5,7 @@ import type { Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { CredentialKind } from '../../schema.ts';
-import type { CredentialRepository, CredentialRow } from './credentials.repository.ts';
+import type { CredentialRepository, CredentialRow, RevokedCredential } from './credentials.repository.ts';
 import { LastUsedBuffer } from './last-used-buffer.ts';
 import { generateToken, hashToken, parseToken, previewToken, type TokenKind } from './token-format.ts';
 import { type CachedCredential, VerificationCache } from './verification-cache.ts';
@@ -40,6 +40,8 @@ export interface IssueCredentialInput {
   clientId?: string | null;
   taskGroupId?: string | null;
   rotatedFromId?: string | null;
+  /** Sessions and token pairs: the request's User-Agent (cut to 512 characters), for the sessions list. */
+  userAgent?: string | null;
 }
 
 export interface VerifiedCredential extends CachedCredential {}
@@ -188,6 +190,7 @@ export function createCredentialService(deps: {
           rotated_from_id: input.rotatedFromId ?? null,
           created_at: clock.now(),
           expires_at: input.expiresAt,
+          user_agent: input.userAgent?.slice(0, 512) ?? null,
         },
         tx,
       );
@@ -240,7 +243,7 @@ export function createCredentialService(deps: {
       tx: Tx,
       filter: Parameters<CredentialRepository['revokeCredentials']>[1],
       reason: string,
-    ): Promise<Array<{ id: string; user_id: string; kind: CredentialKind }>> {
+    ): Promise<RevokedCredential[]> {
       const revoked = await credentials.revokeCredentials(tx, filter, reason, clock.now());
       if (revoked.length === 0) return revoked;
       const ids = revoked.map((r) => r.id);

@@ -59,6 +59,7 @@ export const deviceRoutes: AppPlugin<{
     {
       config: {
         auth: 'public',
+        oauthErrors: true,
         rateLimit: { max: config.rateLimits.tokenEndpointPerMinute, timeWindow: '1 minute' },
       },
       schema: {

@@ -42,6 +42,7 @@ export const oauthRoutes: AppPlugin<{
     {
       config: {
         auth: 'public',
+        oauthErrors: true,
         rateLimit: { max: config.rateLimits.tokenEndpointPerMinute, timeWindow: '1 minute' },
       },
       schema: {
@@ -75,7 +76,7 @@ export const oauthRoutes: AppPlugin<{
   app.post(
     '/api/oauth/revoke',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', oauthErrors: true },
       schema: {
         summary: 'Revoke an access or refresh token (RFC 7009); always 200 for unknown tokens',
         operationId: 'revokeOAuthToken',

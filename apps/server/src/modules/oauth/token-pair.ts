@@ -20,7 +20,14 @@ export interface TokenResponse {
 export async function issueTokenPair(
   deps: { credentials: CredentialService; clock: Clock },
   tx: Tx,
-  input: { userId: string; clientId: string; familyId?: string; rotatedFromId?: string },
+  input: {
+    userId: string;
+    clientId: string;
+    familyId?: string;
+    rotatedFromId?: string;
+    /** The client's User-Agent, shown in the user's sessions list. */
+    userAgent?: string | null;
+  },
 ): Promise<{ response: TokenResponse; familyId: string; accessTokenId: string }> {
   const familyId = input.familyId ?? newId('fam');
   const now = deps.clock.now();
@@ -30,6 +37,7 @@ export async function issueTokenPair(
     expiresAt: addMs(now, ACCESS_TOKEN_LIFETIME_S * 1000),
     familyId,
     clientId: input.clientId,
+    userAgent: input.userAgent,
   });
   const refresh = await deps.credentials.issueCredential(tx, {
     userId: input.userId,
@@ -38,6 +46,7 @@ export async function issueTokenPair(
     familyId,
     clientId: input.clientId,
     rotatedFromId: input.rotatedFromId ?? null,
+    userAgent: input.userAgent,
   });
   return {
     response: {

@@ -15,6 +15,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_FILES_LIMIT: 'payload_too_large',
   FST_PROTO_VIOLATION: 'invalid_request',
   FST_ERR_BAD_URL: 'invalid_request',
+  // A path parameter longer than the router allows (100 characters): longer than any id schema allows.
+  FST_ERR_MAX_PARAM_LENGTH: 'invalid_request',
 };
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -76,6 +78,22 @@ export function sendProblem(reply: FastifyReply, error: AppError, request: Fasti
     .send(body);
 }
 
+function sendOAuthError(reply: FastifyReply, error: OAuthError) {
+  return reply
+    .code(error.status)
+    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+    .type('application/json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(error.body());
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers its 400s as RFC 6749 §5.2 errors, not problem details (CONTRACT §2). */
+    oauthErrors?: boolean;
+  }
+}
+
 export interface ErrorHandlingOptions {
   /** Lets a single-page web app answer unknown non-API paths; returns true when it did. */
   spaFallback?: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
@@ -84,19 +102,16 @@ export interface ErrorHandlingOptions {
 export const errorHandling = fp(
   async (app: FastifyInstance, options: ErrorHandlingOptions) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error instanceof OAuthError) {
-        return reply
-          .code(error.status)
-          .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
-          .type('application/json; charset=utf-8')
-          .serializer(JSON.stringify)
-          .send(error.body());
-      }
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
       const appError = toAppError(error);
       if (appError.status >= 500) {
         request.log.error({ err: error }, 'request failed');
       } else if (!(error instanceof AppError)) {
         request.log.info({ code: appError.code, reason: error.code }, 'request rejected');
+      }
+      // A body such a route cannot even parse is an RFC 6749 invalid_request too, not a problem.
+      if (request.routeOptions.config?.oauthErrors && appError.status === 400) {
+        return sendOAuthError(reply, new OAuthError('invalid_request', appError.detail));
       }
       return sendProblem(reply, appError, request);
     });

@@ -11,7 +11,8 @@ import { type RouteAuth, SESSION_COOKIE } from '../../modules/credentials/authen
  * - `security` and `x-required-scopes`, derived from the route's `config.auth`, so that the
  *   document cannot disagree with what authenticate-request.ts enforces;
  * - the error answers the platform gives on every route of a kind (401 for authenticated routes,
- *   400 for routes with input, 500 everywhere), as problem+json;
+ *   400 for routes with input, 413 and 415 for routes that take a body, 429 for rate-limited
+ *   routes, 500 everywhere), as problem+json;
  * - a stable order, so that the checked-in `openapi.json` only changes when the API does.
  */
 
@@ -65,12 +66,17 @@ function platformResponses(route: RouteOptions, auth: RouteAuth): Record<string,
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const unsafe = methods.some((method) => UNSAFE_METHODS.has(method));
   const out: Record<string, unknown> = {};
-  if (schema.body || schema.querystring || schema.params) {
+  // Fastify parses the body of any unsafe request, whether or not the route reads one.
+  const parsesBody = Boolean(schema.body) || unsafe;
+  if (parsesBody || schema.querystring || schema.params) {
     out[400] = problemRef('The request does not match the schema (`invalid_request`, `invalid_json`)');
   }
-  if (schema.body) {
+  if (parsesBody) {
     out[413] = problemRef('The body is too large (`payload_too_large`)');
     out[415] = problemRef('Unsupported content type (`unsupported_media_type`)');
+  }
+  if (route.config?.rateLimit) {
+    out[429] = problemRef('Rate limited (`rate_limited`); see Retry-After');
   }
   if (auth !== 'public') {
     out[401] = problemRef(

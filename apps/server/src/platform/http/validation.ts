@@ -1,4 +1,4 @@
-import AjvModule, { type AnySchema } from 'ajv';
+import AjvModule, { type AnySchema, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 
@@ -28,6 +28,48 @@ export function installValidators(app: FastifyInstance) {
       added.add(id);
     }
     const ajv = httpPart === 'body' ? bodyAjv : stringPartsAjv;
-    return ajv.compile(schema as AnySchema);
+    return refusingNul(ajv.compile(schema as AnySchema));
   });
+}
+
+/** The JSON pointer of the first string (value or key) holding U+0000, if any. */
+function nulAt(value: unknown, pointer = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key.includes('\u0000')) return at;
+    const found = nulAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000: a NUL that reached a query would fail it (a 500). It is
+ * refused here, with the request's other validation errors, so that every route answers 400
+ * in its own error format.
+ */
+function refusingNul(validate: ValidateFunction): ValidateFunction {
+  const guarded = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    const valid = validate(data, context);
+    const at = valid ? nulAt(data) : undefined;
+    guarded.errors =
+      at === undefined
+        ? validate.errors
+        : [
+            {
+              keyword: 'nul',
+              instancePath: at,
+              schemaPath: '#',
+              params: {},
+              message: 'must not contain U+0000',
+            },
+          ];
+    return valid && at === undefined;
+  }) as ValidateFunction;
+  // Fastify hands Ajv functions (they have a schemaEnv) the parent object, so that defaults apply at the root.
+  guarded.schemaEnv = validate.schemaEnv;
+  guarded.schema = validate.schema;
+  return guarded;
 }

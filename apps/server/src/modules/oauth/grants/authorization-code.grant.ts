@@ -68,7 +68,12 @@ export function authorizationCodeGrant(
         await revokeFirstRedemption();
         return null;
       }
-      const pair = await issueTokenPair(deps, tx, { userId: found.user_id, clientId: client.id, familyId });
+      const pair = await issueTokenPair(deps, tx, {
+        userId: found.user_id,
+        clientId: client.id,
+        familyId,
+        userAgent: context.userAgent,
+      });
       await deps.audit.record(tx, context, {
         userId: found.user_id,
         action: 'oauth.code_exchanged',

@@ -42,7 +42,11 @@ export function deviceCodeGrant(deps: GrantDeps & { devices: DeviceAuthorization
       if (!row.user_id || !(await deps.devices.markRedeemed(row.id, now, tx))) {
         return { error: 'invalid_grant', description: 'The device code is invalid or already used.' };
       }
-      const pair = await issueTokenPair(deps, tx, { userId: row.user_id, clientId: client.id });
+      const pair = await issueTokenPair(deps, tx, {
+        userId: row.user_id,
+        clientId: client.id,
+        userAgent: context.userAgent,
+      });
       await deps.audit.record(tx, context, {
         userId: row.user_id,
         action: 'oauth.device_code_exchanged',

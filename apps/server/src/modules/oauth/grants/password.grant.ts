@@ -22,7 +22,11 @@ export function passwordGrant(deps: GrantDeps): GrantHandler {
       throw error;
     }
     return inTransaction(deps.db, async (tx) => {
-      const pair = await issueTokenPair(deps, tx, { userId, clientId: client.id });
+      const pair = await issueTokenPair(deps, tx, {
+        userId,
+        clientId: client.id,
+        userAgent: context.userAgent,
+      });
       await deps.audit.record(tx, context, {
         userId,
         action: 'auth.login',

@@ -42,6 +42,7 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
         clientId: client.id,
         familyId: row.family_id!,
         rotatedFromId: row.id,
+        userAgent: context.userAgent,
       });
       await deps.audit.record(tx, context, {
         userId: row.user_id,
