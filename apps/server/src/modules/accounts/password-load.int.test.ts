@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('a burst of sign-ins (REL-8)', () => {
   it('sheds what the hashing queue cannot hold with 503 + Retry-After, serves the rest, and never blocks PATs', async () => {
-    const logins = Array.from({ length: 12 }, () =>
+    const logins = Array.from({ length: 40 }, () =>
       app.inject({
         method: 'POST',
         url: '/api/auth/login',
@@ -49,9 +49,12 @@ describe('a burst of sign-ins (REL-8)', () => {
 
     const answers = await Promise.all(logins);
     const statuses = answers.map((answer) => answer.statusCode);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    // How many get a slot depends on how the store's lookups interleave (PostgreSQL answers over
+    // a socket); at least one running and two queued always do, and nothing else is answered.
     const shed = answers.filter((answer) => answer.statusCode === 503);
-    expect(shed).toHaveLength(9);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(3);
+    expect(shed.length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
     for (const answer of shed) {
       expect(answer.headers['retry-after']).toBe('1');
       expect(answer.headers['content-type']).toContain('application/problem+json');
@@ -69,7 +72,7 @@ describe('a burst of sign-ins (REL-8)', () => {
 
   it('does not count a shed attempt as a failed password', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () =>
+      Array.from({ length: 40 }, () =>
         app.inject({
           method: 'POST',
           url: '/api/auth/login',
@@ -77,15 +80,17 @@ describe('a burst of sign-ins (REL-8)', () => {
         }),
       ),
     );
-    expect(answers.filter((answer) => answer.statusCode === 401)).toHaveLength(3);
-    expect(answers.filter((answer) => answer.statusCode === 503)).toHaveLength(5);
-    const audit = await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
-    const failures = audit
-      .json()
-      .events.filter(
-        (event: { action: string; outcome: string }) =>
-          event.action === 'auth.login' && event.outcome === 'failure',
-      );
-    expect(failures).toHaveLength(3);
+    const refused = answers.filter((answer) => answer.statusCode === 401).length;
+    expect(refused).toBeGreaterThanOrEqual(3);
+    expect(answers.filter((answer) => answer.statusCode === 503).length).toBe(40 - refused);
+    const me = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    const failures = await store.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('user_id', '=', me.id)
+      .where('action', '=', 'auth.login')
+      .where('outcome', '=', 'failure')
+      .execute();
+    expect(failures).toHaveLength(refused);
   });
 });
