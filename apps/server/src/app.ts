@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -29,8 +28,10 @@ import { createMemoryCounterStore, createRedisCounterStore } from './platform/co
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
 import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
+import { AccessLogController } from './platform/http/access-log.ts';
 import { loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
 import { installValidators } from './platform/http/validation.ts';
 
@@ -59,6 +60,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // One access-log line per request instead of Fastify's two (ADR 0021).
+    logController: new AccessLogController(),
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     // A URL the router cannot take apart (bad percent-encoding, an over-long parameter) is refused
@@ -73,21 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const counters = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
 
   // --- Platform: security headers, cookies, limits, errors, body parsers -------------------
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'", 'http://127.0.0.1:*', 'http://localhost:*'],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.publicUrl.protocol === 'https:' ? [] : null,
-      },
-    },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-  });
+  await app.register(securityHeaders, { https: config.publicUrl.protocol === 'https:' });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,

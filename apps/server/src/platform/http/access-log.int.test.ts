@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, captureLogs, createTestStore, type TestStore } from '../../../test/harness.ts';
+import type { App } from './schemas.ts';
+
+let store: TestStore;
+let app: App;
+const logs = captureLogs();
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store, { logStream: logs.stream });
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+describe('access log', () => {
+  it('writes one line per request with method, status and time, and no query values', async () => {
+    logs.lines.length = 0;
+    await app.inject({ url: '/api/health?token=tes_pat_secretvalue' });
+    await app.inject({ url: '/api/me' });
+    const lines = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requests = lines.filter((line) => line.msg === 'request');
+    expect(requests.map((line) => [line.method, line.url, line.status])).toEqual([
+      ['GET', '/api/health?token=[redacted]', 200],
+      ['GET', '/api/me', 401],
+    ]);
+    expect(typeof requests[0]!.ms).toBe('number');
+    expect(lines.some((line) => line.msg === 'incoming request' || line.msg === 'request completed')).toBe(
+      false,
+    );
+    expect(logs.text()).not.toContain('secretvalue');
+  });
+});
