@@ -27,12 +27,12 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore } from './platform/counter-store.ts';
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
-import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
 import { AccessLogController } from './platform/http/access-log.ts';
+import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
 import { loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
-import { securityHeaders } from './platform/http/security-headers.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
 import { installValidators } from './platform/http/validation.ts';
 
 declare module 'fastify' {
