@@ -2,6 +2,8 @@
 export interface FieldError {
   path: string;
   message: string;
+  /** Why the field failed, when the server says: `too_short`, `too_common`, `missing`, … */
+  code?: string;
 }
 
 /**
@@ -24,6 +26,8 @@ export class TesseraApiError extends Error {
   readonly retryAfter: number | undefined;
   /** The `WWW-Authenticate` challenge of a 401 or 403, e.g. with the scope needed. */
   readonly challenge: string | undefined;
+  /** The problem's extension members (RFC 9457 §3.2), e.g. `check` of a refused provider token. */
+  readonly extensions: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -33,6 +37,7 @@ export class TesseraApiError extends Error {
     requestId?: string | undefined;
     retryAfter?: number | undefined;
     challenge?: string | undefined;
+    extensions?: Record<string, unknown>;
   }) {
     super(init.detail);
     this.status = init.status;
@@ -42,6 +47,7 @@ export class TesseraApiError extends Error {
     this.requestId = init.requestId;
     this.retryAfter = init.retryAfter;
     this.challenge = init.challenge;
+    this.extensions = init.extensions ?? {};
   }
 }
 
@@ -54,9 +60,27 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 function fieldErrors(value: unknown): FieldError[] {
   if (!Array.isArray(value)) return [];
-  return value
-    .filter(isRecord)
-    .map((item) => ({ path: String(item.path ?? ''), message: String(item.message ?? '') }));
+  return value.filter(isRecord).map((item) => ({
+    path: String(item.path ?? ''),
+    message: String(item.message ?? ''),
+    ...(typeof item.code === 'string' ? { code: item.code } : {}),
+  }));
+}
+
+const STANDARD_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'errors',
+  'request_id',
+  'message',
+]);
+
+function extensionMembers(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !STANDARD_MEMBERS.has(key)));
 }
 
 /** Builds the error for a non-2xx response whose body has already been read (as JSON, when it was). */
@@ -81,6 +105,7 @@ export function toTesseraApiError(response: Response, body: unknown): TesseraApi
             : body.code,
       errors: fieldErrors(body.errors),
       requestId: typeof body.request_id === 'string' ? body.request_id : undefined,
+      extensions: extensionMembers(body),
     });
   }
   if (isRecord(body) && typeof body.error === 'string') {

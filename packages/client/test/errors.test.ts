@@ -38,6 +38,23 @@ describe('toTesseraApiError', () => {
     expect(failed.requestId).toBe('r-1');
   });
 
+  it('keeps field error codes and the extension members of a problem', () => {
+    const error = toTesseraApiError(response(422), {
+      type: 'https://tessera.dev/problems/policy-violation',
+      title: 'Refused by policy',
+      status: 422,
+      detail: 'GitHub did not accept the token.',
+      message: 'GitHub did not accept the token.',
+      code: 'policy_violation',
+      errors: [{ path: 'body.password', message: 'is too common', code: 'too_common' }],
+      check: { ok: false, error: { code: 'invalid_token', message: 'Bad credentials' } },
+    });
+    expect(error.errors).toEqual([{ path: 'body.password', message: 'is too common', code: 'too_common' }]);
+    expect(error.extensions).toEqual({
+      check: { ok: false, error: { code: 'invalid_token', message: 'Bad credentials' } },
+    });
+  });
+
   it('reads RFC 6749 errors of the OAuth endpoints, using `error` as the code', () => {
     const error = toTesseraApiError(response(400), {
       error: 'authorization_pending',

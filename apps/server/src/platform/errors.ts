@@ -30,6 +30,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface FieldError {
   path: string;
   message: string;
+  /** A stable snake_case reason a client can branch on (`too_short`, `too_common`, …). */
+  code?: string;
 }
 
 export class AppError extends Error {
@@ -38,11 +40,17 @@ export class AppError extends Error {
   readonly detail: string;
   readonly headers: Record<string, string>;
   readonly errors: FieldError[] | undefined;
+  /** RFC 9457 extension members, added to the body beside the standard ones. */
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { headers?: Record<string, string>; errors?: FieldError[] } = {},
+    options: {
+      headers?: Record<string, string>;
+      errors?: FieldError[];
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     const entry = ERROR_CODES[code];
     super(detail ?? entry.title);
@@ -51,6 +59,7 @@ export class AppError extends Error {
     this.detail = detail ?? entry.title;
     this.headers = options.headers ?? {};
     this.errors = options.errors;
+    this.extensions = options.extensions;
   }
 }
 
@@ -61,6 +70,7 @@ export function isAppError(error: unknown): error is AppError {
 /** The problem+json body for an error (RFC 9457). */
 export function problemBody(error: AppError, instance?: string) {
   return {
+    ...error.extensions,
     type: `https://tessera.dev/problems/${error.code.replace(/_/g, '-')}`,
     title: ERROR_CODES[error.code].title,
     status: error.status,

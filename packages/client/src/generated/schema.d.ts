@@ -45,7 +45,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Page through the signed-in user's security events, newest first */
+        /**
+         * Page through the signed-in user's security events, newest first
+         * @description Filter by `action` (one or a comma-separated list) and by `target_id` (the token, session, account… an event is about). The cursor is only valid with the same filters.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -537,8 +540,8 @@ export interface paths {
         get: operations["listProviderAccounts"];
         put?: never;
         /**
-         * Store a provider token (encrypted) and test it
-         * @description The token is checked against the provider at once; the account is stored whatever the outcome, with the result in `status`.
+         * Test a provider token, then store it (encrypted)
+         * @description The token is checked against the provider first. When the provider refuses it, it lacks a needed scope or the provider cannot be reached, nothing is stored and the answer is 422 `policy_violation` with the outcome in `check`; `force: true` stores it anyway, with the outcome in `status`.
          */
         post: operations["createProviderAccount"];
         delete?: never;
@@ -561,7 +564,10 @@ export interface paths {
         delete: operations["deleteProviderAccount"];
         options?: never;
         head?: never;
-        /** Rename a provider account or replace its (rotated) token */
+        /**
+         * Rename a provider account or replace its (rotated) token
+         * @description A replacement token is tested first; when the check fails the old token is kept and the answer is 422 `policy_violation` with the outcome in `check`, unless `force: true`.
+         */
         patch: operations["updateProviderAccount"];
         trace?: never;
     };
@@ -833,10 +839,14 @@ export interface components {
             /** @description SHA-256 of the content, lower-case hex */
             sha256: string;
         };
+        /**
+         * @description What happened: the closed, append-only list of audit actions
+         * @enum {unknown}
+         */
+        AuditAction: "account.deleted" | "agent.created" | "agent.deleted" | "agent.file_uploaded" | "agent.updated" | "auth.login" | "auth.logout" | "auth.refresh_family_revoked" | "auth.signup" | "auth.throttled" | "auth.token_refreshed" | "auth.token_revoked" | "automation_token.created" | "automation_token.revoked" | "encryption_keys.rotated" | "oauth.code_exchanged" | "oauth.code_reuse_detected" | "oauth.consent_denied" | "oauth.consent_granted" | "oauth.device_approved" | "oauth.device_code_exchanged" | "oauth.device_denied" | "password.changed" | "provider_account.added" | "provider_account.removed" | "provider_account.renamed" | "provider_account.tested" | "provider_account.token_refused" | "provider_account.token_replaced" | "provider_account.token_unreadable" | "repo.connected" | "repo.disconnected" | "session.revoked" | "session.revoked_others" | "task_group.closed" | "task_group.created" | "token.created" | "token.description_changed" | "token.expired_used" | "token.leaked_revoked" | "token.renamed" | "token.revoked" | "token.revoked_all" | "token.rotated" | "token.scopes_reduced";
         AuditEvent: {
             id: string;
-            /** @description What happened, e.g. `token.created`, `auth.login` */
-            action: string;
+            action: components["schemas"]["AuditAction"];
             outcome: "success" | "failure";
             target_type: string | null;
             target_id: string | null;
@@ -866,6 +876,8 @@ export interface components {
             errors?: {
                 path: string;
                 message: string;
+                /** @description Why the field failed, stable and snake_case: `too_short`, `too_long`, `missing`, `too_common`, … */
+                code?: string;
             }[];
             request_id?: string;
         };
@@ -886,6 +898,25 @@ export interface components {
             last_checked_at: string | null;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @description The outcome of checking a token with its provider */
+        ProviderAccountTest: {
+            ok: boolean;
+            /** @description The account the token belongs to, at the provider */
+            login?: string;
+            /** @description Scopes the provider reports for the token */
+            scopes?: string[];
+            expires_at?: string | null;
+            error?: {
+                code: "invalid_token" | "insufficient_permissions" | "token_expired" | "unreachable";
+                message: string;
+            };
+        };
+        /** @description 422: the token failed its check and nothing was saved (send `force: true` to save it anyway); `detail` gives the reason */
+        ProviderCheckRefusal: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            code: "policy_violation";
+            check: components["schemas"]["ProviderAccountTest"];
         };
         Repo: {
             id: string;
@@ -1102,6 +1133,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page */
                 cursor?: string;
                 limit?: number;
+                /** @description Only these actions: one action or a comma-separated list, e.g. `token.created,token.revoked` */
+                action?: string;
+                /** @description Only events about this object, e.g. a token id or a provider account id */
+                target_id?: string;
             };
             header?: never;
             path?: never;
@@ -3914,6 +3949,8 @@ export interface operations {
                     base_url?: string;
                     /** @description Bitbucket only (required): the Atlassian account e-mail for an API token, or the Bitbucket username for a legacy app password */
                     username?: string;
+                    /** @description Store the token even when the provider refuses it or cannot be reached (default false: answer 422 and store nothing) */
+                    force?: boolean;
                 };
             };
         };
@@ -3970,6 +4007,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 422: the token failed its check and nothing was saved (send `force: true` to save it anyway); `detail` gives the reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProviderCheckRefusal"];
                 };
             };
             /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
@@ -4089,8 +4135,10 @@ export interface operations {
                 "application/json": {
                     /** @description A label of your choice */
                     name?: string;
-                    /** @description A replacement (rotated) token; the account keeps its id */
+                    /** @description A replacement (rotated) token; the account keeps its id. Tested before it replaces the old one */
                     token?: string;
+                    /** @description Store the token even when the provider refuses it or cannot be reached (default false: answer 422 and store nothing) */
+                    force?: boolean;
                 };
             };
         };
@@ -4156,6 +4204,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 422: the token failed its check and nothing was saved (send `force: true` to save it anyway); `detail` gives the reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProviderCheckRefusal"];
                 };
             };
             /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
@@ -4264,24 +4321,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The outcome of checking a token with its provider */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ok: boolean;
-                        /** @description The account the token belongs to, at the provider */
-                        login?: string;
-                        /** @description Scopes the provider reports for the token */
-                        scopes?: string[];
-                        expires_at?: string | null;
-                        error?: {
-                            code: "invalid_token" | "insufficient_permissions" | "token_expired" | "unreachable";
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ProviderAccountTest"];
                 };
             };
             /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */

@@ -88,13 +88,24 @@ describe('sign-up', () => {
     expect(response.body).not.toContain(TEST_PASSWORD);
   });
 
-  it('rejects a common password', async () => {
+  it('rejects a common password with its own field code, distinct from a short one', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { email: uniqueEmail(), password: 'password1234' },
+      payload: { email: uniqueEmail(), password: 'passwordpassword' },
     });
     expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { path: 'body.password', message: 'is too common', code: 'too_common' },
+    ]);
+    const short = await app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { email: uniqueEmail(), password: 'short' },
+    });
+    expect(short.json().errors).toEqual([
+      { path: 'body.password', message: expect.any(String), code: 'too_short' },
+    ]);
   });
 
   it('accepts long passwords with spaces, emoji and non-Latin characters, without truncation', async () => {

@@ -120,7 +120,7 @@ export function createAccountService(deps: {
       const email = normalizeEmail(input.email);
       if (isCommonPassword(input.password)) {
         throw new AppError('invalid_request', 'This password is too common; choose another.', {
-          errors: [{ path: 'body.password', message: 'is too common' }],
+          errors: [{ path: 'body.password', message: 'is too common', code: 'too_common' }],
         });
       }
       const passwordHash = await hashPassword(input.password);

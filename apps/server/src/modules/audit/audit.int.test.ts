@@ -67,3 +67,67 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
     expect(actions.map((row) => row.action)).toContain('account.deleted');
   });
 });
+
+describe('filtering the audit log', () => {
+  async function createToken(cookie: string, name: string) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie },
+      payload: { name, scopes: ['agents:read'], expires_in_days: 30 },
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json().token.id as string;
+  }
+
+  it('filters by action (one or a list) and by target, and pages within the filter', async () => {
+    const user = await signUp(app);
+    const first = await createToken(user.cookie, 'first');
+    const second = await createToken(user.cookie, 'second');
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${first}`,
+      headers: { cookie: user.cookie },
+      payload: { name: 'first renamed' },
+    });
+    const get = (query: string) =>
+      app.inject({ url: `/api/account/audit-log?${query}`, headers: { cookie: user.cookie } });
+
+    const created = (await get('action=token.created')).json();
+    expect(created.events.map((e: { target_id: string }) => e.target_id)).toEqual([second, first]);
+    const both = (await get('action=token.created,token.renamed')).json();
+    expect(both.events.map((e: { action: string }) => e.action)).toEqual([
+      'token.renamed',
+      'token.created',
+      'token.created',
+    ]);
+    const aboutFirst = (await get(`target_id=${first}`)).json();
+    expect(aboutFirst.events.map((e: { action: string }) => e.action)).toEqual([
+      'token.renamed',
+      'token.created',
+    ]);
+    const paged = (await get('action=token.created&limit=1')).json();
+    expect(paged.events).toHaveLength(1);
+    const next = (await get(`action=token.created&limit=1&cursor=${paged.next_cursor}`)).json();
+    expect(next.events[0].target_id).toBe(first);
+    expect(next.next_cursor).toBeNull();
+  });
+
+  it('refuses an action outside the closed list with 400 naming the query field', async () => {
+    const user = await signUp(app);
+    const response = await app.inject({
+      url: '/api/account/audit-log?action=token.created,token.exploded',
+      headers: { cookie: user.cookie },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { path: 'query.action', message: 'is not an audit action', code: 'not_allowed' },
+    ]);
+  });
+
+  it('publishes the closed action list in the OpenAPI document, so clients can label every action', async () => {
+    const { AUDIT_ACTIONS } = await import('./audit-actions.ts');
+    const document = (await app.inject({ url: '/api/openapi.json' })).json();
+    expect(document.components.schemas.AuditAction.enum).toEqual([...AUDIT_ACTIONS]);
+  });
+});

@@ -16,6 +16,11 @@ export interface NewAuditEvent {
   created_at: Date;
 }
 
+export interface AuditFilter {
+  actions?: readonly string[];
+  targetId?: string;
+}
+
 export function createAuditRepository(db: Kysely<DB>) {
   return {
     async insertAuditEvent(event: NewAuditEvent, executor: Kysely<DB> = db): Promise<void> {
@@ -26,7 +31,12 @@ export function createAuditRepository(db: Kysely<DB>) {
     },
 
     /** Newest first; `beforeId` is the cursor (an id from the previous page). */
-    async listAuditEventsForUser(userId: string, beforeId: string | null, limit: number) {
+    async listAuditEventsForUser(
+      userId: string,
+      beforeId: string | null,
+      limit: number,
+      filter: AuditFilter = {},
+    ) {
       let query = db
         .selectFrom('audit_events')
         .select([
@@ -45,6 +55,8 @@ export function createAuditRepository(db: Kysely<DB>) {
         .where('user_id', '=', userId)
         .orderBy('audit_events.id', 'desc')
         .limit(limit);
+      if (filter.actions && filter.actions.length > 0) query = query.where('action', 'in', filter.actions);
+      if (filter.targetId) query = query.where('target_id', '=', filter.targetId);
       if (beforeId) query = query.where('audit_events.id', '<', sql<string>`${beforeId}::bigint`);
       return query.execute();
     },

@@ -1,6 +1,8 @@
+import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { AuditLogPage, AuditLogQuery } from './audit.schemas.ts';
 import type { AuditService } from './audit.service.ts';
+import { type AuditAction, isAuditAction } from './audit-actions.ts';
 
 export const auditRoutes: AppPlugin<{ audit: AuditService }> = async (app, { audit }) => {
   app.get(
@@ -9,6 +11,8 @@ export const auditRoutes: AppPlugin<{ audit: AuditService }> = async (app, { aud
       config: { auth: 'interactive' },
       schema: {
         summary: "Page through the signed-in user's security events, newest first",
+        description:
+          'Filter by `action` (one or a comma-separated list) and by `target_id` (the token, session, account… an event is about). The cursor is only valid with the same filters.',
         operationId: 'listAuditEvents',
         tags: ['account'],
         querystring: AuditLogQuery,
@@ -17,10 +21,23 @@ export const auditRoutes: AppPlugin<{ audit: AuditService }> = async (app, { aud
     },
     async (request) => {
       const identity = request.identity!;
-      const page = await audit.listForUser(identity.userId, request.query.cursor, request.query.limit ?? 50);
+      const { cursor, limit, action, target_id } = request.query;
+      const actions = action ? action.split(',') : [];
+      const unknown = actions.find((a) => !isAuditAction(a));
+      if (unknown !== undefined) {
+        throw new AppError('invalid_request', `"${unknown}" is not an audit action.`, {
+          errors: [{ path: 'query.action', message: 'is not an audit action', code: 'not_allowed' }],
+        });
+      }
+      const page = await audit.listForUser(identity.userId, cursor, limit ?? 50, {
+        actions,
+        ...(target_id ? { targetId: target_id } : {}),
+      });
       return {
         events: page.events.map((e) => ({
           ...e,
+          // Written only through AuditService.record, whose type admits the closed list alone.
+          action: e.action as AuditAction,
           outcome: e.outcome === 'failure' ? ('failure' as const) : ('success' as const),
           created_at: iso(e.created_at)!,
         })),

@@ -1,10 +1,16 @@
 import { Type } from 'typebox';
 import { Timestamp } from '../../platform/http/schemas.ts';
+import { AUDIT_ACTIONS } from './audit-actions.ts';
+
+export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS, {
+  $id: 'AuditAction',
+  description: 'What happened: the closed, append-only list of audit actions',
+});
 
 export const AuditEvent = Type.Object(
   {
     id: Type.String(),
-    action: Type.String({ description: 'What happened, e.g. `token.created`, `auth.login`' }),
+    action: AuditActionSchema,
     outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
     target_type: Type.Union([Type.String(), Type.Null()]),
     target_id: Type.Union([Type.String(), Type.Null()]),
@@ -23,6 +29,21 @@ export const AuditLogQuery = Type.Object({
     Type.String({ maxLength: 64, description: 'The `next_cursor` of the previous page' }),
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  action: Type.Optional(
+    Type.String({
+      maxLength: 2000,
+      pattern: '^[a-z_.]+(,[a-z_.]+)*$',
+      description:
+        'Only these actions: one action or a comma-separated list, e.g. `token.created,token.revoked`',
+    }),
+  ),
+  target_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Only events about this object, e.g. a token id or a provider account id',
+    }),
+  ),
 });
 
 export const AuditLogPage = Type.Object({

@@ -3,11 +3,12 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { DB } from '../../schema.ts';
-import type { AuditRepository } from './audit.repository.ts';
+import type { AuditFilter, AuditRepository } from './audit.repository.ts';
+import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
   userId: string | null;
-  action: string;
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   outcome?: 'success' | 'failure';
@@ -42,14 +43,14 @@ export function createAuditService(deps: { audit: AuditRepository; clock: Clock 
       );
     },
 
-    async listForUser(userId: string, cursor: string | undefined, limit: number) {
+    async listForUser(userId: string, cursor: string | undefined, limit: number, filter: AuditFilter = {}) {
       let beforeId: string | null = null;
       if (cursor) {
         beforeId = Buffer.from(cursor, 'base64url').toString('utf8');
         if (!/^[0-9]{1,19}$/.test(beforeId))
           throw new AppError('invalid_request', 'The cursor is not valid.');
       }
-      const rows = await audit.listAuditEventsForUser(userId, beforeId, limit + 1);
+      const rows = await audit.listAuditEventsForUser(userId, beforeId, limit + 1, filter);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {

@@ -79,10 +79,15 @@ async function addAccount(target: App, user: TestUser, payload: Record<string, u
   });
 }
 
-async function addGitHubAccount(user: TestUser, spec: Parameters<FakeGitHub['addToken']>[1], target = app) {
+async function addGitHubAccount(
+  user: TestUser,
+  spec: Parameters<FakeGitHub['addToken']>[1],
+  target = app,
+  extra: Record<string, unknown> = {},
+) {
   const token = remember(newGitHubToken());
   github.addToken(token, spec);
-  const response = await addAccount(target, user, { provider: 'github', name: 'GitHub', token });
+  const response = await addAccount(target, user, { provider: 'github', name: 'GitHub', token, ...extra });
   expect(response.statusCode).toBe(201);
   return { token, account: response.json() };
 }
@@ -155,10 +160,32 @@ describe('GitHub', () => {
     expect(result).toEqual({ ok: true, login: 'finegrained', expires_at: null });
   });
 
-  it('answers invalid_token for a token GitHub does not know, and still stores the account', async () => {
+  it('refuses to store a token GitHub does not know: 422 with the reason, nothing saved, audited', async () => {
     const user = await signUp(app);
     const token = remember(newGitHubToken());
     const response = await addAccount(app, user, { provider: 'github', name: 'bad', token });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      code: 'policy_violation',
+      check: { ok: false, error: { code: 'invalid_token' } },
+    });
+    expect(response.json().detail).toContain('GitHub did not accept the token');
+    expect(response.body).not.toContain(token);
+    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    expect(list.json().accounts).toEqual([]);
+    const log = await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
+    expect(log.json().events[0]).toMatchObject({
+      action: 'provider_account.token_refused',
+      outcome: 'failure',
+      target_id: null,
+      metadata: { provider: 'github', status: 'invalid_token', name: 'bad' },
+    });
+  });
+
+  it('stores a token GitHub does not know when the user insists (force), with the outcome in status', async () => {
+    const user = await signUp(app);
+    const token = remember(newGitHubToken());
+    const response = await addAccount(app, user, { provider: 'github', name: 'bad', token, force: true });
     expect(response.statusCode).toBe(201);
     expect(response.json().status).toBe('invalid_token');
     expect(response.json().username).toBeNull();
@@ -195,7 +222,15 @@ describe('GitHub', () => {
 
   it('answers insufficient_permissions naming the "repo" scope when a classic token lacks it', async () => {
     const user = await signUp(app);
-    const { account } = await addGitHubAccount(user, { login: 'narrow', scopes: ['read:org', 'gist'] });
+    const refused = await addAccount(app, user, {
+      provider: 'github',
+      name: 'narrow',
+      token: remember(newGitHubToken()),
+    });
+    expect(refused.statusCode).toBe(422);
+    const { account } = await addGitHubAccount(user, { login: 'narrow', scopes: ['read:org', 'gist'] }, app, {
+      force: true,
+    });
     expect(account.status).toBe('insufficient_permissions');
     const result = (await test(app, user, account.id)).json();
     expect(result).toMatchObject({ ok: false, login: 'narrow', scopes: ['read:org', 'gist'] });
@@ -266,7 +301,15 @@ describe('unreachable providers', () => {
     try {
       const user = await signUp(nowhere);
       const token = remember(newGitHubToken());
-      const created = await addAccount(nowhere, user, { provider: 'github', name: 'offline', token });
+      const refused = await addAccount(nowhere, user, { provider: 'github', name: 'offline', token });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().check.error.code).toBe('unreachable');
+      const created = await addAccount(nowhere, user, {
+        provider: 'github',
+        name: 'offline',
+        token,
+        force: true,
+      });
       expect(created.json().status).toBe('unreachable');
       const result = (await test(nowhere, user, created.json().id)).json();
       expect(result.error.code).toBe('unreachable');
@@ -337,8 +380,18 @@ describe('GitLab', () => {
     const revoked = remember(newGitLabToken());
     gitlab.addToken(expired, { username: 'old', scopes: ['api'], state: 'expired' });
     gitlab.addToken(revoked, { username: 'gone', scopes: ['api'], state: 'revoked' });
-    const a = await addAccount(app, user, { provider: 'gitlab', name: 'expired', token: expired });
-    const b = await addAccount(app, user, { provider: 'gitlab', name: 'revoked', token: revoked });
+    const a = await addAccount(app, user, {
+      provider: 'gitlab',
+      name: 'expired',
+      token: expired,
+      force: true,
+    });
+    const b = await addAccount(app, user, {
+      provider: 'gitlab',
+      name: 'revoked',
+      token: revoked,
+      force: true,
+    });
     expect(a.json().status).toBe('token_expired');
     expect(b.json().status).toBe('invalid_token');
     expect((await test(app, user, a.json().id)).json().error.code).toBe('token_expired');
@@ -348,7 +401,15 @@ describe('GitLab', () => {
     const user = await signUp(app);
     const token = remember(newGitLabToken());
     gitlab.addToken(token, { username: 'reader', scopes: ['read_user'] });
-    const created = await addAccount(app, user, { provider: 'gitlab', name: 'narrow', token });
+    const refused = await addAccount(app, user, { provider: 'gitlab', name: 'narrow', token });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().check).toMatchObject({
+      ok: false,
+      login: 'reader',
+      scopes: ['read_user'],
+      error: { code: 'insufficient_permissions', message: expect.stringContaining('"read_api"') },
+    });
+    const created = await addAccount(app, user, { provider: 'gitlab', name: 'narrow', token, force: true });
     expect(created.json().status).toBe('insufficient_permissions');
     const result = (await test(app, user, created.json().id)).json();
     expect(result.error.code).toBe('insufficient_permissions');
@@ -476,6 +537,7 @@ describe('Bitbucket', () => {
       name: 'n',
       token,
       username: 'narrow_user',
+      force: true,
     });
     expect(created.json().status).toBe('insufficient_permissions');
     expect((await test(app, user, created.json().id)).json().error.message).toContain('"repository"');
@@ -634,6 +696,47 @@ describe('several accounts and token replacement', () => {
     expect(response.statusCode).toBe(400);
     await test(app, user, account.id);
     expect(github.requests.at(-1)?.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it('keeps the old token when a replacement fails its check (422 with the reason), replaces it with force', async () => {
+    const user = await signUp(app);
+    const { token, account } = await addGitHubAccount(user, { login: 'keep', scopes: ['repo'] });
+    const bad = remember(newGitHubToken());
+    const refused = await app.inject({
+      method: 'PATCH',
+      url: `/api/provider-accounts/${account.id}`,
+      headers: { cookie: user.cookie },
+      payload: { token: bad, name: 'not applied' },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      code: 'policy_violation',
+      check: { ok: false, error: { code: 'invalid_token' } },
+    });
+    expect(refused.body).not.toContain(bad);
+    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    expect(list.json().accounts[0]).toMatchObject({
+      name: 'GitHub',
+      status: 'ok',
+      token_preview: `ghp_…${token.slice(-4)}`,
+    });
+    expect((await test(app, user, account.id)).json().ok).toBe(true);
+    expect(github.requests.at(-1)?.headers.authorization).toBe(`Bearer ${token}`);
+    const log = await app.inject({
+      url: `/api/account/audit-log?target_id=${account.id}&action=provider_account.token_refused`,
+      headers: { cookie: user.cookie },
+    });
+    expect(log.json().events).toHaveLength(1);
+    expect(log.json().events[0]).toMatchObject({ outcome: 'failure', metadata: { status: 'invalid_token' } });
+
+    const forced = await app.inject({
+      method: 'PATCH',
+      url: `/api/provider-accounts/${account.id}`,
+      headers: { cookie: user.cookie },
+      payload: { token: bad, force: true },
+    });
+    expect(forced.statusCode).toBe(200);
+    expect(forced.json()).toMatchObject({ status: 'invalid_token', token_preview: `ghp_…${bad.slice(-4)}` });
   });
 
   it('deletes an account: 204, gone from the list, audited', async () => {

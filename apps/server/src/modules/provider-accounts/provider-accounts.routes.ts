@@ -7,10 +7,11 @@ import {
   ProviderAccountList,
   ProviderAccountParams,
   ProviderAccountTest,
+  ProviderCheckRefusal,
   ProviderRepositoryList,
   UpdateProviderAccountBody,
 } from './provider-accounts.schemas.ts';
-import type { ProviderAccountService } from './provider-accounts.service.ts';
+import { checkView, type ProviderAccountService } from './provider-accounts.service.ts';
 
 const TAGS = ['provider-accounts'];
 
@@ -50,13 +51,17 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     {
       config: { auth: 'interactive' },
       schema: {
-        summary: 'Store a provider token (encrypted) and test it',
+        summary: 'Test a provider token, then store it (encrypted)',
         description:
-          'The token is checked against the provider at once; the account is stored whatever the outcome, with the result in `status`.',
+          'The token is checked against the provider first. When the provider refuses it, it lacks a needed scope or the provider cannot be reached, nothing is stored and the answer is 422 `policy_violation` with the outcome in `check`; `force: true` stores it anyway, with the outcome in `status`.',
         operationId: 'createProviderAccount',
         tags: TAGS,
         body: CreateProviderAccountBody,
-        response: { 201: ProviderAccount, ...problemResponses(400, 401, 403, 415) },
+        response: {
+          201: ProviderAccount,
+          ...problemResponses(400, 401, 403, 415),
+          422: ProviderCheckRefusal,
+        },
       },
     },
     async (request, reply) => {
@@ -75,11 +80,17 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
       config: { auth: 'interactive' },
       schema: {
         summary: 'Rename a provider account or replace its (rotated) token',
+        description:
+          'A replacement token is tested first; when the check fails the old token is kept and the answer is 422 `policy_violation` with the outcome in `check`, unless `force: true`.',
         operationId: 'updateProviderAccount',
         tags: TAGS,
         params: ProviderAccountParams,
         body: UpdateProviderAccountBody,
-        response: { 200: ProviderAccount, ...problemResponses(400, 401, 403, 404, 415) },
+        response: {
+          200: ProviderAccount,
+          ...problemResponses(400, 401, 403, 404, 415),
+          422: ProviderCheckRefusal,
+        },
       },
     },
     async (request) =>
@@ -131,13 +142,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
         request.params.id,
         requestContext(request),
       );
-      return {
-        ok: result.ok,
-        ...(result.login !== undefined ? { login: result.login } : {}),
-        ...(result.scopes !== undefined ? { scopes: result.scopes } : {}),
-        ...(result.expiresAt !== undefined ? { expires_at: iso(result.expiresAt) } : {}),
-        ...(result.error ? { error: result.error } : {}),
-      };
+      return checkView(result);
     },
   );
 

@@ -64,6 +64,13 @@ const token = (description: string) =>
     description,
   });
 
+const Force = Type.Optional(
+  Type.Boolean({
+    description:
+      'Store the token even when the provider refuses it or cannot be reached (default false: answer 422 and store nothing)',
+  }),
+);
+
 export const CreateProviderAccountBody = Type.Object(
   {
     provider: ProviderNameSchema,
@@ -82,6 +89,7 @@ export const CreateProviderAccountBody = Type.Object(
           'Bitbucket only (required): the Atlassian account e-mail for an API token, or the Bitbucket username for a legacy app password',
       }),
     ),
+    force: Force,
   },
   { additionalProperties: false },
 );
@@ -89,27 +97,48 @@ export const CreateProviderAccountBody = Type.Object(
 export const UpdateProviderAccountBody = Type.Object(
   {
     name: Type.Optional(Name),
-    token: Type.Optional(token('A replacement (rotated) token; the account keeps its id')),
+    token: Type.Optional(
+      token('A replacement (rotated) token; the account keeps its id. Tested before it replaces the old one'),
+    ),
+    force: Force,
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
 export const ProviderAccountParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export const ProviderAccountTest = Type.Object({
-  ok: Type.Boolean(),
-  login: Type.Optional(Type.String({ description: 'The account the token belongs to, at the provider' })),
-  scopes: Type.Optional(
-    Type.Array(Type.String(), { description: 'Scopes the provider reports for the token' }),
-  ),
-  expires_at: Type.Optional(NullableTimestamp),
-  error: Type.Optional(
+export const ProviderAccountTest = Type.Object(
+  {
+    ok: Type.Boolean(),
+    login: Type.Optional(Type.String({ description: 'The account the token belongs to, at the provider' })),
+    scopes: Type.Optional(
+      Type.Array(Type.String(), { description: 'Scopes the provider reports for the token' }),
+    ),
+    expires_at: Type.Optional(NullableTimestamp),
+    error: Type.Optional(
+      Type.Object({
+        code: CheckFailureCode,
+        message: Type.String(),
+      }),
+    ),
+  },
+  { $id: 'ProviderAccountTest', description: 'The outcome of checking a token with its provider' },
+);
+
+export const ProviderCheckRefusal = Type.Intersect(
+  [
+    Type.Ref('Problem'),
     Type.Object({
-      code: CheckFailureCode,
-      message: Type.String(),
+      code: Type.Literal('policy_violation'),
+      check: ProviderAccountTest,
     }),
-  ),
-});
+  ],
+  {
+    $id: 'ProviderCheckRefusal',
+    description:
+      '422: the token failed its check and nothing was saved (send `force: true` to save it anyway); `detail` gives the reason',
+  },
+);
 
 export const ProviderRepository = Type.Object({
   full_name: Type.String({ description: '`owner/name` (GitLab: the full group path)' }),

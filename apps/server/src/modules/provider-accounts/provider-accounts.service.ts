@@ -41,12 +41,27 @@ export interface TokenCheckResult {
   error?: { code: ProviderFailure; message: string };
 }
 
+/** The check as the API states it (`POST …/test`, and the `check` member of a refusal). */
+export function checkView(result: TokenCheckResult) {
+  return {
+    ok: result.ok,
+    ...(result.login !== undefined ? { login: result.login } : {}),
+    ...(result.scopes !== undefined ? { scopes: result.scopes } : {}),
+    ...(result.expiresAt !== undefined
+      ? { expires_at: result.expiresAt ? result.expiresAt.toISOString() : null }
+      : {}),
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
 export interface CreateProviderAccountInput {
   provider: ProviderName;
   name: string;
   token: string;
   base_url?: string;
   username?: string;
+  /** Save the account even when the provider refuses the token or cannot be reached. */
+  force?: boolean;
 }
 
 export interface DescribedRepository {
@@ -232,6 +247,37 @@ export function createProviderAccountService(deps: {
     }
   }
 
+  /**
+   * A token that failed its check is not saved unless the caller insists (`force`): saving it
+   * would break whatever used the account, and the user would only learn of it later.
+   */
+  async function refuseFailedCheck(
+    userId: string,
+    provider: ProviderName,
+    result: TokenCheckResult,
+    context: RequestContext,
+    account: { id: string } | { name: string },
+  ): Promise<never> {
+    await audit.record(undefined, context, {
+      userId,
+      action: 'provider_account.token_refused',
+      ...('id' in account ? { targetType: 'provider_account', targetId: account.id } : {}),
+      outcome: 'failure',
+      metadata: {
+        provider,
+        status: result.status,
+        ...('name' in account ? { name: account.name } : {}),
+      },
+    });
+    const label = clients[provider].label;
+    const reason = result.error?.message ?? 'The token did not pass the check.';
+    throw new AppError(
+      'policy_violation',
+      `${label} did not accept the token: ${reason} Nothing was saved; send "force": true to save it anyway.`,
+      { extensions: { check: checkView(result) } },
+    );
+  }
+
   function providerFailure(row: ProviderAccountRow, error: unknown): never {
     if (error instanceof ProviderError) {
       throw new AppError('bad_gateway', `${clients[row.provider].label}: ${error.message} (${error.code})`);
@@ -281,6 +327,8 @@ export function createProviderAccountService(deps: {
       const id = newId('pa');
       const draft = { id, user_id: userId, provider: input.provider, base_url: baseUrl, username };
       const check = await checkWithProvider(draft, token, null);
+      if (!check.ok && !input.force)
+        await refuseFailedCheck(userId, input.provider, check, context, { name });
       const now = clock.now();
       return inTransaction(db, async (tx) => {
         const row = await accounts.insertAccount(
@@ -309,7 +357,7 @@ export function createProviderAccountService(deps: {
     async updateAccount(
       userId: string,
       id: string,
-      input: { name?: string; token?: string },
+      input: { name?: string; token?: string; force?: boolean },
       context: RequestContext,
     ) {
       const row = await findOwned(userId, id);
@@ -320,6 +368,8 @@ export function createProviderAccountService(deps: {
         checkTokenInput(row.provider, token, row.username);
         // A new token: its expiry is whatever the provider now says, not the old token's.
         const check = await checkWithProvider(row, token, null);
+        // The old token keeps working until a new one has proved itself (or the user insists).
+        if (!check.ok && !input.force) await refuseFailedCheck(userId, row.provider, check, context, row);
         Object.assign(patch, checkColumns(check, null), {
           token_ciphertext: cipher.encrypt(token, tokenAad(row)),
           token_preview: previewProviderToken(token),

@@ -8,6 +8,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import { hashPassword, isCommonPassword } from '../accounts/password.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import type { RevokedCredential } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
@@ -19,8 +20,8 @@ type SessionViewData = Static<typeof SessionView>;
 const APP_TOKEN_KINDS = ['access', 'refresh'] as const;
 
 /** 400 on one body member: a wrong password is a mistake in the form, not a sign-out (ADR 0012). */
-function fieldError(path: string, message: string, detail: string): AppError {
-  return new AppError('invalid_request', detail, { errors: [{ path, message }] });
+function fieldError(path: string, message: string, detail: string, code?: string): AppError {
+  return new AppError('invalid_request', detail, { errors: [{ path, message, ...(code ? { code } : {}) }] });
 }
 
 /** The caller's own sign-in: its web session, or its app sign-in (the access token's family). */
@@ -85,7 +86,7 @@ export function createSessionService(deps: {
     identity: Identity,
     password: string | undefined,
     context: RequestContext,
-    failure: { field: string; action: string; targetType: string; targetId: string },
+    failure: { field: string; action: AuditAction; targetType: string; targetId: string },
   ) {
     const { field, ...target } = failure;
     if (password === undefined) {
@@ -227,6 +228,7 @@ export function createSessionService(deps: {
           'body.new_password',
           'must differ from the current password',
           'Choose a password different from the current one.',
+          'same_as_current',
         );
       }
       if (isCommonPassword(input.new_password)) {
@@ -234,6 +236,7 @@ export function createSessionService(deps: {
           'body.new_password',
           'is too common',
           'This password is too common; choose another.',
+          'too_common',
         );
       }
       await requirePassword(identity, input.current_password, context, {

@@ -7,6 +7,7 @@ import { iso } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { expandScopes } from '../credentials/scopes.ts';
@@ -157,7 +158,7 @@ export function createTokenService(deps: {
         return await inTransaction(db, async (tx) => {
           const row = await tokens.updatePersonalToken(id, ownerId, update, tx);
           if (!row) throw new AppError('not_found', 'No such token.');
-          const events: Array<[string, Record<string, unknown>]> = [];
+          const events: Array<[AuditAction, Record<string, unknown>]> = [];
           if (update.name !== undefined && update.name !== current.name) {
             events.push(['token.renamed', { from: current.name, to: update.name }]);
           }

@@ -33,9 +33,24 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 
 interface ValidationIssue {
   instancePath: string;
+  keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
 }
+
+/** Stable reasons for the schema keywords a client may want to tell apart. */
+const KEYWORD_CODES: Record<string, string> = {
+  minLength: 'too_short',
+  maxLength: 'too_long',
+  minimum: 'too_small',
+  maximum: 'too_large',
+  minItems: 'too_few',
+  maxItems: 'too_many',
+  required: 'missing',
+  additionalProperties: 'unknown_field',
+  pattern: 'invalid_format',
+  format: 'invalid_format',
+};
 
 function fieldErrors(context: string | undefined, issues: ValidationIssue[]): FieldError[] {
   return issues.map((issue) => {
@@ -45,7 +60,12 @@ function fieldErrors(context: string | undefined, issues: ValidationIssue[]): Fi
     const extra = issue.params?.additionalProperty;
     if (typeof extra === 'string') segments.push(extra);
     const prefix = context === 'querystring' ? 'query' : (context ?? 'body');
-    return { path: [prefix, ...segments].join('.'), message: issue.message ?? 'is invalid' };
+    const code = issue.keyword ? KEYWORD_CODES[issue.keyword] : undefined;
+    return {
+      path: [prefix, ...segments].join('.'),
+      message: issue.message ?? 'is invalid',
+      ...(code ? { code } : {}),
+    };
   });
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createTestStore, type TestStore } from '../../../test/harness.ts';
-import { normalizeDocument, securityFor } from './openapi.ts';
+import { isProblemSchema, normalizeDocument, securityFor } from './openapi.ts';
 import type { App } from './schemas.ts';
 
 /**
@@ -132,8 +132,11 @@ describe('OpenAPI document', () => {
       if (errors.length === 0) problems.push(`${where}: no error responses`);
       for (const status of errors) {
         const content = operation.responses[status].content ?? {};
-        const problemJson =
-          content['application/problem+json']?.schema?.$ref === '#/components/schemas/Problem';
+        // Problem itself, or a problem with extension members built on it (allOf).
+        const problemJson = isProblemSchema(
+          content['application/problem+json']?.schema,
+          document.components.schemas,
+        );
         const oauthError =
           OAUTH_ERROR_ENDPOINTS.test(path) &&
           content['application/json']?.schema?.$ref === '#/components/schemas/OAuthError';

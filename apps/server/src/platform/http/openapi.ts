@@ -148,12 +148,24 @@ function sortKeys<T>(object: Record<string, T>, compare?: (a: string, b: string)
   );
 }
 
+const PROBLEM_REF = '#/components/schemas/Problem';
+
+/** Problem itself, or a named problem with extension members (`allOf: [Problem, { … }]`). */
+export function isProblemSchema(schema: Json | undefined, schemas: Json): boolean {
+  const ref: unknown = schema?.$ref;
+  if (ref === PROBLEM_REF) return true;
+  if (typeof ref !== 'string' || !ref.startsWith('#/components/schemas/')) return false;
+  const named = schemas[ref.slice('#/components/schemas/'.length)];
+  return Array.isArray(named?.allOf) && named.allOf.some((part: Json) => part?.$ref === PROBLEM_REF);
+}
+
 /**
  * Puts the document into its published form: problem answers as `application/problem+json`,
  * and every map whose order carries no meaning (paths, methods, responses, components) sorted.
  */
 export function normalizeDocument(input: Json): Json {
   const document = unwrapSingleReferences(input) as Json;
+  const schemas: Json = document.components?.schemas ?? {};
   const paths: Json = {};
   for (const [path, item] of Object.entries<Json>(document.paths ?? {})) {
     const operations: Json = {};
@@ -165,7 +177,7 @@ export function normalizeDocument(input: Json): Json {
       const responses: Json = {};
       for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
         const json = response.content?.['application/json'];
-        if (json?.schema?.$ref === '#/components/schemas/Problem') {
+        if (isProblemSchema(json?.schema, schemas)) {
           const { 'application/json': _, ...rest } = response.content;
           response.content = sortKeys({ ...rest, 'application/problem+json': json });
         }

@@ -22,7 +22,20 @@ export const Problem = Type.Object(
     status: Type.Integer(),
     detail: Type.String(),
     code: Type.String({ description: 'Stable, snake_case error code (CONTRACT §2)' }),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String(),
+          message: Type.String(),
+          code: Type.Optional(
+            Type.String({
+              description:
+                'Why the field failed, stable and snake_case: `too_short`, `too_long`, `missing`, `too_common`, …',
+            }),
+          ),
+        }),
+      ),
+    ),
     request_id: Type.Optional(Type.String()),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
