@@ -28,6 +28,7 @@ import { createMemoryCounterStore, createRedisCounterStore } from './platform/co
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
 import { AccessLogController } from './platform/http/access-log.ts';
+import { installBodyParsers } from './platform/http/body-parsers.ts';
 import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
 import { loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
@@ -88,15 +89,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
       }),
   });
-  // JSON endpoints answer 415 to text/plain (a content type browsers send cross-site without a preflight).
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    },
-  );
+  installBodyParsers(app);
   const webIndex = path.join(config.webDistDir, 'index.html');
   const serveWeb = existsSync(webIndex);
   await app.register(errorHandling, {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { jsonBodyParserKeepingRaw } from '../../platform/http/body-parsers.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { GitHubKeyring } from './github-public-keys.ts';
@@ -34,15 +35,16 @@ export const secretScanningRoutes: AppPlugin<{
   keyring: GitHubKeyring;
   perMinute: number;
 }> = async (app, { service, keyring, perMinute }) => {
-  // The signature covers the exact bytes GitHub sent, so this route keeps the raw body.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    request.rawBody = body as string;
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new AppError('invalid_json'), undefined);
-    }
-  });
+  // The signature covers the exact bytes GitHub sent, so this route keeps the raw body (in this
+  // plugin's scope only; the shared parser's rules still apply).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    jsonBodyParserKeepingRaw(app, (request, raw) => {
+      request.rawBody = raw;
+    }),
+  );
 
   app.post(
     '/api/secret-scanning/github',

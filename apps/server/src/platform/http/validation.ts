@@ -28,21 +28,40 @@ export function installValidators(app: FastifyInstance) {
       added.add(id);
     }
     const ajv = httpPart === 'body' ? bodyAjv : stringPartsAjv;
-    return refusingNul(ajv.compile(schema as AnySchema));
+    return refusingNul(ajv.compile(schema as AnySchema), httpPart);
   });
 }
 
-/** The JSON pointer of the first string (value or key) holding U+0000, if any. */
-function nulAt(value: unknown, pointer = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? pointer : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (key.includes('\u0000')) return at;
-    const found = nulAt(item, at);
-    if (found !== undefined) return found;
+/**
+ * The JSON pointer of the first string (value or key) holding U+0000, if any. Iterative with an
+ * explicit stack: a deeply nested open-schema body must not be able to exhaust the call stack.
+ */
+export function nulAt(root: unknown): string | undefined {
+  const pending: Array<{ value: unknown; pointer: string }> = [{ value: root, pointer: '' }];
+  while (pending.length > 0) {
+    const { value, pointer } = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return pointer;
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    const entries = Object.entries(value);
+    // Pushed in reverse so that members are visited in document order.
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      const [key, item] = entries[i]!;
+      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (key.includes('\u0000')) return at;
+      pending.push({ value: item, pointer: at });
+    }
   }
   return undefined;
+}
+
+/** Fastify validates a missing body as null; only the request itself tells it from a JSON `null`. */
+function isAbsent(data: unknown, context: Parameters<ValidateFunction>[1]): boolean {
+  if (data === undefined) return true;
+  if (data !== null || !context?.parentData) return false;
+  return (context.parentData as Record<string, unknown>)[String(context.parentDataProperty)] === undefined;
 }
 
 /**
@@ -50,13 +69,24 @@ function nulAt(value: unknown, pointer = ''): string | undefined {
  * refused here, with the request's other validation errors, so that every route answers 400
  * in its own error format.
  */
-function refusingNul(validate: ValidateFunction): ValidateFunction {
+function refusingNul(validate: ValidateFunction, httpPart: string | undefined): ValidateFunction {
   const guarded = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
     const valid = validate(data, context);
     const at = valid ? nulAt(data) : undefined;
     guarded.errors =
       at === undefined
-        ? validate.errors
+        ? !valid && httpPart === 'body' && isAbsent(data, context)
+          ? // No body, or an empty one (ADR 0015): say so rather than "must be object".
+            [
+              {
+                keyword: 'required',
+                instancePath: '',
+                schemaPath: '#',
+                params: {},
+                message: 'a JSON body is required',
+              },
+            ]
+          : validate.errors
         : [
             {
               keyword: 'nul',
