@@ -69,6 +69,17 @@ export function createCredentialRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    /** A page of every credential's filter key (the first 16 hex characters of its hash), by id. */
+    async listHashKeysAfter(afterId: string, limit: number): Promise<Array<{ id: string; key: string }>> {
+      return db
+        .selectFrom('credentials')
+        .select(['id', sql<string>`substr(token_hash, 1, 16)`.as('key')])
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+    },
+
     async findCredentialRowByHash(
       tokenHash: string,
       executor: Kysely<DB> = db,

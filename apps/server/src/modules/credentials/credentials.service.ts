@@ -6,7 +6,9 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { CredentialKind } from '../../schema.ts';
 import type { CredentialRepository, CredentialRow, RevokedCredential } from './credentials.repository.ts';
+import { createIssuedTokenIndex } from './issued-tokens.ts';
 import { LastUsedBuffer } from './last-used-buffer.ts';
+import { filterKeyOf } from './membership-filter.ts';
 import { generateToken, hashToken, parseToken, previewToken, type TokenKind } from './token-format.ts';
 import { type CachedCredential, VerificationCache } from './verification-cache.ts';
 
@@ -47,6 +49,8 @@ export interface IssueCredentialInput {
 export interface VerifiedCredential extends CachedCredential {}
 
 type InvalidationMessage = { ids: string[] } | { user: string } | { all: true };
+/** Sent on the same channel when a credential is issued: the new hash's filter key (ADR 0022). */
+type IssuanceMessage = { issued: string[] };
 
 const invalidToken = () =>
   new AppError('invalid_token', 'The access token is malformed, unknown, expired or revoked.', {
@@ -76,6 +80,11 @@ export function createCredentialService(deps: {
     onError: deps.onBackgroundError,
   });
   let listener: NotificationListener | undefined;
+  const issued = createIssuedTokenIndex({
+    loadKeysAfter: (afterId, limit) => credentials.listHashKeysAfter(afterId, limit),
+    listener: () => listener,
+    onError: deps.onBackgroundError,
+  });
   let purgeTimer: NodeJS.Timeout | undefined;
   const expiredUseReported = new Set<string>();
 
@@ -98,6 +107,11 @@ export function createCredentialService(deps: {
     if (cached) return cached;
     if (cache.isKnownUnknown(hash)) return undefined;
     const epoch = cache.epoch;
+    // Never issued (the filter is certain): refused without a store lookup.
+    if (!(await issued.mightBeIssued(hash))) {
+      cache.setUnknown(hash, epoch);
+      return undefined;
+    }
     let row: Awaited<ReturnType<CredentialRepository['findCredentialByHash']>>;
     try {
       row = await credentials.findCredentialByHash(hash);
@@ -134,6 +148,16 @@ export function createCredentialService(deps: {
     return credentials.deleteInteractiveExpiredBefore(new Date(clock.now().getTime() - PURGE_GRACE_MS));
   }
 
+  /**
+   * A new hash enters this instance's filter before COMMIT (a rolled-back issuance only leaves a
+   * harmless extra key) and every other instance's when the notification is delivered at COMMIT.
+   */
+  async function announceIssued(tx: Tx, tokenHash: string) {
+    issued.add(tokenHash);
+    const message: IssuanceMessage = { issued: [filterKeyOf(tokenHash)] };
+    await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+  }
+
   function isLive(record: CachedCredential, now: Date): boolean {
     return !record.revoked && (record.expiresAt === null || record.expiresAt.getTime() > now.getTime());
   }
@@ -141,27 +165,41 @@ export function createCredentialService(deps: {
   return {
     cache,
     lastUsed,
+    issued,
 
     async start() {
       listener = await database.listen(INVALIDATION_CHANNEL, {
         onNotification(payload) {
           try {
-            applyInvalidation(JSON.parse(payload) as InvalidationMessage);
+            const message = JSON.parse(payload) as InvalidationMessage | IssuanceMessage;
+            if ('issued' in message) for (const key of message.issued) issued.add(key);
+            else applyInvalidation(message);
           } catch {
             cache.clear();
+            issued.reset();
           }
         },
-        onReconnect: () => cache.clear(),
+        onReconnect: () => {
+          cache.clear();
+          issued.reset();
+        },
       });
+      // After LISTEN is in place: an issuance is then either in the filter's snapshot or notified.
+      await issued.start();
       lastUsed.start();
       purgeTimer = setInterval(() => {
-        purgeExpiredInteractive().catch((error) => deps.onBackgroundError?.(error));
+        purgeExpiredInteractive()
+          .then((deleted) => {
+            if (deleted > 0) issued.refresh();
+          })
+          .catch((error) => deps.onBackgroundError?.(error));
       }, PURGE_INTERVAL_MS);
       purgeTimer.unref();
     },
 
     async stop() {
       clearInterval(purgeTimer);
+      issued.stop();
       await lastUsed.stop();
       await listener?.close();
     },
@@ -174,12 +212,14 @@ export function createCredentialService(deps: {
       input: IssueCredentialInput,
     ): Promise<{ token: string; credential: CredentialRow }> {
       const token = generateToken(PREFIX_OF_KIND[input.kind]);
+      const tokenHash = hashToken(token);
+      await announceIssued(tx, tokenHash);
       const credential = await credentials.insertCredential(
         {
           id: newId(ID_PREFIX_OF_KIND[input.kind]),
           user_id: input.userId,
           kind: input.kind,
-          token_hash: hashToken(token),
+          token_hash: tokenHash,
           preview: previewToken(token),
           name: input.name ?? null,
           description: input.description ?? null,
@@ -263,8 +303,10 @@ export function createCredentialService(deps: {
       expiresAt: Date | null,
     ): Promise<{ token: string; credential: CredentialRow } | undefined> {
       const token = generateToken(PREFIX_OF_KIND[row.kind]);
+      const tokenHash = hashToken(token);
+      await announceIssued(tx, tokenHash);
       const credential = await credentials.replaceCredentialSecret(tx, row.id, {
-        token_hash: hashToken(token),
+        token_hash: tokenHash,
         preview: previewToken(token),
         expires_at: expiresAt,
       });

@@ -11,6 +11,14 @@ import { PGliteDialect } from './pglite-dialect.ts';
 export type Db = Kysely<DB>;
 
 export interface NotificationListener {
+  /** False between a drop and the next successful LISTEN: notifications may be missed meanwhile. */
+  readonly connected: boolean;
+  /**
+   * Resolves once every notification committed before the call has been delivered to
+   * `onNotification` (one round trip on the listening connection, shared by concurrent callers).
+   * Rejects when the listener is not connected.
+   */
+  sync(): Promise<void>;
   /** Stops listening. */
   close(): Promise<void>;
 }
@@ -49,6 +57,10 @@ export async function openPostgres(
       await listener.start();
       listeners.add(listener);
       return {
+        get connected() {
+          return listener.connected;
+        },
+        sync: () => listener.sync(),
         close: async () => {
           listeners.delete(listener);
           await listener.close();
@@ -73,7 +85,8 @@ export async function openPGlite(dataDir: string | undefined): Promise<Database>
     async listen(channel, listenOptions) {
       // PGlite delivers notifications after COMMIT, as PostgreSQL does; it never disconnects.
       const unlisten = await pglite.listen(channel, listenOptions.onNotification);
-      return { close: () => unlisten() };
+      // One process holds the store, so nothing can be in flight from elsewhere.
+      return { connected: true, sync: async () => {}, close: () => unlisten() };
     },
     ping: () => ping(db),
     async close() {
@@ -138,8 +151,43 @@ class PostgresListener {
     private readonly options: ListenOptions,
   ) {}
 
+  private syncInFlight: Promise<void> | undefined;
+  private syncQueued: Promise<void> | undefined;
+
   async start(): Promise<void> {
     await this.connect();
+  }
+
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
+  /**
+   * PostgreSQL sends a listening session its pending notifications before it answers a query, so
+   * after one round trip everything committed before the round trip began has been delivered.
+   * Callers arriving while a round trip is in flight wait for the next one (which starts after
+   * them); so a burst of callers costs at most two round trips.
+   */
+  sync(): Promise<void> {
+    if (!this.syncInFlight) {
+      this.syncInFlight = this.roundTrip().finally(() => {
+        this.syncInFlight = undefined;
+      });
+      return this.syncInFlight;
+    }
+    this.syncQueued ??= this.syncInFlight
+      .catch(() => {})
+      .then(() => {
+        this.syncQueued = undefined;
+        return this.sync();
+      });
+    return this.syncQueued;
+  }
+
+  private async roundTrip(): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('the listener is not connected');
+    await client.query('');
   }
 
   /** For tests: the backend pid of the LISTEN connection, so a test can terminate it. */

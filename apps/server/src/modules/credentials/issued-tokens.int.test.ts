@@ -1,0 +1,201 @@
+import type { KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  storeKind,
+  type TestStore,
+} from '../../../test/harness.ts';
+import { type Database, type ListenOptions, openPostgres } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import { generateToken, hashToken } from './token-format.ts';
+
+/**
+ * Zero-query rejection (ADR 0022). Two instances on one store; on PostgreSQL each has its own
+ * pool and LISTEN connection. B's notifications pass through a valve the tests control, so the
+ * race "the client uses the new token on B before B heard of it" is driven explicitly.
+ */
+let store: TestStore;
+let secondConnection: Database | undefined;
+let a: App;
+let b: App;
+let statements = 0;
+const valve = notificationValve();
+
+const countStatements: KyselyPlugin = {
+  transformQuery(args) {
+    statements += 1;
+    return args.node;
+  },
+  async transformResult(args) {
+    return args.result;
+  },
+};
+
+/**
+ * Wraps a store's LISTEN so a test can hold notifications back (delivered late, but — as
+ * PostgreSQL guarantees — no later than the answer to the listener's next round trip), drop them
+ * as a lost connection would, and report the connection down and back.
+ */
+function notificationValve() {
+  let holding = false;
+  let down = false;
+  let options: ListenOptions | undefined;
+  const held: string[] = [];
+  let syncs = 0;
+  const release = () => {
+    for (const payload of held.splice(0)) options?.onNotification(payload);
+  };
+  return {
+    get syncs() {
+      return syncs;
+    },
+    hold() {
+      holding = true;
+    },
+    open() {
+      holding = false;
+      release();
+    },
+    /** The connection drops: what was held is lost. */
+    drop() {
+      down = true;
+      held.length = 0;
+      options?.onReconnect();
+    },
+    reconnect() {
+      down = false;
+      options?.onReconnect();
+    },
+    wrap(database: Database): Database {
+      return {
+        ...database,
+        async listen(channel, listenOptions) {
+          options = listenOptions;
+          const inner = await database.listen(channel, {
+            ...listenOptions,
+            onNotification(payload) {
+              if (down) return;
+              if (holding) held.push(payload);
+              else listenOptions.onNotification(payload);
+            },
+          });
+          return {
+            get connected() {
+              return !down && inner.connected;
+            },
+            async sync() {
+              syncs += 1;
+              if (down) throw new Error('down');
+              await inner.sync();
+              release();
+            },
+            close: () => inner.close(),
+          };
+        },
+      };
+    },
+  };
+}
+
+beforeAll(async () => {
+  store = await createTestStore();
+  a = await buildTestApp({ ...store, db: store.db.withPlugin(countStatements) });
+  secondConnection = storeKind === 'postgres' ? await openPostgres(store.url!) : undefined;
+  b = await buildTestApp(valve.wrap(secondConnection ?? store));
+});
+afterAll(async () => {
+  await a.close();
+  await b.close();
+  await secondConnection?.close();
+  await store.destroy();
+});
+
+async function createPat(app: App, cookie: string) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie },
+    payload: { name: `t-${Math.random()}`, scopes: ['profile:read'] },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json() as { token: { id: string }; secret: string };
+}
+
+async function until(check: () => boolean, timeoutMs: number) {
+  const started = performance.now();
+  while (!check()) {
+    if (performance.now() - started > timeoutMs) throw new Error(`not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('zero-query rejection', () => {
+  it('refuses a flood of well-formed, never-issued tokens without a single store statement', async () => {
+    const user = await signUp(a);
+    const { secret } = await createPat(a, user.cookie);
+    statements = 0;
+    const forged = Array.from({ length: 300 }, (_, i) =>
+      generateToken((['pat', 'aut', 'acc'] as const)[i % 3]!),
+    );
+    const answers = await Promise.all(
+      forged.map((token) => a.inject({ url: '/api/me', headers: bearer(token) })),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(forged.map(() => 401));
+    const cookieAnswer = await a.inject({
+      url: '/api/me',
+      headers: { cookie: `tessera_session=${generateToken('ses')}` },
+    });
+    expect(cookieAnswer.statusCode).toBe(401);
+    expect(statements).toBe(0);
+    // The filter is not a blanket refusal: an issued token still reaches the store and passes.
+    expect((await a.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect(statements).toBeGreaterThan(0);
+  });
+
+  it('a token issued on A verifies on B at once, even when B hears of it only after the request arrives', async () => {
+    const user = await signUp(a);
+    for (let i = 0; i < 5; i++) {
+      valve.hold();
+      const { secret } = await createPat(a, user.cookie);
+      const syncsBefore = valve.syncs;
+      // B has not been told yet (the notification is held), so its filter alone says "never issued".
+      expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+      // B got there by waiting for its listener to catch up, not by luck.
+      expect(valve.syncs).toBe(syncsBefore + 1);
+    }
+    valve.open();
+  });
+
+  it('a token issued on A verifies on B immediately, many times over (no valve)', async () => {
+    const user = await signUp(a);
+    for (let i = 0; i < 20; i++) {
+      const { secret } = await createPat(a, user.cookie);
+      expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    }
+  });
+
+  it('rebuilds the filter when the listener reconnects, so issuances notified meanwhile are not lost', async () => {
+    const user = await signUp(a);
+    const never = hashToken(generateToken('pat'));
+    expect(await b.credentials.issued.mightBeIssued(never)).toBe(false);
+    const buildsBefore = b.credentials.issued.stats().builds;
+
+    valve.drop();
+    const { secret } = await createPat(a, user.cookie);
+    // While B cannot hear issuances it asks the store rather than refuse.
+    expect(await b.credentials.issued.mightBeIssued(never)).toBe(true);
+    expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+
+    valve.reconnect();
+    await until(() => b.credentials.issued.stats().ready, 5_000);
+    expect(b.credentials.issued.stats().builds).toBeGreaterThan(buildsBefore);
+    // The notification was lost; only the rebuild can have put the token in B's filter.
+    const syncsBefore = valve.syncs;
+    expect(await b.credentials.issued.mightBeIssued(hashToken(secret))).toBe(true);
+    expect(valve.syncs).toBe(syncsBefore);
+    expect(await b.credentials.issued.mightBeIssued(never)).toBe(false);
+  });
+});
