@@ -14,6 +14,12 @@ export interface FakeHttpServer {
   requests: SeenRequest[];
   /** While true, requests are accepted and never answered (to exercise timeouts). */
   hang: boolean;
+  /**
+   * Holds the next request until the test releases it, so that a test can act while Tessera is
+   * waiting for the provider (to drive an interleaving explicitly). `reached` resolves when the
+   * request has arrived.
+   */
+  holdNext(): { reached: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -23,7 +29,8 @@ export type FakeHandler = (request: IncomingMessage, url: URL, response: ServerR
 export async function startFakeHttpServer(handle: FakeHandler): Promise<FakeHttpServer> {
   const state = { hang: false };
   const requests: SeenRequest[] = [];
-  const server = createServer((request, response) => {
+  const holds: Array<{ arrive(): void; released: Promise<void> }> = [];
+  const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
     requests.push({
       method: request.method ?? 'GET',
@@ -31,6 +38,11 @@ export async function startFakeHttpServer(handle: FakeHandler): Promise<FakeHttp
       headers: request.headers,
     });
     if (state.hang) return;
+    const hold = holds.shift();
+    if (hold) {
+      hold.arrive();
+      await hold.released;
+    }
     try {
       handle(request, url, response);
     } catch (error) {
@@ -47,6 +59,18 @@ export async function startFakeHttpServer(handle: FakeHandler): Promise<FakeHttp
     },
     set hang(value: boolean) {
       state.hang = value;
+    },
+    holdNext() {
+      let arrive!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.push({ arrive, released });
+      return { reached, release };
     },
     async close() {
       server.closeAllConnections();

@@ -22,24 +22,39 @@ function segment(id: string): string {
   return id;
 }
 
+/** A smaller limit for one upload, with the error to answer when the content goes over it. */
+export interface ReceiveLimit {
+  bytes: number;
+  error: () => AppError;
+}
+
+/** Where uploads stream in; never an agent id (ids never start with a dot). */
+const INCOMING_DIR = '.incoming';
+
 /**
  * Agent files on disk: `<root>/<agent id>/<file id>`. The uploaded name never reaches the file
- * system. A file is written under a temporary name and renamed into place only when its
- * database row commits, so a rejected or failed upload leaves nothing behind.
+ * system. Content streams into `<root>/.incoming/` and is renamed into its agent's folder only
+ * by `keep`, which the service calls while it holds the agent's row lock. So nothing an upload
+ * does touches an agent's folder before the agent is known to exist, and deleting the agent
+ * (whose folder removal runs after its COMMIT) can never pull a folder from under an upload.
  */
 export function createAgentFileStorage(options: { root: string; maxBytes: number }) {
   const { root, maxBytes } = options;
+  const incomingDir = path.join(root, INCOMING_DIR);
   const agentDir = (agentId: string) => path.join(root, segment(agentId));
   const pathOf = (agentId: string, fileId: string) => path.join(agentDir(agentId), segment(fileId));
 
   return {
     pathOf,
 
-    /** Streams `content` to a temporary file while hashing it; over `maxBytes` → 413 and no file. */
-    async receive(agentId: string, content: Readable): Promise<ReceivedFile> {
-      const dir = agentDir(agentId);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const tempPath = path.join(dir, `.upload-${randomUUID()}`);
+    /**
+     * Streams `content` to a temporary file while hashing it; over `maxBytes` → 413
+     * `payload_too_large` (over `limit.bytes` → `limit.error()`) and no file.
+     */
+    async receive(agentId: string, content: Readable, limit?: ReceiveLimit): Promise<ReceivedFile> {
+      segment(agentId);
+      await mkdir(incomingDir, { recursive: true, mode: 0o700 });
+      const tempPath = path.join(incomingDir, `${randomUUID()}.part`);
       const hash = createHash('sha256');
       let size = 0;
       const meter = new Transform({
@@ -47,6 +62,10 @@ export function createAgentFileStorage(options: { root: string; maxBytes: number
           size += chunk.length;
           if (size > maxBytes) {
             callback(new AppError('payload_too_large', `The file is larger than ${maxBytes} bytes.`));
+            return;
+          }
+          if (limit && size > limit.bytes) {
+            callback(limit.error());
             return;
           }
           hash.update(chunk);
@@ -73,9 +92,11 @@ export function createAgentFileStorage(options: { root: string; maxBytes: number
       return { agentId, tempPath, size, sha256: hash.digest('hex') };
     },
 
-    /** Moves a received file to its final name. */
+    /** Moves a received file to its final name, making its agent's folder if need be. */
     async keep(file: ReceivedFile, fileId: string): Promise<void> {
-      await rename(file.tempPath, pathOf(file.agentId, fileId));
+      const target = pathOf(file.agentId, fileId);
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      await rename(file.tempPath, target);
     },
 
     /** Removes a received file, whether or not it was already moved to `fileId`. */

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAgent,
@@ -23,7 +24,14 @@ import {
   type TestStore,
   testClock,
 } from '../../../test/harness.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/schemas.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { createAuditRepository } from '../audit/audit.repository.ts';
+import { createAuditService } from '../audit/audit.service.ts';
+import { type AgentFileStorage, createAgentFileStorage } from './agent-file-storage.ts';
+import { createAgentRepository } from './agents.repository.ts';
+import { createAgentService } from './agents.service.ts';
 
 const MAX_BYTES = 4096;
 
@@ -402,72 +410,235 @@ describe('deleting the account removes its agents’ files', () => {
   });
 });
 
-describe('an upload racing a delete', () => {
-  it('never leaves a file, a folder or a file row behind for the deleted agent', async () => {
-    for (let round = 0; round < 12; round += 1) {
-      const { auth, agentId } = await ownerWithAgent();
-      const upload = uploadFile(app, auth, agentId, {
-        filename: 'race.bin',
-        content: Buffer.alloc(1024 * (round % 4), 3),
-      });
-      // Let the upload get a head start of a varying number of turns of the event loop.
-      for (let turn = 0; turn < round; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-      const deleted = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
-      const uploaded = await upload;
-      expect(deleted.statusCode).toBe(204);
-      expect([201, 404]).toContain(uploaded.statusCode);
-      expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
-      const rows = await store.db
-        .selectFrom('agent_files')
-        .select('id')
-        .where('agent_id', '=', agentId)
-        .execute();
-      expect(rows).toEqual([]);
-    }
+/** A step that waits until the test lets it go on, and tells the test when it has been reached. */
+function gate() {
+  let open!: () => void;
+  let reach!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  return {
+    opened,
+    reached,
+    open,
+    async pass() {
+      reach();
+      await opened;
+    },
+  };
+}
+
+type StorageStep = 'receive' | 'received' | 'keep' | 'removeAgentFiles';
+
+/**
+ * The real storage, with a gate before (and, for `received`, after) each step, so that a test
+ * decides where the other request runs: each interleaving is driven explicitly, not left to
+ * turns of the event loop (issue #18).
+ */
+function steppedStorage(
+  storage: AgentFileStorage,
+  gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>,
+) {
+  return {
+    ...storage,
+    async receive(...args: Parameters<AgentFileStorage['receive']>) {
+      await gates.receive?.pass();
+      const received = await storage.receive(...args);
+      await gates.received?.pass();
+      return received;
+    },
+    async keep(...args: Parameters<AgentFileStorage['keep']>) {
+      await gates.keep?.pass();
+      return storage.keep(...args);
+    },
+    async removeAgentFiles(agentId: string) {
+      await gates.removeAgentFiles?.pass();
+      return storage.removeAgentFiles(agentId);
+    },
+  } satisfies AgentFileStorage;
+}
+
+const context: RequestContext = {
+  ip: '127.0.0.1',
+  userAgent: 'race test',
+  requestId: 'race',
+  actorCredentialId: null,
+  actorKind: 'session',
+};
+
+/** An agent service over the app's store and upload folder, whose storage steps the test drives. */
+function serviceWith(gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>) {
+  return createAgentService({
+    db: store.db,
+    agents: createAgentRepository(store.db),
+    storage: steppedStorage(createAgentFileStorage({ root: uploadDir, maxBytes: MAX_BYTES }), gates),
+    audit: createAuditService({ audit: createAuditRepository(store.db), clock }),
+    clock,
+  });
+}
+
+/** A file body the test ends when it wants; `pulled` resolves when the storage first reads it. */
+function heldContent() {
+  let pulled!: () => void;
+  const firstRead = new Promise<void>((resolve) => {
+    pulled = resolve;
+  });
+  const content = new Readable({
+    read() {
+      pulled();
+    },
+  });
+  return {
+    content,
+    firstRead,
+    finish(bytes = Buffer.alloc(300, 5)) {
+      content.push(bytes);
+      content.push(null);
+    },
+  };
+}
+
+async function expectNothingLeftFor(agentId: string) {
+  expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
+  expect(await filesOnDisk()).not.toContainEqual(expect.stringMatching(/^\.incoming\//));
+  const rows = await store.db
+    .selectFrom('agent_files')
+    .select('id')
+    .where('agent_id', '=', agentId)
+    .execute();
+  expect(rows).toEqual([]);
+}
+
+async function notFoundError(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe('not_found');
+}
+
+describe('an upload racing the deletion of its agent (each interleaving driven explicitly)', () => {
+  it('deleted after the upload checked the agent, before the content arrives: 404, nothing kept', async () => {
+    const { user, agentId } = await ownerWithAgent();
+    const receive = gate();
+    const service = serviceWith({ receive });
+    const held = heldContent();
+    const upload = service.uploadAgentFile(
+      user.id,
+      agentId,
+      { name: 'a.bin', content: held.content },
+      context,
+    );
+    await receive.reached;
+    await service.deleteAgent(user.id, agentId, context);
+    receive.open();
+    held.finish();
+    await notFoundError(upload);
+    await expectNothingLeftFor(agentId);
   });
 
-  it('answers 404 and keeps nothing when the agent is deleted while its file streams in', async () => {
+  it('deleted while the content streams in: the agent folder is never touched, 404, nothing kept', async () => {
+    const { user, agentId } = await ownerWithAgent();
+    const service = serviceWith({});
+    const held = heldContent();
+    const upload = service.uploadAgentFile(
+      user.id,
+      agentId,
+      { name: 'a.bin', content: held.content },
+      context,
+    );
+    await held.firstRead;
+    // The content is on its way to disk, but not into the agent's folder (the 500 of issue #18:
+    // the deletion removed that folder between the upload's mkdir and its open).
+    expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
+    await service.deleteAgent(user.id, agentId, context);
+    held.finish();
+    await notFoundError(upload);
+    await expectNothingLeftFor(agentId);
+  });
+
+  it('deleted after the content arrived, before the upload locks the agent: 404, nothing kept', async () => {
+    const { user, agentId } = await ownerWithAgent();
+    const received = gate();
+    const service = serviceWith({ received });
+    const upload = service.uploadAgentFile(
+      user.id,
+      agentId,
+      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
+      context,
+    );
+    await received.reached;
+    await service.deleteAgent(user.id, agentId, context);
+    received.open();
+    await notFoundError(upload);
+    await expectNothingLeftFor(agentId);
+  });
+
+  it('deleted while the upload holds the agent: the upload wins (201), then the deletion removes it all', async () => {
+    const { user, agentId } = await ownerWithAgent();
+    const keep = gate();
+    const service = serviceWith({ keep });
+    const upload = service.uploadAgentFile(
+      user.id,
+      agentId,
+      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
+      context,
+    );
+    await keep.reached;
+    // Waits for the upload's row lock (PostgreSQL) or its connection (PGlite).
+    const deletion = service.deleteAgent(user.id, agentId, context);
+    keep.open();
+    const file = await upload;
+    expect(file.size).toBe(200);
+    await deletion;
+    await expectNothingLeftFor(agentId);
+  });
+
+  it('deletion committed but its folder removal not yet run while the upload finishes: 404, nothing kept', async () => {
+    const { user, agentId } = await ownerWithAgent();
+    const receive = gate();
+    const removeAgentFiles = gate();
+    const service = serviceWith({ receive, removeAgentFiles });
+    const upload = service.uploadAgentFile(
+      user.id,
+      agentId,
+      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
+      context,
+    );
+    await receive.reached;
+    const deletion = service.deleteAgent(user.id, agentId, context);
+    await removeAgentFiles.reached;
+    receive.open();
+    await notFoundError(upload);
+    removeAgentFiles.open();
+    await deletion;
+    await expectNothingLeftFor(agentId);
+  });
+
+  it('over HTTP: an agent deleted before its upload body ends answers 404 not_found and keeps nothing', async () => {
     const { auth, agentId } = await ownerWithAgent();
-    const port = await listeningPort();
-    const boundary = 'tessera-slow-boundary';
-    const request = http.request({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: `/api/agents/${agentId}/upload`,
-      headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    });
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      request.on('error', reject);
-      request.on('response', (response) => {
-        let body = '';
-        response.on('data', (chunk) => {
-          body += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
-    });
-    request.write(
+    const boundary = 'tessera-held-boundary';
+    const body = new PassThrough();
+    body.write(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.bin"\r\n` +
         'Content-Type: application/octet-stream\r\n\r\n',
     );
-    request.write(Buffer.alloc(100, 1));
-    // The content has begun to arrive in its temporary file.
-    await eventually(async () => (await filesOf(agentId)).length === 1);
-
+    body.write(Buffer.alloc(100, 1));
+    const upload = app.inject({
+      method: 'POST',
+      url: `/api/agents/${agentId}/upload`,
+      headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
+    // The upload cannot commit before its body ends (it checks that no second part follows).
     const deleted = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
     expect(deleted.statusCode).toBe(204);
-    request.end(Buffer.concat([Buffer.alloc(100, 1), Buffer.from(`\r\n--${boundary}--\r\n`)]));
-
-    const { status, body } = await answer;
-    expect(status).toBe(404);
-    expect(JSON.parse(body).code).toBe('not_found');
-    expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
-    const rows = await store.db
-      .selectFrom('agent_files')
-      .select('id')
-      .where('agent_id', '=', agentId)
-      .execute();
-    expect(rows).toEqual([]);
+    body.end(Buffer.concat([Buffer.alloc(100, 1), Buffer.from(`\r\n--${boundary}--\r\n`)]));
+    expectProblem(await upload, 404, 'not_found');
+    await expectNothingLeftFor(agentId);
   });
 });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { hasPostgresErrorCode, PostgresErrorCode } from '../../platform/database/postgres-errors.ts';
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -200,9 +201,10 @@ export function createAgentService(deps: {
     },
 
     /**
-     * Stores one uploaded file for the owner's agent. The content streams to disk under a
-     * temporary name while it is hashed; the file row, the audit event and the rename into
-     * place happen in one transaction, and anything that fails removes the file again.
+     * Stores one uploaded file for the owner's agent. The content streams to a staging file while
+     * it is hashed; the file row, the audit event and the move into the agent's folder happen in
+     * one transaction that holds the agent's row lock, and anything that fails removes the file
+     * again. An agent deleted at any point meanwhile answers 404 and keeps nothing (issue #18).
      * `beforeCommit` lets the caller refuse after the content arrived (e.g. a second file part).
      */
     async uploadAgentFile(
@@ -216,16 +218,13 @@ export function createAgentService(deps: {
       if (!(await agents.findAgentForOwner(id, ownerId))) throw agentNotFound();
       const received = await storage.receive(id, upload.content);
       const fileId = newId('fil');
-      let agentGone = false;
       try {
         await options.beforeCommit?.();
         return await inTransaction(db, async (tx) => {
-          // Locked, so the agent cannot be deleted between this insert and the rename.
+          // Locked, so the agent cannot be deleted between this insert and the move into its folder
+          // (the deletion removes the folder only after its own COMMIT, which waits for ours).
           const agent = await agents.findAgentForOwner(id, ownerId, tx, { lock: true });
-          if (!agent) {
-            agentGone = true;
-            throw agentNotFound();
-          }
+          if (!agent) throw agentNotFound();
           const now = clock.now();
           const file = await agents.insertAgentFile(
             {
@@ -250,9 +249,10 @@ export function createAgentService(deps: {
           return file;
         });
       } catch (error) {
-        // Deleted while the content streamed in: its folder (re-created by this upload) goes too.
-        if (agentGone) await storage.removeAgentFiles(id);
-        else await storage.discard(received, fileId);
+        await storage.discard(received, fileId);
+        // The row lock makes this unreachable today; should the agent still vanish under the
+        // insert, that is the same answer as deleted-before-the-lock, not a 500.
+        if (hasPostgresErrorCode(error, PostgresErrorCode.foreignKeyViolation)) throw agentNotFound();
         throw error;
       }
     },

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { hasPostgresErrorCode, PostgresErrorCode } from '../../platform/database/postgres-errors.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -75,6 +76,10 @@ export function createRepoService(deps: {
             'conflict',
             `${described.full_name} is already connected through this provider account.`,
           );
+        }
+        // The provider account was deleted while the provider was being asked (issue #18).
+        if (hasPostgresErrorCode(error, PostgresErrorCode.foreignKeyViolation)) {
+          throw new AppError('not_found', 'There is no such provider account.');
         }
         throw error;
       }

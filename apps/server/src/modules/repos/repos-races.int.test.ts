@@ -1,0 +1,343 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import {
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  type TestUser,
+} from '../../../test/harness.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { createAgentFileStorage } from '../agents/agent-file-storage.ts';
+import { createAgentRepository } from '../agents/agents.repository.ts';
+import { createAgentService } from '../agents/agents.service.ts';
+import { createAuditRepository } from '../audit/audit.repository.ts';
+import { createAuditService } from '../audit/audit.service.ts';
+import { createRepoRepository, type RepoRepository } from './repos.repository.ts';
+import { createTaskGroupService } from './task-groups.service.ts';
+
+/**
+ * "Check, then write" paths racing the deletion or closing of what they checked (issue #18).
+ * Each interleaving is driven explicitly: a gate in a step (or in the fake provider) holds one
+ * request while the other runs, so the outcome never depends on scheduling.
+ */
+
+let store: TestStore;
+let app: App;
+let github: FakeGitHub;
+let uploadDir: string;
+
+beforeAll(async () => {
+  uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-repo-races-'));
+  store = await createTestStore();
+  github = await startFakeGitHub();
+  app = await buildTestApp(store, {
+    env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await github.close();
+  await store.destroy();
+  await rm(uploadDir, { recursive: true, force: true });
+});
+
+const as = (user: TestUser) => ({ cookie: user.cookie });
+
+const context: RequestContext = {
+  ip: '127.0.0.1',
+  userAgent: 'race test',
+  requestId: 'race',
+  actorCredentialId: null,
+  actorKind: 'session',
+};
+
+function gate() {
+  let open!: () => void;
+  let reach!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  return {
+    reached,
+    open,
+    async pass() {
+      reach();
+      await opened;
+    },
+  };
+}
+
+async function setUp() {
+  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
+  const user = await signUp(app);
+  const token = newGitHubToken();
+  github.addToken(token, {
+    login,
+    scopes: ['repo'],
+    repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
+  });
+  const account = await app.inject({
+    method: 'POST',
+    url: '/api/provider-accounts',
+    headers: as(user),
+    payload: { provider: 'github', name: 'GitHub', token },
+  });
+  expect(account.statusCode).toBe(201);
+  const providerAccountId = account.json().id as string;
+  const agent = await app.inject({
+    method: 'POST',
+    url: '/api/agents',
+    headers: as(user),
+    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility: 'private' },
+  });
+  return { user, login, providerAccountId, agentId: agent.json().agent_id as string };
+}
+
+async function connect(user: TestUser, providerAccountId: string, fullName: string) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/repos',
+    headers: as(user),
+    payload: { provider_account_id: providerAccountId, full_name: fullName },
+  });
+}
+
+async function setUpWithRepo() {
+  const base = await setUp();
+  const repo = await connect(base.user, base.providerAccountId, `${base.login}/alpha`);
+  expect(repo.statusCode).toBe(201);
+  return { ...base, repoId: repo.json().id as string };
+}
+
+/** A task-group service over the app's store whose repository and agent steps the test can hold. */
+function taskGroupsWith(options: {
+  afterAgentCheck?: ReturnType<typeof gate>;
+  repos?: (repos: RepoRepository) => RepoRepository;
+}) {
+  const agentService = createAgentService({
+    db: store.db,
+    agents: createAgentRepository(store.db),
+    storage: createAgentFileStorage({ root: uploadDir, maxBytes: 1024 }),
+    audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),
+    clock: { now: () => new Date() },
+  });
+  const repos = createRepoRepository(store.db);
+  return createTaskGroupService({
+    db: store.db,
+    repos: options.repos ? options.repos(repos) : repos,
+    agents: {
+      async getAgent(viewerId: string, id: string) {
+        const found = await agentService.getAgent(viewerId, id);
+        await options.afterAgentCheck?.pass();
+        return found;
+      },
+    },
+    credentials: app.credentials,
+    audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),
+    clock: { now: () => new Date() },
+  });
+}
+
+async function errorOf(promise: Promise<unknown>) {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe('connecting a repository while its provider account is deleted', () => {
+  it('answers 404 not_found (not 500) when the account is deleted while the provider is asked', async () => {
+    const { user, login, providerAccountId } = await setUp();
+    const held = github.holdNext();
+    const connecting = connect(user, providerAccountId, `${login}/alpha`);
+    await held.reached;
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/api/provider-accounts/${providerAccountId}`,
+      headers: as(user),
+    });
+    expect(removed.statusCode).toBe(204);
+    held.release();
+    const answer = await connecting;
+    expect(answer.statusCode).toBe(404);
+    expect(answer.json().code).toBe('not_found');
+    const rows = await store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('refuses the deletion with 409 once the repository is connected, and keeps both', async () => {
+    const { user, providerAccountId, repoId } = await setUpWithRepo();
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/api/provider-accounts/${providerAccountId}`,
+      headers: as(user),
+    });
+    expect(removed.statusCode).toBe(409);
+    const repo = await app.inject({ method: 'GET', url: `/api/repos/${repoId}`, headers: as(user) });
+    expect(repo.statusCode).toBe(200);
+  });
+});
+
+describe('opening a task group while its repository is disconnected', () => {
+  it('answers not_found and creates no group or token when the repository goes after the check', async () => {
+    const { user, repoId, agentId } = await setUpWithRepo();
+    const afterAgentCheck = gate();
+    const service = taskGroupsWith({ afterAgentCheck });
+    const ensuring = service.ensureTaskGroup(
+      { userId: user.id, kind: 'session', taskGroupId: null },
+      repoId,
+      { agent_id: agentId, title: 'late' },
+      context,
+    );
+    await afterAgentCheck.reached;
+    const removed = await app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });
+    expect(removed.statusCode).toBe(204);
+    afterAgentCheck.open();
+    const error = await errorOf(ensuring);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('not_found');
+    const groups = await store.db
+      .selectFrom('task_groups')
+      .select('id')
+      .where('repo_id', '=', repoId)
+      .execute();
+    expect(groups).toEqual([]);
+    const tokens = await store.db
+      .selectFrom('credentials')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .where('kind', '=', 'automation')
+      .execute();
+    expect(tokens).toEqual([]);
+  });
+
+  it('lets a group being created finish first; the disconnection then revokes its new token', async () => {
+    const { user, repoId, agentId } = await setUpWithRepo();
+    const inserting = gate();
+    const service = taskGroupsWith({
+      repos: (repos) => ({
+        ...repos,
+        async insertOpenTaskGroupIfAbsent(
+          ...args: Parameters<RepoRepository['insertOpenTaskGroupIfAbsent']>
+        ) {
+          const row = await repos.insertOpenTaskGroupIfAbsent(...args);
+          await inserting.pass();
+          return row;
+        },
+      }),
+    });
+    const ensuring = service.ensureTaskGroup(
+      { userId: user.id, kind: 'session', taskGroupId: null },
+      repoId,
+      { agent_id: agentId, title: 'first' },
+      context,
+    );
+    await inserting.reached;
+    // Waits for the group's transaction (a row lock on PostgreSQL, the connection on PGlite).
+    const removing = app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });
+    inserting.open();
+    const ensured = await ensuring;
+    expect(ensured.created).toBe(true);
+    expect((await removing).statusCode).toBe(204);
+    const token = await store.db
+      .selectFrom('credentials')
+      .select(['revoked_at'])
+      .where('id', '=', ensured.token.id)
+      .executeTakeFirst();
+    // Either revoked, or gone with its repository: never a live token for a disconnected repository.
+    expect(token === undefined || token.revoked_at !== null).toBe(true);
+  });
+});
+
+describe('adding a task while its group closes', () => {
+  it('refuses the task with 409 when the close holds the group first', async () => {
+    const { user, repoId, agentId } = await setUpWithRepo();
+    const opened = await app.inject({
+      method: 'POST',
+      url: `/api/repos/${repoId}/task-groups`,
+      headers: as(user),
+      payload: { agent_id: agentId, title: 'closing' },
+    });
+    const groupId = opened.json().task_group.id as string;
+    const closing = gate();
+    const service = taskGroupsWith({
+      repos: (repos) => ({
+        ...repos,
+        async closeTaskGroup(...args: Parameters<RepoRepository['closeTaskGroup']>) {
+          await closing.pass();
+          return repos.closeTaskGroup(...args);
+        },
+      }),
+    });
+    const close = service.closeTaskGroup(
+      { userId: user.id, kind: 'session', taskGroupId: null },
+      groupId,
+      context,
+    );
+    await closing.reached;
+    const adding = app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${groupId}/tasks`,
+      headers: as(user),
+      payload: { title: 'too late' },
+    });
+    closing.open();
+    expect((await close).status).toBe('closed');
+    const added = await adding;
+    expect(added.statusCode).toBe(409);
+    const tasks = await store.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('task_group_id', '=', groupId)
+      .execute();
+    expect(tasks).toEqual([]);
+  });
+
+  it('lets a task being added finish first; the close then succeeds', async () => {
+    const { user, repoId, agentId } = await setUpWithRepo();
+    const opened = await app.inject({
+      method: 'POST',
+      url: `/api/repos/${repoId}/task-groups`,
+      headers: as(user),
+      payload: { agent_id: agentId, title: 'adding' },
+    });
+    const groupId = opened.json().task_group.id as string;
+    const inserting = gate();
+    const service = taskGroupsWith({
+      repos: (repos) => ({
+        ...repos,
+        async insertTask(...args: Parameters<RepoRepository['insertTask']>) {
+          await inserting.pass();
+          return repos.insertTask(...args);
+        },
+      }),
+    });
+    const adding = service.createTask({ userId: user.id, kind: 'session', taskGroupId: null }, groupId, {
+      title: 'just in time',
+    });
+    await inserting.reached;
+    const closing = app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${groupId}/close`,
+      headers: as(user),
+    });
+    inserting.open();
+    expect((await adding).task_group_id).toBe(groupId);
+    expect((await closing).statusCode).toBe(200);
+    const group = await store.db
+      .selectFrom('task_groups')
+      .select('status')
+      .where('id', '=', groupId)
+      .executeTakeFirst();
+    expect(group?.status).toBe('closed');
+  });
+});
