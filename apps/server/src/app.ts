@@ -15,6 +15,7 @@ import { registerAudit } from './modules/audit/index.ts';
 import { authenticateRequests } from './modules/credentials/authenticate-request.ts';
 import { createCredentialRepository } from './modules/credentials/credentials.repository.ts';
 import { createCredentialService } from './modules/credentials/credentials.service.ts';
+import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
 import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { registerOAuth } from './modules/oauth/index.ts';
@@ -30,7 +31,7 @@ import { AppError } from './platform/errors.ts';
 import { AccessLogController } from './platform/http/access-log.ts';
 import { installBodyParsers } from './platform/http/body-parsers.ts';
 import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
-import { loggerOptions } from './platform/http/logger.ts';
+import { type LogDestination, loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
@@ -53,11 +54,16 @@ export interface BuildAppOptions {
   ownsDatabase?: boolean;
 }
 
+/** The logger of the app: pino with redaction, and every token-shaped string scrubbed from each line. */
+export function appLoggerOptions(level: string, destination?: LogDestination) {
+  return loggerOptions(level, { secretPatterns: [TOKEN_IN_TEXT], ...(destination ? { destination } : {}) });
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, database } = options;
   const clock = options.clock ?? systemClock;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config.logLevel),
+    logger: options.logger ?? appLoggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
+import { appLoggerOptions, buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Clock } from '../src/platform/clock.ts';
 import {
@@ -10,7 +10,6 @@ import {
   openPGlite,
   openPostgres,
 } from '../src/platform/database/database.ts';
-import { loggerOptions } from '../src/platform/http/logger.ts';
 import type { App } from '../src/platform/http/schemas.ts';
 
 /**
@@ -107,7 +106,7 @@ export async function buildTestApp(
     config,
     database: store,
     clock: options.clock,
-    logger: options.logStream ? { ...loggerOptions('trace'), stream: options.logStream } : false,
+    logger: options.logStream ? appLoggerOptions('trace', options.logStream) : false,
     ownsDatabase: false,
   });
   await app.ready();

@@ -18,6 +18,12 @@ export const TOKEN_LENGTH = 'tes_xxx_'.length + RANDOM_LENGTH + CHECKSUM_LENGTH;
 /** Matches every well-formed Tessera token; used by the scanner patterns and docs too. */
 export const TOKEN_PATTERN = /^tes_(ses|acc|ref|pat|aut)_[0-9A-Za-z]{46}$/;
 
+/**
+ * Anything in a text that looks like a token of any kind, whole or cut short (its prefix is kept
+ * as group 1): what the log redacts. Matches, e.g., `tes_pat_…` in a URL path or an error message.
+ */
+export const TOKEN_IN_TEXT = new RegExp(`(tes_(?:${TOKEN_KINDS.join('|')})_)[0-9A-Za-z]+`, 'g');
+
 /** 40 characters drawn uniformly from base62 with rejection sampling over a CSPRNG. */
 function randomBase62(length: number): string {
   let out = '';
