@@ -31,7 +31,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete the account; every credential of the user is revoked at once */
+        /** Delete the account; every credential of the user is revoked at once (needs your password; a wrong one is 400 on body.password) */
         delete: operations["deleteAccount"];
         options?: never;
         head?: never;
@@ -1107,8 +1107,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type (`unsupported_media_type`) */
+            /** @description Unsupported media type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1118,6 +1127,15 @@ export interface operations {
             };
             /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is unavailable (`service_unavailable`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
