@@ -44,7 +44,7 @@ export async function signUpThroughUi(page: Page, baseUrl: string, label: string
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect.poll(() => new URL(page.url()).pathname).toBe('/settings/tokens');
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/settings/tokens');
   await page.getByRole('heading', { level: 1, name: 'Personal access tokens' }).waitFor();
   return email;
 }

@@ -5,6 +5,7 @@ import { Button } from '../components/ui/button.tsx';
 import { useMe } from '../features/auth/api/get-me.ts';
 import { useLogOut } from '../features/auth/api/log-out.ts';
 import { useT } from '../i18n/i18n-provider.tsx';
+import { ExpiringTokensNotice } from './expiring-tokens-notice.tsx';
 import { FocusOnNavigate } from './focus-on-navigate.tsx';
 
 /** The signed-in frame: brand, main navigation, language, account; the page below. */
@@ -60,6 +61,7 @@ export function AppLayout() {
           </div>
         </div>
       </header>
+      <ExpiringTokensNotice />
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />
       </main>

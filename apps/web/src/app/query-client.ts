@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { meQueryKey } from '../features/auth/api/get-me.ts';
 import { isApiError } from '../lib/api-client.ts';
+import { markSessionExpired } from '../lib/form-draft.ts';
 
 /**
  * The app's query client. When any request learns that the session has ended, the "who am I"
@@ -27,6 +28,8 @@ export function createAppQueryClient(): QueryClient {
   });
   function onUnauthenticated(error: unknown) {
     if (isApiError(error) && error.code === 'unauthenticated') {
+      // The sign-in page says why, and forms restore what was typed (lib/form-draft).
+      markSessionExpired();
       void queryClient.invalidateQueries({ queryKey: meQueryKey });
     }
   }

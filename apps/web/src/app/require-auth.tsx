@@ -6,6 +6,7 @@ import { useMe } from '../features/auth/api/get-me.ts';
 import { useT } from '../i18n/i18n-provider.tsx';
 import { isApiError } from '../lib/api-client.ts';
 import { errorMessage } from '../lib/error-message.ts';
+import { sessionExpiredMarked } from '../lib/form-draft.ts';
 
 /** Signed-in routes: while unknown, wait; when signed out, go to /login and come back afterwards. */
 export function RequireAuth() {
@@ -16,7 +17,8 @@ export function RequireAuth() {
   if (me.isError) {
     if (isApiError(me.error) && me.error.status === 401) {
       const next = `${location.pathname}${location.search}`;
-      return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+      const reason = sessionExpiredMarked() ? '&reason=expired' : '';
+      return <Navigate to={`/login?next=${encodeURIComponent(next)}${reason}`} replace />;
     }
     return (
       <div className="centered-message">

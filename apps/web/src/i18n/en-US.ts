@@ -1,8 +1,16 @@
+import type { AuditAction } from '@tessera/client';
+
 /**
  * English (United States): the reference catalogue. Every other catalogue must have exactly this
  * shape (checked by TypeScript through `Catalogue`, and by the completeness test for empty texts).
  * Placeholders look like `{name}`.
  */
+/** An audit action as a catalogue key: `token.created` → `token_created`. */
+type Underscored<S extends string> = S extends `${infer Head}.${infer Tail}`
+  ? `${Head}_${Underscored<Tail>}`
+  : S;
+export type AuditActionKey = Underscored<AuditAction>;
+
 export const enUS = {
   app: {
     name: 'Tessera',
@@ -81,6 +89,8 @@ export const enUS = {
       noAccount: 'New to Tessera?',
       createAccount: 'Create an account',
       signedOut: 'You have signed out.',
+      sessionExpired:
+        'Your session expired. Sign in again to continue: what you had typed is kept (secrets and passwords excepted).',
       sessionEnded: 'Please sign in to continue.',
     },
     signUp: {
@@ -91,6 +101,7 @@ export const enUS = {
       passwordHint: 'At least 12 characters. A few unrelated words make a strong password.',
       passwordTooShort: 'The password must be at least 12 characters long.',
       passwordTooLong: 'The password is too long.',
+      passwordTooCommon: 'This password is too common and easy to guess. Choose another.',
       emailInvalid: 'Enter a valid e-mail address.',
       emailTaken: 'An account with this e-mail address already exists. Sign in instead.',
       submit: 'Create account',
@@ -142,6 +153,8 @@ export const enUS = {
       expiryNone: 'No expiration',
       expiryDate: 'Expiration date',
       expiryOn: 'The token will expire on {date}.',
+      restored:
+        'Restored what you had entered before your session expired. Check it, then generate the token.',
       expiryNoneWarning: 'A token without an expiration date stays valid until you revoke it. Prefer a date.',
       expiryDateInvalid: 'Choose a date between tomorrow and {date}.',
       expiryMax: 'The server allows at most {days} days.',
@@ -179,6 +192,11 @@ export const enUS = {
       copied: 'Copied',
       copyFailed: 'Copying failed. Select the token and copy it by hand.',
       done: 'I have copied it',
+      leaveTitle: 'Leave without the token?',
+      leaveBody:
+        'The secret of “{name}” is shown only on this page. If you leave without copying it, you will have to regenerate the token.',
+      leaveConfirm: 'Leave',
+      leaveStay: 'Stay and copy it',
       doneBack: 'Done, back to tokens',
     },
     edit: {
@@ -188,6 +206,11 @@ export const enUS = {
       scopes: 'Scopes',
       scopesHint: 'Scopes can only be reduced. To grant more, generate a new token.',
       submit: 'Save changes',
+      confirmTitle: 'Reduce the scopes of “{name}”?',
+      confirmBody:
+        'Programs using this token lose these scopes at once: {scopes}. Scopes cannot be added back later.',
+      confirmSubmit: 'Reduce scopes',
+      confirmBack: 'Back',
     },
     rotate: {
       title: 'Regenerate “{name}”?',
@@ -206,7 +229,44 @@ export const enUS = {
       confirm: 'Revoke all tokens',
       done: 'Tokens revoked: {count}.',
     },
+    filter: {
+      label: 'Show',
+      all: 'All tokens',
+      active: 'Active',
+      expiring: 'Expiring within 7 days',
+      expired: 'Expired',
+      revoked: 'Revoked',
+      none: 'No tokens match this filter.',
+    },
+    sort: {
+      label: 'Sort by',
+      created: 'Newest first',
+      expires: 'Expiry date',
+      name: 'Name',
+      lastUsed: 'Last used',
+    },
+    expiry: {
+      none: 'No expiry date',
+      expiredOn: 'Expired on {date}',
+      soon: 'Expires soon',
+      imminent: 'Expires within a day',
+    },
+    inactive: {
+      title: 'Inactive tokens',
+      intro:
+        'Expired and revoked tokens no longer work. They stay listed for your records; 30 days after they stopped working you can hide them.',
+      hide: 'Hide',
+      unhide: 'Show again',
+      showHidden: 'Show {count} hidden',
+      hideHidden: 'Hide them again',
+    },
+    expiringNotice: {
+      one: '“{name}” expires {when}.',
+      many: '{count} tokens expire within 7 days, the first “{name}” {when}.',
+      review: 'Review tokens',
+    },
     saved: 'Changes saved.',
+    savedNamed: 'Saved the changes to “{name}”.',
   },
   sessions: {
     title: 'Sessions and devices',
@@ -286,15 +346,45 @@ export const enUS = {
     success: 'Succeeded',
     failure: 'Failed',
     empty: 'No events yet.',
+    emptyFiltered: 'No events match these filters.',
     end: 'That is everything.',
     via: 'using {kind}',
+    target: 'On: {target}',
+    changes: {
+      renamed: 'Renamed from “{from}” to “{to}”',
+      scopes: 'Scopes reduced from {from} to {to}',
+      noExpiry: 'Created without an expiry date',
+      status: 'Result: {status}',
+      count: '{count} tokens affected',
+    },
+    filters: {
+      label: 'Filter events',
+      action: 'Event',
+      allActions: 'All events',
+      allInGroup: 'All: {group}',
+      token: 'Token',
+      allTokens: 'All tokens',
+      clear: 'Clear filters',
+    },
+    groups: {
+      signIn: 'Sign-in and account',
+      tokens: 'Personal access tokens',
+      providers: 'Provider accounts',
+      repos: 'Repositories and automation',
+      agents: 'Agents',
+    },
+    export: {
+      csv: 'Export CSV',
+      json: 'Export JSON',
+      failed: 'The export failed: {reason}',
+    },
     credentialKinds: {
       session: 'a web session',
       access: 'an access token',
       personal: 'a personal access token',
       automation: 'an automation token',
     },
-    // Keyed by the audit action with "." replaced by "_"; unknown actions show their code.
+    // Keyed by the audit action with "." replaced by "_": exactly the server's closed list (checked by tsc).
     actions: {
       auth_signup: 'Account created',
       auth_login: 'Sign-in',
@@ -308,7 +398,10 @@ export const enUS = {
       password_changed: 'Password changed',
       account_deleted: 'Account deleted',
       token_created: 'Personal access token created',
-      token_updated: 'Personal access token changed',
+      token_renamed: 'Personal access token renamed',
+      token_description_changed: 'Personal access token description changed',
+      token_scopes_reduced: 'Personal access token scopes reduced',
+      token_expired_used: 'Expired personal access token used',
       token_rotated: 'Personal access token regenerated',
       token_revoked: 'Personal access token revoked',
       token_revoked_all: 'All personal access tokens revoked',
@@ -321,6 +414,7 @@ export const enUS = {
       provider_account_renamed: 'Provider account renamed',
       provider_account_token_replaced: 'Provider account token replaced',
       provider_account_tested: 'Provider account connection tested',
+      provider_account_token_refused: 'Provider token refused by the connection test',
       provider_account_token_unreadable: 'Stored provider token could not be read',
       provider_account_removed: 'Provider account removed',
       oauth_consent_granted: 'Application authorised',
@@ -337,7 +431,7 @@ export const enUS = {
       task_group_closed: 'Task group closed',
       automation_token_created: 'Automation token created',
       automation_token_revoked: 'Automation token revoked',
-    },
+    } satisfies Record<AuditActionKey, string>,
   },
   providers: {
     title: 'Provider accounts',
@@ -369,7 +463,7 @@ export const enUS = {
     },
     help: {
       github:
-        'Create a fine-grained personal access token on GitHub (Settings → Developer settings) with repository access to the repositories you want, and the permissions “Metadata: read” and “Contents: read”. A classic token needs the “repo” scope (or “public_repo” for public repositories only).',
+        'Create a fine-grained personal access token on GitHub (Settings → Developer settings) with repository access to the repositories you want, and the permissions “Metadata: read” and “Contents: read”. A classic token needs the “repo” scope; “public_repo” alone is not accepted.',
       gitlab:
         'Create a personal access token in GitLab (Preferences → Access tokens) with the scopes “read_api” and “read_repository”. Set an expiration date.',
       bitbucket:
@@ -381,7 +475,7 @@ export const enUS = {
       user: 'User',
       token: 'Token',
       status: 'Status',
-      checked: 'Checked',
+      checked: 'Checked {when}',
       actions: 'Actions',
     },
     status: {
@@ -405,10 +499,15 @@ export const enUS = {
       menu: 'More actions for {name}',
       test: 'Test connection',
       replaceToken: 'Replace token',
+      rename: 'Rename',
       delete: 'Remove',
     },
     test: {
       ok: 'Connected as {login}.',
+      login: 'Account at the provider: {login}',
+      missingScope: 'The token lacks the “{scope}” permission, which Tessera needs to read repositories.',
+      providerSaid: 'The provider’s answer:',
+      expiresOn: 'The token expires on {date}.',
       scopes: 'Scopes: {scopes}',
       noScopes: 'The provider did not report scopes.',
       expiresLabel: 'Token expires:',
@@ -426,19 +525,32 @@ export const enUS = {
       title: 'Add provider account',
       submit: 'Add account',
       done: 'Added “{name}”.',
+      doneAs: 'Added “{name}”, connected as {login}.',
+    },
+    refused: {
+      title: 'Not saved: the token did not pass the connection test',
+      body: 'Nothing has changed. Correct the token, or save it anyway if you know it will work later.',
+      edit: 'Correct the token',
+      force: 'Save anyway',
+    },
+    savedFailing: 'Its connection test failed ({status}).',
+    rename: {
+      title: 'Rename “{name}”',
+      submit: 'Rename',
+      done: 'Renamed “{from}” to “{to}”.',
     },
     replace: {
       title: 'Replace the token of “{name}”',
-      body: 'Paste the new token. The old one is discarded.',
-      submit: 'Replace token',
-      done: 'Token replaced.',
+      body: 'Paste the new token. It is tested first: the old token stays until the new one works.',
+      submit: 'Test and replace',
+      done: 'Replaced the token of “{name}”.',
     },
     remove: {
       title: 'Remove “{name}”?',
       body: 'Tessera forgets this account and its token. Repositories connected through it stop working. The token itself stays valid at the provider; revoke it there if you no longer need it.',
       confirm: 'Remove account',
       done: 'Removed “{name}”.',
-      inUse: 'Repositories are connected through this account. Disconnect them first.',
+      inUse: 'These repositories are connected through this account. Disconnect them first:',
     },
   },
   repos: {

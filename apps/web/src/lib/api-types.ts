@@ -6,6 +6,7 @@ import type {
   Agent,
   AgentFile,
   AgentPage,
+  AuditAction,
   AuditEvent,
   AutomationTokenView,
   ChangePasswordRequest,
@@ -15,6 +16,7 @@ import type {
   Me,
   ProviderAccount,
   ProviderAccountTest,
+  ProviderCheckRefusal as ProviderCheckRefusalBody,
   Repo,
   RequestBody,
   ResponseBody,
@@ -33,6 +35,7 @@ export type {
   Agent,
   AgentFile,
   AgentPage,
+  AuditAction,
   AuditEvent,
   Framework,
   Me,
@@ -60,6 +63,7 @@ export type ProviderAccountStatus = ProviderAccount['status'];
 export type CreateProviderAccountBody = RequestBody<'/api/provider-accounts', 'post'>;
 export type UpdateProviderAccountBody = RequestBody<'/api/provider-accounts/{id}', 'patch'>;
 export type ProviderTestResult = ProviderAccountTest;
+export type ProviderCheckRefusal = ProviderCheckRefusalBody;
 export type ProviderRepository = ResponseBody<
   '/api/provider-accounts/{id}/repositories',
   'get'

@@ -28,6 +28,18 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
   return out;
 }
 
+/** The stable reason of each failed field (`too_short`, `too_common`, …), where the server gives one. */
+export function fieldCodesOf(error: unknown): Record<string, string> {
+  if (!isApiError(error) || error.code !== 'invalid_request') return {};
+  const out: Record<string, string> = {};
+  for (const fieldError of error.errors) {
+    const parts = fieldError.path.split('.');
+    const field = parts[0] === 'body' || parts[0] === 'query' ? parts[1] : parts[0];
+    if (field && fieldError.code && !(field in out)) out[field] = fieldError.code;
+  }
+  return out;
+}
+
 export function hasErrorCode(error: unknown, code: string): boolean {
   return isApiError(error) && error.code === code;
 }

@@ -63,7 +63,7 @@ function notificationValve() {
     drop() {
       down = true;
       held.length = 0;
-      options?.onDisconnect(new Error('test: the connection dropped'));
+      options?.onReconnect();
     },
     reconnect() {
       down = false;

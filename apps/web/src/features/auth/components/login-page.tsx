@@ -68,7 +68,14 @@ export function LoginPage() {
       }
     >
       {reason === 'signed-out' ? <Alert tone="success">{t('auth.signIn.signedOut')}</Alert> : null}
-      {reason !== 'signed-out' && params.get('next') ? <Alert>{t('auth.signIn.sessionEnded')}</Alert> : null}
+      {reason === 'expired' ? (
+        <Alert tone="warning" live="status">
+          {t('auth.signIn.sessionExpired')}
+        </Alert>
+      ) : null}
+      {reason !== 'signed-out' && reason !== 'expired' && params.get('next') ? (
+        <Alert>{t('auth.signIn.sessionEnded')}</Alert>
+      ) : null}
       {logIn.isError ? (
         <Alert tone="danger" live="alert">
           {errorMessage(logIn.error, t)}

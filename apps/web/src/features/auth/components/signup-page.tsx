@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/button.tsx';
 import { Input } from '../../../components/ui/input.tsx';
 import { LoadingBlock } from '../../../components/ui/spinner.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
-import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
+import { errorMessage, fieldCodesOf, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { safeNextPath } from '../../../lib/safe-next.ts';
 import { useMe } from '../api/get-me.ts';
 import { useSignUp } from '../api/sign-up.ts';
@@ -70,8 +70,16 @@ export function SignUpPage() {
           const server: Partial<Record<Field, string>> = {};
           if (hasErrorCode(error, 'conflict')) server.email = t('auth.signUp.emailTaken');
           const fields = fieldErrorsOf(error);
+          const codes = fieldCodesOf(error);
           if (fields.email) server.email = t('auth.signUp.emailInvalid');
-          if (fields.password) server.password = t('auth.signUp.passwordTooShort');
+          if (fields.password) {
+            server.password =
+              codes.password === 'too_common'
+                ? t('auth.signUp.passwordTooCommon')
+                : codes.password === 'too_long'
+                  ? t('auth.signUp.passwordTooLong')
+                  : t('auth.signUp.passwordTooShort');
+          }
           if (fields.name) server.name = t('errors.fieldInvalid');
           setErrors(server);
           focusFirst(server);

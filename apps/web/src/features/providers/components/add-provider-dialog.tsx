@@ -8,6 +8,8 @@ import type { CreateProviderAccountBody, Provider, ProviderAccount } from '../..
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { useCreateProviderAccount } from '../api/create-provider-account.ts';
 import { PROVIDERS } from './provider-labels.ts';
+import { RefusedCheck } from './refused-check.tsx';
+import { refusedCheckOf } from './test-result.tsx';
 
 type Field = 'name' | 'token' | 'username' | 'base_url';
 type Errors = Partial<Record<Field, string>>;
@@ -70,6 +72,7 @@ function AddProviderForm({
   const [username, setUsername] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
   const [errors, setErrors] = useState<Errors>({});
+  const refused = refusedCheckOf(create.error);
   const refs = {
     name: useRef<HTMLInputElement>(null),
     token: useRef<HTMLInputElement>(null),
@@ -81,8 +84,8 @@ function AddProviderForm({
     if (first) refs[first].current?.focus();
   };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = (event: FormEvent | null, force = false) => {
+    event?.preventDefault();
     const found: Errors = {};
     if (!name.trim()) found.name = t('errors.fieldRequired');
     if (!token.trim()) found.token = t('errors.fieldRequired');
@@ -92,6 +95,7 @@ function AddProviderForm({
     const body: CreateProviderAccountBody = { provider, name: name.trim(), token: token.trim() };
     if (provider === 'bitbucket') body.username = username.trim();
     if (provider === 'gitlab' && baseUrl.trim()) body.base_url = baseUrl.trim();
+    if (force) body.force = true;
     create.mutate(body, {
       onSuccess: (account) => {
         setToken('');
@@ -109,6 +113,7 @@ function AddProviderForm({
 
   const banner =
     create.isError &&
+    !refused &&
     !hasErrorCode(create.error, 'invalid_request') &&
     !hasErrorCode(create.error, 'conflict');
   return (
@@ -117,6 +122,17 @@ function AddProviderForm({
         <Alert tone="danger" live="alert">
           {errorMessage(create.error, t)}
         </Alert>
+      ) : null}
+      {refused ? (
+        <RefusedCheck
+          result={refused}
+          pending={create.isPending}
+          onForce={() => submit(null, true)}
+          onEdit={() => {
+            create.reset();
+            refs.token.current?.focus();
+          }}
+        />
       ) : null}
       <div className="field">
         <p className="field__label" id={`${id}-provider`}>
@@ -189,7 +205,10 @@ function AddProviderForm({
         spellCheck={false}
         value={token}
         maxLength={1024}
-        onChange={(event) => setToken(event.target.value)}
+        onChange={(event) => {
+          setToken(event.target.value);
+          if (refused) create.reset();
+        }}
         error={errors.token}
       />
       <div className="form__actions">

@@ -1,12 +1,14 @@
 import { useState } from 'react';
+import { Interpolated } from '../../../components/interpolated.tsx';
 import { RelativeTime } from '../../../components/relative-time.tsx';
 import { ActionMenu } from '../../../components/ui/action-menu.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip } from '../../../components/ui/chip.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
+import { Notice, type NoticeMessage } from '../../../components/ui/notice.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
-import { type Column, Table } from '../../../components/ui/table.tsx';
+import { QueryTable } from '../../../components/ui/query-table.tsx';
+import type { Column } from '../../../components/ui/table.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import type { ProviderAccount, ProviderTestResult } from '../../../lib/api-types.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
@@ -14,11 +16,16 @@ import { useNow } from '../../../lib/use-now.ts';
 import { useProviderAccounts } from '../api/list-provider-accounts.ts';
 import { useTestProviderAccount } from '../api/test-provider-account.ts';
 import { AddProviderDialog } from './add-provider-dialog.tsx';
-import { RemoveAccountDialog, ReplaceTokenDialog } from './provider-dialogs.tsx';
+import {
+  RemoveAccountDialog,
+  RenameAccountDialog,
+  ReplaceTokenDialog,
+  savedMessage,
+} from './provider-dialogs.tsx';
 import { STATUS_TONE } from './provider-labels.ts';
 import { TestResult } from './test-result.tsx';
 
-type OpenDialog = 'add' | 'replace' | 'remove' | null;
+type OpenDialog = 'add' | 'replace' | 'rename' | 'remove' | null;
 
 export function ProvidersPage() {
   const t = useT();
@@ -26,18 +33,18 @@ export function ProvidersPage() {
   const accounts = useProviderAccounts();
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [dialogAccount, setDialogAccount] = useState<ProviderAccount | undefined>();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<NoticeMessage | null>(null);
   // The latest test of each account, shown in its row until the page is left.
   const [results, setResults] = useState<Record<string, ProviderTestResult | { failed: unknown }>>({});
 
-  const openFor = (kind: 'replace' | 'remove', account: ProviderAccount) => {
+  const openFor = (kind: 'replace' | 'rename' | 'remove', account: ProviderAccount) => {
     setNotice(null);
     setDialogAccount(account);
     setDialog(kind);
   };
-  const done = (message: string) => {
+  const done = (text: string, tone: NoticeMessage['tone'] = 'success') => {
     setDialog(null);
-    setNotice(message);
+    setNotice({ text, tone });
   };
 
   const columns: Column<ProviderAccount>[] = [
@@ -76,7 +83,10 @@ export function ProvidersPage() {
             <Chip tone={STATUS_TONE[account.status]}>{t(`providers.status.${account.status}`)}</Chip>
             {account.last_checked_at ? (
               <span className="muted small">
-                {t('providers.table.checked')} <RelativeTime date={account.last_checked_at} now={now} />
+                <Interpolated
+                  template={t('providers.table.checked')}
+                  slot={<RelativeTime date={account.last_checked_at} now={now} />}
+                />
               </span>
             ) : null}
             {result ? (
@@ -105,6 +115,7 @@ export function ProvidersPage() {
             label={t('providers.actions.menu', { name: account.name })}
             items={[
               { label: t('providers.actions.replaceToken'), onSelect: () => openFor('replace', account) },
+              { label: t('providers.actions.rename'), onSelect: () => openFor('rename', account) },
               {
                 label: t('providers.actions.delete'),
                 onSelect: () => openFor('remove', account),
@@ -134,54 +145,42 @@ export function ProvidersPage() {
           </Button>
         }
       />
-      <div className="notice-slot" aria-live="polite">
-        {notice ? (
-          <Alert
-            tone="success"
+      <Notice notice={notice} onDismiss={() => setNotice(null)} dismissLabel={t('app.dismiss')} />
+      <QueryTable
+        query={accounts}
+        errorText={errorMessage(accounts.error, t)}
+        retryLabel={t('app.retry')}
+        caption={t('providers.table.caption')}
+        columns={columns}
+        rows={accounts.data}
+        rowKey={(account) => account.id}
+        loadingLabel={t('app.loading')}
+        placeholderRows={2}
+        empty={
+          <EmptyState
+            title={t('providers.empty.title')}
+            description={t('providers.empty.description')}
             action={
-              <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
-                {t('app.dismiss')}
+              <Button variant="primary" onClick={() => setDialog('add')}>
+                {t('providers.add')}
               </Button>
             }
-          >
-            {notice}
-          </Alert>
-        ) : null}
-      </div>
-      {accounts.isError ? (
-        <Alert
-          tone="danger"
-          live="alert"
-          action={<Button onClick={() => accounts.refetch()}>{t('app.retry')}</Button>}
-        >
-          {errorMessage(accounts.error, t)}
-        </Alert>
-      ) : (
-        <Table
-          caption={t('providers.table.caption')}
-          columns={columns}
-          rows={accounts.data}
-          rowKey={(account) => account.id}
-          loading={accounts.isPending}
-          loadingLabel={t('app.loading')}
-          placeholderRows={2}
-          empty={
-            <EmptyState
-              title={t('providers.empty.title')}
-              description={t('providers.empty.description')}
-              action={
-                <Button variant="primary" onClick={() => setDialog('add')}>
-                  {t('providers.add')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
+          />
+        }
+      />
       <AddProviderDialog
         open={dialog === 'add'}
         onClose={() => setDialog(null)}
-        onAdded={(account) => done(t('providers.create.done', { name: account.name }))}
+        onAdded={(account) => {
+          const message = savedMessage(
+            account,
+            t,
+            account.username
+              ? t('providers.create.doneAs', { name: account.name, login: account.username })
+              : t('providers.create.done', { name: account.name }),
+          );
+          done(message.text, message.tone);
+        }}
       />
       <ReplaceTokenDialog
         open={dialog === 'replace'}
@@ -191,6 +190,12 @@ export function ProvidersPage() {
           if (dialogAccount) setResults(({ [dialogAccount.id]: _dropped, ...rest }) => rest);
           done(message);
         }}
+      />
+      <RenameAccountDialog
+        open={dialog === 'rename'}
+        account={dialogAccount}
+        onClose={() => setDialog(null)}
+        onDone={done}
       />
       <RemoveAccountDialog
         open={dialog === 'remove'}

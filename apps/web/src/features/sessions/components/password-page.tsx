@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button.tsx';
 import { Input } from '../../../components/ui/input.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
-import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
+import { errorMessage, fieldCodesOf, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { useChangePassword } from '../api/change-password.ts';
 
 // The server's rules (CONTRACT §4 sign-up), checked here first so that most mistakes need no request.
@@ -41,14 +41,15 @@ export function PasswordPage() {
     return found;
   };
 
-  /** The server names the field; its message says which rule (see sessions.service.ts). */
+  /** The server names the field and, in its code, which rule failed (see sessions.service.ts). */
   const serverErrors = (error: unknown): Partial<Record<Field, string>> => {
     const fields = fieldErrorsOf(error);
+    const codes = fieldCodesOf(error);
     const found: Partial<Record<Field, string>> = {};
     if (fields.current_password) found.current = t('password.currentWrong');
     if (fields.new_password) {
-      if (fields.new_password.includes('common')) found.next = t('password.tooCommon');
-      else if (fields.new_password.includes('differ')) found.next = t('password.sameAsCurrent');
+      if (codes.new_password === 'too_common') found.next = t('password.tooCommon');
+      else if (codes.new_password === 'same_as_current') found.next = t('password.sameAsCurrent');
       else found.next = t('errors.fieldInvalid');
     }
     return found;

@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useBlocker, useNavigate } from 'react-router';
+import { ActionError } from '../../../components/ui/action-error.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Input, Textarea } from '../../../components/ui/input.tsx';
 import { LinkButton } from '../../../components/ui/link-button.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
@@ -10,6 +12,7 @@ import { LoadingBlock } from '../../../components/ui/spinner.tsx';
 import { useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
 import type { CreateTokenBody, Scope } from '../../../lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
+import { clearDraftUnlessExpired, saveDraft, takeDraftAfterExpiry } from '../../../lib/form-draft.ts';
 import { addDays, daysUntilDate, formatDate, toDateInputValue } from '../../../lib/relative-time.ts';
 import { useCreateToken } from '../api/create-token.ts';
 import { useTokenPolicy } from '../api/get-token-policy.ts';
@@ -34,6 +37,16 @@ export function NewTokenPage() {
   // The secret is held here, and only until the person leaves the reveal.
   const [created, setCreated] = useState<Created | null>(null);
   const revealHeading = useRef<HTMLDivElement>(null);
+  // Leaving the reveal loses the secret for good: in-app navigation asks first, a reload or a
+  // closed tab gets the browser's own question.
+  const leaving = useRef(false);
+  const blocker = useBlocker(() => created !== null && !leaving.current);
+  useEffect(() => {
+    if (!created) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [created]);
 
   useEffect(() => {
     if (created) revealHeading.current?.querySelector<HTMLElement>('h1')?.focus();
@@ -42,6 +55,7 @@ export function NewTokenPage() {
   if (created) {
     const done = () => {
       const id = created.id;
+      leaving.current = true;
       setCreated(null);
       navigate(`/settings/tokens?created=${encodeURIComponent(id)}`);
     };
@@ -56,6 +70,19 @@ export function NewTokenPage() {
             </Button>
           </div>
         </div>
+        <ConfirmDialog
+          open={blocker.state === 'blocked'}
+          title={t('tokens.reveal.leaveTitle')}
+          body={t('tokens.reveal.leaveBody', { name: created.name })}
+          confirmLabel={t('tokens.reveal.leaveConfirm')}
+          cancelLabel={t('tokens.reveal.leaveStay')}
+          closeLabel={t('app.close')}
+          onConfirm={() => {
+            leaving.current = true;
+            blocker.proceed?.();
+          }}
+          onClose={() => blocker.reset?.()}
+        />
       </div>
     );
   }
@@ -109,16 +136,33 @@ interface NewTokenFormProps {
   onSubmit: (body: CreateTokenBody, onError: (error: unknown) => void) => void;
 }
 
+interface Draft {
+  name: string;
+  description: string;
+  expiry: ExpiryChoice;
+  customDate: string;
+  levels: Record<string, ScopeLevel>;
+}
+
+const DRAFT_KEY = 'new-token';
+
 function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFormProps) {
   const t = useT();
   const [language] = useLanguage();
   const groups = useMemo(() => groupScopes(policy.scopes.map((scope) => scope.id)), [policy.scopes]);
   const choices = expiryChoices(policy);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [expiry, setExpiry] = useState<ExpiryChoice>(() => defaultExpiryChoice(policy));
-  const [customDate, setCustomDate] = useState('');
-  const [levels, setLevels] = useState<Record<string, ScopeLevel>>({});
+  const [restored] = useState(() => takeDraftAfterExpiry<Draft>(DRAFT_KEY));
+  const [name, setName] = useState(restored?.name ?? '');
+  const [description, setDescription] = useState(restored?.description ?? '');
+  const [expiry, setExpiry] = useState<ExpiryChoice>(() =>
+    restored && choices.includes(restored.expiry) ? restored.expiry : defaultExpiryChoice(policy),
+  );
+  const [customDate, setCustomDate] = useState(restored?.customDate ?? '');
+  const [levels, setLevels] = useState<Record<string, ScopeLevel>>(restored?.levels ?? {});
+  useEffect(() => {
+    saveDraft(DRAFT_KEY, { name, description, expiry, customDate, levels } satisfies Draft);
+  }, [name, description, expiry, customDate, levels]);
+  useEffect(() => () => clearDraftUnlessExpired(DRAFT_KEY), []);
   const [errors, setErrors] = useState<FormErrors>({});
   const nameRef = useRef<HTMLInputElement>(null);
   const expiryRef = useRef<HTMLSelectElement>(null);
@@ -191,9 +235,9 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
     serverError && !hasErrorCode(serverError, 'conflict') && !hasErrorCode(serverError, 'invalid_request');
   return (
     <form className="card form" onSubmit={submit} noValidate>
-      {bannerShown ? (
-        <Alert tone="danger" live="alert">
-          {errorMessage(serverError, t)}
+      {restored ? (
+        <Alert tone="info" live="status">
+          {t('tokens.new.restored')}
         </Alert>
       ) : null}
       <Input
@@ -263,6 +307,7 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
           error={errors.scopes}
         />
       </div>
+      {bannerShown ? <ActionError message={errorMessage(serverError, t)} /> : null}
       <div className="form__actions">
         <Button type="submit" variant="primary" loading={submitting}>
           {t('tokens.new.submit')}

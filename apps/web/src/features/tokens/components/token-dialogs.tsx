@@ -1,4 +1,4 @@
-import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
@@ -67,10 +67,12 @@ function EditTokenForm({
   const [description, setDescription] = useState(token.description ?? '');
   const [levels, setLevels] = useState<Record<string, ScopeLevel>>(ceiling);
   const [errors, setErrors] = useState<Partial<Record<'name' | 'description' | 'scopes', string>>>({});
+  // Removing scopes breaks whatever uses the token at once: it is confirmed first, naming them.
+  const [confirmRemoval, setConfirmRemoval] = useState<string[] | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = (event: FormEvent | null, confirmed = false) => {
+    event?.preventDefault();
     const scopes = scopesFromLevels(levels, groups);
     const found: typeof errors = {};
     if (!name.trim()) found.name = t('errors.fieldRequired');
@@ -85,10 +87,15 @@ function EditTokenForm({
     // The ids come from the server's policy list and the token itself, so they are scopes it knows.
     if (scopes.join(' ') !== before.join(' ')) body.scopes = scopes as Scope[];
     if (Object.keys(body).length === 0) return onClose();
+    if (body.scopes && !confirmed) {
+      const kept = new Set(body.scopes as string[]);
+      return setConfirmRemoval(token.scopes.filter((scope) => !kept.has(scope)));
+    }
+    setConfirmRemoval(null);
     update.mutate(
       { id: token.id, body },
       {
-        onSuccess: () => onDone(t('tokens.saved')),
+        onSuccess: (saved) => onDone(t('tokens.savedNamed', { name: saved.name })),
         onError: (error) => {
           const fields = fieldErrorsOf(error);
           const server: typeof errors = {};
@@ -142,15 +149,62 @@ function EditTokenForm({
         hint={t('tokens.edit.scopesHint')}
         error={errors.scopes}
       />
-      <div className="form__actions">
-        <Button type="submit" variant="primary" loading={update.isPending}>
-          {t('tokens.edit.submit')}
-        </Button>
-        <Button variant="ghost" onClick={onClose}>
-          {t('app.cancel')}
-        </Button>
-      </div>
+      {confirmRemoval ? (
+        <ConfirmScopeRemoval
+          name={name.trim() || token.name}
+          removed={confirmRemoval}
+          pending={update.isPending}
+          onConfirm={() => submit(null, true)}
+          onBack={() => setConfirmRemoval(null)}
+        />
+      ) : (
+        <div className="form__actions">
+          <Button type="submit" variant="primary" loading={update.isPending}>
+            {t('tokens.edit.submit')}
+          </Button>
+          <Button variant="ghost" onClick={onClose}>
+            {t('app.cancel')}
+          </Button>
+        </div>
+      )}
     </form>
+  );
+}
+
+function ConfirmScopeRemoval({
+  name,
+  removed,
+  pending,
+  onConfirm,
+  onBack,
+}: {
+  name: string;
+  removed: string[];
+  pending: boolean;
+  onConfirm: () => void;
+  onBack: () => void;
+}) {
+  const t = useT();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+  return (
+    <div className="alert alert--warning refused-check" role="alert" tabIndex={-1} ref={ref}>
+      <div className="alert__body">
+        <p className="alert__title">{t('tokens.edit.confirmTitle', { name })}</p>
+        <p>{t('tokens.edit.confirmBody', { scopes: removed.join(', ') })}</p>
+        <div className="form__actions">
+          <Button variant="danger" onClick={onConfirm} loading={pending}>
+            {t('tokens.edit.confirmSubmit')}
+          </Button>
+          <Button variant="ghost" onClick={onBack} disabled={pending}>
+            {t('tokens.edit.confirmBack')}
+          </Button>
+        </div>
+      </div>
+    </div>
   );
 }
 

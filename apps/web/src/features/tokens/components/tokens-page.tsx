@@ -2,20 +2,34 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
 import { ActionMenu } from '../../../components/ui/action-menu.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip, type ChipTone } from '../../../components/ui/chip.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { LinkButton } from '../../../components/ui/link-button.tsx';
+import { Notice } from '../../../components/ui/notice.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
+import { QueryTable } from '../../../components/ui/query-table.tsx';
 import { type Column, Table } from '../../../components/ui/table.tsx';
-import { type Translate, useT } from '../../../i18n/i18n-provider.tsx';
+import { type Translate, useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
 import type { TokenStatus, TokenView } from '../../../lib/api-types.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
+import { formatDate } from '../../../lib/relative-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { useTokenPolicy } from '../api/get-token-policy.ts';
 import { useTokens } from '../api/list-tokens.ts';
 import { EditTokenDialog, RevokeAllDialog, RevokeTokenDialog, RotateTokenDialog } from './token-dialogs.tsx';
+import {
+  canHide,
+  expiryState,
+  isActive,
+  matchesFilter,
+  sortTokens,
+  TOKEN_FILTERS,
+  TOKEN_SORTS,
+  type TokenFilter,
+  type TokenSort,
+} from './token-expiry.ts';
+import { useHiddenTokens } from './use-hidden-tokens.ts';
 
 const STATUS_TONE: Record<TokenStatus, ChipTone> = {
   active: 'success',
@@ -36,19 +50,44 @@ export function TokensPage() {
   // The last dialog's token stays set while the dialog animates shut, so its title does not blank.
   const [dialogToken, setDialogToken] = useState<TokenView | undefined>();
   const [notice, setNotice] = useState<string | null>(null);
+  const [language] = useLanguage();
+  const [filter, setFilter] = useState<TokenFilter>(() => {
+    const requested = params.get('filter');
+    return TOKEN_FILTERS.find((value) => value === requested) ?? 'all';
+  });
+  const [sort, setSort] = useState<TokenSort>('created');
+  const [highlight, setHighlight] = useState<string | null>(createdId);
+  const hidden = useHiddenTokens();
+  const [showHidden, setShowHidden] = useState(false);
 
   const open = (kind: 'edit' | 'rotate' | 'revoke', token: TokenView) => {
     setNotice(null);
     setDialogToken(token);
     setDialog({ kind, token });
   };
-  const close = () => setDialog(null);
+  const close = () => {
+    // After a regeneration the row that changed is marked, as a new token's is.
+    if (dialog?.kind === 'rotate') setHighlight(dialog.token.id);
+    setDialog(null);
+  };
   const done = (message: string) => {
     setDialog(null);
     setNotice(message);
   };
 
   const activeCount = tokens.data?.filter((token) => token.status === 'active').length ?? 0;
+  const visible = tokens.data
+    ? sortTokens(
+        tokens.data.filter(
+          (token) => matchesFilter(token, filter, now) && (showHidden || !hidden.ids.has(token.id)),
+        ),
+        sort,
+        language,
+      )
+    : undefined;
+  const activeRows = visible?.filter((token) => isActive(token, now));
+  const inactiveRows = visible?.filter((token) => !isActive(token, now));
+  const hiddenCount = tokens.data?.filter((token) => hidden.ids.has(token.id)).length ?? 0;
   const columns: Column<TokenView>[] = [
     {
       key: 'name',
@@ -85,7 +124,7 @@ export function TokensPage() {
       key: 'expires',
       className: 'col-nowrap',
       header: t('tokens.table.expires'),
-      cell: (token) => <ExpiryCell token={token} now={now} t={t} />,
+      cell: (token) => <ExpiryCell token={token} now={now} t={t} language={language} />,
     },
     {
       key: 'lastUsed',
@@ -123,6 +162,18 @@ export function TokensPage() {
               { label: t('tokens.actions.revoke'), onSelect: () => open('revoke', token), tone: 'danger' },
             ]}
           />
+        ) : canHide(token, now) ? (
+          hidden.ids.has(token.id) ? (
+            <Button size="sm" variant="ghost" onClick={() => hidden.unhide(token.id)}>
+              {t('tokens.inactive.unhide')}
+              <span className="visually-hidden">: {token.name}</span>
+            </Button>
+          ) : (
+            <Button size="sm" variant="ghost" onClick={() => hidden.hide(token.id)}>
+              {t('tokens.inactive.hide')}
+              <span className="visually-hidden">: {token.name}</span>
+            </Button>
+          )
         ) : null,
     },
   ];
@@ -151,45 +202,59 @@ export function TokensPage() {
           </>
         }
       />
-      <div className="notice-slot" aria-live="polite">
-        {notice ? (
-          <Alert
-            tone="success"
-            action={
-              <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
-                {t('app.dismiss')}
-              </Button>
-            }
-          >
-            {notice}
-          </Alert>
-        ) : null}
-      </div>
-      {tokens.isError ? (
-        <Alert
-          tone="danger"
-          live="alert"
-          action={<Button onClick={() => tokens.refetch()}>{t('app.retry')}</Button>}
-        >
-          {errorMessage(tokens.error, t)}
-        </Alert>
-      ) : (
-        <Table
-          caption={t('tokens.table.caption')}
-          columns={columns}
-          rows={tokens.data}
-          rowKey={(token) => token.id}
-          loading={tokens.isPending}
-          loadingLabel={t('app.loading')}
-          rowClassName={(token) =>
-            [
-              token.id === createdId ? 'table__row--new' : '',
-              token.status !== 'active' ? 'table__row--inactive' : '',
-            ]
-              .filter(Boolean)
-              .join(' ') || undefined
-          }
-          empty={
+      <Notice notice={notice} onDismiss={() => setNotice(null)} dismissLabel={t('app.dismiss')} />
+      {tokens.data && tokens.data.length > 0 ? (
+        <div className="log-filters">
+          <div className="field">
+            <label className="field__label" htmlFor="token-filter">
+              {t('tokens.filter.label')}
+            </label>
+            <select
+              id="token-filter"
+              className="input select"
+              value={filter}
+              onChange={(event) => setFilter(event.target.value as TokenFilter)}
+            >
+              {TOKEN_FILTERS.map((value) => (
+                <option key={value} value={value}>
+                  {t(`tokens.filter.${value}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="token-sort">
+              {t('tokens.sort.label')}
+            </label>
+            <select
+              id="token-sort"
+              className="input select"
+              value={sort}
+              onChange={(event) => setSort(event.target.value as TokenSort)}
+            >
+              {TOKEN_SORTS.map((value) => (
+                <option key={value} value={value}>
+                  {t(`tokens.sort.${value}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      ) : null}
+      <QueryTable
+        query={tokens}
+        errorText={errorMessage(tokens.error, t)}
+        retryLabel={t('app.retry')}
+        caption={t('tokens.table.caption')}
+        columns={columns}
+        rows={tokens.data && (activeRows?.length || !inactiveRows?.length) ? activeRows : undefined}
+        rowKey={(token) => token.id}
+        loadingLabel={t('app.loading')}
+        rowClassName={(token) => (token.id === highlight ? 'table__row--new' : undefined)}
+        empty={
+          tokens.data && tokens.data.length > 0 ? (
+            <EmptyState title={t('tokens.filter.none')} />
+          ) : (
             <EmptyState
               title={t('tokens.empty.title')}
               description={t('tokens.empty.description')}
@@ -199,9 +264,33 @@ export function TokensPage() {
                 </LinkButton>
               }
             />
-          }
-        />
-      )}
+          )
+        }
+      />
+      {inactiveRows && (inactiveRows.length > 0 || hiddenCount > 0) ? (
+        <section className="stack-sm" aria-labelledby="inactive-tokens">
+          <h2 className="section-title" id="inactive-tokens">
+            {t('tokens.inactive.title')}
+          </h2>
+          <p className="muted small">{t('tokens.inactive.intro')}</p>
+          {inactiveRows.length > 0 ? (
+            <Table
+              caption={t('tokens.inactive.title')}
+              columns={columns}
+              rows={inactiveRows}
+              rowKey={(token) => token.id}
+              rowClassName={() => 'table__row--inactive'}
+            />
+          ) : null}
+          {hiddenCount > 0 ? (
+            <Button size="sm" variant="ghost" onClick={() => setShowHidden((value) => !value)}>
+              {showHidden
+                ? t('tokens.inactive.hideHidden')
+                : t('tokens.inactive.showHidden', { count: hiddenCount })}
+            </Button>
+          ) : null}
+        </section>
+      ) : null}
       <EditTokenDialog
         open={dialog?.kind === 'edit'}
         token={dialogToken}
@@ -216,10 +305,37 @@ export function TokensPage() {
   );
 }
 
-function ExpiryCell({ token, now, t }: { token: TokenView; now: Date; t: Translate }) {
-  if (!token.expires_at) return <span>{t('time.never')}</span>;
-  if (token.status === 'expired' || new Date(token.expires_at) <= now) {
-    return <span className="text-warning">{t('time.expired')}</span>;
+function ExpiryCell({
+  token,
+  now,
+  t,
+  language,
+}: {
+  token: TokenView;
+  now: Date;
+  t: Translate;
+  language: string;
+}) {
+  const state = expiryState(token, now);
+  if (!token.expires_at) {
+    return <Chip tone="warning">{t('tokens.expiry.none')}</Chip>;
   }
-  return <RelativeTime date={token.expires_at} now={now} />;
+  const date = formatDate(token.expires_at, language);
+  if (state === 'expired') {
+    return (
+      <div className="stack-xs">
+        <span className="text-warning">{t('tokens.expiry.expiredOn', { date })}</span>
+      </div>
+    );
+  }
+  return (
+    <div className="stack-xs">
+      <span>{date}</span>
+      <span className="muted small">
+        <RelativeTime date={token.expires_at} now={now} />
+      </span>
+      {state === 'imminent' ? <Chip tone="danger">{t('tokens.expiry.imminent')}</Chip> : null}
+      {state === 'soon' ? <Chip tone="warning">{t('tokens.expiry.soon')}</Chip> : null}
+    </div>
+  );
 }
