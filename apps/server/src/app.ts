@@ -8,11 +8,13 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { registerAccounts } from './modules/accounts/index.ts';
+import { registerPasswordMetrics } from './modules/accounts/password.ts';
 import { registerAgents } from './modules/agents/index.ts';
 import { createAuditRepository } from './modules/audit/audit.repository.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { registerAudit } from './modules/audit/index.ts';
 import { authenticateRequests } from './modules/credentials/authenticate-request.ts';
+import { registerCredentialMetrics } from './modules/credentials/credentials.metrics.ts';
 import { createCredentialRepository } from './modules/credentials/credentials.repository.ts';
 import { createCredentialService } from './modules/credentials/credentials.service.ts';
 import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
@@ -20,6 +22,7 @@ import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { registerOAuth } from './modules/oauth/index.ts';
 import { registerProviderAccounts } from './modules/provider-accounts/index.ts';
+import { registerProviderMetrics } from './modules/provider-accounts/providers/provider-http.ts';
 import { registerRepos } from './modules/repos/index.ts';
 import { registerSecretScanning } from './modules/secret-scanning/index.ts';
 import { registerSessions } from './modules/sessions/index.ts';
@@ -36,6 +39,8 @@ import { openApi } from './platform/http/openapi.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { installValidators } from './platform/http/validation.ts';
+import { createLogWindow } from './platform/log-window.ts';
+import { createMetrics, metricsEndpoint } from './platform/metrics/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,8 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
-    // One access-log line per request instead of Fastify's two (ADR 0021).
-    logController: new AccessLogController(),
+    // One access-log line per request instead of Fastify's two (ADR 0021), naming the credential used.
+    logController: new AccessLogController({ principal: (request) => request.identity?.credentialId }),
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     // A URL the router cannot take apart (bad percent-encoding, an over-long parameter) is refused
@@ -79,7 +84,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false })
     : undefined;
-  redis?.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
+  const logOncePerWindow = createLogWindow();
+  const backgroundError = (source: string, message: string) => (error: unknown) =>
+    logOncePerWindow(source, (suppressed) =>
+      app.log.error({ err: error, source, ...(suppressed ? { suppressed } : {}) }, message),
+    );
+  redis?.on('error', backgroundError('redis', 'redis error'));
+  database.onBackgroundError(backgroundError('store-pool', 'store connection failed in the background'));
   const counters = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
 
   // --- Platform: security headers, cookies, limits, errors, body parsers -------------------
@@ -128,11 +139,34 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         })
         .catch((error) => app.log.error({ err: error }, 'audit write failed')),
     clock,
-    onBackgroundError: (error) => app.log.error({ err: error }, 'last-used flush failed'),
+    onBackgroundError: backgroundError(
+      'credentials',
+      'credential background work failed (last-use flush, purge or revocation feed)',
+    ),
+    onInvalidationFeed: (event) => {
+      if (event.state === 'lost') {
+        app.log.warn(
+          { err: event.cause },
+          'revocation feed lost: cached verifications are not trusted until it is back',
+        );
+      } else {
+        app.log.warn(
+          { gapMs: event.gapMs },
+          'revocation feed restored after a gap: verification cache flushed',
+        );
+      }
+    },
   });
   await credentials.start();
   app.decorate('credentials', credentials);
   await app.register(authenticateRequests, { credentials, publicOrigin: config.publicUrl.origin });
+  if (config.metricsToken) {
+    const metrics = createMetrics();
+    registerCredentialMetrics(metrics, credentials);
+    registerPasswordMetrics(metrics);
+    registerProviderMetrics(metrics);
+    await app.register(metricsEndpoint, { metrics, token: config.metricsToken });
+  }
   // Before the features: it derives each route's OpenAPI security from config.auth as routes are added.
   await app.register(openApi);
 
@@ -157,7 +191,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   async function registerFeatures(): Promise<void> {
     const deps = { app, config, database, db: database.db, clock, credentials, counters };
-    await app.register(healthRoutes, { database });
+    await app.register(healthRoutes, {
+      database,
+      notificationsConnected: () => credentials.invalidationFeedConnected(),
+    });
     await app.register(frameworkRoutes);
     await registerAudit({ ...deps, audit });
     const { accountService } = await registerAccounts({ ...deps, audit });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SERVER_ROOT } from './platform/paths.ts';
 
 /** Everything the server reads from its environment, parsed once at start. */
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
     perMinute: number;
   };
   trustProxy: boolean;
+  /** Bearer secret for `GET /metrics`; undefined turns the endpoint off. */
+  metricsToken: string | undefined;
 }
 
 export interface EncryptionKey {
@@ -129,7 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     encryptionKeys,
     logLevel,
-    webDistDir: path.resolve(env.TESSERA_WEB_DIST || path.join(import.meta.dirname, '../../web/dist')),
+    webDistDir: path.resolve(env.TESSERA_WEB_DIST || path.join(SERVER_ROOT, '../web/dist')),
     uploadDir: path.resolve(env.AGENT_UPLOAD_DIR || path.join(dataDir, 'uploads')),
     uploadMaxBytes: int('AGENT_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1),
     passwordHashing: {
@@ -164,7 +167,11 @@ export function loadConfig(env: Env = process.env): Config {
       perMinute: int('RATE_LIMIT_SECRET_SCANNING_PER_MINUTE', 60, 1),
     },
     trustProxy: bool('TRUST_PROXY', false),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) {
+    problems.push('METRICS_TOKEN must be at least 16 characters (it guards /metrics)');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

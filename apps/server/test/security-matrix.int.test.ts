@@ -12,6 +12,8 @@ import { buildTestApp, createTestStore, signUp, type TestStore } from './harness
  */
 const PUBLIC_ROUTES = new Set([
   'GET /api/health',
+  'GET /api/health/live',
+  'GET /api/health/ready',
   'GET /api/frameworks',
   'GET /api/openapi.json',
   'POST /api/auth/signup',

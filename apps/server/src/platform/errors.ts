@@ -50,10 +50,13 @@ export class AppError extends Error {
       headers?: Record<string, string>;
       errors?: FieldError[];
       extensions?: Record<string, unknown>;
+      /** Why (for the log only, never the response): e.g. the store's connection error. */
+      cause?: unknown;
     } = {},
   ) {
     const entry = ERROR_CODES[code];
-    super(detail ?? entry.title);
+    // The cause is for the log (why the store was unavailable), never for the response.
+    super(detail ?? entry.title, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = entry.status;
     this.detail = detail ?? entry.title;

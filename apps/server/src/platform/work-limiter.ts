@@ -9,6 +9,8 @@ import { AppError } from './errors.ts';
 export class WorkLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Jobs refused because the queue was full (for metrics). */
+  shed = 0;
 
   constructor(
     private readonly concurrency: number,
@@ -30,6 +32,7 @@ export class WorkLimiter {
       // The slot is handed over by `release`, so `active` already counts this job when it wakes.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
+      this.shed += 1;
       throw new AppError(
         'service_unavailable',
         'The server is busy checking other sign-ins; retry shortly.',

@@ -339,3 +339,71 @@ describe('deleting the account', () => {
     expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
   });
 });
+
+describe('deleting the account: the password confirmation', () => {
+  it('is throttled and audited like every password check: 14 wrong guesses with an access token get 429 from the 11th', async () => {
+    const strict = await buildTestApp(store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '10' } });
+    try {
+      const user = await signUp(strict);
+      const { access_token } = await accessTokenFor(strict, user);
+      const answers = [];
+      for (let i = 0; i < 14; i++) {
+        answers.push(
+          await strict.inject({
+            method: 'DELETE',
+            url: '/api/account',
+            headers: bearer(access_token),
+            payload: { password: `wrong guess number ${i}` },
+          }),
+        );
+      }
+      expect(answers.map((answer) => answer.statusCode)).toEqual([
+        ...Array(10).fill(400),
+        ...Array(4).fill(429),
+      ]);
+      // A wrong password is a mistake in the form (like the password change), never a sign-out.
+      expect(answers[0]!.json()).toMatchObject({
+        code: 'invalid_request',
+        errors: [{ path: 'body.password', message: 'is not right' }],
+      });
+      expect(answers[0]!.body).not.toContain('wrong guess');
+      expect(answers[13]!.json().code).toBe('rate_limited');
+      expect(Number(answers[13]!.headers['retry-after'])).toBeGreaterThan(0);
+      // Locked: the right password is refused too, and the account is still there.
+      const right = await strict.inject({
+        method: 'DELETE',
+        url: '/api/account',
+        headers: bearer(access_token),
+        payload: { password: user.password },
+      });
+      expect(right.statusCode).toBe(429);
+      expect((await strict.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(200);
+      expect((await strict.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(
+        200,
+      );
+
+      const events = (
+        await strict.inject({ url: '/api/account/audit-log?limit=100', headers: { cookie: user.cookie } })
+      ).json().events as Array<{ action: string; outcome: string; metadata: Record<string, unknown> }>;
+      const failures = events.filter((e) => e.action === 'account.deleted' && e.outcome === 'failure');
+      expect(failures).toHaveLength(10);
+      expect(failures[0]!.metadata).toEqual({ reason: 'wrong_password' });
+      expect(events.filter((e) => e.action === 'auth.throttled')).toHaveLength(5);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('does not clear the session cookie on a wrong password', async () => {
+    const user = await signUp(app);
+    const response = await app.inject({
+      method: 'DELETE',
+      url: '/api/account',
+      headers: { cookie: user.cookie },
+      payload: { password: 'not my password at all' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+  });
+});

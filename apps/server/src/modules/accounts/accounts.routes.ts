@@ -120,13 +120,18 @@ export const accountRoutes: AppPlugin<{
   app.delete(
     '/api/account',
     {
-      config: { auth: 'interactive' },
+      // A password check: limited per client like sign-in, on top of the per-account budget.
+      config: { auth: 'interactive', rateLimit: signInLimit },
       schema: {
-        summary: 'Delete the account; every credential of the user is revoked at once',
+        summary:
+          'Delete the account; every credential of the user is revoked at once (needs your password; a wrong one is 400 on body.password)',
         operationId: 'deleteAccount',
         tags: ['account'],
         body: DeleteAccountBody,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...problemResponses(400, 401, 403) },
+        response: {
+          204: { type: 'null', description: 'Deleted' },
+          ...problemResponses(400, 401, 403, 415, 429, 503),
+        },
       },
     },
     async (request, reply) => {

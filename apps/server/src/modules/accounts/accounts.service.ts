@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import { type CredentialService, SESSION_LIFETIME_MS } from '../credentials/credentials.service.ts';
 import type { AccountRepository, UserRow } from './accounts.repository.ts';
@@ -21,6 +22,14 @@ export function normalizeEmail(email: string): string {
 /** Unique-constraint violations, in both pg and PGlite. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+/** What a password confirmation is for: the audited action and the body member that held it. */
+export interface ConfirmationPurpose {
+  field: string;
+  action: AuditAction;
+  targetType: string;
+  targetId: string;
 }
 
 export type AccountDeletionHook = (tx: Tx, userId: string) => Promise<void>;
@@ -39,27 +48,48 @@ export function createAccountService(deps: {
   // Verified against when the e-mail is unknown, so both failures cost the same time.
   const dummyHash = hashPassword('tessera-dummy-password-for-timing');
 
-  async function throttleKey(email: string) {
-    return `sign-in-failures:${email}`;
-  }
-
-  /** 429 (audited) once the account has had too many failed password checks in the window (PWD-7). */
-  async function refuseIfThrottled(
-    key: string,
+  /**
+   * The one gate every password check passes (PWD-7): sign-in, the OAuth password grant and each
+   * confirmation by a signed-in user share one budget per account
+   * (`RATE_LIMIT_FAILURES_PER_ACCOUNT` per 15 minutes, from any address or instance). The attempt
+   * is reserved with an atomic increment *before* argon2 runs, so simultaneous guesses cannot all
+   * slip past a count read earlier; a right password resets the budget, and a check that never
+   * ran (hashing shed the load, the store failed) gives its reservation back. Over budget: 429,
+   * audited, and no argon2 work at all.
+   */
+  async function checkPasswordWithinBudget(
+    email: string,
+    userId: string | null,
     context: RequestContext,
-    findUserId: () => Promise<string | null>,
-  ): Promise<void> {
-    const failures = await counters.peek(key);
-    if (failures.count < config.rateLimits.signInFailuresPerAccount) return;
-    await audit.record(undefined, context, {
-      userId: await findUserId(),
-      action: 'auth.throttled',
-      outcome: 'failure',
-      metadata: { reason: 'too_many_failures' },
-    });
-    throw new AppError('rate_limited', 'Too many failed sign-ins for this account; try again later.', {
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(failures.resetInMs / 1000))) },
-    });
+    attempt: 'sign_in' | 'confirmation',
+    check: () => Promise<boolean>,
+  ): Promise<boolean> {
+    const key = `sign-in-failures:${email}`;
+    const reserved = await counters.increment(key, FAILURE_WINDOW_MS);
+    if (reserved.count > config.rateLimits.signInFailuresPerAccount) {
+      await audit.record(undefined, context, {
+        userId,
+        action: 'auth.throttled',
+        outcome: 'failure',
+        metadata: { reason: 'too_many_failures', attempt },
+      });
+      throw new AppError(
+        'rate_limited',
+        'Too many failed password attempts for this account; try again later.',
+        {
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(reserved.resetInMs / 1000))) },
+        },
+      );
+    }
+    let valid: boolean;
+    try {
+      valid = await check();
+    } catch (error) {
+      await counters.decrement(key);
+      throw error;
+    }
+    if (valid) await counters.reset(key);
+    return valid;
   }
 
   /** Checks e-mail and password; shared by web sign-in and the OAuth password grant. */
@@ -69,12 +99,13 @@ export function createAccountService(deps: {
     context: RequestContext,
   ): Promise<UserRow> {
     const email = normalizeEmail(emailInput);
-    const key = await throttleKey(email);
-    await refuseIfThrottled(key, context, async () => (await accounts.findUserByEmail(email))?.id ?? null);
     const user = await accounts.findUserByEmail(email);
-    const valid = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
-    if (!user || !valid || user.disabled_at) {
-      await counters.increment(key, FAILURE_WINDOW_MS);
+    const valid = await checkPasswordWithinBudget(email, user?.id ?? null, context, 'sign_in', async () => {
+      // An unknown e-mail still costs one verification, so both failures take the same time.
+      const matches = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
+      return matches && user !== undefined && !user.disabled_at;
+    });
+    if (!valid || !user) {
       await audit.record(undefined, context, {
         userId: user?.id ?? null,
         action: 'auth.login',
@@ -83,33 +114,46 @@ export function createAccountService(deps: {
       });
       throw new AppError('invalid_credentials', 'The e-mail or password is not right.');
     }
-    await counters.reset(key);
     if (needsRehash(user.password_hash)) {
       await accounts.updatePasswordHash(user.id, await hashPassword(password));
     }
     return user;
   }
 
+  /**
+   * Re-authentication of a signed-in user: changing the password, ending other sign-ins,
+   * deleting the account. Every confirmation goes through here, under the sign-in budget, so a
+   * stolen session or access token cannot be used as a password oracle. A wrong password is
+   * audited as a failure of `purpose.action` and answered 400 at `purpose.field` — not 401,
+   * which clients take to mean "this credential is no good, sign in again" (ADR 0012).
+   */
+  async function confirmPassword(
+    userId: string,
+    password: string,
+    context: RequestContext,
+    purpose: ConfirmationPurpose,
+  ): Promise<void> {
+    const user = await accounts.findUserById(userId);
+    if (!user) throw new AppError('not_found');
+    const valid = await checkPasswordWithinBudget(user.email, user.id, context, 'confirmation', () =>
+      verifyPassword(user.password_hash, password),
+    );
+    if (valid) return;
+    const { field, ...target } = purpose;
+    await audit.record(undefined, context, {
+      userId: user.id,
+      ...target,
+      outcome: 'failure',
+      metadata: { reason: 'wrong_password' },
+    });
+    throw new AppError('invalid_request', 'The password is not right.', {
+      errors: [{ path: field, message: 'is not right' }],
+    });
+  }
+
   return {
     authenticatePassword,
-
-    /**
-     * Re-authentication of a signed-in user (changing the password, ending other sessions): false
-     * for a wrong password. Failures count towards the same per-account throttle as sign-in, so a
-     * stolen session cannot be used to guess the password; once it trips, 429.
-     */
-    async confirmPassword(userId: string, password: string, context: RequestContext): Promise<boolean> {
-      const user = await accounts.findUserById(userId);
-      if (!user) throw new AppError('not_found');
-      const key = await throttleKey(user.email);
-      await refuseIfThrottled(key, context, async () => user.id);
-      if (!(await verifyPassword(user.password_hash, password))) {
-        await counters.increment(key, FAILURE_WINDOW_MS);
-        return false;
-      }
-      await counters.reset(key);
-      return true;
-    },
+    confirmPassword,
 
     /** Stores a new password hash inside the caller's transaction (the password change). */
     async replacePasswordHash(tx: Tx, userId: string, passwordHash: string): Promise<void> {
@@ -209,21 +253,24 @@ export function createAccountService(deps: {
 
     /** Deletes the account; every credential of the user stops working at once (AUTHN-7). */
     async deleteAccount(identity: Identity, password: string, context: RequestContext) {
-      const user = await accounts.findUserById(identity.userId);
-      if (!user || !(await verifyPassword(user.password_hash, password))) {
-        throw new AppError('invalid_credentials', 'The password is not right.');
-      }
+      const userId = identity.userId;
+      await confirmPassword(userId, password, context, {
+        field: 'body.password',
+        action: 'account.deleted',
+        targetType: 'user',
+        targetId: userId,
+      });
       await inTransaction(db, async (tx) => {
-        for (const hook of accountDeletionHooks) await hook(tx, user.id);
-        await credentials.revokeCredentials(tx, { userId: user.id }, 'account_deleted');
-        await credentials.invalidateUser(tx, user.id);
+        for (const hook of accountDeletionHooks) await hook(tx, userId);
+        await credentials.revokeCredentials(tx, { userId }, 'account_deleted');
+        await credentials.invalidateUser(tx, userId);
         await audit.record(tx, context, {
-          userId: user.id,
+          userId,
           action: 'account.deleted',
           targetType: 'user',
-          targetId: user.id,
+          targetId: userId,
         });
-        await accounts.deleteUser(user.id, tx);
+        await accounts.deleteUser(userId, tx);
       });
     },
   };

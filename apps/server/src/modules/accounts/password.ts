@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import type { Metrics } from '../../platform/metrics/metrics.ts';
 import { WorkLimiter } from '../../platform/work-limiter.ts';
 
 /** OWASP's minimum for argon2id (the library's default algorithm): 19 MiB, 2 passes, 1 lane. */
@@ -64,4 +65,21 @@ const COMMON_PASSWORDS = new Set([
 
 export function isCommonPassword(password: string): boolean {
   return COMMON_PASSWORDS.has(password.toLowerCase());
+}
+
+/** argon2 queue depth, running hashes and sheds, for the metrics endpoint. */
+export function registerPasswordMetrics(metrics: Metrics): void {
+  metrics.gaugeFrom('tessera_password_hash_running', 'argon2 hashes running now', [], () => hashing.running);
+  metrics.gaugeFrom(
+    'tessera_password_hash_queue_depth',
+    'Sign-ins waiting for an argon2 slot',
+    [],
+    () => hashing.queued,
+  );
+  metrics.counterFrom(
+    'tessera_password_hash_shed_total',
+    'Sign-ins refused with 503 because the argon2 queue was full',
+    [],
+    () => hashing.shed,
+  );
 }

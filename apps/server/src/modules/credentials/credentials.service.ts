@@ -66,6 +66,10 @@ export function createCredentialService(deps: {
   config: Pick<Config, 'tokens'>;
   clock: Clock;
   onBackgroundError?: (error: unknown) => void;
+  /** Told when the revocation feed drops and when it is back (with how long it was away). */
+  onInvalidationFeed?: (
+    event: { state: 'lost'; cause: unknown } | { state: 'restored'; gapMs: number },
+  ) => void;
   /** Told once per process per PAT or automation token presented after its expiry (for the audit log). */
   onExpiredUse?: (credential: CachedCredential) => void;
 }) {
@@ -85,6 +89,23 @@ export function createCredentialService(deps: {
     listener: () => listener,
     onError: deps.onBackgroundError,
   });
+  let feedLostAt: number | undefined;
+  /** Plain counters on the hot path (read by the metrics endpoint at scrape time; no labels, no allocation). */
+  const stats = {
+    cacheHits: 0,
+    cacheMisses: 0,
+    negativeHits: 0,
+    storeLookups: 0,
+    storeErrors: 0,
+    /** Verifications that bypassed the cache because the revocation feed was down. */
+    untrustedCacheBypasses: 0,
+    /** Unknown tokens refused by the issued-token filter without a store lookup. */
+    filterRejections: 0,
+    refused: { malformed: 0, unknown: 0, revoked: 0, expired: 0, wrong_kind: 0 },
+    notificationsReceived: 0,
+    feedDisconnects: 0,
+    feedReconnects: 0,
+  };
   let purgeTimer: NodeJS.Timeout | undefined;
   const expiredUseReported = new Set<string>();
 
@@ -102,27 +123,54 @@ export function createCredentialService(deps: {
     else cache.clear();
   }
 
+  /**
+   * Cached answers are trusted only while the revocation feed (LISTEN) is connected: a revoke
+   * committed by another instance while it is down would go unheard, so then every verification
+   * reads the store, and nothing read meanwhile is cached (ADR 0019).
+   */
+  function cacheTrusted(): boolean {
+    return listener === undefined || listener.connected;
+  }
+
   async function lookup(hash: string): Promise<CachedCredential | undefined> {
-    const cached = cache.get(hash);
-    if (cached) return cached;
-    if (cache.isKnownUnknown(hash)) return undefined;
+    const trusted = cacheTrusted();
+    if (trusted) {
+      const cached = cache.get(hash);
+      if (cached) {
+        stats.cacheHits += 1;
+        return cached;
+      }
+      if (cache.isKnownUnknown(hash)) {
+        stats.negativeHits += 1;
+        return undefined;
+      }
+      stats.cacheMisses += 1;
+    } else {
+      stats.untrustedCacheBypasses += 1;
+    }
     const epoch = cache.epoch;
     // Never issued (the filter is certain): refused without a store lookup.
     if (!(await issued.mightBeIssued(hash))) {
-      cache.setUnknown(hash, epoch);
+      stats.filterRejections += 1;
+      if (trusted && cacheTrusted()) cache.setUnknown(hash, epoch);
       return undefined;
     }
     let row: Awaited<ReturnType<CredentialRepository['findCredentialByHash']>>;
+    stats.storeLookups += 1;
     try {
       row = await credentials.findCredentialByHash(hash);
-    } catch {
+    } catch (error) {
+      stats.storeErrors += 1;
       // Never "allow" when the store cannot answer.
       throw new AppError('service_unavailable', 'The credential store is unavailable.', {
         headers: { 'retry-after': '5' },
+        cause: error,
       });
     }
+    // The feed may have dropped while we read: then do not cache what we read.
+    const cacheable = trusted && cacheTrusted();
     if (!row) {
-      cache.setUnknown(hash, epoch);
+      if (cacheable) cache.setUnknown(hash, epoch);
       return undefined;
     }
     const record: CachedCredential = {
@@ -136,7 +184,7 @@ export function createCredentialService(deps: {
       taskGroupId: row.task_group_id,
       clientId: row.client_id,
     };
-    cache.set(hash, record, epoch);
+    if (cacheable) cache.set(hash, record, epoch);
     return record;
   }
 
@@ -158,6 +206,12 @@ export function createCredentialService(deps: {
     await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
   }
 
+  function countRefusal(record: CachedCredential | undefined) {
+    if (!record) stats.refused.unknown += 1;
+    else if (record.revoked) stats.refused.revoked += 1;
+    else stats.refused.expired += 1;
+  }
+
   function isLive(record: CachedCredential, now: Date): boolean {
     return !record.revoked && (record.expiresAt === null || record.expiresAt.getTime() > now.getTime());
   }
@@ -166,10 +220,17 @@ export function createCredentialService(deps: {
     cache,
     lastUsed,
     issued,
+    stats,
+
+    /** Whether revocations from other instances are being heard (readiness). */
+    invalidationFeedConnected(): boolean {
+      return listener?.connected ?? false;
+    },
 
     async start() {
       listener = await database.listen(INVALIDATION_CHANNEL, {
         onNotification(payload) {
+          stats.notificationsReceived += 1;
           try {
             const message = JSON.parse(payload) as InvalidationMessage | IssuanceMessage;
             if ('issued' in message) for (const key of message.issued) issued.add(key);
@@ -179,10 +240,22 @@ export function createCredentialService(deps: {
             issued.reset();
           }
         },
-        onReconnect: () => {
+        onDisconnect(cause) {
+          stats.feedDisconnects += 1;
+          feedLostAt = Date.now();
+          cache.clear();
+          deps.onInvalidationFeed?.({ state: 'lost', cause });
+        },
+        onReconnect() {
+          stats.feedReconnects += 1;
+          // Revocations sent while we were away were lost: forget everything cached.
           cache.clear();
           issued.reset();
+          const gapMs = feedLostAt === undefined ? 0 : Date.now() - feedLostAt;
+          feedLostAt = undefined;
+          deps.onInvalidationFeed?.({ state: 'restored', gapMs });
         },
+        onReconnectFailed: (cause) => deps.onBackgroundError?.(cause),
       });
       // After LISTEN is in place: an issuance is then either in the filter's snapshot or notified.
       await issued.start();
@@ -244,10 +317,15 @@ export function createCredentialService(deps: {
     async verifyBearerToken(token: string, ip: string | null): Promise<VerifiedCredential> {
       const prefix = parseToken(token);
       // Session cookies and refresh tokens are never bearer credentials.
-      if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') throw invalidToken();
+      if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') {
+        if (prefix === null) stats.refused.malformed += 1;
+        else stats.refused.wrong_kind += 1;
+        throw invalidToken();
+      }
       const record = await lookup(hashToken(token));
       const now = clock.now();
       if (!record || !isLive(record, now)) {
+        countRefusal(record);
         if (record) reportExpiredUse(record, now);
         throw invalidToken();
       }
@@ -257,10 +335,17 @@ export function createCredentialService(deps: {
 
     /** Verifies a session cookie value; returns null for anything but a live session. */
     async verifySessionToken(token: string, ip: string | null): Promise<VerifiedCredential | null> {
-      if (parseToken(token) !== 'ses') return null;
+      if (parseToken(token) !== 'ses') {
+        stats.refused.malformed += 1;
+        return null;
+      }
       const record = await lookup(hashToken(token));
       const now = clock.now();
-      if (!record || record.kind !== 'session' || !isLive(record, now)) return null;
+      if (!record || record.kind !== 'session' || !isLive(record, now)) {
+        if (record && record.kind !== 'session') stats.refused.wrong_kind += 1;
+        else countRefusal(record);
+        return null;
+      }
       // Sliding expiry: every use pushes the end out to 30 days from now.
       const slideTo = new Date(now.getTime() + SESSION_LIFETIME_MS);
       record.expiresAt = slideTo;

@@ -63,7 +63,7 @@ function notificationValve() {
     drop() {
       down = true;
       held.length = 0;
-      options?.onReconnect();
+      options?.onDisconnect(new Error('test: the connection dropped'));
     },
     reconnect() {
       down = false;

@@ -19,11 +19,22 @@ export class LastUsedBuffer {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   flushCount = 0;
+  /** For metrics: the last flush and failures so far. */
+  readonly stats = { lastSize: 0, lastDurationMs: 0, failures: 0, written: 0 };
 
   constructor(
     private readonly db: Db,
-    private readonly options: { flushIntervalMs: number; onError?: (error: unknown) => void },
+    private readonly options: {
+      flushIntervalMs: number;
+      onError?: (error: unknown) => void;
+      onFlushed?: (size: number, durationMs: number) => void;
+    },
   ) {}
+
+  /** While running, a failed batch is kept (bounded) and retried with the next flush. */
+  private get retainOnFailure(): boolean {
+    return this.timer !== undefined && this.pending.size < 100_000;
+  }
 
   start() {
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
@@ -62,6 +73,7 @@ export class LastUsedBuffer {
         }::timestamptz)`,
     );
     const values = sql.join(rows);
+    const started = performance.now();
     try {
       await this.db.transaction().execute(async (tx) => {
         await sql`
@@ -82,7 +94,20 @@ export class LastUsedBuffer {
         );
       });
       this.flushCount += 1;
+      this.stats.lastSize = batch.size;
+      this.stats.lastDurationMs = performance.now() - started;
+      this.stats.written += batch.size;
+      this.options.onFlushed?.(batch.size, this.stats.lastDurationMs);
     } catch (error) {
+      this.stats.failures += 1;
+      if (this.retainOnFailure) {
+        // The store is away (not a bad row): keep the batch for the next flush, newest use wins.
+        for (const [id, usage] of batch) {
+          const newer = this.pending.get(id);
+          if (newer) newer.uses += usage.uses;
+          else this.pending.set(id, usage);
+        }
+      }
       // Usage is advisory: losing one batch is better than blocking verification.
       this.options.onError?.(error);
     }

@@ -1,13 +1,31 @@
 import { Type } from 'typebox';
 import type { Database } from '../../platform/database/database.ts';
-import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { AppError } from '../../platform/errors.ts';
+import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
   database: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
 });
 
-export const healthRoutes: AppPlugin<{ database: Pick<Database, 'ping'> }> = async (app, { database }) => {
+const Live = Type.Object({ status: Type.Literal('ok') });
+
+const Ready = Type.Object({
+  status: Type.Literal('ready'),
+  checks: Type.Object({
+    database: Type.Literal('ok'),
+    notifications: Type.Literal('ok'),
+    migrations: Type.Literal('ok'),
+  }),
+});
+
+export type HealthDeps = {
+  database: Pick<Database, 'ping' | 'pendingMigrations'>;
+  /** Whether revocations from other instances are being heard (the LISTEN connection). */
+  notificationsConnected: () => boolean;
+};
+
+export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notificationsConnected }) => {
   app.get(
     '/api/health',
     {
@@ -26,6 +44,67 @@ export const healthRoutes: AppPlugin<{ database: Pick<Database, 'ping'> }> = asy
       return up
         ? { status: 'ok' as const, database: 'ok' as const }
         : reply.code(503).send({ status: 'unavailable' as const, database: 'down' as const });
+    },
+  );
+
+  app.get(
+    '/api/health/live',
+    {
+      config: { auth: 'public' },
+      logLevel: 'warn',
+      schema: {
+        summary: 'Liveness: the process is up and answering',
+        description:
+          'Never looks at the store: a load balancer or orchestrator restarts the process only when this fails.',
+        operationId: 'getHealthLive',
+        tags: ['meta'],
+        security: [],
+        response: { 200: Live },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.get(
+    '/api/health/ready',
+    {
+      config: { auth: 'public' },
+      logLevel: 'warn',
+      schema: {
+        summary: 'Readiness: this instance can serve traffic',
+        description:
+          'Ready when the store answers, revocations from other instances are being heard (LISTEN on ' +
+          'PostgreSQL) and every migration this version knows has been applied. Otherwise 503 with ' +
+          '`Retry-After`; the `detail` names what is missing. Send traffic elsewhere until it is ready.',
+        operationId: 'getHealthReady',
+        tags: ['meta'],
+        security: [],
+        response: { 200: Ready, ...problemResponses(503) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const missing: string[] = [];
+      const storeUp = await database.ping();
+      if (!storeUp) missing.push('the store is unreachable');
+      if (!notificationsConnected()) missing.push('the revocation feed (LISTEN) is disconnected');
+      if (storeUp) {
+        const pending = await database.pendingMigrations().catch(() => undefined);
+        if (pending === undefined) missing.push('migrations could not be checked');
+        else if (pending.length > 0) missing.push(`migrations pending: ${pending.join(', ')}`);
+      }
+      if (missing.length > 0) {
+        throw new AppError('service_unavailable', `Not ready: ${missing.join('; ')}.`, {
+          headers: { 'retry-after': '5' },
+        });
+      }
+      return {
+        status: 'ready' as const,
+        checks: { database: 'ok' as const, notifications: 'ok' as const, migrations: 'ok' as const },
+      };
     },
   );
 };

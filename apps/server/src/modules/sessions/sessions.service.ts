@@ -5,10 +5,9 @@ import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { AccountService } from '../accounts/accounts.service.ts';
+import type { AccountService, ConfirmationPurpose } from '../accounts/accounts.service.ts';
 import { hashPassword, isCommonPassword } from '../accounts/password.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { AuditAction } from '../audit/audit-actions.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import type { RevokedCredential } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
@@ -79,31 +78,23 @@ export function createSessionService(deps: {
   }
 
   /**
-   * Re-authentication (SESS-7, PWD-8): the user's password, checked under the sign-in throttle.
-   * A wrong one is audited as a failure of `action` and answered at `field`.
+   * Re-authentication (SESS-7, PWD-8): the user's password, through the accounts' one throttled,
+   * audited confirmation. A wrong one is audited as a failure of `action` and answered at `field`.
    */
   async function requirePassword(
     identity: Identity,
     password: string | undefined,
     context: RequestContext,
-    failure: { field: string; action: AuditAction; targetType: string; targetId: string },
+    purpose: ConfirmationPurpose,
   ) {
-    const { field, ...target } = failure;
     if (password === undefined) {
       throw fieldError(
-        field,
+        purpose.field,
         'is required to end another sign-in',
         'Confirm your password to end another sign-in.',
       );
     }
-    if (await accounts.confirmPassword(identity.userId, password, context)) return;
-    await audit.record(undefined, context, {
-      userId: identity.userId,
-      ...target,
-      outcome: 'failure',
-      metadata: { reason: 'wrong_password' },
-    });
-    throw fieldError(field, 'is not right', 'The password is not right.');
+    await accounts.confirmPassword(identity.userId, password, context, purpose);
   }
 
   return {

@@ -25,8 +25,12 @@ export interface NotificationListener {
 
 export interface ListenOptions {
   onNotification(payload: string): void;
-  /** Called when the listener reconnects after a drop: notifications sent meanwhile were lost. */
+  /** Called when the connection drops (with why): notifications sent from now on are lost. */
+  onDisconnect(cause: unknown): void;
+  /** Called when LISTEN is in place again after a drop. */
   onReconnect(): void;
+  /** Called for each failed reconnection attempt (the listener keeps trying with back-off). */
+  onReconnectFailed?(cause: unknown): void;
 }
 
 /** The store: a Kysely instance plus the LISTEN side of PostgreSQL notifications. */
@@ -35,6 +39,10 @@ export interface Database {
   db: Db;
   listen(channel: string, options: ListenOptions): Promise<NotificationListener>;
   ping(): Promise<boolean>;
+  /** Names of migrations this build knows that the store has not applied (empty when current). */
+  pendingMigrations(): Promise<string[]>;
+  /** Where failures of background connections (idle pool clients) are reported; they never crash the process. */
+  onBackgroundError(handler: (error: unknown) => void): void;
   close(): Promise<void>;
 }
 
@@ -42,11 +50,17 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../migrat
 
 export async function openPostgres(
   connectionString: string,
-  options: { poolSize?: number } = {},
+  options: { poolSize?: number; connectionTimeoutMs?: number } = {},
 ): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
-  // A broken idle client must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    // When PostgreSQL is away a request waits at most this long for a connection, then answers 503.
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+  });
+  let reportBackgroundError: (error: unknown) => void = () => {};
+  // A broken idle client must not crash the process; the pool replaces it. The owner logs why.
+  pool.on('error', (error) => reportBackgroundError(error));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const listeners = new Set<PostgresListener>();
   return {
@@ -68,6 +82,10 @@ export async function openPostgres(
       };
     },
     ping: () => ping(db),
+    pendingMigrations: () => pendingMigrations(db),
+    onBackgroundError(handler) {
+      reportBackgroundError = handler;
+    },
     async close() {
       await Promise.all([...listeners].map((l) => l.close()));
       await db.destroy();
@@ -89,6 +107,8 @@ export async function openPGlite(dataDir: string | undefined): Promise<Database>
       return { connected: true, sync: async () => {}, close: () => unlisten() };
     },
     ping: () => ping(db),
+    pendingMigrations: () => pendingMigrations(db),
+    onBackgroundError() {},
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
@@ -105,19 +125,30 @@ async function ping(db: Db): Promise<boolean> {
   }
 }
 
-/** Every `NNNN_name.ts` file in migrations/, in name order. Imported from our own code so tsx and Vitest can load TypeScript. */
+/**
+ * Every `NNNN_name.ts` file in migrations/ (`.js` in the compiled build), in name order. Imported
+ * from our own code so tsx and Vitest can load TypeScript. The name excludes the extension, so a
+ * database migrated by either form is current for both.
+ */
 const folderMigrationProvider: MigrationProvider = {
   async getMigrations() {
-    const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_.+\.ts$/.test(f)).sort();
+    const files = (await readdir(MIGRATIONS_DIR))
+      .filter((f) => /^\d{4}_.+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
-      migrations[file.replace(/\.ts$/, '')] = (await import(
+      migrations[file.replace(/\.(ts|js)$/, '')] = (await import(
         pathToFileURL(path.join(MIGRATIONS_DIR, file)).href
       )) as Migration;
     }
     return migrations;
   },
 };
+
+async function pendingMigrations(db: Db): Promise<string[]> {
+  const known = await new Migrator({ db, provider: folderMigrationProvider }).getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({
@@ -203,18 +234,27 @@ class PostgresListener {
     client.on('notification', (message) => {
       if (message.channel === this.channel) this.options.onNotification(message.payload ?? '');
     });
-    client.on('error', () => this.scheduleReconnect(client));
-    client.on('end', () => this.scheduleReconnect(client));
-    await client.connect();
-    await client.query(`listen "${this.channel.replace(/"/g, '')}"`);
+    client.on('error', (error) => this.scheduleReconnect(client, error));
+    client.on('end', () => this.scheduleReconnect(client, new Error('the LISTEN connection ended')));
+    try {
+      await client.connect();
+      await client.query(`listen "${this.channel.replace(/"/g, '')}"`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
   }
 
-  private scheduleReconnect(dead: pg.Client) {
+  private scheduleReconnect(dead: pg.Client, cause: unknown) {
     if (this.closed || this.client !== dead) return;
     this.client = undefined;
     // Whatever was cached may have been revoked while we were away.
-    this.options.onReconnect();
+    this.options.onDisconnect(cause);
     this.retryLater();
   }
 
@@ -225,10 +265,12 @@ class PostgresListener {
     this.retryTimer = setTimeout(async () => {
       try {
         await this.connect();
+        if (this.closed) return;
         this.attempts = 0;
         // Notifications sent between the drop and the new LISTEN were lost as well.
         this.options.onReconnect();
-      } catch {
+      } catch (error) {
+        this.options.onReconnectFailed?.(error);
         this.retryLater();
       }
     }, delay);

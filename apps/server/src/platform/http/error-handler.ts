@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isStoreUnavailable } from '../database/store-errors.ts';
 import { AppError, type ErrorCode, type FieldError, problemBody } from '../errors.ts';
 import { OAuthError } from '../oauth-error.ts';
 
@@ -69,6 +70,13 @@ function fieldErrors(context: string | undefined, issues: ValidationIssue[]): Fi
   });
 }
 
+/** What a log line needs from an underlying error: its kind, message and code (never a value it carried). */
+export function describeCause(cause: unknown): Record<string, unknown> {
+  if (!(cause instanceof Error)) return { message: String(cause) };
+  const code = (cause as { code?: unknown }).code;
+  return { type: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
+}
+
 /** Turns any thrown error into the contract's problem+json (or RFC 6749 for OAuth errors). */
 export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
@@ -83,6 +91,12 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof SyntaxError) return new AppError('invalid_json');
   const status = fastifyError.statusCode;
   if (status && status < 500) return new AppError(STATUS_CODES[status] ?? 'invalid_request');
+  if (isStoreUnavailable(error)) {
+    return new AppError('service_unavailable', 'The store is unavailable; retry shortly.', {
+      headers: { 'retry-after': '5' },
+      cause: error,
+    });
+  }
   return new AppError('internal_error', 'Something went wrong on our side.');
 }
 
@@ -125,7 +139,12 @@ export const errorHandling = fp(
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
       const appError = toAppError(error);
       if (appError.status >= 500) {
-        request.log.error({ err: error }, 'request failed');
+        // Keep the cause (why the store was unavailable), not just our own wrapper.
+        const cause = error.cause ?? appError.cause;
+        request.log.error(
+          { err: error, ...(cause ? { cause: describeCause(cause) } : {}) },
+          'request failed',
+        );
       } else if (!(error instanceof AppError)) {
         request.log.info({ code: appError.code, reason: error.code }, 'request rejected');
       }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { type RouteAuth, SESSION_COOKIE } from '../../modules/credentials/authenticate-request.ts';
+import { SERVER_ROOT } from '../paths.ts';
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas; nothing about the HTTP surface
@@ -214,7 +216,7 @@ export interface OpenApiOptions {
 }
 
 function serverVersion(): string {
-  const file = new URL('../../../package.json', import.meta.url);
+  const file = path.join(SERVER_ROOT, 'package.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 

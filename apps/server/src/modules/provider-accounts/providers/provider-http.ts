@@ -3,6 +3,8 @@
  * redirects, a size cap on answers, and errors that never carry the request's credentials.
  */
 
+import { LATENCY_BUCKETS, type Metrics, processHistogram } from '../../../platform/metrics/metrics.ts';
+
 /** Why a provider call failed, in the words of CONTRACT (`POST /provider-accounts/{id}/test`). */
 export type ProviderFailure = 'invalid_token' | 'token_expired' | 'insufficient_permissions' | 'unreachable';
 
@@ -51,8 +53,23 @@ async function readCapped(response: Response): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Provider calls by provider and outcome (status class, `timeout` or `unreachable`): latency; the _count counts them. */
+const providerCalls = processHistogram(
+  'tessera_provider_call_duration_seconds',
+  'Calls to GitHub, GitLab and Bitbucket by provider and outcome (2xx…5xx, timeout, unreachable)',
+  ['provider', 'outcome'],
+  LATENCY_BUCKETS,
+);
+
+export function registerProviderMetrics(metrics: Metrics): void {
+  metrics.adopt(providerCalls);
+}
+
 export async function providerGet(request: ProviderRequest): Promise<ProviderResponse> {
   const { label, timeoutMs } = request;
+  const started = performance.now();
+  const observe = (outcome: string) =>
+    providerCalls.observe({ provider: label.toLowerCase(), outcome }, (performance.now() - started) / 1000);
   try {
     const response = await fetch(request.url, {
       headers: { accept: 'application/json', 'user-agent': 'Tessera', ...request.headers },
@@ -69,9 +86,11 @@ export async function providerGet(request: ProviderRequest): Promise<ProviderRes
         body = undefined;
       }
     }
+    observe(`${Math.floor(response.status / 100)}xx`);
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    observe(timedOut ? 'timeout' : 'unreachable');
     throw new ProviderError(
       'unreachable',
       timedOut

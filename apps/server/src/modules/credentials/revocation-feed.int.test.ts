@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStore, type TestStore, testClock, testConfig } from '../../../test/harness.ts';
+import type { ListenOptions } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import { createCredentialRepository } from './credentials.repository.ts';
+import { createCredentialService } from './credentials.service.ts';
+
+/**
+ * ADR 0019: a cached verification is trusted only while the revocation feed is connected. The
+ * store is real; only the feed's connection state is driven by hand, so a revocation the feed
+ * "missed" can be staged exactly.
+ */
+let store: TestStore;
+beforeAll(async () => {
+  store = await createTestStore();
+});
+afterAll(async () => {
+  await store.destroy();
+});
+
+async function serviceWithHandFeed() {
+  let connected = true;
+  let feed: ListenOptions | undefined;
+  const service = createCredentialService({
+    credentials: createCredentialRepository(store.db),
+    database: {
+      db: store.db,
+      async listen(_channel, options) {
+        feed = options;
+        return {
+          get connected() {
+            return connected;
+          },
+          sync: async () => {},
+          close: async () => {},
+        };
+      },
+    },
+    config: testConfig(),
+    clock: testClock(),
+  });
+  await service.start();
+  return {
+    service,
+    drop() {
+      connected = false;
+      feed!.onDisconnect(new Error('test: feed dropped'));
+    },
+    restore() {
+      connected = true;
+      feed!.onReconnect();
+    },
+  };
+}
+
+async function patFor(service: ReturnType<typeof createCredentialService>) {
+  const userId = `usr_${Math.random().toString(36).slice(2, 12)}`;
+  await store.db
+    .insertInto('users')
+    .values({
+      id: userId,
+      email: `${userId}@example.test`,
+      name: null,
+      password_hash: 'x',
+      created_at: new Date(),
+      disabled_at: null,
+    })
+    .execute();
+  return inTransaction(store.db, (tx) =>
+    service.issueCredential(tx, { userId, kind: 'personal', scopes: ['profile:read'], expiresAt: null }),
+  );
+}
+
+/** A revoke committed elsewhere whose notification this instance never receives. */
+async function revokeBehindItsBack(id: string) {
+  await store.db.updateTable('credentials').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+}
+
+describe('verification while the revocation feed is down', () => {
+  it('with the feed connected, a cached positive is served (the cache works; a missed NOTIFY would be believed)', async () => {
+    const { service } = await serviceWithHandFeed();
+    const { token, credential } = await patFor(service);
+    await service.verifyBearerToken(token, null);
+    await revokeBehindItsBack(credential.id);
+    await expect(service.verifyBearerToken(token, null)).resolves.toMatchObject({ id: credential.id });
+    await service.stop();
+  });
+
+  it('never serves a token whose revocation it may have missed: reads the store instead, caches nothing', async () => {
+    const { service, drop, restore } = await serviceWithHandFeed();
+    const { token, credential } = await patFor(service);
+    await service.verifyBearerToken(token, null);
+    expect(service.cache.size).toBe(1);
+
+    drop();
+    expect(service.cache.size).toBe(0);
+    // Still verifiable from the store while nothing is revoked, but not cached.
+    await service.verifyBearerToken(token, null);
+    expect(service.cache.size).toBe(0);
+    await revokeBehindItsBack(credential.id);
+    await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    expect(service.stats.untrustedCacheBypasses).toBe(2);
+
+    restore();
+    expect(service.stats.feedReconnects).toBe(1);
+    await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    await service.stop();
+  });
+
+  it('a read in flight when the feed drops is not cached', async () => {
+    const { service, drop } = await serviceWithHandFeed();
+    const { token } = await patFor(service);
+    const pending = service.verifyBearerToken(token, null);
+    drop();
+    await pending;
+    expect(service.cache.size).toBe(0);
+    await service.stop();
+  });
+});

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createTestStore, storeKind, type TestStore } from '../../../test/harness.ts';
+import { openPostgres } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+let store: TestStore;
+let app: App;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store);
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+describe('health probes', () => {
+  it('live answers 200 without touching the store', async () => {
+    const response = await app.inject({ url: '/api/health/live' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('ready answers 200 with every check when the store is current and LISTEN is connected', async () => {
+    const response = await app.inject({ url: '/api/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', notifications: 'ok', migrations: 'ok' },
+    });
+  });
+
+  it('/api/health keeps its contract shape', async () => {
+    const response = await app.inject({ url: '/api/health' });
+    expect(response.json()).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('ready is 503 problem+json with Retry-After while a migration this version knows is not applied', async () => {
+    const own = await createTestStore();
+    const other = await buildTestApp(own);
+    try {
+      const [last] = (
+        await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(
+          own.db,
+        )
+      ).rows;
+      await sql`delete from kysely_migration where name = ${last!.name}`.execute(own.db);
+      const response = await other.inject({ url: '/api/health/ready' });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json()).toMatchObject({ code: 'service_unavailable' });
+      expect(response.json().detail).toContain(last!.name);
+    } finally {
+      await other.close();
+      await own.destroy();
+    }
+  });
+});
+
+describe.runIf(storeKind === 'postgres')('readiness follows the LISTEN connection (PostgreSQL)', () => {
+  it('is not ready while the revocation feed is down, and ready again once it reconnects', async () => {
+    const own = await openPostgres(store.url!, { poolSize: 2 });
+    const other = await buildTestApp(own);
+    try {
+      // Hold the feed down: terminate the listener as often as it comes back, until we saw 503.
+      let notReady = false;
+      await until(async () => {
+        await sql`select pg_terminate_backend(pid) from pg_stat_activity
+          where application_name = 'tessera-listener' and datname = current_database()`.execute(store.db);
+        const response = await other.inject({ url: '/api/health/ready' });
+        if (response.statusCode === 503) {
+          expect(response.json().detail).toContain('LISTEN');
+          notReady = true;
+        }
+        return notReady;
+      }, 10_000);
+      await until(async () => (await other.inject({ url: '/api/health/ready' })).statusCode === 200, 10_000);
+    } finally {
+      await other.close();
+      await own.close();
+    }
+  });
+});
