@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../../platform/database/database.ts';
 import type { AgentFilesTable, AgentsTable, DB } from '../../schema.ts';
 import type { AgentCursor } from './agent-cursor.ts';
 import { containsPattern } from './agent-rules.ts';
@@ -23,8 +24,48 @@ function toFileRow(row: Selectable<AgentFilesTable>): AgentFileRow {
   return { ...row, size: Number(row.size) };
 }
 
-export function createAgentRepository(db: Kysely<DB>) {
+/**
+ * The hot read (`GET /api/agents/{id}`): the agent and its files in one statement and one round
+ * trip, written once as SQL text (ADR 0022). Files come back as JSON, oldest first.
+ */
+const AGENT_VISIBLE_WITH_FILES = `
+  select a.id, a.owner_id, a.name, a.description, a.category, a.framework, a.tags, a.visibility,
+         a.created_at, a.updated_at,
+         coalesce((select json_agg(json_build_object('id', f.id, 'agent_id', f.agent_id, 'name', f.name,
+                                                     'size', f.size, 'sha256', f.sha256, 'created_at', f.created_at)
+                                   order by f.created_at, f.id)
+                   from agent_files f where f.agent_id = a.id), '[]'::json) as files
+  from agents a
+  where a.id = $1 and (a.visibility = 'public' or a.owner_id = $2)`;
+
+type AgentWithFilesRow = AgentRow & {
+  files: Array<Omit<AgentFileRow, 'size' | 'created_at'> & { size: number | string; created_at: string }>;
+};
+
+export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare']) {
+  const agentVisibleWithFiles = prepare<AgentWithFilesRow>(
+    'agent_visible_with_files',
+    AGENT_VISIBLE_WITH_FILES,
+  );
   return {
+    /** An agent the viewer may read (a public one, or one of their own) with its files, in one statement. */
+    async findAgentWithFilesVisibleTo(
+      id: string,
+      viewerId: string,
+    ): Promise<{ agent: AgentRow; files: AgentFileRow[] } | undefined> {
+      const [row] = await agentVisibleWithFiles([id, viewerId]);
+      if (!row) return undefined;
+      const { files, ...agent } = row;
+      return {
+        agent,
+        files: files.map((file) => ({
+          ...file,
+          size: Number(file.size),
+          created_at: new Date(file.created_at),
+        })),
+      };
+    },
+
     async listAgentIdsOfOwner(ownerId: string, executor: Kysely<DB> = db): Promise<string[]> {
       const rows = await executor.selectFrom('agents').select('id').where('owner_id', '=', ownerId).execute();
       return rows.map((row) => row.id);
@@ -32,16 +73,6 @@ export function createAgentRepository(db: Kysely<DB>) {
 
     async insertAgent(agent: NewAgent, executor: Kysely<DB> = db): Promise<AgentRow> {
       return executor.insertInto('agents').values(agent).returningAll().executeTakeFirstOrThrow();
-    },
-
-    /** An agent the viewer may read: a public one, or one of their own. */
-    async findAgentVisibleTo(id: string, viewerId: string): Promise<AgentRow | undefined> {
-      return db
-        .selectFrom('agents')
-        .selectAll()
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('visibility', '=', 'public'), eb('owner_id', '=', viewerId)]))
-        .executeTakeFirst();
     },
 
     /** `lock` holds the row until the transaction ends, so that a concurrent delete waits. */

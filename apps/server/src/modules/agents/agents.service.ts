@@ -133,10 +133,9 @@ export function createAgentService(deps: {
     },
 
     async getAgent(viewerId: string, id: string): Promise<AgentWithFiles> {
-      const agent = await agents.findAgentVisibleTo(id, viewerId);
-      if (!agent) throw agentNotFound();
-      const [found] = await withFiles([agent]);
-      return found!;
+      const found = await agents.findAgentWithFilesVisibleTo(id, viewerId);
+      if (!found) throw agentNotFound();
+      return found;
     },
 
     /** Changes only the members given; only the owner may. */

@@ -6,10 +6,10 @@ import { agentRoutes } from './agents.routes.ts';
 import { createAgentService } from './agents.service.ts';
 
 export async function registerAgents(deps: AppDeps & { audit: AuditService }) {
-  const { app, db, audit, clock, config } = deps;
+  const { app, db, database, audit, clock, config } = deps;
   const agentService = createAgentService({
     db,
-    agents: createAgentRepository(db),
+    agents: createAgentRepository(db, database.prepare),
     storage: createAgentFileStorage({ root: config.uploadDir, maxBytes: config.uploadMaxBytes }),
     audit,
     clock,

@@ -3,7 +3,15 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../schema.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -33,11 +41,21 @@ export interface ListenOptions {
   onReconnectFailed?(cause: unknown): void;
 }
 
+/**
+ * A hot query written once as SQL text: no query building per call. On PostgreSQL it runs as a
+ * named prepared statement (parsed and planned once per connection); on PGlite it goes through
+ * the Kysely driver's queue like every other statement, so it never runs inside another caller's
+ * transaction.
+ */
+export type PreparedQuery<Row> = (parameters: readonly unknown[]) => Promise<Row[]>;
+
 /** The store: a Kysely instance plus the LISTEN side of PostgreSQL notifications. */
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
   listen(channel: string, options: ListenOptions): Promise<NotificationListener>;
+  /** `name` must be unique per distinct `text` (PostgreSQL keys prepared statements by name). */
+  prepare<Row>(name: string, text: string): PreparedQuery<Row>;
   ping(): Promise<boolean>;
   /** Names of migrations this build knows that the store has not applied (empty when current). */
   pendingMigrations(): Promise<string[]>;
@@ -66,6 +84,12 @@ export async function openPostgres(
   return {
     kind: 'postgres',
     db,
+    prepare<Row>(name: string, text: string): PreparedQuery<Row> {
+      return async (parameters) => {
+        const result = await pool.query({ name, text, values: parameters as unknown[] });
+        return result.rows as Row[];
+      };
+    },
     async listen(channel, listenOptions) {
       const listener = new PostgresListener(connectionString, channel, listenOptions);
       await listener.start();
@@ -100,6 +124,10 @@ export async function openPGlite(dataDir: string | undefined): Promise<Database>
   return {
     kind: 'pglite',
     db,
+    prepare<Row>(_name: string, text: string): PreparedQuery<Row> {
+      return async (parameters) =>
+        (await db.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows;
+    },
     async listen(channel, listenOptions) {
       // PGlite delivers notifications after COMMIT, as PostgreSQL does; it never disconnects.
       const unlisten = await pglite.listen(channel, listenOptions.onNotification);
