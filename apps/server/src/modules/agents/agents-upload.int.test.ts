@@ -473,7 +473,7 @@ const context: RequestContext = {
 function serviceWith(gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>) {
   return createAgentService({
     db: store.db,
-    agents: createAgentRepository(store.db),
+    agents: createAgentRepository(store.db, store.prepare),
     storage: steppedStorage(createAgentFileStorage({ root: uploadDir, maxBytes: MAX_BYTES }), gates),
     audit: createAuditService({ audit: createAuditRepository(store.db), clock }),
     clock,

@@ -125,7 +125,7 @@ function taskGroupsWith(options: {
 }) {
   const agentService = createAgentService({
     db: store.db,
-    agents: createAgentRepository(store.db),
+    agents: createAgentRepository(store.db, store.prepare),
     storage: createAgentFileStorage({ root: uploadDir, maxBytes: 1024 }),
     audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),
     clock: { now: () => new Date() },
