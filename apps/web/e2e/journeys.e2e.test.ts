@@ -619,6 +619,8 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await page.getByRole('link', { name: '生成新令牌' }).first().waitFor();
     await page.getByText('还没有个人访问令牌').waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    // The tab names the screen, in the reader's language.
+    await expect.poll(() => page.title()).toBe('个人访问令牌 · Tessera');
 
     await page.getByRole('link', { name: '生成新令牌' }).first().click();
     await page.getByRole('heading', { level: 1, name: '生成新令牌' }).waitFor();

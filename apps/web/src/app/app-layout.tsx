@@ -1,10 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { LanguageSelect } from '../components/language-select.tsx';
+import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { useMe } from '../features/auth/api/get-me.ts';
 import { useLogOut } from '../features/auth/api/log-out.ts';
 import { useT } from '../i18n/i18n-provider.tsx';
+import { errorMessage } from '../lib/error-message.ts';
 import { ExpiringTokensNotice } from './expiring-tokens-notice.tsx';
 import { FocusOnNavigate } from './focus-on-navigate.tsx';
 
@@ -61,6 +63,21 @@ export function AppLayout() {
           </div>
         </div>
       </header>
+      {logOut.isError ? (
+        <div className="account-notice">
+          <Alert
+            tone="danger"
+            live="alert"
+            action={
+              <Button size="sm" variant="ghost" onClick={() => logOut.reset()}>
+                {t('app.dismiss')}
+              </Button>
+            }
+          >
+            {t('app.signOutFailed', { reason: errorMessage(logOut.error, t) })}
+          </Alert>
+        </div>
+      ) : null}
       <ExpiringTokensNotice />
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />

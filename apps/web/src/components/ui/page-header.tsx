@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
 export interface PageHeaderProps {
   title: ReactNode;
@@ -13,6 +14,7 @@ export interface PageHeaderProps {
  * so keyboard and screen-reader users start at the new page, not at the old link.
  */
 export function PageHeader({ title, description, actions, back }: PageHeaderProps) {
+  useDocumentTitle(typeof title === 'string' ? title : null);
   return (
     <header className="page-header">
       {back ? <div className="page-header__back">{back}</div> : null}

@@ -68,7 +68,7 @@ function AgentForm({ agent }: { agent?: Agent }) {
   const [category, setCategory] = useState<string>(agent?.category ?? '');
   const [framework, setFramework] = useState<string>(agent?.framework ?? '');
   const [tags, setTags] = useState(agent?.tags.join(', ') ?? '');
-  const [visibility, setVisibility] = useState<AgentVisibility>(agent?.visibility ?? 'public');
+  const [visibility, setVisibility] = useState<AgentVisibility>(agent?.visibility ?? 'private');
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const refs = {
     name: useRef<HTMLInputElement>(null),
@@ -102,7 +102,11 @@ function AgentForm({ agent }: { agent?: Agent }) {
       tags: parsedTags,
       visibility,
     };
-    const onSuccess = (saved: Agent) => navigate(`/agents/${encodeURIComponent(saved.agent_id)}`);
+    // The agent's page says what happened (a notice from navigation state, not the URL).
+    const onSuccess = (saved: Agent) =>
+      navigate(`/agents/${encodeURIComponent(saved.agent_id)}`, {
+        state: { notice: agent ? 'saved' : 'created' },
+      });
     const onError = (error: unknown) => {
       const fields = fieldErrorsOf(error);
       const server: Partial<Record<Field, string>> = {};
@@ -164,7 +168,11 @@ function AgentForm({ agent }: { agent?: Agent }) {
           optionalText={t('app.optional')}
           placeholder={t('agents.fields.noFramework')}
           value={framework}
-          options={(frameworks.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
+          options={(frameworks.data ?? []).map((item) => ({
+            value: item.id,
+            // Framework names are proper nouns; "Other" alone is a word of the reader's language.
+            label: item.id === 'other' ? t('agents.fields.frameworkOther') : item.name,
+          }))}
           onChange={(event) => setFramework(event.target.value)}
           error={errors.framework}
         />

@@ -1,11 +1,13 @@
 import { type ChangeEvent, type ReactNode, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip } from '../../../components/ui/chip.tsx';
+import { CopyButton } from '../../../components/ui/copy-button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { LinkButton } from '../../../components/ui/link-button.tsx';
+import { Notice } from '../../../components/ui/notice.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
 import { LoadingBlock } from '../../../components/ui/spinner.tsx';
 import { type Column, Table } from '../../../components/ui/table.tsx';
@@ -56,9 +58,16 @@ function AgentDetails({ agent, mine, back }: { agent: Agent; mine: boolean; back
   const [confirming, setConfirming] = useState(false);
   const [uploadNotice, setUploadNotice] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const location = useLocation();
+  const arrivedWith = (location.state as { notice?: 'saved' | 'created' } | null)?.notice;
+  const [saveNotice, setSaveNotice] = useState<string | null>(
+    arrivedWith ? t(`agents.page.${arrivedWith}`, { name: agent.name }) : null,
+  );
 
   const framework = agent.framework
-    ? (frameworks.data?.find((item) => item.id === agent.framework)?.name ?? agent.framework)
+    ? agent.framework === 'other'
+      ? t('agents.fields.frameworkOther')
+      : (frameworks.data?.find((item) => item.id === agent.framework)?.name ?? agent.framework)
     : null;
 
   const onFile = (event: ChangeEvent<HTMLInputElement>) => {
@@ -83,9 +92,16 @@ function AgentDetails({ agent, mine, back }: { agent: Agent; mine: boolean; back
       key: 'sha',
       header: t('agents.page.fileHash'),
       cell: (file) => (
-        <code className="code hash" title={file.sha256}>
-          {file.sha256}
-        </code>
+        <div className="hash-cell">
+          <code className="code hash">{file.sha256}</code>
+          <CopyButton
+            getText={() => file.sha256}
+            label={t('agents.page.copyHash', { name: file.name })}
+            copiedLabel={t('tokens.reveal.copied')}
+            failedLabel={t('agents.page.copyHashFailed')}
+            variant="secondary"
+          />
+        </div>
       ),
     },
   ];
@@ -117,6 +133,7 @@ function AgentDetails({ agent, mine, back }: { agent: Agent; mine: boolean; back
           ) : null
         }
       />
+      <Notice notice={saveNotice} onDismiss={() => setSaveNotice(null)} dismissLabel={t('app.dismiss')} />
       <section className="card section" aria-labelledby="agent-details">
         <h2 id="agent-details">{t('agents.page.details')}</h2>
         {agent.description ? <p className="prose">{agent.description}</p> : null}

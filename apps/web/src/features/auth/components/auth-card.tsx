@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { LanguageSelect } from '../../../components/language-select.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 
 /** The frame of the signed-out screens: brand, language switch, one card. */
 export function AuthCard({
@@ -13,6 +14,7 @@ export function AuthCard({
   footer?: ReactNode;
 }) {
   const t = useT();
+  useDocumentTitle(title, t('app.name'));
   return (
     <div className="auth">
       <div className="auth__top">

@@ -221,7 +221,7 @@ function TestButton({
       <Button
         size="sm"
         loading={test.isPending}
-        aria-label={`${t('providers.actions.test')}: ${account.name}`}
+        aria-label={t('providers.actions.testNamed', { name: account.name })}
         onClick={() =>
           test.mutate(account.id, {
             onSuccess: (result) => onResult(result),
@@ -233,11 +233,12 @@ function TestButton({
       </Button>
       <span className="visually-hidden" role="status">
         {test.isSuccess
-          ? `${account.name}: ${
-              test.data.ok
+          ? t('providers.test.statusNamed', {
+              name: account.name,
+              result: test.data.ok
                 ? t('providers.test.ok', { login: test.data.login ?? '—' })
-                : t(`providers.test.codes.${test.data.error?.code ?? 'unreachable'}`)
-            }`
+                : t(`providers.test.codes.${test.data.error?.code ?? 'unreachable'}`),
+            })
           : ''}
       </span>
     </>

@@ -164,14 +164,22 @@ export function TokensPage() {
           />
         ) : canHide(token, now) ? (
           hidden.ids.has(token.id) ? (
-            <Button size="sm" variant="ghost" onClick={() => hidden.unhide(token.id)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={t('tokens.inactive.unhideNamed', { name: token.name })}
+              onClick={() => hidden.unhide(token.id)}
+            >
               {t('tokens.inactive.unhide')}
-              <span className="visually-hidden">: {token.name}</span>
             </Button>
           ) : (
-            <Button size="sm" variant="ghost" onClick={() => hidden.hide(token.id)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={t('tokens.inactive.hideNamed', { name: token.name })}
+              onClick={() => hidden.hide(token.id)}
+            >
               {t('tokens.inactive.hide')}
-              <span className="visually-hidden">: {token.name}</span>
             </Button>
           )
         ) : null,
