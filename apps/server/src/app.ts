@@ -27,13 +27,15 @@ import { registerRepos } from './modules/repos/index.ts';
 import { registerSecretScanning } from './modules/secret-scanning/index.ts';
 import { registerSessions } from './modules/sessions/index.ts';
 import { registerTokens } from './modules/tokens/index.ts';
+import { registerRegistryUsers } from './modules/users/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore } from './platform/counter-store.ts';
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
+import { acceptsHtml } from './platform/http/accepts-html.ts';
 import { AccessLogController } from './platform/http/access-log.ts';
 import { installBodyParsers } from './platform/http/body-parsers.ts';
-import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
+import { errorHandling, isApiPath, sendProblem, toAppError } from './platform/http/error-handler.ts';
 import { type LogDestination, loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
@@ -110,10 +112,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const webIndex = path.join(config.webDistDir, 'index.html');
   const serveWeb = existsSync(webIndex);
   await app.register(errorHandling, {
-    // The web UI is a single-page app: unknown non-API GETs get its index.html.
+    // The web UI is a single-page app: a browser navigating to an unknown non-API path gets its
+    // index.html. Anything else (curl, an API client with a base URL missing /api) gets a 404
+    // that says where the API is, never a 200 web page that looks like success (CONTRACT §5).
     spaFallback: serveWeb
       ? (request, reply) => {
-          if (request.method !== 'GET' || request.url.startsWith('/api')) return false;
+          if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+          if (isApiPath(request.url) || !acceptsHtml(request.headers.accept)) return false;
           reply.type('text/html; charset=utf-8').sendFile('index.html');
           return true;
         }
@@ -200,7 +205,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const { accountService } = await registerAccounts({ ...deps, audit });
     await registerOAuth({ ...deps, audit, accountService });
     await registerSessions({ ...deps, audit, accountService });
-    await registerTokens({ ...deps, audit });
+    const { tokenService } = await registerTokens({ ...deps, audit });
+    await registerRegistryUsers({ ...deps, accountService, tokenService });
     await registerSecretScanning({ ...deps, audit });
     const { agentService } = await registerAgents({ ...deps, audit });
     accountService.onAccountDeletion((tx, userId) => agentService.removeFilesOfOwnerAfterCommit(tx, userId));

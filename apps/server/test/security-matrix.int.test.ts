@@ -15,6 +15,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/health/live',
   'GET /api/health/ready',
   'GET /api/frameworks',
+  'GET /api/categories',
+  'GET /health',
   'GET /api/openapi.json',
   'POST /api/auth/signup',
   'POST /api/auth/login',

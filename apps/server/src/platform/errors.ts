@@ -78,6 +78,8 @@ export function problemBody(error: AppError, instance?: string) {
     title: ERROR_CODES[error.code].title,
     status: error.status,
     detail: error.detail,
+    // The same text under the name clients written against `{ message }` APIs read (CONTRACT §5).
+    message: error.detail,
     code: error.code,
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: error.errors } : {}),

@@ -657,6 +657,7 @@ export const enUS = {
       description: 'Try other words or filters, or publish an agent of your own.',
     },
     categories: {
+      automation: 'Automation',
       coding: 'Coding',
       data: 'Data',
       devops: 'DevOps',

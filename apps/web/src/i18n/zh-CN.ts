@@ -633,6 +633,7 @@ export const zhCN: Catalogue = {
       description: '换个关键词或筛选条件试试，或者发布您自己的智能体。',
     },
     categories: {
+      automation: '自动化',
       coding: '编程',
       data: '数据',
       devops: '运维',

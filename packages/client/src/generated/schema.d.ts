@@ -336,6 +336,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The suggested agent categories
+         * @description The categories the web UI offers. `category` accepts any slug matching the same rule, so registry clients that send their own values keep working.
+         */
+        get: operations["listCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/frameworks": {
         parameters: {
             query?: never;
@@ -840,6 +860,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/pat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe your newest active personal access token (agents registry v1 compatibility) */
+        get: operations["registryGetPatInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/pat/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a personal access token with full agent access; the secret is in this response only
+         * @description The same as `POST /api/account/tokens` with scopes `agents:read agents:write` and no expiry (or the longest the policy allows when it requires expiry). Earlier tokens keep working.
+         */
+        post: operations["registryGeneratePat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/pat/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke the token `GET /api/users/pat` describes (agents registry v1 compatibility) */
+        delete: operations["registryRevokePat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your profile (agents registry v1 compatibility) */
+        get: operations["registryGetProfile"];
+        /** Change your display name (agents registry v1 compatibility) */
+        put: operations["registryUpdateProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and store health (root alias of /api/health) */
+        get: operations["getRootHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -849,10 +958,17 @@ export interface components {
             name: string;
             description: string;
             /**
-             * @description What the agent is for: one of coding, data, devops, research, support, writing, other
-             * @enum {unknown}
+             * @description What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to 32 characters. Suggested (GET /api/categories): automation, coding, data, devops, research, support, writing, other
+             * @example automation
+             * @example coding
+             * @example data
+             * @example devops
+             * @example research
+             * @example support
+             * @example writing
+             * @example other
              */
-            category: "coding" | "data" | "devops" | "research" | "support" | "writing" | "other";
+            category: string;
             framework: ("langchain" | "langgraph" | "llamaindex" | "crewai" | "autogen" | "semantic-kernel" | "openai-agents-sdk" | "haystack" | "other") | null;
             tags: string[];
             /** @enum {unknown} */
@@ -911,6 +1027,8 @@ export interface components {
             title: string;
             status: number;
             detail: string;
+            /** @description The same text as `detail`, for clients that read `message` (e.g. `error.response.data.message`) */
+            message: string;
             /** @description Stable, snake_case error code (CONTRACT §2) */
             code: string;
             errors?: {
@@ -2275,8 +2393,8 @@ export interface operations {
             query?: {
                 /** @description Words to find in the name or description (case-insensitive substring) */
                 q?: string;
-                /** @description What the agent is for: one of coding, data, devops, research, support, writing, other */
-                category?: "coding" | "data" | "devops" | "research" | "support" | "writing" | "other";
+                /** @description What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to 32 characters. Suggested (GET /api/categories): automation, coding, data, devops, research, support, writing, other */
+                category?: string;
                 /** @description 1 to 32 of lower-case letters, digits and "-" */
                 tag?: string;
                 /** @description `true`: only the caller's own agents */
@@ -2357,10 +2475,17 @@ export interface operations {
                     /** @description Up to 2000 characters; may be empty */
                     description: string;
                     /**
-                     * @description What the agent is for: one of coding, data, devops, research, support, writing, other
-                     * @enum {unknown}
+                     * @description What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to 32 characters. Suggested (GET /api/categories): automation, coding, data, devops, research, support, writing, other
+                     * @example automation
+                     * @example coding
+                     * @example data
+                     * @example devops
+                     * @example research
+                     * @example support
+                     * @example writing
+                     * @example other
                      */
-                    category: "coding" | "data" | "devops" | "research" | "support" | "writing" | "other";
+                    category: string;
                     framework?: ("langchain" | "langgraph" | "llamaindex" | "crewai" | "autogen" | "semantic-kernel" | "openai-agents-sdk" | "haystack" | "other") | null;
                     /** @description Up to 20 tags; repeated tags are kept once */
                     tags: string[];
@@ -2525,10 +2650,17 @@ export interface operations {
                     /** @description Up to 2000 characters; may be empty */
                     description?: string;
                     /**
-                     * @description What the agent is for: one of coding, data, devops, research, support, writing, other
-                     * @enum {unknown}
+                     * @description What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to 32 characters. Suggested (GET /api/categories): automation, coding, data, devops, research, support, writing, other
+                     * @example automation
+                     * @example coding
+                     * @example data
+                     * @example devops
+                     * @example research
+                     * @example support
+                     * @example writing
+                     * @example other
                      */
-                    category?: "coding" | "data" | "devops" | "research" | "support" | "writing" | "other";
+                    category?: string;
                     framework?: ("langchain" | "langgraph" | "llamaindex" | "crewai" | "autogen" | "semantic-kernel" | "openai-agents-sdk" | "haystack" | "other") | null;
                     /** @description Up to 20 tags; repeated tags are kept once */
                     tags?: string[];
@@ -3158,6 +3290,43 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The suggested categories, in display order; any other slug is accepted too */
+                        categories: {
+                            /** @description The value to send as `category` */
+                            id: string;
+                            /** @description An English display name */
+                            name: string;
+                        }[];
+                    };
                 };
             };
             /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
@@ -5608,6 +5777,470 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registryGetPatInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always `true` on success; errors are problem+json
+                         * @enum {boolean}
+                         */
+                        success: true;
+                        /** @description Your newest active personal access token; `has_pat: false` and nulls when you have none */
+                        pat_info: {
+                            /** @description Whether you have an active personal access token */
+                            has_pat: boolean;
+                            created_at: string | null;
+                            /** @description May lag real use by up to 60 seconds */
+                            last_used: string | null;
+                            /** @description The prefix and first 4 random characters, e.g. `tes_pat_Ab3x…` */
+                            pat_preview: string | null;
+                            /** @description The token under `/api/account/tokens/{id}` (a Tessera addition) */
+                            token_id: string | null;
+                            /** @description `null`: no expiry (a Tessera addition) */
+                            expires_at: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registryGeneratePat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always `true` on success; errors are problem+json
+                         * @enum {boolean}
+                         */
+                        success: true;
+                        /** @description The token itself (`tes_pat_…`, 54 characters). Shown exactly once. */
+                        pat: string;
+                        /** @description Your newest active personal access token; `has_pat: false` and nulls when you have none */
+                        pat_info: {
+                            /** @description Whether you have an active personal access token */
+                            has_pat: boolean;
+                            created_at: string | null;
+                            /** @description May lag real use by up to 60 seconds */
+                            last_used: string | null;
+                            /** @description The prefix and first 4 random characters, e.g. `tes_pat_Ab3x…` */
+                            pat_preview: string | null;
+                            /** @description The token under `/api/account/tokens/{id}` (a Tessera addition) */
+                            token_id: string | null;
+                            /** @description `null`: no expiry (a Tessera addition) */
+                            expires_at: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registryRevokePat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always `true` on success; errors are problem+json
+                         * @enum {boolean}
+                         */
+                        success: true;
+                        /** @description The token that was revoked */
+                        pat_info: {
+                            token_id: string;
+                            pat_preview: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registryGetProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always `true` on success; errors are problem+json
+                         * @enum {boolean}
+                         */
+                        success: true;
+                        profile: {
+                            user_id: string;
+                            email: string;
+                            name: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registryUpdateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Display name; `null` clears it */
+                    name: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always `true` on success; errors are problem+json
+                         * @enum {boolean}
+                         */
+                        success: true;
+                        profile: {
+                            user_id: string;
+                            email: string;
+                            name: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (code `invalid_request` or `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRootHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: "ok" | "unavailable";
+                        database: "ok" | "down";
+                    };
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: "ok" | "unavailable";
+                        database: "ok" | "down";
+                    };
                 };
             };
         };

@@ -24,6 +24,19 @@ export function createAccountRepository(db: Kysely<DB>) {
       await executor.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
     },
 
+    async updateUserName(
+      id: string,
+      name: string | null,
+      executor: Kysely<DB> = db,
+    ): Promise<UserRow | undefined> {
+      return executor
+        .updateTable('users')
+        .set({ name })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
     async deleteUser(id: string, executor: Kysely<DB>): Promise<void> {
       await executor.deleteFrom('users').where('id', '=', id).execute();
     },

@@ -243,6 +243,25 @@ export function createAccountService(deps: {
       return user;
     },
 
+    /** Changes the display name (the only profile field a user edits; the e-mail is the sign-in). */
+    async updateProfile(userId: string, changes: { name: string | null }, context: RequestContext) {
+      return inTransaction(db, async (tx) => {
+        const before = await accounts.findUserById(userId, tx);
+        const user = await accounts.updateUserName(userId, changes.name, tx);
+        if (!before || !user) throw new AppError('not_found');
+        if (before.name !== user.name) {
+          await audit.record(tx, context, {
+            userId,
+            action: 'account.profile_updated',
+            targetType: 'user',
+            targetId: userId,
+            metadata: { fields: ['name'] },
+          });
+        }
+        return user;
+      });
+    },
+
     /**
      * Lets another feature clean up what the database cascade cannot reach (files on disk):
      * the hook runs inside the deleting transaction and may schedule work with `tx.afterCommit`.

@@ -1,17 +1,24 @@
 /**
- * What an agent may look like: the fixed category list and the limits the schemas enforce.
- * The category list is part of the API (an enum in OpenAPI); extending it is a code review.
+ * What an agent may look like: the category rule and the limits the schemas enforce.
+ *
+ * A category is an open, validated slug (ADR 0017): registry clients send their own values
+ * (`automation`, `other`, …). The suggested list is what `GET /api/categories` serves and what
+ * the web UI offers; extending it is a code review, using a new slug is not.
  */
-export const AGENT_CATEGORIES = [
-  'coding',
-  'data',
-  'devops',
-  'research',
-  'support',
-  'writing',
-  'other',
+export const SUGGESTED_AGENT_CATEGORIES = [
+  { id: 'automation', name: 'Automation' },
+  { id: 'coding', name: 'Coding' },
+  { id: 'data', name: 'Data' },
+  { id: 'devops', name: 'DevOps' },
+  { id: 'research', name: 'Research' },
+  { id: 'support', name: 'Support' },
+  { id: 'writing', name: 'Writing' },
+  { id: 'other', name: 'Other' },
 ] as const;
-export type AgentCategory = (typeof AGENT_CATEGORIES)[number];
+export const CATEGORY_MAX_LENGTH = 32;
+/** Lower-case letters and digits in words joined by single hyphens: `automation`, `code-review`. */
+export const CATEGORY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+export type AgentCategory = string;
 
 export const AGENT_VISIBILITIES = ['public', 'private'] as const;
 export type AgentVisibility = (typeof AGENT_VISIBILITIES)[number];

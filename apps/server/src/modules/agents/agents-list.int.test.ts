@@ -155,7 +155,7 @@ describe('paging', () => {
     ['limit=0', { limit: '0' }, 'query.limit'],
     ['limit=101', { limit: '101' }, 'query.limit'],
     ['limit=ten', { limit: 'ten' }, 'query.limit'],
-    ['an unknown category', { category: 'games' }, 'query.category'],
+    ['a category that is not a slug', { category: 'Board Games' }, 'query.category'],
     ['an upper-case tag', { tag: 'Docs' }, 'query.tag'],
     ['mine=maybe', { mine: 'maybe' }, 'query.mine'],
     ['a 101-character q', { q: 'q'.repeat(101) }, 'query.q'],

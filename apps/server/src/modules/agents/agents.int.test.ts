@@ -340,7 +340,7 @@ describe('validation', () => {
     ['a name with an ANSI escape', { name: 'red\u001b[31m' }, 'body.name'],
     ['a name that is not a string', { name: 42 }, 'body.name'],
     ['a description of 2001 characters', { description: 'd'.repeat(2001) }, 'body.description'],
-    ['an unknown category', { category: 'games' }, 'body.category'],
+    ['a category that is not a slug', { category: 'Board Games' }, 'body.category'],
     ['an unknown framework', { framework: 'tensorflow' }, 'body.framework'],
     ['21 tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'body.tags'],
     ['an upper-case tag', { tags: ['Docs'] }, 'body.tags.0'],

@@ -5,13 +5,14 @@ import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { FrameworkId } from '../frameworks/frameworks.ts';
-import type { AgentCategory } from './agent-rules.ts';
+import { SUGGESTED_AGENT_CATEGORIES } from './agent-rules.ts';
 import type { AgentFileRow } from './agents.repository.ts';
 import {
   Agent,
   AgentListQuery,
   AgentPage,
   AgentParams,
+  CategoryList,
   CreateAgentBody,
   UpdateAgentBody,
   UploadedFile,
@@ -29,8 +30,7 @@ export function agentView({ agent, files }: AgentWithFiles) {
     agent_id: agent.id,
     name: agent.name,
     description: agent.description,
-    // Stored only through the validated API, so the column holds catalogue values.
-    category: agent.category as AgentCategory,
+    category: agent.category,
     framework: agent.framework as FrameworkId | null,
     tags: agent.tags,
     visibility: agent.visibility,
@@ -68,6 +68,23 @@ export const agentRoutes: AppPlugin<{
   agentService: AgentService;
   config: Pick<Config, 'uploadMaxBytes'>;
 }> = async (app, { agentService, config }) => {
+  app.get(
+    '/api/categories',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'The suggested agent categories',
+        description:
+          'The categories the web UI offers. `category` accepts any slug matching the same rule, so registry clients that send their own values keep working.',
+        operationId: 'listCategories',
+        tags,
+        security: [],
+        response: { 200: CategoryList },
+      },
+    },
+    async () => ({ categories: SUGGESTED_AGENT_CATEGORIES.map(({ id, name }) => ({ id, name })) }),
+  );
+
   app.post(
     '/api/agents',
     {

@@ -2,14 +2,16 @@ import { Type } from 'typebox';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import { FRAMEWORKS } from '../frameworks/frameworks.ts';
 import {
-  AGENT_CATEGORIES,
   AGENT_STATUSES,
   AGENT_VISIBILITIES,
+  CATEGORY_MAX_LENGTH,
+  CATEGORY_PATTERN,
   DESCRIPTION_MAX_LENGTH,
   LIST_LIMIT_DEFAULT,
   LIST_LIMIT_MAX,
   NAME_MAX_LENGTH,
   QUERY_MAX_LENGTH,
+  SUGGESTED_AGENT_CATEGORIES,
   TAG_MAX_LENGTH,
   TAG_PATTERN,
   TAGS_MAX,
@@ -26,8 +28,23 @@ const Description = Type.String({
   maxLength: DESCRIPTION_MAX_LENGTH,
   description: `Up to ${DESCRIPTION_MAX_LENGTH} characters; may be empty`,
 });
-const Category = Type.Enum([...AGENT_CATEGORIES], {
-  description: `What the agent is for: one of ${AGENT_CATEGORIES.join(', ')}`,
+const SUGGESTED = SUGGESTED_AGENT_CATEGORIES.map((category) => category.id);
+const Category = Type.String({
+  minLength: 1,
+  maxLength: CATEGORY_MAX_LENGTH,
+  pattern: CATEGORY_PATTERN,
+  description: `What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to ${CATEGORY_MAX_LENGTH} characters. Suggested (GET /api/categories): ${SUGGESTED.join(', ')}`,
+  examples: SUGGESTED,
+});
+
+export const CategoryList = Type.Object({
+  categories: Type.Array(
+    Type.Object({
+      id: Type.String({ description: 'The value to send as `category`' }),
+      name: Type.String({ description: 'An English display name' }),
+    }),
+    { description: 'The suggested categories, in display order; any other slug is accepted too' },
+  ),
 });
 const FrameworkId = Type.Enum(
   FRAMEWORKS.map((framework) => framework.id),

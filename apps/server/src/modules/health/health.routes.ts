@@ -26,26 +26,36 @@ export type HealthDeps = {
 };
 
 export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notificationsConnected }) => {
-  app.get(
-    '/api/health',
-    {
-      config: { auth: 'public' },
-      schema: {
-        summary: 'Liveness and store health',
-        operationId: 'getHealth',
-        tags: ['meta'],
-        security: [],
-        response: { 200: Health, 503: Health },
+  // `/health` at the root answers the same, for load balancers and for registry clients'
+  // connectivity checks (`curl -I HOST/health`).
+  for (const [url, operationId] of [
+    ['/api/health', 'getHealth'],
+    ['/health', 'getRootHealth'],
+  ] as const) {
+    app.get(
+      url,
+      {
+        config: { auth: 'public' },
+        schema: {
+          summary:
+            url === '/health'
+              ? 'Liveness and store health (root alias of /api/health)'
+              : 'Liveness and store health',
+          operationId,
+          tags: ['meta'],
+          security: [],
+          response: { 200: Health, 503: Health },
+        },
       },
-    },
-    async (_request, reply) => {
-      const up = await database.ping();
-      reply.header('cache-control', 'no-store');
-      return up
-        ? { status: 'ok' as const, database: 'ok' as const }
-        : reply.code(503).send({ status: 'unavailable' as const, database: 'down' as const });
-    },
-  );
+      async (_request, reply) => {
+        const up = await database.ping();
+        reply.header('cache-control', 'no-store');
+        return up
+          ? { status: 'ok' as const, database: 'ok' as const }
+          : reply.code(503).send({ status: 'unavailable' as const, database: 'down' as const });
+      },
+    );
+  }
 
   app.get(
     '/api/health/live',

@@ -36,6 +36,8 @@ interface ValidationIssue {
   instancePath: string;
   keyword?: string;
   message?: string;
+  /** Present because the validators run with Ajv's `verbose` option. */
+  parentSchema?: { description?: unknown };
   params?: Record<string, unknown>;
 }
 
@@ -64,7 +66,7 @@ function fieldErrors(context: string | undefined, issues: ValidationIssue[]): Fi
     const code = issue.keyword ? KEYWORD_CODES[issue.keyword] : undefined;
     return {
       path: [prefix, ...segments].join('.'),
-      message: issue.message ?? 'is invalid',
+      message: issueMessage(issue),
       ...(code ? { code } : {}),
     };
   });
@@ -75,6 +77,17 @@ export function describeCause(cause: unknown): Record<string, unknown> {
   if (!(cause instanceof Error)) return { message: String(cause) };
   const code = (cause as { code?: unknown }).code;
   return { type: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
+}
+
+/** Ajv's message, naming what is allowed where Ajv does not: the values of an enum, the rule behind a pattern. */
+function issueMessage(issue: ValidationIssue): string {
+  const allowed = issue.params?.allowedValues;
+  if (issue.keyword === 'enum' && Array.isArray(allowed)) return `must be one of: ${allowed.join(', ')}`;
+  const description = issue.parentSchema?.description;
+  if (issue.keyword === 'pattern' && typeof description === 'string') {
+    return `${issue.message ?? 'does not match the pattern'} (${description})`;
+  }
+  return issue.message ?? 'is invalid';
 }
 
 /** Turns any thrown error into the contract's problem+json (or RFC 6749 for OAuth errors). */
@@ -128,6 +141,22 @@ declare module 'fastify' {
   }
 }
 
+export const API_PREFIX = '/api';
+
+export function isApiPath(url: string): boolean {
+  return url === API_PREFIX || url.startsWith(`${API_PREFIX}/`) || url.startsWith(`${API_PREFIX}?`);
+}
+
+/**
+ * A 404 outside the API says where the API is: the usual mistake is a base URL without `/api`.
+ * The path is not echoed (a pasted token could be in it).
+ */
+const notFoundOutsideApi = () =>
+  new AppError(
+    'not_found',
+    `There is no such page. The API lives under ${API_PREFIX}: a client's base URL ends in ${API_PREFIX} (for example https://HOST${API_PREFIX}), and health is at ${API_PREFIX}/health.`,
+  );
+
 export interface ErrorHandlingOptions {
   /** Lets a single-page web app answer unknown non-API paths; returns true when it did. */
   spaFallback?: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
@@ -157,7 +186,10 @@ export const errorHandling = fp(
 
     app.setNotFoundHandler((request, reply) => {
       if (options.spaFallback?.(request, reply)) return;
-      sendProblem(reply, new AppError('not_found', 'There is no such resource.'), request);
+      const error = isApiPath(request.url)
+        ? new AppError('not_found', 'There is no such resource.')
+        : notFoundOutsideApi();
+      sendProblem(reply, error, request);
     });
   },
   { name: 'error-handling' },

@@ -15,6 +15,7 @@ type Json = Record<string, any>;
 /** The endpoints CONTRACT §4 marks interactive-only: a PAT must never be listed for them. */
 const INTERACTIVE_ONLY: Array<[method: string, path: RegExp]> = [
   ['*', /^\/api\/account(\/|$)/],
+  ['*', /^\/api\/users(\/|$)/],
   ['*', /^\/api\/provider-accounts(\/|$)/],
   ['*', /^\/api\/repos\/\{[^}]+\}\/automation-tokens(\/|$)/],
   ['post', /^\/api\/repos$/],
@@ -23,7 +24,7 @@ const INTERACTIVE_ONLY: Array<[method: string, path: RegExp]> = [
 ];
 
 /** Error answers CONTRACT §4 gives a body of their own (the health check's 503 reports the store). */
-const OWN_ERROR_BODIES = new Set(['get /api/health 503']);
+const OWN_ERROR_BODIES = new Set(['get /api/health 503', 'get /health 503']);
 
 /** Endpoints that answer RFC 6749 errors rather than problem+json (CONTRACT §2). */
 const OAUTH_ERROR_ENDPOINTS = /^\/api\/(auth\/token|oauth\/revoke|oauth\/device_authorization)$/;

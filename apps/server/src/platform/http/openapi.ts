@@ -228,6 +228,11 @@ const TAGS = [
   { name: 'account', description: 'The signed-in user, the account and its audit log' },
   { name: 'tokens', description: 'Personal access tokens (interactive credentials only)' },
   { name: 'agents', description: 'The agents registry' },
+  {
+    name: 'registry-v1',
+    description:
+      "The agents registry's documented `/users/…` account endpoints, in its own shapes (interactive credentials only); see docs/registry-migration.md",
+  },
   { name: 'repos', description: 'Connected repositories and their automation tokens' },
   { name: 'task-groups', description: 'Task groups, their tasks and their automation token' },
   {

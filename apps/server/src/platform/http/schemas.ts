@@ -21,6 +21,10 @@ export const Problem = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
+    message: Type.String({
+      description:
+        'The same text as `detail`, for clients that read `message` (e.g. `error.response.data.message`)',
+    }),
     code: Type.String({ description: 'Stable, snake_case error code (CONTRACT §2)' }),
     errors: Type.Optional(
       Type.Array(

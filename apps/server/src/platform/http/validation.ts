@@ -13,7 +13,14 @@ const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
 export function installValidators(app: FastifyInstance) {
-  const common = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
+  // `verbose` hands the error handler each failing schema, so that messages can name what is allowed.
+  const common = {
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+    verbose: true,
+  } as const;
   const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
   const stringPartsAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 

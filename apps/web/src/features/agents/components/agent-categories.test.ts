@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAgentCategory, parseTags } from './agent-categories.ts';
+import { isAgentCategory, isValidCategory, parseTags } from './agent-categories.ts';
 
 describe('agent form helpers', () => {
   it('splits, trims, lower-cases and de-duplicates tags', () => {
@@ -15,6 +15,16 @@ describe('agent form helpers', () => {
 
   it('knows the categories', () => {
     expect(isAgentCategory('coding')).toBe(true);
+    expect(isAgentCategory('automation')).toBe(true);
     expect(isAgentCategory('cooking')).toBe(false);
+  });
+
+  it('accepts any slug the API accepts as a category', () => {
+    expect(isValidCategory('cooking')).toBe(true);
+    expect(isValidCategory('code-review')).toBe(true);
+    expect(isValidCategory('Cooking')).toBe(false);
+    expect(isValidCategory('a--b')).toBe(false);
+    expect(isValidCategory('')).toBe(false);
+    expect(isValidCategory('a'.repeat(33))).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
-import type { AgentCategory } from '../../../lib/api-types.ts';
-
-/** The registry's categories in display order. The check below fails to compile if the API adds one. */
+/**
+ * The suggested categories in display order (the server's `GET /api/categories`; ADR 0017). The
+ * API accepts any slug, so an agent may carry another category: it is shown as written.
+ */
 export const AGENT_CATEGORIES = [
+  'automation',
   'coding',
   'data',
   'devops',
@@ -9,14 +11,18 @@ export const AGENT_CATEGORIES = [
   'support',
   'writing',
   'other',
-] as const satisfies readonly AgentCategory[];
+] as const;
+export type SuggestedCategory = (typeof AGENT_CATEGORIES)[number];
 
-type Unlisted = Exclude<AgentCategory, (typeof AGENT_CATEGORIES)[number]>;
-const everyCategoryListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void everyCategoryListed;
-
-export function isAgentCategory(value: string): value is AgentCategory {
+export function isAgentCategory(value: string): value is SuggestedCategory {
   return (AGENT_CATEGORIES as readonly string[]).includes(value);
+}
+
+const CATEGORY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** What the API accepts as a category: lower-case letters and digits joined by single hyphens, up to 32. */
+export function isValidCategory(value: string): boolean {
+  return value.length <= 32 && CATEGORY.test(value);
 }
 
 const TAG = /^[a-z0-9-]+$/;

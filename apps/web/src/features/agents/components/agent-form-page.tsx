@@ -8,13 +8,13 @@ import { PageHeader } from '../../../components/ui/page-header.tsx';
 import { Select } from '../../../components/ui/select.tsx';
 import { LoadingBlock } from '../../../components/ui/spinner.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
-import type { Agent, AgentBody, AgentCategory, AgentVisibility } from '../../../lib/api-types.ts';
+import type { Agent, AgentBody, AgentVisibility } from '../../../lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { useCreateAgent } from '../api/create-agent.ts';
 import { useAgent } from '../api/get-agent.ts';
 import { useFrameworks } from '../api/list-frameworks.ts';
 import { useUpdateAgent } from '../api/update-agent.ts';
-import { AGENT_CATEGORIES, isAgentCategory, parseTags } from './agent-categories.ts';
+import { AGENT_CATEGORIES, isAgentCategory, isValidCategory, parseTags } from './agent-categories.ts';
 
 export function NewAgentPage() {
   const t = useT();
@@ -89,15 +89,15 @@ function AgentForm({ agent }: { agent?: Agent }) {
     const found: Partial<Record<Field, string>> = {};
     const parsedTags = parseTags(tags);
     if (!name.trim()) found.name = t('errors.fieldRequired');
-    if (!isAgentCategory(category)) found.category = t('errors.fieldRequired');
+    if (!isValidCategory(category)) found.category = t('errors.fieldRequired');
     if (parsedTags === null) found.tags = t('agents.fields.tagsInvalid');
     setErrors(found);
-    if (Object.keys(found).length > 0 || parsedTags === null || !isAgentCategory(category))
+    if (Object.keys(found).length > 0 || parsedTags === null || !isValidCategory(category))
       return focusFirst(found);
     const body: AgentBody = {
       name: name.trim(),
       description: description.trim(),
-      category: category as AgentCategory,
+      category,
       framework: (framework || null) as AgentBody['framework'],
       tags: parsedTags,
       visibility,
@@ -158,7 +158,13 @@ function AgentForm({ agent }: { agent?: Agent }) {
           label={t('agents.fields.category')}
           placeholder="—"
           value={category}
-          options={AGENT_CATEGORIES.map((value) => ({ value, label: t(`agents.categories.${value}`) }))}
+          options={[
+            ...AGENT_CATEGORIES.map((value) => ({ value, label: t(`agents.categories.${value}`) })),
+            // An agent created through the API may have a category the UI does not suggest: keep it selectable.
+            ...(agent && !isAgentCategory(agent.category)
+              ? [{ value: agent.category, label: agent.category }]
+              : []),
+          ]}
           onChange={(event) => setCategory(event.target.value)}
           error={errors.category}
         />

@@ -14,7 +14,7 @@ import { errorMessage } from '../../../lib/error-message.ts';
 import { formatRelativeTime } from '../../../lib/relative-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { type AgentFilters, useAgents } from '../api/list-agents.ts';
-import { AGENT_CATEGORIES, isAgentCategory } from './agent-categories.ts';
+import { AGENT_CATEGORIES, isAgentCategory, isValidCategory } from './agent-categories.ts';
 
 /** Filters live in the address, so that a search can be shared, reloaded and gone back to. */
 function filtersFrom(params: URLSearchParams): AgentFilters {
@@ -22,7 +22,7 @@ function filtersFrom(params: URLSearchParams): AgentFilters {
   const q = params.get('q')?.trim();
   if (q) filters.q = q;
   const category = params.get('category');
-  if (category && isAgentCategory(category)) filters.category = category;
+  if (category && isValidCategory(category)) filters.category = category;
   const tag = params.get('tag')?.trim().toLowerCase();
   if (tag) filters.tag = tag;
   if (params.get('mine') === 'true') filters.mine = true;
