@@ -400,6 +400,7 @@ export const enUS = {
       session_revoked_others: 'Signed out everywhere else',
       password_changed: 'Password changed',
       account_deleted: 'Account deleted',
+      account_profile_updated: 'Profile updated',
       token_created: 'Personal access token created',
       token_renamed: 'Personal access token renamed',
       token_description_changed: 'Personal access token description changed',

@@ -381,6 +381,7 @@ export const zhCN: Catalogue = {
       session_revoked_others: '退出了其他所有登录',
       password_changed: '更改了密码',
       account_deleted: '账号已删除',
+      account_profile_updated: '更新了个人资料',
       token_created: '创建了个人访问令牌',
       token_renamed: '重命名了个人访问令牌',
       token_description_changed: '修改了个人访问令牌的说明',

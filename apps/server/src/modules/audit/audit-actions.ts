@@ -5,6 +5,7 @@
  */
 export const AUDIT_ACTIONS = [
   'account.deleted',
+  'account.profile_updated',
   'agent.created',
   'agent.deleted',
   'agent.file_uploaded',

@@ -186,7 +186,7 @@ describe('/api/users/profile', () => {
       payload: { name: 'Ada', email: 'other@example.test' },
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().errors).toEqual([{ path: 'body.email', message: expect.any(String) }]);
+    expect(response.json().errors).toMatchObject([{ path: 'body.email', message: expect.any(String) }]);
   });
 });
 
