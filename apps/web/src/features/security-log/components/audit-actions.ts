@@ -6,6 +6,7 @@ import type { AuditAction } from '../../../lib/api-types.ts';
  */
 export const AUDIT_ACTIONS = [
   'account.deleted',
+  'account.profile_updated',
   'agent.created',
   'agent.deleted',
   'agent.file_uploaded',
