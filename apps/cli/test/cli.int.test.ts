@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../server/test/fakes/github.ts';
 import {
   type CliHome,
@@ -34,11 +34,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await github?.close();
+  await Promise.all(homes.map((home) => home.cleanup()));
 });
-/** A config folder of the test's own (the tests of this file run concurrently). */
+const homes: CliHome[] = [];
+
+/**
+ * A config folder of the test's own (the tests of this file run concurrently). Removed after
+ * the file, not with a global `onTestFinished`: Vitest cannot tell concurrent tests apart there,
+ * so it would remove a folder when another test finished, while its own test still ran.
+ */
 async function newHome(): Promise<CliHome> {
   const home = await createCliHome(server.url);
-  onTestFinished(() => home.cleanup());
+  homes.push(home);
   return home;
 }
 
@@ -171,6 +178,32 @@ describe.concurrent('tessera tokens (interactive login)', () => {
     expect(
       (await server.app.inject({ url: '/api/tokens/self', headers: bearer(rotated.secret) })).statusCode,
     ).toBe(200);
+  });
+
+  it('rotate takes a new expiry like create: --expires-in-days, --no-expiry', async ({ expect }) => {
+    const home = await newHome();
+    const user = await signUp(server.app);
+    await storeOAuthLogin(home, server, user);
+    const pat = await createPat(server.app, user, ['agents:read']);
+
+    const before = Date.now();
+    const days = await runJson<{ token: { expires_at: string | null } }>(
+      ['tokens', 'rotate', pat.token.id, '--expires-in-days', '5', '--yes'],
+      { env: home.env },
+    );
+    const expiresAt = Date.parse(days.token.expires_at!);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 5 * 86_400_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 86_400_000);
+    const never = await runJson<{ token: { expires_at: string | null } }>(
+      ['tokens', 'rotate', pat.token.id, '--no-expiry', '--yes'],
+      { env: home.env },
+    );
+    expect(never.token.expires_at).toBeNull();
+    const conflicting = await runCli(
+      ['tokens', 'rotate', pat.token.id, '--no-expiry', '--expires-in-days', '5', '--yes'],
+      { env: home.env },
+    );
+    expect(conflicting.code).not.toBe(0);
   });
 
   it("someone else's token id is not found (exit 1), and theirs stays active", async ({ expect }) => {

@@ -32,6 +32,8 @@ export interface CredentialsTable {
   rotated_from_id: string | null;
   created_at: Timestamp;
   expires_at: NullableTimestamp;
+  /** PATs: when the current secret was issued by a rotation; its lifetime counts from here (ADR 0014). */
+  rotated_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   revoked_reason: string | null;
   last_used_at: NullableTimestamp;

@@ -59,6 +59,7 @@ export type Credential = Me['credential'];
 export type TokenWithSecret = ResponseBody<'/api/account/tokens', 'post', 201>;
 export type CreateTokenRequest = RequestBody<'/api/account/tokens', 'post'>;
 export type UpdateTokenRequest = RequestBody<'/api/account/tokens/{id}', 'patch'>;
+export type RotateTokenRequest = RequestBody<'/api/account/tokens/{id}/rotate', 'post'>;
 export type TokenPolicy = ResponseBody<'/api/account/tokens/policy', 'get'>;
 export type TokenResponse = ResponseBody<'/api/auth/token', 'post'>;
 export type Framework = ResponseBody<'/api/frameworks', 'get'>['frameworks'][number];

@@ -206,7 +206,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a token a new secret with the same settings; the old secret stops working at once */
+        /** Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy); the old secret stops working at once. An expired token may be regenerated; a revoked one cannot (422) */
         post: operations["rotateToken"];
         delete?: never;
         options?: never;
@@ -1629,7 +1629,7 @@ export interface operations {
             cookie?: never;
         };
         /** @description Needed to end another sign-in; ending your own (signing out) needs no password */
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description Your current password: ending another sign-in needs you to confirm who you are */
@@ -2299,7 +2299,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional. An expired token may be rotated too: it becomes active with the new expiry. */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Days until the new secret expires, counted from now; `null` for no expiry (if the policy allows it). Omitted: the token's current lifetime again, counted from now, within the server's maximum (a token without expiry keeps none, unless the policy now requires one: then the maximum) */
+                    expires_in_days?: number | null;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -2314,7 +2322,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            /** @description Invalid request (code `invalid_request` or `invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2359,7 +2367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type (`unsupported_media_type`) */
+            /** @description Unsupported media type (`unsupported_media_type`) */
             415: {
                 headers: {
                     [name: string]: unknown;

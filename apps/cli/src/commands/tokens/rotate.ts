@@ -1,23 +1,44 @@
-import { unwrap } from '@tessera/client';
-import { Command } from 'commander';
-import { confirmOrRequireYes, run } from '../../lib/command.ts';
+import { type RotateTokenRequest, unwrap } from '@tessera/client';
+import { Command, Option } from 'commander';
+import { confirmOrRequireYes, parsePositiveInteger, run } from '../../lib/command.ts';
 import { printSecret } from './token-view.ts';
+
+interface RotateOptions {
+  yes?: boolean;
+  expiresInDays?: number;
+  expiry: boolean;
+}
 
 export function rotateTokenCommand(): Command {
   return new Command('rotate')
-    .description('Give a token a new secret with the same settings; the old secret stops working at once')
+    .description(
+      'Give a token a new secret and a new expiry (by default its current lifetime again, from now); the old secret stops working at once. An expired token can be regenerated this way.',
+    )
     .argument('<id>', 'the token id (see `tessera tokens list`)')
+    .option(
+      '--expires-in-days <days>',
+      "days until the new secret expires (default: the token's current lifetime, within the server's maximum)",
+      parsePositiveInteger('--expires-in-days'),
+    )
+    .addOption(
+      new Option('--no-expiry', 'never expire (if the server policy allows it)').conflicts('expiresInDays'),
+    )
     .option('-y, --yes', 'do not ask for confirmation')
+    .addHelpText('after', '\nExample:\n  tessera tokens rotate tok_… --expires-in-days 90\n')
     .action(
-      run(async (cli, id: string, options: { yes?: boolean }) => {
+      run(async (cli, id: string, options: RotateOptions) => {
         const { client } = await cli.session();
         await confirmOrRequireYes(
           cli,
           options.yes,
           `Rotate token ${id}? Its current secret stops working at once.`,
         );
+        const body: RotateTokenRequest = {
+          ...(options.expiry === false ? { expires_in_days: null } : {}),
+          ...(options.expiresInDays !== undefined ? { expires_in_days: options.expiresInDays } : {}),
+        };
         const rotated = await unwrap(
-          client.POST('/api/account/tokens/{id}/rotate', { params: { path: { id } } }),
+          client.POST('/api/account/tokens/{id}/rotate', { params: { path: { id } }, body }),
         );
         cli.out.result(rotated, () => printSecret(cli.out, rotated.token, rotated.secret));
       }),

@@ -4,7 +4,7 @@ import type { CredentialKind, CredentialsTable, DB } from '../../schema.ts';
 export type CredentialRow = Selectable<CredentialsTable>;
 export type NewCredentialRow = Omit<
   CredentialRow,
-  'created_at' | 'revoked_at' | 'revoked_reason' | 'last_used_at' | 'last_used_ip'
+  'created_at' | 'rotated_at' | 'revoked_at' | 'revoked_reason' | 'last_used_at' | 'last_used_ip'
 > & { created_at: Date };
 
 /** What a revocation reports about each credential it revoked. */
@@ -142,7 +142,7 @@ export function createCredentialRepository(db: Kysely<DB>) {
     async replaceCredentialSecret(
       executor: Kysely<DB>,
       id: string,
-      secret: { token_hash: string; preview: string; expires_at: Date | null },
+      secret: { token_hash: string; preview: string; expires_at: Date | null; rotated_at: Date },
     ): Promise<CredentialRow | undefined> {
       return executor
         .updateTable('credentials')

@@ -394,6 +394,7 @@ export function createCredentialService(deps: {
         token_hash: tokenHash,
         preview: previewToken(token),
         expires_at: expiresAt,
+        rotated_at: clock.now(),
       });
       if (!credential) return undefined;
       const message: InvalidationMessage = { ids: [row.id] };

@@ -75,6 +75,7 @@ export const sessionRoutes: AppPlugin<{
         tags,
         params: SessionIdParams,
         body: RevokeSessionBody,
+        'x-body-optional': true,
         response: {
           204: Type.Null({ description: 'Ended' }),
           ...problemResponses(400, 401, 403, 404, 415, 429, 503),

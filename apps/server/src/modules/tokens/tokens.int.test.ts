@@ -754,3 +754,151 @@ describe('logs', () => {
     }
   });
 });
+
+describe('rotation and expiry (ADR 0014)', () => {
+  const DAY = 86_400_000;
+
+  /** A fresh session cookie: the test clock moves past the 30-day session lifetime. */
+  async function cookieFor(target: App, user: TestUser) {
+    const response = await target.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: user.email, password: user.password },
+    });
+    expect(response.statusCode).toBe(200);
+    return `tessera_session=${response.cookies.find((c) => c.name === 'tessera_session')!.value}`;
+  }
+
+  function rotate(target: App, cookie: string, id: string, payload?: Record<string, unknown>) {
+    return target.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${id}/rotate`,
+      headers: { cookie },
+      ...(payload ? { payload } : {}),
+    });
+  }
+
+  it('never lets a 366-day PAT outlive the policy, however often it is rotated', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    try {
+      const user = await signUp(timed);
+      const { token } = await createPat(timed, user, { expires_in_days: 366 });
+      for (let i = 0; i < 3; i++) {
+        clock.advance(100 * DAY);
+        const response = await rotate(timed, await cookieFor(timed, user), token.id);
+        expect(response.statusCode).toBe(200);
+        const rotated = response.json().token;
+        const now = clock.now().getTime();
+        // Its lifetime again, counted from the rotation: exactly the maximum, never more.
+        expect(Date.parse(rotated.expires_at)).toBe(now + 366 * DAY);
+        // The list keeps saying when the token was made.
+        expect(rotated.created_at).toBe(token.created_at);
+        expect(rotated.status).toBe('active');
+      }
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('keeps the lifetime of a shorter token, and cuts it to a maximum lowered since', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    const stricter = await buildTestApp(store, { clock, env: { TOKEN_MAX_LIFETIME_DAYS: '90' } });
+    try {
+      const user = await signUp(timed);
+      const short = await createPat(timed, user, { expires_in_days: 7 });
+      const long = await createPat(timed, user, { expires_in_days: 300 });
+      clock.advance(3 * DAY);
+      const cookie = await cookieFor(timed, user);
+      const again = (await rotate(timed, cookie, short.token.id)).json().token;
+      expect(Date.parse(again.expires_at)).toBe(clock.now().getTime() + 7 * DAY);
+      const cut = await rotate(stricter, cookie, long.token.id);
+      expect(cut.statusCode).toBe(200);
+      expect(Date.parse(cut.json().token.expires_at)).toBe(clock.now().getTime() + 90 * DAY);
+    } finally {
+      await timed.close();
+      await stricter.close();
+    }
+  });
+
+  it('takes a new expiry like creation does, and refuses one beyond the maximum with 422 (the old secret stays)', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    try {
+      const user = await signUp(timed);
+      const { token, secret } = await createPat(timed, user, { expires_in_days: 30 });
+      const beyond = await rotate(timed, user.cookie, token.id, { expires_in_days: 367 });
+      expect(beyond.statusCode).toBe(422);
+      expect(beyond.json().code).toBe('policy_violation');
+      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+
+      const shorter = await rotate(timed, user.cookie, token.id, { expires_in_days: 5 });
+      expect(shorter.statusCode).toBe(200);
+      expect(Date.parse(shorter.json().token.expires_at)).toBe(clock.now().getTime() + 5 * DAY);
+      const forever = await rotate(timed, user.cookie, token.id, { expires_in_days: null });
+      expect(forever.json().token.expires_at).toBeNull();
+
+      expect((await rotate(timed, user.cookie, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
+      expect(
+        (await rotate(timed, user.cookie, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode,
+      ).toBe(400);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('keeps a token without expiry without one, unless the policy now requires expiry (then the maximum)', async () => {
+    const clock = testClock();
+    const lenient = await buildTestApp(store, { clock });
+    const strict = await buildTestApp(store, {
+      clock,
+      env: { TOKEN_REQUIRE_EXPIRY: 'true', TOKEN_MAX_LIFETIME_DAYS: '60' },
+    });
+    try {
+      const user = await signUp(lenient);
+      const { token } = await createPat(lenient, user, { expires_in_days: null });
+      expect((await rotate(lenient, user.cookie, token.id)).json().token.expires_at).toBeNull();
+      const refused = await rotate(strict, user.cookie, token.id, { expires_in_days: null });
+      expect(refused.statusCode).toBe(422);
+      const capped = await rotate(strict, user.cookie, token.id);
+      expect(Date.parse(capped.json().token.expires_at)).toBe(clock.now().getTime() + 60 * DAY);
+    } finally {
+      await lenient.close();
+      await strict.close();
+    }
+  });
+
+  it('regenerates an expired token: active again with a new expiry, audited as such', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    try {
+      const user = await signUp(timed);
+      const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
+      clock.advance(2 * DAY);
+      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+      const cookie = await cookieFor(timed, user);
+      const expired = await timed.inject({ url: `/api/account/tokens/${token.id}`, headers: { cookie } });
+      expect(expired.json().status).toBe('expired');
+
+      const response = await rotate(timed, cookie, token.id, { expires_in_days: 14 });
+      expect(response.statusCode).toBe(200);
+      const { token: regenerated, secret: fresh } = response.json();
+      expect(regenerated.status).toBe('active');
+      expect(Date.parse(regenerated.expires_at)).toBe(clock.now().getTime() + 14 * DAY);
+      expect((await timed.inject({ url: '/api/me', headers: bearer(fresh) })).statusCode).toBe(200);
+      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+
+      const events = (await timed.inject({ url: '/api/account/audit-log', headers: { cookie } })).json()
+        .events as Array<{ action: string; target_id: string; metadata: Record<string, unknown> }>;
+      expect(events.find((e) => e.action === 'token.rotated' && e.target_id === token.id)?.metadata).toEqual({
+        name: token.name,
+        was_expired: true,
+        previous_expires_at: expired.json().expires_at,
+        expires_at: regenerated.expires_at,
+      });
+    } finally {
+      await timed.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { SCOPE_DESCRIPTIONS, SCOPES } from '../credentials/scopes.ts';
 import {
   CreateTokenBody,
   ListTokensQuery,
+  RotateTokenBody,
   TokenIdParams,
   TokenList,
   TokenPolicy,
@@ -139,17 +140,25 @@ export const tokenRoutes: AppPlugin<{
     {
       config: { auth: 'interactive' },
       schema: {
-        summary: 'Give a token a new secret with the same settings; the old secret stops working at once',
+        summary:
+          'Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy); the old secret stops working at once. An expired token may be regenerated; a revoked one cannot (422)',
         operationId: 'rotateToken',
         tags,
         params: TokenIdParams,
-        response: { 200: TokenWithSecret, ...problemResponses(401, 403, 404, 422) },
+        body: RotateTokenBody,
+        'x-body-optional': true,
+        response: { 200: TokenWithSecret, ...problemResponses(400, 401, 403, 404, 415, 422) },
+      },
+      // The body is optional: without one the token keeps its lifetime.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request, reply) => {
       const rotated = await tokenService.rotateToken(
         request.params.id,
         request.identity!.userId,
+        request.body,
         requestContext(request),
       );
       return reply.headers(NO_STORE).send(rotated);

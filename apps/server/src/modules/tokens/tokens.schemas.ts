@@ -59,6 +59,21 @@ export const CreateTokenBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const RotateTokenBody = Type.Object(
+  {
+    expires_in_days: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        description:
+          "Days until the new secret expires, counted from now; `null` for no expiry (if the policy allows it). Omitted: the token's current lifetime again, counted from now, within the server's maximum (a token without expiry keeps none, unless the policy now requires one: then the maximum)",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Optional. An expired token may be rotated too: it becomes active with the new expiry.',
+  },
+);
+
 export const UpdateTokenBody = Type.Object(
   {
     name: Type.Optional(Name),

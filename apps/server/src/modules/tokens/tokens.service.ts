@@ -70,6 +70,20 @@ export function createTokenService(deps: {
     return addMs(clock.now(), days * DAY_MS);
   }
 
+  /**
+   * A rotation's default expiry: as long as the current secret was given (from its creation or
+   * last rotation to its expiry), counted from now and cut to the policy's maximum. No expiry
+   * stays none, unless the policy now requires one: then the maximum.
+   */
+  function sameLifetimeFromNow(current: CredentialRow): Date | null {
+    const { maxLifetimeDays, requireExpiry } = config.tokens;
+    const maxMs = maxLifetimeDays * DAY_MS;
+    if (current.expires_at === null) return requireExpiry ? addMs(clock.now(), maxMs) : null;
+    const issuedAt = current.rotated_at ?? current.created_at;
+    const lifetimeMs = current.expires_at.getTime() - issuedAt.getTime();
+    return addMs(clock.now(), Math.min(Math.max(lifetimeMs, DAY_MS), maxMs));
+  }
+
   async function findOwned(id: string, ownerId: string) {
     const row = await tokens.findPersonalTokenForOwner(id, ownerId);
     if (!row) throw new AppError('not_found', 'No such token.');
@@ -187,14 +201,23 @@ export function createTokenService(deps: {
       }
     },
 
-    async rotateToken(id: string, ownerId: string, context: RequestContext) {
+    /**
+     * A new secret with the same name, description and scopes; the old secret stops working at
+     * once. The new expiry is chosen like a new token's and counted from now, so a token can never
+     * outlive the policy by being rotated; an expired token may be regenerated this way (as on
+     * GitHub), audited as such. A revoked one cannot (ADR 0014).
+     */
+    async rotateToken(
+      id: string,
+      ownerId: string,
+      input: { expires_in_days?: number | null },
+      context: RequestContext,
+    ) {
       const current = await findOwned(id, ownerId);
       if (current.revoked_at) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
-      // Same settings: the same lifetime as the original, counted from now.
-      const lifetimeMs = current.expires_at
-        ? current.expires_at.getTime() - current.created_at.getTime()
-        : null;
-      const expiresAt = lifetimeMs === null ? null : addMs(clock.now(), lifetimeMs);
+      const expiresAt =
+        input.expires_in_days === undefined ? sameLifetimeFromNow(current) : expiryFor(input.expires_in_days);
+      const wasExpired = credentials.statusOf(current) === 'expired';
       return inTransaction(db, async (tx) => {
         const rotated = await credentials.rotateSecret(tx, current, expiresAt);
         if (!rotated) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
@@ -203,7 +226,12 @@ export function createTokenService(deps: {
           action: 'token.rotated',
           targetType: 'personal_access_token',
           targetId: id,
-          metadata: { name: current.name },
+          metadata: {
+            name: current.name,
+            was_expired: wasExpired,
+            previous_expires_at: iso(current.expires_at),
+            expires_at: iso(expiresAt),
+          },
         });
         return { token: view(rotated.credential), secret: rotated.token };
       });

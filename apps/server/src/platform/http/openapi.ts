@@ -185,7 +185,12 @@ export function normalizeDocument(input: Json): Json {
         }
         responses[status] = response;
       }
-      operations[method] = { ...operation, responses: sortKeys(responses) };
+      // A route whose schema says `'x-body-optional': true` accepts a request without a body
+      // (its preValidation supplies `{}`); @fastify/swagger marks every body required.
+      const { 'x-body-optional': bodyOptional, ...rest } = operation;
+      if (bodyOptional === true && rest.requestBody)
+        rest.requestBody = { ...rest.requestBody, required: false };
+      operations[method] = { ...rest, responses: sortKeys(responses) };
     }
     paths[path] = sortKeys(operations, (a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
   }
