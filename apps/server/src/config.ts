@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SERVER_ROOT } from './platform/paths.ts';
+import { type OutboundAllowList, parseAllowList } from './platform/net/outbound-guard.ts';
 
 /** Everything the server reads from its environment, parsed once at start. */
 export interface Config {
@@ -45,10 +46,19 @@ export interface Config {
     gitlabUrl: string;
     bitbucketApiUrl: string;
     timeoutMs: number;
+    /**
+     * PROVIDER_ALLOWED_PRIVATE_HOSTS: host names and CIDR ranges that provider calls may reach
+     * although they are private or loopback (an internal GitLab). ADR 0016.
+     */
+    allowedPrivateHosts: Pick<OutboundAllowList, 'hosts' | 'ranges'>;
   };
   secretScanning: {
     /** GitHub's secret-scanning public keys (the partner program's key endpoint). */
     githubKeysUrl: string;
+    /** Sent with the key fetch when set (GITHUB_SECRET_SCANNING_KEYS_TOKEN). */
+    keysToken: string | undefined;
+    /** The key list is fetched again at most this often, however many unknown key ids arrive. */
+    keysMinRefreshMs: number;
     perMinute: number;
   };
   trustProxy: boolean;
@@ -101,6 +111,17 @@ export function loadConfig(env: Env = process.env): Config {
     } catch {
       problems.push(`${name} must be an http(s) URL (got "${raw}")`);
       return new URL(fallback);
+    }
+  };
+
+  const allowList = (name: string): Pick<OutboundAllowList, 'hosts' | 'ranges'> => {
+    try {
+      return parseAllowList(env[name]);
+    } catch (error) {
+      problems.push(
+        `${name} must be a comma-separated list of host names, IP addresses and CIDR ranges: ${(error as Error).message}`,
+      );
+      return parseAllowList('');
     }
   };
 
@@ -158,12 +179,15 @@ export function loadConfig(env: Env = process.env): Config {
       gitlabUrl: url('GITLAB_URL', 'https://gitlab.com').toString().replace(/\/$/, ''),
       bitbucketApiUrl: url('BITBUCKET_API_URL', 'https://api.bitbucket.org').toString().replace(/\/$/, ''),
       timeoutMs: int('PROVIDER_TIMEOUT_MS', 10_000, 1),
+      allowedPrivateHosts: allowList('PROVIDER_ALLOWED_PRIVATE_HOSTS'),
     },
     secretScanning: {
       githubKeysUrl: url(
         'GITHUB_SECRET_SCANNING_KEYS_URL',
         `${(env.GITHUB_API_URL || 'https://api.github.com').replace(/\/$/, '')}/meta/public_keys/secret_scanning`,
       ).toString(),
+      keysToken: env.GITHUB_SECRET_SCANNING_KEYS_TOKEN || undefined,
+      keysMinRefreshMs: int('GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS', 300, 0, 86_400) * 1000,
       perMinute: int('RATE_LIMIT_SECRET_SCANNING_PER_MINUTE', 60, 1),
     },
     trustProxy: bool('TRUST_PROXY', false),

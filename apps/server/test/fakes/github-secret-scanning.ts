@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:http';
 export async function startFakeSecretScanningKeys() {
   const keys: Array<{ id: string; privateKey: KeyObject; publicPem: string }> = [];
   let requests = 0;
+  /** The Authorization header of each key fetch (undefined when none was sent). */
+  const authorizations: Array<string | undefined> = [];
   let down = false;
   const addKey = (id: string) => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -17,6 +19,7 @@ export async function startFakeSecretScanningKeys() {
 
   const server: Server = createServer((request, response) => {
     requests += 1;
+    authorizations.push(request.headers.authorization);
     if (down) {
       response.writeHead(503).end();
       return;
@@ -44,6 +47,7 @@ export async function startFakeSecretScanningKeys() {
     get requests() {
       return requests;
     },
+    authorizations,
     setDown(value: boolean) {
       down = value;
     },

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../app.ts';
 import { createSecretCipher, type SecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import { createOutboundGuard, originKey } from '../../platform/net/outbound-guard.ts';
 import type { ProviderName } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import {
@@ -56,6 +57,19 @@ export async function registerProviderAccounts(deps: AppDeps & { audit: AuditSer
       'some provider tokens are still encrypted under an older key; run keys:rotate',
     );
   }
+  // The operator's own provider URLs may be internal; a user's GitLab base_url may not (ADR 0016).
+  const outbound = createOutboundGuard({
+    allow: {
+      ...config.providers.allowedPrivateHosts,
+      origins: new Set(
+        [config.providers.githubApiUrl, config.providers.gitlabUrl, config.providers.bitbucketApiUrl].map(
+          originKey,
+        ),
+      ),
+    },
+    connectTimeoutMs: config.providers.timeoutMs,
+  });
+  app.addHook('onClose', () => outbound.close());
   const providerAccountService = createProviderAccountService({
     db,
     accounts,
@@ -65,6 +79,7 @@ export async function registerProviderAccounts(deps: AppDeps & { audit: AuditSer
     clock,
     config,
     log: app.log,
+    outbound,
   });
   await app.register(providerAccountRoutes, { providerAccountService });
   return { providerAccountService };

@@ -422,13 +422,17 @@ describe('GitLab', () => {
     expect(repositories.json().detail).toContain('read_api');
   });
 
-  it('talks to a self-hosted instance given as base_url', async () => {
+  it('talks to a self-hosted instance given as base_url (on a private address: when the operator allows it)', async () => {
     const selfHosted = await startFakeGitLab();
+    // The instance listens on 127.0.0.1, which users may only reach with the operator's allowance (ADR 0016).
+    const onPrem = await buildTestApp(store, {
+      env: providerEnv({ PROVIDER_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }),
+    });
     try {
-      const user = await signUp(app);
+      const user = await signUp(onPrem);
       const token = remember(newGitLabToken());
       selfHosted.addToken(token, { username: 'onprem', scopes: ['api'] });
-      const created = await addAccount(app, user, {
+      const created = await addAccount(onPrem, user, {
         provider: 'gitlab',
         name: 'On-prem',
         token,
@@ -437,6 +441,7 @@ describe('GitLab', () => {
       expect(created.json()).toMatchObject({ status: 'ok', username: 'onprem', base_url: selfHosted.url });
       expect(selfHosted.requests.some((r) => r.path === '/api/v4/user')).toBe(true);
     } finally {
+      await onPrem.close();
       await selfHosted.close();
     }
   });

@@ -11,6 +11,7 @@ import type { Db } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import type { OutboundGuard } from '../../platform/net/outbound-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { ProviderAccountStatus, ProviderName } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -94,8 +95,10 @@ export function createProviderAccountService(deps: {
   clock: Clock;
   config: Pick<Config, 'providers'>;
   log: Pick<FastifyBaseLogger, 'error'>;
+  /** Outbound HTTP that refuses private and loopback addresses (ADR 0016). */
+  outbound: Pick<OutboundGuard, 'fetch'>;
 }) {
-  const { db, accounts, cipher, clients, audit, clock, config, log } = deps;
+  const { db, accounts, cipher, clients, audit, clock, config, log, outbound } = deps;
   const defaultBaseUrls: Record<ProviderName, string> = {
     github: config.providers.githubApiUrl,
     gitlab: config.providers.gitlabUrl,
@@ -146,7 +149,13 @@ export function createProviderAccountService(deps: {
     row: Pick<ProviderAccountRow, 'provider' | 'base_url' | 'username'>,
     token: string,
   ): ProviderAccess {
-    return { token, username: row.username, baseUrl: baseUrlOf(row), timeoutMs: config.providers.timeoutMs };
+    return {
+      token,
+      username: row.username,
+      baseUrl: baseUrlOf(row),
+      timeoutMs: config.providers.timeoutMs,
+      fetch: outbound.fetch,
+    };
   }
 
   /** Asks the provider who the token belongs to and whether it may read repositories. */

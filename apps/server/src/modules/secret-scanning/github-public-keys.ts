@@ -8,17 +8,32 @@ interface PublicKeyEntry {
 
 /**
  * GitHub's secret-scanning signing keys, fetched from the partner key endpoint and cached.
- * An unknown key id triggers one refresh; if the endpoint cannot be reached, verification fails
- * closed (SCAN-4).
+ * An unknown key id triggers a refresh, but at most one every `minRefreshIntervalMs` (and only
+ * one at a time): alerts with made-up key ids must not spend GitHub's rate limit for the key
+ * endpoint (60 unauthenticated calls an hour), or real alerts would then fail. If the endpoint
+ * cannot be reached, or the key is still unknown, verification fails closed (SCAN-4).
  */
-export function createGitHubKeyring(options: { url: string; timeoutMs: number; fetch?: typeof fetch }) {
+export function createGitHubKeyring(options: {
+  url: string;
+  timeoutMs: number;
+  minRefreshIntervalMs: number;
+  /** Sent as a bearer token when set (5,000 calls an hour instead of 60). */
+  token?: string | undefined;
+  now: () => Date;
+  fetch?: typeof fetch;
+}) {
   const fetchFn = options.fetch ?? fetch;
   let keys = new Map<string, KeyObject>();
   let refreshing: Promise<void> | undefined;
+  let lastRefreshAt: number | undefined;
 
   async function refresh() {
     const response = await fetchFn(options.url, {
-      headers: { accept: 'application/json' },
+      headers: {
+        accept: 'application/json',
+        'user-agent': 'Tessera',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     if (!response.ok) throw new Error(`key endpoint answered ${response.status}`);
@@ -34,15 +49,26 @@ export function createGitHubKeyring(options: { url: string; timeoutMs: number; f
     keys = next;
   }
 
+  /** Joins the refresh under way, or starts one if the last began long enough ago; false when neither. */
+  function refreshAllowed(): Promise<void> | undefined {
+    if (refreshing) return refreshing;
+    const now = options.now().getTime();
+    if (lastRefreshAt !== undefined && now - lastRefreshAt < options.minRefreshIntervalMs) return undefined;
+    lastRefreshAt = now;
+    refreshing = refresh().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  }
+
   return {
     /** True only for a valid ECDSA-SHA256 signature of the raw body by a known GitHub key. */
     async verifySignature(rawBody: string, keyId: string, signatureBase64: string): Promise<boolean> {
       if (!keys.has(keyId)) {
-        refreshing ??= refresh().finally(() => {
-          refreshing = undefined;
-        });
+        const refreshed = refreshAllowed();
+        if (!refreshed) return false;
         try {
-          await refreshing;
+          await refreshed;
         } catch {
           return false;
         }

@@ -6,7 +6,7 @@ import { secretScanningRoutes } from './secret-scanning.routes.ts';
 import { createSecretScanningService } from './secret-scanning.service.ts';
 
 export async function registerSecretScanning(deps: AppDeps & { audit: AuditService }) {
-  const { app, db, credentials, audit, config } = deps;
+  const { app, db, credentials, audit, config, clock } = deps;
   const service = createSecretScanningService({
     db,
     credentials,
@@ -16,6 +16,9 @@ export async function registerSecretScanning(deps: AppDeps & { audit: AuditServi
   const keyring = createGitHubKeyring({
     url: config.secretScanning.githubKeysUrl,
     timeoutMs: config.providers.timeoutMs,
+    minRefreshIntervalMs: config.secretScanning.keysMinRefreshMs,
+    token: config.secretScanning.keysToken,
+    now: () => clock.now(),
   });
   await app.register(secretScanningRoutes, { service, keyring, perMinute: config.secretScanning.perMinute });
 }

@@ -1,17 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
-import { bearer, buildTestApp, createTestStore, signUp, type TestStore } from '../../../test/harness.ts';
+import {
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  testClock,
+} from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
 let store: TestStore;
 let app: App;
 let keys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
+const clock = testClock();
 
 beforeAll(async () => {
   store = await createTestStore();
   keys = await startFakeSecretScanningKeys();
-  app = await buildTestApp(store, { env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } });
+  app = await buildTestApp(store, { clock, env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } });
 });
 afterAll(async () => {
   await app.close();
@@ -130,6 +138,8 @@ describe('GitHub secret-scanning alerts', () => {
     keys.addKey('key-2');
     const { secret } = await leakedPat();
     const body = alert([secret]);
+    // Past the minimum interval between refreshes (GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS).
+    clock.advance(301_000);
     const before = keys.requests;
     const response = await app.inject({
       method: 'POST',
@@ -142,6 +152,7 @@ describe('GitHub secret-scanning alerts', () => {
 
     keys.addKey('key-3');
     keys.setDown(true);
+    clock.advance(301_000);
     try {
       const second = await leakedPat();
       const body3 = alert([second.secret]);

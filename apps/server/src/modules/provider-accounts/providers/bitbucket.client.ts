@@ -85,6 +85,7 @@ export const bitbucketClient: ProviderClient = {
       url: `${access.baseUrl}/2.0/user`,
       headers: headersFor(access),
       timeoutMs: access.timeoutMs,
+      fetch: access.fetch,
       label: LABEL,
     });
     if (answer.status !== 200) throw failure(answer, 'GET /2.0/user');
@@ -122,6 +123,7 @@ export const bitbucketClient: ProviderClient = {
         url,
         headers: headersFor(access),
         timeoutMs: access.timeoutMs,
+        fetch: access.fetch,
         label: LABEL,
       });
       if (answer.status !== 200) throw failure(answer, 'GET /2.0/repositories');
@@ -144,6 +146,7 @@ export const bitbucketClient: ProviderClient = {
       url: `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
       headers: headersFor(access),
       timeoutMs: access.timeoutMs,
+      fetch: access.fetch,
       label: LABEL,
     });
     if (answer.status === 404 || answer.status === 403) return null;

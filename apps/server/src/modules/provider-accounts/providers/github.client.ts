@@ -81,6 +81,7 @@ export const githubClient: ProviderClient = {
       url: `${access.baseUrl}/user`,
       headers: headersFor(access),
       timeoutMs: access.timeoutMs,
+      fetch: access.fetch,
       label: LABEL,
     });
     if (answer.status !== 200) throw failure(answer, 'GET /user');
@@ -115,6 +116,7 @@ export const githubClient: ProviderClient = {
         url,
         headers: headersFor(access),
         timeoutMs: access.timeoutMs,
+        fetch: access.fetch,
         label: LABEL,
       });
       if (answer.status !== 200) throw failure(answer, 'GET /user/repos');
@@ -136,6 +138,7 @@ export const githubClient: ProviderClient = {
       url: `${access.baseUrl}/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(repo!)}`,
       headers: headersFor(access),
       timeoutMs: access.timeoutMs,
+      fetch: access.fetch,
       label: LABEL,
     });
     // 404 for a private repository the token cannot see, 301 for a renamed one: not visible as named.

@@ -92,7 +92,12 @@ export const gitlabClient: ProviderClient = {
   label: LABEL,
 
   async checkToken(access) {
-    const request = { headers: headersFor(access), timeoutMs: access.timeoutMs, label: LABEL };
+    const request = {
+      headers: headersFor(access),
+      timeoutMs: access.timeoutMs,
+      fetch: access.fetch,
+      label: LABEL,
+    };
     const user = await providerGet({ url: api(access, '/user'), ...request });
     if (user.status !== 200) throw failure(user, 'GET /user');
     const login = stringField(user.body, 'username');
@@ -122,6 +127,7 @@ export const gitlabClient: ProviderClient = {
         url,
         headers: headersFor(access),
         timeoutMs: access.timeoutMs,
+        fetch: access.fetch,
         label: LABEL,
       });
       if (answer.status !== 200) throw failure(answer, 'GET /projects');
@@ -153,6 +159,7 @@ export const gitlabClient: ProviderClient = {
       url: api(access, `/projects/${encodeURIComponent(fullName)}`),
       headers: headersFor(access),
       timeoutMs: access.timeoutMs,
+      fetch: access.fetch,
       label: LABEL,
     });
     if (answer.status === 404 || answer.status === 403) return null;

@@ -1,4 +1,5 @@
 import type { ProviderName } from '../../../schema.ts';
+import type { ProviderFetch } from './provider-http.ts';
 
 /** What an adapter needs to call a provider; the token is decrypted just before and dropped after. */
 export interface ProviderAccess {
@@ -8,6 +9,8 @@ export interface ProviderAccess {
   /** The API root: GitHub's API URL, a GitLab instance URL, Bitbucket's API URL. */
   baseUrl: string;
   timeoutMs: number;
+  /** Every call goes through this (the outbound guard's fetch). */
+  fetch: ProviderFetch;
 }
 
 export interface TokenIdentity {

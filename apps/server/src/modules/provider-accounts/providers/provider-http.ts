@@ -1,3 +1,5 @@
+import { OutboundAddressRefused, type OutboundGuard } from '../../../platform/net/outbound-guard.ts';
+
 /**
  * The little HTTP client the provider adapters share: a timeout on the whole exchange, no
  * redirects, a size cap on answers, and errors that never carry the request's credentials.
@@ -27,15 +29,19 @@ export interface ProviderResponse {
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/** The `fetch` provider calls go through: the outbound guard's, which refuses private addresses (ADR 0016). */
+export type ProviderFetch = OutboundGuard['fetch'];
+
 export interface ProviderRequest {
   url: string;
+  fetch: ProviderFetch;
   headers: Record<string, string>;
   timeoutMs: number;
   /** "GitHub", "GitLab", "Bitbucket": used in messages a user reads. */
   label: string;
 }
 
-async function readCapped(response: Response): Promise<string> {
+async function readCapped(response: Awaited<ReturnType<ProviderFetch>>): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -71,7 +77,7 @@ export async function providerGet(request: ProviderRequest): Promise<ProviderRes
   const observe = (outcome: string) =>
     providerCalls.observe({ provider: label.toLowerCase(), outcome }, (performance.now() - started) / 1000);
   try {
-    const response = await fetch(request.url, {
+    const response = await request.fetch(request.url, {
       headers: { accept: 'application/json', 'user-agent': 'Tessera', ...request.headers },
       // A provider (or whoever answers at a configured URL) may not bounce the token elsewhere.
       redirect: 'manual',
@@ -89,6 +95,15 @@ export async function providerGet(request: ProviderRequest): Promise<ProviderRes
     observe(`${Math.floor(response.status / 100)}xx`);
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
+    const refused =
+      error instanceof Error && error.cause instanceof OutboundAddressRefused ? error.cause : null;
+    if (refused) {
+      throw new ProviderError(
+        'unreachable',
+        `${label} at ${new URL(request.url).host} was not contacted: it resolves to a ${refused.range} address (${refused.address}). ` +
+          'An operator can allow an internal instance with PROVIDER_ALLOWED_PRIVATE_HOSTS.',
+      );
+    }
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     observe(timedOut ? 'timeout' : 'unreachable');
     throw new ProviderError(

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
+import {
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  testClock,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+/**
+ * The key cache cannot be drained (issue #10, item 5): alerts with made-up key ids, however many
+ * and however concurrent, fetch GitHub's key list at most once per interval, and the fetch is
+ * authenticated when a token is configured.
+ */
+
+let store: TestStore;
+let app: App;
+let keys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
+const clock = testClock();
+const KEYS_TOKEN = `ghp_${randomBytes(18).toString('hex')}`;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  keys = await startFakeSecretScanningKeys();
+  app = await buildTestApp(store, {
+    clock,
+    env: {
+      GITHUB_SECRET_SCANNING_KEYS_URL: keys.url,
+      GITHUB_SECRET_SCANNING_KEYS_TOKEN: KEYS_TOKEN,
+      GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS: '300',
+      RATE_LIMIT_SECRET_SCANNING_PER_MINUTE: '100000',
+    },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await keys.close();
+  await store.destroy();
+});
+
+const body = JSON.stringify([
+  { token: 'tes_pat_x', type: 'tessera_personal_access_token', url: 'u', source: 'content' },
+]);
+
+function forgedAlert() {
+  return app.inject({
+    method: 'POST',
+    url: '/api/secret-scanning/github',
+    headers: {
+      'content-type': 'application/json',
+      'github-public-key-identifier': randomBytes(16).toString('hex'),
+      'github-public-key-signature': randomBytes(70).toString('base64'),
+    },
+    payload: body,
+  });
+}
+
+describe('the secret-scanning key cache', () => {
+  it('fetches the key list at most once for 125 alerts with random key ids, concurrent or not', async () => {
+    const before = keys.requests;
+    const concurrent = await Promise.all(Array.from({ length: 25 }, () => forgedAlert()));
+    for (let i = 0; i < 100; i += 1) concurrent.push(await forgedAlert());
+    expect(concurrent.map((r) => r.statusCode)).toEqual(Array(125).fill(401));
+    expect(keys.requests - before).toBeLessThanOrEqual(1);
+    // Authenticated with the configured token.
+    expect(keys.authorizations.at(-1)).toBe(`Bearer ${KEYS_TOKEN}`);
+  });
+
+  it('picks up a real new key once the interval has passed, and a key it knows without fetching', async () => {
+    const user = await signUp(app);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload: { name: 'leaky', scopes: ['profile:read'] },
+    });
+    const secret = created.json().secret as string;
+    const alert = JSON.stringify([
+      {
+        token: secret,
+        type: 'tessera_personal_access_token',
+        url: 'https://github.com/o/r',
+        source: 'content',
+      },
+    ]);
+    keys.addKey('key-rotated');
+
+    // Within the interval the new key id is not fetched for: refused, fail closed, nothing revoked.
+    const early = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(alert, 'key-rotated'),
+      payload: alert,
+    });
+    expect(early.statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+
+    clock.advance(300_000);
+    const before = keys.requests;
+    const late = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(alert, 'key-rotated'),
+      payload: alert,
+    });
+    expect(late.statusCode).toBe(200);
+    expect(late.json()[0].label).toBe('true_positive');
+    expect(keys.requests - before).toBe(1);
+
+    // The original key is cached: no fetch at all.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(alert, 'key-1'),
+      payload: alert,
+    });
+    expect(again.statusCode).toBe(200);
+    expect(keys.requests - before).toBe(1);
+  });
+});
