@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SERVER_ROOT } from './platform/paths.ts';
 import { type OutboundAllowList, parseAllowList } from './platform/net/outbound-guard.ts';
+import { SERVER_ROOT } from './platform/paths.ts';
 
 /** Everything the server reads from its environment, parsed once at start. */
 export interface Config {
