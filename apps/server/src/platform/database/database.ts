@@ -79,6 +79,12 @@ export async function openPostgres(
   let reportBackgroundError: (error: unknown) => void = () => {};
   // A broken idle client must not crash the process; the pool replaces it. The owner logs why.
   pool.on('error', (error) => reportBackgroundError(error));
+  // Nor a client that loses its connection while checked out between two statements (PostgreSQL
+  // stopped mid-transaction): pg emits 'error' on it with no listener, which would kill the
+  // process. The statement in progress fails on its own and answers 503.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => reportBackgroundError(error));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const listeners = new Set<PostgresListener>();
   return {
