@@ -30,6 +30,7 @@ import { registerTokens } from './modules/tokens/index.ts';
 import { registerRegistryUsers } from './modules/users/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore } from './platform/counter-store.ts';
+import { type CursorCodec, createCursorCodec, deriveCursorKeys } from './platform/cursor-codec.ts';
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
 import { acceptsHtml } from './platform/http/accepts-html.ts';
@@ -195,7 +196,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   return app;
 
   async function registerFeatures(): Promise<void> {
-    const deps = { app, config, database, db: database.db, clock, credentials, counters };
+    // Cursor MACs are keyed from the encryption key ring, so every instance accepts every other's cursors.
+    const cursors = createCursorCodec(deriveCursorKeys(config.encryptionKeys.map((entry) => entry.key)));
+    const deps = { app, config, database, db: database.db, clock, credentials, counters, cursors };
     await app.register(healthRoutes, {
       database,
       notificationsConnected: () => credentials.invalidationFeedConnected(),
@@ -227,4 +230,5 @@ export type AppDeps = {
   clock: Clock;
   credentials: ReturnType<typeof createCredentialService>;
   counters: ReturnType<typeof createMemoryCounterStore>;
+  cursors: CursorCodec;
 };

@@ -141,6 +141,8 @@ describe('paging', () => {
     ['an id with SQL in it', Buffer.from("1:agt_x' or '1'='1").toString('base64url')],
     ['padding in the base64', `${Buffer.from('1:agt_x').toString('base64url')}==`],
     ['201 characters', 'A'.repeat(201)],
+    ['a far-future time (issue 10 item 7)', Buffer.from('999999999999999:agt_x').toString('base64url')],
+    ['an unsigned well-formed position', Buffer.from('1700000000000:agt_x').toString('base64url')],
   ])('refuses a cursor that is %s with 400 invalid_request', async (_label, cursor) => {
     const user = await freshUser();
     const body = expectProblem(

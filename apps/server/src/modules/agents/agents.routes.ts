@@ -1,10 +1,12 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
+import type { CursorCodec } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { FrameworkId } from '../frameworks/frameworks.ts';
+import { defineAgentCursor } from './agent-cursor.ts';
 import { SUGGESTED_AGENT_CATEGORIES } from './agent-rules.ts';
 import type { AgentFileRow } from './agents.repository.ts';
 import {
@@ -66,8 +68,10 @@ async function nextPart<T>(parts: AsyncIterator<T>): Promise<IteratorResult<T>> 
 
 export const agentRoutes: AppPlugin<{
   agentService: AgentService;
+  cursors: CursorCodec;
   config: Pick<Config, 'uploadMaxBytes'>;
-}> = async (app, { agentService, config }) => {
+}> = async (app, { agentService, cursors, config }) => {
+  const agentCursor = defineAgentCursor(cursors);
   app.get(
     '/api/categories',
     {
@@ -120,8 +124,13 @@ export const agentRoutes: AppPlugin<{
       },
     },
     async (request) => {
-      const page = await agentService.listAgents(request.identity!.userId, request.query);
-      return { agents: page.agents.map(agentView), next_cursor: page.nextCursor };
+      const { cursor, ...filters } = request.query;
+      const after = cursor === undefined ? null : agentCursor.decode(cursor);
+      const page = await agentService.listAgents(request.identity!.userId, { ...filters, after });
+      return {
+        agents: page.agents.map(agentView),
+        next_cursor: page.nextAfter ? agentCursor.encode(page.nextAfter) : null,
+      };
     },
   );
 

@@ -8,7 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { isFramework } from '../frameworks/frameworks.ts';
-import { decodeAgentCursor, encodeAgentCursor } from './agent-cursor.ts';
+import type { AgentCursor } from './agent-cursor.ts';
 import { type AgentFileStorage, displayFileName } from './agent-file-storage.ts';
 import { type AgentCategory, type AgentVisibility, LIST_LIMIT_DEFAULT, uniqueTags } from './agent-rules.ts';
 import type {
@@ -31,7 +31,8 @@ export interface AgentInput {
 export type AgentPatch = Partial<AgentInput>;
 
 export interface AgentListOptions extends AgentFilters {
-  cursor?: string | undefined;
+  /** Start strictly after this position (a decoded `next_cursor`). */
+  after?: AgentCursor | null | undefined;
   limit?: number | undefined;
 }
 
@@ -109,12 +110,7 @@ export function createAgentService(deps: {
 
     /** Public agents and the viewer's own, newest first, a page at a time. */
     async listAgents(viewerId: string, query: AgentListOptions) {
-      const after = query.cursor === undefined ? null : decodeAgentCursor(query.cursor);
-      if (query.cursor !== undefined && !after) {
-        throw new AppError('invalid_request', 'The cursor is not valid.', {
-          errors: [{ path: 'query.cursor', message: 'must be a next_cursor from this list' }],
-        });
-      }
+      const after = query.after ?? null;
       const limit = query.limit ?? LIST_LIMIT_DEFAULT;
       const q = query.q?.trim();
       const rows = await agents.listAgentsVisibleTo(
@@ -127,8 +123,8 @@ export function createAgentService(deps: {
       const last = page.at(-1);
       return {
         agents: await withFiles(page),
-        nextCursor:
-          rows.length > limit && last ? encodeAgentCursor({ createdAt: last.created_at, id: last.id }) : null,
+        /** Where the next page starts; null on the last page. */
+        nextAfter: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null,
       };
     },
 

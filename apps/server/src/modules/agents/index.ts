@@ -6,7 +6,7 @@ import { agentRoutes } from './agents.routes.ts';
 import { createAgentService } from './agents.service.ts';
 
 export async function registerAgents(deps: AppDeps & { audit: AuditService }) {
-  const { app, db, database, audit, clock, config } = deps;
+  const { app, db, database, audit, clock, config, cursors } = deps;
   const agentService = createAgentService({
     db,
     agents: createAgentRepository(db, database.prepare),
@@ -15,6 +15,6 @@ export async function registerAgents(deps: AppDeps & { audit: AuditService }) {
     clock,
     onStorageError: (error) => app.log.error({ err: error }, 'could not remove the files of a deleted agent'),
   });
-  await app.register(agentRoutes, { agentService, config });
+  await app.register(agentRoutes, { agentService, cursors, config });
   return { agentService };
 }

@@ -1,10 +1,15 @@
+import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { AuditLogPage, AuditLogQuery } from './audit.schemas.ts';
 import type { AuditService } from './audit.service.ts';
 import { type AuditAction, isAuditAction } from './audit-actions.ts';
 
-export const auditRoutes: AppPlugin<{ audit: AuditService }> = async (app, { audit }) => {
+export const auditRoutes: AppPlugin<{ audit: AuditService; cursors: CursorCodec }> = async (
+  app,
+  { audit, cursors },
+) => {
+  const auditCursor = cursors.define('audit-log', { id: cursorFields.bigint() });
   app.get(
     '/api/account/audit-log',
     {
@@ -29,7 +34,8 @@ export const auditRoutes: AppPlugin<{ audit: AuditService }> = async (app, { aud
           errors: [{ path: 'query.action', message: 'is not an audit action', code: 'not_allowed' }],
         });
       }
-      const page = await audit.listForUser(identity.userId, cursor, limit ?? 50, {
+      const before = cursor === undefined ? null : auditCursor.decode(cursor).id;
+      const page = await audit.listForUser(identity.userId, before, limit ?? 50, {
         actions,
         ...(target_id ? { targetId: target_id } : {}),
       });
@@ -41,7 +47,7 @@ export const auditRoutes: AppPlugin<{ audit: AuditService }> = async (app, { aud
           outcome: e.outcome === 'failure' ? ('failure' as const) : ('success' as const),
           created_at: iso(e.created_at)!,
         })),
-        next_cursor: page.nextCursor,
+        next_cursor: page.lastId === null ? null : auditCursor.encode({ id: page.lastId }),
       };
     },
   );

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { DB } from '../../schema.ts';
 import type { AuditFilter, AuditRepository } from './audit.repository.ts';
@@ -43,19 +42,15 @@ export function createAuditService(deps: { audit: AuditRepository; clock: Clock 
       );
     },
 
-    async listForUser(userId: string, cursor: string | undefined, limit: number, filter: AuditFilter = {}) {
-      let beforeId: string | null = null;
-      if (cursor) {
-        beforeId = Buffer.from(cursor, 'base64url').toString('utf8');
-        if (!/^[0-9]{1,19}$/.test(beforeId))
-          throw new AppError('invalid_request', 'The cursor is not valid.');
-      }
+    /** A page of events, newest first, older than the event id `beforeId` when given. */
+    async listForUser(userId: string, beforeId: string | null, limit: number, filter: AuditFilter = {}) {
       const rows = await audit.listAuditEventsForUser(userId, beforeId, limit + 1, filter);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
         events: page,
-        nextCursor: rows.length > limit && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+        /** The id the next page starts before; null on the last page. */
+        lastId: rows.length > limit && last ? last.id : null,
       };
     },
   };
