@@ -178,6 +178,11 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.closest('dialog') !== null))
       .toBe(true);
+    // Tab and Shift+Tab cycle inside the dialog, never out to the page or the browser.
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+    }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     await expect
@@ -312,6 +317,11 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await page.getByRole('button', { name: 'Actions for deploy (read only)' }).click();
     await page.getByRole('menuitem', { name: 'Regenerate' }).click();
     const rotate = page.getByRole('dialog', { name: 'Regenerate “deploy (read only)”?' });
+    // The resulting expiry is stated before confirming: the original 60 days, from now.
+    const renewedOn = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(
+      new Date(Date.now() + 60 * 24 * 3600 * 1000),
+    );
+    await rotate.getByText(`The new token will expire on ${renewedOn}`, { exact: false }).waitFor();
     await rotate.getByRole('button', { name: 'Regenerate token' }).click();
     const reveal = page.getByRole('dialog', { name: 'Copy your regenerated token now' });
     const newSecret = ((await reveal.getByTestId('token-secret').textContent()) ?? '').trim();

@@ -20,8 +20,10 @@ export function createAppQueryClient(): QueryClient {
       queries: {
         staleTime: 15_000,
         // Client errors will not improve by asking again; server and network errors may.
+        // A provider's refusal (502 with the provider's reason) will not improve either.
         retry: (failureCount, error) =>
-          failureCount < 2 && (!isApiError(error) || error.status === 0 || error.status >= 500),
+          failureCount < 2 &&
+          (!isApiError(error) || error.status === 0 || (error.status >= 500 && error.status !== 502)),
       },
       mutations: { retry: false },
     },

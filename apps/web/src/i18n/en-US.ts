@@ -57,6 +57,7 @@ export const enUS = {
     unexpected: 'Something went wrong. Please try again.',
     fieldInvalid: 'This value is not valid.',
     fieldRequired: 'This field is required.',
+    providerRefused: 'The provider refused the request. {reason}',
     codes: {
       network_error: 'The server could not be reached. Check your connection and try again.',
       unauthenticated: 'Your session has ended. Please sign in again.',
@@ -217,6 +218,8 @@ export const enUS = {
       title: 'Regenerate “{name}”?',
       body: 'A new secret is created with the same name, scopes and expiration. The current secret stops working immediately, so anything using it will fail until you update it.',
       confirm: 'Regenerate token',
+      newExpiry: 'The new token will expire on {date} (the same lifetime as the original, counted from now).',
+      noExpiry: 'The new token will have no expiry date, like the original.',
     },
     revoke: {
       title: 'Revoke “{name}”?',

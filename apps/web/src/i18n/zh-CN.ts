@@ -46,6 +46,7 @@ export const zhCN: Catalogue = {
   errors: {
     unexpected: '出现问题，请重试。',
     fieldInvalid: '此值无效。',
+    providerRefused: '代码托管服务商拒绝了请求。{reason}',
     fieldRequired: '此项为必填项。',
     codes: {
       network_error: '无法连接服务器。请检查网络后重试。',
@@ -197,6 +198,8 @@ export const zhCN: Catalogue = {
       confirmBack: '返回',
     },
     rotate: {
+      newExpiry: '新令牌将于 {date} 过期（与原令牌有效期相同，从现在起计算）。',
+      noExpiry: '与原令牌一样，新令牌没有过期日期。',
       title: '重新生成“{name}”？',
       body: '将以相同的名称、权限范围和有效期生成新的密钥。当前密钥立即失效，使用它的程序在更新前都会失败。',
       confirm: '重新生成令牌',

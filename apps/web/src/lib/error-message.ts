@@ -2,11 +2,23 @@ import type { Translate } from '../i18n/i18n-provider.tsx';
 import { isMessageKey } from '../i18n/translate.ts';
 import { isApiError } from './api-client.ts';
 
+type ProviderFailure = 'invalid_token' | 'insufficient_permissions' | 'token_expired' | 'unreachable';
+
 /** A sentence for the person in front of the screen, in their language, for any failure. */
 export function errorMessage(error: unknown, t: Translate): string {
   if (!isApiError(error)) return t('errors.unexpected');
   if (error.code === 'rate_limited' && error.retryAfter) {
     return t('errors.codes.rate_limited_seconds', { seconds: error.retryAfter });
+  }
+  // A provider's refusal passed on (502): the server names the failure in its detail,
+  // e.g. "GitHub: GitHub rejected the token (bad credentials). (invalid_token)".
+  const provider = /\((invalid_token|insufficient_permissions|token_expired|unreachable)\)$/.exec(
+    error.detail,
+  );
+  if (error.code === 'bad_gateway' && provider) {
+    return t('errors.providerRefused', {
+      reason: t(`providers.test.codes.${provider[1] as ProviderFailure}`),
+    });
   }
   const key = `errors.codes.${error.code}`;
   if (isMessageKey(key)) return t(key);

@@ -82,6 +82,23 @@ export function Dialog({
         event.preventDefault();
         if (dismissible) onCloseRef.current();
       }}
+      onKeyDown={(event) => {
+        // Tab cycles within the dialog: from the last control to the first, and back with Shift.
+        if (event.key !== 'Tab') return;
+        const items = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+          (item) => item.offsetParent !== null || item === document.activeElement,
+        );
+        const first = items[0];
+        const last = items.at(-1);
+        if (!first || !last) return;
+        if (event.shiftKey && document.activeElement === first) {
+          event.preventDefault();
+          last.focus();
+        } else if (!event.shiftKey && document.activeElement === last) {
+          event.preventDefault();
+          first.focus();
+        }
+      }}
       onMouseDown={(event) => {
         // A press on the backdrop lands on the <dialog> element itself, not on its content.
         if (event.target === event.currentTarget && dismissible) onCloseRef.current();

@@ -3,9 +3,10 @@ import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Input, Textarea } from '../../../components/ui/input.tsx';
-import { useT } from '../../../i18n/i18n-provider.tsx';
+import { useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
 import type { Scope, TokenView, UpdateTokenBody } from '../../../lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
+import { formatDate } from '../../../lib/relative-time.ts';
 import { useRevokeAllTokens } from '../api/revoke-all-tokens.ts';
 import { useRevokeToken } from '../api/revoke-token.ts';
 import { useRotateToken } from '../api/rotate-token.ts';
@@ -209,8 +210,19 @@ function ConfirmScopeRemoval({
 }
 
 /** Confirm, then show the new secret once. Closing drops the secret from memory. */
+/**
+ * The expiry the regenerated token will have: the server keeps the original lifetime, counted
+ * from now (tokens.service rotateToken), so the date is known before the user confirms.
+ */
+function rotatedExpiryText(token: TokenView, t: ReturnType<typeof useT>, language: string): string {
+  if (!token.expires_at) return t('tokens.rotate.noExpiry');
+  const lifetime = new Date(token.expires_at).getTime() - new Date(token.created_at).getTime();
+  return t('tokens.rotate.newExpiry', { date: formatDate(new Date(Date.now() + lifetime), language) });
+}
+
 export function RotateTokenDialog({ token, open, onClose }: Omit<TokenDialogProps, 'onDone'>) {
   const t = useT();
+  const [language] = useLanguage();
   const rotate = useRotateToken();
   const [revealed, setRevealed] = useState<{ name: string; secret: string } | null>(null);
 
@@ -243,7 +255,12 @@ export function RotateTokenDialog({ token, open, onClose }: Omit<TokenDialogProp
       open={open && Boolean(token)}
       onClose={close}
       title={t('tokens.rotate.title', { name: token?.name ?? '' })}
-      description={t('tokens.rotate.body')}
+      description={
+        <>
+          <p>{t('tokens.rotate.body')}</p>
+          {token ? <p className="strong">{rotatedExpiryText(token, t, language)}</p> : null}
+        </>
+      }
       closeLabel={t('app.close')}
       dismissible={!rotate.isPending}
       footer={

@@ -162,6 +162,22 @@ export function TokensPage() {
               { label: t('tokens.actions.revoke'), onSelect: () => open('revoke', token), tone: 'danger' },
             ]}
           />
+        ) : token.status !== 'revoked' ? (
+          // An expired token can be regenerated: a new secret with the original lifetime from now.
+          <ActionMenu
+            label={t('tokens.actions.menu', { name: token.name })}
+            items={[
+              { label: t('tokens.actions.rotate'), onSelect: () => open('rotate', token) },
+              { label: t('tokens.actions.revoke'), onSelect: () => open('revoke', token), tone: 'danger' },
+              ...(canHide(token, now)
+                ? [
+                    hidden.ids.has(token.id)
+                      ? { label: t('tokens.inactive.unhide'), onSelect: () => hidden.unhide(token.id) }
+                      : { label: t('tokens.inactive.hide'), onSelect: () => hidden.hide(token.id) },
+                  ]
+                : []),
+            ]}
+          />
         ) : canHide(token, now) ? (
           hidden.ids.has(token.id) ? (
             <Button
