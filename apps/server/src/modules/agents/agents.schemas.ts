@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Timestamp } from '../../platform/http/schemas.ts';
+import { QueryBoolean, Timestamp } from '../../platform/http/schemas.ts';
 import { FRAMEWORKS } from '../frameworks/frameworks.ts';
 import {
   AGENT_STATUSES,
@@ -137,7 +137,7 @@ export const AgentListQuery = Type.Object(
     ),
     category: Type.Optional(Category),
     tag: Type.Optional(Tag),
-    mine: Type.Optional(Type.Boolean({ description: "`true`: only the caller's own agents" })),
+    mine: Type.Optional(QueryBoolean("`true`: only the caller's own agents")),
     cursor: Type.Optional(
       Type.String({ maxLength: 200, description: 'The `next_cursor` of the previous page' }),
     ),

@@ -75,3 +75,13 @@ export function iso(date: Date | string | null | undefined): string | null {
   if (date === null || date === undefined) return null;
   return (date instanceof Date ? date : new Date(date)).toISOString();
 }
+
+/**
+ * A boolean query parameter. Every route reads it the same way (platform/http/validation.ts):
+ * `true`/`false` in any letter case, or `1`/`0`; anything else is 400 naming these.
+ */
+export function QueryBoolean(description: string) {
+  return Type.Boolean({
+    description: `${description}. Accepts \`true\`/\`false\` (any case) or \`1\`/\`0\`.`,
+  });
+}

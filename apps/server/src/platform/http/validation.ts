@@ -35,8 +35,62 @@ export function installValidators(app: FastifyInstance) {
       added.add(id);
     }
     const ajv = httpPart === 'body' ? bodyAjv : stringPartsAjv;
-    return refusingNul(ajv.compile(schema as AnySchema), httpPart);
+    const validate = refusingNul(ajv.compile(schema as AnySchema), httpPart);
+    return httpPart === 'querystring' ? withQuerySpellings(validate, schema) : validate;
   });
+}
+
+/** The spellings a boolean query parameter accepts, in any letter case (ADR 0015). */
+export const QUERY_TRUE = ['true', '1'] as const;
+export const QUERY_FALSE = ['false', '0'] as const;
+
+/**
+ * Query parameters on every route read the same way (ADR 0015): a boolean accepts `true`/`false`
+ * in any letter case and `1`/`0`; a list accepts repeated parameters and comma-separated values
+ * (`tag=a&tag=b` or `tag=a,b`). Anything else is 400 naming the allowed spellings.
+ */
+function withQuerySpellings(validate: ValidateFunction, schema: unknown): ValidateFunction {
+  const properties = ((schema as { properties?: Record<string, { type?: unknown }> }).properties ??
+    {}) as Record<string, { type?: unknown }>;
+  const booleans = Object.keys(properties).filter((name) => properties[name]?.type === 'boolean');
+  const lists = Object.keys(properties).filter((name) => properties[name]?.type === 'array');
+  if (booleans.length === 0 && lists.length === 0) return validate;
+  const normalised = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    if (data && typeof data === 'object') {
+      const query = data as Record<string, unknown>;
+      for (const name of booleans) {
+        const value = query[name];
+        if (typeof value !== 'string') continue;
+        const spelled = value.toLowerCase();
+        if ((QUERY_TRUE as readonly string[]).includes(spelled)) query[name] = true;
+        else if ((QUERY_FALSE as readonly string[]).includes(spelled)) query[name] = false;
+        else {
+          normalised.errors = [
+            {
+              keyword: 'enum',
+              instancePath: `/${name}`,
+              schemaPath: '#',
+              params: {},
+              message: `must be one of ${[...QUERY_TRUE, ...QUERY_FALSE].join(', ')}`,
+            },
+          ];
+          return false;
+        }
+      }
+      for (const name of lists) {
+        const value = query[name];
+        const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
+        if (items)
+          query[name] = items.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+      }
+    }
+    const valid = validate(data, context);
+    normalised.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  normalised.schemaEnv = validate.schemaEnv;
+  normalised.schema = validate.schema;
+  return normalised;
 }
 
 /**
