@@ -2405,7 +2405,7 @@ export interface operations {
                 category?: string;
                 /** @description 1 to 32 of lower-case letters, digits and "-" */
                 tag?: string;
-                /** @description `true`: only the caller's own agents */
+                /** @description `true`: only the caller's own agents. Accepts `true`/`false` (any case) or `1`/`0`. */
                 mine?: boolean;
                 /** @description The `next_cursor` of the previous page */
                 cursor?: string;
