@@ -1,0 +1,66 @@
+/**
+ * What every benchmarked server process shares: exact statement counting at the driver (every
+ * `pg` client query and every PGlite query, by first keyword; LISTEN-connection round trips
+ * apart), CPU and memory figures, and the IPC protocol with the runner (bench/run.ts).
+ */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export const counts = { statements: 0, select: 0, insert: 0, update: 0, delete: 0, other: 0, listener: 0 };
+
+function classify(text: unknown) {
+  const sql = typeof text === 'string' ? text : ((text as { text?: string } | null)?.text ?? '');
+  const word = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
+  counts.statements += 1;
+  if (word === 'select' || word === 'with') counts.select += 1;
+  else if (word === 'insert') counts.insert += 1;
+  else if (word === 'update') counts.update += 1;
+  else if (word === 'delete') counts.delete += 1;
+  else counts.other += 1;
+}
+
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
+  const application = (this as unknown as { connectionParameters?: { application_name?: string } })
+    .connectionParameters?.application_name;
+  if (application === 'tessera-listener') counts.listener += 1;
+  else classify(args[0]);
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+const pgliteQuery = PGlite.prototype.query;
+PGlite.prototype.query = function countedQuery(this: PGlite, ...args: unknown[]) {
+  classify(args[0]);
+  return (pgliteQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof PGlite.prototype.query;
+
+let cpuAt = process.cpuUsage();
+const snapshot = () => ({ ...counts });
+let countsAt = snapshot();
+
+/** Announces the server to the runner and answers its measurement requests. */
+export function serve(
+  info: Record<string, unknown>,
+  extra: () => Record<string, unknown> = () => ({}),
+  commands: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {},
+) {
+  process.on('message', async (message: { id: number; type: string; args?: Record<string, unknown> }) => {
+    let reply: unknown;
+    if (message.type === 'reset') {
+      cpuAt = process.cpuUsage();
+      countsAt = snapshot();
+      reply = {};
+    } else if (message.type === 'stats') {
+      const cpu = process.cpuUsage(cpuAt);
+      const now = snapshot();
+      const delta = Object.fromEntries(
+        Object.entries(now).map(([k, v]) => [k, v - countsAt[k as keyof typeof counts]]),
+      );
+      reply = { cpuMicros: cpu.user + cpu.system, counts: delta, rss: process.memoryUsage().rss, ...extra() };
+    } else if (commands[message.type]) {
+      reply = await commands[message.type]!(message.args ?? {});
+    }
+    process.send?.({ id: message.id, reply });
+  });
+  process.send?.({ ready: true, ...info });
+}
