@@ -20,6 +20,8 @@ export interface Config {
   webDistDir: string;
   uploadDir: string;
   uploadMaxBytes: number;
+  /** All of one user's agent files together (AGENT_STORAGE_QUOTA_BYTES). */
+  uploadQuotaBytes: number;
   passwordHashing: {
     /** argon2 hashes running at once (they run on libuv's pool, 4 threads by default). */
     concurrency: number;
@@ -40,6 +42,8 @@ export interface Config {
     signInFailuresPerAccount: number;
     /** Wrong device user codes one IP may enter per 15 minutes before it gets 429 (RFC 8628 §5.1). */
     userCodeFailuresPerIp: number;
+    /** Agent file uploads one user may start per minute. */
+    uploadsPerMinute: number;
   };
   providers: {
     githubApiUrl: string;
@@ -156,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     webDistDir: path.resolve(env.TESSERA_WEB_DIST || path.join(SERVER_ROOT, '../web/dist')),
     uploadDir: path.resolve(env.AGENT_UPLOAD_DIR || path.join(dataDir, 'uploads')),
     uploadMaxBytes: int('AGENT_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1),
+    uploadQuotaBytes: int('AGENT_STORAGE_QUOTA_BYTES', 1024 * 1024 * 1024, 0),
     passwordHashing: {
       concurrency: int('PASSWORD_HASH_CONCURRENCY', 4, 1, 256),
       queueLimit: int('PASSWORD_HASH_QUEUE_LIMIT', 100, 0, 100_000),
@@ -173,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenEndpointPerMinute: int('RATE_LIMIT_TOKEN_ENDPOINT_PER_MINUTE', 60, 1),
       signInFailuresPerAccount: int('RATE_LIMIT_FAILURES_PER_ACCOUNT', 10, 1),
       userCodeFailuresPerIp: int('RATE_LIMIT_USER_CODE_FAILURES_PER_IP', 10, 1),
+      uploadsPerMinute: int('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1),
     },
     providers: {
       githubApiUrl: url('GITHUB_API_URL', 'https://api.github.com').toString().replace(/\/$/, ''),

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, title: 'Malformed JSON body' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  storage_quota_exceeded: { status: 413, title: 'Storage quota exceeded' },
   conflict: { status: 409, title: 'Conflict' },
   policy_violation: { status: 422, title: 'Refused by policy' },
   rate_limited: { status: 429, title: 'Too many requests' },

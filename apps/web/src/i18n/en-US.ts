@@ -73,6 +73,7 @@ export const enUS = {
       invalid_json: 'The request could not be read.',
       unsupported_media_type: 'The request could not be read.',
       payload_too_large: 'That is too large to upload.',
+      storage_quota_exceeded: 'Your storage is full: delete files or agents to make room.',
       conflict: 'That already exists.',
       policy_violation: 'The server’s policy does not allow this.',
       rate_limited: 'Too many attempts. Please wait a moment and try again.',

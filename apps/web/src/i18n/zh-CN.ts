@@ -62,6 +62,7 @@ export const zhCN: Catalogue = {
       invalid_json: '无法读取请求。',
       unsupported_media_type: '无法读取请求。',
       payload_too_large: '文件太大，无法上传。',
+      storage_quota_exceeded: '存储空间已满：请删除文件或智能体以腾出空间。',
       conflict: '该项已存在。',
       policy_violation: '服务器策略不允许此操作。',
       rate_limited: '尝试次数过多，请稍后重试。',

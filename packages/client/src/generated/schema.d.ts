@@ -260,7 +260,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload a file to your agent (multipart/form-data, exactly one file part, at most 10485760 bytes) */
+        /**
+         * Upload a file to your agent (multipart/form-data, exactly one file part, at most 10485760 bytes)
+         * @description 413 `payload_too_large` over the file limit; 413 `storage_quota_exceeded` when all your agents' files would exceed 1073741824 bytes (the detail says how much is used); 429 `rate_limited` with Retry-After beyond 30 uploads a minute.
+         */
         post: operations["uploadAgentFile"];
         delete?: never;
         options?: never;
@@ -2919,6 +2922,15 @@ export interface operations {
             };
             /** @description Unsupported media type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

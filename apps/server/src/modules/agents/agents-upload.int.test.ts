@@ -405,7 +405,8 @@ describe('deleting the account removes its agents’ files', () => {
       headers: { cookie: user.cookie },
       payload: { password: `${user.password}!` },
     });
-    expect(response.statusCode).toBe(401);
+    // A wrong confirmation is a field error on the throttled confirmation path (ADR 0014).
+    expect(response.statusCode).toBe(400);
     expect(await filesOf(agentId)).toHaveLength(1);
   });
 });
@@ -477,6 +478,7 @@ function serviceWith(gates: Partial<Record<StorageStep, ReturnType<typeof gate>>
     storage: steppedStorage(createAgentFileStorage({ root: uploadDir, maxBytes: MAX_BYTES }), gates),
     audit: createAuditService({ audit: createAuditRepository(store.db), clock }),
     clock,
+    quotaBytes: Number.MAX_SAFE_INTEGER,
   });
 }
 

@@ -169,6 +169,27 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
       return toFileRow(row);
     },
 
+    /** Bytes of every file of every agent the owner has. */
+    async sumFileSizesOfOwner(ownerId: string, executor: Kysely<DB> = db): Promise<number> {
+      const row = await executor
+        .selectFrom('agent_files')
+        .innerJoin('agents', 'agents.id', 'agent_files.agent_id')
+        .select(sql<string>`coalesce(sum(agent_files.size), 0)`.as('used'))
+        .where('agents.owner_id', '=', ownerId)
+        .executeTakeFirstOrThrow();
+      return Number(row.used);
+    },
+
+    /**
+     * Serialises the owner's quota checks until the transaction ends (a transaction-scoped
+     * advisory lock keyed by the owner), so concurrent uploads cannot both fit into the same room.
+     */
+    async lockOwnerStorage(ownerId: string, executor: Kysely<DB>): Promise<void> {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`agent-storage:${ownerId}`}, 0))`.execute(
+        executor,
+      );
+    },
+
     async touchAgent(id: string, updatedAt: Date, executor: Kysely<DB>): Promise<void> {
       await executor.updateTable('agents').set({ updated_at: updatedAt }).where('id', '=', id).execute();
     },

@@ -69,7 +69,7 @@ async function nextPart<T>(parts: AsyncIterator<T>): Promise<IteratorResult<T>> 
 export const agentRoutes: AppPlugin<{
   agentService: AgentService;
   cursors: CursorCodec;
-  config: Pick<Config, 'uploadMaxBytes'>;
+  config: Pick<Config, 'uploadMaxBytes' | 'uploadQuotaBytes' | 'rateLimits'>;
 }> = async (app, { agentService, cursors, config }) => {
   const agentCursor = defineAgentCursor(cursors);
   app.get(
@@ -208,14 +208,25 @@ export const agentRoutes: AppPlugin<{
     uploads.post(
       '/api/agents/:id/upload',
       {
-        config: { auth: 'agents:write' },
+        config: {
+          auth: 'agents:write',
+          // Per user (the authenticated identity), so one account cannot fill the disk from many addresses.
+          rateLimit: {
+            max: config.rateLimits.uploadsPerMinute,
+            timeWindow: '1 minute',
+            keyGenerator: (request) => `upload:${request.identity?.userId ?? request.ip}`,
+          },
+        },
         schema: {
           summary: `Upload a file to your agent (multipart/form-data, exactly one file part, at most ${config.uploadMaxBytes} bytes)`,
+          description:
+            `413 \`payload_too_large\` over the file limit; 413 \`storage_quota_exceeded\` when all your agents' files would exceed ${config.uploadQuotaBytes} bytes (the detail says how much is used); ` +
+            `429 \`rate_limited\` with Retry-After beyond ${config.rateLimits.uploadsPerMinute} uploads a minute.`,
           operationId: 'uploadAgentFile',
           tags,
           consumes: ['multipart/form-data'],
           params: AgentParams,
-          response: { 201: UploadedFile, ...problemResponses(400, 401, 403, 404, 413, 415) },
+          response: { 201: UploadedFile, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
         },
       },
       async (request, reply) => {

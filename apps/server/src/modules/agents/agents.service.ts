@@ -52,6 +52,16 @@ const PATCHABLE = ['name', 'description', 'category', 'framework', 'tags', 'visi
 // The same answer for "no such agent" and "someone else's agent" (CONTRACT §2).
 const agentNotFound = () => new AppError('not_found', 'There is no such agent.');
 
+/** 413 `storage_quota_exceeded`, saying how much is used and allowed (ASVS 5.0 2.4.1: resource limits). */
+function quotaExceeded(usedBytes: number, quotaBytes: number, fileBytes?: number) {
+  const file =
+    fileBytes === undefined ? 'this file does not fit' : `this file (${fileBytes} bytes) does not fit`;
+  return new AppError(
+    'storage_quota_exceeded',
+    `Your agents' files use ${usedBytes} of your ${quotaBytes}-byte storage quota; ${file}. Delete files or agents to make room.`,
+  );
+}
+
 /** The schema already limits frameworks to the catalogue; this keeps the service safe on its own. */
 function assertKnownFramework(framework: string | null | undefined) {
   if (framework !== undefined && framework !== null && !isFramework(framework)) {
@@ -67,6 +77,8 @@ export function createAgentService(deps: {
   storage: AgentFileStorage;
   audit: AuditService;
   clock: Clock;
+  /** All of one owner's agent files together may not exceed this many bytes. */
+  quotaBytes: number;
   /** Told about files that could not be removed from disk after their agent was deleted. */
   onStorageError?: (error: unknown) => void;
 }) {
@@ -211,7 +223,13 @@ export function createAgentService(deps: {
     ): Promise<AgentFileRow> {
       // Refuse before anything reaches the disk; no transaction is held while the content streams in.
       if (!(await agents.findAgentForOwner(id, ownerId))) throw agentNotFound();
-      const received = await storage.receive(id, upload.content);
+      const usedBefore = await agents.sumFileSizesOfOwner(ownerId);
+      if (usedBefore >= deps.quotaBytes) throw quotaExceeded(usedBefore, deps.quotaBytes);
+      // Stops reading once the content cannot fit; the check under the lock below is the one that counts.
+      const received = await storage.receive(id, upload.content, {
+        bytes: deps.quotaBytes - usedBefore,
+        error: () => quotaExceeded(usedBefore, deps.quotaBytes),
+      });
       const fileId = newId('fil');
       try {
         await options.beforeCommit?.();
@@ -220,6 +238,10 @@ export function createAgentService(deps: {
           // (the deletion removes the folder only after its own COMMIT, which waits for ours).
           const agent = await agents.findAgentForOwner(id, ownerId, tx, { lock: true });
           if (!agent) throw agentNotFound();
+          await agents.lockOwnerStorage(ownerId, tx);
+          const used = await agents.sumFileSizesOfOwner(ownerId, tx);
+          if (used + received.size > deps.quotaBytes)
+            throw quotaExceeded(used, deps.quotaBytes, received.size);
           const now = clock.now();
           const file = await agents.insertAgentFile(
             {

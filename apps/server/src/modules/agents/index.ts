@@ -11,6 +11,7 @@ export async function registerAgents(deps: AppDeps & { audit: AuditService }) {
     db,
     agents: createAgentRepository(db, database.prepare),
     storage: createAgentFileStorage({ root: config.uploadDir, maxBytes: config.uploadMaxBytes }),
+    quotaBytes: config.uploadQuotaBytes,
     audit,
     clock,
     onStorageError: (error) => app.log.error({ err: error }, 'could not remove the files of a deleted agent'),

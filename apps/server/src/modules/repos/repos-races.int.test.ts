@@ -129,6 +129,7 @@ function taskGroupsWith(options: {
     storage: createAgentFileStorage({ root: uploadDir, maxBytes: 1024 }),
     audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),
     clock: { now: () => new Date() },
+    quotaBytes: Number.MAX_SAFE_INTEGER,
   });
   const repos = createRepoRepository(store.db);
   return createTaskGroupService({
