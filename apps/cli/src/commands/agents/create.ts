@@ -7,7 +7,10 @@ export function createAgentCommand(): Command {
   return new Command('create')
     .description('Register an agent')
     .requiredOption('-n, --name <name>', 'the agent name')
-    .requiredOption('-c, --category <category>', 'what the agent is for')
+    .requiredOption(
+      '-c, --category <category>',
+      'what the agent is for: one of the suggested automation, coding, data, devops, research, support, writing, other — or any lower-case slug (a-z, 0-9, single hyphens)',
+    )
     .option('-d, --description <text>', 'a description', '')
     .option('-f, --framework <id>', 'the AI framework (see GET /api/frameworks)')
     .option('-t, --tag <tag>', 'a tag; repeat or separate with commas', collectList)

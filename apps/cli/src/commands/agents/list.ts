@@ -17,7 +17,10 @@ export function listAgentsCommand(): Command {
     .alias('ls')
     .description('Search public agents and your own, newest first')
     .option('-q, --query <words>', 'words to find in the name or description')
-    .option('--category <category>', 'only this category')
+    .option(
+      '--category <category>',
+      'only this category (e.g. automation, coding, data, devops, research, support, writing, other)',
+    )
     .option('--tag <tag>', 'only agents with this tag')
     .option('--mine', 'only your own agents')
     .option('--limit <n>', 'agents per page', parsePositiveInteger('--limit'))

@@ -10,7 +10,10 @@ export function updateAgentCommand(): Command {
     .description('Change some members of your agent; the others stay')
     .argument('<id>', 'the agent_id')
     .option('-n, --name <name>', 'a new name')
-    .option('-c, --category <category>', 'a new category')
+    .option(
+      '-c, --category <category>',
+      'a new category: one of the suggested automation, coding, data, devops, research, support, writing, other — or any lower-case slug (a-z, 0-9, single hyphens)',
+    )
     .option('-d, --description <text>', 'a new description')
     .option('-f, --framework <id>', 'a new framework ("none" clears it)')
     .option(

@@ -17,7 +17,11 @@ export function createTokenCommand(): Command {
   return new Command('create')
     .description('Create a personal access token (the secret is printed once)')
     .option('-n, --name <name>', 'a name you will recognise, unique among your active tokens')
-    .option('-s, --scope <scope>', 'a scope to grant; repeat or separate with commas', collectList)
+    .option(
+      '-s, --scope <scope>',
+      'a scope to grant (agents:read, agents:write, repos:read, repos:write, tasks:read, tasks:write, profile:read); repeat or separate with commas',
+      collectList,
+    )
     .option('-d, --description <text>', 'what the token is for')
     .option(
       '--expires-in-days <days>',
