@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { SCOPES } from '../../server/src/modules/credentials/scopes.ts';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../server/test/fakes/github.ts';
 import {
   type CliHome,
@@ -514,6 +515,15 @@ describe.concurrent('tessera login (OAuth flows)', () => {
     const cli = startCli(['login'], { env: home.env });
     const [, userCode] = await cli.waitForStderr(/one-time code: ([A-Z]{4}-[A-Z]{4})/);
 
+    // By default the CLI asks for the account and every resource scope.
+    const lookup = await server.app.inject({
+      method: 'POST',
+      url: '/api/oauth/device/lookup',
+      headers: { cookie: user.cookie },
+      payload: { user_code: userCode },
+    });
+    expect([...lookup.json().scopes].sort()).toEqual([...SCOPES].sort());
+
     // The user, signed in to the web UI, approves the code they see in the terminal.
     const decision = await server.app.inject({
       method: 'POST',
@@ -537,6 +547,55 @@ describe.concurrent('tessera login (OAuth flows)', () => {
     });
     expect(me.user.email).toBe(user.email);
     expect(me.credential.kind).toBe('access');
+    // With `account`, the login manages tokens.
+    const tokens = await runCli(['tokens', 'list'], { env: home.env });
+    expect(tokens.code, tokens.stderr).toBe(0);
+  });
+
+  it('device flow with --scope: asks for exactly those scopes, and then cannot manage tokens (exit 4)', async ({
+    expect,
+  }) => {
+    const home = await newHome();
+    const user = await signUp(server.app);
+    const cli = startCli(['login', '--scope', 'agents:read,repos:read', '--scope', 'tasks:read'], {
+      env: home.env,
+    });
+    const [, userCode] = await cli.waitForStderr(/one-time code: ([A-Z]{4}-[A-Z]{4})/);
+    const lookup = await server.app.inject({
+      method: 'POST',
+      url: '/api/oauth/device/lookup',
+      headers: { cookie: user.cookie },
+      payload: { user_code: userCode },
+    });
+    expect(lookup.json().scopes).toEqual(['agents:read', 'repos:read', 'tasks:read']);
+    await server.app.inject({
+      method: 'POST',
+      url: '/api/oauth/device/decision',
+      headers: { cookie: user.cookie },
+      payload: { user_code: userCode, approve: true },
+    });
+    const result = await cli.result;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/no "account" scope/);
+    const stored = (await readCredentialsFile(home)).servers[server.url]?.credential;
+    expect(stored).toMatchObject({ kind: 'oauth', scopes: ['agents:read', 'repos:read', 'tasks:read'] });
+
+    expect((await runCli(['agents', 'list'], { env: home.env })).code).toBe(0);
+    const tokens = await runCli(['tokens', 'list'], { env: home.env });
+    expect(tokens.code).toBe(4);
+    expect(tokens.stderr).toMatch(/"account" scope/);
+    expect(tokens.stderr).toMatch(/hint: .*tessera login/);
+    // Without profile:read the profile is out of reach; whoami still says what the login holds.
+    const whoami = await runCli(['whoami'], { env: home.env });
+    expect(whoami.code, whoami.stderr).toBe(0);
+    expect(whoami.stdout + whoami.stderr).toMatch(/agents:read/);
+  });
+
+  it('--scope with an unknown scope is a usage error (exit 2)', async ({ expect }) => {
+    const home = await newHome();
+    const result = await runCli(['login', '--scope', 'agents:read admin'], { env: home.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/scope/);
   });
 
   it('device flow: a denied code ends the login with exit 4 and stores nothing', async ({ expect, skip }) => {
@@ -569,6 +628,7 @@ describe.concurrent('tessera login (OAuth flows)', () => {
     const [authorizeUrl] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/authorize\?\S+/);
     const url = new URL(authorizeUrl!);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual([...SCOPES].sort());
     expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
 
     // The browser: signed in, it is sent to the consent page, where the user approves.

@@ -206,8 +206,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await app.register(frameworkRoutes);
     await registerAudit({ ...deps, audit });
     const { accountService } = await registerAccounts({ ...deps, audit });
-    await registerOAuth({ ...deps, audit, accountService });
-    await registerSessions({ ...deps, audit, accountService });
+    const { openGrants } = await registerOAuth({ ...deps, audit, accountService });
+    await registerSessions({ ...deps, audit, accountService, openGrants });
     const { tokenService } = await registerTokens({ ...deps, audit });
     await registerRegistryUsers({ ...deps, accountService, tokenService });
     await registerSecretScanning({ ...deps, audit });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES } from '../src/modules/credentials/scopes.ts';
+import { RESOURCE_SCOPES, SCOPES } from '../src/modules/credentials/scopes.ts';
 import { generateToken } from '../src/modules/credentials/token-format.ts';
 import { closedPortUrl } from './fakes/fake-http.ts';
 import { newGitHubToken, startFakeGitHub } from './fakes/github.ts';
@@ -221,7 +221,7 @@ async function reviveSharedCredentials(): Promise<void> {
     fixtures.secrets.push(fixtures.accessToken);
   }
   if (!(await isAlive(bearer(fixtures.pat)))) {
-    fixtures.pat = (await createPat(fixtures.user.cookie, SCOPES)).secret;
+    fixtures.pat = (await createPat(fixtures.user.cookie, RESOURCE_SCOPES)).secret;
     fixtures.secrets.push(fixtures.pat);
   }
 }
@@ -229,7 +229,7 @@ async function reviveSharedCredentials(): Promise<void> {
 async function seedFixtures(): Promise<Fixtures> {
   const user = await signUp(app);
   const asUser = { cookie: user.cookie };
-  const pat = await createPat(user.cookie, SCOPES);
+  const pat = await createPat(user.cookie, RESOURCE_SCOPES);
   // The token operations aim at this one: were they to revoke the PAT above, the run would go blind.
   const targetPat = await createPat(user.cookie, ['agents:read']);
   const { access_token: accessToken } = await accessTokenFor(app, user);
@@ -844,7 +844,7 @@ async function credentialFor(
       user === fixtures.user ? fixtures.accessToken : (await accessTokenFor(app, user)).access_token;
     return { headers: bearer(token), secret: token };
   }
-  const token = user === fixtures.user ? fixtures.pat : (await createPat(user.cookie, SCOPES)).secret;
+  const token = user === fixtures.user ? fixtures.pat : (await createPat(user.cookie, RESOURCE_SCOPES)).secret;
   return { headers: bearer(token), secret: token };
 }
 

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES } from '../src/modules/credentials/scopes.ts';
+import { grantsScope, RESOURCE_SCOPES } from '../src/modules/credentials/scopes.ts';
 import { generateToken } from '../src/modules/credentials/token-format.ts';
 import type { App } from '../src/platform/http/schemas.ts';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from './fakes/github.ts';
-import { buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
+import { buildTestApp, createTestStore, signUp, type TestStore, type TestUser } from './harness.ts';
 
 /**
  * The shared security matrix: it walks every registered API route (AUTHN-8, AUTHZ-1) and checks
- * the answers for no credential, a bad token, a PAT where sign-in is needed, and a PAT that holds
- * every scope but the one the route needs. A new route joins the matrix by being registered.
+ * the answers for no credential, a bad token, a PAT where sign-in is needed, a PAT that holds
+ * every scope but the one the route needs, and OAuth access tokens granted one resource scope and
+ * no `account` (ADR 0013). A new route joins the matrix by being registered.
  */
 const PUBLIC_ROUTES = new Set([
   'GET /api/health',
@@ -29,6 +30,7 @@ const PUBLIC_ROUTES = new Set([
 
 let store: TestStore;
 let app: App;
+let user: TestUser;
 let cookie: string;
 let github: FakeGitHub;
 
@@ -36,7 +38,8 @@ beforeAll(async () => {
   store = await createTestStore();
   github = await startFakeGitHub();
   app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url } });
-  cookie = (await signUp(app)).cookie;
+  user = await signUp(app);
+  cookie = user.cookie;
 });
 afterAll(async () => {
   await app.close();
@@ -91,7 +94,7 @@ describe('security matrix over every API route', () => {
   });
 
   it('refuses a PAT holding every scope on every interactive-only route', async () => {
-    const pat = await patWith([...SCOPES]);
+    const pat = await patWith([...RESOURCE_SCOPES]);
     for (const route of app.apiRoutes.filter((r) => r.auth === 'interactive')) {
       const response = await app.inject({
         method: route.method as Method,
@@ -104,7 +107,7 @@ describe('security matrix over every API route', () => {
   });
 
   it('answers 403 insufficient_scope to a PAT with every scope but the one a route needs', async () => {
-    const scopedRoutes = app.apiRoutes.filter((r) => (SCOPES as readonly string[]).includes(r.auth));
+    const scopedRoutes = app.apiRoutes.filter((r) => (RESOURCE_SCOPES as readonly string[]).includes(r.auth));
     expect(scopedRoutes.length).toBeGreaterThan(0);
     const patsByMissing = new Map<string, string>();
     for (const route of scopedRoutes) {
@@ -113,7 +116,7 @@ describe('security matrix over every API route', () => {
       const withheld = new Set([needed, needed.replace(/:read$/, ':write')]);
       let pat = patsByMissing.get(needed);
       if (!pat) {
-        pat = await patWith(SCOPES.filter((s) => !withheld.has(s)));
+        pat = await patWith(RESOURCE_SCOPES.filter((s) => !withheld.has(s)));
         patsByMissing.set(needed, pat);
       }
       const response = await app.inject({
@@ -130,7 +133,7 @@ describe('security matrix over every API route', () => {
   });
 
   it('never lets a read scope pass a write route', async () => {
-    const readOnly = await patWith(SCOPES.filter((s) => s.endsWith(':read')));
+    const readOnly = await patWith(RESOURCE_SCOPES.filter((s) => s.endsWith(':read')));
     for (const route of app.apiRoutes.filter((r) => r.auth.endsWith(':write'))) {
       const response = await app.inject({
         method: route.method as Method,
@@ -138,6 +141,61 @@ describe('security matrix over every API route', () => {
         headers: { authorization: `Bearer ${readOnly}` },
       });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
+    }
+  });
+});
+
+/** An access token from the password grant holding exactly `scope` (space-separated). */
+async function accessTokenWith(scope: string) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/token',
+    payload: { grant_type: 'password', username: user.email, password: user.password, scope },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  expect(response.json().scope).toBe(scope);
+  return response.json().access_token as string;
+}
+
+describe('security matrix for narrow OAuth access tokens (one resource scope, no account)', () => {
+  for (const scope of RESOURCE_SCOPES) {
+    it(`answers ${scope} 403 insufficient_scope wherever it lacks the scope, account management included`, async () => {
+      const token = await accessTokenWith(scope);
+      for (const route of app.apiRoutes.filter((r) => r.auth !== 'public')) {
+        const response = await app.inject({
+          method: route.method as Method,
+          url: concrete(route.url),
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const where = `${route.method} ${route.url}`;
+        const { auth } = route;
+        const needed = auth === 'interactive' ? 'account' : auth === 'any' || auth === 'public' ? null : auth;
+        if (needed === null || (needed !== 'account' && grantsScope([scope], needed))) {
+          // The credential is accepted; whatever the route answers next is not an auth refusal.
+          expect([401, 403], where).not.toContain(response.statusCode);
+          continue;
+        }
+        expect(response.statusCode, where).toBe(403);
+        expect(response.json().code, where).toBe('insufficient_scope');
+        expect(response.headers['www-authenticate'], where).toBe(
+          `Bearer realm="tessera", error="insufficient_scope", scope="${needed}"`,
+        );
+      }
+    });
+  }
+
+  it('refuses account management even to an access token holding every resource scope', async () => {
+    const token = await accessTokenWith(RESOURCE_SCOPES.join(' '));
+    const interactive = app.apiRoutes.filter((r) => r.auth === 'interactive');
+    expect(interactive.length).toBeGreaterThan(15);
+    for (const route of interactive) {
+      const response = await app.inject({
+        method: route.method as Method,
+        url: concrete(route.url),
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
+      expect(response.json().code).toBe('insufficient_scope');
     }
   });
 });

@@ -14,6 +14,8 @@ export type StoredCredential =
       expires_at: string;
       client_id: string;
       user?: { id: string; email: string } | undefined;
+      /** The scopes the server granted (its `scope` answer); older logins lack it. */
+      scopes?: string[] | undefined;
     }
   | {
       /** A token given with --with-token (a PAT, usually); used as is, never refreshed. */

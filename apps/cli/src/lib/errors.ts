@@ -50,6 +50,13 @@ export function fromApiError(error: TesseraApiError): CliError {
       );
     case 'insufficient_scope': {
       const scope = scopeFromChallenge(error.challenge);
+      if (scope === 'account') {
+        return new AuthError(
+          detail,
+          'This login was made without the "account" scope, so it cannot manage tokens or other account ' +
+            'settings: run `tessera login` again without --scope (or with --scope account,…).',
+        );
+      }
       return new AuthError(
         detail,
         scope
@@ -65,6 +72,11 @@ export function fromApiError(error: TesseraApiError): CliError {
       return new CliError(detail, {
         hint: error.retryAfter ? `Try again in ${error.retryAfter} s.` : 'Try again later.',
       });
+    case 'invalid_scope':
+      return new UsageError(
+        detail,
+        'Scopes: account, agents:read, agents:write, repos:read, repos:write, tasks:read, tasks:write, profile:read.',
+      );
     default:
       if (error.status >= 500) {
         return new CliError(detail, {

@@ -13,6 +13,27 @@ import { AuthError, CliError } from './errors.ts';
 export const CLIENT_ID = 'tessera-cli';
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
+/** The scope that lets a login manage the account: tokens, provider accounts, sessions (ADR 0013). */
+export const ACCOUNT_SCOPE = 'account';
+
+/** What `tessera login` asks for unless `--scope` narrows it: the account and every resource. */
+export const DEFAULT_LOGIN_SCOPES = [
+  ACCOUNT_SCOPE,
+  'agents:read',
+  'agents:write',
+  'repos:read',
+  'repos:write',
+  'tasks:read',
+  'tasks:write',
+  'profile:read',
+] as const;
+
+/** `--scope` values: separated by commas or spaces, and repeatable (`--scope a,b --scope c`). */
+export function collectScopes(value: string, previous: string[] = []): string[] {
+  const names = value.split(/[\s,]+/).filter(Boolean);
+  return [...new Set([...previous, ...names])];
+}
+
 /** RFC 6749 endpoints take form-encoded bodies. */
 const formBody = {
   bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>),
@@ -31,6 +52,7 @@ export function credentialFromTokens(
     expires_at: new Date(now.getTime() + tokens.expires_in * 1000).toISOString(),
     client_id: CLIENT_ID,
     ...(user ? { user } : {}),
+    ...(tokens.scope ? { scopes: tokens.scope.split(' ').filter(Boolean) } : {}),
   };
 }
 

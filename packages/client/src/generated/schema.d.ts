@@ -3233,6 +3233,8 @@ export interface operations {
                     redirect_uri?: string;
                     code_verifier?: string;
                     device_code?: string;
+                    /** @description Space-separated scopes. Password grant: defaults to every scope, `account` included. Other grants: narrows what was consented to (or what the refresh token holds); asking for more is `invalid_scope` */
+                    scope?: string;
                 };
                 "application/json": {
                     /** @description `password`, `refresh_token`, `authorization_code` or `urn:ietf:params:oauth:grant-type:device_code` */
@@ -3246,6 +3248,8 @@ export interface operations {
                     redirect_uri?: string;
                     code_verifier?: string;
                     device_code?: string;
+                    /** @description Space-separated scopes. Password grant: defaults to every scope, `account` included. Other grants: narrows what was consented to (or what the refresh token holds); asking for more is `invalid_scope` */
+                    scope?: string;
                 };
             };
         };
@@ -3264,6 +3268,8 @@ export interface operations {
                         expires_in: number;
                         /** @description A `tes_ref_` token, rotated on every use */
                         refresh_token: string;
+                        /** @description The scopes both tokens hold, space-separated (RFC 6749 §5.1); without `account` the access token cannot manage the account */
+                        scope: string;
                     };
                 };
             };
@@ -3986,6 +3992,15 @@ export interface operations {
             };
             /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An access token without the `account` scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

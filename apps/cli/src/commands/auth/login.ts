@@ -7,9 +7,12 @@ import type { StoredCredential } from '../../lib/credential-store.ts';
 import { AuthError, CliError, UsageError } from '../../lib/errors.ts';
 import { receiveAuthorizationCode } from '../../lib/loopback.ts';
 import {
+  ACCOUNT_SCOPE,
   authorizeUrl,
+  collectScopes,
   createPkce,
   credentialFromTokens,
+  DEFAULT_LOGIN_SCOPES,
   pollDeviceTokens,
   requestTokens,
   startDeviceAuthorization,
@@ -21,7 +24,7 @@ const ACCEPTED_TOKEN = /^tes_(pat|aut|acc)_[0-9A-Za-z]{46}$/;
 interface LoginOptions {
   web?: boolean;
   withToken?: boolean;
-  scope?: string;
+  scope?: string[];
   browser: boolean;
 }
 
@@ -29,6 +32,18 @@ async function userFor(cli: Cli, token: string) {
   const client = createTesseraClient({ baseUrl: cli.server, token });
   const { data } = await client.GET('/api/me');
   return data ? { id: data.user.id, email: data.user.email } : undefined;
+}
+
+/**
+ * Who a new OAuth login belongs to. A login granted without profile:read cannot read the
+ * profile (403) but is a good login all the same; a 401 means the server refused the token.
+ */
+async function ownerOfNewLogin(cli: Cli, token: string) {
+  const client = createTesseraClient({ baseUrl: cli.server, token });
+  const { data, response } = await client.GET('/api/me');
+  if (data) return { id: data.user.id, email: data.user.email };
+  if (response.status === 403) return undefined;
+  throw new AuthError('The server did not accept the new login.', 'Run `tessera login` again.');
 }
 
 /** Checks a pasted token before keeping it: a typo must fail now, not on the next command. */
@@ -120,11 +135,17 @@ export function loginCommand(): Command {
     .description('Log in to a Tessera server (device flow by default)')
     .option('--web', 'log in through the browser (authorization code + PKCE, loopback redirect)')
     .option('--with-token', 'read a personal access token from standard input')
-    .option('--scope <scopes>', 'space-separated scopes to ask for (default: all)')
+    .option(
+      '--scope <scopes>',
+      `scopes to ask for, separated by commas or spaces, repeatable (default: ${DEFAULT_LOGIN_SCOPES.join(',')}); ` +
+        'without "account" the login cannot manage tokens or other account settings',
+      collectScopes,
+    )
     .addOption(new Option('--no-browser', 'with --web: print the address instead of opening a browser'))
     .addHelpText(
       'after',
-      '\nExamples:\n  tessera login\n  tessera login --web\n  tessera login --with-token < token.txt\n',
+      '\nExamples:\n  tessera login\n  tessera login --web\n  tessera login --scope agents:read,repos:read\n' +
+        '  tessera login --with-token < token.txt\n',
     )
     .action(
       run(async (cli, options: LoginOptions) => {
@@ -135,15 +156,25 @@ export function loginCommand(): Command {
         const client = cli.anonymous();
         let credential: StoredCredential;
         if (options.withToken) {
+          if (options.scope) throw new UsageError('--scope applies to OAuth logins, not to --with-token.');
           credential = await loginWithToken(cli);
         } else {
+          const scopes = options.scope?.length ? options.scope : [...DEFAULT_LOGIN_SCOPES];
+          const scope = scopes.join(' ');
+          cli.out.info(`Asking for: ${scopes.join(', ')}`);
           const tokens = options.web
-            ? await loginWithBrowser(cli, client, options.scope, options.browser)
-            : await loginWithDevice(cli, client, options.scope);
-          credential = credentialFromTokens(tokens, new Date(), await userFor(cli, tokens.access_token));
-        }
-        if (!credential.user && credential.kind === 'oauth') {
-          throw new AuthError('The server did not accept the new login.', 'Run `tessera login` again.');
+            ? await loginWithBrowser(cli, client, scope, options.browser)
+            : await loginWithDevice(cli, client, scope);
+          credential = credentialFromTokens(
+            tokens,
+            new Date(),
+            await ownerOfNewLogin(cli, tokens.access_token),
+          );
+          if (credential.kind === 'oauth' && !credential.scopes?.includes(ACCOUNT_SCOPE)) {
+            cli.out.warn(
+              'This login has no "account" scope: it cannot manage tokens, provider accounts or sessions.',
+            );
+          }
         }
         const location = await cli.store.set(cli.server, credential);
         cli.out.result(
@@ -151,11 +182,15 @@ export function loginCommand(): Command {
             server: cli.server,
             user: credential.user ?? null,
             credential: credential.kind,
+            scopes: credential.kind === 'oauth' ? (credential.scopes ?? null) : null,
             stored_in: location,
           },
           () => {
             const who = credential.user ? ` as ${credential.user.email}` : '';
             cli.out.success(`Logged in to ${cli.server}${who}.`);
+            if (credential.kind === 'oauth' && credential.scopes) {
+              cli.out.info(`Granted: ${credential.scopes.join(', ')}`);
+            }
             cli.out.info(
               location === 'keyring'
                 ? 'The credential is in the system keyring.'

@@ -30,8 +30,30 @@ export function whoamiCommand(): Command {
           ]);
         });
       } catch (error) {
-        // A PAT without profile:read cannot read the profile, but can always describe itself.
         if (!isTesseraApiError(error) || error.code !== 'insufficient_scope') throw error;
+        // An OAuth login granted without profile:read: what the login itself remembers.
+        const stored = session.credential;
+        if (stored.kind === 'oauth') {
+          const scopes = stored.scopes ?? [];
+          cli.out.result(
+            {
+              server: cli.server,
+              source: session.source,
+              user: stored.user ?? null,
+              credential: { kind: 'access', scopes },
+            },
+            () => {
+              cli.out.fields([
+                ['Server', cli.server],
+                ['User', stored.user?.email ?? '(hidden: the login lacks profile:read)'],
+                ['Credential', KIND_NAMES.access],
+                ['Scopes', list(scopes)],
+              ]);
+            },
+          );
+          return;
+        }
+        // A PAT without profile:read cannot read the profile, but can always describe itself.
         const token = await unwrap(session.client.GET('/api/tokens/self'));
         cli.out.result({ server: cli.server, source: session.source, user: null, token }, () => {
           cli.out.fields([

@@ -4,7 +4,6 @@ import { type AppPlugin, iso, problemResponses } from '../../platform/http/schem
 import { requestContext } from '../../platform/request-context.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
 import { SESSION_LIFETIME_MS } from '../credentials/credentials.service.ts';
-import { SCOPES } from '../credentials/scopes.ts';
 import type { UserRow } from './accounts.repository.ts';
 import { DeleteAccountBody, LogInBody, Me, SignUpBody, UserEnvelope } from './accounts.schemas.ts';
 import type { AccountService } from './accounts.service.ts';
@@ -102,12 +101,11 @@ export const accountRoutes: AppPlugin<{
     async (request) => {
       const identity = request.identity!;
       const user = await accountService.getUser(identity.userId);
-      const interactive = identity.kind === 'session' || identity.kind === 'access';
       return {
         user: userView(user),
         credential: {
           kind: identity.kind,
-          scopes: interactive ? [...SCOPES] : identity.scopes,
+          scopes: identity.scopes,
           ...(identity.kind === 'personal' || identity.kind === 'automation'
             ? { token_id: identity.credentialId }
             : {}),

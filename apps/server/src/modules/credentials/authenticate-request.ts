@@ -2,23 +2,26 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../platform/errors.ts';
 import type { CredentialService, VerifiedCredential } from './credentials.service.ts';
-import { grantsScope, type Scope } from './scopes.ts';
+import { ACCOUNT_SCOPE, grantsScope, type ResourceScope, SCOPES, type Scope } from './scopes.ts';
 
 export const SESSION_COOKIE = 'tessera_session';
 
 /**
  * What a route accepts, declared in its options (`config: { auth: … }`):
  * - `public`: no credential is read;
- * - `interactive`: a web session or an OAuth access token, never a PAT or automation token;
+ * - `interactive`: account management — a web session, or an OAuth access token holding the
+ *   `account` scope; never a PAT or automation token (ADR 0013);
  * - `any`: any live credential;
- * - a scope: interactive credentials (which hold every scope) or a token holding that scope.
+ * - a resource scope: any credential holding it (a web session holds every scope; an access
+ *   token, a PAT or an automation token holds what it was granted).
  */
-export type RouteAuth = 'public' | 'interactive' | 'any' | Scope;
+export type RouteAuth = 'public' | 'interactive' | 'any' | ResourceScope;
 
 export interface Identity {
   userId: string;
   credentialId: string;
   kind: 'session' | 'access' | 'personal' | 'automation';
+  /** What the credential may do: every scope for a web session, the granted ones otherwise. */
   scopes: string[];
   expiresAt: Date | null;
   familyId: string | null;
@@ -45,6 +48,12 @@ declare module 'fastify' {
 const REALM = 'Bearer realm="tessera"';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+function insufficientScope(scope: Scope): AppError {
+  return new AppError('insufficient_scope', `This request needs the "${scope}" scope.`, {
+    headers: { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${scope}"` },
+  });
+}
+
 export function isInteractive(identity: Identity): boolean {
   return identity.kind === 'session' || identity.kind === 'access';
 }
@@ -70,7 +79,8 @@ function toIdentity(credential: VerifiedCredential, via: Identity['via']): Ident
     userId: credential.userId,
     credentialId: credential.id,
     kind: credential.kind as Identity['kind'],
-    scopes: credential.scopes,
+    // A web session holds every scope (CONTRACT §3); every other kind holds what it was granted.
+    scopes: credential.kind === 'session' ? [...SCOPES] : credential.scopes,
     expiresAt: credential.expiresAt,
     familyId: credential.familyId,
     taskGroupId: credential.taskGroupId,
@@ -144,13 +154,11 @@ export const authenticateRequests = fp(
             },
           });
         }
+        // An access token manages the account only when the user granted `account` at sign-in.
+        if (!grantsScope(identity.scopes, ACCOUNT_SCOPE)) throw insufficientScope(ACCOUNT_SCOPE);
         return;
       }
-      if (!isInteractive(identity) && !grantsScope(identity.scopes, requirement)) {
-        throw new AppError('insufficient_scope', `This request needs the "${requirement}" scope.`, {
-          headers: { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${requirement}"` },
-        });
-      }
+      if (!grantsScope(identity.scopes, requirement)) throw insufficientScope(requirement);
     });
   },
   { name: 'authenticate-requests', dependencies: ['@fastify/cookie'] },

@@ -87,6 +87,22 @@ export function createAuthorizationRequestRepository(db: Kysely<DB>) {
     },
 
     /**
+     * Denies the user's undecided requests and approved codes not yet redeemed (after a password
+     * change or "sign out everywhere", ADR 0013); returns how many.
+     */
+    async denyOpenRequestsForUser(userId: string, now: Date, executor: Kysely<DB> = db): Promise<number> {
+      const denied = await executor
+        .updateTable('oauth_authorization_requests')
+        .set({ status: 'denied', decided_at: now })
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['pending', 'approved'])
+        .where('redeemed_at', 'is', null)
+        .returning('id')
+        .execute();
+      return denied.length;
+    },
+
+    /**
      * Spends a code and records the token family it becomes. Of two concurrent redemptions only
      * one updates the row; the other sees false and treats itself as a reuse.
      */

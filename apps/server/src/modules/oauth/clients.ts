@@ -1,4 +1,4 @@
-import { SCOPES } from '../credentials/scopes.ts';
+import { narrowScopes, SCOPES } from '../credentials/scopes.ts';
 
 /**
  * Registered OAuth clients. Tessera's own native clients are public clients (no secret), as
@@ -11,7 +11,7 @@ export interface OAuthClient {
   grantTypes: string[];
   /** Loopback redirect URIs; any port is accepted for these (RFC 8252 §7.3). */
   redirectUris: string[];
-  /** The scopes this client may ask for (OAUTH-10); asking for none means all of these. */
+  /** The scopes this client may ask for (OAUTH-10), `account` included; asking for none means all of these. */
   scopes: readonly string[];
 }
 
@@ -42,7 +42,5 @@ export function findClient(id: string | undefined): OAuthClient | undefined {
  * client may not have (`invalid_scope`). No scope parameter means everything the client may have.
  */
 export function requestedScopes(client: OAuthClient, scope: string | undefined): string[] | null {
-  if (scope === undefined || scope.trim() === '') return [...client.scopes];
-  const asked = [...new Set(scope.split(' ').filter(Boolean))];
-  return asked.every((name) => client.scopes.includes(name)) ? asked : null;
+  return narrowScopes(client.scopes, scope);
 }

@@ -66,6 +66,18 @@ export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    /** Denies the user's approved device codes not yet redeemed (ADR 0013); returns how many. */
+    async denyApprovedForUser(userId: string, executor: Kysely<DB> = db): Promise<number> {
+      const denied = await executor
+        .updateTable('oauth_device_authorizations')
+        .set({ status: 'denied' })
+        .where('user_id', '=', userId)
+        .where('status', '=', 'approved')
+        .returning('id')
+        .execute();
+      return denied.length;
+    },
+
     /** Records the one decision on a pending authorization; undefined when there is none to decide. */
     async decidePendingByUserCode(
       userCode: string,

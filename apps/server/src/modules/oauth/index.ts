@@ -19,6 +19,7 @@ import type { GrantDeps, GrantHandler } from './grants/grant.ts';
 import { passwordGrant } from './grants/password.grant.ts';
 import { refreshTokenGrant } from './grants/refresh-token.grant.ts';
 import { oauthRoutes } from './oauth.routes.ts';
+import { createOpenGrantService } from './open-grants.ts';
 import { issuerFor, serverMetadataRoutes } from './server-metadata.ts';
 
 export async function registerOAuth(deps: AppDeps & { audit: AuditService; accountService: AccountService }) {
@@ -45,5 +46,5 @@ export async function registerOAuth(deps: AppDeps & { audit: AuditService; accou
   await app.register(authorizationRoutes, { authorizations, credentials, config });
   await app.register(deviceRoutes, { devices: deviceAuthorizations, config });
   await app.register(serverMetadataRoutes, { config });
-  return { grants };
+  return { grants, openGrants: createOpenGrantService({ requests, devices, clock }) };
 }

@@ -83,6 +83,10 @@ async function me(accessToken: string) {
   return fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
 }
 
+async function agents(accessToken: string) {
+  return fetch(`${base}/api/agents`, { headers: { authorization: `Bearer ${accessToken}` } });
+}
+
 describe('oauth4webapi against Tessera', () => {
   it('discovers the server from its RFC 8414 metadata', () => {
     expect(as.issuer).toBe(base);
@@ -141,15 +145,30 @@ describe('oauth4webapi against Tessera', () => {
     );
     expect(tokens.token_type).toBe('bearer');
     expect(tokens.expires_in).toBe(900);
+    expect(tokens.scope).toBe('agents:read profile:read');
     expect((await me(tokens.access_token)).status).toBe(200);
 
+    // A refresh may narrow the grant (RFC 6749 §6) and never widen it.
+    await expect(
+      oauth
+        .refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, {
+          ...insecure,
+          additionalParameters: { scope: 'agents:read account' },
+        })
+        .then((response) => oauth.processRefreshTokenResponse(as, client, response)),
+    ).rejects.toMatchObject({ error: 'invalid_scope' });
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
       client,
-      await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, insecure),
+      await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, {
+        ...insecure,
+        additionalParameters: { scope: 'profile:read' },
+      }),
     );
     expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.scope).toBe('profile:read');
     expect((await me(refreshed.access_token)).status).toBe(200);
+    expect((await agents(refreshed.access_token)).status).toBe(403);
 
     await oauth.processRevocationResponse(
       await oauth.revocationRequest(as, client, clientAuth, refreshed.access_token, insecure),
@@ -231,7 +250,27 @@ describe('oauth4webapi against Tessera', () => {
     clock.advance(device.interval! * 1000);
     const tokens = await poll();
     expect(tokens.token_type).toBe('bearer');
-    expect((await me(tokens.access_token)).status).toBe(200);
+    expect(tokens.scope).toBe('agents:read');
+    expect((await agents(tokens.access_token)).status).toBe(200);
+    // Granted agents:read only: the profile (and with it everything else) is out of reach.
+    const refused = await oauth
+      .protectedResourceRequest(
+        tokens.access_token,
+        'GET',
+        new URL(`${base}/api/me`),
+        undefined,
+        undefined,
+        insecure,
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+    const challenge = (refused as oauth.WWWAuthenticateChallengeError).cause[0];
+    expect((refused as oauth.WWWAuthenticateChallengeError).status).toBe(403);
+    expect(challenge?.scheme).toBe('bearer');
+    expect(challenge?.parameters).toMatchObject({ error: 'insufficient_scope', scope: 'profile:read' });
 
     clock.advance(device.interval! * 1000);
     await expect(poll()).rejects.toMatchObject({ error: 'invalid_grant' });

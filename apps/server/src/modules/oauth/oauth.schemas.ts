@@ -16,6 +16,13 @@ export const TokenRequest = Type.Object(
     redirect_uri: Type.Optional(Type.String()),
     code_verifier: Type.Optional(Type.String()),
     device_code: Type.Optional(Type.String()),
+    scope: Type.Optional(
+      Type.String({
+        description:
+          'Space-separated scopes. Password grant: defaults to every scope, `account` included. ' +
+          'Other grants: narrows what was consented to (or what the refresh token holds); asking for more is `invalid_scope`',
+      }),
+    ),
   },
   { description: 'RFC 6749 token request, form-encoded or JSON' },
 );
@@ -25,6 +32,10 @@ export const TokenResponseSchema = Type.Object({
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer(),
   refresh_token: Type.String({ description: 'A `tes_ref_` token, rotated on every use' }),
+  scope: Type.String({
+    description:
+      'The scopes both tokens hold, space-separated (RFC 6749 §5.1); without `account` the access token cannot manage the account',
+  }),
 });
 
 export const OAuthErrorSchema = Type.Object(

@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import type { RevokedCredential } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { OpenGrantService } from '../oauth/open-grants.ts';
 import type { SessionRepository } from './sessions.repository.ts';
 import type { SessionView } from './sessions.schemas.ts';
 
@@ -42,8 +43,10 @@ export function createSessionService(deps: {
   accounts: Pick<AccountService, 'confirmPassword' | 'replacePasswordHash'>;
   audit: Pick<AuditService, 'record'>;
   clock: Clock;
+  /** Codes approved but not yet redeemed: they would become new sign-ins afterwards. */
+  openGrants: Pick<OpenGrantService, 'denyOpenGrants'>;
 }) {
-  const { db, sessions, credentials, accounts, audit, clock } = deps;
+  const { db, sessions, credentials, accounts, audit, clock, openGrants } = deps;
 
   /** How many live sign-ins a revocation ended: sessions one each, app tokens one per family. */
   function countSignIns(revoked: RevokedCredential[]): number {
@@ -53,9 +56,13 @@ export function createSessionService(deps: {
     return live.filter((row) => row.kind === 'session').length + families.size;
   }
 
-  /** Revokes every web session and app sign-in of the user except the caller's own. */
+  /**
+   * Revokes every web session and app sign-in of the user except the caller's own, and denies
+   * the OAuth codes approved but not yet redeemed, which would otherwise become sign-ins later.
+   */
   async function endOtherSignIns(tx: Tx, identity: Identity, reason: string): Promise<number> {
     const own = ownSignIn(identity);
+    await openGrants.denyOpenGrants(tx, identity.userId);
     const webSessions = await credentials.revokeCredentials(
       tx,
       {

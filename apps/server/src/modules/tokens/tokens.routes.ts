@@ -4,7 +4,7 @@ import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts
 import { requestContext } from '../../platform/request-context.ts';
 import type { CredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
-import { SCOPE_DESCRIPTIONS, SCOPES } from '../credentials/scopes.ts';
+import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 import {
   CreateTokenBody,
   ListTokensQuery,
@@ -56,7 +56,7 @@ export const tokenRoutes: AppPlugin<{
     },
     async () => ({
       ...tokenService.policy(),
-      scopes: SCOPES.map((id) => ({ id, description: SCOPE_DESCRIPTIONS[id] })),
+      scopes: RESOURCE_SCOPES.map((id) => ({ id, description: SCOPE_DESCRIPTIONS[id] })),
     }),
   );
 

@@ -1,10 +1,13 @@
 import { Type } from 'typebox';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
-import { SCOPE_DESCRIPTIONS, SCOPES } from '../credentials/scopes.ts';
+import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 
 export const ScopeSchema = Type.Union(
-  SCOPES.map((scope) => Type.Literal(scope, { description: SCOPE_DESCRIPTIONS[scope] })),
-  { description: 'A scope of CONTRACT §3; `:write` implies `:read` of the same resource' },
+  RESOURCE_SCOPES.map((scope) => Type.Literal(scope, { description: SCOPE_DESCRIPTIONS[scope] })),
+  {
+    description:
+      'A resource scope of CONTRACT §3; `:write` implies `:read` of the same resource. `account` is never granted to a token',
+  },
 );
 
 export const TokenStatus = Type.Union([
@@ -48,7 +51,7 @@ export const CreateTokenBody = Type.Object(
   {
     name: Name,
     description: Type.Optional(Type.Union([Description, Type.Null()])),
-    scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: SCOPES.length, uniqueItems: true }),
+    scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: RESOURCE_SCOPES.length, uniqueItems: true }),
     expires_in_days: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
         description:
@@ -81,7 +84,7 @@ export const UpdateTokenBody = Type.Object(
     scopes: Type.Optional(
       Type.Array(ScopeSchema, {
         minItems: 1,
-        maxItems: SCOPES.length,
+        maxItems: RESOURCE_SCOPES.length,
         uniqueItems: true,
         description: 'May only shrink',
       }),

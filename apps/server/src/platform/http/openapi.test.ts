@@ -158,28 +158,50 @@ describe('OpenAPI document', () => {
       if (interactiveOnly && listsPat) offenders.push(`${method.toUpperCase()} ${path}`);
     }
     expect(offenders).toEqual([]);
-    // The tokens API must be there for this to mean anything.
+    // The tokens API must be there for this to mean anything; an access token needs `account` for it.
     expect(document.paths['/api/account/tokens']?.post?.security).toEqual([
       { sessionCookie: [] },
-      { accessToken: [] },
+      { accessToken: ['account'] },
     ]);
   });
 
-  it("lists a PAT's required scope both as its security role and as x-required-scopes", () => {
+  it("lists a token's required scope as its security role and as x-required-scopes", () => {
     const problems: string[] = [];
     for (const { method, path, operation } of operations(document)) {
-      const pat = (operation.security as Json[]).find((requirement) => 'personalAccessToken' in requirement);
+      const security = operation.security as Json[];
+      const pat = security.find((requirement) => 'personalAccessToken' in requirement);
+      const access = security.find((requirement) => 'accessToken' in requirement);
       const scopes: string[] = operation['x-required-scopes'] ?? [];
       if (!Array.isArray(operation['x-required-scopes']))
         problems.push(`${method} ${path}: no x-required-scopes`);
-      if (pat && JSON.stringify(pat.personalAccessToken) !== JSON.stringify(scopes)) {
-        problems.push(`${method} ${path}: security ${JSON.stringify(pat)} but x-required-scopes ${scopes}`);
+      for (const [scheme, requirement] of [
+        ['personalAccessToken', pat],
+        ['accessToken', access],
+      ] as const) {
+        if (requirement && JSON.stringify(requirement[scheme]) !== JSON.stringify(scopes)) {
+          problems.push(
+            `${method} ${path}: ${scheme} ${JSON.stringify(requirement)} but x-required-scopes ${scopes}`,
+          );
+        }
       }
-      if (!pat && scopes.length > 0) problems.push(`${method} ${path}: scopes without a PAT scheme`);
+      if (!access && scopes.length > 0) problems.push(`${method} ${path}: scopes without a token scheme`);
+      // `account` is never a PAT's (ADR 0013): an operation needing it must not offer one.
+      if (pat && scopes.includes('account'))
+        problems.push(`${method} ${path}: offers a PAT the account scope`);
     }
     expect(problems).toEqual([]);
     expect(document.paths['/api/me'].get['x-required-scopes']).toEqual(['profile:read']);
+    expect(document.paths['/api/account/audit-log'].get['x-required-scopes']).toEqual(['account']);
     expect(document.paths['/api/health'].get.security).toEqual([]);
+  });
+
+  it('describes the account scope and the granted scopes of the token response', () => {
+    expect(document.components.securitySchemes.accessToken.description).toContain('`account`');
+    const tokenResponse = document.paths['/api/auth/token'].post.responses[200].content['application/json'];
+    const schema = tokenResponse.schema.$ref
+      ? document.components.schemas[tokenResponse.schema.$ref.split('/').pop()]
+      : tokenResponse.schema;
+    expect(schema.required).toContain('scope');
   });
 
   it('names shared schemas as components, and every reference resolves', () => {
@@ -210,7 +232,7 @@ describe('OpenAPI document', () => {
 describe('securityFor', () => {
   it('maps each kind of route requirement to the credentials it accepts', () => {
     expect(securityFor('public')).toEqual([]);
-    expect(securityFor('interactive')).toEqual([{ sessionCookie: [] }, { accessToken: [] }]);
+    expect(securityFor('interactive')).toEqual([{ sessionCookie: [] }, { accessToken: ['account'] }]);
     expect(securityFor('any')).toEqual([
       { sessionCookie: [] },
       { accessToken: [] },
@@ -218,7 +240,7 @@ describe('securityFor', () => {
     ]);
     expect(securityFor('agents:write')).toEqual([
       { sessionCookie: [] },
-      { accessToken: [] },
+      { accessToken: ['agents:write'] },
       { personalAccessToken: ['agents:write'] },
     ]);
   });

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { type RouteAuth, SESSION_COOKIE } from '../../modules/credentials/authenticate-request.ts';
+import { ACCOUNT_SCOPE } from '../../modules/credentials/scopes.ts';
 import { SERVER_ROOT } from '../paths.ts';
 
 /**
@@ -35,8 +36,10 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: 'tes_acc_…',
     description:
-      'A short-lived (15 minutes) interactive access token from `POST /api/auth/token`. ' +
-      'Holds every scope and may manage tokens.',
+      'A short-lived (15 minutes) interactive access token from `POST /api/auth/token`. It holds the ' +
+      'scopes granted at sign-in (the token response names them in `scope`); the requirement lists the ' +
+      'scope an operation needs. Account management (tokens, provider accounts, sessions, password, ' +
+      'audit log) needs `account`, which only an interactive sign-in can be granted.',
   },
   personalAccessToken: {
     type: 'http',
@@ -44,19 +47,27 @@ export const SECURITY_SCHEMES = {
     bearerFormat: 'tes_pat_… or tes_aut_…',
     description:
       'A personal access token (or an automation token) limited to its scopes. Never accepted by ' +
-      'token-management or other interactive-only operations.',
+      'token-management or other interactive-only operations, and never granted `account`.',
   },
 } as const;
 
 export type SecurityRequirement = Record<string, string[]>;
 
+/** The scope a bearer token needs for a route (a web session holds every scope). */
+export function requiredScopes(auth: RouteAuth): string[] {
+  if (auth === 'public' || auth === 'any') return [];
+  return [auth === 'interactive' ? ACCOUNT_SCOPE : auth];
+}
+
 /** The OpenAPI `security` of a route, from what authenticate-request.ts accepts for it. */
 export function securityFor(auth: RouteAuth): SecurityRequirement[] {
   if (auth === 'public') return [];
-  const interactive: SecurityRequirement[] = [{ sessionCookie: [] }, { accessToken: [] }];
-  if (auth === 'interactive') return interactive;
-  // OpenAPI 3.1 allows "role names" in the array of a non-OAuth scheme: here, the scope a PAT needs.
-  return [...interactive, { personalAccessToken: auth === 'any' ? [] : [auth] }];
+  // OpenAPI 3.1 allows "role names" in the array of a non-OAuth scheme: here, the scope a token needs.
+  const scopes = requiredScopes(auth);
+  const signedIn: SecurityRequirement[] = [{ sessionCookie: [] }, { accessToken: scopes }];
+  // Interactive-only (account management): never a PAT or automation token.
+  if (auth === 'interactive') return signedIn;
+  return [...signedIn, { personalAccessToken: scopes }];
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -86,9 +97,11 @@ function platformResponses(route: RouteOptions, auth: RouteAuth): Record<string,
         ? 'No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT or automation token (`interactive_credential_required`)'
         : 'No credential (`unauthenticated`) or a malformed, unknown, expired or revoked token (`invalid_token`)',
     );
-    if (unsafe || (auth !== 'interactive' && auth !== 'any')) {
+    if (unsafe || auth !== 'any') {
       out[403] = problemRef(
-        'The token lacks the scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`)',
+        auth === 'interactive'
+          ? 'An access token without the `account` scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`)'
+          : 'The token lacks the scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`)',
       );
     }
   }
@@ -256,7 +269,7 @@ export const openApi = fp(
       const documented: Json = {
         ...route.schema,
         security: securityFor(auth),
-        'x-required-scopes': auth === 'public' || auth === 'interactive' || auth === 'any' ? [] : [auth],
+        'x-required-scopes': requiredScopes(auth),
       };
       route.schema = documented;
     });
@@ -271,7 +284,8 @@ export const openApi = fp(
             'Personal access tokens, OAuth for native clients, and the agents registry. Errors are ' +
             'RFC 9457 problem details with a stable `code`; the OAuth token, revocation and device ' +
             'authorization endpoints answer RFC 6749 errors. Operations list the credentials they accept in `security`; ' +
-            '`x-required-scopes` names the scope a personal access token needs.',
+            '`x-required-scopes` names the scope a bearer token needs (`account` for account management, ' +
+            'which personal access and automation tokens can never hold).',
         },
         tags: TAGS,
         components: { securitySchemes: SECURITY_SCHEMES },

@@ -1,5 +1,6 @@
 import { inTransaction } from '../../../platform/database/transaction.ts';
 import { OAuthError } from '../../../platform/oauth-error.ts';
+import { narrowScopes } from '../../credentials/scopes.ts';
 import { SLOW_DOWN_STEP_S } from '../device-authorization.service.ts';
 import type { DeviceAuthorizationRepository } from '../device-authorizations.repository.ts';
 import { hashOneTimeSecret } from '../one-time-secret.ts';
@@ -39,12 +40,18 @@ export function deviceCodeGrant(deps: GrantDeps & { devices: DeviceAuthorization
           ? { error: 'slow_down', description: `Poll at most every ${interval} seconds.` }
           : { error: 'authorization_pending', description: 'The user has not decided yet.' };
       }
+      // The approved scopes, or fewer when the device asks; checked before the code is spent.
+      const scopes = narrowScopes(row.scopes, params.scope);
+      if (!scopes) {
+        return { error: 'invalid_scope', description: 'The requested scope exceeds what was approved.' };
+      }
       if (!row.user_id || !(await deps.devices.markRedeemed(row.id, now, tx))) {
         return { error: 'invalid_grant', description: 'The device code is invalid or already used.' };
       }
       const pair = await issueTokenPair(deps, tx, {
         userId: row.user_id,
         clientId: client.id,
+        scopes,
         userAgent: context.userAgent,
       });
       await deps.audit.record(tx, context, {
@@ -52,7 +59,7 @@ export function deviceCodeGrant(deps: GrantDeps & { devices: DeviceAuthorization
         action: 'oauth.device_code_exchanged',
         targetType: 'token_family',
         targetId: pair.familyId,
-        metadata: { client_id: client.id, device_authorization_id: row.id, scopes: row.scopes },
+        metadata: { client_id: client.id, device_authorization_id: row.id, scopes: pair.scopes },
       });
       return { tokens: pair.response };
     });

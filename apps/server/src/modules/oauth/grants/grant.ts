@@ -1,5 +1,6 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/database/database.ts';
+import { OAuthError } from '../../../platform/oauth-error.ts';
 import type { RequestContext } from '../../../platform/request-context.ts';
 import type { AccountService } from '../../accounts/accounts.service.ts';
 import type { AuditService } from '../../audit/audit.service.ts';
@@ -21,3 +22,7 @@ export type GrantHandler = (
   client: OAuthClient,
   context: RequestContext,
 ) => Promise<TokenResponse>;
+
+/** RFC 6749 §5.2: a scope the grant does not hold (or no such scope at all). */
+export const invalidScope = () =>
+  new OAuthError('invalid_scope', 'The requested scope is unknown or exceeds what was granted.');

@@ -1,8 +1,9 @@
 import { inTransaction } from '../../../platform/database/transaction.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { OAuthError } from '../../../platform/oauth-error.ts';
+import { narrowScopes, SCOPES } from '../../credentials/scopes.ts';
 import { issueTokenPair } from '../token-pair.ts';
-import type { GrantDeps, GrantHandler } from './grant.ts';
+import { type GrantDeps, type GrantHandler, invalidScope } from './grant.ts';
 
 /** RFC 6749 §4.3, kept for Tessera's first-party native clients only (RFC 9700 §2.4). */
 export function passwordGrant(deps: GrantDeps): GrantHandler {
@@ -12,6 +13,9 @@ export function passwordGrant(deps: GrantDeps): GrantHandler {
     const { username, password } = params;
     if (!username || !password)
       throw new OAuthError('invalid_request', 'username and password are required.');
+    // Checked before the password, so that a malformed request does not spend a throttled attempt.
+    const scopes = narrowScopes(SCOPES, params.scope);
+    if (!scopes) throw invalidScope();
     let userId: string;
     try {
       userId = (await deps.accounts.authenticatePassword(username, password, context)).id;
@@ -25,6 +29,7 @@ export function passwordGrant(deps: GrantDeps): GrantHandler {
       const pair = await issueTokenPair(deps, tx, {
         userId,
         clientId: client.id,
+        scopes,
         userAgent: context.userAgent,
       });
       await deps.audit.record(tx, context, {
@@ -32,7 +37,7 @@ export function passwordGrant(deps: GrantDeps): GrantHandler {
         action: 'auth.login',
         targetType: 'token_family',
         targetId: pair.familyId,
-        metadata: { method: 'password', via: 'oauth', client_id: client.id },
+        metadata: { method: 'password', via: 'oauth', client_id: client.id, scopes: pair.scopes },
       });
       return pair.response;
     });

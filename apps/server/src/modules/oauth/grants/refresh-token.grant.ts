@@ -1,12 +1,16 @@
 import { inTransaction } from '../../../platform/database/transaction.ts';
 import { OAuthError } from '../../../platform/oauth-error.ts';
+import { narrowScopes } from '../../credentials/scopes.ts';
 import { issueTokenPair } from '../token-pair.ts';
-import type { GrantDeps, GrantHandler } from './grant.ts';
+import { type GrantDeps, type GrantHandler, invalidScope } from './grant.ts';
 
 const invalidGrant = () =>
   new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
 
-/** RFC 6749 §6 with rotation: every refresh spends the old token; reusing a spent one revokes the family. */
+/**
+ * RFC 6749 §6 with rotation: every refresh spends the old token; reusing a spent one revokes the
+ * family. The new pair holds the old token's scopes, or fewer when `scope` asks (never more).
+ */
 export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
   return async (params, client, context) => {
     const presented = params.refresh_token;
@@ -31,6 +35,9 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
         return null;
       }
       if (row.expires_at && row.expires_at.getTime() <= deps.clock.now().getTime()) return null;
+      // Before the claim: asking for too much is the client's mistake and does not spend the token.
+      const scopes = narrowScopes(row.scopes, params.scope);
+      if (!scopes) return 'invalid_scope' as const;
       // Claim the token atomically: of two concurrent refreshes only one wins; the other is a reuse.
       const claimed = await deps.credentials.revokeCredentials(tx, { ids: [row.id] }, 'rotated');
       if (claimed.length === 0) {
@@ -42,6 +49,7 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
         clientId: client.id,
         familyId: row.family_id!,
         rotatedFromId: row.id,
+        scopes,
         userAgent: context.userAgent,
       });
       await deps.audit.record(tx, context, {
@@ -49,10 +57,11 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
         action: 'auth.token_refreshed',
         targetType: 'token_family',
         targetId: row.family_id!,
-        metadata: { client_id: client.id },
+        metadata: { client_id: client.id, scopes: pair.scopes },
       });
       return pair.response;
     });
+    if (outcome === 'invalid_scope') throw invalidScope();
     if (!outcome) throw invalidGrant();
     return outcome;
   };
