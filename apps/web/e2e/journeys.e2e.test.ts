@@ -876,6 +876,8 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
       .waitFor();
     await page.getByText(device.user_code).waitFor();
     await page.getByText('Read your name and e-mail address').waitFor();
+    // Exactly what was asked for: no account management, so no warning about it.
+    expect(await page.getByText(/Manage your account/).count()).toBe(0);
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.getByText(/Tessera CLI can now use your account/).waitFor();
     const polled = await fetch(`${server.url}/api/auth/token`, {
@@ -888,8 +890,12 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
       }),
     });
     expect(polled.status).toBe(200);
-    const access = ((await polled.json()) as { access_token: string }).access_token;
+    const granted = (await polled.json()) as { access_token: string; scope: string };
+    expect(granted.scope).toBe('agents:read profile:read');
+    const access = granted.access_token;
     expect((await withBearer(server.url, access, '/api/me')).status).toBe(200);
+    // Granted without `account`: it cannot manage tokens (ADR 0013).
+    expect((await withBearer(server.url, access, '/api/account/tokens')).status).toBe(403);
 
     // A wrong code says so.
     await page.getByRole('button', { name: 'Enter another code' }).click();
@@ -922,13 +928,17 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
         code_challenge: challenge,
         code_challenge_method: 'S256',
         state: 'e2e-state',
-        scope: 'agents:read',
+        scope: 'agents:read account',
       }).toString();
       await page.goto(authorize.toString());
       await page
         .getByRole('heading', { level: 1, name: 'Tessera CLI wants to access your Tessera account' })
         .waitFor();
       await page.getByText(`You will be sent back to http://127.0.0.1:${port}.`).waitFor();
+      // The consent page shows each scope with its description, and warns about `account`.
+      await page.getByText('Read agents in the registry').waitFor();
+      await page.getByText(/^Manage your account: personal access tokens/).waitFor();
+      await page.getByText(/Allow it only for applications you trust/).waitFor();
       await page.getByRole('button', { name: 'Allow' }).click();
       await expect.poll(() => received?.pathname).toBe('/callback');
       expect(received?.searchParams.get('state')).toBe('e2e-state');
@@ -945,6 +955,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
         }),
       });
       expect(exchanged.status).toBe(200);
+      expect(((await exchanged.json()) as { scope: string }).scope).toBe('agents:read account');
     } finally {
       await new Promise((resolve) => loopback.close(resolve));
     }

@@ -753,6 +753,8 @@ export const enUS = {
       deny: 'Deny',
       redirecting: 'Returning to the application…',
     },
+    accountWarning:
+      'This includes managing your account: the application could create personal access tokens that keep working after you sign it out. Allow it only for applications you trust.',
     scopesIntro: 'It will be able to:',
     scopes: {
       'agents:read': 'Read agents in the registry',
@@ -762,6 +764,8 @@ export const enUS = {
       'tasks:read': 'Read task groups and tasks',
       'tasks:write': 'Create and update task groups and tasks',
       'profile:read': 'Read your name and e-mail address',
+      account:
+        'Manage your account: personal access tokens, provider accounts, sessions, password, audit log and account deletion',
     },
   },
 };

@@ -726,6 +726,8 @@ export const zhCN: Catalogue = {
       deny: '拒绝',
       redirecting: '正在返回应用…',
     },
+    accountWarning:
+      '这包括管理您的账户：该应用可以创建在您将其退出登录后仍然有效的个人访问令牌。请只允许您信任的应用。',
     scopesIntro: '它将能够：',
     scopes: {
       'agents:read': '读取注册表中的智能体',
@@ -735,6 +737,7 @@ export const zhCN: Catalogue = {
       'tasks:read': '读取任务组和任务',
       'tasks:write': '创建和更新任务组和任务',
       'profile:read': '读取您的姓名和电子邮件地址',
+      account: '管理您的账户：个人访问令牌、代码托管平台账户、会话、密码、审计日志和删除账户',
     },
   },
 };

@@ -1,7 +1,14 @@
+import { Alert } from '../../../components/ui/alert.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import { isMessageKey } from '../../../i18n/translate.ts';
 
-/** What an application will be able to do, one plain sentence per scope. */
+/** The scope that lets an application manage the account (ADR 0013). */
+const ACCOUNT_SCOPE = 'account';
+
+/**
+ * Exactly what an application will be granted: one plain sentence per scope, with the scope's
+ * name, and a warning when that includes managing the account.
+ */
 export function ScopeList({ scopes }: { scopes: string[] }) {
   const t = useT();
   return (
@@ -17,6 +24,7 @@ export function ScopeList({ scopes }: { scopes: string[] }) {
           );
         })}
       </ul>
+      {scopes.includes(ACCOUNT_SCOPE) ? <Alert tone="warning">{t('oauth.accountWarning')}</Alert> : null}
     </div>
   );
 }
