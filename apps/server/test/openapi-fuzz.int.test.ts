@@ -844,7 +844,8 @@ async function credentialFor(
       user === fixtures.user ? fixtures.accessToken : (await accessTokenFor(app, user)).access_token;
     return { headers: bearer(token), secret: token };
   }
-  const token = user === fixtures.user ? fixtures.pat : (await createPat(user.cookie, RESOURCE_SCOPES)).secret;
+  const token =
+    user === fixtures.user ? fixtures.pat : (await createPat(user.cookie, RESOURCE_SCOPES)).secret;
   return { headers: bearer(token), secret: token };
 }
 
