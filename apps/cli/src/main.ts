@@ -9,6 +9,7 @@ import { providersCommand } from './commands/providers/index.ts';
 import { reposCommand } from './commands/repos/index.ts';
 import { tokensCommand } from './commands/tokens/index.ts';
 import { EXIT, type ExitCode, toCliError } from './lib/errors.ts';
+import { terminalSafe } from './lib/terminal-text.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -77,7 +78,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
     const cliError = toCliError(error, server);
     await print(
       process.stderr,
-      `error: ${cliError.message}\n${cliError.hint ? `hint: ${cliError.hint}\n` : ''}`,
+      terminalSafe(`error: ${cliError.message}\n${cliError.hint ? `hint: ${cliError.hint}\n` : ''}`, {
+        keepLayout: true,
+      }),
     );
     return cliError.exitCode;
   }

@@ -1,4 +1,5 @@
 import { spinner } from '@clack/prompts';
+import { terminalSafe } from './terminal-text.ts';
 
 /**
  * Everything the CLI prints goes through here: results to stdout (a table, or JSON with
@@ -52,7 +53,7 @@ export function createOutput(options: {
     },
 
     line(text = '') {
-      stdout.write(`${text}\n`);
+      stdout.write(`${terminalSafe(text, { keepLayout: true })}\n`);
     },
 
     table(rows, columns, empty = 'Nothing to show.') {
@@ -60,7 +61,7 @@ export function createOutput(options: {
         stderr.write(`${empty}\n`);
         return;
       }
-      const cells = rows.map((row) => columns.map((column) => column.value(row)));
+      const cells = rows.map((row) => columns.map((column) => terminalSafe(column.value(row))));
       const widths = columns.map((column, i) =>
         Math.max(width(column.header), ...cells.map((line) => width(line[i] ?? ''))),
       );
@@ -78,18 +79,20 @@ export function createOutput(options: {
     fields(pairs) {
       const labelWidth = Math.max(...pairs.map(([label]) => label.length));
       for (const [label, value] of pairs) {
-        stdout.write(`${style('2', `${label}:`.padEnd(labelWidth + 1))} ${value}\n`);
+        stdout.write(
+          `${style('2', `${label}:`.padEnd(labelWidth + 1))} ${terminalSafe(value, { keepLayout: true })}\n`,
+        );
       }
     },
 
     info(text) {
-      stderr.write(`${text}\n`);
+      stderr.write(`${terminalSafe(text, { keepLayout: true })}\n`);
     },
     success(text) {
-      stderr.write(`${errStyle('32', '✓')} ${text}\n`);
+      stderr.write(`${errStyle('32', '✓')} ${terminalSafe(text, { keepLayout: true })}\n`);
     },
     warn(text) {
-      stderr.write(`${errStyle('33', '!')} ${text}\n`);
+      stderr.write(`${errStyle('33', '!')} ${terminalSafe(text, { keepLayout: true })}\n`);
     },
 
     async progress(message, work, done) {

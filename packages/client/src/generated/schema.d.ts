@@ -1802,7 +1802,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Unique among your active tokens */
+                    /** @description Unique among your active tokens (not blank; no control characters or bidirectional overrides) */
                     name: string;
                     description?: string | null;
                     scopes: ("agents:read" | "agents:write" | "repos:read" | "repos:write" | "tasks:read" | "tasks:write" | "profile:read")[];
@@ -2192,7 +2192,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Unique among your active tokens */
+                    /** @description Unique among your active tokens (not blank; no control characters or bidirectional overrides) */
                     name?: string;
                     description?: string | null;
                     /** @description May only shrink */
@@ -2481,9 +2481,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1 to 100 characters, not only spaces, no control characters */
+                    /** @description 1 to 100 characters (not blank; no control characters or bidirectional overrides) */
                     name: string;
-                    /** @description Up to 2000 characters; may be empty */
+                    /** @description Up to 2000 characters; may be empty (newlines and tabs allowed; no other control characters or bidirectional overrides) */
                     description: string;
                     /**
                      * @description What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to 32 characters. Suggested (GET /api/categories): automation, coding, data, devops, research, support, writing, other
@@ -2656,9 +2656,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1 to 100 characters, not only spaces, no control characters */
+                    /** @description 1 to 100 characters (not blank; no control characters or bidirectional overrides) */
                     name?: string;
-                    /** @description Up to 2000 characters; may be empty */
+                    /** @description Up to 2000 characters; may be empty (newlines and tabs allowed; no other control characters or bidirectional overrides) */
                     description?: string;
                     /**
                      * @description What the agent is for: a slug of lower-case letters and digits joined by single hyphens, 1 to 32 characters. Suggested (GET /api/categories): automation, coding, data, devops, research, support, writing, other
@@ -3130,6 +3130,7 @@ export interface operations {
                     email: string;
                     /** @description 12 to 1024 characters; any characters, never truncated or case-folded */
                     password: string;
+                    /** @description not blank; no control characters or bidirectional overrides */
                     name?: string;
                 };
             };
@@ -4284,7 +4285,7 @@ export interface operations {
                 "application/json": {
                     /** @description The code host */
                     provider: "github" | "gitlab" | "bitbucket";
-                    /** @description A label of your choice */
+                    /** @description A label of your choice (not blank; no control characters or bidirectional overrides) */
                     name: string;
                     /** @description The token issued by the provider. Stored encrypted; never shown again. */
                     token: string;
@@ -4476,7 +4477,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description A label of your choice */
+                    /** @description A label of your choice (not blank; no control characters or bidirectional overrides) */
                     name?: string;
                     /** @description A replacement (rotated) token; the account keeps its id. Tested before it replaces the old one */
                     token?: string;
@@ -5230,6 +5231,7 @@ export interface operations {
             content: {
                 "application/json": {
                     agent_id: string;
+                    /** @description not blank; no control characters or bidirectional overrides */
                     title: string;
                 };
             };
@@ -5589,6 +5591,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description not blank; no control characters or bidirectional overrides */
                     title: string;
                 };
             };

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SafeText } from '../../platform/http/safe-text.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.ts';
 
@@ -27,7 +28,7 @@ export const SignUpBody = Type.Object(
   {
     email: Email,
     password: Password,
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    name: Type.Optional(SafeText({ maxLength: 100 })),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SafeMultilineText, SafeText } from '../../platform/http/safe-text.ts';
 import { QueryBoolean, Timestamp } from '../../platform/http/schemas.ts';
 import { FRAMEWORKS } from '../frameworks/frameworks.ts';
 import {
@@ -17,14 +18,8 @@ import {
   TAGS_MAX,
 } from './agent-rules.ts';
 
-const Name = Type.String({
-  minLength: 1,
-  maxLength: NAME_MAX_LENGTH,
-  // At least one visible character, and no control characters (they would garble lists and logs).
-  pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$',
-  description: `1 to ${NAME_MAX_LENGTH} characters, not only spaces, no control characters`,
-});
-const Description = Type.String({
+const Name = SafeText({ maxLength: NAME_MAX_LENGTH, description: `1 to ${NAME_MAX_LENGTH} characters` });
+const Description = SafeMultilineText({
   maxLength: DESCRIPTION_MAX_LENGTH,
   description: `Up to ${DESCRIPTION_MAX_LENGTH} characters; may be empty`,
 });

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SafeText } from '../../platform/http/safe-text.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 
 export const ProviderNameSchema = Type.Union(
@@ -49,12 +50,7 @@ export const ProviderAccount = Type.Object(
 
 export const ProviderAccountList = Type.Object({ accounts: Type.Array(ProviderAccount) });
 
-const Name = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: '\\S',
-  description: 'A label of your choice',
-});
+const Name = SafeText({ maxLength: 100, description: 'A label of your choice' });
 const token = (description: string) =>
   Type.String({
     minLength: 8,

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SafeText } from '../../platform/http/safe-text.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import { ProviderNameSchema } from '../provider-accounts/provider-accounts.schemas.ts';
 import { TokenView } from '../tokens/tokens.schemas.ts';
@@ -49,12 +50,7 @@ export const TaskGroup = Type.Object(
   { $id: 'TaskGroup' },
 );
 
-const Title = Type.String({
-  minLength: 1,
-  maxLength: 200,
-  // At least one visible character, and no control characters.
-  pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$',
-});
+const Title = SafeText({ maxLength: 200 });
 
 export const EnsureTaskGroupBody = Type.Object(
   {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SafeMultilineText, SafeText } from '../../platform/http/safe-text.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 
@@ -39,13 +40,8 @@ export const TokenWithSecret = Type.Object({
   secret: Type.String({ description: 'The token itself. Shown exactly once: store it now.' }),
 });
 
-const Name = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: '\\S',
-  description: 'Unique among your active tokens',
-});
-const Description = Type.String({ maxLength: 1000 });
+const Name = SafeText({ maxLength: 100, description: 'Unique among your active tokens' });
+const Description = SafeMultilineText({ maxLength: 1000 });
 
 export const CreateTokenBody = Type.Object(
   {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SafeText } from '../../platform/http/safe-text.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 
 /**
@@ -20,7 +21,7 @@ export const ProfileEnvelope = Type.Object({ success: Success, profile: Registry
 
 export const UpdateProfileBody = Type.Object(
   {
-    name: Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }), Type.Null()], {
+    name: Type.Union([SafeText({ maxLength: 100 }), Type.Null()], {
       description: 'Display name; `null` clears it',
     }),
   },

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { isStoreUnavailable } from '../database/store-errors.ts';
 import { AppError, type ErrorCode, type FieldError, problemBody } from '../errors.ts';
 import { OAuthError } from '../oauth-error.ts';
+import { safeTextMessage } from './safe-text.ts';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -83,6 +84,8 @@ export function describeCause(cause: unknown): Record<string, unknown> {
 function issueMessage(issue: ValidationIssue): string {
   const allowed = issue.params?.allowedValues;
   if (issue.keyword === 'enum' && Array.isArray(allowed)) return `must be one of: ${allowed.join(', ')}`;
+  const safeText = issue.keyword === 'pattern' ? safeTextMessage(issue.params?.pattern) : undefined;
+  if (safeText) return safeText;
   const description = issue.parentSchema?.description;
   if (issue.keyword === 'pattern' && typeof description === 'string') {
     return `${issue.message ?? 'does not match the pattern'} (${description})`;
