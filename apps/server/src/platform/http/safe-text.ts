@@ -13,7 +13,8 @@ const SINGLE_LINE_FORBIDDEN = `\\u0000-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATO
 const MULTILINE_FORBIDDEN = `\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}`;
 
 /** Single-line text with at least one visible character. */
-export const SAFE_TEXT_PATTERN = `^(?!\\s*$)[^${SINGLE_LINE_FORBIDDEN}]*$`;
+// No lookahead, so that generators such as fast-check's stringMatching can produce examples.
+export const SAFE_TEXT_PATTERN = `^[^${SINGLE_LINE_FORBIDDEN}]*[^\\s${SINGLE_LINE_FORBIDDEN}][^${SINGLE_LINE_FORBIDDEN}]*$`;
 /** Multi-line text (newline and tab allowed); may be empty or blank. */
 export const SAFE_MULTILINE_TEXT_PATTERN = `^[^${MULTILINE_FORBIDDEN}]*$`;
 
