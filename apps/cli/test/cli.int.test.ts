@@ -668,7 +668,9 @@ async function someCategory(): Promise<string> {
     const document = (await server.app.inject({ url: '/api/openapi.json' })).json();
     const body = document.paths['/api/agents'].post.requestBody.content['application/json'].schema;
     const category = body.properties.category;
+    // Categories are free slugs with suggested `examples` (no enum any more).
     categories = (category.enum ??
+      category.examples ??
       category.anyOf?.map(
         (item: { const?: string; enum?: string[] }) => item.const ?? item.enum?.[0],
       )) as string[];
