@@ -14,7 +14,11 @@ export class MembershipFilter {
   readonly capacity: number;
   count = 0;
 
-  constructor(capacity: number, falsePositiveRate = 0.01) {
+  /**
+   * The default designs for 0.5 %, half the 1 % the filter promises at capacity, so that the
+   * random spread around the design rate never crosses the promise.
+   */
+  constructor(capacity: number, falsePositiveRate = 0.005) {
     this.capacity = Math.max(1, Math.ceil(capacity));
     const bits = Math.ceil((-this.capacity * Math.log(falsePositiveRate)) / Math.LN2 ** 2);
     this.bitCount = Math.ceil(bits / 32) * 32;
