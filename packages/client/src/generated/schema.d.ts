@@ -1032,8 +1032,11 @@ export interface components {
             detail: string;
             /** @description The same text as `detail`, for clients that read `message` (e.g. `error.response.data.message`) */
             message: string;
-            /** @description Stable, snake_case error code (CONTRACT §2) */
-            code: string;
+            /**
+             * @description Stable, snake_case error code: the closed list of docs/api.md §2
+             * @enum {unknown}
+             */
+            code: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "bad_gateway" | "internal_error";
             errors?: {
                 path: string;
                 message: string;

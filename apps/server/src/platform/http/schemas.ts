@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync, RawServerDefault } from 'fastify';
 import { Type } from 'typebox';
+import { ERROR_CODES, type ErrorCode } from '../errors.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -25,7 +26,9 @@ export const Problem = Type.Object(
       description:
         'The same text as `detail`, for clients that read `message` (e.g. `error.response.data.message`)',
     }),
-    code: Type.String({ description: 'Stable, snake_case error code (CONTRACT §2)' }),
+    code: Type.Enum(Object.keys(ERROR_CODES) as ErrorCode[], {
+      description: 'Stable, snake_case error code: the closed list of docs/api.md §2',
+    }),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
