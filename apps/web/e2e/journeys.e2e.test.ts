@@ -8,6 +8,7 @@ import { CHROMIUM_PATH, hasChromium, launchChromium } from './support/browser.ts
 import {
   apiAs,
   DESKTOP,
+  expectFocusKept,
   openContext,
   PASSWORD,
   PHONE,
@@ -16,7 +17,8 @@ import {
 } from './support/journey.ts';
 import { type RunningServer, repoRoot, startServer } from './support/server.ts';
 
-const SCREENSHOTS = path.join(repoRoot, 'apps/web/test-results/screenshots');
+// Kept by CI as artifacts: every screenshot of a run, at both widths and in both languages.
+const SCREENSHOTS = path.join(repoRoot, 'apps/web/e2e/artifacts/screenshots');
 const PAT_PATTERN = /^tes_pat_[0-9A-Za-z]{46}$/;
 
 if (!hasChromium) {
@@ -153,6 +155,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     // Leaving the reveal drops the secret from the page; the list shows only the preview.
     await page.getByRole('button', { name: 'Done, back to tokens' }).click();
     await page.getByRole('heading', { level: 1, name: 'Personal access tokens' }).waitFor();
+    await page.getByText('Generated “e2e laptop”.').waitFor();
     const row = page.getByRole('row', { name: /e2e laptop/ });
     await row.waitFor();
     expect(await page.content()).not.toContain(secret);
@@ -195,6 +198,8 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await dialog.getByRole('button', { name: 'Revoke token' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('Token “e2e laptop” was revoked.').waitFor();
+    // The row moved to the Inactive section, so its menu button is gone: focus is not lost.
+    await expectFocusKept(page);
     await expect.poll(() => row.textContent()).toContain('Revoked');
     // Revoked tokens move to the Inactive section; the filter finds them.
     await page.getByRole('heading', { level: 2, name: 'Inactive tokens' }).waitFor();
@@ -313,42 +318,83 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     };
     expect(self.scopes.sort()).toEqual(['agents:read', 'repos:read']);
 
-    // Regenerate: a new secret, shown once in the dialog; the old one stops working at once.
-    await page.getByRole('button', { name: 'Actions for deploy (read only)' }).click();
-    await page.getByRole('menuitem', { name: 'Regenerate' }).click();
+    // The ⋯ menu is a WAI-ARIA menu button: ArrowUp opens it on the last item, ArrowDown on the
+    // first; the arrows wrap; Escape closes it and gives focus back to the button.
+    const menu = page.getByRole('button', { name: 'Actions for deploy (read only)' });
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    await menu.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focusedText).toBe('Revoke');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedText).toBe('Edit');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focusedText).toBe('Revoke');
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Actions for deploy (read only)');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedText).toBe('Edit');
+    await page.keyboard.press('End');
+    await expect.poll(focusedText).toBe('Revoke');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focusedText).toBe('Regenerate');
+
+    // Regenerate: the new expiry is chosen (the original 60 days by default) and its date stated.
+    await page.keyboard.press('Enter');
     const rotate = page.getByRole('dialog', { name: 'Regenerate “deploy (read only)”?' });
-    // The resulting expiry is stated before confirming: the original 60 days, from now.
-    const renewedOn = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(
-      new Date(Date.now() + 60 * 24 * 3600 * 1000),
-    );
-    await rotate.getByText(`The new token will expire on ${renewedOn}`, { exact: false }).waitFor();
+    const renewedOn = (days: number) =>
+      new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(
+        new Date(Date.now() + days * 24 * 3600 * 1000),
+      );
+    const expiry = rotate.getByLabel('Expiration', { exact: true });
+    await expect.poll(() => expiry.inputValue()).toBe('60');
+    expect(await expiry.locator('option:checked').textContent()).toBe('60 days (as before)');
+    await rotate.getByText(`The new token will expire on ${renewedOn(60)}.`).waitFor();
+    await expiry.selectOption('7');
+    await rotate.getByText(`The new token will expire on ${renewedOn(7)}.`).waitFor();
+    await expiry.selectOption('60');
     await rotate.getByRole('button', { name: 'Regenerate token' }).click();
-    const reveal = page.getByRole('dialog', { name: 'Copy your regenerated token now' });
-    const newSecret = ((await reveal.getByTestId('token-secret').textContent()) ?? '').trim();
+    await rotate.waitFor({ state: 'hidden' });
+
+    // The secret is shown on the same screen as a new token's, with the same way out.
+    await page.getByRole('heading', { level: 1, name: 'Copy your regenerated token now' }).waitFor();
+    const newSecret = ((await page.getByTestId('token-secret').textContent()) ?? '').trim();
     expect(newSecret).toMatch(PAT_PATTERN);
     expect(newSecret).not.toBe(oldSecret);
-    // Focus moved into the reveal (the confirm button it replaced is gone).
+    await page.getByText('This is the only time the token is shown.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Copy token' }).waitFor();
     await expect
-      .poll(() =>
-        page.evaluate(() => document.activeElement?.closest('dialog')?.textContent?.includes('Copy token')),
-      )
-      .toBe(true);
-    // Escape does not throw the only copy away by accident.
-    await page.keyboard.press('Escape');
-    await reveal.waitFor();
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Copy your regenerated token now');
     expect((await withBearer(server.url, oldSecret, '/api/tokens/self')).status).toBe(401);
-    expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(200);
-    await reveal.getByRole('button', { name: 'I have copied it' }).click();
-    await reveal.waitFor({ state: 'hidden' });
+    const renewed = (await (await withBearer(server.url, newSecret, '/api/tokens/self')).json()) as {
+      expires_at: string;
+    };
+    expect(Math.abs(Date.parse(renewed.expires_at) - (Date.now() + 60 * 24 * 3600 * 1000))).toBeLessThan(
+      120_000,
+    );
+    // Leaving another way asks first, as after generating.
+    await page.getByRole('link', { name: 'Security log' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without the token?' });
+    await leave.getByRole('button', { name: 'Stay and copy it' }).click();
+    await leave.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Done, back to tokens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Personal access tokens' }).waitFor();
     expect(await page.content()).not.toContain(newSecret);
-    // The regenerated row is marked, as a new token's is.
+    // Back at the list: the regenerated row is marked and named, and focus is on the notice.
+    await page
+      .getByText('Regenerated “deploy (read only)”. Update anything that used the old secret.')
+      .waitFor();
     await expect.poll(() => row.getAttribute('class')).toContain('table__row--new');
+    await expectFocusKept(page);
 
     // Revoke all.
     await page.getByRole('button', { name: 'Revoke all' }).click();
     const all = page.getByRole('dialog', { name: 'Revoke all personal access tokens?' });
     await all.getByRole('button', { name: 'Revoke all tokens' }).click();
     await page.getByText('Tokens revoked: 1.').waitFor();
+    await expectFocusKept(page);
     await expect.poll(() => row.textContent()).toContain('Revoked');
     expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(401);
     expect(await page.getByRole('button', { name: 'Revoke all' }).isDisabled()).toBe(true);
@@ -387,6 +433,93 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await page.getByRole('link', { name: 'Personal access tokens' }).first().click();
     await page.getByRole('link', { name: 'Generate new token' }).first().click();
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('1c: an expired token is regenerated with a newly chosen expiry, in both languages', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey1c');
+    const created = await apiAs<{ token: { id: string } }>(
+      context,
+      server.url,
+      'POST',
+      '/api/account/tokens',
+      {
+        name: 'nightly',
+        scopes: ['agents:read'],
+        expires_in_days: 7,
+      },
+    );
+    // The browser lives 8 days ahead, so the 7-day token has expired on screen. (The server's own
+    // answer for an expired token is covered by the tokens integration tests.)
+    const DAY = 24 * 3600 * 1000;
+    const later = Date.now() + 8 * DAY;
+    await page.clock.setFixedTime(new Date(later));
+    await page.reload();
+    const inactive = page.getByRole('table', { name: 'Inactive tokens' });
+    const row = inactive.getByRole('row', { name: /nightly/ });
+    await expect.poll(() => row.textContent()).toContain('Expired on');
+
+    // An expired token can be regenerated (or revoked), not edited.
+    await page.getByRole('button', { name: 'Actions for nightly' }).click();
+    const items = await page.getByRole('menuitem').allTextContents();
+    expect(items).toEqual(['Regenerate', 'Revoke']);
+    await page.getByRole('menuitem', { name: 'Regenerate' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Regenerate “nightly”?' });
+    const on = (days: number) =>
+      new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(new Date(later + days * DAY));
+    const expiry = rotate.getByLabel('Expiration', { exact: true });
+    await expect.poll(() => expiry.inputValue()).toBe('7');
+    expect(await expiry.locator('option:checked').textContent()).toBe('7 days (as before)');
+    await rotate.getByText(`The new token will expire on ${on(7)}.`).waitFor();
+    // A custom date outside the policy is refused at the field, before any request.
+    await expiry.selectOption('custom');
+    await rotate.getByRole('button', { name: 'Regenerate token' }).click();
+    await rotate.getByText(/Choose a date between tomorrow and/).waitFor();
+    await expiry.selectOption('30');
+    await rotate.getByText(`The new token will expire on ${on(30)}.`).waitFor();
+    await screenshotBoth(page, '1c-regenerate-expired');
+    await expectNoSeriousA11yViolations(page, 'regenerate dialog');
+    await rotate.getByRole('button', { name: 'Regenerate token' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Copy your regenerated token now' }).waitFor();
+    const secret = ((await page.getByTestId('token-secret').textContent()) ?? '').trim();
+    expect(secret).toMatch(PAT_PATTERN);
+    await screenshotBoth(page, '1c-regenerated-reveal');
+    await page.getByRole('button', { name: 'Done, back to tokens' }).click();
+    await page.getByText('Regenerated “nightly”.', { exact: false }).waitFor();
+    // Active again, out of the Inactive section, marked; the server holds the chosen 30 days.
+    const activeRow = page.getByRole('table', { name: 'Your personal access tokens' }).getByRole('row', {
+      name: /nightly/,
+    });
+    await expect.poll(() => activeRow.getAttribute('class')).toContain('table__row--new');
+    await expectFocusKept(page);
+    const self = (await (await withBearer(server.url, secret, '/api/tokens/self')).json()) as {
+      id: string;
+      expires_at: string;
+    };
+    expect(self.id).toBe(created.body.token.id);
+    expect(Math.abs(Date.parse(self.expires_at) - (Date.now() + 30 * DAY))).toBeLessThan(120_000);
+
+    // In Chinese: the lifetime it has now (30 days, counted from the regeneration) is the default.
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('button', { name: 'nightly 的操作' }).click();
+    await page.getByRole('menuitem', { name: '重新生成' }).click();
+    const rotateZh = page.getByRole('dialog', { name: '重新生成“nightly”？' });
+    const expiryZh = rotateZh.getByLabel('有效期', { exact: true });
+    await expect.poll(() => expiryZh.inputValue()).toBe('30');
+    expect(await expiryZh.locator('option:checked').textContent()).toBe('30 天（与之前相同）');
+    const onZh = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium' }).format(new Date(later + 30 * DAY));
+    await rotateZh.getByText(`新令牌将于 ${onZh} 过期。`).waitFor();
+    await screenshotBoth(page, '1c-regenerate-dialog');
+    await expectNoSeriousA11yViolations(page, 'regenerate dialog zh-CN');
+    await page.keyboard.press('Escape');
+    await rotateZh.waitFor({ state: 'hidden' });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('nightly 的操作');
 
     expect(problems).toEqual([]);
     await context.close();
@@ -1000,6 +1133,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await dialog.getByRole('button', { name: 'Sign out everywhere else' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('Other sessions signed out: 1.').waitFor();
+    await expectFocusKept(page);
     await expect.poll(() => webRows.count()).toBe(1);
 
     // The other browser is sent to sign-in on its next page load.

@@ -4,8 +4,26 @@ import { expect } from 'vitest';
 
 export const PASSWORD = 'correct horse battery staple';
 
-export const DESKTOP = { width: 1280, height: 860 };
+export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
+
+/**
+ * After a dialog's action, focus is somewhere meaningful (the opener, the page heading, the
+ * notice that says what happened), never dropped to the document body.
+ */
+export async function expectFocusKept(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const active = document.activeElement;
+        return active !== null && active !== document.body && !active.closest('dialog:not([open])');
+      }),
+    )
+    .toBe(true);
+  // …and it stays there once the closing dialog has handed it on (next frames).
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+}
 
 export function uniqueEmail(label: string): string {
   return `${label}-${randomBytes(4).toString('hex')}@example.test`;

@@ -194,13 +194,14 @@ export const enUS = {
       copy: 'Copy token',
       copied: 'Copied',
       copyFailed: 'Copying failed. Select the token and copy it by hand.',
-      done: 'I have copied it',
       leaveTitle: 'Leave without the token?',
       leaveBody:
         'The secret of “{name}” is shown only on this page. If you leave without copying it, you will have to regenerate the token.',
       leaveConfirm: 'Leave',
       leaveStay: 'Stay and copy it',
       doneBack: 'Done, back to tokens',
+      createdNotice: 'Generated “{name}”.',
+      rotatedNotice: 'Regenerated “{name}”. Update anything that used the old secret.',
     },
     edit: {
       title: 'Edit “{name}”',
@@ -217,10 +218,10 @@ export const enUS = {
     },
     rotate: {
       title: 'Regenerate “{name}”?',
-      body: 'A new secret is created with the same name, scopes and expiration. The current secret stops working immediately, so anything using it will fail until you update it.',
+      body: 'A new secret is created with the same name and scopes. The current secret stops working immediately, so anything using it will fail until you update it.',
       confirm: 'Regenerate token',
-      newExpiry: 'The new token will expire on {date} (the same lifetime as the original, counted from now).',
-      noExpiry: 'The new token will have no expiry date, like the original.',
+      expirySame: '{days} days (as before)',
+      newExpiry: 'The new token will expire on {date}.',
     },
     revoke: {
       title: 'Revoke “{name}”?',

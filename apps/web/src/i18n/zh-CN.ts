@@ -179,12 +179,13 @@ export const zhCN: Catalogue = {
       copy: '复制令牌',
       copied: '已复制',
       copyFailed: '复制失败。请选中令牌后手动复制。',
-      done: '我已复制',
       leaveTitle: '不复制令牌就离开？',
       leaveBody: '“{name}”的密钥只在此页面显示。如果不复制就离开，您将需要重新生成该令牌。',
       leaveConfirm: '离开',
       leaveStay: '留下复制',
       doneBack: '完成，返回令牌列表',
+      createdNotice: '已生成“{name}”。',
+      rotatedNotice: '已重新生成“{name}”。请更新仍在使用旧密钥的程序。',
     },
     edit: {
       title: '编辑“{name}”',
@@ -199,10 +200,10 @@ export const zhCN: Catalogue = {
       confirmBack: '返回',
     },
     rotate: {
-      newExpiry: '新令牌将于 {date} 过期（与原令牌有效期相同，从现在起计算）。',
-      noExpiry: '与原令牌一样，新令牌没有过期日期。',
+      newExpiry: '新令牌将于 {date} 过期。',
+      expirySame: '{days} 天（与之前相同）',
       title: '重新生成“{name}”？',
-      body: '将以相同的名称、权限范围和有效期生成新的密钥。当前密钥立即失效，使用它的程序在更新前都会失败。',
+      body: '将以相同的名称和权限范围生成新的密钥。当前密钥立即失效，使用它的程序在更新前都会失败。',
       confirm: '重新生成令牌',
     },
     revoke: {

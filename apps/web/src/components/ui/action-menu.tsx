@@ -21,6 +21,9 @@ export function ActionMenu({ label, items }: ActionMenuProps) {
   const id = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
+  // Which item takes focus when the menu opens: ArrowUp on the button opens it at the last one.
+  // The popover's toggle event comes a task later than the key, so the choice waits for it here.
+  const focusOnOpen = useRef<'first' | 'last'>('first');
 
   useEffect(() => {
     const menu = menuRef.current;
@@ -38,7 +41,10 @@ export function ActionMenu({ label, items }: ActionMenuProps) {
       if (open) {
         place(menu, button);
         menu.style.visibility = '';
-        menu.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
+        const items = menu.querySelectorAll<HTMLElement>('[role="menuitem"]');
+        const target = focusOnOpen.current === 'last' ? items[items.length - 1] : items[0];
+        focusOnOpen.current = 'first';
+        target?.focus({ preventScroll: true });
         window.addEventListener('resize', follow);
         window.addEventListener('scroll', follow, true);
       } else {
@@ -81,8 +87,13 @@ export function ActionMenu({ label, items }: ActionMenuProps) {
   const onButtonKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      menuRef.current?.showPopover();
-      if (event.key === 'ArrowUp') menuItems().at(-1)?.focus();
+      focusOnOpen.current = event.key === 'ArrowUp' ? 'last' : 'first';
+      if (menuRef.current?.matches(':popover-open')) {
+        const list = menuItems();
+        (event.key === 'ArrowUp' ? list.at(-1) : list[0])?.focus();
+      } else {
+        menuRef.current?.showPopover();
+      }
     }
   };
 

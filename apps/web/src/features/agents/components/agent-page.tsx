@@ -3,8 +3,8 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip } from '../../../components/ui/chip.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { CopyButton } from '../../../components/ui/copy-button.tsx';
-import { Dialog } from '../../../components/ui/dialog.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { LinkButton } from '../../../components/ui/link-button.tsx';
 import { Notice } from '../../../components/ui/notice.tsx';
@@ -202,45 +202,23 @@ function AgentDetails({ agent, mine, back }: { agent: Agent; mine: boolean; back
           empty={<EmptyState title={t('agents.page.noFiles')} />}
         />
       </section>
-      <Dialog
+      <ConfirmDialog
         open={confirming}
         onClose={() => {
           remove.reset();
           setConfirming(false);
         }}
         title={t('agents.page.deleteTitle', { name: agent.name })}
-        description={t('agents.page.deleteBody')}
+        body={t('agents.page.deleteBody')}
+        confirmLabel={t('agents.page.deleteConfirm')}
+        cancelLabel={t('app.cancel')}
         closeLabel={t('app.close')}
-        size="sm"
-        dismissible={!remove.isPending}
-        footer={
-          <>
-            <Button
-              variant="ghost"
-              onClick={() => setConfirming(false)}
-              disabled={remove.isPending}
-              data-autofocus
-            >
-              {t('app.cancel')}
-            </Button>
-            <Button
-              variant="danger"
-              loading={remove.isPending}
-              onClick={() =>
-                remove.mutate(agent.agent_id, { onSuccess: () => navigate('/agents', { replace: true }) })
-              }
-            >
-              {t('agents.page.deleteConfirm')}
-            </Button>
-          </>
+        pending={remove.isPending}
+        error={remove.isError ? errorMessage(remove.error, t) : undefined}
+        onConfirm={() =>
+          remove.mutate(agent.agent_id, { onSuccess: () => navigate('/agents', { replace: true }) })
         }
-      >
-        {remove.isError ? (
-          <Alert tone="danger" live="alert">
-            {errorMessage(remove.error, t)}
-          </Alert>
-        ) : null}
-      </Dialog>
+      />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Input } from '../../../components/ui/input.tsx';
+import { Notice } from '../../../components/ui/notice.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import { errorMessage, fieldCodesOf, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
@@ -86,20 +87,11 @@ export function PasswordPage() {
   return (
     <div className="page page--narrow">
       <PageHeader title={t('password.title')} description={t('password.intro')} />
-      <div className="notice-slot" aria-live="polite">
-        {changed ? (
-          <Alert
-            tone="success"
-            action={
-              <Button size="sm" variant="ghost" onClick={() => setChanged(false)}>
-                {t('app.dismiss')}
-              </Button>
-            }
-          >
-            {t('password.done')}
-          </Alert>
-        ) : null}
-      </div>
+      <Notice
+        notice={changed ? t('password.done') : null}
+        onDismiss={() => setChanged(false)}
+        dismissLabel={t('app.dismiss')}
+      />
       {showBanner ? (
         <Alert tone="danger" live="alert">
           {errorMessage(change.error, t)}

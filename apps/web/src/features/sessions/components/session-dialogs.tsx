@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Input } from '../../../components/ui/input.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
@@ -110,46 +111,29 @@ export function RevokeSessionDialog({
 
   if (session?.current) {
     return (
-      <Dialog
+      <ConfirmDialog
         open={open}
         onClose={close}
         title={t('sessions.revokeCurrentDialog.title')}
-        description={t('sessions.revokeCurrentDialog.body')}
+        body={t('sessions.revokeCurrentDialog.body')}
+        confirmLabel={t('sessions.revokeCurrentDialog.confirm')}
+        cancelLabel={t('app.cancel')}
         closeLabel={t('app.close')}
-        size="sm"
-        dismissible={!revoke.isPending}
-        footer={
-          <>
-            <Button variant="ghost" onClick={close} disabled={revoke.isPending} data-autofocus>
-              {t('app.cancel')}
-            </Button>
-            <Button
-              variant="danger"
-              loading={revoke.isPending}
-              onClick={() =>
-                revoke.mutate(
-                  { id: session.id, current: true },
-                  {
-                    onSuccess: () => {
-                      navigate('/login?reason=signed-out', { replace: true });
-                      // After leaving the signed-in routes, so they do not react to the emptied cache.
-                      setTimeout(() => queryClient.clear(), 0);
-                    },
-                  },
-                )
-              }
-            >
-              {t('sessions.revokeCurrentDialog.confirm')}
-            </Button>
-          </>
+        pending={revoke.isPending}
+        error={revoke.isError ? errorMessage(revoke.error, t) : undefined}
+        onConfirm={() =>
+          revoke.mutate(
+            { id: session.id, current: true },
+            {
+              onSuccess: () => {
+                navigate('/login?reason=signed-out', { replace: true });
+                // After leaving the signed-in routes, so they do not react to the emptied cache.
+                setTimeout(() => queryClient.clear(), 0);
+              },
+            },
+          )
         }
-      >
-        {revoke.isError ? (
-          <Alert tone="danger" live="alert">
-            {errorMessage(revoke.error, t)}
-          </Alert>
-        ) : null}
-      </Dialog>
+      />
     );
   }
 

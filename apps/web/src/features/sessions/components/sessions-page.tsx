@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { RelativeTime } from '../../../components/relative-time.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip } from '../../../components/ui/chip.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
+import { Notice } from '../../../components/ui/notice.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
-import { type Column, Table } from '../../../components/ui/table.tsx';
+import { QueryTable } from '../../../components/ui/query-table.tsx';
+import type { Column } from '../../../components/ui/table.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import type { SessionView } from '../../../lib/api-types.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
@@ -124,41 +125,18 @@ export function SessionsPage() {
           </Button>
         }
       />
-      <div className="notice-slot" aria-live="polite">
-        {notice ? (
-          <Alert
-            tone="success"
-            action={
-              <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
-                {t('app.dismiss')}
-              </Button>
-            }
-          >
-            {notice}
-          </Alert>
-        ) : null}
-      </div>
-      {sessions.isError ? (
-        <Alert
-          tone="danger"
-          live="alert"
-          action={<Button onClick={() => sessions.refetch()}>{t('app.retry')}</Button>}
-        >
-          {errorMessage(sessions.error, t)}
-        </Alert>
-      ) : (
-        <Table
-          caption={t('sessions.table.caption')}
-          columns={columns}
-          rows={sessions.data}
-          rowKey={(session) => session.id}
-          loading={sessions.isPending}
-          loadingLabel={t('app.loading')}
-          empty={
-            <EmptyState title={t('sessions.empty.title')} description={t('sessions.empty.description')} />
-          }
-        />
-      )}
+      <Notice notice={notice} onDismiss={() => setNotice(null)} dismissLabel={t('app.dismiss')} />
+      <QueryTable
+        query={sessions}
+        errorText={errorMessage(sessions.error, t)}
+        retryLabel={t('app.retry')}
+        caption={t('sessions.table.caption')}
+        columns={columns}
+        rows={sessions.data}
+        rowKey={(session) => session.id}
+        loadingLabel={t('app.loading')}
+        empty={<EmptyState title={t('sessions.empty.title')} description={t('sessions.empty.description')} />}
+      />
       <RevokeSessionDialog
         open={dialog?.kind === 'revoke'}
         session={dialogSession}

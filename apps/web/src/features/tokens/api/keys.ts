@@ -3,4 +3,5 @@ export const tokenKeys = {
   all: ['tokens'] as const,
   list: () => [...tokenKeys.all, 'list'] as const,
   policy: () => [...tokenKeys.all, 'policy'] as const,
+  lastRotation: (id: string) => [...tokenKeys.all, 'last-rotation', id] as const,
 };

@@ -3,8 +3,16 @@ import { call, client } from '../../../lib/api-client.ts';
 import type { TokenWithSecret } from '../../../lib/api-types.ts';
 import { tokenKeys } from './keys.ts';
 
-export function rotateToken(id: string): Promise<TokenWithSecret> {
-  return call(client.POST('/api/account/tokens/{id}/rotate', { params: { path: { id } } }));
+export interface RotateTokenInput {
+  id: string;
+  /** Days until the new secret expires, from now; `null` for none (when the policy allows it). */
+  expires_in_days: number | null;
+}
+
+export function rotateToken({ id, expires_in_days }: RotateTokenInput): Promise<TokenWithSecret> {
+  return call(
+    client.POST('/api/account/tokens/{id}/rotate', { params: { path: { id } }, body: { expires_in_days } }),
+  );
 }
 
 /** Like creation, the answer holds a secret: the finished mutation is not kept (`gcTime: 0`). */
@@ -13,6 +21,9 @@ export function useRotateToken() {
   return useMutation({
     mutationFn: rotateToken,
     gcTime: 0,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokenKeys.list() }),
+    onSuccess: (_result, { id }) => {
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.list() });
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.lastRotation(id) });
+    },
   });
 }

@@ -1,31 +1,24 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useBlocker, useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { ActionError } from '../../../components/ui/action-error.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
-import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Input, Textarea } from '../../../components/ui/input.tsx';
 import { LinkButton } from '../../../components/ui/link-button.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
-import { Select } from '../../../components/ui/select.tsx';
 import { LoadingBlock } from '../../../components/ui/spinner.tsx';
 import { useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
 import type { CreateTokenBody, Scope } from '../../../lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { clearDraftUnlessExpired, saveDraft, takeDraftAfterExpiry } from '../../../lib/form-draft.ts';
-import { addDays, daysUntilDate, formatDate, toDateInputValue } from '../../../lib/relative-time.ts';
+import { addDays, formatDate } from '../../../lib/relative-time.ts';
 import { useCreateToken } from '../api/create-token.ts';
 import { useTokenPolicy } from '../api/get-token-policy.ts';
-import { defaultExpiryChoice, type ExpiryChoice, expiryChoices } from './expiry-options.ts';
+import { ExpiryField } from './expiry-field.tsx';
+import { defaultExpiryChoice, type ExpiryChoice, expiresInDaysOf, expiryChoices } from './expiry-options.ts';
 import { groupScopes, type ScopeLevel, scopesFromLevels } from './scope-levels.ts';
 import { ScopePicker } from './scope-picker.tsx';
-import { SecretReveal } from './secret-reveal.tsx';
-
-interface Created {
-  id: string;
-  name: string;
-  secret: string;
-}
+import { type RevealedToken, TokenRevealScreen } from './token-reveal-screen.tsx';
 
 type FormErrors = Partial<Record<'name' | 'description' | 'scopes' | 'expiry', string>>;
 
@@ -35,55 +28,19 @@ export function NewTokenPage() {
   const policy = useTokenPolicy();
   const create = useCreateToken();
   // The secret is held here, and only until the person leaves the reveal.
-  const [created, setCreated] = useState<Created | null>(null);
-  const revealHeading = useRef<HTMLDivElement>(null);
-  // Leaving the reveal loses the secret for good: in-app navigation asks first, a reload or a
-  // closed tab gets the browser's own question.
-  const leaving = useRef(false);
-  const blocker = useBlocker(() => created !== null && !leaving.current);
-  useEffect(() => {
-    if (!created) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [created]);
-
-  useEffect(() => {
-    if (created) revealHeading.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [created]);
+  const [created, setCreated] = useState<RevealedToken | null>(null);
 
   if (created) {
-    const done = () => {
-      const id = created.id;
-      leaving.current = true;
-      setCreated(null);
-      navigate(`/settings/tokens?created=${encodeURIComponent(id)}`);
-    };
     return (
-      <div className="page page--narrow" ref={revealHeading}>
-        <PageHeader title={t('tokens.reveal.title')} />
-        <div className="card">
-          <SecretReveal tokenName={created.name} secret={created.secret} />
-          <div className="form__actions">
-            <Button variant="primary" onClick={done}>
-              {t('tokens.reveal.doneBack')}
-            </Button>
-          </div>
-        </div>
-        <ConfirmDialog
-          open={blocker.state === 'blocked'}
-          title={t('tokens.reveal.leaveTitle')}
-          body={t('tokens.reveal.leaveBody', { name: created.name })}
-          confirmLabel={t('tokens.reveal.leaveConfirm')}
-          cancelLabel={t('tokens.reveal.leaveStay')}
-          closeLabel={t('app.close')}
-          onConfirm={() => {
-            leaving.current = true;
-            blocker.proceed?.();
-          }}
-          onClose={() => blocker.reset?.()}
-        />
-      </div>
+      <TokenRevealScreen
+        title={t('tokens.reveal.title')}
+        token={created}
+        onDone={() => {
+          const id = created.id;
+          setCreated(null);
+          navigate(`/settings/tokens?created=${encodeURIComponent(id)}`);
+        }}
+      />
     );
   }
 
@@ -170,22 +127,7 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
   const scopesRef = useRef<HTMLDivElement>(null);
 
   const now = new Date();
-  const minDate = toDateInputValue(addDays(now, 1));
-  const maxDate = toDateInputValue(addDays(now, policy.max_lifetime_days));
-
-  const expiresInDays = (): number | null | 'invalid' => {
-    if (expiry === 'none') return null;
-    if (expiry === 'custom') {
-      const days = daysUntilDate(customDate, now);
-      return days === null || days < 1 || days > policy.max_lifetime_days ? 'invalid' : days;
-    }
-    return Number(expiry);
-  };
-  const days = expiresInDays();
-  const expiryNote =
-    days === null || days === 'invalid'
-      ? undefined
-      : t('tokens.new.expiryOn', { date: formatDate(addDays(now, days), language) });
+  const days = expiresInDaysOf(expiry, customDate, now, policy.max_lifetime_days);
 
   const focusFirst = (found: FormErrors) => {
     if (found.name) nameRef.current?.focus();
@@ -262,41 +204,19 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
         onChange={(event) => setDescription(event.target.value)}
         error={errors.description}
       />
-      <div className="form__row">
-        <Select
-          ref={expiryRef}
-          label={t('tokens.new.expiry')}
-          name="expiry"
-          value={expiry}
-          onChange={(event) => setExpiry(event.target.value as ExpiryChoice)}
-          options={choices.map((choice) => ({
-            value: choice,
-            label:
-              choice === 'custom'
-                ? t('tokens.new.expiryCustom')
-                : choice === 'none'
-                  ? t('tokens.new.expiryNone')
-                  : t('tokens.new.expiryDays', { days: choice }),
-          }))}
-          hint={expiry === 'custom' ? undefined : expiryNote}
-          error={expiry === 'custom' ? undefined : errors.expiry}
-        />
-        {expiry === 'custom' ? (
-          <Input
-            ref={dateRef}
-            label={t('tokens.new.expiryDate')}
-            type="date"
-            name="expires_on"
-            min={minDate}
-            max={maxDate}
-            value={customDate}
-            onChange={(event) => setCustomDate(event.target.value)}
-            hint={expiryNote ?? t('tokens.new.expiryMax', { days: policy.max_lifetime_days })}
-            error={errors.expiry}
-          />
-        ) : null}
-      </div>
-      {expiry === 'none' ? <Alert tone="warning">{t('tokens.new.expiryNoneWarning')}</Alert> : null}
+      <ExpiryField
+        choices={choices}
+        value={expiry}
+        onChange={setExpiry}
+        customDate={customDate}
+        onCustomDateChange={setCustomDate}
+        maxLifetimeDays={policy.max_lifetime_days}
+        now={now}
+        describeDate={(date) => t('tokens.new.expiryOn', { date })}
+        error={errors.expiry}
+        selectRef={expiryRef}
+        dateRef={dateRef}
+      />
       <div ref={scopesRef}>
         <ScopePicker
           groups={groups}

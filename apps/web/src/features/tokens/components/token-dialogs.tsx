@@ -1,19 +1,33 @@
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { ActionError } from '../../../components/ui/action-error.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Input, Textarea } from '../../../components/ui/input.tsx';
+import { Spinner } from '../../../components/ui/spinner.tsx';
 import { useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
 import type { Scope, TokenView, UpdateTokenBody } from '../../../lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
-import { formatDate } from '../../../lib/relative-time.ts';
+import { addDays, formatDate } from '../../../lib/relative-time.ts';
+import { useLastRotation } from '../api/get-last-rotation.ts';
+import { useTokenPolicy } from '../api/get-token-policy.ts';
 import { useRevokeAllTokens } from '../api/revoke-all-tokens.ts';
 import { useRevokeToken } from '../api/revoke-token.ts';
 import { useRotateToken } from '../api/rotate-token.ts';
 import { useUpdateToken } from '../api/update-token.ts';
+import { ExpiryField } from './expiry-field.tsx';
+import {
+  type ExpiryChoice,
+  type ExpiryPolicy,
+  expiresInDaysOf,
+  expiryChoices,
+  lifetimeDays,
+  regenerateDefaultChoice,
+} from './expiry-options.ts';
 import { groupScopes, levelsFromScopes, type ScopeLevel, scopesFromLevels } from './scope-levels.ts';
 import { ScopePicker } from './scope-picker.tsx';
-import { SecretReveal } from './secret-reveal.tsx';
+import type { RevealedToken } from './token-reveal-screen.tsx';
 
 interface TokenDialogProps {
   token: TokenView | undefined;
@@ -209,58 +223,30 @@ function ConfirmScopeRemoval({
   );
 }
 
-/** Confirm, then show the new secret once. Closing drops the secret from memory. */
 /**
- * The expiry the regenerated token will have: the server keeps the original lifetime, counted
- * from now (tokens.service rotateToken), so the date is known before the user confirms.
+ * Regenerate: choose the new expiry (by default the lifetime the token has, counted from now),
+ * see the date it gives, confirm. The new secret is handed to `onRotated`, which shows it on the
+ * same reveal screen as a new token's; the mutation keeps no copy.
  */
-function rotatedExpiryText(token: TokenView, t: ReturnType<typeof useT>, language: string): string {
-  if (!token.expires_at) return t('tokens.rotate.noExpiry');
-  const lifetime = new Date(token.expires_at).getTime() - new Date(token.created_at).getTime();
-  return t('tokens.rotate.newExpiry', { date: formatDate(new Date(Date.now() + lifetime), language) });
-}
-
-export function RotateTokenDialog({ token, open, onClose }: Omit<TokenDialogProps, 'onDone'>) {
+export function RotateTokenDialog({
+  token,
+  open,
+  onClose,
+  onRotated,
+}: Omit<TokenDialogProps, 'onDone'> & { onRotated: (token: RevealedToken) => void }) {
   const t = useT();
-  const [language] = useLanguage();
   const rotate = useRotateToken();
-  const [revealed, setRevealed] = useState<{ name: string; secret: string } | null>(null);
-
   const close = () => {
-    setRevealed(null);
     rotate.reset();
     onClose();
   };
-
-  if (revealed) {
-    return (
-      <Dialog
-        open={open}
-        onClose={close}
-        title={t('tokens.reveal.rotatedTitle')}
-        dismissible={false}
-        size="lg"
-        footer={
-          <Button variant="primary" onClick={close}>
-            {t('tokens.reveal.done')}
-          </Button>
-        }
-      >
-        <SecretReveal tokenName={revealed.name} secret={revealed.secret} />
-      </Dialog>
-    );
-  }
+  const formId = useId();
   return (
     <Dialog
       open={open && Boolean(token)}
       onClose={close}
       title={t('tokens.rotate.title', { name: token?.name ?? '' })}
-      description={
-        <>
-          <p>{t('tokens.rotate.body')}</p>
-          {token ? <p className="strong">{rotatedExpiryText(token, t, language)}</p> : null}
-        </>
-      }
+      description={t('tokens.rotate.body')}
       closeLabel={t('app.close')}
       dismissible={!rotate.isPending}
       footer={
@@ -268,30 +254,132 @@ export function RotateTokenDialog({ token, open, onClose }: Omit<TokenDialogProp
           <Button variant="ghost" onClick={close} disabled={rotate.isPending}>
             {t('app.cancel')}
           </Button>
-          <Button
-            variant="primary"
-            loading={rotate.isPending}
-            onClick={() =>
-              token &&
-              rotate.mutate(token.id, {
-                onSuccess: (result) => {
-                  setRevealed({ name: result.token.name, secret: result.secret });
-                  rotate.reset();
-                },
-              })
-            }
-          >
+          <Button type="submit" form={formId} variant="primary" loading={rotate.isPending}>
             {t('tokens.rotate.confirm')}
           </Button>
         </>
       }
     >
-      {rotate.isError ? (
-        <Alert tone="danger" live="alert">
-          {errorMessage(rotate.error, t)}
-        </Alert>
+      {token && open ? (
+        <RotateTokenForm
+          key={token.id}
+          formId={formId}
+          token={token}
+          error={rotate.isError ? errorMessage(rotate.error, t) : undefined}
+          onSubmit={(expires_in_days) =>
+            rotate.mutate(
+              { id: token.id, expires_in_days },
+              {
+                onSuccess: (result) => {
+                  // Drop the mutation's own copy of the answer (and so of the secret) at once.
+                  rotate.reset();
+                  onRotated({ id: result.token.id, name: result.token.name, secret: result.secret });
+                },
+              },
+            )
+          }
+        />
       ) : null}
     </Dialog>
+  );
+}
+
+function RotateTokenForm({
+  formId,
+  token,
+  error,
+  onSubmit,
+}: {
+  formId: string;
+  token: TokenView;
+  error: string | undefined;
+  onSubmit: (expiresInDays: number | null) => void;
+}) {
+  const t = useT();
+  const [language] = useLanguage();
+  const policy = useTokenPolicy();
+  const lastRotation = useLastRotation(token.id);
+  if (policy.isPending || lastRotation.isPending) return <Spinner label={t('app.loading')} />;
+  if (policy.isError) {
+    return (
+      <Alert tone="danger" live="alert">
+        {errorMessage(policy.error, t)}
+      </Alert>
+    );
+  }
+  // Without the security log the lifetime is counted from creation: right unless regenerated.
+  const lifetime = lifetimeDays(token, lastRotation.data);
+  return (
+    <RotateExpiryForm
+      formId={formId}
+      policy={policy.data}
+      lifetime={lifetime}
+      error={error}
+      language={language}
+      onSubmit={onSubmit}
+    />
+  );
+}
+
+function RotateExpiryForm({
+  formId,
+  policy,
+  lifetime,
+  error,
+  language,
+  onSubmit,
+}: {
+  formId: string;
+  policy: ExpiryPolicy;
+  lifetime: number | null;
+  error: string | undefined;
+  language: string;
+  onSubmit: (expiresInDays: number | null) => void;
+}) {
+  const t = useT();
+  const choices = expiryChoices(policy, lifetime);
+  const [choice, setChoice] = useState<ExpiryChoice>(() => regenerateDefaultChoice(policy, lifetime));
+  const [customDate, setCustomDate] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const dateRef = useRef<HTMLInputElement>(null);
+  const now = new Date();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const days = expiresInDaysOf(choice, customDate, now, policy.max_lifetime_days);
+    setInvalid(days === 'invalid');
+    if (days === 'invalid') return (choice === 'custom' ? dateRef : selectRef).current?.focus();
+    onSubmit(days);
+  };
+
+  return (
+    <form id={formId} className="form" onSubmit={submit} noValidate>
+      <ExpiryField
+        choices={choices}
+        value={choice}
+        onChange={(value) => {
+          setChoice(value);
+          setInvalid(false);
+        }}
+        customDate={customDate}
+        onCustomDateChange={setCustomDate}
+        maxLifetimeDays={policy.max_lifetime_days}
+        now={now}
+        previousDays={lifetime}
+        describeDate={(date) => t('tokens.rotate.newExpiry', { date })}
+        error={
+          invalid
+            ? t('tokens.new.expiryDateInvalid', {
+                date: formatDate(addDays(now, policy.max_lifetime_days), language),
+              })
+            : undefined
+        }
+        selectRef={selectRef}
+        dateRef={dateRef}
+      />
+      {error ? <ActionError message={error} /> : null}
+    </form>
   );
 }
 
@@ -303,43 +391,26 @@ export function RevokeTokenDialog({ token, open, onClose, onDone }: TokenDialogP
     onClose();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={open && Boolean(token)}
       onClose={close}
       title={t('tokens.revoke.title', { name: token?.name ?? '' })}
-      description={t('tokens.revoke.body')}
+      body={t('tokens.revoke.body')}
+      confirmLabel={t('tokens.revoke.confirm')}
+      cancelLabel={t('app.cancel')}
       closeLabel={t('app.close')}
-      size="sm"
-      dismissible={!revoke.isPending}
-      footer={
-        <>
-          <Button variant="ghost" onClick={close} disabled={revoke.isPending} data-autofocus>
-            {t('app.cancel')}
-          </Button>
-          <Button
-            variant="danger"
-            loading={revoke.isPending}
-            onClick={() =>
-              token &&
-              revoke.mutate(token.id, {
-                onSuccess: () => {
-                  revoke.reset();
-                  onDone(t('tokens.revoke.done', { name: token.name }));
-                },
-              })
-            }
-          >
-            {t('tokens.revoke.confirm')}
-          </Button>
-        </>
+      pending={revoke.isPending}
+      error={revoke.isError ? errorMessage(revoke.error, t) : undefined}
+      onConfirm={() =>
+        token &&
+        revoke.mutate(token.id, {
+          onSuccess: () => {
+            revoke.reset();
+            onDone(t('tokens.revoke.done', { name: token.name }));
+          },
+        })
       }
-    >
-      {revoke.isError ? (
-        <Alert tone="danger" live="alert">
-          {errorMessage(revoke.error, t)}
-        </Alert>
-      ) : null}
-    </Dialog>
+    />
   );
 }
 
@@ -351,41 +422,24 @@ export function RevokeAllDialog({ open, onClose, onDone }: Omit<TokenDialogProps
     onClose();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       onClose={close}
       title={t('tokens.revokeAllDialog.title')}
-      description={t('tokens.revokeAllDialog.body')}
+      body={t('tokens.revokeAllDialog.body')}
+      confirmLabel={t('tokens.revokeAllDialog.confirm')}
+      cancelLabel={t('app.cancel')}
       closeLabel={t('app.close')}
-      size="sm"
-      dismissible={!revokeAll.isPending}
-      footer={
-        <>
-          <Button variant="ghost" onClick={close} disabled={revokeAll.isPending} data-autofocus>
-            {t('app.cancel')}
-          </Button>
-          <Button
-            variant="danger"
-            loading={revokeAll.isPending}
-            onClick={() =>
-              revokeAll.mutate(undefined, {
-                onSuccess: ({ revoked }) => {
-                  revokeAll.reset();
-                  onDone(t('tokens.revokeAllDialog.done', { count: revoked }));
-                },
-              })
-            }
-          >
-            {t('tokens.revokeAllDialog.confirm')}
-          </Button>
-        </>
+      pending={revokeAll.isPending}
+      error={revokeAll.isError ? errorMessage(revokeAll.error, t) : undefined}
+      onConfirm={() =>
+        revokeAll.mutate(undefined, {
+          onSuccess: ({ revoked }) => {
+            revokeAll.reset();
+            onDone(t('tokens.revokeAllDialog.done', { count: revoked }));
+          },
+        })
       }
-    >
-      {revokeAll.isError ? (
-        <Alert tone="danger" live="alert">
-          {errorMessage(revokeAll.error, t)}
-        </Alert>
-      ) : null}
-    </Dialog>
+    />
   );
 }

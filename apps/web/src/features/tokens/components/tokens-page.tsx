@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
 import { ActionMenu } from '../../../components/ui/action-menu.tsx';
@@ -29,6 +29,7 @@ import {
   type TokenFilter,
   type TokenSort,
 } from './token-expiry.ts';
+import { type RevealedToken, TokenRevealScreen } from './token-reveal-screen.tsx';
 import { useHiddenTokens } from './use-hidden-tokens.ts';
 
 const STATUS_TONE: Record<TokenStatus, ChipTone> = {
@@ -59,21 +60,39 @@ export function TokensPage() {
   const [highlight, setHighlight] = useState<string | null>(createdId);
   const hidden = useHiddenTokens();
   const [showHidden, setShowHidden] = useState(false);
+  // A regenerated token's secret, held here only until the reveal screen is left.
+  const [revealed, setRevealed] = useState<RevealedToken | null>(null);
+  // A token just generated on the new-token page is named in the notice, as a regenerated one is.
+  const createdName = tokens.data?.find((token) => token.id === createdId)?.name;
+  useEffect(() => {
+    if (createdName) setNotice(t('tokens.reveal.createdNotice', { name: createdName }));
+  }, [createdName, t]);
 
   const open = (kind: 'edit' | 'rotate' | 'revoke', token: TokenView) => {
     setNotice(null);
     setDialogToken(token);
     setDialog({ kind, token });
   };
-  const close = () => {
-    // After a regeneration the row that changed is marked, as a new token's is.
-    if (dialog?.kind === 'rotate') setHighlight(dialog.token.id);
-    setDialog(null);
-  };
+  const close = () => setDialog(null);
   const done = (message: string) => {
     setDialog(null);
     setNotice(message);
   };
+
+  if (revealed) {
+    return (
+      <TokenRevealScreen
+        title={t('tokens.reveal.rotatedTitle')}
+        token={revealed}
+        onDone={() => {
+          // Back to the list, with the regenerated row marked and named, as a new token's is.
+          setHighlight(revealed.id);
+          setNotice(t('tokens.reveal.rotatedNotice', { name: revealed.name }));
+          setRevealed(null);
+        }}
+      />
+    );
+  }
 
   const activeCount = tokens.data?.filter((token) => token.status === 'active').length ?? 0;
   const visible = tokens.data
@@ -145,7 +164,11 @@ export function TokensPage() {
     {
       key: 'status',
       header: t('tokens.table.status'),
-      cell: (token) => <Chip tone={STATUS_TONE[token.status]}>{t(`tokens.status.${token.status}`)}</Chip>,
+      cell: (token) => {
+        // A token that expires while the page is open says so at once, as its section does.
+        const status = isActive(token, now) || token.status === 'revoked' ? token.status : 'expired';
+        return <Chip tone={STATUS_TONE[status]}>{t(`tokens.status.${status}`)}</Chip>;
+      },
     },
     {
       key: 'actions',
@@ -153,7 +176,7 @@ export function TokensPage() {
       hideHeader: true,
       className: 'col-actions col-menu',
       cell: (token) =>
-        token.status === 'active' ? (
+        isActive(token, now) ? (
           <ActionMenu
             label={t('tokens.actions.menu', { name: token.name })}
             items={[
@@ -322,7 +345,15 @@ export function TokensPage() {
         onClose={close}
         onDone={done}
       />
-      <RotateTokenDialog open={dialog?.kind === 'rotate'} token={dialogToken} onClose={close} />
+      <RotateTokenDialog
+        open={dialog?.kind === 'rotate'}
+        token={dialogToken}
+        onClose={close}
+        onRotated={(token) => {
+          setDialog(null);
+          setRevealed(token);
+        }}
+      />
       <RevokeTokenDialog open={dialog?.kind === 'revoke'} token={dialogToken} onClose={close} onDone={done} />
       <RevokeAllDialog open={dialog?.kind === 'revokeAll'} onClose={close} onDone={done} />
     </div>
