@@ -70,5 +70,6 @@ export type UpdateAgentRequest = RequestBody<'/api/agents/{id}', 'put'>;
 export type UploadedAgentFile = ResponseBody<'/api/agents/{id}/upload', 'post', 201>;
 export type ProviderAccountTest = Schemas['ProviderAccountTest'];
 export type DeviceAuthorization = ResponseBody<'/api/oauth/device_authorization', 'post'>;
-export type AutomationTokenView = ResponseBody<'/api/repos/{id}/automation-tokens', 'get'>['tokens'][number];
+export type AutomationTokenView = Schemas['AutomationTokenView'];
+export type ReissuedAutomationToken = Schemas['ReissuedAutomationToken'];
 export type ChangePasswordRequest = RequestBody<'/api/account/password', 'post'>;

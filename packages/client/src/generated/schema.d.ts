@@ -761,6 +761,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/repos/{id}/task-groups/{group_id}/automation-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new automation token for an open task group (the secret is shown once)
+         * @description For a group whose token was revoked or lost: the group continues with a new token. A live token of the group is revoked in the same transaction, so the group never has two. A closed group answers 409 `conflict`. Interactive only: a personal access or automation token cannot mint automation tokens.
+         */
+        post: operations["reissueAutomationToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/secret-scanning/github": {
         parameters: {
             query?: never;
@@ -795,6 +815,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/task-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task group (an automation token: its own group only) */
+        get: operations["getTaskGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/task-groups/{id}/close": {
         parameters: {
             query?: never;
@@ -819,7 +856,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A task group's tasks, newest first (an automation token: its own group only) */
+        get: operations["listTasks"];
         put?: never;
         /** Add a task to an open task group (an automation token: its own group only) */
         post: operations["createTask"];
@@ -1019,6 +1057,30 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        AutomationTokenView: {
+            id: string;
+            /** @description `task-group-<task group id>`: an automation token is named after its task group */
+            name: string;
+            description: string | null;
+            kind: "personal" | "automation";
+            /** @description The prefix and first 4 random characters, e.g. `tes_pat_Ab3x…` */
+            preview: string;
+            scopes: string[];
+            /** Format: date-time */
+            created_at: string;
+            expires_at: string | null;
+            /** @description May lag real use by up to 60 seconds */
+            last_used_at: string | null;
+            last_used_ip: string | null;
+            revoked_at: string | null;
+            status: "active" | "expired" | "revoked";
+            /** @description The task group the token acts for */
+            task_group_id: string;
+            /** @description The task group's title, shown beside the token's name */
+            task_group_title: string;
+            /** @description An open group whose token was revoked can be given a new one (`POST /api/repos/{id}/task-groups/{group_id}/automation-token`) or closed */
+            task_group_status: "open" | "closed";
+        };
         /** @description RFC 6749 §5.2 error */
         OAuthError: {
             error: string;
@@ -1082,6 +1144,11 @@ export interface components {
             code: "policy_violation";
             check: components["schemas"]["ProviderAccountTest"];
         };
+        ReissuedAutomationToken: {
+            token: components["schemas"]["AutomationTokenView"];
+            /** @description The new automation token itself: shown in this answer only */
+            secret: string;
+        };
         Repo: {
             id: string;
             provider_account_id: string;
@@ -1131,6 +1198,8 @@ export interface components {
             repo_id: string;
             /** @description Null once the agent was deleted */
             agent_id: string | null;
+            /** @description The agent's name; null once the agent was deleted or when the caller may no longer see it (another user's agent made private) */
+            agent_name: string | null;
             title: string;
             status: "open" | "closed";
             /** Format: date-time */
@@ -5068,25 +5137,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        tokens: {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            kind: "personal" | "automation";
-                            /** @description The prefix and first 4 random characters, e.g. `tes_pat_Ab3x…` */
-                            preview: string;
-                            scopes: string[];
-                            /** Format: date-time */
-                            created_at: string;
-                            expires_at: string | null;
-                            /** @description May lag real use by up to 60 seconds */
-                            last_used_at: string | null;
-                            last_used_ip: string | null;
-                            revoked_at: string | null;
-                            status: "active" | "expired" | "revoked";
-                            /** @description The task group the token acts for */
-                            task_group_id: string;
-                        }[];
+                        tokens: components["schemas"]["AutomationTokenView"][];
                     };
                 };
             };
@@ -5337,6 +5388,101 @@ export interface operations {
             };
         };
     };
+    reissueAutomationToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReissuedAutomationToken"];
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     receiveGitHubSecretScanningAlert: {
         parameters: {
             query?: never;
@@ -5497,6 +5643,73 @@ export interface operations {
             };
         };
     };
+    getTaskGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskGroup"];
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     closeTaskGroup: {
         parameters: {
             query?: never;
@@ -5564,6 +5777,75 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tasks: components["schemas"]["Task"][];
+                    };
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -147,6 +147,20 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
       return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
 
+    /** The names of those of `ids` the viewer may read (their own or public). */
+    async listAgentNamesVisibleTo(
+      viewerId: string,
+      ids: string[],
+    ): Promise<Array<{ id: string; name: string }>> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('agents')
+        .select(['id', 'name'])
+        .where('id', 'in', ids)
+        .where((eb) => eb.or([eb('visibility', '=', 'public'), eb('owner_id', '=', viewerId)]))
+        .execute();
+    },
+
     /** The files of each agent, oldest first. */
     async listFilesForAgents(agentIds: string[], executor: Kysely<DB> = db): Promise<AgentFileRow[]> {
       if (agentIds.length === 0) return [];

@@ -140,6 +140,12 @@ export function createAgentService(deps: {
       };
     },
 
+    /** Agent id → name, for the agents among `ids` the viewer may see (others are left out). */
+    async agentNamesVisibleTo(viewerId: string, ids: string[]): Promise<Map<string, string>> {
+      const rows = await agents.listAgentNamesVisibleTo(viewerId, ids);
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
     async getAgent(viewerId: string, id: string): Promise<AgentWithFiles> {
       const found = await agents.findAgentWithFilesVisibleTo(id, viewerId);
       if (!found) throw agentNotFound();

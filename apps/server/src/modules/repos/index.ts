@@ -11,7 +11,7 @@ export async function registerRepos(
   deps: AppDeps & {
     audit: AuditService;
     providerAccountService: Pick<ProviderAccountService, 'describeRepository'>;
-    agentService: Pick<AgentService, 'getAgent'>;
+    agentService: Pick<AgentService, 'getAgent' | 'agentNamesVisibleTo'>;
   },
 ) {
   const { app, db, credentials, audit, clock, providerAccountService, agentService } = deps;

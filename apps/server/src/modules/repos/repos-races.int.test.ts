@@ -141,6 +141,7 @@ function taskGroupsWith(options: {
         await options.afterAgentCheck?.pass();
         return found;
       },
+      agentNamesVisibleTo: agentService.agentNamesVisibleTo,
     },
     credentials: app.credentials,
     audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),

@@ -431,6 +431,8 @@ describe('automation tokens', () => {
         'scopes',
         'status',
         'task_group_id',
+        'task_group_status',
+        'task_group_title',
       ].sort(),
     );
     const pats = (await app.inject({ url: '/api/account/tokens', headers: as(user) })).json().tokens;

@@ -1,10 +1,16 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, ReposTable, TaskGroupsTable, TaskStatus, TasksTable } from '../../schema.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 
 export type RepoRow = Selectable<ReposTable>;
 export type TaskGroupRow = Selectable<TaskGroupsTable>;
 export type TaskRow = Selectable<TasksTable>;
+/** An automation token with the task group it acts for (its title and status are shown beside it). */
+export type AutomationTokenRow = CredentialRow & {
+  task_group_id: string;
+  task_group_title: string;
+  task_group_status: TaskGroupRow['status'];
+};
 
 export function createRepoRepository(db: Kysely<DB>) {
   return {
@@ -144,7 +150,21 @@ export function createRepoRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    /** The automation token of a task group (there is at most one: a unique index says so). */
+    async listTasksOfGroup(taskGroupId: string, userId: string): Promise<TaskRow[]> {
+      return db
+        .selectFrom('tasks')
+        .selectAll()
+        .where('task_group_id', '=', taskGroupId)
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+    },
+
+    /**
+     * The current automation token of a task group: the live one (a unique index allows at most
+     * one), else the newest revoked one (ADR 0024: a group may be given a new token).
+     */
     async findAutomationTokenOfGroup(
       taskGroupId: string,
       executor: Kysely<DB> = db,
@@ -154,6 +174,10 @@ export function createRepoRepository(db: Kysely<DB>) {
         .selectAll()
         .where('kind', '=', 'automation')
         .where('task_group_id', '=', taskGroupId)
+        .orderBy(sql`revoked_at is null`, 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
         .executeTakeFirst();
     },
 
@@ -162,11 +186,12 @@ export function createRepoRepository(db: Kysely<DB>) {
       repoId: string,
       userId: string,
       executor: Kysely<DB> = db,
-    ): Promise<Array<CredentialRow & { task_group_id: string }>> {
+    ): Promise<AutomationTokenRow[]> {
       const rows = await executor
         .selectFrom('credentials as c')
         .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
         .selectAll('c')
+        .select(['g.title as task_group_title', 'g.status as task_group_status'])
         .where('c.kind', '=', 'automation')
         .where('c.user_id', '=', userId)
         .where('g.repo_id', '=', repoId)
@@ -174,7 +199,7 @@ export function createRepoRepository(db: Kysely<DB>) {
         .orderBy('c.created_at', 'desc')
         .orderBy('c.id', 'desc')
         .execute();
-      return rows as Array<CredentialRow & { task_group_id: string }>;
+      return rows as AutomationTokenRow[];
     },
 
     async findAutomationTokenOfRepo(
@@ -182,17 +207,19 @@ export function createRepoRepository(db: Kysely<DB>) {
       repoId: string,
       userId: string,
       executor: Kysely<DB> = db,
-    ): Promise<CredentialRow | undefined> {
-      return executor
+    ): Promise<AutomationTokenRow | undefined> {
+      const row = await executor
         .selectFrom('credentials as c')
         .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
         .selectAll('c')
+        .select(['g.title as task_group_title', 'g.status as task_group_status'])
         .where('c.id', '=', tokenId)
         .where('c.kind', '=', 'automation')
         .where('c.user_id', '=', userId)
         .where('g.repo_id', '=', repoId)
         .where('g.user_id', '=', userId)
         .executeTakeFirst();
+      return row as AutomationTokenRow | undefined;
     },
   };
 }

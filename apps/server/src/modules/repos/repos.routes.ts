@@ -1,10 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
-import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { tokenView } from '../tokens/tokens.service.ts';
-import type { RepoRow, TaskGroupRow, TaskRow } from './repos.repository.ts';
+import type { AutomationTokenRow, RepoRow, TaskRow } from './repos.repository.ts';
 import {
   AutomationTokenList,
   AutomationTokenParams,
@@ -12,19 +11,22 @@ import {
   CreateTaskBody,
   EnsuredTaskGroup,
   EnsureTaskGroupBody,
+  ReissuedAutomationToken,
   Repo,
   RepoList,
   RepoParams,
+  RepoTaskGroupParams,
   Task,
   TaskGroup,
   TaskGroupList,
   TaskGroupListQuery,
   TaskGroupParams,
+  TaskList,
   TaskParams,
   UpdateTaskBody,
 } from './repos.schemas.ts';
 import type { RepoService } from './repos.service.ts';
-import type { Actor, TaskGroupService } from './task-groups.service.ts';
+import type { Actor, TaskGroupService, TaskGroupWithAgent } from './task-groups.service.ts';
 
 export function repoView(row: RepoRow) {
   return {
@@ -38,11 +40,12 @@ export function repoView(row: RepoRow) {
   };
 }
 
-export function taskGroupView(row: TaskGroupRow) {
+export function taskGroupView(row: TaskGroupWithAgent) {
   return {
     id: row.id,
     repo_id: row.repo_id,
     agent_id: row.agent_id,
+    agent_name: row.agent_name,
     title: row.title,
     status: row.status,
     created_at: iso(row.created_at)!,
@@ -72,9 +75,12 @@ export const repoRoutes: AppPlugin<{
   taskGroupService: TaskGroupService;
   credentials: Pick<CredentialService, 'statusOf'>;
 }> = async (app, { repoService, taskGroupService, credentials }) => {
-  const automationTokenView = (row: CredentialRow) => ({
+  const automationTokenView = (row: AutomationTokenRow) => ({
     ...tokenView(row, credentials.statusOf(row)),
-    task_group_id: row.task_group_id!,
+    name: row.name ?? `task-group-${row.task_group_id}`,
+    task_group_id: row.task_group_id,
+    task_group_title: row.task_group_title,
+    task_group_status: row.task_group_status,
   });
 
   // --- Repositories ---------------------------------------------------------------------
@@ -190,6 +196,32 @@ export const repoRoutes: AppPlugin<{
     },
   );
 
+  app.post(
+    '/api/repos/:id/task-groups/:group_id/automation-token',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Issue a new automation token for an open task group (the secret is shown once)',
+        description:
+          'For a group whose token was revoked or lost: the group continues with a new token. A live token of the group is revoked in the same transaction, so the group never has two. A closed group answers 409 `conflict`. Interactive only: a personal access or automation token cannot mint automation tokens.',
+        operationId: 'reissueAutomationToken',
+        tags: ['repos'],
+        params: RepoTaskGroupParams,
+        response: { 201: ReissuedAutomationToken, ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const reissued = await taskGroupService.reissueAutomationToken(
+        request.identity!.userId,
+        request.params.id,
+        request.params.group_id,
+        requestContext(request),
+      );
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send({ token: automationTokenView(reissued.token), secret: reissued.secret });
+    },
+  );
+
   // --- Task groups and tasks --------------------------------------------------------------
   app.post(
     '/api/repos/:id/task-groups',
@@ -246,6 +278,39 @@ export const repoRoutes: AppPlugin<{
       task_groups: (await taskGroupService.listTaskGroups(actorOf(request), request.query.repo_id)).map(
         taskGroupView,
       ),
+    }),
+  );
+
+  app.get(
+    '/api/task-groups/:id',
+    {
+      config: { auth: 'tasks:read' },
+      schema: {
+        summary: 'One task group (an automation token: its own group only)',
+        operationId: 'getTaskGroup',
+        tags: ['task-groups'],
+        params: TaskGroupParams,
+        response: { 200: TaskGroup, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) =>
+      taskGroupView(await taskGroupService.getTaskGroup(actorOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/api/task-groups/:id/tasks',
+    {
+      config: { auth: 'tasks:read' },
+      schema: {
+        summary: "A task group's tasks, newest first (an automation token: its own group only)",
+        operationId: 'listTasks',
+        tags: ['task-groups'],
+        params: TaskGroupParams,
+        response: { 200: TaskList, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      tasks: (await taskGroupService.listTasks(actorOf(request), request.params.id)).map(taskView),
     }),
   );
 

@@ -36,12 +36,17 @@ export const ConnectRepoBody = Type.Object(
 
 export const RepoParams = Type.Object({ id: Id });
 export const AutomationTokenParams = Type.Object({ id: Id, token_id: Id });
+export const RepoTaskGroupParams = Type.Object({ id: Id, group_id: Id });
 
 export const TaskGroup = Type.Object(
   {
     id: Type.String(),
     repo_id: Type.String(),
     agent_id: Type.Union([Type.String(), Type.Null()], { description: 'Null once the agent was deleted' }),
+    agent_name: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "The agent's name; null once the agent was deleted or when the caller may no longer see it (another user's agent made private)",
+    }),
     title: Type.String(),
     status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
     created_at: Timestamp,
@@ -60,10 +65,29 @@ export const EnsureTaskGroupBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AutomationTokenView = Type.Object({
-  ...TokenView.properties,
-  task_group_id: Type.String({ description: 'The task group the token acts for' }),
-});
+export const AutomationTokenView = Type.Object(
+  {
+    ...TokenView.properties,
+    name: Type.String({
+      description: '`task-group-<task group id>`: an automation token is named after its task group',
+    }),
+    task_group_id: Type.String({ description: 'The task group the token acts for' }),
+    task_group_title: Type.String({ description: "The task group's title, shown beside the token's name" }),
+    task_group_status: Type.Union([Type.Literal('open'), Type.Literal('closed')], {
+      description:
+        'An open group whose token was revoked can be given a new one (`POST /api/repos/{id}/task-groups/{group_id}/automation-token`) or closed',
+    }),
+  },
+  { $id: 'AutomationTokenView' },
+);
+
+export const ReissuedAutomationToken = Type.Object(
+  {
+    token: AutomationTokenView,
+    secret: Type.String({ description: 'The new automation token itself: shown in this answer only' }),
+  },
+  { $id: 'ReissuedAutomationToken' },
+);
 
 export const EnsuredTaskGroup = Type.Object({
   task_group: TaskGroup,
@@ -114,5 +138,6 @@ export const UpdateTaskBody = Type.Object(
   { additionalProperties: false },
 );
 export const TaskParams = Type.Object({ id: Id });
+export const TaskList = Type.Object({ tasks: Type.Array(Task) });
 
 export const AutomationTokenList = Type.Object({ tokens: Type.Array(AutomationTokenView) });

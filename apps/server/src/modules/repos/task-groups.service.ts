@@ -11,13 +11,19 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
-import type { RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
+import type { AutomationTokenRow, RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
 import { repoNotFound } from './repos.service.ts';
 
 /** Who is asking: an automation token is confined to its own task group. */
 export type Actor = Pick<Identity, 'userId' | 'kind' | 'taskGroupId'>;
 
 export const AUTOMATION_SCOPES = ['tasks:write'];
+
+/** CONTRACT §4: an automation token is named after its task group (the title is shown beside it). */
+export const automationTokenName = (taskGroupId: string) => `task-group-${taskGroupId}`;
+
+/** A task group as the lists show it: with the name of its agent when the viewer may see that agent. */
+export type TaskGroupWithAgent = TaskGroupRow & { agent_name: string | null };
 
 const taskGroupNotFound = () => new AppError('not_found', 'There is no such task group.');
 const taskNotFound = () => new AppError('not_found', 'There is no such task.');
@@ -27,7 +33,7 @@ class LostRace extends Error {}
 
 export interface EnsuredTaskGroup {
   created: boolean;
-  group: TaskGroupRow;
+  group: TaskGroupWithAgent;
   token: CredentialRow;
   /** Only when this call created the token: it is shown once. */
   secret?: string;
@@ -36,7 +42,7 @@ export interface EnsuredTaskGroup {
 export function createTaskGroupService(deps: {
   db: Db;
   repos: RepoRepository;
-  agents: Pick<AgentService, 'getAgent'>;
+  agents: Pick<AgentService, 'getAgent' | 'agentNamesVisibleTo'>;
   credentials: Pick<CredentialService, 'issueCredential' | 'revokeCredentials'>;
   audit: AuditService;
   clock: Clock;
@@ -49,6 +55,12 @@ export function createTaskGroupService(deps: {
     const group = await repos.findTaskGroupForOwner(id, actor.userId, executor, { lock });
     if (!group) throw taskGroupNotFound();
     return group;
+  }
+
+  async function withAgentNames(userId: string, groups: TaskGroupRow[]): Promise<TaskGroupWithAgent[]> {
+    const ids = [...new Set(groups.flatMap((g) => (g.agent_id ? [g.agent_id] : [])))];
+    const names = ids.length > 0 ? await agents.agentNamesVisibleTo(userId, ids) : new Map<string, string>();
+    return groups.map((g) => ({ ...g, agent_name: g.agent_id ? (names.get(g.agent_id) ?? null) : null }));
   }
 
   return {
@@ -67,7 +79,7 @@ export function createTaskGroupService(deps: {
       if (actor.kind === 'automation') throw repoNotFound();
       const repo = await repos.findRepoForOwner(repoId, actor.userId);
       if (!repo) throw repoNotFound();
-      await agents.getAgent(actor.userId, input.agent_id);
+      const agent = await agents.getAgent(actor.userId, input.agent_id);
       const title = input.title.trim();
 
       for (let attempt = 1; ; attempt++) {
@@ -87,9 +99,10 @@ export function createTaskGroupService(deps: {
               },
               tx,
             );
-            const group = inserted ?? (await repos.findOpenTaskGroup(repo.id, input.agent_id, title, tx));
+            const found = inserted ?? (await repos.findOpenTaskGroup(repo.id, input.agent_id, title, tx));
             // The other group was closed between our insert and our read: start over.
-            if (!group) throw new LostRace();
+            if (!found) throw new LostRace();
+            const group = { ...found, agent_name: agent.agent.name };
             const existing = await repos.findAutomationTokenOfGroup(group.id, tx);
             if (existing) return { created: false, group, token: existing };
 
@@ -98,7 +111,7 @@ export function createTaskGroupService(deps: {
               kind: 'automation',
               scopes: AUTOMATION_SCOPES,
               expiresAt: null,
-              name: `Task group: ${title}`.slice(0, 100),
+              name: automationTokenName(group.id),
               taskGroupId: group.id,
             });
             if (inserted) {
@@ -130,18 +143,101 @@ export function createTaskGroupService(deps: {
       }
     },
 
-    async listTaskGroups(actor: Actor, repoId: string | undefined): Promise<TaskGroupRow[]> {
+    async listTaskGroups(actor: Actor, repoId: string | undefined): Promise<TaskGroupWithAgent[]> {
       if (actor.kind === 'automation') {
         // Its own group only, whatever else the user has.
-        return repos.listTaskGroupsForOwner(actor.userId, { id: actor.taskGroupId ?? '', repoId });
+        return withAgentNames(
+          actor.userId,
+          await repos.listTaskGroupsForOwner(actor.userId, { id: actor.taskGroupId ?? '', repoId }),
+        );
       }
       if (repoId && !(await repos.findRepoForOwner(repoId, actor.userId))) throw repoNotFound();
-      return repos.listTaskGroupsForOwner(actor.userId, { repoId });
+      return withAgentNames(actor.userId, await repos.listTaskGroupsForOwner(actor.userId, { repoId }));
+    },
+
+    async getTaskGroup(actor: Actor, id: string): Promise<TaskGroupWithAgent> {
+      const [group] = await withAgentNames(actor.userId, [await findGroupFor(actor, id)]);
+      return group!;
+    },
+
+    /** The group's tasks, newest first. */
+    async listTasks(actor: Actor, groupId: string): Promise<TaskRow[]> {
+      const group = await findGroupFor(actor, groupId);
+      return repos.listTasksOfGroup(group.id, actor.userId);
+    },
+
+    /**
+     * Gives an open task group a new automation token (ADR 0024), shown once. A live token of the
+     * group is revoked in the same transaction, so a group never has two working tokens. Only the
+     * repository's owner, interactively, may do this (the route says so).
+     */
+    async reissueAutomationToken(
+      userId: string,
+      repoId: string,
+      groupId: string,
+      context: RequestContext,
+    ): Promise<{ token: AutomationTokenRow; secret: string }> {
+      return inTransaction(db, async (tx) => {
+        // Locked: a concurrent close or re-issue waits, then sees what this one did.
+        const group = await repos.findTaskGroupForOwner(groupId, userId, tx, { lock: true });
+        if (!group || group.repo_id !== repoId) throw taskGroupNotFound();
+        if (group.status !== 'open') {
+          throw new AppError(
+            'conflict',
+            'The task group is closed; a closed group gets no new token (open a new group instead).',
+          );
+        }
+        const previous = await repos.findAutomationTokenOfGroup(group.id, tx);
+        const revoked = await credentials.revokeCredentials(
+          tx,
+          { taskGroupId: group.id, kinds: ['automation'] },
+          'reissued',
+        );
+        const issued = await credentials.issueCredential(tx, {
+          userId,
+          kind: 'automation',
+          scopes: AUTOMATION_SCOPES,
+          expiresAt: null,
+          name: automationTokenName(group.id),
+          taskGroupId: group.id,
+          rotatedFromId: previous?.id ?? null,
+        });
+        for (const token of revoked) {
+          await audit.record(tx, context, {
+            userId,
+            action: 'automation_token.revoked',
+            targetType: 'credential',
+            targetId: token.id,
+            metadata: { reason: 'reissued', repo_id: repoId, task_group_id: group.id },
+          });
+        }
+        await audit.record(tx, context, {
+          userId,
+          action: 'automation_token.created',
+          targetType: 'credential',
+          targetId: issued.credential.id,
+          metadata: {
+            task_group_id: group.id,
+            repo_id: repoId,
+            scopes: AUTOMATION_SCOPES,
+            reissued_from: previous?.id ?? null,
+          },
+        });
+        return {
+          token: {
+            ...issued.credential,
+            task_group_id: group.id,
+            task_group_title: group.title,
+            task_group_status: group.status,
+          },
+          secret: issued.token,
+        };
+      });
     },
 
     /** Closes a group and revokes its automation token in the same transaction. Idempotent. */
-    async closeTaskGroup(actor: Actor, id: string, context: RequestContext): Promise<TaskGroupRow> {
-      return inTransaction(db, async (tx) => {
+    async closeTaskGroup(actor: Actor, id: string, context: RequestContext): Promise<TaskGroupWithAgent> {
+      const group = await inTransaction(db, async (tx) => {
         const group = await findGroupFor(actor, id, tx, true);
         if (group.status === 'closed') return group;
         const closed = (await repos.closeTaskGroup(id, clock.now(), tx))!;
@@ -168,6 +264,8 @@ export function createTaskGroupService(deps: {
         }
         return closed;
       });
+      const [named] = await withAgentNames(actor.userId, [group]);
+      return named!;
     },
 
     async createTask(actor: Actor, groupId: string, input: { title: string }): Promise<TaskRow> {

@@ -1,0 +1,447 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import {
+  accessTokenFor,
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  type TestUser,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
+
+/**
+ * Issue #11 item 6 / ADR 0024: automation tokens named after their task group, listed with the
+ * group's title, and a group that outlives a revoked token (issue a new token, or close it).
+ */
+let store: TestStore;
+let app: App;
+let github: FakeGitHub;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  github = await startFakeGitHub();
+  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } });
+});
+afterAll(async () => {
+  await app.close();
+  await github.close();
+  await store.destroy();
+});
+
+const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
+const as = (user: TestUser) => ({ cookie: user.cookie });
+
+interface Listed {
+  id: string;
+  name: string;
+  task_group_id: string;
+  task_group_title: string;
+  task_group_status: string;
+  scopes: string[];
+  expires_at: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  status: string;
+}
+
+async function setUp() {
+  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
+  const user = await signUp(app);
+  const githubToken = newGitHubToken();
+  github.addToken(githubToken, {
+    login,
+    scopes: ['repo'],
+    repos: [
+      { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
+      { full_name: `${login}/beta`, private: false, default_branch: 'main' },
+    ],
+  });
+  const account = await app.inject({
+    method: 'POST',
+    url: '/api/provider-accounts',
+    headers: as(user),
+    payload: { provider: 'github', name: 'GitHub', token: githubToken },
+  });
+  expect(account.statusCode).toBe(201);
+  const connect = (fullName: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/repos',
+      headers: as(user),
+      payload: { provider_account_id: account.json().id, full_name: fullName },
+    });
+  const repo = (await connect(`${login}/alpha`)).json() as { id: string };
+  const otherRepo = (await connect(`${login}/beta`)).json() as { id: string };
+  const agentId = await createAgent(user, 'Fixer bot');
+  return { user, repo, otherRepo, agentId };
+}
+
+async function createAgent(user: TestUser, name: string, visibility: 'public' | 'private' = 'private') {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/agents',
+    headers: as(user),
+    payload: { name, description: '', category: 'coding', tags: [], visibility },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().agent_id as string;
+}
+
+async function openGroup(user: TestUser, repoId: string, agentId: string, title = `work ${Math.random()}`) {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/repos/${repoId}/task-groups`,
+    headers: as(user),
+    payload: { agent_id: agentId, title },
+  });
+  expect(response.statusCode).toBe(201);
+  const body = response.json();
+  return {
+    group: body.task_group as { id: string; title: string },
+    token: body.automation_token.token as { id: string },
+    secret: body.automation_token.secret as string,
+  };
+}
+
+async function listTokens(user: TestUser, repoId: string): Promise<Listed[]> {
+  const response = await app.inject({ url: `/api/repos/${repoId}/automation-tokens`, headers: as(user) });
+  expect(response.statusCode).toBe(200);
+  return response.json().tokens;
+}
+
+function reissue(headers: Record<string, string>, repoId: string, groupId: string) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/repos/${repoId}/task-groups/${groupId}/automation-token`,
+    headers,
+  });
+}
+
+function revoke(user: TestUser, repoId: string, tokenId: string) {
+  return app.inject({
+    method: 'DELETE',
+    url: `/api/repos/${repoId}/automation-tokens/${tokenId}`,
+    headers: as(user),
+  });
+}
+
+async function works(secret: string): Promise<boolean> {
+  return (await app.inject({ url: '/api/tokens/self', headers: bearer(secret) })).statusCode === 200;
+}
+
+async function createPat(user: TestUser, scopes: string[]) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: as(user),
+    payload: { name: `pat ${Math.random()}`, scopes, expires_in_days: 7 },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().secret as string;
+}
+
+describe('automation tokens are named after their task group', () => {
+  it('lists name, task group title, scope, expiry (none), created and last used', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, secret } = await openGroup(user, repo.id, agentId, 'Fix the flaky tests');
+    const [token] = await listTokens(user, repo.id);
+    expect(token).toMatchObject({
+      name: `task-group-${group.id}`,
+      task_group_id: group.id,
+      task_group_title: 'Fix the flaky tests',
+      task_group_status: 'open',
+      scopes: ['tasks:write'],
+      expires_at: null,
+      last_used_at: null,
+      status: 'active',
+    });
+    expect(Date.parse(token!.created_at)).not.toBeNaN();
+
+    // The token's own view carries the same name.
+    const self = await app.inject({ url: '/api/tokens/self', headers: bearer(secret) });
+    expect(self.json().name).toBe(`task-group-${group.id}`);
+
+    await app.credentials.lastUsed.flush();
+    const [used] = await listTokens(user, repo.id);
+    expect(used!.last_used_at).not.toBeNull();
+  });
+
+  it('lists task groups with their agent’s name, and a group with its tasks', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, secret } = await openGroup(user, repo.id, agentId, 'Upgrade deps');
+    for (const title of ['first', 'second']) {
+      const task = await app.inject({
+        method: 'POST',
+        url: `/api/task-groups/${group.id}/tasks`,
+        headers: bearer(secret),
+        payload: { title },
+      });
+      expect(task.statusCode).toBe(201);
+    }
+    const groups = await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    expect(groups.json().task_groups).toEqual([
+      expect.objectContaining({ id: group.id, agent_id: agentId, agent_name: 'Fixer bot', status: 'open' }),
+    ]);
+    const one = await app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
+    expect(one.json()).toMatchObject({ id: group.id, title: 'Upgrade deps', agent_name: 'Fixer bot' });
+    const tasks = await app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) });
+    expect(tasks.statusCode).toBe(200);
+    expect(tasks.json().tasks.map((t: { title: string }) => t.title)).toEqual(['second', 'first']);
+    // The automation token reads its own group's tasks too.
+    const own = await app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: bearer(secret) });
+    expect(own.json().tasks).toHaveLength(2);
+  });
+
+  it('hides the name of someone else’s agent once it is made private', async () => {
+    const { user, repo } = await setUp();
+    const stranger = await signUp(app);
+    const theirs = await createAgent(stranger, 'Secret project', 'public');
+    const { group } = await openGroup(user, repo.id, theirs);
+    const before = await app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
+    expect(before.json().agent_name).toBe('Secret project');
+    const hidden = await app.inject({
+      method: 'PUT',
+      url: `/api/agents/${theirs}`,
+      headers: as(stranger),
+      payload: { visibility: 'private' },
+    });
+    expect(hidden.statusCode).toBe(200);
+    const after = await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    expect(after.json().task_groups[0]).toMatchObject({ agent_id: theirs, agent_name: null });
+  });
+});
+
+describe('a group continues after its token is revoked', () => {
+  it('issues a new token once revoked: shown once, working, listed beside the revoked one', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, token, secret } = await openGroup(user, repo.id, agentId, 'Nightly');
+    expect((await revoke(user, repo.id, token.id)).statusCode).toBe(204);
+    expect(await works(secret)).toBe(false);
+
+    const response = await reissue(as(user), repo.id, group.id);
+    expect(response.statusCode).toBe(201);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const body = response.json();
+    expect(body.secret).toMatch(AUTOMATION_TOKEN);
+    expect(body.token).toMatchObject({
+      name: `task-group-${group.id}`,
+      task_group_id: group.id,
+      task_group_title: 'Nightly',
+      scopes: ['tasks:write'],
+      expires_at: null,
+      status: 'active',
+    });
+    expect(body.token.id).not.toBe(token.id);
+
+    // The new secret works in the group, the old one stays revoked.
+    const task = await app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${group.id}/tasks`,
+      headers: bearer(body.secret),
+      payload: { title: 'after re-issue' },
+    });
+    expect(task.statusCode).toBe(201);
+    expect(await works(secret)).toBe(false);
+
+    const listed = await listTokens(user, repo.id);
+    expect(listed.map((t) => [t.id, t.status])).toEqual([
+      [body.token.id, 'active'],
+      [token.id, 'revoked'],
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(body.secret);
+
+    // Ensuring the same group again finds it with its current (new) token, without a secret.
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/repos/${repo.id}/task-groups`,
+      headers: as(user),
+      payload: { agent_id: agentId, title: 'Nightly' },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().automation_token.token.id).toBe(body.token.id);
+    expect(again.json().automation_token).not.toHaveProperty('secret');
+  });
+
+  it('revokes a still-live token when issuing a new one, and records both in the audit log', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, token, secret } = await openGroup(user, repo.id, agentId);
+    const response = await reissue(as(user), repo.id, group.id);
+    expect(response.statusCode).toBe(201);
+    expect(await works(secret)).toBe(false);
+    expect(await works(response.json().secret)).toBe(true);
+
+    const events = (await app.inject({ url: '/api/account/audit-log', headers: as(user) })).json()
+      .events as Array<{
+      action: string;
+      target_id: string;
+      metadata: Record<string, unknown>;
+    }>;
+    expect(
+      events.find((e) => e.action === 'automation_token.revoked' && e.target_id === token.id)?.metadata,
+    ).toMatchObject({ reason: 'reissued', task_group_id: group.id });
+    expect(
+      events.find((e) => e.action === 'automation_token.created' && e.target_id === response.json().token.id)
+        ?.metadata,
+    ).toMatchObject({ task_group_id: group.id, reissued_from: token.id });
+    const row = await store.db
+      .selectFrom('credentials')
+      .select(['revoked_reason', 'rotated_from_id'])
+      .where('id', 'in', [token.id, response.json().token.id])
+      .orderBy('created_at')
+      .execute();
+    expect(row).toEqual([
+      { revoked_reason: 'reissued', rotated_from_id: null },
+      { revoked_reason: null, rotated_from_id: token.id },
+    ]);
+  });
+
+  it('leaves exactly one live token when two re-issues race', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group } = await openGroup(user, repo.id, agentId);
+    const [a, b] = await Promise.all([
+      reissue(as(user), repo.id, group.id),
+      reissue(as(user), repo.id, group.id),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    const live = (await listTokens(user, repo.id)).filter((t) => t.status === 'active');
+    expect(live).toHaveLength(1);
+    expect([await works(a.json().secret), await works(b.json().secret)].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('lets the store refuse a second live token for a group (a unique index, not a check)', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group } = await openGroup(user, repo.id, agentId);
+    const insert = store.db
+      .insertInto('credentials')
+      .values({
+        id: `tok_dup_${Math.random()}`,
+        user_id: user.id,
+        kind: 'automation',
+        token_hash: `dup-${Math.random()}`,
+        preview: 'tes_aut_dup…',
+        scopes: ['tasks:write'],
+        task_group_id: group.id,
+        name: null,
+        description: null,
+        client_id: null,
+        family_id: null,
+        rotated_from_id: null,
+        expires_at: null,
+      })
+      .execute();
+    await expect(insert).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('closing the group revokes its token, and a closed group gets no new one (409)', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, token } = await openGroup(user, repo.id, agentId);
+    await revoke(user, repo.id, token.id);
+    const second = (await reissue(as(user), repo.id, group.id)).json();
+    const closed = await app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${group.id}/close`,
+      headers: as(user),
+    });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toMatchObject({ status: 'closed', agent_name: 'Fixer bot' });
+    expect(await works(second.secret)).toBe(false);
+    const listed = await listTokens(user, repo.id);
+    expect(listed.every((t) => t.status === 'revoked' && t.task_group_status === 'closed')).toBe(true);
+
+    const refused = await reissue(as(user), repo.id, group.id);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('conflict');
+    expect(await listTokens(user, repo.id)).toHaveLength(2);
+  });
+});
+
+describe('who may issue a new token', () => {
+  it('answers 404 for another user’s repository or group, and for a group of another repository', async () => {
+    const { user, repo, otherRepo, agentId } = await setUp();
+    const { group } = await openGroup(user, repo.id, agentId);
+    const stranger = await setUp();
+    const strangerGroup = await openGroup(stranger.user, stranger.repo.id, stranger.agentId);
+
+    for (const [repoId, groupId] of [
+      [stranger.repo.id, strangerGroup.group.id],
+      [repo.id, strangerGroup.group.id],
+      [stranger.repo.id, group.id],
+      [otherRepo.id, group.id],
+    ] as const) {
+      const response = await reissue(as(user), repoId, groupId);
+      expect(response.statusCode, `${repoId} ${groupId}`).toBe(404);
+      expect(response.json().code).toBe('not_found');
+    }
+    expect(await works(strangerGroup.secret)).toBe(true);
+    for (const path of [
+      `/api/task-groups/${strangerGroup.group.id}`,
+      `/api/task-groups/${strangerGroup.group.id}/tasks`,
+    ]) {
+      expect((await app.inject({ url: path, headers: as(user) })).statusCode).toBe(404);
+    }
+    const close = await app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${strangerGroup.group.id}/close`,
+      headers: as(user),
+    });
+    expect(close.statusCode).toBe(404);
+    expect(await works(strangerGroup.secret)).toBe(true);
+  });
+
+  it('refuses PATs and automation tokens (interactive only), and access tokens without `account`', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, secret } = await openGroup(user, repo.id, agentId);
+    const pat = await createPat(user, [...RESOURCE_SCOPES]);
+    for (const credential of [pat, secret]) {
+      const response = await reissue(bearer(credential), repo.id, group.id);
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('interactive_credential_required');
+    }
+    const scoped = await app.inject({
+      method: 'POST',
+      url: '/api/auth/token',
+      payload: {
+        grant_type: 'password',
+        username: user.email,
+        password: user.password,
+        scope: 'repos:write tasks:write',
+      },
+    });
+    expect(scoped.statusCode).toBe(200);
+    const narrow = await reissue(bearer(scoped.json().access_token), repo.id, group.id);
+    expect(narrow.statusCode).toBe(403);
+    expect(narrow.json().code).toBe('insufficient_scope');
+    // An interactive access token holding `account` may (the CLI's login).
+    const full = await accessTokenFor(app, user);
+    expect((await reissue(bearer(full.access_token), repo.id, group.id)).statusCode).toBe(201);
+    // The group's original token was live and is now revoked; nothing else changed hands.
+    expect(await works(secret)).toBe(false);
+  });
+
+  it('closing stays a tasks:write operation: a PAT without it gets 403, its own token may close', async () => {
+    const { user, repo, agentId } = await setUp();
+    const { group, secret } = await openGroup(user, repo.id, agentId);
+    const readOnly = await createPat(user, ['tasks:read']);
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${group.id}/close`,
+      headers: bearer(readOnly),
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('insufficient_scope');
+    const closed = await app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${group.id}/close`,
+      headers: bearer(secret),
+    });
+    expect(closed.statusCode).toBe(200);
+    expect(await works(secret)).toBe(false);
+    // Closed, the group's tasks can still be read by its owner.
+    expect(
+      (await app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) })).statusCode,
+    ).toBe(200);
+  });
+});
