@@ -17,8 +17,22 @@ export function revokeAutomationTokenCommand(): Command {
             params: { path: { id: options.repo, token_id: tokenId } },
           }),
         );
-        cli.out.result({ id: tokenId, repo_id: options.repo, revoked: true }, () =>
-          cli.out.success(`Revoked automation token ${tokenId}.`),
+        // Revoking does not end the task group: name the two ways on (ADR 0024).
+        const { tokens } = await unwrap(
+          client.GET('/api/repos/{id}/automation-tokens', { params: { path: { id: options.repo } } }),
+        );
+        const revoked = tokens.find((t) => t.id === tokenId);
+        const groupId = revoked?.task_group_id;
+        cli.out.result(
+          { id: tokenId, repo_id: options.repo, revoked: true, task_group_id: groupId ?? null },
+          () => {
+            cli.out.success(`Revoked automation token ${tokenId}.`);
+            if (groupId && revoked?.task_group_status === 'open') {
+              cli.out.info(
+                `Task group ${groupId} stays open. Next: \`tessera automation-tokens reissue ${groupId} --repo ${options.repo}\` issues a new token, \`tessera automation-tokens close-group ${groupId}\` closes the group.`,
+              );
+            }
+          },
         );
       }),
     );
