@@ -17,6 +17,17 @@ import { generateToken } from '../apps/server/src/modules/credentials/token-form
 import { seedTokens } from './seed-tokens.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--only reads,pglite` runs just those scenarios (reads, pglite, revocation, signin, scale); no report files. */
+const onlyArg = process.argv.find((a) => a.startsWith('--only'));
+const only = onlyArg
+  ? new Set(
+      (onlyArg.includes('=')
+        ? onlyArg.split('=')[1]!
+        : process.argv[process.argv.indexOf(onlyArg) + 1]!
+      ).split(','),
+    )
+  : undefined;
+const wanted = (name: string) => !only || only.has(name);
 const ROUNDS = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = quick ? 1.5 : Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
@@ -275,7 +286,10 @@ async function readsOnPGlite() {
     },
   ]);
   const memory = await tessera.call<Stats>('stats');
-  (results.memory as Record<string, unknown>).tessera_pglite_rss_mb = Math.round(memory.rss / 1024 / 1024);
+  results.memory = {
+    ...(results.memory as object),
+    tessera_pglite_rss_mb: Math.round(memory.rss / 1024 / 1024),
+  };
   await tessera.stop();
   rmSync(dir, { recursive: true, force: true });
 }
@@ -432,11 +446,15 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 async function main() {
-  await readsAndRejections();
-  await readsOnPGlite();
-  await revocationPropagation();
-  await signInFlood();
-  await scale();
+  if (wanted('reads')) await readsAndRejections();
+  if (wanted('pglite')) await readsOnPGlite();
+  if (wanted('revocation')) await revocationPropagation();
+  if (wanted('signin')) await signInFlood();
+  if (wanted('scale')) await scale();
+  if (only) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
   const report = {
     measured_at: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',

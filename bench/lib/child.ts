@@ -56,11 +56,21 @@ export function serve(
       const delta = Object.fromEntries(
         Object.entries(now).map(([k, v]) => [k, v - countsAt[k as keyof typeof counts]]),
       );
-      reply = { cpuMicros: cpu.user + cpu.system, counts: delta, rss: process.memoryUsage().rss, ...extra() };
+      reply = {
+        cpuMicros: cpu.user + cpu.system,
+        cpuUserMicros: cpu.user,
+        counts: delta,
+        rss: process.memoryUsage().rss,
+        ...extra(),
+      };
     } else if (commands[message.type]) {
       reply = await commands[message.type]!(message.args ?? {});
     }
     process.send?.({ id: message.id, reply });
+  });
+  // Exit cleanly on SIGTERM (so `node --cpu-prof` writes its profile) unless the server handles it itself.
+  process.once('SIGTERM', () => {
+    if (process.listenerCount('SIGTERM') === 0) process.exit(0);
   });
   process.send?.({ ready: true, ...info });
 }

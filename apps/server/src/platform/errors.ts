@@ -56,8 +56,13 @@ export class AppError extends Error {
     } = {},
   ) {
     const entry = ERROR_CODES[code];
+    // A client error (401, 404, …) is an answer, not a fault: nobody reads its stack trace, and
+    // capturing one costs more than the rest of a rejected request (issue #13). 5xx keep theirs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (entry.status < 500) Error.stackTraceLimit = 0;
     // The cause is for the log (why the store was unavailable), never for the response.
     super(detail ?? entry.title, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     this.status = entry.status;
     this.detail = detail ?? entry.title;

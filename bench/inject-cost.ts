@@ -1,0 +1,111 @@
+/**
+ * A developer's tool for the per-request CPU cost of Tessera's request pipeline, measured in one
+ * process with `app.inject` (no sockets), interleaved with a bare Fastify route and a bare
+ * Fastify + pg route running the same SQL: stable enough on a busy machine to compare changes.
+ * `tsx bench/inject-cost.ts` (PostgreSQL at BENCH_PG; the server's log goes to stdout).
+ */
+import Fastify from 'fastify';
+import pg from 'pg';
+import { AGENT_VISIBLE_WITH_FILES, agentView } from './baselines/agent-sql.ts';
+
+const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `tessera_inject_${process.pid}`;
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+await admin(`create database ${name}`);
+const url = new URL(PG_ADMIN);
+url.pathname = `/${name}`;
+process.env.BENCH_DATABASE_URL = url.toString();
+
+const { buildApp } = await import('../apps/server/src/app.ts');
+const { loadConfig } = await import('../apps/server/src/config.ts');
+const { openDatabase } = await import('../apps/server/src/platform/database/database.ts');
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: url.toString(),
+  TESSERA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+  TESSERA_WEB_DIST: '/nonexistent',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+});
+const database = await openDatabase(config);
+const app = await buildApp({ config, database, ownsDatabase: true });
+await app.ready();
+
+const signup = await app.inject({
+  method: 'POST',
+  url: '/api/auth/signup',
+  payload: { email: `i${process.pid}@example.test`, password: 'benchmark password 123' },
+});
+const cookie = `tessera_session=${signup.cookies.find((c) => c.name === 'tessera_session')!.value}`;
+const pat = (
+  await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie },
+    payload: { name: 'b', scopes: ['agents:read', 'agents:write', 'profile:read'] },
+  })
+).json().secret as string;
+const auth = { authorization: `Bearer ${pat}` };
+const agentId = (
+  await app.inject({
+    method: 'POST',
+    url: '/api/agents',
+    headers: auth,
+    payload: { name: 'a', description: 'd', category: 'coding', tags: ['x'], visibility: 'private' },
+  })
+).json().agent_id as string;
+const userId = (await app.inject({ url: '/api/me', headers: auth })).json().user.id as string;
+
+const bare = Fastify({ logger: false });
+bare.get('/*', async () => ({ status: 'ok' }));
+const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+bare.get<{ Params: { id: string } }>('/api/agents/:id', async (request) => {
+  const { rows } = await pool.query({
+    name: 'agent_visible_with_files',
+    text: AGENT_VISIBLE_WITH_FILES,
+    values: [request.params.id, userId],
+  });
+  return agentView(rows[0]);
+});
+await bare.ready();
+
+const badChecksum = `${pat.slice(0, -1)}${pat.endsWith('A') ? 'B' : 'A'}`;
+const cases: Record<string, () => Promise<unknown>> = {
+  bare: () => bare.inject({ url: '/x' }),
+  tessera_401: () => app.inject({ url: '/api/me', headers: { authorization: `Bearer ${badChecksum}` } }),
+  tessera_me: () => app.inject({ url: '/api/me', headers: auth }),
+  fastify_pg: () => bare.inject({ url: `/api/agents/${agentId}` }),
+  tessera_read: () => app.inject({ url: `/api/agents/${agentId}`, headers: auth }),
+};
+const onlyCases = process.env.CASES?.split(',');
+for (const label of Object.keys(cases)) if (onlyCases && !onlyCases.includes(label)) delete cases[label];
+const N = Number(process.env.N ?? 3000);
+async function run(fn: () => Promise<unknown>) {
+  let left = N;
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (left-- > 0) await fn();
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / N;
+}
+const results: Record<string, number[]> = {};
+for (const fn of Object.values(cases)) await run(fn);
+for (let round = 0; round < Number(process.env.ROUNDS ?? 5); round++) {
+  for (const [label, fn] of Object.entries(cases)) (results[label] ??= []).push(await run(fn));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(median(v))]));
+console.error(JSON.stringify(m), {
+  fixed_extra_us: (m.tessera_401 ?? 0) - (m.bare ?? 0),
+  read_extra_us: (m.tessera_read ?? 0) - (m.fastify_pg ?? 0),
+});
+await app.close();
+await pool.end();
+await admin(`drop database ${name} with (force)`);
+process.exit(0);

@@ -1,0 +1,92 @@
+/**
+ * Profiles one Tessera load under autocannon: `tsx bench/profile.ts <read|401|unknown|cold> [pg|pglite] [seconds]`.
+ * Starts bench/servers/tessera.ts with `node --cpu-prof` (profile written to BENCH_PROFILE_DIR,
+ * default /tmp/tessera-profile) and prints req/s, p99 and CPU µs/req; a developer's tool, not part
+ * of `npm run bench`.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const [load = 'read', store = 'pg', seconds = '5'] = process.argv.slice(2);
+const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dir = process.env.BENCH_PROFILE_DIR ?? '/tmp/tessera-profile';
+mkdirSync(dir, { recursive: true });
+
+const env: Record<string, string> = { BENCH_SEED: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+const database = `tessera_profile_${process.pid}`;
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+if (store === 'pg') {
+  await admin(`create database ${database}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${database}`;
+  env.BENCH_DATABASE_URL = url.toString();
+} else {
+  env.BENCH_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'tessera-profile-pglite-'));
+}
+async function start(script: string, extra: Record<string, string>) {
+  const child = fork(path.join(import.meta.dirname, script), [], {
+    execArgv: [...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]), '--import', 'tsx'],
+    env: { ...process.env, ...env, ...extra },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const replies: Array<(v: unknown) => void> = [];
+  const info = await new Promise<Record<string, string>>((resolve) =>
+    child.on('message', (m: Record<string, unknown>) => {
+      if (m.ready) resolve(m as never);
+      else replies.shift()?.(m.reply);
+    }),
+  );
+  const call = (type: string) =>
+    new Promise<Record<string, number>>((resolve) => {
+      replies.push(resolve as never);
+      child.send({ id: 0, type });
+    });
+  return { child, info, call };
+}
+const tessera = await start('servers/tessera.ts', {});
+/** BENCH_BASELINE=baselines/fastify-pg.ts profiles that baseline under the same load instead. */
+const target = process.env.BENCH_BASELINE
+  ? await start(process.env.BENCH_BASELINE, { BENCH_VIEWER_ID: tessera.info.userId! })
+  : tessera;
+const info = { ...tessera.info, url: target.info.url };
+const { child, call } = target;
+const headers: Record<string, string> = {};
+let url = `${info.url}/api/me`;
+if (load === 'read') {
+  url = `${info.url}/api/agents/${info.agentId}`;
+  headers.authorization = `Bearer ${info.pat}`;
+} else if (load === '401') {
+  headers.authorization = `Bearer ${info.pat!.slice(0, -1)}${info.pat!.endsWith('A') ? 'B' : 'A'}`;
+} else if (load === 'me') {
+  headers.authorization = `Bearer ${info.pat}`;
+}
+await autocannon({ url, headers, connections: 10, duration: 1 });
+await call('reset');
+const result = await autocannon({ url, headers, connections: 10, duration: Number(seconds) });
+const stats = await call('stats');
+console.log(
+  JSON.stringify({
+    load,
+    store,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpu_us_per_req: Math.round(Number(stats.cpuMicros) / result.requests.total),
+    user_us_per_req: Math.round(Number(stats.cpuUserMicros) / result.requests.total),
+    non2xx: result.non2xx,
+    sql: stats.counts,
+  }),
+);
+for (const c of new Set([child, tessera.child])) {
+  c.kill('SIGTERM');
+  await new Promise((resolve) => c.once('exit', resolve));
+}
+if (store === 'pg') await admin(`drop database ${database} with (force)`);
