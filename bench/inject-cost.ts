@@ -94,10 +94,10 @@ async function run(fn: () => Promise<unknown>) {
   const used = process.cpuUsage(cpu);
   return (used.user + used.system) / N;
 }
-const results: Record<string, number[]> = {};
+const results: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (const fn of Object.values(cases)) await run(fn);
 for (let round = 0; round < Number(process.env.ROUNDS ?? 5); round++) {
-  for (const [label, fn] of Object.entries(cases)) (results[label] ??= []).push(await run(fn));
+  for (const [label, fn] of Object.entries(cases)) results[label]!.push(await run(fn));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(median(v))]));
