@@ -37,6 +37,7 @@ import { acceptsHtml } from './platform/http/accepts-html.ts';
 import { AccessLogController } from './platform/http/access-log.ts';
 import { installBodyParsers } from './platform/http/body-parsers.ts';
 import { errorHandling, isApiPath, sendProblem, toAppError } from './platform/http/error-handler.ts';
+import { gracefulShutdown } from './platform/http/graceful-shutdown.ts';
 import { type LogDestination, loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
 import { type App, Problem } from './platform/http/schemas.ts';
@@ -82,6 +83,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // A URL the router cannot take apart (bad percent-encoding, an over-long parameter) is refused
     // before any route or error handler runs: answer it as problem+json like every other error.
     frameworkErrors: (error, request, reply) => sendProblem(reply, toAppError(error), request),
+    // While closing, the graceful-shutdown plugin answers (problem+json with Retry-After), not Fastify.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const redis = config.redisUrl
@@ -97,6 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const counters = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
 
   // --- Platform: security headers, cookies, limits, errors, body parsers -------------------
+  await app.register(gracefulShutdown);
   await app.register(securityHeaders, { https: config.publicUrl.protocol === 'https:' });
   await app.register(cookie);
   await app.register(rateLimit, {

@@ -68,6 +68,8 @@ export interface Config {
   trustProxy: boolean;
   /** Bearer secret for `GET /metrics`; undefined turns the endpoint off. */
   metricsToken: string | undefined;
+  /** After SIGTERM, how long requests in progress may run before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 export interface EncryptionKey {
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     trustProxy: bool('TRUST_PROXY', false),
     metricsToken: env.METRICS_TOKEN || undefined,
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15_000, 0, 600_000),
   };
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) {
     problems.push('METRICS_TOKEN must be at least 16 characters (it guards /metrics)');

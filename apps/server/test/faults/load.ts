@@ -46,6 +46,14 @@ async function call(ledger: Ledger, op: Op, url: string, init: RequestInit): Pro
     if (response.status === 503 && !response.headers.get('retry-after')) {
       ledger.violations.push(`${op} ${url} answered 503 without Retry-After`);
     }
+    if (
+      response.status >= 400 &&
+      !response.headers.get('content-type')?.includes('application/problem+json')
+    ) {
+      ledger.violations.push(
+        `${op} ${url} answered ${response.status} as ${response.headers.get('content-type')}, not problem+json`,
+      );
+    }
     return response;
   } catch {
     ledger.statuses[`${op}:error`] = (ledger.statuses[`${op}:error`] ?? 0) + 1;
