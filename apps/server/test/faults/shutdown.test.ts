@@ -81,7 +81,7 @@ describe('SIGTERM under load', () => {
     await until('new connections are refused', async () => !(await acceptsConnections(port)), 5_000, 20);
     const idleClosedAt = await Promise.race([
       idle.closed,
-      new Promise<undefined>((resolve) => setTimeout(resolve, 3_000)),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3_000)),
     ]);
     expect(idleClosedAt, 'the idle keep-alive connection was closed by the server').toBeDefined();
 
