@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { agentsCommand } from './commands/agents/index.ts';
 import { loginCommand } from './commands/auth/login.ts';
 import { logoutCommand } from './commands/auth/logout.ts';
+import { signupCommand } from './commands/auth/signup.ts';
 import { whoamiCommand } from './commands/auth/whoami.ts';
 import { automationTokensCommand } from './commands/automation-tokens/index.ts';
 import { providersCommand } from './commands/providers/index.ts';
 import { reposCommand } from './commands/repos/index.ts';
 import { tokensCommand } from './commands/tokens/index.ts';
+import { requireInteractiveLogin } from './lib/context.ts';
 import { EXIT, type ExitCode, toCliError } from './lib/errors.ts';
 import { terminalSafe } from './lib/terminal-text.ts';
 
@@ -24,17 +26,20 @@ export function buildProgram(): Command {
       'the Tessera server (default: $TESSERA_URL, the last login, or http://localhost:3000)',
     )
     .option('--json', 'print results as JSON (for scripts)')
+    .addCommand(signupCommand())
     .addCommand(loginCommand())
     .addCommand(logoutCommand())
     .addCommand(whoamiCommand())
-    .addCommand(tokensCommand())
+    .addCommand(requireInteractiveLogin(tokensCommand()))
     .addCommand(agentsCommand())
     .addCommand(reposCommand())
-    .addCommand(automationTokensCommand())
-    .addCommand(providersCommand())
+    .addCommand(requireInteractiveLogin(automationTokensCommand()))
+    .addCommand(requireInteractiveLogin(providersCommand()))
     .addHelpText(
       'after',
       `
+New here? \`tessera signup\` creates your account and logs you in.
+
 Credentials: TESSERA_TOKEN (any token) wins over the stored login. Logins are kept in the
 system keyring, or in $XDG_CONFIG_HOME/tessera/credentials.json (mode 0600) when there is none.
 
@@ -75,7 +80,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       return EXIT.usage;
     }
     const server = (program.opts() as { server?: string }).server ?? process.env.TESSERA_URL;
-    const cliError = toCliError(error, server);
+    const cliError = toCliError(error, { server });
     await print(
       process.stderr,
       terminalSafe(`error: ${cliError.message}\n${cliError.hint ? `hint: ${cliError.hint}\n` : ''}`, {

@@ -77,12 +77,12 @@ describe.concurrent('tessera login --with-token', () => {
     expect(me.credential.scopes.sort()).toEqual(['agents:read', 'profile:read']);
   });
 
-  it('refuses a string that is not a token (exit 2) and a token the server does not know (exit 4), storing nothing', async ({
+  it('refuses a string that is not a token and a token the server does not know (both exit 4), storing nothing', async ({
     expect,
   }) => {
     const home = await newHome();
     const garbage = await runCli(['login', '--with-token'], { env: home.env, input: 'hunter2\n' });
-    expect(garbage.code).toBe(2);
+    expect(garbage.code).toBe(4);
 
     // Well-formed, but with a wrong checksum: the server refuses it as invalid_token.
     const forged = `tes_pat_${'A'.repeat(46)}`;
@@ -98,11 +98,13 @@ describe.concurrent('tessera login --with-token', () => {
     const home = await newHome();
     const user = await signUp(server.app);
     const pat = await createPat(server.app, user, ['agents:read'], 'narrow');
-    const me = await runJson<{ user: null; token: { name: string; scopes: string[] } }>(['whoami'], {
+    const me = await runJson<{ user: null; credential: { kind: string; scopes: string[] } }>(['whoami'], {
       env: { ...home.env, TESSERA_TOKEN: pat.secret },
     });
     expect(me.user).toBeNull();
-    expect(me.token).toMatchObject({ name: 'narrow', scopes: ['agents:read'] });
+    expect(me.credential).toMatchObject({ kind: 'personal', scopes: ['agents:read'] });
+    const shown = await runCli(['whoami'], { env: { ...home.env, TESSERA_TOKEN: pat.secret } });
+    expect(shown.stdout).toContain('"narrow"');
   });
 
   it('a PAT login cannot manage tokens: exit 4 with a hint to log in interactively', async ({ expect }) => {

@@ -1,7 +1,7 @@
 import { confirm, isCancel } from '@clack/prompts';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Cli, createCli } from './context.ts';
-import { CliError, UsageError } from './errors.ts';
+import { CliError, toCliError, UsageError } from './errors.ts';
 
 /**
  * Wraps a command's action: builds the Cli from the global options and passes it first,
@@ -12,7 +12,12 @@ export function run<Args extends any[]>(handler: (cli: Cli, ...args: Args) => Pr
   return async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
     const cli = await createCli(command);
-    await handler(cli, ...(args.slice(0, -1) as Args));
+    try {
+      await handler(cli, ...(args.slice(0, -1) as Args));
+    } catch (error) {
+      // Explained here, where the hint can name the server and the credential in use.
+      throw toCliError(error, cli.hintContext());
+    }
   };
 }
 

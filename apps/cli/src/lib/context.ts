@@ -1,7 +1,7 @@
 import type { TesseraClient } from '@tessera/client';
 import type { Command } from 'commander';
 import { type CredentialStore, createCredentialStore } from './credential-store.ts';
-import { UsageError } from './errors.ts';
+import { type HintContext, UsageError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { anonymousClient, openSession, type Session } from './session.ts';
 
@@ -10,16 +10,30 @@ export const DEFAULT_SERVER = 'http://localhost:3000';
 /** What every command gets: the server, the output, the credential store and a way to a client. */
 export interface Cli {
   server: string;
+  /** The server came from --server (so that a printed follow-up command repeats it). */
+  serverGiven: boolean;
   env: NodeJS.ProcessEnv;
   out: Output;
   store: CredentialStore;
   anonymous(): TesseraClient;
   /** The signed-in client; throws (exit 4) when there is no credential. */
   session(): Promise<Session>;
+  /** What hints may say about this command: its server, whether it needs a login, its credential. */
+  hintContext(): HintContext;
 }
 
-/** Normalises a server URL: http(s) only, no trailing slash, no query. */
-export function normaliseServer(raw: string): string {
+/** A server URL as given, normalised; `droppedApi` when a trailing `/api` was taken off. */
+export interface NormalisedServer {
+  server: string;
+  droppedApi: boolean;
+}
+
+/**
+ * Normalises a server URL: http(s) only, no trailing slash, no query. The server is the site's
+ * root: the registry's clients take `https://HOST/api` as their base URL, so a URL ending in
+ * `/api` (or `/api/`) is corrected rather than sent to `/api/api/…`.
+ */
+export function normaliseServer(raw: string): NormalisedServer {
   let url: URL;
   try {
     url = new URL(raw);
@@ -34,7 +48,9 @@ export function normaliseServer(raw: string): string {
   }
   url.search = '';
   url.hash = '';
-  return url.toString().replace(/\/+$/, '');
+  const given = url.toString().replace(/\/+$/, '');
+  const server = given.replace(/\/api$/i, '');
+  return { server, droppedApi: server !== given };
 }
 
 /** --server, else TESSERA_URL, else the server of the last login, else http://localhost:3000. */
@@ -42,22 +58,71 @@ export async function resolveServer(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
   store: CredentialStore,
-) {
-  const chosen = flag ?? (env.TESSERA_URL || undefined) ?? (await store.defaultServer()) ?? DEFAULT_SERVER;
-  return normaliseServer(chosen);
+): Promise<
+  NormalisedServer & { given: string; from: '--server' | 'TESSERA_URL' | 'last login' | 'default' }
+> {
+  const fromEnv = env.TESSERA_URL || undefined;
+  const stored = flag === undefined && fromEnv === undefined ? await store.defaultServer() : undefined;
+  const [given, from] =
+    flag !== undefined
+      ? [flag, '--server' as const]
+      : fromEnv !== undefined
+        ? [fromEnv, 'TESSERA_URL' as const]
+        : stored !== undefined
+          ? [stored, 'last login' as const]
+          : [DEFAULT_SERVER, 'default' as const];
+  return { ...normaliseServer(given), given, from };
+}
+
+/** The command, or one of its parents, needs an interactive login (see `requireInteractiveLogin`). */
+const interactiveOnlyCommands = new WeakSet<Command>();
+
+/**
+ * Marks a command (and so every subcommand) as needing an interactive login: the server refuses
+ * PATs and automation tokens on its routes, so its hints never suggest TESSERA_TOKEN.
+ */
+export function requireInteractiveLogin(command: Command): Command {
+  interactiveOnlyCommands.add(command);
+  return command;
+}
+
+export function needsInteractiveLogin(command: Command): boolean {
+  for (let current: Command | null = command; current; current = current.parent) {
+    if (interactiveOnlyCommands.has(current)) return true;
+  }
+  return false;
 }
 
 export async function createCli(command: Command, env: NodeJS.ProcessEnv = process.env): Promise<Cli> {
   const options = command.optsWithGlobals() as { server?: string; json?: boolean };
   const store = createCredentialStore(env);
-  const server = await resolveServer(options.server, env, store);
+  const resolved = await resolveServer(options.server, env, store);
+  const { server } = resolved;
   const out = createOutput({ json: Boolean(options.json), env });
+  if (resolved.droppedApi) {
+    out.warn(
+      `Using ${server}: the server address is the site itself, without /api (given via ${resolved.from}: ${resolved.given}).`,
+    );
+  }
+  const interactiveOnly = needsInteractiveLogin(command);
+  let credential: HintContext['credential'];
   return {
     server,
+    serverGiven: resolved.from === '--server',
     env,
     out,
     store,
     anonymous: () => anonymousClient(server),
-    session: () => openSession({ server, store, env }),
+    async session() {
+      const session = await openSession({ server, store, env, interactiveOnly });
+      credential =
+        session.source === 'env'
+          ? 'env'
+          : session.credential.kind === 'token'
+            ? 'stored-token'
+            : 'stored-login';
+      return session;
+    },
+    hintContext: () => ({ server, interactiveOnly, credential }),
   };
 }

@@ -1,4 +1,5 @@
 import { isTesseraApiError, type TesseraApiError } from '@tessera/client';
+import { LOGIN_SCOPES } from './vocabulary.ts';
 
 /** The exit codes scripts can rely on (documented in the README, "Command line"). */
 export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4 } as const;
@@ -28,40 +29,85 @@ export class AuthError extends CliError {
   }
 }
 
-const LOGIN_HINT = 'Run `tessera login`, or set TESSERA_TOKEN to a valid token.';
+/**
+ * What a hint may say about where the command stands. Hints name the server (`tessera login
+ * --server <url>`), and mention TESSERA_TOKEN only where setting or unsetting it can help: never
+ * for commands that need an interactive login, since a PAT there is refused whatever it holds.
+ */
+export interface HintContext {
+  /** The resolved server (after --server, TESSERA_URL and the last login). */
+  server?: string | undefined;
+  /** The command needs an interactive login (token management, provider accounts, …). */
+  interactiveOnly?: boolean | undefined;
+  /** Where the command's credential came from: TESSERA_TOKEN, a stored token, a stored login. */
+  credential?: 'env' | 'stored-token' | 'stored-login' | undefined;
+}
+
+/** `tessera login --server <url>` when the server is known. */
+export function loginCommandFor(context: HintContext = {}): string {
+  return context.server ? `tessera login --server ${context.server}` : 'tessera login';
+}
+
+/** What to say when there is no usable credential at all. */
+export function notLoggedInHint(context: HintContext = {}): string {
+  const login = `Run \`${loginCommandFor(context)}\``;
+  if (context.interactiveOnly) return `${login} (device flow or --web; no account yet? \`tessera signup\`).`;
+  return `${login}, or set TESSERA_TOKEN to a personal access token (no account yet? \`tessera signup\`).`;
+}
+
+function refusedCredentialHint(context: HintContext): string {
+  const login = `\`${loginCommandFor(context)}\``;
+  if (context.credential === 'env') {
+    return context.interactiveOnly
+      ? `The token in TESSERA_TOKEN was refused, and this command needs an interactive login anyway: unset TESSERA_TOKEN and run ${login}.`
+      : `The token in TESSERA_TOKEN was refused (revoked, expired or mistyped): set it to a valid token, or unset it and run ${login}.`;
+  }
+  if (context.credential === 'stored-token') {
+    return `The stored token was refused (revoked or expired): run ${login} again${
+      context.interactiveOnly ? '' : ', or set TESSERA_TOKEN to a valid token'
+    }.`;
+  }
+  return notLoggedInHint(context);
+}
+
+function interactiveRequiredHint(context: HintContext): string {
+  const login = `\`${loginCommandFor(context)}\` (device flow or --web)`;
+  if (context.credential === 'env') {
+    return `TESSERA_TOKEN holds a token that cannot manage tokens or other account settings: unset it and run ${login}.`;
+  }
+  return `Personal access tokens cannot manage tokens or other account settings: run ${login}.`;
+}
 
 function scopeFromChallenge(challenge: string | undefined): string | undefined {
   return challenge ? /scope="([^"]+)"/.exec(challenge)?.[1] : undefined;
 }
 
 /** What to tell the user about a failed API call. */
-export function fromApiError(error: TesseraApiError): CliError {
+export function fromApiError(error: TesseraApiError, context: HintContext = {}): CliError {
   const fields = error.errors.map((field) => `  ${field.path}: ${field.message}`).join('\n');
   const detail = fields ? `${error.detail}\n${fields}` : error.detail;
   switch (error.code) {
     case 'unauthenticated':
     case 'invalid_token':
-      return new AuthError(detail, LOGIN_HINT);
+      return new AuthError(detail, refusedCredentialHint(context));
     case 'interactive_credential_required':
-      return new AuthError(
-        detail,
-        'Personal access tokens cannot manage tokens or other account settings: run `tessera login` ' +
-          '(device flow or --web) and unset TESSERA_TOKEN.',
-      );
+      return new AuthError(detail, interactiveRequiredHint(context));
     case 'insufficient_scope': {
       const scope = scopeFromChallenge(error.challenge);
+      const login = `\`${loginCommandFor(context)}\``;
       if (scope === 'account') {
         return new AuthError(
           detail,
           'This login was made without the "account" scope, so it cannot manage tokens or other account ' +
-            'settings: run `tessera login` again without --scope (or with --scope account,…).',
+            `settings: run ${login} again without --scope (or with --scope account,…).`,
         );
       }
+      const holder = context.credential === 'env' ? 'Set TESSERA_TOKEN to a token' : 'Use a token';
       return new AuthError(
         detail,
         scope
-          ? `Use a token with the "${scope}" scope, or log in interactively with \`tessera login\`.`
-          : 'Use a token with more scopes, or log in interactively with `tessera login`.',
+          ? `${holder} with the "${scope}" scope, or log in interactively with ${login}.`
+          : `${holder} with more scopes, or log in interactively with ${login}.`,
       );
     }
     case 'not_found':
@@ -73,10 +119,7 @@ export function fromApiError(error: TesseraApiError): CliError {
         hint: error.retryAfter ? `Try again in ${error.retryAfter} s.` : 'Try again later.',
       });
     case 'invalid_scope':
-      return new UsageError(
-        detail,
-        'Scopes: account, agents:read, agents:write, repos:read, repos:write, tasks:read, tasks:write, profile:read.',
-      );
+      return new UsageError(detail, `Scopes: ${LOGIN_SCOPES.join(', ')}.`);
     default:
       if (error.status >= 500) {
         return new CliError(detail, {
@@ -90,14 +133,14 @@ export function fromApiError(error: TesseraApiError): CliError {
 }
 
 /** Any thrown value → the CliError to print. Unknown failures keep their message, never a stack. */
-export function toCliError(error: unknown, server?: string): CliError {
+export function toCliError(error: unknown, context: HintContext = {}): CliError {
   if (error instanceof CliError) return error;
-  if (isTesseraApiError(error)) return fromApiError(error);
+  if (isTesseraApiError(error)) return fromApiError(error, context);
   // fetch() rejects with a TypeError whose cause says what went wrong (ECONNREFUSED, ENOTFOUND, …).
   if (error instanceof TypeError && error.message === 'fetch failed') {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return new CliError(
-      `Could not reach ${server ?? 'the server'}${cause?.code ? ` (${cause.code})` : ''}.`,
+      `Could not reach ${context.server ?? 'the server'}${cause?.code ? ` (${cause.code})` : ''}.`,
       {
         hint: 'Check --server or TESSERA_URL, and that the server is running.',
       },

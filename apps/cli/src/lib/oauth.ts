@@ -8,25 +8,16 @@ import {
 } from '@tessera/client';
 import type { StoredCredential } from './credential-store.ts';
 import { AuthError, CliError } from './errors.ts';
+import { LOGIN_SCOPES } from './vocabulary.ts';
+
+export { ACCOUNT_SCOPE } from './vocabulary.ts';
 
 /** The CLI's registered OAuth client: public, first-party, loopback redirects (RFC 8252). */
 export const CLIENT_ID = 'tessera-cli';
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** The scope that lets a login manage the account: tokens, provider accounts, sessions (ADR 0013). */
-export const ACCOUNT_SCOPE = 'account';
-
 /** What `tessera login` asks for unless `--scope` narrows it: the account and every resource. */
-export const DEFAULT_LOGIN_SCOPES = [
-  ACCOUNT_SCOPE,
-  'agents:read',
-  'agents:write',
-  'repos:read',
-  'repos:write',
-  'tasks:read',
-  'tasks:write',
-  'profile:read',
-] as const;
+export const DEFAULT_LOGIN_SCOPES = LOGIN_SCOPES;
 
 /** `--scope` values: separated by commas or spaces, and repeatable (`--scope a,b --scope c`). */
 export function collectScopes(value: string, previous: string[] = []): string[] {

@@ -1,6 +1,6 @@
 import { createTesseraClient, TesseraApiError, type TesseraClient } from '@tessera/client';
 import type { CredentialStore, StoredCredential } from './credential-store.ts';
-import { AuthError } from './errors.ts';
+import { AuthError, loginCommandFor, notLoggedInHint } from './errors.ts';
 import { credentialFromTokens, refreshTokens } from './oauth.ts';
 
 /** Refresh this long before the access token expires, so that a slow request does not race it. */
@@ -29,6 +29,8 @@ export async function openSession(input: {
   server: string;
   store: CredentialStore;
   env: NodeJS.ProcessEnv;
+  /** The command needs an interactive login: its hints do not suggest TESSERA_TOKEN. */
+  interactiveOnly?: boolean;
   now?: () => Date;
 }): Promise<Session> {
   const { server, store, env } = input;
@@ -47,7 +49,7 @@ export async function openSession(input: {
   if (!credential) {
     throw new AuthError(
       `You are not logged in to ${server}.`,
-      `Run \`tessera login --server ${server}\`, or set TESSERA_TOKEN.`,
+      notLoggedInHint({ server, interactiveOnly: input.interactiveOnly }),
     );
   }
   const current = () => credential as StoredCredential;
@@ -65,7 +67,10 @@ export async function openSession(input: {
       } catch (error) {
         if (error instanceof TesseraApiError && error.code === 'invalid_grant') {
           await store.delete(server);
-          throw new AuthError('Your login has expired or was revoked.', 'Run `tessera login` again.');
+          throw new AuthError(
+            `Your login to ${server} has expired or was revoked.`,
+            `Run \`${loginCommandFor({ server })}\` again.`,
+          );
         }
         throw error;
       } finally {

@@ -1,16 +1,14 @@
 import { type RequestBody, unwrap } from '@tessera/client';
 import { Command, Option } from 'commander';
 import { collectList, run } from '../../lib/command.ts';
+import { CATEGORY_HELP } from '../../lib/vocabulary.ts';
 import { type AgentFieldOptions, printAgent } from './agent-view.ts';
 
 export function createAgentCommand(): Command {
   return new Command('create')
     .description('Register an agent')
     .requiredOption('-n, --name <name>', 'the agent name')
-    .requiredOption(
-      '-c, --category <category>',
-      'what the agent is for: one of the suggested automation, coding, data, devops, research, support, writing, other — or any lower-case slug (a-z, 0-9, single hyphens)',
-    )
+    .requiredOption('-c, --category <category>', `what the agent is for: ${CATEGORY_HELP}`)
     .option('-d, --description <text>', 'a description', '')
     .option('-f, --framework <id>', 'the AI framework (see GET /api/frameworks)')
     .option('-t, --tag <tag>', 'a tag; repeat or separate with commas', collectList)

@@ -2,6 +2,7 @@ import { type RequestBody, unwrap } from '@tessera/client';
 import { Command, Option } from 'commander';
 import { collectList, run } from '../../lib/command.ts';
 import { UsageError } from '../../lib/errors.ts';
+import { CATEGORY_HELP } from '../../lib/vocabulary.ts';
 import { type AgentFieldOptions, printAgent } from './agent-view.ts';
 
 export function updateAgentCommand(): Command {
@@ -10,10 +11,7 @@ export function updateAgentCommand(): Command {
     .description('Change some members of your agent; the others stay')
     .argument('<id>', 'the agent_id')
     .option('-n, --name <name>', 'a new name')
-    .option(
-      '-c, --category <category>',
-      'a new category: one of the suggested automation, coding, data, devops, research, support, writing, other — or any lower-case slug (a-z, 0-9, single hyphens)',
-    )
+    .option('-c, --category <category>', `a new category: ${CATEGORY_HELP}`)
     .option('-d, --description <text>', 'a new description')
     .option('-f, --framework <id>', 'a new framework ("none" clears it)')
     .option(

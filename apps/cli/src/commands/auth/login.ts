@@ -17,6 +17,7 @@ import {
   requestTokens,
   startDeviceAuthorization,
 } from '../../lib/oauth.ts';
+import { LOGIN_SCOPES } from '../../lib/vocabulary.ts';
 
 /** Tokens `--with-token` accepts: PATs, automation tokens and (short-lived) access tokens. */
 const ACCEPTED_TOKEN = /^tes_(pat|aut|acc)_[0-9A-Za-z]{46}$/;
@@ -46,20 +47,40 @@ async function ownerOfNewLogin(cli: Cli, token: string) {
   throw new AuthError('The server did not accept the new login.', 'Run `tessera login` again.');
 }
 
-/** Checks a pasted token before keeping it: a typo must fail now, not on the next command. */
+/** The agents registry's own PATs: 64 hexadecimal characters (docs/registry-migration.md). */
+const REGISTRY_TOKEN = /^[0-9a-f]{64}$/i;
+
+/**
+ * Checks a pasted token before keeping it: a typo must fail now, not on the next command. A
+ * string that is not a token is an authentication failure (exit 4) like a token the server
+ * refuses: both are "a token that is invalid" in the README's exit-code table.
+ */
 async function loginWithToken(cli: Cli): Promise<StoredCredential> {
   const token = (await readStdin()).trim();
   if (!token) throw new UsageError('No token on standard input.');
+  const create = 'Create one under Settings → Personal access tokens → Generate new token';
   if (!ACCEPTED_TOKEN.test(token)) {
-    throw new UsageError(
+    throw new AuthError(
       'That is not a Tessera personal access, automation or access token.',
-      'Tokens look like tes_pat_… (54 characters).',
+      REGISTRY_TOKEN.test(token)
+        ? `It looks like a token of the old agents registry (64 hex characters); Tessera's look like tes_pat_… (54 characters). ${create}, or with \`tessera tokens create\`.`
+        : `Tokens look like tes_pat_… (54 characters). ${create}.`,
     );
   }
   const client = createTesseraClient({ baseUrl: cli.server, token });
   // A PAT may lack profile:read, so it proves itself through /api/tokens/self, which any token may read.
-  if (token.startsWith('tes_acc_')) await unwrap(client.GET('/api/me'));
-  else await unwrap(client.GET('/api/tokens/self'));
+  try {
+    if (token.startsWith('tes_acc_')) await unwrap(client.GET('/api/me'));
+    else await unwrap(client.GET('/api/tokens/self'));
+  } catch (error) {
+    if (isTesseraApiError(error) && error.code === 'invalid_token') {
+      throw new AuthError(
+        `${cli.server} did not accept that token: ${error.detail}`,
+        `Check that it was made on ${cli.server} and is still active. ${create}.`,
+      );
+    }
+    throw error;
+  }
   return { kind: 'token', token, user: await userFor(cli, token).catch(() => undefined) };
 }
 
@@ -137,14 +158,15 @@ export function loginCommand(): Command {
     .option('--with-token', 'read a personal access token from standard input')
     .option(
       '--scope <scopes>',
-      `scopes to ask for, separated by commas or spaces, repeatable (default: ${DEFAULT_LOGIN_SCOPES.join(',')}); ` +
-        'without "account" the login cannot manage tokens or other account settings',
+      `scopes to ask for, separated by commas or spaces, repeatable; allowed: ${LOGIN_SCOPES.join(', ')} ` +
+        '(default: all of them); without "account" the login cannot manage tokens or other account settings',
       collectScopes,
     )
     .addOption(new Option('--no-browser', 'with --web: print the address instead of opening a browser'))
     .addHelpText(
       'after',
-      '\nExamples:\n  tessera login\n  tessera login --web\n  tessera login --scope agents:read,repos:read\n' +
+      '\nNo account yet? `tessera signup` creates one and logs you in.\n' +
+        '\nExamples:\n  tessera login\n  tessera login --web\n  tessera login --scope agents:read,repos:read\n' +
         '  tessera login --with-token < token.txt\n',
     )
     .action(

@@ -16,7 +16,8 @@ export function whoamiCommand(): Command {
       const session = await cli.session();
       try {
         const me = await unwrap(session.client.GET('/api/me'));
-        cli.out.result({ server: cli.server, source: session.source, ...me }, () => {
+        // --json prints the API's body unchanged (README, "Output and exit codes").
+        cli.out.result(me, () => {
           cli.out.fields([
             ['Server', cli.server],
             ['User', `${me.user.email}${me.user.name ? ` (${me.user.name})` : ''}`],
@@ -31,17 +32,13 @@ export function whoamiCommand(): Command {
         });
       } catch (error) {
         if (!isTesseraApiError(error) || error.code !== 'insufficient_scope') throw error;
-        // An OAuth login granted without profile:read: what the login itself remembers.
+        // An OAuth login granted without profile:read: what the login itself remembers (in
+        // /api/me's shape for --json, `user: null`: the server did not vouch for it).
         const stored = session.credential;
         if (stored.kind === 'oauth') {
           const scopes = stored.scopes ?? [];
           cli.out.result(
-            {
-              server: cli.server,
-              source: session.source,
-              user: stored.user ?? null,
-              credential: { kind: 'access', scopes },
-            },
+            { user: null, credential: { kind: 'access', scopes, expires_at: stored.expires_at } },
             () => {
               cli.out.fields([
                 ['Server', cli.server],
@@ -54,19 +51,31 @@ export function whoamiCommand(): Command {
           return;
         }
         // A PAT without profile:read cannot read the profile, but can always describe itself.
+        // --json keeps /api/me's shape, with `user: null`, so that a script reads one shape.
         const token = await unwrap(session.client.GET('/api/tokens/self'));
-        cli.out.result({ server: cli.server, source: session.source, user: null, token }, () => {
-          cli.out.fields([
-            ['Server', cli.server],
-            ['User', '(hidden: the token lacks profile:read)'],
-            [
-              'Credential',
-              `${token.kind === 'personal' ? 'personal access token' : 'automation token'} "${token.name}"`,
-            ],
-            ['Scopes', list(token.scopes)],
-            ['Expires', shortTime(token.expires_at)],
-          ]);
-        });
+        cli.out.result(
+          {
+            user: null,
+            credential: {
+              kind: token.kind,
+              scopes: token.scopes,
+              token_id: token.id,
+              expires_at: token.expires_at,
+            },
+          },
+          () => {
+            cli.out.fields([
+              ['Server', cli.server],
+              ['User', '(hidden: the token lacks profile:read)'],
+              [
+                'Credential',
+                `${token.kind === 'personal' ? 'personal access token' : 'automation token'} "${token.name}"`,
+              ],
+              ['Scopes', list(token.scopes)],
+              ['Expires', shortTime(token.expires_at)],
+            ]);
+          },
+        );
       }
     }),
   );

@@ -3,6 +3,7 @@ import { type CreateTokenRequest, unwrap } from '@tessera/client';
 import { Command, Option } from 'commander';
 import { canPrompt, collectList, parsePositiveInteger, run } from '../../lib/command.ts';
 import { CliError, UsageError } from '../../lib/errors.ts';
+import { TOKEN_SCOPES } from '../../lib/vocabulary.ts';
 import { printSecret } from './token-view.ts';
 
 interface CreateOptions {
@@ -19,7 +20,7 @@ export function createTokenCommand(): Command {
     .option('-n, --name <name>', 'a name you will recognise, unique among your active tokens')
     .option(
       '-s, --scope <scope>',
-      'a scope to grant (agents:read, agents:write, repos:read, repos:write, tasks:read, tasks:write, profile:read); repeat or separate with commas',
+      `a scope to grant, one of ${TOKEN_SCOPES.join(', ')}; repeat or separate with commas`,
       collectList,
     )
     .option('-d, --description <text>', 'what the token is for')
