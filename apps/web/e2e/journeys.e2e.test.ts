@@ -696,6 +696,27 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     const badRow = page.getByRole('row', { name: /Revoked at GitHub/ });
     await expect.poll(() => badRow.textContent()).toContain('Token rejected');
 
+    // Connecting a repository through the rejected account: the provider's refusal is named at
+    // once (a 502 is not retried), never "did not answer properly". (Leaving broken accounts out
+    // of the list belongs to the repository pages; until then the account is still offered.)
+    await page.goto(`${server.url}/repos`);
+    await page.getByRole('button', { name: 'Connect repository' }).first().click();
+    const connect = page.getByRole('dialog', { name: 'Connect a repository' });
+    const accountSelect = connect.getByLabel('Provider account');
+    if ((await accountSelect.locator('option', { hasText: 'Revoked at GitHub' }).count()) > 0) {
+      const asked = Date.now();
+      await accountSelect.selectOption({ label: 'Revoked at GitHub (GitHub)' });
+      await connect
+        .getByText('The provider refused the request. The provider rejected the token.', { exact: false })
+        .waitFor();
+      expect(Date.now() - asked).toBeLessThan(5_000);
+      expect(await connect.textContent()).not.toContain('did not answer properly');
+    }
+    await page.keyboard.press('Escape');
+    await connect.waitFor({ state: 'hidden' });
+    await page.goto(`${server.url}/settings/providers`);
+    await badRow.waitFor();
+
     // An under-scoped token names the missing permission.
     await page.getByRole('button', { name: 'Add provider account' }).first().click();
     await add.getByLabel('Name').fill('Public only');
@@ -727,6 +748,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await replace.getByRole('button', { name: 'Test and replace' }).click();
     await replace.waitFor({ state: 'hidden' });
     await page.getByText('Replaced the token of “Revoked at GitHub”.').waitFor();
+    await expectFocusKept(page);
     await badRow.getByRole('button', { name: 'Test connection: Revoked at GitHub' }).click();
     await badRow.locator('.test-result').getByText('Connected as mona.', { exact: true }).waitFor();
     await expect.poll(() => badRow.textContent()).toContain('Working');
@@ -738,6 +760,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await rename.getByLabel('Name').fill('Mona (second)');
     await rename.getByRole('button', { name: 'Rename' }).click();
     await page.getByText('Renamed “Revoked at GitHub” to “Mona (second)”.').waitFor();
+    await expectFocusKept(page);
     await page.getByRole('row', { name: /Mona \(second\)/ }).waitFor();
 
     // A token of another provider is refused at the field, in words.
@@ -1187,5 +1210,94 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     expect(second.problems).toEqual([]);
     await first.context.close();
     await second.context.close();
+  });
+
+  it('8: on a phone and from the keyboard: timestamps, settings tabs, page titles, a failed sign-out', async () => {
+    const { context, page, problems } = await openContext(browser, { viewport: PHONE, touch: true });
+    await signUpThroughUi(page, server.url, 'journey8');
+    await apiAs(context, server.url, 'POST', '/api/account/tokens', {
+      name: 'phone check',
+      scopes: ['profile:read'],
+      expires_in_days: 30,
+    });
+    await page.reload();
+    await page.getByRole('row', { name: /phone check/ }).waitFor();
+
+    // The settings tabs all fit on a phone's width (they wrap), in both languages.
+    const tabsFit = () =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.subnav a')).map((link) => {
+          const box = link.getBoundingClientRect();
+          return box.left >= 0 && box.right <= window.innerWidth && box.width > 0;
+        }),
+      );
+    expect(await tabsFit()).toEqual([true, true, true, true, true]);
+
+    // A timestamp shows its exact date and time when tapped.
+    const exactShown = () =>
+      page.evaluate(() => {
+        const exact = document.activeElement?.querySelector<HTMLElement>('.timestamp__exact');
+        return exact ? exact.getBoundingClientRect().width > 20 && exact.textContent : null;
+      });
+    const created = page
+      .getByRole('row', { name: /phone check/ })
+      .locator('time')
+      .first();
+    await created.tap();
+    await expect.poll(exactShown).toMatch(/\d{4}/);
+    await screenshotBoth(page, '8-timestamp-tapped');
+
+    // …and when reached with the Tab key.
+    await page.setViewportSize(DESKTOP);
+    await page.locator('#token-sort').focus();
+    let reached = false;
+    for (let step = 0; step < 12 && !reached; step += 1) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.tagName === 'TIME');
+    }
+    expect(reached).toBe(true);
+    await expect.poll(exactShown).toMatch(/\d{4}/);
+
+    // Every screen names itself in the tab title, in the reader's language.
+    const titles = async () => {
+      for (const route of [
+        '/settings/tokens',
+        '/settings/tokens/new',
+        '/settings/security-log',
+        '/settings/sessions',
+        '/settings/password',
+        '/settings/providers',
+        '/repos',
+        '/agents',
+        '/device',
+      ]) {
+        await page.goto(`${server.url}${route}`);
+        const heading = ((await page.locator('h1').first().textContent()) ?? '').trim();
+        expect(heading).not.toBe('');
+        await expect.poll(() => page.title()).toBe(`${heading} · Tessera`);
+      }
+    };
+    await titles();
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.url}/settings/tokens`);
+    await page.getByRole('heading', { level: 1, name: '个人访问令牌' }).waitFor();
+    expect(await tabsFit()).toEqual([true, true, true, true, true]);
+    await page.setViewportSize(DESKTOP);
+    await titles();
+
+    // Signing out while the server cannot be reached says so, and the user is still signed in.
+    await page.route('**/api/auth/logout', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('alert').filter({ hasText: '您仍处于登录状态：' }).waitFor();
+    await page.getByLabel('语言').selectOption('en-US');
+    await page.getByRole('alert').filter({ hasText: 'You are still signed in:' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/device');
+    await page.unroute('**/api/auth/logout');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+
+    expect(problems.filter((problem) => !problem.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+    await context.close();
   });
 });
