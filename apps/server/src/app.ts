@@ -5,7 +5,6 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { registerAccounts } from './modules/accounts/index.ts';
 import { registerPasswordMetrics } from './modules/accounts/password.ts';
@@ -29,7 +28,11 @@ import { registerSessions } from './modules/sessions/index.ts';
 import { registerTokens } from './modules/tokens/index.ts';
 import { registerRegistryUsers } from './modules/users/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
-import { createMemoryCounterStore, createRedisCounterStore } from './platform/counter-store.ts';
+import {
+  counterRateLimitStore,
+  createMemoryCounterStore,
+  createRedisCounterStore,
+} from './platform/counter-store.ts';
 import { type CursorCodec, createCursorCodec, deriveCursorKeys } from './platform/cursor-codec.ts';
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
@@ -45,6 +48,7 @@ import { securityHeaders } from './platform/http/security-headers.ts';
 import { installValidators } from './platform/http/validation.ts';
 import { createLogWindow } from './platform/log-window.ts';
 import { createMetrics, metricsEndpoint } from './platform/metrics/metrics.ts';
+import { createRedisClient } from './platform/redis.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -87,15 +91,25 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false })
-    : undefined;
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
   const logOncePerWindow = createLogWindow();
   const backgroundError = (source: string, message: string) => (error: unknown) =>
     logOncePerWindow(source, (suppressed) =>
       app.log.error({ err: error, source, ...(suppressed ? { suppressed } : {}) }, message),
     );
-  redis?.on('error', backgroundError('redis', 'redis error'));
+  let redisDown = false;
+  const redisError = backgroundError(
+    'redis',
+    'redis unreachable: sign-in and rate-limited routes answer 503',
+  );
+  redis?.on('error', (error) => {
+    redisDown = true;
+    redisError(error);
+  });
+  redis?.on('ready', () => {
+    if (redisDown) app.log.warn('redis connection restored: rate limits shared again');
+    redisDown = false;
+  });
   database.onBackgroundError(backgroundError('store-pool', 'store connection failed in the background'));
   const counters = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
 
@@ -105,8 +119,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    ...(redis ? { redis, nameSpace: 'tessera:rate:' } : {}),
-    // Fail closed: if the shared store is down, sign-in is refused rather than unthrottled.
+    // With Redis, limits count in the shared counters; their failures are 503s (createRedisCounterStore).
+    ...(redis ? { store: counterRateLimitStore(counters) } : {}),
+    // Fail closed: if the shared store is down, sign-in is refused (503) rather than unthrottled.
     skipOnError: false,
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`, {

@@ -1,4 +1,6 @@
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import { limitStoreUnavailable } from './redis.ts';
 
 /**
  * Fixed-window counters, in memory or shared through Redis so that several instances count
@@ -56,24 +58,75 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
 }
 
 export function createRedisCounterStore(redis: Redis, prefix = 'tessera:counter:'): CounterStore {
+  // Every failure (Redis stopped, unreachable, not answering) is a 503: limits fail closed.
+  const failClosed = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await operation();
+    } catch (error) {
+      throw limitStoreUnavailable(error);
+    }
+  };
   return {
-    async increment(key, windowMs) {
-      const name = prefix + key;
-      const results = await redis.multi().incr(name).pexpire(name, windowMs, 'NX').pttl(name).exec();
-      const count = Number(results?.[0]?.[1] ?? 1);
-      const ttl = Number(results?.[2]?.[1] ?? windowMs);
-      return { count, resetInMs: ttl > 0 ? ttl : windowMs };
-    },
-    async decrement(key) {
-      await redis.eval(DECREMENT_IF_POSITIVE, 1, prefix + key);
-    },
-    async peek(key) {
-      const name = prefix + key;
-      const [count, ttl] = await Promise.all([redis.get(name), redis.pttl(name)]);
-      return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
-    },
-    async reset(key) {
-      await redis.del(prefix + key);
-    },
+    increment: (key, windowMs) =>
+      failClosed(async () => {
+        const name = prefix + key;
+        const results = await redis.multi().incr(name).pexpire(name, windowMs, 'NX').pttl(name).exec();
+        const failed = results?.find(([error]) => error)?.[0];
+        if (failed) throw failed;
+        const count = Number(results?.[0]?.[1] ?? 1);
+        const ttl = Number(results?.[2]?.[1] ?? windowMs);
+        return { count, resetInMs: ttl > 0 ? ttl : windowMs };
+      }),
+    decrement: (key) =>
+      failClosed(async () => {
+        await redis.eval(DECREMENT_IF_POSITIVE, 1, prefix + key);
+      }),
+    peek: (key) =>
+      failClosed(async () => {
+        const name = prefix + key;
+        const [count, ttl] = await Promise.all([redis.get(name), redis.pttl(name)]);
+        return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
+      }),
+    reset: (key) =>
+      failClosed(async () => {
+        await redis.del(prefix + key);
+      }),
+  };
+}
+
+type RateLimitCallback = Parameters<FastifyRateLimitStore['incr']>[1];
+
+/**
+ * A store for @fastify/rate-limit on top of a CounterStore (same fixed windows and Redis keys
+ * for every limit), so that a Redis failure reaches the error handler as the limit store's
+ * 503 rather than as a raw client error (which would be a 500). Keys per route as the plugin's
+ * own Redis store makes them.
+ */
+export function counterRateLimitStore(counters: CounterStore, prefix = 'rate:'): FastifyRateLimitStoreCtor {
+  return class CounterRateLimitStore implements FastifyRateLimitStore {
+    constructor(
+      _options: unknown,
+      private readonly keyPrefix = prefix,
+    ) {}
+
+    incr(key: string, callback: RateLimitCallback, timeWindow: number) {
+      counters.increment(this.keyPrefix + key, timeWindow).then(
+        (result) => callback(null, { current: result.count, ttl: result.resetInMs }),
+        (error: Error) => callback(error),
+      );
+    }
+
+    read(key: string, callback: RateLimitCallback) {
+      counters.peek(this.keyPrefix + key).then(
+        (result) => callback(null, { current: result.count, ttl: result.resetInMs }),
+        (error: Error) => callback(error),
+      );
+    }
+
+    child(options: Parameters<FastifyRateLimitStore['child']>[0]) {
+      // At run time the plugin passes its merged limit options, with the route under `routeInfo`.
+      const route = (options as unknown as { routeInfo: { method?: string; url?: string } }).routeInfo;
+      return new CounterRateLimitStore(options, `${this.keyPrefix}${route.method}${route.url}-`);
+    }
   };
 }
