@@ -262,6 +262,8 @@ describe.concurrent('rough edges of the first hour', { timeout: 180_000 }, () =>
     const agents = await runCli(['agents', 'list'], { env: home.env });
     expect(agents.code).toBe(4);
     expect(agents.stderr).toMatch(/hint: .*TESSERA_TOKEN/);
+    // A newcomer without an account is pointed at sign-up, on the same server.
+    expect(agents.stderr).toContain(`tessera signup --server ${server.url}`);
 
     // Logged in with a PAT: token management needs an interactive login; TESSERA_TOKEN is not the way.
     const user = await signUp(server.app);

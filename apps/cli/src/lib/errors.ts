@@ -51,8 +51,9 @@ export function loginCommandFor(context: HintContext = {}): string {
 /** What to say when there is no usable credential at all. */
 export function notLoggedInHint(context: HintContext = {}): string {
   const login = `Run \`${loginCommandFor(context)}\``;
-  if (context.interactiveOnly) return `${login} (device flow or --web; no account yet? \`tessera signup\`).`;
-  return `${login}, or set TESSERA_TOKEN to a personal access token (no account yet? \`tessera signup\`).`;
+  const signup = `no account yet? \`${loginCommandFor(context).replace('tessera login', 'tessera signup')}\``;
+  if (context.interactiveOnly) return `${login} (device flow or --web; ${signup}).`;
+  return `${login}, or set TESSERA_TOKEN to a personal access token (${signup}).`;
 }
 
 function refusedCredentialHint(context: HintContext): string {
