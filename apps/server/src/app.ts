@@ -19,6 +19,7 @@ import { createCredentialService } from './modules/credentials/credentials.servi
 import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
 import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { enqueueNotice, registerNotices } from './modules/notices/index.ts';
 import { registerOAuth } from './modules/oauth/index.ts';
 import { registerProviderAccounts } from './modules/provider-accounts/index.ts';
 import { registerProviderMetrics } from './modules/provider-accounts/providers/provider-http.ts';
@@ -162,7 +163,19 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           targetId: credential.id,
           outcome: 'failure',
         })
-        .catch((error) => app.log.error({ err: error }, 'audit write failed')),
+        .then(() =>
+          // One notice per token and day, however often the expired token is tried.
+          enqueueNotice(database.db, {
+            userId: credential.userId,
+            kind: 'token.expired_used',
+            subject: {
+              type: credential.kind === 'automation' ? 'automation_token' : 'personal_access_token',
+              id: credential.id,
+            },
+            dedupeKey: `expired_used:${credential.id}:${clock.now().toISOString().slice(0, 10)}`,
+          }),
+        )
+        .catch((error) => app.log.error({ err: error }, 'audit or notice write failed')),
     clock,
     onBackgroundError: backgroundError(
       'credentials',
@@ -224,6 +237,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     });
     await app.register(frameworkRoutes);
     await registerAudit({ ...deps, audit });
+    await registerNotices({
+      ...deps,
+      onBackgroundError: backgroundError('notices', 'notice delivery or expiry scan failed'),
+    });
     const { accountService } = await registerAccounts({ ...deps, audit });
     const { openGrants } = await registerOAuth({ ...deps, audit, accountService });
     await registerSessions({ ...deps, audit, accountService, openGrants });

@@ -65,6 +65,28 @@ export interface Config {
     keysMinRefreshMs: number;
     perMinute: number;
   };
+  notices: {
+    /** NOTIFY_CHANNELS: the channels the operator allows (default all three). */
+    channels: { inApp: boolean; email: boolean; webhook: boolean };
+    /** NOTIFY_EXPIRY_DAYS: days before expiry at which expiring-notices go out, largest first. */
+    expiryDays: number[];
+    /** SMTP_URL (smtp:// or smtps://); undefined: no e-mail. Holds credentials: never logged. */
+    smtpUrl: string | undefined;
+    /** MAIL_FROM: the From address of notice e-mails. */
+    mailFrom: string;
+    /** NOTIFY_WORKER: whether this instance runs the delivery worker and the expiry scan. */
+    worker: boolean;
+    pollMs: number;
+    leaseMs: number;
+    retryBaseMs: number;
+    retryWindowMs: number;
+    /** How often each instance runs the expiry scan (it is idempotent across instances). */
+    scanIntervalMs: number;
+    retentionDays: number;
+    webhookTimeoutMs: number;
+    /** WEBHOOK_ALLOWED_PRIVATE_HOSTS: private hosts/ranges webhook endpoints may reach (ADR 0016). */
+    webhookAllowedPrivateHosts: Pick<OutboundAllowList, 'hosts' | 'ranges'>;
+  };
   trustProxy: boolean;
   /** Bearer secret for `GET /metrics`; undefined turns the endpoint off. */
   metricsToken: string | undefined;
@@ -198,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
       keysMinRefreshMs: int('GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS', 300, 0, 86_400) * 1000,
       perMinute: int('RATE_LIMIT_SECRET_SCANNING_PER_MINUTE', 60, 1),
     },
+    notices: parseNotices(env, problems, int, bool, allowList),
     trustProxy: bool('TRUST_PROXY', false),
     metricsToken: env.METRICS_TOKEN || undefined,
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15_000, 0, 600_000),
@@ -208,6 +231,53 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function parseNotices(
+  env: Env,
+  problems: string[],
+  int: (name: string, fallback: number, min?: number, max?: number) => number,
+  bool: (name: string, fallback: boolean) => boolean,
+  allowList: (name: string) => Pick<OutboundAllowList, 'hosts' | 'ranges'>,
+): Config['notices'] {
+  const channelNames = (env.NOTIFY_CHANNELS ?? 'in_app,email,webhook')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const name of channelNames) {
+    if (!['in_app', 'email', 'webhook'].includes(name)) {
+      problems.push(
+        `NOTIFY_CHANNELS must be a comma-separated list of in_app, email, webhook (got "${name}")`,
+      );
+    }
+  }
+  const expiryRaw = env.NOTIFY_EXPIRY_DAYS || '30,7,1';
+  const expiryDays = expiryRaw.split(',').map((part) => Number(part.trim()));
+  if (expiryDays.some((days) => !Number.isInteger(days) || days < 1 || days > 366)) {
+    problems.push(`NOTIFY_EXPIRY_DAYS must be whole numbers of days between 1 and 366 (got "${expiryRaw}")`);
+  }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  const mailFrom = env.MAIL_FROM || 'Tessera <no-reply@localhost>';
+  return {
+    channels: {
+      inApp: channelNames.includes('in_app'),
+      email: channelNames.includes('email'),
+      webhook: channelNames.includes('webhook'),
+    },
+    expiryDays: [...new Set(expiryDays)].sort((a, b) => b - a),
+    smtpUrl,
+    mailFrom,
+    worker: bool('NOTIFY_WORKER', true),
+    pollMs: int('NOTIFY_POLL_MS', 2_000, 10, 600_000),
+    leaseMs: int('NOTIFY_LEASE_MS', 60_000, 100, 3_600_000),
+    retryBaseMs: int('NOTIFY_RETRY_BASE_MS', 30_000, 1, 3_600_000),
+    retryWindowMs: int('NOTIFY_RETRY_WINDOW_HOURS', 24, 1, 720) * 60 * 60 * 1000,
+    scanIntervalMs: int('NOTIFY_SCAN_INTERVAL_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
+    retentionDays: int('NOTICE_RETENTION_DAYS', 90, 1, 3650),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookAllowedPrivateHosts: allowList('WEBHOOK_ALLOWED_PRIVATE_HOSTS'),
+  };
 }
 
 function parseKeyring(env: Env, problems: string[]): EncryptionKey[] {

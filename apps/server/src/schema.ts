@@ -167,6 +167,84 @@ export interface DB {
   tasks: TasksTable;
   oauth_authorization_requests: OAuthAuthorizationRequestsTable;
   oauth_device_authorizations: OAuthDeviceAuthorizationsTable;
+  notice_events: NoticeEventsTable;
+  notice_deliveries: NoticeDeliveriesTable;
+  notice_delivery_attempts: NoticeDeliveryAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  notice_preferences: NoticePreferencesTable;
+  notice_user_settings: NoticeUserSettingsTable;
+}
+
+/** The notices outbox; each row is also the user's in-app notice (ADR 0033). */
+export interface NoticeEventsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Set for events that must happen once (the expiry scan: credential + threshold). */
+  dedupe_key: string | null;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+  fanned_out_at: NullableTimestamp;
+}
+
+export type NoticeChannel = 'email' | 'webhook';
+export type NoticeDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface NoticeDeliveriesTable {
+  id: string;
+  event_id: string;
+  user_id: string;
+  channel: NoticeChannel;
+  endpoint_id: string | null;
+  status: ColumnType<NoticeDeliveryStatus, NoticeDeliveryStatus | undefined, NoticeDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
+export interface NoticeDeliveryAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  user_id: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** Event kinds it receives; empty means all. */
+  kinds: ColumnType<string[], string[] | undefined, string[]>;
+  /** The `whsec_…` signing secret as a secret-cipher envelope bound to (id, user_id). */
+  secret_ciphertext: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NoticePreferencesTable {
+  user_id: string;
+  kind: string;
+  in_app: boolean;
+  email: boolean;
+  webhook: boolean;
+}
+
+export interface NoticeUserSettingsTable {
+  user_id: string;
+  locale: ColumnType<'en-US' | 'zh-CN', 'en-US' | 'zh-CN' | undefined, 'en-US' | 'zh-CN'>;
 }
 
 /** Browser authorizations (code + PKCE): the pending request, then its single-use code (hashed). */

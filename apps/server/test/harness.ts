@@ -67,6 +67,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     RATE_LIMIT_FAILURES_PER_ACCOUNT: '1000',
     LOG_LEVEL: 'silent',
     TESSERA_WEB_DIST: '/nonexistent',
+    // Tests drive the notices worker themselves (app.noticeWorker.runOnce()), so that no
+    // background polling runs into statement counts or timing of unrelated tests.
+    NOTIFY_WORKER: 'false',
     ...env,
   });
 }

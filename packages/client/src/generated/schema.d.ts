@@ -58,6 +58,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/notice-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notice settings: e-mail language and the channels of each event kind */
+        get: operations["getNoticeSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the e-mail language or the channels of some event kinds (others stay as they are) */
+        patch: operations["updateNoticeSettings"];
+        trace?: never;
+    };
+    "/api/account/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your notices (in-app channel), newest first, with the unread count */
+        get: operations["listNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notices/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every notice read */
+        post: operations["markAllNoticesRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notices/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of your notices are unread (the header badge) */
+        get: operations["countUnreadNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notices/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notice read */
+        post: operations["markNoticeRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/password": {
         parameters: {
             query?: never;
@@ -1081,6 +1167,55 @@ export interface components {
             /** @description An open group whose token was revoked can be given a new one (`POST /api/repos/{id}/task-groups/{group_id}/automation-token`) or closed */
             task_group_status: "open" | "closed";
         };
+        /**
+         * @description What happened. A closed list: `token.*` are personal access tokens, `automation_token.*` task-group tokens, `provider_token.*` stored GitHub/GitLab/Bitbucket tokens.
+         * @enum {unknown}
+         */
+        NoticeKind: "token.created" | "token.rotated" | "token.revoked" | "token.expiring" | "token.expired" | "token.expired_used" | "token.leaked" | "token.rotated_secret_used" | "token.new_network" | "automation_token.issued" | "automation_token.revoked" | "provider_token.rejected" | "provider_token.expiring" | "password.changed" | "sign_in.new_device" | "webhook.test";
+        NoticeSettings: {
+            /** @description The language of e-mails */
+            locale: "en-US" | "zh-CN";
+            /** @description Channels the operator has turned on; a choice for a channel that is off has no effect */
+            channels_available: {
+                in_app: boolean;
+                /** @description False when the operator turned e-mail off or set no SMTP server */
+                email: boolean;
+                webhook: boolean;
+            };
+            /** @description Days before expiry at which `*.expiring` notices are sent (NOTIFY_EXPIRY_DAYS) */
+            expiry_days: number[];
+            /** @description One entry per event kind */
+            preferences: {
+                /**
+                 * @description An event kind a user can choose channels for
+                 * @enum {unknown}
+                 */
+                kind: "token.created" | "token.rotated" | "token.revoked" | "token.expiring" | "token.expired" | "token.expired_used" | "token.leaked" | "token.rotated_secret_used" | "token.new_network" | "automation_token.issued" | "automation_token.revoked" | "provider_token.rejected" | "provider_token.expiring" | "password.changed" | "sign_in.new_device";
+                /** @description Show it in the notices list */
+                in_app: boolean;
+                /** @description Send an e-mail to your account address */
+                email: boolean;
+                /** @description Send it to your webhook endpoints whose filter accepts it */
+                webhook: boolean;
+            }[];
+        };
+        /** @description A lifecycle notice about one of your credentials */
+        NoticeView: {
+            /** @description The notice id; also the `webhook-id` of its webhook deliveries */
+            id: string;
+            kind: components["schemas"]["NoticeKind"];
+            /** @description What the notice is about */
+            subject_type: ("personal_access_token" | "automation_token" | "provider_account" | "session" | "user" | "webhook_endpoint") | null;
+            /** @description The id of the token, provider account… it is about */
+            subject_id: string | null;
+            /** @description Details: `name`, `preview`, `expires_at`, `threshold_days`, `by` (how a token was revoked), `ip`, `user_agent`… Never a secret. */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            read_at: string | null;
+        };
         /** @description RFC 6749 §5.2 error */
         OAuthError: {
             error: string;
@@ -1427,6 +1562,423 @@ export interface operations {
             };
             /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNoticeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeSettings"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateNoticeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    locale?: "en-US" | "zh-CN";
+                    preferences?: {
+                        /**
+                         * @description An event kind a user can choose channels for
+                         * @enum {unknown}
+                         */
+                        kind: "token.created" | "token.rotated" | "token.revoked" | "token.expiring" | "token.expired" | "token.expired_used" | "token.leaked" | "token.rotated_secret_used" | "token.new_network" | "automation_token.issued" | "automation_token.revoked" | "provider_token.rejected" | "provider_token.expiring" | "password.changed" | "sign_in.new_device";
+                        /** @description Show it in the notices list */
+                        in_app?: boolean;
+                        /** @description Send an e-mail to your account address */
+                        email?: boolean;
+                        /** @description Send it to your webhook endpoints whose filter accepts it */
+                        webhook?: boolean;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeSettings"];
+                };
+            };
+            /** @description Invalid request (code `invalid_request` or `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotices: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description Only unread notices. Accepts `true`/`false` (any case) or `1`/`0`. */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        notices: components["schemas"]["NoticeView"][];
+                        /** @description Unread notices in all (not only on this page) */
+                        unread_count: number;
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (code `invalid_request` or `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markAllNoticesRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Notices marked read */
+                        marked: number;
+                    };
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countUnreadNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unread_count: number;
+                    };
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markNoticeRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A lifecycle notice about one of your credentials */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeView"];
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

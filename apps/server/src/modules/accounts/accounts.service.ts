@@ -10,6 +10,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import { type CredentialService, SESSION_LIFETIME_MS } from '../credentials/credentials.service.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { AccountRepository, UserRow } from './accounts.repository.ts';
 import { hashPassword, isCommonPassword, needsRehash, verifyPassword } from './password.ts';
 
@@ -204,12 +205,24 @@ export function createAccountService(deps: {
     async logIn(input: { email: string; password: string }, context: RequestContext) {
       const user = await authenticatePassword(input.email, input.password, context);
       return inTransaction(db, async (tx) => {
+        // Read before this sign-in's own audit row: a browser or client never seen on the account.
+        const knownDevice =
+          context.userAgent === null ||
+          (await audit.hasSignedInWithUserAgent(tx, user.id, context.userAgent));
         const session = await credentials.issueCredential(tx, {
           userId: user.id,
           kind: 'session',
           expiresAt: addMs(clock.now(), SESSION_LIFETIME_MS),
           userAgent: context.userAgent,
         });
+        if (!knownDevice) {
+          await enqueueNotice(tx, {
+            userId: user.id,
+            kind: 'sign_in.new_device',
+            subject: { type: 'session', id: session.credential.id },
+            data: { ip: context.ip, user_agent: context.userAgent, via: 'web' },
+          });
+        }
         await audit.record(tx, context, {
           userId: user.id,
           action: 'auth.login',

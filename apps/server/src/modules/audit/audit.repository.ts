@@ -30,6 +30,20 @@ export function createAuditRepository(db: Kysely<DB>) {
         .execute();
     },
 
+    /** Whether the user ever signed in (or signed up) successfully with this User-Agent. */
+    async hasSignedInWithUserAgent(userId: string, userAgent: string, executor: Kysely<DB> = db) {
+      const row = await executor
+        .selectFrom('audit_events')
+        .select(sql<number>`1`.as('one'))
+        .where('user_id', '=', userId)
+        .where('action', 'in', ['auth.login', 'auth.signup'])
+        .where('outcome', '=', 'success')
+        .where('user_agent', '=', userAgent)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Newest first; `beforeId` is the cursor (an id from the previous page). */
     async listAuditEventsForUser(
       userId: string,

@@ -42,6 +42,10 @@ export function createAuditService(deps: { audit: AuditRepository; clock: Clock 
       );
     },
 
+    /** Whether this user agent signed in to the account before (the "new device" notice). */
+    hasSignedInWithUserAgent: (executor: Kysely<DB> | undefined, userId: string, userAgent: string) =>
+      audit.hasSignedInWithUserAgent(userId, userAgent, executor),
+
     /** A page of events, newest first, older than the event id `beforeId` when given. */
     async listForUser(userId: string, beforeId: string | null, limit: number, filter: AuditFilter = {}) {
       const rows = await audit.listAuditEventsForUser(userId, beforeId, limit + 1, filter);

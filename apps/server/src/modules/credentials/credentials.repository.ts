@@ -14,6 +14,8 @@ export interface RevokedCredential {
   kind: CredentialKind;
   family_id: string | null;
   expires_at: Date | null;
+  name: string | null;
+  preview: string;
 }
 
 export interface ActiveCredentialLookup {
@@ -135,7 +137,9 @@ export function createCredentialRepository(db: Kysely<DB>) {
       if (filter.exceptIds && filter.exceptIds.length > 0)
         query = query.where('id', 'not in', filter.exceptIds);
       if (filter.exceptFamilyId) query = query.where('family_id', 'is distinct from', filter.exceptFamilyId);
-      return query.returning(['id', 'user_id', 'kind', 'family_id', 'expires_at']).execute();
+      return query
+        .returning(['id', 'user_id', 'kind', 'family_id', 'expires_at', 'name', 'preview'])
+        .execute();
     },
 
     /** Gives a live credential a new secret in place: same id and settings, new hash. */

@@ -1,3 +1,8 @@
+import { enqueueNotice } from '../notices/notices.outbox.ts';
+
+/** Check results that mean the provider refused the token itself. */
+const REJECTED = new Set<string>(['invalid_token', 'token_expired', 'insufficient_permissions']);
+
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -451,6 +456,19 @@ export function createProviderAccountService(deps: {
           outcome: result.ok ? 'success' : 'failure',
           metadata: { provider: row.provider, status: result.status },
         });
+        // Once per change of state: testing a token already known to be refused says nothing new.
+        if (REJECTED.has(result.status) && result.status !== row.status) {
+          await enqueueNotice(tx, {
+            userId,
+            kind: 'provider_token.rejected',
+            subject: { type: 'provider_account', id, name: row.name, preview: row.token_preview },
+            data: {
+              provider: row.provider,
+              status: result.status,
+              message: result.error?.message ?? null,
+            },
+          });
+        }
       });
       return result;
     },

@@ -8,6 +8,8 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { automationSubject } from '../notices/notice-subjects.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { ProviderAccountService } from '../provider-accounts/provider-accounts.service.ts';
 import type { RepoRepository, RepoRow } from './repos.repository.ts';
 
@@ -110,6 +112,12 @@ export function createRepoService(deps: {
             targetId: token.id,
             metadata: { reason: 'repo_deleted', repo_id: id },
           });
+          await enqueueNotice(tx, {
+            userId,
+            kind: 'automation_token.revoked',
+            subject: automationSubject(token),
+            data: { by: 'repo_disconnected', repo_id: id, repo: repo.full_name },
+          });
         }
         await repos.deleteRepoForOwner(id, userId, tx);
         await audit.record(tx, context, {
@@ -144,6 +152,12 @@ export function createRepoService(deps: {
             targetType: 'credential',
             targetId: token.id,
             metadata: { reason: 'revoked_by_user', repo_id: repoId, task_group_id: token.task_group_id },
+          });
+          await enqueueNotice(tx, {
+            userId,
+            kind: 'automation_token.revoked',
+            subject: automationSubject(revoked[0]!),
+            data: { by: 'owner', repo_id: repoId, task_group_id: token.task_group_id },
           });
         }
       });

@@ -11,6 +11,8 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { automationSubject } from '../notices/notice-subjects.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { AutomationTokenRow, RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
 import { repoNotFound } from './repos.service.ts';
 
@@ -130,6 +132,12 @@ export function createTaskGroupService(deps: {
               targetId: issued.credential.id,
               metadata: { task_group_id: group.id, repo_id: repo.id, scopes: AUTOMATION_SCOPES },
             });
+            await enqueueNotice(tx, {
+              userId: actor.userId,
+              kind: 'automation_token.issued',
+              subject: automationSubject(issued.credential),
+              data: { task_group_id: group.id, repo_id: repo.id, repo: repo.full_name },
+            });
             return { created: true, group, token: issued.credential, secret: issued.token };
           });
         } catch (error) {
@@ -210,7 +218,19 @@ export function createTaskGroupService(deps: {
             targetId: token.id,
             metadata: { reason: 'reissued', repo_id: repoId, task_group_id: group.id },
           });
+          await enqueueNotice(tx, {
+            userId,
+            kind: 'automation_token.revoked',
+            subject: automationSubject(token),
+            data: { by: 'reissued', repo_id: repoId, task_group_id: group.id },
+          });
         }
+        await enqueueNotice(tx, {
+          userId,
+          kind: 'automation_token.issued',
+          subject: automationSubject(issued.credential),
+          data: { task_group_id: group.id, repo_id: repoId, reissued_from: previous?.id ?? null },
+        });
         await audit.record(tx, context, {
           userId,
           action: 'automation_token.created',
@@ -260,6 +280,12 @@ export function createTaskGroupService(deps: {
             targetType: 'credential',
             targetId: token.id,
             metadata: { reason: 'task_group_closed', task_group_id: id },
+          });
+          await enqueueNotice(tx, {
+            userId: actor.userId,
+            kind: 'automation_token.revoked',
+            subject: automationSubject(token),
+            data: { by: 'task_group_closed', task_group_id: id },
           });
         }
         return closed;

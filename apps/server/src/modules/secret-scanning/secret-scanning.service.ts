@@ -5,6 +5,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { hashToken, parseToken } from '../credentials/token-format.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 
 export interface LeakReport {
   token: string;
@@ -56,6 +57,27 @@ export function createSecretScanningService(deps: {
                 reporter: 'github',
               },
             });
+            const subjectType =
+              row.kind === 'automation'
+                ? 'automation_token'
+                : row.kind === 'personal'
+                  ? 'personal_access_token'
+                  : 'session';
+            const subject = { type: subjectType, id: row.id, name: row.name, preview: row.preview } as const;
+            await enqueueNotice(tx, {
+              userId: row.user_id,
+              kind: 'token.leaked',
+              subject,
+              data: { source: report?.source ?? null, url: report?.url ?? null, reporter: 'github' },
+            });
+            if (row.kind === 'personal' || row.kind === 'automation') {
+              await enqueueNotice(tx, {
+                userId: row.user_id,
+                kind: row.kind === 'automation' ? 'automation_token.revoked' : 'token.revoked',
+                subject,
+                data: { by: 'leak_report' },
+              });
+            }
           }
         });
       }

@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import type { RevokedCredential } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { OpenGrantService } from '../oauth/open-grants.ts';
 import type { SessionRepository } from './sessions.repository.ts';
 import type { SessionView } from './sessions.schemas.ts';
@@ -253,6 +254,12 @@ export function createSessionService(deps: {
           targetType: 'user',
           targetId: identity.userId,
           metadata: { revoked_sessions: revoked },
+        });
+        await enqueueNotice(tx, {
+          userId: identity.userId,
+          kind: 'password.changed',
+          subject: { type: 'user', id: identity.userId },
+          data: { revoked_sessions: revoked, ip: context.ip, user_agent: context.userAgent },
         });
         return { revoked };
       });

@@ -11,6 +11,7 @@ import type { AuditAction } from '../audit/audit-actions.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { expandScopes } from '../credentials/scopes.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { TokenRepository } from './tokens.repository.ts';
 
 export const DEFAULT_LIFETIME_DAYS = 30;
@@ -34,6 +35,15 @@ export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 're
 }
 
 export type TokenViewData = ReturnType<typeof tokenView>;
+
+function patSubject(row: { id: string; name: string | null; preview: string }) {
+  return { type: 'personal_access_token' as const, id: row.id, name: row.name, preview: row.preview };
+}
+
+/** Where a change came from, for the notice: the address and client (names, never a secret). */
+function origin(context: RequestContext) {
+  return { ip: context.ip, user_agent: context.userAgent };
+}
 
 export function createTokenService(deps: {
   db: Db;
@@ -137,6 +147,12 @@ export function createTokenService(deps: {
             targetId: credential.id,
             metadata: { name: credential.name, scopes: credential.scopes, expires_at: iso(expiresAt) },
           });
+          await enqueueNotice(tx, {
+            userId: ownerId,
+            kind: 'token.created',
+            subject: patSubject(credential),
+            data: { scopes: credential.scopes, expires_at: iso(expiresAt), ...origin(context) },
+          });
           return { token: view(credential), secret: token };
         });
       } catch (error) {
@@ -233,6 +249,12 @@ export function createTokenService(deps: {
             expires_at: iso(expiresAt),
           },
         });
+        await enqueueNotice(tx, {
+          userId: ownerId,
+          kind: 'token.rotated',
+          subject: patSubject(rotated.credential),
+          data: { was_expired: wasExpired, expires_at: iso(expiresAt), ...origin(context) },
+        });
         return { token: view(rotated.credential), secret: rotated.token };
       });
     },
@@ -248,6 +270,12 @@ export function createTokenService(deps: {
             targetType: 'personal_access_token',
             targetId: id,
             metadata: { name: current.name },
+          });
+          await enqueueNotice(tx, {
+            userId: ownerId,
+            kind: 'token.revoked',
+            subject: patSubject(current),
+            data: { by: 'owner', ...origin(context) },
           });
         }
       });
@@ -267,6 +295,14 @@ export function createTokenService(deps: {
           targetId: ownerId,
           metadata: { count: revoked.length },
         });
+        for (const token of revoked) {
+          await enqueueNotice(tx, {
+            userId: ownerId,
+            kind: 'token.revoked',
+            subject: patSubject(token),
+            data: { by: 'revoke_all', ...origin(context) },
+          });
+        }
         return revoked.length;
       });
     },
