@@ -1300,4 +1300,93 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     expect(problems.filter((problem) => !problem.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
     await context.close();
   });
+
+  it('9: agents are private by default, say what was saved, copy a file hash; an account in use names its repositories', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await signUpThroughUi(page, server.url, 'journey9');
+
+    // A new agent is private unless the author chooses otherwise (as in the CLI).
+    await page.goto(`${server.url}/agents/new`);
+    await page.getByRole('heading', { level: 1, name: 'New agent' }).waitFor();
+    expect(await page.getByRole('radio', { name: 'Private' }).isChecked()).toBe(true);
+    await page.getByLabel('Name').fill('Docs bot');
+    await page.getByLabel('Description').fill('Keeps the README in step with the code.');
+    await page.getByLabel('Category').selectOption('writing');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Docs bot' }).waitFor();
+    await page.getByText('Created “Docs bot”.').waitFor();
+    const agentId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2] ?? '');
+    const agent = await apiAs<{ visibility: string }>(context, server.url, 'GET', `/api/agents/${agentId}`);
+    expect(agent.body.visibility).toBe('private');
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Description').fill('Keeps the README and the docs in step with the code.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved the changes to “Docs bot”.').waitFor();
+
+    // An uploaded file's SHA-256 has a copy button.
+    const upload = await context.request.post(`${server.url}/api/agents/${agentId}/upload`, {
+      headers: { origin: server.url },
+      multipart: {
+        file: { name: 'agent.yaml', mimeType: 'text/yaml', buffer: Buffer.from('name: docs-bot\n') },
+      },
+    });
+    expect(upload.status()).toBe(201);
+    const sha256 = ((await upload.json()) as { file: { sha256: string } }).file.sha256;
+    await page.reload();
+    await page.getByRole('button', { name: 'Copy the SHA-256 of agent.yaml' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(sha256);
+
+    // Deleting asks first; afterwards focus is on the agents list, not lost.
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const remove = page.getByRole('dialog', { name: 'Delete “Docs bot”?' });
+    await remove.getByRole('button', { name: 'Delete agent' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    await expectFocusKept(page);
+
+    // A provider account that repositories depend on names them when asked to remove it.
+    const ghToken = newGitHubToken();
+    github.addToken(ghToken, {
+      login: 'hubot',
+      scopes: ['repo'],
+      repos: [{ full_name: 'hubot/blocked', private: true, default_branch: 'main' }],
+    });
+    const account = await apiAs<{ id: string }>(context, server.url, 'POST', '/api/provider-accounts', {
+      provider: 'github',
+      name: 'Hubot',
+      token: ghToken,
+    });
+    await apiAs(context, server.url, 'POST', '/api/repos', {
+      provider_account_id: account.body.id,
+      full_name: 'hubot/blocked',
+    });
+    await page.goto(`${server.url}/settings/providers`);
+    await page.getByRole('button', { name: 'More actions for Hubot' }).click();
+    await page.getByRole('menuitem', { name: 'Remove' }).click();
+    const removeAccount = page.getByRole('dialog', { name: 'Remove “Hubot”?' });
+    await removeAccount
+      .getByText('These repositories are connected through this account.', { exact: false })
+      .waitFor();
+    await removeAccount.getByText('hubot/blocked').waitFor();
+    await screenshotBoth(page, '9-remove-account-in-use');
+    await expectNoSeriousA11yViolations(page, 'remove account dialog');
+    await page.keyboard.press('Escape');
+    await removeAccount.waitFor({ state: 'hidden' });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('More actions for Hubot');
+    // The same in Chinese.
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('button', { name: 'Hubot 的更多操作' }).click();
+    await page.getByRole('menuitem', { name: '移除' }).click();
+    const removeZh = page.getByRole('dialog', { name: '移除“Hubot”？' });
+    await removeZh.getByText('以下代码仓库通过此账号连接，请先断开它们：').waitFor();
+    await removeZh.getByText('hubot/blocked').waitFor();
+    await screenshotBoth(page, '9-remove-account-in-use');
+    await page.keyboard.press('Escape');
+    await removeZh.waitFor({ state: 'hidden' });
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
