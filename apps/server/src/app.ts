@@ -151,7 +151,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // --- Credentials: the verification hot path used by every protected route ----------------
   const audit = createAuditService({ audit: createAuditRepository(database.db), clock });
   const credentials = createCredentialService({
-    credentials: createCredentialRepository(database.db),
+    credentials: createCredentialRepository(database.db, database.prepare),
     database,
     config,
     onExpiredUse: (credential) =>

@@ -43,9 +43,11 @@ type AgentWithFilesRow = AgentRow & {
 };
 
 export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare']) {
+  // On the embedded store the answer is kept until the next write (ADR 0027).
   const agentVisibleWithFiles = prepare<AgentWithFilesRow>(
     'agent_visible_with_files',
     AGENT_VISIBLE_WITH_FILES,
+    { embeddedCache: true },
   );
   return {
     /** An agent the viewer may read (a public one, or one of their own) with its files, in one statement. */

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../../platform/database/database.ts';
 import type { CredentialKind, CredentialsTable, DB } from '../../schema.ts';
 
 export type CredentialRow = Selectable<CredentialsTable>;
@@ -30,7 +31,24 @@ export interface ActiveCredentialLookup {
   client_id: string | null;
 }
 
-export function createCredentialRepository(db: Kysely<DB>) {
+/**
+ * The verifier's cache-miss lookup, written once as SQL (ADR 0022): no query building per
+ * request, and a named prepared statement on PostgreSQL (parsed and planned once per connection).
+ */
+const ACTIVE_CREDENTIAL_BY_HASH = `
+  select c.id, c.user_id, c.kind, c.scopes, c.expires_at, c.revoked_at, c.family_id, c.task_group_id, c.client_id
+  from credentials c join users u on u.id = c.user_id
+  where c.token_hash = $1 and u.disabled_at is null`;
+
+/**
+ * `prepare` (the store's, `Database.prepare`) runs the hot lookup as a prepared statement;
+ * without it (tools and tests that hold only a Kysely instance) the same query goes through Kysely.
+ */
+export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['prepare']) {
+  const activeByHash = prepare?.<ActiveCredentialLookup>(
+    'active_credential_by_hash',
+    ACTIVE_CREDENTIAL_BY_HASH,
+  );
   return {
     /**
      * Housekeeping for the short-lived interactive kinds (sessions, access and refresh tokens):
@@ -52,6 +70,7 @@ export function createCredentialRepository(db: Kysely<DB>) {
 
     /** The hot path's one query: the credential for a token hash, if its owner is enabled. */
     async findCredentialByHash(tokenHash: string): Promise<ActiveCredentialLookup | undefined> {
+      if (activeByHash) return (await activeByHash([tokenHash]))[0];
       return db
         .selectFrom('credentials as c')
         .innerJoin('users as u', 'u.id', 'c.user_id')

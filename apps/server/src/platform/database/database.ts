@@ -14,7 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../schema.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { PGliteDialect, WriteCounter } from './pglite-dialect.ts';
 
 export type Db = Kysely<DB>;
 
@@ -49,13 +49,22 @@ export interface ListenOptions {
  */
 export type PreparedQuery<Row> = (parameters: readonly unknown[]) => Promise<Row[]>;
 
+export interface PrepareOptions {
+  /**
+   * On the embedded store, answer repeated calls from memory until the next statement that may
+   * write (ADR 0027). Only for reads whose rows the caller never mutates (they are frozen).
+   * PostgreSQL is shared with other instances, so it always runs the statement.
+   */
+  embeddedCache?: boolean;
+}
+
 /** The store: a Kysely instance plus the LISTEN side of PostgreSQL notifications. */
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
   listen(channel: string, options: ListenOptions): Promise<NotificationListener>;
   /** `name` must be unique per distinct `text` (PostgreSQL keys prepared statements by name). */
-  prepare<Row>(name: string, text: string): PreparedQuery<Row>;
+  prepare<Row>(name: string, text: string, options?: PrepareOptions): PreparedQuery<Row>;
   ping(): Promise<boolean>;
   /** Names of migrations this build knows that the store has not applied (empty when current). */
   pendingMigrations(): Promise<string[]>;
@@ -126,13 +135,15 @@ export async function openPostgres(
 export async function openPGlite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  const writes = new WriteCounter();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, writes) });
   return {
     kind: 'pglite',
     db,
-    prepare<Row>(_name: string, text: string): PreparedQuery<Row> {
-      return async (parameters) =>
+    prepare<Row>(_name: string, text: string, options: PrepareOptions = {}): PreparedQuery<Row> {
+      const run = async (parameters: readonly unknown[]) =>
         (await db.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows;
+      return options.embeddedCache ? cachedUntilWrite(run, writes) : run;
     },
     async listen(channel, listenOptions) {
       // PGlite delivers notifications after COMMIT, as PostgreSQL does; it never disconnects.
@@ -148,6 +159,36 @@ export async function openPGlite(dataDir: string | undefined): Promise<Database>
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+const EMBEDDED_CACHE_ENTRIES = 10_000;
+
+/**
+ * Answers a read from memory while no statement that may write has run since it was read. The
+ * generation is taken before the statement is queued, so a read that overlapped a write is
+ * stored under an old generation and never served. At most 10,000 parameter sets are kept; the
+ * whole cache is dropped when full (reads are cheap to repeat, the hot set refills at once).
+ */
+function cachedUntilWrite<Row>(run: PreparedQuery<Row>, writes: WriteCounter): PreparedQuery<Row> {
+  let entries = new Map<string, { generation: number; rows: Row[] }>();
+  return async (parameters) => {
+    const key = JSON.stringify(parameters);
+    const generation = writes.generation;
+    const hit = entries.get(key);
+    if (hit && hit.generation === generation) return hit.rows;
+    const rows = await run(parameters);
+    if (entries.size >= EMBEDDED_CACHE_ENTRIES) entries = new Map();
+    entries.set(key, { generation, rows: deepFreeze(rows) });
+    return rows;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }
 
 async function ping(db: Db): Promise<boolean> {

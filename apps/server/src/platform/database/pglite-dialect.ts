@@ -13,16 +13,32 @@ import {
 } from 'kysely';
 
 /**
+ * Counts statements that may change data on the embedded store: every statement except a plain
+ * `select` (transaction control and data-modifying `with` included). This process is the store's
+ * only user, so an unchanged count means unchanged data (the embedded read cache, ADR 0027).
+ */
+export class WriteCounter {
+  generation = 0;
+  /** Whether `sql` may write (anything but a statement starting with `select`). */
+  static mayWrite(sql: string): boolean {
+    return !/^\s*select\b/i.test(sql);
+  }
+}
+
+/**
  * A Kysely dialect for the embedded PGlite store. PGlite is a single connection, so the driver
  * hands it out to one user at a time: a transaction holds it until COMMIT or ROLLBACK.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly writes: WriteCounter = new WriteCounter(),
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.writes);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -36,8 +52,8 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly connection: PGliteConnection;
 
-  constructor(pglite: PGlite) {
-    this.connection = new PGliteConnection(pglite);
+  constructor(pglite: PGlite, writes: WriteCounter) {
+    this.connection = new PGliteConnection(pglite, writes);
   }
 
   async init() {}
@@ -71,10 +87,21 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly writes: WriteCounter,
+  ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    // Counted before and after: a read that began while this statement ran is not trusted either.
+    const write = WriteCounter.mayWrite(compiled.sql);
+    if (write) this.writes.generation += 1;
+    let result: Awaited<ReturnType<PGlite['query']>>;
+    try {
+      result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    } finally {
+      if (write) this.writes.generation += 1;
+    }
     return {
       rows: result.rows,
       numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows),
