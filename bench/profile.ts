@@ -56,7 +56,7 @@ const tessera = await start('servers/tessera.ts', {});
 const target = process.env.BENCH_BASELINE
   ? await start(process.env.BENCH_BASELINE, { BENCH_VIEWER_ID: tessera.info.userId! })
   : tessera;
-const info = { ...tessera.info, url: target.info.url };
+const info: Record<string, string> = { ...tessera.info, url: target.info.url! };
 const { child, call } = target;
 const headers: Record<string, string> = {};
 let url = `${info.url}/api/me`;

@@ -8,7 +8,7 @@
  * own database on 127.0.0.1:5432 (BENCH_PG, created and dropped here).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -215,7 +215,7 @@ async function readsAndRejections() {
   log('reads on PostgreSQL, 401 paths, fixed overhead');
   const { url, server: tessera } = await tesseraOnPostgres('reads');
   const viewer = String(tessera.info.userId);
-  const [silent, bare, fastifyPg, peer] = await Promise.all([
+  const [silent, bare, fastifyPg, peer, betterAuth] = await Promise.all([
     startServer('tessera-silent', 'servers/tessera.ts', { BENCH_DATABASE_URL: url, LOG_LEVEL: 'silent' }),
     startServer('bare-fastify', 'baselines/bare-fastify.ts', {}),
     startServer('fastify-pg', 'baselines/fastify-pg.ts', {
@@ -223,6 +223,10 @@ async function readsAndRejections() {
       BENCH_VIEWER_ID: viewer,
     }),
     startServer('handwritten-peer', 'baselines/handwritten-peer.ts', { BENCH_DATABASE_URL: url }),
+    startServer('better-auth', 'baselines/better-auth.ts', {
+      BENCH_DATABASE_URL: url,
+      BENCH_VIEWER_ID: viewer,
+    }),
   ]);
   const pat = String(tessera.info.pat);
   const agentPath = `/api/agents/${tessera.info.agentId}`;
@@ -233,6 +237,11 @@ async function readsAndRejections() {
     { label: 'tessera', server: tessera, load: { path: agentPath, headers: withPat } },
     { label: 'fastify_pg_same_sql', server: fastifyPg, load: { path: agentPath } },
     { label: 'handwritten_peer', server: peer, load: { path: agentPath, headers: withPat } },
+    {
+      label: 'better_auth_api_key',
+      server: betterAuth,
+      load: { path: agentPath, headers: { 'x-api-key': String(betterAuth.info.apiKey) } },
+    },
   ]);
   results.fixed_overhead = await interleaved([
     { label: 'bare_fastify', server: bare, load: { path: '/x' } },
@@ -264,7 +273,7 @@ async function readsAndRejections() {
     tessera_postgres_rss_mb: Math.round(memory.rss / 1024 / 1024),
     filter: memory.filter,
   };
-  await Promise.all([tessera, silent, bare, fastifyPg, peer].map((s) => s.stop()));
+  await Promise.all([tessera, silent, bare, fastifyPg, peer, betterAuth].map((s) => s.stop()));
 }
 
 async function readsOnPGlite() {
@@ -426,7 +435,8 @@ async function versions() {
   await client.end();
   const pkg = (name: string) => {
     try {
-      return (require(`${name}/package.json`) as { version: string }).version;
+      const file = path.join(here, '..', 'node_modules', name, 'package.json');
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
     } catch {
       return 'unknown';
     }
@@ -438,12 +448,9 @@ async function versions() {
     pg: pkg('pg'),
     pglite: pkg('@electric-sql/pglite'),
     autocannon: pkg('autocannon'),
+    better_auth: pkg('better-auth'),
   };
 }
-
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
 
 async function main() {
   if (wanted('reads')) await readsAndRejections();

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -96,7 +96,7 @@ class PGliteConnection implements DatabaseConnection {
     // Counted before and after: a read that began while this statement ran is not trusted either.
     const write = WriteCounter.mayWrite(compiled.sql);
     if (write) this.writes.generation += 1;
-    let result: Awaited<ReturnType<PGlite['query']>>;
+    let result: Results<R>;
     try {
       result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
     } finally {

@@ -38,13 +38,15 @@ export const gracefulShutdown = fp(
       if (sweep) clearInterval(sweep);
     });
 
-    app.addHook('onRequest', async (request, reply) => {
-      if (!draining) return;
-      return sendProblem(reply, refusal(), request);
+    // Callback-style hooks: they run on every request, and an async hook costs a promise and a
+    // microtask turn each even when it does nothing (issue #13).
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!draining) return done();
+      sendProblem(reply, refusal(), request);
     });
-    app.addHook('onSend', async (_request, reply, payload) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (draining) reply.header('connection', 'close');
-      return payload;
+      done(null, payload);
     });
   },
   { name: 'graceful-shutdown' },
