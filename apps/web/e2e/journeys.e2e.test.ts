@@ -525,7 +525,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await context.close();
   });
 
-  it('2: the PAT list never shows automation tokens; the Credentials tab lists and revokes them', async () => {
+  it('2: the PAT list never shows automation tokens; the Credentials tab lists and revokes them, then issues a new token and closes groups; a group opens with its tasks', async () => {
     const { context, page, problems } = await openContext(browser);
     await signUpThroughUi(page, server.url, 'journey2');
     const ghToken = newGitHubToken();
@@ -630,6 +630,8 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await page.getByRole('button', { name: `Revoke automation token ${first.preview}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Revoke this automation token?' });
     await dialog.getByText(/working on “Fix flaky test” loses access/).waitFor();
+    // The dialog says what remains possible afterwards.
+    await dialog.getByText(/issue a new token for it \(shown once\) or close the group/).waitFor();
     await dialog.getByRole('button', { name: 'Revoke token' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText(`Automation token ${first.preview} was revoked.`).waitFor();
@@ -645,6 +647,67 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await expect
       .poll(() => page.getByRole('row', { name: /Bump dependencies/ }).textContent())
       .toContain('Active');
+
+    // Each row names the token after its group, with the title beside it, scope and expiry.
+    const bumpRow = page.getByRole('row', { name: /Bump dependencies/ });
+    expect(await bumpRow.textContent()).toMatch(/task-group-tg_\S+/);
+    expect(await bumpRow.textContent()).toContain('tasks:write');
+    expect(await bumpRow.textContent()).toContain('Never');
+
+    // The revoked token's group goes on: the page says so, and a new token is shown once.
+    await page.getByText('“Fix flaky test” is open without a working token').waitFor();
+    await page.getByRole('button', { name: 'Issue a new token for task group “Fix flaky test”' }).click();
+    const reissue = page.getByRole('dialog', { name: 'Issue a new token for “Fix flaky test”?' });
+    await reissue.getByRole('button', { name: 'Issue new token' }).click();
+    const reveal = page.getByRole('dialog', { name: 'New automation token for “Fix flaky test”' });
+    const newSecret = (await reveal.getByTestId('automation-token-secret').textContent()) ?? '';
+    expect(newSecret).toMatch(/^tes_aut_[0-9A-Za-z]{46}$/);
+    expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(200);
+    expect((await withBearer(server.url, first.secret, '/api/tokens/self')).status).toBe(401);
+    await reveal.getByRole('button', { name: 'I have copied it' }).click();
+    await reveal.waitFor({ state: 'hidden' });
+    await page.getByText('A new automation token was issued for “Fix flaky test”.').waitFor();
+    expect(await page.content()).not.toContain(newSecret);
+    await expect.poll(() => page.getByRole('row', { name: /Fix flaky test/ }).count()).toBe(2);
+    expect(await page.getByText('“Fix flaky test” is open without a working token').count()).toBe(0);
+
+    // Closing a group revokes its token.
+    await page.getByRole('button', { name: 'Close task group “Bump dependencies”' }).click();
+    const closeDialog = page.getByRole('dialog', { name: 'Close task group “Bump dependencies”?' });
+    await closeDialog.getByText(/its automation token is revoked at once/).waitFor();
+    await closeDialog.getByRole('button', { name: 'Close group' }).click();
+    await closeDialog.waitFor({ state: 'hidden' });
+    await page.getByText('Task group “Bump dependencies” was closed and its token revoked.').waitFor();
+    expect((await withBearer(server.url, second.secret, '/api/tokens/self')).status).toBe(401);
+    await expect.poll(() => bumpRow.textContent()).toContain('Closed');
+    expect(await page.getByRole('button', { name: 'Close task group “Bump dependencies”' }).count()).toBe(0);
+
+    // The overview names the agent (not its id); a row opens the group with its tasks and status.
+    const self = (await (await withBearer(server.url, newSecret, '/api/tokens/self')).json()) as {
+      name: string;
+    };
+    const flakyGroupId = self.name.replace(/^task-group-/, '');
+    const task = await withBearer(server.url, newSecret, `/api/task-groups/${flakyGroupId}/tasks`, {
+      method: 'POST',
+      body: { title: 'Reproduce the flake' },
+    });
+    expect(task.status).toBe(201);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const groupRow = page.getByRole('row', { name: /Fix flaky test/ });
+    await groupRow.getByRole('link', { name: 'Fixer' }).waitFor();
+    expect(await page.getByRole('table').first().textContent()).not.toContain('agt_');
+    await groupRow.getByRole('link', { name: 'Fix flaky test' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Fix flaky test' }).waitFor();
+    await page.getByRole('row', { name: /Reproduce the flake/ }).waitFor();
+    expect(await page.getByRole('row', { name: /Reproduce the flake/ }).textContent()).toContain('Queued');
+    await page.getByRole('button', { name: 'Issue a new token' }).waitFor();
+    await page.getByRole('button', { name: 'Close group' }).click();
+    const closeHere = page.getByRole('dialog', { name: 'Close task group “Fix flaky test”?' });
+    await closeHere.getByRole('button', { name: 'Close group' }).click();
+    await closeHere.waitFor({ state: 'hidden' });
+    await page.getByText('Task group “Fix flaky test” was closed and its token revoked.').waitFor();
+    expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(401);
+    expect(await page.getByRole('button', { name: 'Issue a new token' }).count()).toBe(0);
 
     expect(problems).toEqual([]);
     await context.close();
@@ -977,6 +1040,12 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
       await page.goto(`${server.url}/repos/${encodeURIComponent(repoId)}/credentials`);
       await page.getByRole('row', { name: /Fix flaky login test/ }).waitFor();
       await shot('11-repo-credentials');
+      await page
+        .getByRole('row', { name: /Fix flaky login test/ })
+        .getByRole('link')
+        .click();
+      await page.getByRole('heading', { level: 2, name: 'Fix flaky login test' }).waitFor();
+      await shot('11b-task-group');
 
       await page.goto(`${server.url}/agents`);
       await page.getByRole('link', { name: 'Test fixer' }).waitFor();

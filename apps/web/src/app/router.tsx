@@ -8,6 +8,7 @@ import { RepoCredentials } from '../features/repos/components/repo-credentials.t
 import { RepoLayout } from '../features/repos/components/repo-layout.tsx';
 import { RepoOverview } from '../features/repos/components/repo-overview.tsx';
 import { ReposPage } from '../features/repos/components/repos-page.tsx';
+import { TaskGroupPage } from '../features/repos/components/task-group-page.tsx';
 import { SecurityLogPage } from '../features/security-log/components/security-log-page.tsx';
 import { PasswordPage } from '../features/sessions/components/password-page.tsx';
 import { SessionsPage } from '../features/sessions/components/sessions-page.tsx';
@@ -49,6 +50,7 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <RepoOverview /> },
               { path: 'credentials', element: <RepoCredentials /> },
+              { path: 'task-groups/:groupId', element: <TaskGroupPage /> },
             ],
           },
           { path: 'agents', element: <AgentsRoute /> },

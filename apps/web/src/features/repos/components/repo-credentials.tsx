@@ -1,20 +1,23 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip, type ChipTone } from '../../../components/ui/chip.tsx';
-import { Dialog } from '../../../components/ui/dialog.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { type Column, Table } from '../../../components/ui/table.tsx';
+import { Notice, type NoticeMessage } from '../../../components/ui/notice.tsx';
+import { QueryTable } from '../../../components/ui/query-table.tsx';
+import type { Column } from '../../../components/ui/table.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import type { AutomationToken, TokenStatus } from '../../../lib/api-types.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { useAutomationTokens } from '../api/list-automation-tokens.ts';
-import { useTaskGroups } from '../api/list-task-groups.ts';
 import { useRevokeAutomationToken } from '../api/revoke-automation-token.ts';
 import { useCurrentRepo } from './repo-layout.tsx';
 import { taskGroupStatus } from './repo-overview.tsx';
+import { useTaskGroupActions } from './task-group-actions.tsx';
 
 const STATUS_TONE: Record<TokenStatus, ChipTone> = {
   active: 'success',
@@ -22,46 +25,81 @@ const STATUS_TONE: Record<TokenStatus, ChipTone> = {
   revoked: 'neutral',
 };
 
-/** The repository's automation tokens: what they are, which task group holds each, and a way to revoke one. */
+/**
+ * The current token of each task group: the first one listed (newest first). Older, revoked
+ * tokens of the same group stay listed for the record but carry no group actions.
+ */
+export function currentTokenIds(tokens: AutomationToken[]): Set<string> {
+  const seen = new Set<string>();
+  const current = new Set<string>();
+  for (const token of tokens) {
+    if (seen.has(token.task_group_id)) continue;
+    seen.add(token.task_group_id);
+    current.add(token.id);
+  }
+  return current;
+}
+
+/**
+ * The repository's automation tokens: name (task-group-<id>) with the group's title beside it,
+ * scope, expiry, created, last used; revoke one, and afterwards issue the group a new token or
+ * close it (ADR 0024).
+ */
 export function RepoCredentials() {
   const t = useT();
   const now = useNow();
   const repo = useCurrentRepo();
   const tokens = useAutomationTokens(repo.id);
-  const groups = useTaskGroups(repo.id);
   const revoke = useRevokeAutomationToken(repo.id);
   const [target, setTarget] = useState<AutomationToken | null>(null);
   const [lastTarget, setLastTarget] = useState<AutomationToken | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<NoticeMessage | null>(null);
+  const actions = useTaskGroupActions(repo.id, setNotice);
 
-  const groupById = new Map((groups.data ?? []).map((group) => [group.id, group]));
-  const groupTitle = (token: AutomationToken) => groupById.get(token.task_group_id)?.title ?? token.name;
+  const current = currentTokenIds(tokens.data ?? []);
+  const groupLink = (token: AutomationToken) =>
+    `/repos/${encodeURIComponent(repo.id)}/task-groups/${encodeURIComponent(token.task_group_id)}`;
+  const stranded = (tokens.data ?? []).filter(
+    (token) => current.has(token.id) && token.task_group_status === 'open' && token.status !== 'active',
+  );
 
   const columns: Column<AutomationToken>[] = [
     {
-      key: 'group',
-      header: t('repos.automation.taskGroup'),
+      key: 'name',
+      header: t('repos.automation.name'),
       className: 'col-name',
-      cell: (token) => {
-        const group = groupById.get(token.task_group_id);
-        return (
-          <div className="stack-xs">
-            <span className="strong">{groupTitle(token)}</span>
-            {group ? (
-              <span>
-                <Chip tone={taskGroupStatus(group.status, t).tone}>
-                  {taskGroupStatus(group.status, t).label}
-                </Chip>
-              </span>
-            ) : null}
-          </div>
-        );
-      },
+      cell: (token) => (
+        <div className="stack-xs">
+          <code className="code">{token.name}</code>
+          <span>
+            <Link to={groupLink(token)} className="strong">
+              {token.task_group_title}
+            </Link>{' '}
+            <Chip tone={taskGroupStatus(token.task_group_status, t).tone}>
+              {taskGroupStatus(token.task_group_status, t).label}
+            </Chip>
+          </span>
+          <span className="muted small">
+            <code className="code">{token.preview}</code>
+          </span>
+        </div>
+      ),
     },
     {
-      key: 'token',
-      header: t('repos.automation.token'),
-      cell: (token) => <code className="code">{token.preview}</code>,
+      key: 'scope',
+      header: t('repos.automation.scope'),
+      cell: (token) => <code className="code">{token.scopes.join(', ')}</code>,
+    },
+    {
+      key: 'expires',
+      className: 'col-nowrap',
+      header: t('repos.automation.expires'),
+      cell: (token) =>
+        token.expires_at ? (
+          <RelativeTime date={token.expires_at} now={now} />
+        ) : (
+          <span>{t('repos.automation.neverExpires')}</span>
+        ),
     },
     {
       key: 'created',
@@ -95,26 +133,64 @@ export function RepoCredentials() {
       header: t('repos.automation.actions'),
       hideHeader: true,
       className: 'col-actions',
-      cell: (token) =>
-        token.status === 'active' ? (
-          <Button
-            size="sm"
-            variant="ghost"
-            className="btn--danger-text"
-            aria-label={t('repos.automation.revokeLabel', { preview: token.preview })}
-            onClick={() => {
-              setNotice(null);
-              setTarget(token);
-              setLastTarget(token);
-            }}
-          >
-            {t('repos.automation.revoke')}
-          </Button>
-        ) : null,
+      cell: (token) => {
+        const groupActions = current.has(token.id) && token.task_group_status === 'open';
+        const group = {
+          id: token.task_group_id,
+          title: token.task_group_title,
+          hasLiveToken: token.status === 'active',
+        };
+        return (
+          <div className="row-actions">
+            {token.status === 'active' ? (
+              <Button
+                size="sm"
+                variant="ghost"
+                className="btn--danger-text"
+                aria-label={t('repos.automation.revokeLabel', { preview: token.preview })}
+                onClick={() => {
+                  setNotice(null);
+                  setTarget(token);
+                  setLastTarget(token);
+                }}
+              >
+                {t('repos.automation.revoke')}
+              </Button>
+            ) : null}
+            {groupActions ? (
+              <>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={t('repos.automation.reissueLabel', { group: token.task_group_title })}
+                  onClick={() => {
+                    setNotice(null);
+                    actions.askReissue(group);
+                  }}
+                >
+                  {t('repos.automation.reissue')}
+                </Button>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  className="btn--danger-text"
+                  aria-label={t('repos.automation.closeGroupLabel', { group: token.task_group_title })}
+                  onClick={() => {
+                    setNotice(null);
+                    actions.askClose(group);
+                  }}
+                >
+                  {t('repos.automation.closeGroup')}
+                </Button>
+              </>
+            ) : null}
+          </div>
+        );
+      },
     },
   ];
 
-  const close = () => {
+  const closeRevoke = () => {
     revoke.reset();
     setTarget(null);
   };
@@ -133,69 +209,48 @@ export function RepoCredentials() {
             {t('app.refresh')}
           </Button>
         </div>
-        <div className="notice-slot" aria-live="polite">
-          {notice ? <Alert tone="success">{notice}</Alert> : null}
-        </div>
-        {tokens.isError ? (
-          <Alert
-            tone="danger"
-            live="alert"
-            action={<Button onClick={() => tokens.refetch()}>{t('app.retry')}</Button>}
-          >
-            {errorMessage(tokens.error, t)}
+        <Notice notice={notice} onDismiss={() => setNotice(null)} dismissLabel={t('app.dismiss')} />
+        {stranded.map((token) => (
+          <Alert key={token.id} tone="info">
+            {t('repos.automation.stranded', { group: token.task_group_title })}
           </Alert>
-        ) : (
-          <Table
-            caption={t('repos.automation.caption')}
-            columns={columns}
-            rows={tokens.data}
-            rowKey={(token) => token.id}
-            loading={tokens.isPending}
-            loadingLabel={t('app.loading')}
-            placeholderRows={2}
-            rowClassName={(token) => (token.status !== 'active' ? 'table__row--inactive' : undefined)}
-            empty={<EmptyState title={t('repos.automation.empty')} />}
-          />
-        )}
+        ))}
+        <QueryTable
+          query={tokens}
+          errorText={tokens.isError ? errorMessage(tokens.error, t) : null}
+          retryLabel={t('app.retry')}
+          caption={t('repos.automation.caption')}
+          columns={columns}
+          rows={tokens.data}
+          rowKey={(token) => token.id}
+          loadingLabel={t('app.loading')}
+          placeholderRows={2}
+          rowClassName={(token) => (token.status !== 'active' ? 'table__row--inactive' : undefined)}
+          empty={<EmptyState title={t('repos.automation.empty')} />}
+        />
       </section>
-      <Dialog
+      <ConfirmDialog
         open={target !== null}
-        onClose={close}
         title={t('repos.automation.revokeTitle')}
-        description={t('repos.automation.revokeBody', { group: lastTarget ? groupTitle(lastTarget) : '' })}
+        body={t('repos.automation.revokeBody', { group: lastTarget?.task_group_title ?? '' })}
+        confirmLabel={t('repos.automation.revokeConfirm')}
+        cancelLabel={t('app.cancel')}
         closeLabel={t('app.close')}
-        size="sm"
-        dismissible={!revoke.isPending}
-        footer={
-          <>
-            <Button variant="ghost" onClick={close} disabled={revoke.isPending} data-autofocus>
-              {t('app.cancel')}
-            </Button>
-            <Button
-              variant="danger"
-              loading={revoke.isPending}
-              onClick={() =>
-                target &&
-                revoke.mutate(target.id, {
-                  onSuccess: () => {
-                    const preview = target.preview;
-                    close();
-                    setNotice(t('repos.automation.revoked', { preview }));
-                  },
-                })
-              }
-            >
-              {t('repos.automation.revokeConfirm')}
-            </Button>
-          </>
+        pending={revoke.isPending}
+        error={revoke.isError ? errorMessage(revoke.error, t) : undefined}
+        onClose={closeRevoke}
+        onConfirm={() =>
+          target &&
+          revoke.mutate(target.id, {
+            onSuccess: () => {
+              const preview = target.preview;
+              closeRevoke();
+              setNotice({ text: t('repos.automation.revoked', { preview }) });
+            },
+          })
         }
-      >
-        {revoke.isError ? (
-          <Alert tone="danger" live="alert">
-            {errorMessage(revoke.error, t)}
-          </Alert>
-        ) : null}
-      </Dialog>
+      />
+      {actions.dialogs}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { Link, NavLink, Outlet, useNavigate, useOutletContext, useParams } from 
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip } from '../../../components/ui/chip.tsx';
-import { Dialog } from '../../../components/ui/dialog.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
 import { LoadingBlock } from '../../../components/ui/spinner.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
@@ -74,45 +74,23 @@ export function RepoLayout() {
         </NavLink>
       </nav>
       <Outlet context={data} />
-      <Dialog
+      <ConfirmDialog
         open={confirming}
+        title={t('repos.page.disconnectTitle', { name: data.full_name })}
+        body={t('repos.page.disconnectBody')}
+        confirmLabel={t('repos.page.disconnectConfirm')}
+        cancelLabel={t('app.cancel')}
+        closeLabel={t('app.close')}
+        pending={disconnect.isPending}
+        error={disconnect.isError ? errorMessage(disconnect.error, t) : undefined}
         onClose={() => {
           disconnect.reset();
           setConfirming(false);
         }}
-        title={t('repos.page.disconnectTitle', { name: data.full_name })}
-        description={t('repos.page.disconnectBody')}
-        closeLabel={t('app.close')}
-        size="sm"
-        dismissible={!disconnect.isPending}
-        footer={
-          <>
-            <Button
-              variant="ghost"
-              onClick={() => setConfirming(false)}
-              disabled={disconnect.isPending}
-              data-autofocus
-            >
-              {t('app.cancel')}
-            </Button>
-            <Button
-              variant="danger"
-              loading={disconnect.isPending}
-              onClick={() =>
-                disconnect.mutate(data.id, { onSuccess: () => navigate('/repos', { replace: true }) })
-              }
-            >
-              {t('repos.page.disconnectConfirm')}
-            </Button>
-          </>
+        onConfirm={() =>
+          disconnect.mutate(data.id, { onSuccess: () => navigate('/repos', { replace: true }) })
         }
-      >
-        {disconnect.isError ? (
-          <Alert tone="danger" live="alert">
-            {errorMessage(disconnect.error, t)}
-          </Alert>
-        ) : null}
-      </Dialog>
+      />
     </div>
   );
 }

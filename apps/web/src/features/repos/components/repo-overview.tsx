@@ -1,10 +1,10 @@
 import { Link } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip, type ChipTone } from '../../../components/ui/chip.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { type Column, Table } from '../../../components/ui/table.tsx';
+import { QueryTable } from '../../../components/ui/query-table.tsx';
+import type { Column } from '../../../components/ui/table.tsx';
 import { type Translate, useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
 import { isMessageKey } from '../../../i18n/translate.ts';
 import type { TaskGroup } from '../../../lib/api-types.ts';
@@ -22,6 +22,16 @@ export function taskGroupStatus(status: string, t: Translate): { label: string; 
   };
 }
 
+/** The agent by name (linked to its page), never by its `agt_…` id. */
+export function AgentName({ group }: { group: TaskGroup }) {
+  const t = useT();
+  if (group.agent_id && group.agent_name) {
+    return <Link to={`/agents/${encodeURIComponent(group.agent_id)}`}>{group.agent_name}</Link>;
+  }
+  // Deleted, or another user's agent that was made private.
+  return <span className="muted">{t('repos.taskGroups.agentUnavailable')}</span>;
+}
+
 export function RepoOverview() {
   const t = useT();
   const [language] = useLanguage();
@@ -34,19 +44,20 @@ export function RepoOverview() {
       key: 'title',
       header: t('repos.taskGroups.name'),
       className: 'col-name',
-      cell: (group) => <span className="strong">{group.title}</span>,
+      // The row opens the group: its tasks, status and token.
+      cell: (group) => (
+        <Link
+          to={`/repos/${encodeURIComponent(repo.id)}/task-groups/${encodeURIComponent(group.id)}`}
+          className="strong"
+        >
+          {group.title}
+        </Link>
+      ),
     },
     {
       key: 'agent',
       header: t('repos.taskGroups.agent'),
-      cell: (group) =>
-        group.agent_id ? (
-          <Link to={`/agents/${encodeURIComponent(group.agent_id)}`}>
-            <code className="code">{group.agent_id}</code>
-          </Link>
-        ) : (
-          <span className="muted">{t('app.none')}</span>
-        ),
+      cell: (group) => <AgentName group={group} />,
     },
     {
       key: 'status',
@@ -86,22 +97,19 @@ export function RepoOverview() {
             {t('app.refresh')}
           </Button>
         </div>
-        {groups.isError ? (
-          <Alert tone="danger" live="alert">
-            {errorMessage(groups.error, t)}
-          </Alert>
-        ) : (
-          <Table
-            caption={t('repos.taskGroups.caption')}
-            columns={columns}
-            rows={groups.data}
-            rowKey={(group) => group.id}
-            loading={groups.isPending}
-            loadingLabel={t('app.loading')}
-            placeholderRows={2}
-            empty={<EmptyState title={t('repos.taskGroups.empty')} />}
-          />
-        )}
+        <QueryTable
+          query={groups}
+          errorText={groups.isError ? errorMessage(groups.error, t) : null}
+          retryLabel={t('app.retry')}
+          caption={t('repos.taskGroups.caption')}
+          columns={columns}
+          rows={groups.data}
+          rowKey={(group) => group.id}
+          loadingLabel={t('app.loading')}
+          placeholderRows={2}
+          rowClassName={(group) => (group.status === 'closed' ? 'table__row--inactive' : undefined)}
+          empty={<EmptyState title={t('repos.taskGroups.empty')} />}
+        />
       </section>
     </div>
   );

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Chip } from '../../../components/ui/chip.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
-import { type Column, Table } from '../../../components/ui/table.tsx';
+import { QueryTable } from '../../../components/ui/query-table.tsx';
+import type { Column } from '../../../components/ui/table.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import type { Repo } from '../../../lib/api-types.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
@@ -71,35 +71,27 @@ export function ReposPage() {
           </Button>
         }
       />
-      {repos.isError ? (
-        <Alert
-          tone="danger"
-          live="alert"
-          action={<Button onClick={() => repos.refetch()}>{t('app.retry')}</Button>}
-        >
-          {errorMessage(repos.error, t)}
-        </Alert>
-      ) : (
-        <Table
-          caption={t('repos.table.caption')}
-          columns={columns}
-          rows={repos.data}
-          rowKey={(repo) => repo.id}
-          loading={repos.isPending}
-          loadingLabel={t('app.loading')}
-          empty={
-            <EmptyState
-              title={t('repos.empty.title')}
-              description={t('repos.empty.description')}
-              action={
-                <Button variant="primary" onClick={() => setConnecting(true)}>
-                  {t('repos.connect')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={repos}
+        errorText={repos.isError ? errorMessage(repos.error, t) : null}
+        retryLabel={t('app.retry')}
+        caption={t('repos.table.caption')}
+        columns={columns}
+        rows={repos.data}
+        rowKey={(repo) => repo.id}
+        loadingLabel={t('app.loading')}
+        empty={
+          <EmptyState
+            title={t('repos.empty.title')}
+            description={t('repos.empty.description')}
+            action={
+              <Button variant="primary" onClick={() => setConnecting(true)}>
+                {t('repos.connect')}
+              </Button>
+            }
+          />
+        }
+      />
       <ConnectRepoDialog
         open={connecting}
         onClose={() => setConnecting(false)}
