@@ -672,7 +672,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     expect(await page.getByText('“Fix flaky test” is open without a working token').count()).toBe(0);
 
     // Closing a group revokes its token.
-    await page.getByRole('button', { name: 'Close task group “Bump dependencies”' }).click();
+    await page.getByRole('button', { name: 'Close group “Bump dependencies”' }).click();
     const closeDialog = page.getByRole('dialog', { name: 'Close task group “Bump dependencies”?' });
     await closeDialog.getByText(/its automation token is revoked at once/).waitFor();
     await closeDialog.getByRole('button', { name: 'Close group' }).click();
@@ -680,7 +680,7 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     await page.getByText('Task group “Bump dependencies” was closed and its token revoked.').waitFor();
     expect((await withBearer(server.url, second.secret, '/api/tokens/self')).status).toBe(401);
     await expect.poll(() => bumpRow.textContent()).toContain('Closed');
-    expect(await page.getByRole('button', { name: 'Close task group “Bump dependencies”' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Close group “Bump dependencies”' }).count()).toBe(0);
 
     // The overview names the agent (not its id); a row opens the group with its tasks and status.
     const self = (await (await withBearer(server.url, newSecret, '/api/tokens/self')).json()) as {
@@ -1075,7 +1075,8 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
       expect(problems).toEqual([]);
       await context.close();
     }
-  });
+    // Four passes (two widths, two languages) of ~17 screens, each checked by axe: slow on a loaded machine.
+  }, 300_000);
 
   it('6: the device and consent pages complete real OAuth flows', async () => {
     const { context, page, problems } = await openContext(browser);

@@ -677,7 +677,7 @@ export const enUS = {
       revealTitle: 'New automation token for “{group}”',
       revealDone: 'I have copied it',
       closeGroup: 'Close group',
-      closeGroupLabel: 'Close task group “{group}”',
+      closeGroupLabel: 'Close group “{group}”',
       closeTitle: 'Close task group “{group}”?',
       closeBody:
         'The group ends and its automation token is revoked at once. Its tasks stay visible. A closed group cannot get a new token.',
