@@ -141,7 +141,8 @@ export function RepoCredentials() {
           hasLiveToken: token.status === 'active',
         };
         return (
-          <div className="row-actions">
+          // Stacked: three actions side by side would not fit beside the other columns.
+          <div className="stack-xs">
             {token.status === 'active' ? (
               <Button
                 size="sm"
