@@ -67,6 +67,11 @@ export function renderMarkdown(report: Json): string {
       `p99 **${large.p99} ms** vs ${small.p99} ms at 10⁴ = ${scaleRatio}×; start-up ${large.startup_ms} ms (10⁴: ${small.startup_ms} ms); RSS ${large.rss_mb_after} MB (10⁴: ${small.rss_mb_after} MB)`,
     ],
     [
+      `Issued-token filter at ${large.filter?.keys} keys: ≤ 1 % false positives`,
+      verdict((large.filter?.measured_false_positive_rate ?? 1) <= 0.01),
+      `${pct(large.filter?.measured_false_positive_rate)} measured (${pct(large.filter?.expectedFalsePositiveRate)} expected) in ${kb(large.filter?.bytes)}`,
+    ],
+    [
       'Sign-in flood (50 connections): health p99 ≤ 50 ms',
       verdict(r.sign_in_flood.health_p99_ms <= 50),
       `health p99 **${r.sign_in_flood.health_p99_ms} ms**; ${r.sign_in_flood.argon2_verifications_per_s} argon2id verifications/s, sign-in p99 ${r.sign_in_flood.sign_in_p99_ms} ms, ${r.sign_in_flood.shed_503_per_s} shed (503)/s`,
@@ -140,7 +145,7 @@ ${table(Object.fromEntries(Object.entries(r.scale).map(([k, v]) => [k, v])))}
 ${Object.entries(r.scale)
   .map(
     ([k, v]: [string, Json]) =>
-      `- ${k}: start-up ${v.startup_ms} ms (migrations check + filter build), RSS after the run ${v.rss_mb_after} MB, filter ${v.filter?.keys} keys in ${kb(v.filter?.bytes)}`,
+      `- ${k}: start-up ${v.startup_ms} ms (migrations check + filter build), RSS after the run ${v.rss_mb_after} MB, filter ${v.filter?.keys} keys in ${kb(v.filter?.bytes)}, false positives ${pct(v.filter?.measured_false_positive_rate)} measured over ${v.filter?.false_positive_samples} never-issued keys (${pct(v.filter?.expectedFalsePositiveRate)} expected)`,
   )
   .join('\n')}
 
@@ -157,6 +162,10 @@ ${JSON.stringify({ revocation: r.revocation, sign_in_flood: r.sign_in_flood, mem
 - The embedded store (PGlite) answers the agent read from memory until the next statement that may
   write (ADR 0027), so its SQL/req is the share of requests that followed a write (the last-use flush).
 `;
+}
+
+function pct(share: number | undefined) {
+  return share === undefined ? '?' : `${(share * 100).toFixed(3)} %`;
 }
 
 function kb(bytes: number | undefined) {

@@ -118,7 +118,7 @@ interface Stats {
   cpuMicros: number;
   counts: Record<string, number>;
   rss: number;
-  filter?: { keys: number; bytes: number };
+  filter?: { keys: number; bytes: number; expectedFalsePositiveRate?: number };
 }
 interface Measurement {
   rps: number;
@@ -330,13 +330,20 @@ async function scale() {
     await Promise.all(
       sides.map(async (side) => {
         const stats = await side.server.call<Stats>('stats');
+        const falsePositives = await side.server.call<{ measured: number; samples: number }>(
+          'filterFalsePositives',
+        );
         return [
           side.label,
           {
             ...measured[side.label],
             startup_ms: Math.round(Number(side.server.info.startupMs)),
             rss_mb_after: Math.round(stats.rss / 1024 / 1024),
-            filter: stats.filter,
+            filter: {
+              ...stats.filter,
+              measured_false_positive_rate: falsePositives.measured,
+              false_positive_samples: falsePositives.samples,
+            },
           },
         ];
       }),

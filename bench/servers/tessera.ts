@@ -86,6 +86,9 @@ serve(
   { url, startupMs, ...seeded },
   () => ({ filter: app.credentials.issued.stats(), heap: process.memoryUsage().heapUsed }),
   {
+    async filterFalsePositives() {
+      return { measured: app.credentials.issued.measureFalsePositiveRate(200_000), samples: 200_000 };
+    },
     async createPat(args) {
       const response = await app.inject({
         method: 'POST',

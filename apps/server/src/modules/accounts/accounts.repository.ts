@@ -1,9 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../platform/database/database.ts';
 import type { DB, UsersTable } from '../../schema.ts';
 
 export type UserRow = Selectable<UsersTable>;
 
-export function createAccountRepository(db: Kysely<DB>) {
+/**
+ * `prepare` (the store's) runs the per-request user read (`GET /api/me`) as SQL written once, a
+ * named prepared statement on PostgreSQL (ADR 0022); without it the read goes through Kysely.
+ */
+export function createAccountRepository(db: Kysely<DB>, prepare?: Database['prepare']) {
+  const userById = prepare?.<UserRow>('user_by_id', 'select * from users where id = $1');
   return {
     async insertUser(
       user: Pick<UserRow, 'id' | 'email' | 'name' | 'password_hash' | 'created_at'>,
@@ -17,6 +23,7 @@ export function createAccountRepository(db: Kysely<DB>) {
     },
 
     async findUserById(id: string, executor: Kysely<DB> = db): Promise<UserRow | undefined> {
+      if (userById && executor === db) return (await userById([id]))[0];
       return executor.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
 

@@ -6,11 +6,11 @@ import { createAccountService } from './accounts.service.ts';
 import { configurePasswordHashing } from './password.ts';
 
 export async function registerAccounts(deps: AppDeps & { audit: AuditService }) {
-  const { app, db, credentials, audit, counters, clock, config } = deps;
+  const { app, db, database, credentials, audit, counters, clock, config } = deps;
   configurePasswordHashing(config.passwordHashing);
   const accountService = createAccountService({
     db,
-    accounts: createAccountRepository(db),
+    accounts: createAccountRepository(db, database.prepare),
     credentials,
     audit,
     counters,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NotificationListener } from '../../platform/database/database.ts';
 import { filterKeyOf, MembershipFilter } from './membership-filter.ts';
 
@@ -126,7 +127,21 @@ export function createIssuedTokenIndex(deps: {
         capacity: filter?.capacity ?? 0,
         bytes: filter?.byteLength ?? 0,
         builds,
+        /** The expected false-positive rate at the current key count: (1 − e^(−k·n/m))^k. */
+        expectedFalsePositiveRate: filter
+          ? (1 - Math.exp((-filter.hashCount * filter.count) / filter.bitCount)) ** filter.hashCount
+          : 0,
       };
+    },
+
+    /** The share of `samples` random never-issued keys the filter calls "maybe issued" (benchmark). */
+    measureFalsePositiveRate(samples = 100_000): number {
+      if (!filter) return 0;
+      let hits = 0;
+      for (let i = 0; i < samples; i++) {
+        if (filter.mightContain(randomBytes(8).toString('hex'))) hits += 1;
+      }
+      return hits / samples;
     },
   };
 }
