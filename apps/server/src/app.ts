@@ -154,6 +154,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     credentials: createCredentialRepository(database.db, database.prepare),
     database,
     config,
+    audit,
     onExpiredUse: (credential) =>
       void audit
         .record(undefined, null, {

@@ -40,7 +40,17 @@ export interface CredentialsTable {
   last_used_ip: string | null;
   /** Sessions, access and refresh tokens: the User-Agent that signed in (≤ 512 characters). */
   user_agent: string | null;
+  /** PATs: the hash of the secret the last rotation replaced (ADR 0029). */
+  previous_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Until when the replaced secret still verifies (the overlap); after it, using it is a replay. */
+  previous_valid_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** What presenting a rotated-out secret does besides being recorded: `notify` or `revoke`. */
+  on_rotated_out_use: ColumnType<RotatedOutUse, RotatedOutUse | undefined, RotatedOutUse>;
+  /** PATs: may rotate themselves through `POST /api/tokens/self/rotate` (ADR 0030). */
+  allow_self_rotation: ColumnType<boolean, boolean | undefined, boolean>;
 }
+
+export type RotatedOutUse = 'notify' | 'revoke';
 
 export interface CredentialUsageDailyTable {
   credential_id: string;

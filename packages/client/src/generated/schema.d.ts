@@ -292,7 +292,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy); the old secret stops working at once. An expired token may be regenerated; a revoked one cannot (422) */
+        /** Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy). The old secret stops working at once, or with `overlap: until_first_use` at the first use of the new one (on every instance) or the deadline, whichever comes first. An expired token may be regenerated; a revoked one cannot (422) */
         post: operations["rotateToken"];
         delete?: never;
         options?: never;
@@ -987,6 +987,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tokens/self/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A personal access token created with `allow_self_rotation` rotates itself: same scopes and settings, its lifetime again from now within the policy, the old secret valid until the new one is first used or the deadline. Any other token: 401 interactive_credential_required */
+        post: operations["rotatePresentingToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/pat": {
         parameters: {
             query?: never;
@@ -1126,7 +1143,7 @@ export interface components {
          * @description What happened: the closed, append-only list of audit actions
          * @enum {unknown}
          */
-        AuditAction: "account.deleted" | "account.profile_updated" | "agent.created" | "agent.deleted" | "agent.file_uploaded" | "agent.updated" | "auth.login" | "auth.logout" | "auth.refresh_family_revoked" | "auth.signup" | "auth.throttled" | "auth.token_refreshed" | "auth.token_revoked" | "automation_token.created" | "automation_token.revoked" | "encryption_keys.rotated" | "oauth.code_exchanged" | "oauth.code_reuse_detected" | "oauth.consent_denied" | "oauth.consent_granted" | "oauth.device_approved" | "oauth.device_code_exchanged" | "oauth.device_denied" | "password.changed" | "provider_account.added" | "provider_account.removed" | "provider_account.renamed" | "provider_account.tested" | "provider_account.token_refused" | "provider_account.token_replaced" | "provider_account.token_unreadable" | "repo.connected" | "repo.disconnected" | "session.revoked" | "session.revoked_others" | "task_group.closed" | "task_group.created" | "token.created" | "token.description_changed" | "token.expired_used" | "token.leaked_revoked" | "token.renamed" | "token.revoked" | "token.revoked_all" | "token.rotated" | "token.scopes_reduced";
+        AuditAction: "account.deleted" | "account.profile_updated" | "agent.created" | "agent.deleted" | "agent.file_uploaded" | "agent.updated" | "auth.login" | "auth.logout" | "auth.refresh_family_revoked" | "auth.signup" | "auth.throttled" | "auth.token_refreshed" | "auth.token_revoked" | "automation_token.created" | "automation_token.revoked" | "encryption_keys.rotated" | "oauth.code_exchanged" | "oauth.code_reuse_detected" | "oauth.consent_denied" | "oauth.consent_granted" | "oauth.device_approved" | "oauth.device_code_exchanged" | "oauth.device_denied" | "password.changed" | "provider_account.added" | "provider_account.removed" | "provider_account.renamed" | "provider_account.tested" | "provider_account.token_refused" | "provider_account.token_replaced" | "provider_account.token_unreadable" | "repo.connected" | "repo.disconnected" | "session.revoked" | "session.revoked_others" | "task_group.closed" | "task_group.created" | "token.created" | "token.description_changed" | "token.expired_used" | "token.leaked_revoked" | "token.renamed" | "token.reported_revoked" | "token.revoked" | "token.revoked_all" | "token.rotated" | "token.rotated_out_used" | "token.rotation_completed" | "token.rotation_settings_changed" | "token.scopes_reduced" | "token.self_rotated";
         AuditEvent: {
             id: string;
             action: components["schemas"]["AuditAction"];
@@ -1160,6 +1177,12 @@ export interface components {
             last_used_ip: string | null;
             revoked_at: string | null;
             status: "active" | "expired" | "revoked";
+            /** @description While a rotation overlap runs ("rotating"): until when the old secret still works. It ends sooner, on every instance, at the first use of the new secret. null otherwise (ADR 0029) */
+            old_secret_valid_until: string | null;
+            /** @description What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise */
+            on_rotated_out_use: "notify" | "revoke";
+            /** @description Whether the token may rotate itself through `POST /api/tokens/self/rotate` (ADR 0030) */
+            allow_self_rotation: boolean;
             /** @description The task group the token acts for */
             task_group_id: string;
             /** @description The task group's title, shown beside the token's name */
@@ -1357,6 +1380,12 @@ export interface components {
             last_used_ip: string | null;
             revoked_at: string | null;
             status: "active" | "expired" | "revoked";
+            /** @description While a rotation overlap runs ("rotating"): until when the old secret still works. It ends sooner, on every instance, at the first use of the new secret. null otherwise (ADR 0029) */
+            old_secret_valid_until: string | null;
+            /** @description What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise */
+            on_rotated_out_use: "notify" | "revoke";
+            /** @description Whether the token may rotate itself through `POST /api/tokens/self/rotate` (ADR 0030) */
+            allow_self_rotation: boolean;
         };
         User: {
             id: string;
@@ -2432,6 +2461,10 @@ export interface operations {
                     scopes: ("agents:read" | "agents:write" | "repos:read" | "repos:write" | "tasks:read" | "tasks:write" | "profile:read")[];
                     /** @description Days until expiry; `null` for no expiry (if the policy allows it); omitted means 30 days */
                     expires_in_days?: number | null;
+                    /** @description Let the token rotate itself (`POST /api/tokens/self/rotate`): same scopes, lifetime within the policy, overlap until first use. Default false */
+                    allow_self_rotation?: boolean;
+                    /** @description What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise */
+                    on_rotated_out_use?: "notify" | "revoke";
                 };
             };
         };
@@ -2542,6 +2575,8 @@ export interface operations {
                         max_lifetime_days: number;
                         require_expiry: boolean;
                         default_lifetime_days: number;
+                        /** @description The longest rotation overlap a deadline may ask for */
+                        max_overlap_minutes: number;
                         scopes: {
                             id: string;
                             description: string;
@@ -2821,6 +2856,9 @@ export interface operations {
                     description?: string | null;
                     /** @description May only shrink */
                     scopes?: ("agents:read" | "agents:write" | "repos:read" | "repos:write" | "tasks:read" | "tasks:write" | "profile:read")[];
+                    /** @description What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise */
+                    on_rotated_out_use?: "notify" | "revoke";
+                    allow_self_rotation?: boolean;
                 };
             };
         };
@@ -2932,6 +2970,13 @@ export interface operations {
                 "application/json": {
                     /** @description Days until the new secret expires, counted from now; `null` for no expiry (if the policy allows it). Omitted: the token's current lifetime again, counted from now, within the server's maximum (a token without expiry keeps none, unless the policy now requires one: then the maximum) */
                     expires_in_days?: number | null;
+                    /**
+                     * @description `none`: the old secret stops working at once. `until_first_use`: both secrets work until the new one is first used (then the old one stops everywhere) or until the deadline, whichever comes first
+                     * @default none
+                     */
+                    overlap?: "none" | "until_first_use";
+                    /** @description With `overlap: until_first_use`: the old secret stops working after this many minutes even if the new one is never used (at most 1440; default 60) */
+                    overlap_deadline_minutes?: number;
                 };
             };
         };
@@ -6638,6 +6683,119 @@ export interface operations {
             };
             /** @description Not found, or owned by someone else (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotatePresentingToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Optional. Scopes, restrictions and settings cannot be changed here; the expiry is the current lifetime again from now, within the policy */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description With `overlap: until_first_use`: the old secret stops working after this many minutes even if the new one is never used (at most 1440; default 60) */
+                    overlap_deadline_minutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: components["schemas"]["TokenView"];
+                        /** @description The token itself. Shown exactly once: store it now. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Invalid request (code `invalid_request` or `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by policy (`policy_violation`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -46,10 +46,15 @@ export const AUDIT_ACTIONS = [
   'token.expired_used',
   'token.leaked_revoked',
   'token.renamed',
+  'token.reported_revoked',
   'token.revoked',
   'token.revoked_all',
   'token.rotated',
+  'token.rotated_out_used',
+  'token.rotation_completed',
+  'token.rotation_settings_changed',
   'token.scopes_reduced',
+  'token.self_rotated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,12 +1,21 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../platform/database/database.ts';
-import type { CredentialKind, CredentialsTable, DB } from '../../schema.ts';
+import type { CredentialKind, CredentialsTable, DB, RotatedOutUse } from '../../schema.ts';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 export type NewCredentialRow = Omit<
   CredentialRow,
-  'created_at' | 'rotated_at' | 'revoked_at' | 'revoked_reason' | 'last_used_at' | 'last_used_ip'
-> & { created_at: Date };
+  | 'created_at'
+  | 'rotated_at'
+  | 'revoked_at'
+  | 'revoked_reason'
+  | 'last_used_at'
+  | 'last_used_ip'
+  | 'previous_token_hash'
+  | 'previous_valid_until'
+  | 'on_rotated_out_use'
+  | 'allow_self_rotation'
+> & { created_at: Date } & Partial<Pick<CredentialRow, 'on_rotated_out_use' | 'allow_self_rotation'>>;
 
 /** What a revocation reports about each credential it revoked. */
 export interface RevokedCredential {
@@ -29,6 +38,10 @@ export interface ActiveCredentialLookup {
   family_id: string | null;
   task_group_id: string | null;
   client_id: string | null;
+  /** Which of the row's secrets the looked-up hash is: the current one or the one a rotation replaced. */
+  token_hash: string;
+  previous_valid_until: Date | null;
+  on_rotated_out_use: RotatedOutUse;
 }
 
 /**
@@ -36,9 +49,10 @@ export interface ActiveCredentialLookup {
  * request, and a named prepared statement on PostgreSQL (parsed and planned once per connection).
  */
 const ACTIVE_CREDENTIAL_BY_HASH = `
-  select c.id, c.user_id, c.kind, c.scopes, c.expires_at, c.revoked_at, c.family_id, c.task_group_id, c.client_id
+  select c.id, c.user_id, c.kind, c.scopes, c.expires_at, c.revoked_at, c.family_id, c.task_group_id, c.client_id,
+    c.token_hash, c.previous_valid_until, c.on_rotated_out_use
   from credentials c join users u on u.id = c.user_id
-  where c.token_hash = $1 and u.disabled_at is null`;
+  where (c.token_hash = $1 or c.previous_token_hash = $1) and u.disabled_at is null`;
 
 /**
  * `prepare` (the store's, `Database.prepare`) runs the hot lookup as a prepared statement;
@@ -68,13 +82,18 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       return executor.insertInto('credentials').values(row).returningAll().executeTakeFirstOrThrow();
     },
 
-    /** The hot path's one query: the credential for a token hash, if its owner is enabled. */
+    /**
+     * The hot path's one query: the credential for a token hash, if its owner is enabled. The
+     * hash may be the current secret's or the one the last rotation replaced (ADR 0029).
+     */
     async findCredentialByHash(tokenHash: string): Promise<ActiveCredentialLookup | undefined> {
       if (activeByHash) return (await activeByHash([tokenHash]))[0];
       return db
         .selectFrom('credentials as c')
         .innerJoin('users as u', 'u.id', 'c.user_id')
-        .where('c.token_hash', '=', tokenHash)
+        .where((eb) =>
+          eb.or([eb('c.token_hash', '=', tokenHash), eb('c.previous_token_hash', '=', tokenHash)]),
+        )
         .where('u.disabled_at', 'is', null)
         .select([
           'c.id',
@@ -86,6 +105,9 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
           'c.family_id',
           'c.task_group_id',
           'c.client_id',
+          'c.token_hash',
+          'c.previous_valid_until',
+          'c.on_rotated_out_use',
         ])
         .executeTakeFirst();
     },
@@ -161,18 +183,50 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .execute();
     },
 
-    /** Gives a live credential a new secret in place: same id and settings, new hash. */
+    /**
+     * Gives a live credential a new secret in place: same id and settings, new hash. The replaced
+     * hash is kept as the previous secret, valid until `previous_valid_until` (ADR 0029); a
+     * previous secret from an earlier rotation is forgotten.
+     */
     async replaceCredentialSecret(
       executor: Kysely<DB>,
       id: string,
-      secret: { token_hash: string; preview: string; expires_at: Date | null; rotated_at: Date },
+      secret: {
+        token_hash: string;
+        preview: string;
+        expires_at: Date | null;
+        rotated_at: Date;
+        previous_valid_until: Date;
+      },
     ): Promise<CredentialRow | undefined> {
+      return (
+        executor
+          .updateTable('credentials')
+          // Every right-hand side reads the row as it was: the previous hash is the one replaced.
+          .set({ ...secret, previous_token_hash: sql<string>`token_hash` })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .returningAll()
+          .executeTakeFirst()
+      );
+    },
+
+    /**
+     * Ends a rotation's overlap now (the new secret was used): the previous secret stops
+     * verifying. Only one caller wins, on any instance; the others get undefined.
+     */
+    async endRotationOverlap(
+      executor: Kysely<DB>,
+      id: string,
+      at: Date,
+    ): Promise<Pick<CredentialRow, 'id' | 'user_id' | 'kind' | 'name'> | undefined> {
       return executor
         .updateTable('credentials')
-        .set(secret)
+        .set({ previous_valid_until: at })
         .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .returningAll()
+        .where('previous_token_hash', 'is not', null)
+        .where('previous_valid_until', '>', at)
+        .returning(['id', 'user_id', 'kind', 'name'])
         .executeTakeFirst();
     },
 

@@ -1,10 +1,11 @@
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, NotificationListener } from '../../platform/database/database.ts';
-import type { Tx } from '../../platform/database/transaction.ts';
+import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { CredentialKind } from '../../schema.ts';
+import type { CredentialKind, RotatedOutUse } from '../../schema.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialRepository, CredentialRow, RevokedCredential } from './credentials.repository.ts';
 import { createIssuedTokenIndex } from './issued-tokens.ts';
 import { LastUsedBuffer } from './last-used-buffer.ts';
@@ -44,6 +45,10 @@ export interface IssueCredentialInput {
   rotatedFromId?: string | null;
   /** Sessions and token pairs: the request's User-Agent (cut to 512 characters), for the sessions list. */
   userAgent?: string | null;
+  /** PATs: may rotate themselves (ADR 0030). */
+  allowSelfRotation?: boolean;
+  /** What presenting a rotated-out secret does besides being recorded (ADR 0029). */
+  onRotatedOutUse?: RotatedOutUse;
 }
 
 export interface VerifiedCredential extends CachedCredential {}
@@ -72,6 +77,8 @@ export function createCredentialService(deps: {
   ) => void;
   /** Told once per process per PAT or automation token presented after its expiry (for the audit log). */
   onExpiredUse?: (credential: CachedCredential) => void;
+  /** Records the rotation events the verifier itself causes: cut-over and rotated-out replays (ADR 0029). */
+  audit?: Pick<AuditService, 'record'>;
 }) {
   const { credentials, database, config, clock } = deps;
   const cache = new VerificationCache({
@@ -108,6 +115,10 @@ export function createCredentialService(deps: {
   };
   let purgeTimer: NodeJS.Timeout | undefined;
   const expiredUseReported = new Set<string>();
+  /** Cut-overs in flight on this instance, by credential id: concurrent first uses share one. */
+  const overlapEndings = new Map<string, Promise<void>>();
+  /** When each credential's rotated-out replay was last recorded here: at most one event a minute. */
+  const rotatedOutReported = new Map<string, number>();
 
   function reportExpiredUse(record: CachedCredential, now: Date) {
     if (record.revoked || !record.expiresAt || record.expiresAt.getTime() > now.getTime()) return;
@@ -183,7 +194,11 @@ export function createCredentialService(deps: {
       familyId: row.family_id,
       taskGroupId: row.task_group_id,
       clientId: row.client_id,
+      onRotatedOutUse: row.on_rotated_out_use,
     };
+    // Found by the secret a rotation replaced: valid until the overlap's end (ADR 0029).
+    if (row.token_hash !== hash) record.replacedSecretValidUntil = row.previous_valid_until ?? new Date(0);
+    else if (row.previous_valid_until) record.overlapEndsAt = row.previous_valid_until;
     if (cacheable) cache.set(hash, record, epoch);
     return record;
   }
@@ -214,6 +229,116 @@ export function createCredentialService(deps: {
 
   function isLive(record: CachedCredential, now: Date): boolean {
     return !record.revoked && (record.expiresAt === null || record.expiresAt.getTime() > now.getTime());
+  }
+
+  /**
+   * A secret a rotation replaced verifies only during its overlap, and only if no instance has
+   * committed the cut-over: before trusting a cached "still in overlap", one round trip on the
+   * listening connection delivers every notification committed before this request (ADR 0022's
+   * sync), so a cut-over on another instance is heard first. Anything else is a rotated-out replay.
+   */
+  async function checkReplacedSecret(
+    hash: string,
+    record: CachedCredential,
+    now: Date,
+    ip: string | null,
+  ): Promise<CachedCredential | undefined> {
+    let current: CachedCredential | undefined = record;
+    if (record.replacedSecretValidUntil!.getTime() > now.getTime() && listener?.connected) {
+      const epoch = cache.epoch;
+      try {
+        await listener.sync();
+      } catch {
+        cache.evictIds([record.id]);
+      }
+      if (cache.epoch !== epoch) current = await lookup(hash);
+    }
+    if (current?.replacedSecretValidUntil && current.replacedSecretValidUntil.getTime() > now.getTime()) {
+      return current;
+    }
+    if (current && !current.revoked && current.replacedSecretValidUntil)
+      await reportRotatedOutUse(current, ip);
+    return undefined;
+  }
+
+  /**
+   * Presenting a rotated-out secret is recorded (at most once a minute per token and instance)
+   * and, when the owner chose `revoke`, revokes the token everywhere. The audit event is also the
+   * seam through which the owner is notified.
+   */
+  async function reportRotatedOutUse(record: CachedCredential, ip: string | null) {
+    const nowMs = clock.now().getTime();
+    const last = rotatedOutReported.get(record.id);
+    if (last !== undefined && nowMs - last < 60_000) return;
+    if (rotatedOutReported.size > 10_000) rotatedOutReported.clear();
+    rotatedOutReported.set(record.id, nowMs);
+    const action = record.onRotatedOutUse ?? 'notify';
+    const targetType = record.kind === 'automation' ? 'automation_token' : 'personal_access_token';
+    try {
+      await inTransaction(database.db, async (tx) => {
+        let revoked = false;
+        if (action === 'revoke') {
+          revoked =
+            (await revokeCredentialsIn(tx, { ids: [record.id] }, 'rotated_out_secret_used')).length > 0;
+        }
+        const context =
+          ip === null
+            ? null
+            : { ip, userAgent: null, requestId: '', actorCredentialId: null, actorKind: null };
+        await deps.audit?.record(tx, context, {
+          userId: record.userId,
+          action: 'token.rotated_out_used',
+          targetType,
+          targetId: record.id,
+          outcome: 'failure',
+          metadata: { on_rotated_out_use: action, token_revoked: revoked },
+        });
+      });
+    } catch (error) {
+      deps.onBackgroundError?.(error);
+    }
+  }
+
+  /** The first use of a new secret ends its rotation's overlap on every instance (ADR 0029). */
+  function endOverlap(record: CachedCredential): Promise<void> {
+    const running = overlapEndings.get(record.id);
+    if (running) return running;
+    const ending = inTransaction(database.db, async (tx) => {
+      const ended = await credentials.endRotationOverlap(tx, record.id, clock.now());
+      if (!ended) return;
+      const message: InvalidationMessage = { ids: [record.id] };
+      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+      tx.afterCommit(() => applyInvalidation(message));
+      await deps.audit?.record(tx, null, {
+        userId: ended.user_id,
+        action: 'token.rotation_completed',
+        targetType: ended.kind === 'automation' ? 'automation_token' : 'personal_access_token',
+        targetId: ended.id,
+        metadata: { name: ended.name, ended_by: 'first_use_of_new_secret' },
+      });
+    })
+      .then(() => {
+        record.overlapEndsAt = undefined;
+      })
+      // The old secret then stays valid until its deadline: safe, and the next use tries again.
+      .catch((error) => deps.onBackgroundError?.(error))
+      .finally(() => overlapEndings.delete(record.id));
+    overlapEndings.set(record.id, ending);
+    return ending;
+  }
+
+  async function revokeCredentialsIn(
+    tx: Tx,
+    filter: Parameters<CredentialRepository['revokeCredentials']>[1],
+    reason: string,
+  ): Promise<RevokedCredential[]> {
+    const revoked = await credentials.revokeCredentials(tx, filter, reason, clock.now());
+    if (revoked.length === 0) return revoked;
+    const ids = revoked.map((r) => r.id);
+    const message: InvalidationMessage = ids.length <= 100 ? { ids } : { all: true };
+    await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+    tx.afterCommit(() => applyInvalidation(message));
+    return revoked;
   }
 
   return {
@@ -304,6 +429,8 @@ export function createCredentialService(deps: {
           created_at: clock.now(),
           expires_at: input.expiresAt,
           user_agent: input.userAgent?.slice(0, 512) ?? null,
+          ...(input.allowSelfRotation !== undefined ? { allow_self_rotation: input.allowSelfRotation } : {}),
+          ...(input.onRotatedOutUse !== undefined ? { on_rotated_out_use: input.onRotatedOutUse } : {}),
         },
         tx,
       );
@@ -322,13 +449,22 @@ export function createCredentialService(deps: {
         else stats.refused.wrong_kind += 1;
         throw invalidToken();
       }
-      const record = await lookup(hashToken(token));
+      const hash = hashToken(token);
+      let record = await lookup(hash);
       const now = clock.now();
+      if (record?.replacedSecretValidUntil) {
+        record = await checkReplacedSecret(hash, record, now, ip);
+        if (!record) {
+          stats.refused.revoked += 1;
+          throw invalidToken();
+        }
+      }
       if (!record || !isLive(record, now)) {
         countRefusal(record);
         if (record) reportExpiredUse(record, now);
         throw invalidToken();
       }
+      if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime()) await endOverlap(record);
       lastUsed.record(record.id, now, ip);
       return record;
     },
@@ -364,37 +500,30 @@ export function createCredentialService(deps: {
      * Revokes matching credentials inside the caller's transaction. Every instance evicts them
      * when the transaction commits: this one at once, the others through NOTIFY.
      */
-    async revokeCredentials(
-      tx: Tx,
-      filter: Parameters<CredentialRepository['revokeCredentials']>[1],
-      reason: string,
-    ): Promise<RevokedCredential[]> {
-      const revoked = await credentials.revokeCredentials(tx, filter, reason, clock.now());
-      if (revoked.length === 0) return revoked;
-      const ids = revoked.map((r) => r.id);
-      const message: InvalidationMessage = ids.length <= 100 ? { ids } : { all: true };
-      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
-      tx.afterCommit(() => applyInvalidation(message));
-      return revoked;
-    },
+    revokeCredentials: revokeCredentialsIn,
 
     /**
-     * Rotates a live credential: a new secret under the same id, and the old secret stops
-     * working at once on every instance (evicted after commit, NOTIFY for the others).
+     * Rotates a live credential: a new secret under the same id. Without `oldSecretValidUntil`
+     * the old secret stops working at once on every instance (evicted after commit, NOTIFY for
+     * the others); with it, the old secret verifies until then or until the new one is first
+     * used, whichever comes first (ADR 0029). Either way it is remembered as rotated out.
      */
     async rotateSecret(
       tx: Tx,
       row: Pick<CredentialRow, 'id' | 'kind'>,
       expiresAt: Date | null,
+      oldSecretValidUntil?: Date,
     ): Promise<{ token: string; credential: CredentialRow } | undefined> {
       const token = generateToken(PREFIX_OF_KIND[row.kind]);
       const tokenHash = hashToken(token);
       await announceIssued(tx, tokenHash);
+      const now = clock.now();
       const credential = await credentials.replaceCredentialSecret(tx, row.id, {
         token_hash: tokenHash,
         preview: previewToken(token),
         expires_at: expiresAt,
-        rotated_at: clock.now(),
+        rotated_at: now,
+        previous_valid_until: oldSecretValidUntil ?? now,
       });
       if (!credential) return undefined;
       const message: InvalidationMessage = { ids: [row.id] };

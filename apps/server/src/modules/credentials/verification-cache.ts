@@ -9,6 +9,15 @@ export interface CachedCredential {
   familyId: string | null;
   taskGroupId: string | null;
   clientId: string | null;
+  /**
+   * Set when this entry was found by the secret a rotation replaced: it verifies until then and is
+   * a rotated-out replay after (ADR 0029).
+   */
+  replacedSecretValidUntil?: Date;
+  /** Set on the current secret while the replaced one is in its overlap: its first use ends it. */
+  overlapEndsAt?: Date;
+  /** What presenting a rotated-out secret of this credential does besides being recorded. */
+  onRotatedOutUse?: 'notify' | 'revoke';
 }
 
 interface Entry<V> {
@@ -27,7 +36,8 @@ interface Entry<V> {
 export class VerificationCache {
   private readonly positive = new Map<string, Entry<CachedCredential>>();
   private readonly negative = new Map<string, number>();
-  private idToHash = new Map<string, string>();
+  /** A credential may be cached under two hashes: its current secret and, during an overlap, the replaced one. */
+  private idToHashes = new Map<string, string[]>();
   epoch = 0;
 
   constructor(
@@ -43,7 +53,7 @@ export class VerificationCache {
     if (!entry) return undefined;
     if (this.now() - entry.storedAt > this.options.ttlMs) {
       this.positive.delete(hash);
-      this.idToHash.delete(entry.value.id);
+      this.forgetHash(entry.value.id, hash);
       return undefined;
     }
     // Refresh LRU position.
@@ -65,13 +75,23 @@ export class VerificationCache {
   set(hash: string, value: CachedCredential, loadedAtEpoch: number) {
     if (loadedAtEpoch !== this.epoch || this.options.maxSize === 0) return;
     this.positive.set(hash, { value, storedAt: this.now() });
-    this.idToHash.set(value.id, hash);
+    const hashes = this.idToHashes.get(value.id);
+    if (!hashes) this.idToHashes.set(value.id, [hash]);
+    else if (!hashes.includes(hash)) hashes.push(hash);
     while (this.positive.size > this.options.maxSize) {
       const oldest = this.positive.keys().next().value as string;
       const evicted = this.positive.get(oldest);
       this.positive.delete(oldest);
-      if (evicted) this.idToHash.delete(evicted.value.id);
+      if (evicted) this.forgetHash(evicted.value.id, oldest);
     }
+  }
+
+  private forgetHash(id: string, hash: string) {
+    const hashes = this.idToHashes.get(id);
+    if (!hashes) return;
+    const rest = hashes.filter((h) => h !== hash);
+    if (rest.length === 0) this.idToHashes.delete(id);
+    else this.idToHashes.set(id, rest);
   }
 
   setUnknown(hash: string, loadedAtEpoch: number) {
@@ -85,11 +105,8 @@ export class VerificationCache {
   evictIds(ids: Iterable<string>) {
     this.epoch += 1;
     for (const id of ids) {
-      const hash = this.idToHash.get(id);
-      if (hash) {
-        this.positive.delete(hash);
-        this.idToHash.delete(id);
-      }
+      for (const hash of this.idToHashes.get(id) ?? []) this.positive.delete(hash);
+      this.idToHashes.delete(id);
     }
   }
 
@@ -98,7 +115,7 @@ export class VerificationCache {
     for (const [hash, entry] of this.positive) {
       if (entry.value.userId === userId) {
         this.positive.delete(hash);
-        this.idToHash.delete(entry.value.id);
+        this.idToHashes.delete(entry.value.id);
       }
     }
   }
@@ -107,7 +124,7 @@ export class VerificationCache {
     this.epoch += 1;
     this.positive.clear();
     this.negative.clear();
-    this.idToHash = new Map();
+    this.idToHashes = new Map();
   }
 
   get size() {

@@ -68,6 +68,9 @@ describe('creating and listing personal access tokens', () => {
         'revoked_at',
         'scopes',
         'status',
+        'old_secret_valid_until',
+        'on_rotated_out_use',
+        'allow_self_rotation',
       ].sort(),
     );
     expect(token).toMatchObject({
@@ -896,6 +899,8 @@ describe('rotation and expiry (ADR 0014)', () => {
         was_expired: true,
         previous_expires_at: expired.json().expires_at,
         expires_at: regenerated.expires_at,
+        overlap: 'none',
+        old_secret_valid_until: null,
       });
     } finally {
       await timed.close();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../schema.ts';
+import type { DB, RotatedOutUse } from '../../schema.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 
 export function createTokenRepository(db: Kysely<DB>) {
@@ -30,10 +30,21 @@ export function createTokenRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    /** The presenting token's own row (self-rotation); the caller checks its kind. */
+    async findCredentialById(id: string): Promise<CredentialRow | undefined> {
+      return db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
     async updatePersonalToken(
       id: string,
       ownerId: string,
-      changes: { name?: string; description?: string | null; scopes?: string[] },
+      changes: {
+        name?: string;
+        description?: string | null;
+        scopes?: string[];
+        on_rotated_out_use?: RotatedOutUse;
+        allow_self_rotation?: boolean;
+      },
       executor: Kysely<DB>,
     ): Promise<CredentialRow | undefined> {
       return executor

@@ -9,6 +9,7 @@ import {
   CreateTokenBody,
   ListTokensQuery,
   RotateTokenBody,
+  SelfRotateBody,
   TokenIdParams,
   TokenList,
   TokenPolicy,
@@ -141,7 +142,7 @@ export const tokenRoutes: AppPlugin<{
       config: { auth: 'interactive' },
       schema: {
         summary:
-          'Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy); the old secret stops working at once. An expired token may be regenerated; a revoked one cannot (422)',
+          'Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy). The old secret stops working at once, or with `overlap: until_first_use` at the first use of the new one (on every instance) or the deadline, whichever comes first. An expired token may be regenerated; a revoked one cannot (422)',
         operationId: 'rotateToken',
         tags,
         params: TokenIdParams,
@@ -180,6 +181,33 @@ export const tokenRoutes: AppPlugin<{
     async (request, reply) => {
       await tokenService.revokeToken(request.params.id, request.identity!.userId, requestContext(request));
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/tokens/self/rotate',
+    {
+      config: { auth: 'any' },
+      schema: {
+        summary:
+          'A personal access token created with `allow_self_rotation` rotates itself: same scopes and settings, its lifetime again from now within the policy, the old secret valid until the new one is first used or the deadline. Any other token: 401 interactive_credential_required',
+        operationId: 'rotatePresentingToken',
+        tags,
+        body: SelfRotateBody,
+        'x-body-optional': true,
+        response: { 200: TokenWithSecret, ...problemResponses(400, 401, 404, 409, 415, 422) },
+      },
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      const rotated = await tokenService.selfRotateToken(
+        request.identity!,
+        request.body,
+        requestContext(request),
+      );
+      return reply.headers(NO_STORE).send(rotated);
     },
   );
 

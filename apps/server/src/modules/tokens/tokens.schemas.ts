@@ -17,6 +17,20 @@ export const TokenStatus = Type.Union([
   Type.Literal('revoked'),
 ]);
 
+export const MAX_OVERLAP_MINUTES = 24 * 60;
+export const DEFAULT_OVERLAP_MINUTES = 60;
+
+export const RotatedOutUse = Type.Union([Type.Literal('notify'), Type.Literal('revoke')], {
+  description:
+    'What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise',
+});
+
+const OverlapDeadlineMinutes = Type.Integer({
+  minimum: 1,
+  maximum: MAX_OVERLAP_MINUTES,
+  description: `With \`overlap: until_first_use\`: the old secret stops working after this many minutes even if the new one is never used (at most ${MAX_OVERLAP_MINUTES}; default ${DEFAULT_OVERLAP_MINUTES})`,
+});
+
 export const TokenView = Type.Object(
   {
     id: Type.String(),
@@ -31,6 +45,14 @@ export const TokenView = Type.Object(
     last_used_ip: Type.Union([Type.String(), Type.Null()]),
     revoked_at: NullableTimestamp,
     status: TokenStatus,
+    old_secret_valid_until: Type.Union([NullableTimestamp], {
+      description:
+        'While a rotation overlap runs ("rotating"): until when the old secret still works. It ends sooner, on every instance, at the first use of the new secret. null otherwise (ADR 0029)',
+    }),
+    on_rotated_out_use: RotatedOutUse,
+    allow_self_rotation: Type.Boolean({
+      description: 'Whether the token may rotate itself through `POST /api/tokens/self/rotate` (ADR 0030)',
+    }),
   },
   { $id: 'TokenView' },
 );
@@ -54,6 +76,13 @@ export const CreateTokenBody = Type.Object(
           'Days until expiry; `null` for no expiry (if the policy allows it); omitted means 30 days',
       }),
     ),
+    allow_self_rotation: Type.Optional(
+      Type.Boolean({
+        description:
+          'Let the token rotate itself (`POST /api/tokens/self/rotate`): same scopes, lifetime within the policy, overlap until first use. Default false',
+      }),
+    ),
+    on_rotated_out_use: Type.Optional(RotatedOutUse),
   },
   { additionalProperties: false },
 );
@@ -66,10 +95,27 @@ export const RotateTokenBody = Type.Object(
           "Days until the new secret expires, counted from now; `null` for no expiry (if the policy allows it). Omitted: the token's current lifetime again, counted from now, within the server's maximum (a token without expiry keeps none, unless the policy now requires one: then the maximum)",
       }),
     ),
+    overlap: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('until_first_use')], {
+        default: 'none',
+        description:
+          '`none`: the old secret stops working at once. `until_first_use`: both secrets work until the new one is first used (then the old one stops everywhere) or until the deadline, whichever comes first',
+      }),
+    ),
+    overlap_deadline_minutes: Type.Optional(OverlapDeadlineMinutes),
   },
   {
     additionalProperties: false,
     description: 'Optional. An expired token may be rotated too: it becomes active with the new expiry.',
+  },
+);
+
+export const SelfRotateBody = Type.Object(
+  { overlap_deadline_minutes: Type.Optional(OverlapDeadlineMinutes) },
+  {
+    additionalProperties: false,
+    description:
+      'Optional. Scopes, restrictions and settings cannot be changed here; the expiry is the current lifetime again from now, within the policy',
   },
 );
 
@@ -85,6 +131,8 @@ export const UpdateTokenBody = Type.Object(
         description: 'May only shrink',
       }),
     ),
+    on_rotated_out_use: Type.Optional(RotatedOutUse),
+    allow_self_rotation: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -109,5 +157,6 @@ export const TokenPolicy = Type.Object({
   max_lifetime_days: Type.Integer(),
   require_expiry: Type.Boolean(),
   default_lifetime_days: Type.Integer(),
+  max_overlap_minutes: Type.Integer({ description: 'The longest rotation overlap a deadline may ask for' }),
   scopes: Type.Array(Type.Object({ id: Type.String(), description: Type.String() })),
 });

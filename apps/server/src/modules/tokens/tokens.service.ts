@@ -5,6 +5,7 @@ import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
+import type { RotatedOutUse } from '../../schema.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
@@ -13,11 +14,33 @@ import type { CredentialService } from '../credentials/credentials.service.ts';
 import { expandScopes } from '../credentials/scopes.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { TokenRepository } from './tokens.repository.ts';
+import { DEFAULT_OVERLAP_MINUTES, MAX_OVERLAP_MINUTES } from './tokens.schemas.ts';
 
 export const DEFAULT_LIFETIME_DAYS = 30;
 
+export interface RotateInput {
+  expires_in_days?: number | null;
+  overlap?: 'none' | 'until_first_use';
+  overlap_deadline_minutes?: number;
+}
+
+const SELF_ROTATION_REFUSED =
+  'Token management needs an interactive sign-in; this token was not created with allow_self_rotation';
+
+const interactiveCredentialRequired = () =>
+  new AppError('interactive_credential_required', `${SELF_ROTATION_REFUSED}.`, {
+    headers: {
+      'www-authenticate': `Bearer realm="tessera", error="invalid_token", error_description="${SELF_ROTATION_REFUSED}"`,
+    },
+  });
+
 /** The public view of a PAT or automation token (CONTRACT TokenView): never the secret or hash. */
-export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 'revoked') {
+export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 'revoked', now = new Date()) {
+  const overlapRunning =
+    status === 'active' &&
+    row.previous_token_hash !== null &&
+    row.previous_valid_until !== null &&
+    row.previous_valid_until.getTime() > now.getTime();
   return {
     id: row.id,
     name: row.name ?? '',
@@ -31,6 +54,9 @@ export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 're
     last_used_ip: row.last_used_ip,
     revoked_at: iso(row.revoked_at),
     status,
+    old_secret_valid_until: overlapRunning ? iso(row.previous_valid_until) : null,
+    on_rotated_out_use: row.on_rotated_out_use,
+    allow_self_rotation: row.allow_self_rotation,
   };
 }
 
@@ -57,7 +83,7 @@ export function createTokenService(deps: {
   config: Pick<Config, 'tokens'>;
 }) {
   const { db, tokens, credentials, audit, clock, config } = deps;
-  const view = (row: CredentialRow) => tokenView(row, credentials.statusOf(row));
+  const view = (row: CredentialRow) => tokenView(row, credentials.statusOf(row), clock.now());
 
   function expiryFor(expiresInDays: number | null | undefined): Date | null {
     const { maxLifetimeDays, requireExpiry } = config.tokens;
@@ -100,6 +126,62 @@ export function createTokenService(deps: {
     return row;
   }
 
+  /** When the old secret stops at the latest: now (no overlap) or the overlap's deadline. */
+  function overlapUntil(input: RotateInput, status: 'active' | 'expired' | 'revoked'): Date | undefined {
+    const overlap = input.overlap ?? 'none';
+    if (overlap === 'none') {
+      if (input.overlap_deadline_minutes !== undefined) {
+        throw new AppError('invalid_request', 'overlap_deadline_minutes needs overlap "until_first_use".');
+      }
+      return undefined;
+    }
+    // An expired secret is not brought back to life for the overlap.
+    if (status !== 'active') return undefined;
+    const minutes = input.overlap_deadline_minutes ?? DEFAULT_OVERLAP_MINUTES;
+    return addMs(clock.now(), Math.min(minutes, MAX_OVERLAP_MINUTES) * 60_000);
+  }
+
+  function rotate(
+    current: CredentialRow,
+    expiresAt: Date | null,
+    oldSecretValidUntil: Date | undefined,
+    action: 'token.rotated' | 'token.self_rotated',
+    context: RequestContext,
+  ) {
+    const wasExpired = credentials.statusOf(current) === 'expired';
+    return inTransaction(db, async (tx) => {
+      const rotated = await credentials.rotateSecret(tx, current, expiresAt, oldSecretValidUntil);
+      if (!rotated) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
+      await audit.record(tx, context, {
+        userId: current.user_id,
+        action,
+        targetType: 'personal_access_token',
+        targetId: current.id,
+        metadata: {
+          name: current.name,
+          was_expired: wasExpired,
+          previous_expires_at: iso(current.expires_at),
+          expires_at: iso(expiresAt),
+          overlap: oldSecretValidUntil ? 'until_first_use' : 'none',
+          old_secret_valid_until: iso(oldSecretValidUntil ?? null),
+        },
+      });
+      await enqueueNotice(tx, {
+        userId: current.user_id,
+        kind: 'token.rotated',
+        subject: patSubject(rotated.credential),
+        data: {
+          was_expired: wasExpired,
+          expires_at: iso(expiresAt),
+          ...(oldSecretValidUntil ? { old_secret_valid_until: iso(oldSecretValidUntil) } : {}),
+          ...(action === 'token.self_rotated' ? { by: 'self' } : {}),
+          ...origin(context),
+        },
+      });
+      return { token: view(rotated.credential), secret: rotated.token };
+    });
+  }
+
   const nameTaken = () => new AppError('conflict', 'You already have an active token with this name.');
 
   return {
@@ -108,6 +190,7 @@ export function createTokenService(deps: {
         max_lifetime_days: config.tokens.maxLifetimeDays,
         require_expiry: config.tokens.requireExpiry,
         default_lifetime_days: Math.min(DEFAULT_LIFETIME_DAYS, config.tokens.maxLifetimeDays),
+        max_overlap_minutes: MAX_OVERLAP_MINUTES,
       };
     },
 
@@ -126,10 +209,21 @@ export function createTokenService(deps: {
 
     async createToken(
       ownerId: string,
-      input: { name: string; description?: string | null; scopes: string[]; expires_in_days?: number | null },
+      input: {
+        name: string;
+        description?: string | null;
+        scopes: string[];
+        expires_in_days?: number | null;
+        allow_self_rotation?: boolean;
+        on_rotated_out_use?: RotatedOutUse;
+      },
       context: RequestContext,
     ) {
       const expiresAt = expiryFor(input.expires_in_days);
+      const allowSelfRotation = input.allow_self_rotation ?? false;
+      // A token that rotates itself is the one a thief could rotate away from its owner: there,
+      // an old secret coming back means someone else holds the token (ADR 0030).
+      const onRotatedOutUse = input.on_rotated_out_use ?? (allowSelfRotation ? 'revoke' : 'notify');
       try {
         return await inTransaction(db, async (tx) => {
           const { token, credential } = await credentials.issueCredential(tx, {
@@ -139,13 +233,21 @@ export function createTokenService(deps: {
             description: input.description ?? null,
             scopes: input.scopes,
             expiresAt,
+            allowSelfRotation,
+            onRotatedOutUse,
           });
           await audit.record(tx, context, {
             userId: ownerId,
             action: 'token.created',
             targetType: 'personal_access_token',
             targetId: credential.id,
-            metadata: { name: credential.name, scopes: credential.scopes, expires_at: iso(expiresAt) },
+            metadata: {
+              name: credential.name,
+              scopes: credential.scopes,
+              expires_at: iso(expiresAt),
+              allow_self_rotation: allowSelfRotation,
+              on_rotated_out_use: onRotatedOutUse,
+            },
           });
           await enqueueNotice(tx, {
             userId: ownerId,
@@ -164,7 +266,13 @@ export function createTokenService(deps: {
     async updateToken(
       id: string,
       ownerId: string,
-      changes: { name?: string; description?: string | null; scopes?: string[] },
+      changes: {
+        name?: string;
+        description?: string | null;
+        scopes?: string[];
+        on_rotated_out_use?: RotatedOutUse;
+        allow_self_rotation?: boolean;
+      },
       context: RequestContext,
     ) {
       const current = await findOwned(id, ownerId);
@@ -183,6 +291,12 @@ export function createTokenService(deps: {
         ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
         ...(changes.description !== undefined ? { description: changes.description } : {}),
         ...(changes.scopes !== undefined ? { scopes: changes.scopes } : {}),
+        ...(changes.on_rotated_out_use !== undefined
+          ? { on_rotated_out_use: changes.on_rotated_out_use }
+          : {}),
+        ...(changes.allow_self_rotation !== undefined
+          ? { allow_self_rotation: changes.allow_self_rotation }
+          : {}),
       };
       try {
         return await inTransaction(db, async (tx) => {
@@ -198,6 +312,17 @@ export function createTokenService(deps: {
           if (update.description !== undefined && update.description !== current.description) {
             events.push(['token.description_changed', {}]);
           }
+          const rotationSettingsChanged =
+            (update.on_rotated_out_use !== undefined &&
+              update.on_rotated_out_use !== current.on_rotated_out_use) ||
+            (update.allow_self_rotation !== undefined &&
+              update.allow_self_rotation !== current.allow_self_rotation);
+          if (rotationSettingsChanged) {
+            events.push([
+              'token.rotation_settings_changed',
+              { on_rotated_out_use: row.on_rotated_out_use, allow_self_rotation: row.allow_self_rotation },
+            ]);
+          }
           for (const [action, metadata] of events) {
             await audit.record(tx, context, {
               userId: ownerId,
@@ -207,8 +332,11 @@ export function createTokenService(deps: {
               metadata,
             });
           }
-          // Narrowed scopes must bind at once: the cached verification still holds the old ones.
-          if (update.scopes !== undefined) await credentials.invalidateCredentials(tx, [id]);
+          // Narrowed scopes must bind at once: the cached verification still holds the old ones
+          // (and the replay choice, which the verifier acts on).
+          if (update.scopes !== undefined || update.on_rotated_out_use !== undefined) {
+            await credentials.invalidateCredentials(tx, [id]);
+          }
           return view(row);
         });
       } catch (error) {
@@ -223,40 +351,45 @@ export function createTokenService(deps: {
      * outlive the policy by being rotated; an expired token may be regenerated this way (as on
      * GitHub), audited as such. A revoked one cannot (ADR 0014).
      */
-    async rotateToken(
-      id: string,
-      ownerId: string,
-      input: { expires_in_days?: number | null },
-      context: RequestContext,
-    ) {
+    async rotateToken(id: string, ownerId: string, input: RotateInput, context: RequestContext) {
       const current = await findOwned(id, ownerId);
       if (current.revoked_at) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
       const expiresAt =
         input.expires_in_days === undefined ? sameLifetimeFromNow(current) : expiryFor(input.expires_in_days);
-      const wasExpired = credentials.statusOf(current) === 'expired';
-      return inTransaction(db, async (tx) => {
-        const rotated = await credentials.rotateSecret(tx, current, expiresAt);
-        if (!rotated) throw new AppError('policy_violation', 'A revoked token cannot be rotated.');
-        await audit.record(tx, context, {
-          userId: ownerId,
-          action: 'token.rotated',
-          targetType: 'personal_access_token',
-          targetId: id,
-          metadata: {
-            name: current.name,
-            was_expired: wasExpired,
-            previous_expires_at: iso(current.expires_at),
-            expires_at: iso(expiresAt),
-          },
-        });
-        await enqueueNotice(tx, {
-          userId: ownerId,
-          kind: 'token.rotated',
-          subject: patSubject(rotated.credential),
-          data: { was_expired: wasExpired, expires_at: iso(expiresAt), ...origin(context) },
-        });
-        return { token: view(rotated.credential), secret: rotated.token };
-      });
+      return rotate(
+        current,
+        expiresAt,
+        overlapUntil(input, credentials.statusOf(current)),
+        'token.rotated',
+        context,
+      );
+    },
+
+    /**
+     * A PAT created with `allow_self_rotation` rotating itself (ADR 0030): the one management
+     * action a PAT can take. Same scopes and settings; the lifetime it had, from now, within the
+     * policy; the old secret works until the new one is first used or the deadline. Anything else
+     * presenting here is refused as on every interactive route.
+     */
+    async selfRotateToken(
+      identity: { credentialId: string; kind: string },
+      input: { overlap_deadline_minutes?: number },
+      context: RequestContext,
+    ) {
+      if (identity.kind !== 'personal' && identity.kind !== 'automation') {
+        throw new AppError('not_found', 'The presenting credential is not a personal access token.');
+      }
+      const current = await tokens.findCredentialById(identity.credentialId);
+      if (!current || current.kind !== 'personal' || !current.allow_self_rotation) {
+        throw interactiveCredentialRequired();
+      }
+      // A request with the new secret has already ended any overlap; one that finds it running
+      // presented the old secret, which is on its way out and may not start another rotation.
+      if (current.previous_valid_until && current.previous_valid_until.getTime() > clock.now().getTime()) {
+        throw new AppError('conflict', 'A rotation of this token is in progress: use its new secret.');
+      }
+      const until = overlapUntil({ overlap: 'until_first_use', ...input }, 'active');
+      return rotate(current, sameLifetimeFromNow(current), until, 'token.self_rotated', context);
     },
 
     async revokeToken(id: string, ownerId: string, context: RequestContext) {

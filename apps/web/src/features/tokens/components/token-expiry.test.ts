@@ -19,6 +19,9 @@ function token(over: Partial<TokenView>): TokenView {
     last_used_ip: null,
     revoked_at: null,
     status: 'active',
+    old_secret_valid_until: null,
+    on_rotated_out_use: 'notify',
+    allow_self_rotation: false,
     ...over,
   };
 }

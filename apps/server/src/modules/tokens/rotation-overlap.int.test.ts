@@ -1,0 +1,354 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessTokenFor,
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  storeKind,
+  type TestStore,
+  type TestUser,
+  testClock,
+} from '../../../test/harness.ts';
+import { type Database, openPostgres } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+/**
+ * Rotation with an overlap and cut-over on first use (ADR 0029), self-rotation (ADR 0030).
+ * Two instances on one store: on PostgreSQL each has its own pool and LISTEN connection.
+ */
+let store: TestStore;
+let secondConnection: Database | undefined;
+let a: App;
+let b: App;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  a = await buildTestApp(store);
+  secondConnection = storeKind === 'postgres' ? await openPostgres(store.url!) : undefined;
+  b = await buildTestApp(secondConnection ?? store);
+});
+afterAll(async () => {
+  await a.close();
+  await b.close();
+  await secondConnection?.close();
+  await store.destroy();
+});
+
+type Created = { token: { id: string; scopes: string[]; expires_at: string | null }; secret: string };
+
+async function createPat(app: App, user: TestUser, extra: Record<string, unknown> = {}): Promise<Created> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie: user.cookie },
+    payload: { name: `t-${Math.random()}`, scopes: ['profile:read', 'agents:read'], ...extra },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json();
+}
+
+async function rotate(app: App, user: TestUser, id: string, payload?: Record<string, unknown>) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/account/tokens/${id}/rotate`,
+    headers: { cookie: user.cookie },
+    ...(payload ? { payload } : {}),
+  });
+}
+
+const me = (app: App, secret: string) => app.inject({ url: '/api/me', headers: bearer(secret) });
+
+async function auditActions(app: App, user: TestUser, tokenId: string): Promise<string[]> {
+  const events = (
+    await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+  ).json().events as Array<{ action: string; target_id: string | null }>;
+  return events.filter((e) => e.target_id === tokenId).map((e) => e.action);
+}
+
+async function tokenOf(app: App, user: TestUser, id: string) {
+  return (await app.inject({ url: `/api/account/tokens/${id}`, headers: { cookie: user.cookie } })).json();
+}
+
+describe('rotation with overlap until first use', () => {
+  it('both secrets work on both instances until the new one is first used; then the old one is refused everywhere at once', async () => {
+    const user = await signUp(a);
+    const { token, secret: oldSecret } = await createPat(a, user);
+    // Both instances have the old secret cached.
+    expect((await me(a, oldSecret)).statusCode).toBe(200);
+    expect((await me(b, oldSecret)).statusCode).toBe(200);
+
+    const rotated = await rotate(a, user, token.id, {
+      overlap: 'until_first_use',
+      overlap_deadline_minutes: 30,
+    });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const newSecret = rotated.json().secret as string;
+    const until = rotated.json().token.old_secret_valid_until as string;
+    expect(Date.parse(until) - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(Date.parse(until) - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+
+    // The overlap: the old secret still works on both instances, and the list says so.
+    for (const app of [a, b]) expect((await me(app, oldSecret)).statusCode).toBe(200);
+    const list = (await a.inject({ url: '/api/account/tokens', headers: { cookie: user.cookie } })).json()
+      .tokens as Array<{ id: string; old_secret_valid_until: string | null }>;
+    expect(list.find((t) => t.id === token.id)?.old_secret_valid_until).toBe(until);
+
+    // First use of the new secret, on B, ends the overlap: no instance serves the old secret after.
+    expect((await me(b, newSecret)).statusCode).toBe(200);
+    expect((await me(a, oldSecret)).statusCode).toBe(401);
+    expect((await me(b, oldSecret)).statusCode).toBe(401);
+    for (const app of [a, b]) expect((await me(app, newSecret)).statusCode).toBe(200);
+    expect((await tokenOf(a, user, token.id)).old_secret_valid_until).toBeNull();
+    const actions = await auditActions(a, user, token.id);
+    expect(actions).toContain('token.rotation_completed');
+    expect(actions).toContain('token.rotated_out_used');
+    expect((await tokenOf(a, user, token.id)).status).toBe('active');
+  });
+
+  it('concurrent first uses on both instances complete the cut-over once', async () => {
+    const user = await signUp(a);
+    const { token } = await createPat(a, user);
+    const newSecret = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json()
+      .secret as string;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => me(i % 2 ? a : b, newSecret).then((r) => r.statusCode)),
+    );
+    expect(answers.every((status) => status === 200)).toBe(true);
+    const completions = (await auditActions(a, user, token.id)).filter(
+      (x) => x === 'token.rotation_completed',
+    );
+    expect(completions).toHaveLength(1);
+  });
+
+  it('without overlap (the default) the old secret stops at once, and its replay is recorded', async () => {
+    const user = await signUp(a);
+    const { token, secret: oldSecret } = await createPat(a, user);
+    expect((await me(b, oldSecret)).statusCode).toBe(200);
+    const rotated = await rotate(a, user, token.id);
+    expect(rotated.json().token.old_secret_valid_until).toBeNull();
+    expect((await me(a, oldSecret)).statusCode).toBe(401);
+    await until(async () => (await me(b, oldSecret)).statusCode === 401, 1_000);
+    expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+    expect((await me(a, rotated.json().secret)).statusCode).toBe(200);
+  });
+
+  it('a rotated-out replay with on_rotated_out_use "revoke" revokes the token everywhere', async () => {
+    const user = await signUp(a);
+    const { token, secret: oldSecret } = await createPat(a, user, { on_rotated_out_use: 'revoke' });
+    const newSecret = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json()
+      .secret as string;
+    expect((await me(a, newSecret)).statusCode).toBe(200);
+    expect((await me(b, newSecret)).statusCode).toBe(200);
+    // Someone still holding the old secret uses it: refused, and the token is revoked.
+    const replay = await me(b, oldSecret);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('invalid_token');
+    expect((await me(b, newSecret)).statusCode).toBe(401);
+    await until(async () => (await me(a, newSecret)).statusCode === 401, 1_000);
+    const view = await tokenOf(a, user, token.id);
+    expect(view.status).toBe('revoked');
+    expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+  });
+
+  it('"notify" (the default) keeps the token working after a replay; the choice can be changed', async () => {
+    const user = await signUp(a);
+    const { token, secret: oldSecret } = await createPat(a, user);
+    expect((await tokenOf(a, user, token.id)).on_rotated_out_use).toBe('notify');
+    const newSecret = (await rotate(a, user, token.id)).json().secret as string;
+    expect((await me(a, oldSecret)).statusCode).toBe(401);
+    expect((await me(a, newSecret)).statusCode).toBe(200);
+
+    const patched = await a.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+      payload: { on_rotated_out_use: 'revoke' },
+    });
+    expect(patched.json().on_rotated_out_use).toBe('revoke');
+    expect(await auditActions(a, user, token.id)).toContain('token.rotation_settings_changed');
+  });
+
+  it('the deadline ends the overlap when the new secret is never used', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    try {
+      const user = await signUp(timed);
+      const { token, secret: oldSecret } = await createPat(timed, user);
+      const rotated = await rotate(timed, user, token.id, {
+        overlap: 'until_first_use',
+        overlap_deadline_minutes: 5,
+      });
+      expect((await me(timed, oldSecret)).statusCode).toBe(200);
+      clock.advance(4 * 60_000);
+      expect((await me(timed, oldSecret)).statusCode).toBe(200);
+      clock.advance(60_000 + 1);
+      expect((await me(timed, oldSecret)).statusCode).toBe(401);
+      expect((await tokenOf(timed, user, token.id)).old_secret_valid_until).toBeNull();
+      expect((await me(timed, rotated.json().secret)).statusCode).toBe(200);
+      expect(await auditActions(timed, user, token.id)).toContain('token.rotated_out_used');
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('refuses deadlines over 24 hours and a deadline without an overlap', async () => {
+    const user = await signUp(a);
+    const { token, secret } = await createPat(a, user);
+    const tooLong = await rotate(a, user, token.id, {
+      overlap: 'until_first_use',
+      overlap_deadline_minutes: 1441,
+    });
+    expect(tooLong.statusCode).toBe(400);
+    const noOverlap = await rotate(a, user, token.id, { overlap: 'none', overlap_deadline_minutes: 10 });
+    expect(noOverlap.statusCode).toBe(400);
+    const unknown = await rotate(a, user, token.id, { overlap: 'forever' });
+    expect(unknown.statusCode).toBe(400);
+    // Nothing was rotated.
+    expect((await me(a, secret)).statusCode).toBe(200);
+  });
+
+  it('a second rotation during an overlap forgets the first secret', async () => {
+    const user = await signUp(a);
+    const { token, secret: first } = await createPat(a, user);
+    const second = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json().secret as string;
+    const third = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json().secret as string;
+    expect((await me(a, first)).statusCode).toBe(401);
+    expect((await me(a, second)).statusCode).toBe(200);
+    expect((await me(a, third)).statusCode).toBe(200);
+    expect((await me(a, second)).statusCode).toBe(401);
+  });
+});
+
+describe('POST /api/tokens/self/rotate', () => {
+  const selfRotate = (app: App, secret: string, payload?: unknown) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/tokens/self/rotate',
+      headers: bearer(secret),
+      ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+    });
+
+  it('a PAT with allow_self_rotation gets a new secret with the same scopes; the old one works until the new one is used', async () => {
+    const user = await signUp(a);
+    const { token, secret } = await createPat(a, user, { allow_self_rotation: true, expires_in_days: 7 });
+    const rotated = await selfRotate(a, secret);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    const view = rotated.json().token;
+    expect(view.id).toBe(token.id);
+    expect(view.scopes).toEqual(token.scopes);
+    expect(view.allow_self_rotation).toBe(true);
+    expect(view.on_rotated_out_use).toBe('revoke');
+    // The same lifetime again from now: 7 days.
+    expect(Date.parse(view.expires_at) - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+    expect(Date.parse(view.expires_at) - Date.now()).toBeGreaterThan(7 * 86_400_000 - 60_000);
+    expect(Date.parse(view.old_secret_valid_until) - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+
+    expect((await me(b, secret)).statusCode).toBe(200);
+    expect((await me(b, rotated.json().secret)).statusCode).toBe(200);
+    // Cut over: the old secret is now a replay, and self-rotating tokens default to revoke.
+    expect((await me(a, secret)).statusCode).toBe(401);
+    expect((await tokenOf(a, user, token.id)).status).toBe('revoked');
+    expect(await auditActions(a, user, token.id)).toEqual(
+      expect.arrayContaining(['token.self_rotated', 'token.rotation_completed', 'token.rotated_out_used']),
+    );
+  });
+
+  it('without the flag: 401 interactive_credential_required, nothing rotated', async () => {
+    const user = await signUp(a);
+    const { secret } = await createPat(a, user);
+    const refused = await selfRotate(a, secret);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe('interactive_credential_required');
+    expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect((await me(a, secret)).statusCode).toBe(200);
+  });
+
+  it('cannot widen scopes or expiry, or change settings: the body takes only the deadline', async () => {
+    const user = await signUp(a);
+    const { secret } = await createPat(a, user, { allow_self_rotation: true });
+    for (const payload of [
+      { scopes: ['agents:write'] },
+      { expires_in_days: 365 },
+      { expires_in_days: null },
+      { allow_self_rotation: true },
+      { on_rotated_out_use: 'notify' },
+      { overlap: 'none' },
+      { overlap_deadline_minutes: 10_000 },
+    ]) {
+      const response = await selfRotate(a, secret, payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect((await me(a, secret)).statusCode).toBe(200);
+  });
+
+  it('keeps the lifetime within a policy lowered since the token was made', async () => {
+    const user = await signUp(a);
+    const { secret } = await createPat(a, user, { allow_self_rotation: true, expires_in_days: 300 });
+    const strict = await buildTestApp(store, { env: { TOKEN_MAX_LIFETIME_DAYS: '10' } });
+    try {
+      const rotated = await selfRotate(strict, secret);
+      expect(rotated.statusCode, rotated.body).toBe(200);
+      expect(Date.parse(rotated.json().token.expires_at) - Date.now()).toBeLessThanOrEqual(10 * 86_400_000);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('the old secret may not start another rotation during the overlap (409)', async () => {
+    const user = await signUp(a);
+    const { secret } = await createPat(a, user, { allow_self_rotation: true });
+    expect((await selfRotate(a, secret)).statusCode).toBe(200);
+    const again = await selfRotate(a, secret);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('conflict');
+  });
+
+  it('automation tokens cannot rotate themselves; sessions and access tokens are not tokens here', async () => {
+    const user = await signUp(a);
+    const { token: automation } = await inTransaction(store.db, (tx) =>
+      a.credentials.issueCredential(tx, {
+        userId: user.id,
+        kind: 'automation',
+        scopes: ['tasks:write'],
+        expiresAt: null,
+        allowSelfRotation: true,
+      }),
+    );
+    const refused = await selfRotate(a, automation);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe('interactive_credential_required');
+
+    const access = await accessTokenFor(a, user);
+    expect((await selfRotate(a, access.access_token)).statusCode).toBe(404);
+    const bySession = await a.inject({
+      method: 'POST',
+      url: '/api/tokens/self/rotate',
+      headers: { cookie: user.cookie, origin: 'http://localhost:3000' },
+    });
+    expect(bySession.statusCode).toBe(404);
+  });
+
+  it('a PAT still cannot manage tokens through the account routes', async () => {
+    const user = await signUp(a);
+    const { token, secret } = await createPat(a, user, { allow_self_rotation: true });
+    const response = await a.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${token.id}/rotate`,
+      headers: bearer(secret),
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('interactive_credential_required');
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
