@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   policy_violation: { status: 422, title: 'Refused by policy' },
   rate_limited: { status: 429, title: 'Too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  insufficient_storage: { status: 507, title: 'Insufficient storage' },
   bad_gateway: { status: 502, title: 'Upstream service error' },
   internal_error: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -79,6 +79,7 @@ export const enUS = {
       rate_limited: 'Too many attempts. Please wait a moment and try again.',
       rate_limited_seconds: 'Too many attempts. Please try again in {seconds} seconds.',
       service_unavailable: 'The service is unavailable right now. Please try again shortly.',
+      insufficient_storage: 'The server has no room for this file right now. Please try again later.',
       bad_gateway: 'The provider did not answer properly. Please try again.',
       internal_error: 'Something went wrong on our side. Please try again.',
     },

@@ -68,6 +68,7 @@ export const zhCN: Catalogue = {
       rate_limited: '尝试次数过多，请稍后重试。',
       rate_limited_seconds: '尝试次数过多，请在 {seconds} 秒后重试。',
       service_unavailable: '服务暂时不可用，请稍后重试。',
+      insufficient_storage: '服务器磁盘空间不足，暂时无法保存此文件，请稍后重试。',
       bad_gateway: '代码托管服务未正常响应，请重试。',
       internal_error: '服务器出现问题，请重试。',
     },

@@ -348,7 +348,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file to your agent (multipart/form-data, exactly one file part, at most 10485760 bytes)
-         * @description 413 `payload_too_large` over the file limit; 413 `storage_quota_exceeded` when all your agents' files would exceed 1073741824 bytes (the detail says how much is used); 429 `rate_limited` with Retry-After beyond 30 uploads a minute.
+         * @description 413 `payload_too_large` over the file limit; 413 `storage_quota_exceeded` when all your agents' files would exceed 1073741824 bytes (the detail says how much is used); 429 `rate_limited` with Retry-After beyond 30 uploads a minute; 507 `insufficient_storage` when the server's disk is full, 503 `service_unavailable` with Retry-After when its upload folder cannot be written (nothing is kept either way).
          */
         post: operations["uploadAgentFile"];
         delete?: never;
@@ -1256,7 +1256,7 @@ export interface components {
              * @description Stable, snake_case error code: the closed list of docs/api.md §2
              * @enum {unknown}
              */
-            code: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "bad_gateway" | "internal_error";
+            code: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "bad_gateway" | "internal_error";
             errors?: {
                 path: string;
                 message: string;
@@ -1531,7 +1531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The store is unavailable (`service_unavailable`) */
+            /** @description A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2113,7 +2113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The store is unavailable (`service_unavailable`) */
+            /** @description A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2264,7 +2264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The store is unavailable (`service_unavailable`) */
+            /** @description A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2373,7 +2373,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The store is unavailable (`service_unavailable`) */
+            /** @description A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3616,6 +3616,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server's disk is full (`insufficient_storage`) */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     logIn: {
@@ -4184,7 +4202,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The store is unavailable (`service_unavailable`) */
+            /** @description A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -28,6 +28,29 @@ export interface ReceiveLimit {
   error: () => AppError;
 }
 
+/**
+ * A disk that cannot take the file is our fault, but not a bug: full (ENOSPC, EDQUOT) → 507
+ * `insufficient_storage`; read-only or not writable (EROFS, EACCES, EPERM) → 503 with Retry-After,
+ * since an operator has to act. The fs error stays as the cause for the log. Anything else is left
+ * as it is (a 500). ADR 0026.
+ */
+export function uploadDiskError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError('insufficient_storage', 'The server has no room for this file; nothing was kept.', {
+      cause: error,
+    });
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new AppError(
+      'service_unavailable',
+      'Uploads are unavailable: the server cannot write its upload folder; nothing was kept.',
+      { headers: { 'retry-after': '60' }, cause: error },
+    );
+  }
+  return error;
+}
+
 /** Where uploads stream in; never an agent id (ids never start with a dot). */
 const INCOMING_DIR = '.incoming';
 
@@ -53,7 +76,9 @@ export function createAgentFileStorage(options: { root: string; maxBytes: number
      */
     async receive(agentId: string, content: Readable, limit?: ReceiveLimit): Promise<ReceivedFile> {
       segment(agentId);
-      await mkdir(incomingDir, { recursive: true, mode: 0o700 });
+      await mkdir(incomingDir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+        throw uploadDiskError(error);
+      });
       const tempPath = path.join(incomingDir, `${randomUUID()}.part`);
       const hash = createHash('sha256');
       let size = 0;
@@ -85,8 +110,10 @@ export function createAgentFileStorage(options: { root: string; maxBytes: number
       try {
         await pipeline(content, meter, sink);
       } catch (error) {
+        // Removing works on a full disk; on a read-only one the file could not have been made.
         await rm(tempPath, { force: true });
-        if (error instanceof AppError || failure.first === 'sink') throw error;
+        if (error instanceof AppError) throw error;
+        if (failure.first === 'sink') throw uploadDiskError(error);
         throw new AppError('invalid_request', 'The upload ended before the file was complete.');
       }
       return { agentId, tempPath, size, sha256: hash.digest('hex') };
@@ -95,8 +122,12 @@ export function createAgentFileStorage(options: { root: string; maxBytes: number
     /** Moves a received file to its final name, making its agent's folder if need be. */
     async keep(file: ReceivedFile, fileId: string): Promise<void> {
       const target = pathOf(file.agentId, fileId);
-      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      await rename(file.tempPath, target);
+      try {
+        await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+        await rename(file.tempPath, target);
+      } catch (error) {
+        throw uploadDiskError(error);
+      }
     },
 
     /** Removes a received file, whether or not it was already moved to `fileId`. */

@@ -221,12 +221,13 @@ export const agentRoutes: AppPlugin<{
           summary: `Upload a file to your agent (multipart/form-data, exactly one file part, at most ${config.uploadMaxBytes} bytes)`,
           description:
             `413 \`payload_too_large\` over the file limit; 413 \`storage_quota_exceeded\` when all your agents' files would exceed ${config.uploadQuotaBytes} bytes (the detail says how much is used); ` +
-            `429 \`rate_limited\` with Retry-After beyond ${config.rateLimits.uploadsPerMinute} uploads a minute.`,
+            `429 \`rate_limited\` with Retry-After beyond ${config.rateLimits.uploadsPerMinute} uploads a minute; ` +
+            "507 `insufficient_storage` when the server's disk is full, 503 `service_unavailable` with Retry-After when its upload folder cannot be written (nothing is kept either way).",
           operationId: 'uploadAgentFile',
           tags,
           consumes: ['multipart/form-data'],
           params: AgentParams,
-          response: { 201: UploadedFile, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
+          response: { 201: UploadedFile, ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503, 507) },
         },
       },
       async (request, reply) => {

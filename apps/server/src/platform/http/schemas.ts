@@ -59,7 +59,8 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'Refused by policy (`policy_violation`)',
   429: 'Rate limited (`rate_limited`); see Retry-After',
   502: 'The upstream provider failed (`bad_gateway`)',
-  503: 'The store is unavailable (`service_unavailable`)',
+  503: 'A dependency is unavailable (`service_unavailable`: the store, the rate-limit store, a read-only disk, or the instance is shutting down); see Retry-After',
+  507: "The server's disk is full (`insufficient_storage`)",
 };
 
 /** Problem+json responses for the given statuses, for the OpenAPI document. */
