@@ -360,9 +360,11 @@ export function createCredentialService(deps: {
             const message = JSON.parse(payload) as InvalidationMessage | IssuanceMessage;
             if ('issued' in message) for (const key of message.issued) issued.add(key);
             else applyInvalidation(message);
-          } catch {
+          } catch (error) {
+            // Unreadable: assume the worst (anything may have been revoked) and say why.
             cache.clear();
             issued.reset();
+            deps.onBackgroundError?.(error);
           }
         },
         onDisconnect(cause) {

@@ -95,14 +95,17 @@ export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notif
         response: { 200: Ready, ...problemResponses(503) },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const missing: string[] = [];
       const storeUp = await database.ping();
       if (!storeUp) missing.push('the store is unreachable');
       if (!notificationsConnected()) missing.push('the revocation feed (LISTEN) is disconnected');
       if (storeUp) {
-        const pending = await database.pendingMigrations().catch(() => undefined);
+        const pending = await database.pendingMigrations().catch((error: unknown) => {
+          request.log.warn({ err: error }, 'readiness: migrations could not be checked');
+          return undefined;
+        });
         if (pending === undefined) missing.push('migrations could not be checked');
         else if (pending.length > 0) missing.push(`migrations pending: ${pending.join(', ')}`);
       }

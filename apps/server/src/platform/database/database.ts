@@ -120,7 +120,8 @@ export async function openPostgres(
         },
       };
     },
-    ping: () => ping(db),
+    // A failed readiness ping is reported (once a minute) so the log says why the store is unreachable.
+    ping: () => ping(db, (error) => reportBackgroundError(error)),
     pendingMigrations: () => pendingMigrations(db),
     onBackgroundError(handler) {
       reportBackgroundError = handler;
@@ -191,11 +192,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-async function ping(db: Db): Promise<boolean> {
+async function ping(db: Db, onError?: (error: unknown) => void): Promise<boolean> {
   try {
     await sql`select 1`.execute(db);
     return true;
-  } catch {
+  } catch (error) {
+    onError?.(error);
     return false;
   }
 }
