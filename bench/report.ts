@@ -160,7 +160,16 @@ ${JSON.stringify({ revocation: r.revocation, sign_in_flood: r.sign_in_flood, mem
 - Better Auth baseline (bench/baselines/better-auth.ts): \`verifyApiKey\` on every request, then the
   same agent statement as Tessera; its tables live in the same benchmark database.
 - The embedded store (PGlite) answers the agent read from memory until the next statement that may
-  write (ADR 0027), so its SQL/req is the share of requests that followed a write (the last-use flush).
+  write (ADR 0027), so its SQL/req is the share of requests that followed a write (the last-use
+  flush, the notice poller). Measured alone, the agent statement costs ≈ 1 ms of PGlite CPU.
+- Fixed per-request work removed for this run (ADR 0021, 0027): no stack trace for 4xx errors, log
+  redaction that inspects only object members (pino's wildcard paths cost ≈ 40 µs a line), standard
+  output written once per event-loop turn, callback-style shutdown hooks, prepared statements for
+  the verifier's cache miss and \`GET /api/me\`'s user read.
+- SQL/req slightly above 0 or 1 comes from background work in the same process (last-use flush,
+  notice delivery poll every 2 s), counted with the requests.
+- Tools: \`tsx bench/profile.ts <read|401|unknown|me> [pg|pglite]\` profiles one load with
+  \`node --cpu-prof\`; \`tsx bench/inject-cost.ts\` measures CPU per request in one process.
 `;
 }
 
