@@ -6,6 +6,7 @@ import { logoutCommand } from './commands/auth/logout.ts';
 import { signupCommand } from './commands/auth/signup.ts';
 import { whoamiCommand } from './commands/auth/whoami.ts';
 import { automationTokensCommand } from './commands/automation-tokens/index.ts';
+import { noticesCommand } from './commands/notices/index.ts';
 import { providersCommand } from './commands/providers/index.ts';
 import { reposCommand } from './commands/repos/index.ts';
 import { tokensCommand } from './commands/tokens/index.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     .addCommand(reposCommand())
     .addCommand(requireInteractiveLogin(automationTokensCommand()))
     .addCommand(requireInteractiveLogin(providersCommand()))
+    .addCommand(requireInteractiveLogin(noticesCommand()))
     .addHelpText(
       'after',
       `

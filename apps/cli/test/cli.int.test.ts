@@ -273,6 +273,37 @@ describe.concurrent('tessera tokens (interactive login)', () => {
   });
 });
 
+describe.concurrent('tessera notices', () => {
+  it('lists notices with the unread count, marks one and then all read', async ({ expect }) => {
+    const home = await newHome();
+    const user = await signUp(server.app);
+    await storeOAuthLogin(home, server, user);
+    await runJson(
+      ['tokens', 'create', '--name', 'noticed', '--scope', 'agents:read', '--expires-in-days', '7'],
+      {
+        env: home.env,
+      },
+    );
+
+    const listed = await runJson<{ notices: Array<{ id: string; kind: string }>; unread_count: number }>(
+      ['notices'],
+      { env: home.env },
+    );
+    expect(listed.notices.map((n) => n.kind)).toContain('token.created');
+    expect(listed.unread_count).toBeGreaterThan(0);
+    const table = await runCli(['notices', 'list', '--unread'], { env: home.env });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('token.created');
+    expect(table.stdout).toContain('noticed');
+
+    const read = await runCli(['notices', 'read', listed.notices[0]!.id], { env: home.env });
+    expect(read.code, read.stderr).toBe(0);
+    expect((await runCli(['notices', 'read-all'], { env: home.env })).code).toBe(0);
+    const after = await runJson<{ unread_count: number }>(['notices'], { env: home.env });
+    expect(after.unread_count).toBe(0);
+  });
+});
+
 describe.concurrent('tessera agents (TESSERA_TOKEN)', () => {
   it('create → upload → get with a PAT from the environment', async ({ expect }) => {
     const home = await newHome();

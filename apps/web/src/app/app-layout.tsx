@@ -5,6 +5,7 @@ import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { useMe } from '../features/auth/api/get-me.ts';
 import { useLogOut } from '../features/auth/api/log-out.ts';
+import { NoticeBadge } from '../features/notices/components/notice-badge.tsx';
 import { useT } from '../i18n/i18n-provider.tsx';
 import { errorMessage } from '../lib/error-message.ts';
 import { ExpiringTokensNotice } from './expiring-tokens-notice.tsx';
@@ -52,6 +53,7 @@ export function AppLayout() {
             </NavLink>
           </nav>
           <div className="topbar__end">
+            <NoticeBadge />
             <LanguageSelect />
             <span className="topbar__user" title={t('app.signedInAs', { email })}>
               <span className="visually-hidden">{t('app.signedInAs', { email })}</span>
@@ -106,6 +108,12 @@ export function SettingsLayout() {
         </NavLink>
         <NavLink to="/settings/providers" className="subnav__link">
           {t('nav.providers')}
+        </NavLink>
+        <NavLink to="/settings/notices" className="subnav__link">
+          {t('nav.notices')}
+        </NavLink>
+        <NavLink to="/settings/webhooks" className="subnav__link">
+          {t('nav.webhooks')}
         </NavLink>
       </nav>
       <div className="settings__content">

@@ -1,6 +1,8 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { LoginPage } from '../features/auth/components/login-page.tsx';
 import { SignUpPage } from '../features/auth/components/signup-page.tsx';
+import { NoticesPage } from '../features/notices/components/notices-page.tsx';
+import { WebhooksPage } from '../features/notices/components/webhooks-page.tsx';
 import { ConsentPage } from '../features/oauth/components/consent-page.tsx';
 import { DevicePage } from '../features/oauth/components/device-page.tsx';
 import { ProvidersPage } from '../features/providers/components/providers-page.tsx';
@@ -41,6 +43,8 @@ export const router = createBrowserRouter([
               { path: 'sessions', element: <SessionsPage /> },
               { path: 'password', element: <PasswordPage /> },
               { path: 'providers', element: <ProvidersPage /> },
+              { path: 'notices', element: <NoticesPage /> },
+              { path: 'webhooks', element: <WebhooksPage /> },
             ],
           },
           { path: 'repos', element: <ReposPage /> },

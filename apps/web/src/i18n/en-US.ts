@@ -1,4 +1,4 @@
-import type { AuditAction } from '@tessera/client';
+import type { AuditAction, NoticeKind } from '@tessera/client';
 
 /**
  * English (United States): the reference catalogue. Every other catalogue must have exactly this
@@ -10,6 +10,8 @@ type Underscored<S extends string> = S extends `${infer Head}.${infer Tail}`
   ? `${Head}_${Underscored<Tail>}`
   : S;
 export type AuditActionKey = Underscored<AuditAction>;
+/** A notice kind as a catalogue key: `token.created` → `token_created`. */
+export type NoticeKindKey = Underscored<NoticeKind>;
 
 export const enUS = {
   app: {
@@ -43,6 +45,98 @@ export const enUS = {
     sessions: 'Sessions and devices',
     password: 'Password',
     providers: 'Provider accounts',
+    notices: 'Notices',
+    webhooks: 'Webhooks',
+  },
+  notices: {
+    title: 'Notices',
+    intro:
+      'What happened to your tokens and account: created, regenerated, revoked, expiring, leaked, refused by a provider, new sign-ins. Choose below where each kind reaches you.',
+    badge: 'Notices',
+    badgeUnread: 'Notices, {count} unread',
+    markRead: 'Mark read',
+    markAllRead: 'Mark all read',
+    unread: 'Unread',
+    open: 'Open',
+    empty: { title: 'No notices yet', text: 'Events about your tokens and account will appear here.' },
+    settings: {
+      title: 'Where notices reach you',
+      language: 'E-mail language',
+      kind: 'Event',
+      inApp: 'In Tessera',
+      email: 'E-mail',
+      webhook: 'Webhooks',
+      off: 'turned off by the operator',
+      saved: 'Notice settings saved.',
+      thresholds: 'Expiry warnings go out {days} days before a token expires.',
+    },
+    kinds: {
+      token_created: 'Token created',
+      token_rotated: 'Token regenerated',
+      token_revoked: 'Token revoked',
+      token_expiring: 'Token expiring',
+      token_expired: 'Token expired',
+      token_expired_used: 'Expired token used',
+      token_leaked: 'Token leaked and revoked',
+      token_rotated_secret_used: 'Old secret of a token used',
+      token_new_network: 'Token used from a new network',
+      automation_token_issued: 'Automation token issued',
+      automation_token_revoked: 'Automation token revoked',
+      provider_token_rejected: 'Provider token refused',
+      provider_token_expiring: 'Provider token expiring',
+      password_changed: 'Password changed',
+      sign_in_new_device: 'Sign-in from a new device',
+      webhook_test: 'Test event',
+    } satisfies Record<NoticeKindKey, string>,
+    by: {
+      owner: 'by you',
+      revoke_all: 'by “revoke all”',
+      leak_report: 'after a leak report',
+      admin: 'by an administrator',
+      revoke_by_value: 'by its value',
+      task_group_closed: 'task group closed',
+      repo_disconnected: 'repository disconnected',
+    },
+    detail: {
+      expires: 'expires {date}',
+      daysLeft: '{days} days or less left',
+      from: 'from {where}',
+    },
+  },
+  webhooks: {
+    title: 'Webhooks',
+    intro:
+      'Tessera POSTs each notice to your endpoints, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). Failed deliveries are retried with growing delays for 24 hours; de-duplicate on webhook-id.',
+    add: 'Add endpoint',
+    url: 'Endpoint URL',
+    description: 'Description',
+    kinds: 'Events',
+    allKinds: 'All events',
+    create: 'Add',
+    secretTitle: 'Signing secret',
+    secretText: 'Copy this secret now: it is shown only once. Verify each delivery’s signature with it.',
+    rotate: 'New secret',
+    rotateConfirm: 'Replace the signing secret? Deliveries are signed with the new secret at once.',
+    test: 'Send test event',
+    testSent: 'Test event: {status}',
+    delete: 'Delete',
+    deleteConfirm: 'Delete this endpoint? Its pending deliveries are dropped.',
+    enabled: 'Enabled',
+    disable: 'Disable',
+    enable: 'Enable',
+    deliveries: 'Delivery log',
+    hideDeliveries: 'Hide log',
+    noDeliveries: 'No deliveries yet.',
+    empty: { title: 'No webhook endpoints', text: 'Add an endpoint to receive notices in your own systems.' },
+    status: { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed' },
+    table: {
+      event: 'Event',
+      status: 'Status',
+      code: 'HTTP status',
+      attempts: 'Attempts',
+      when: 'When',
+      error: 'Error',
+    },
   },
   languages: {
     'en-US': 'English',

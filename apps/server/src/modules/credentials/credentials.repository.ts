@@ -64,6 +64,20 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     ACTIVE_CREDENTIAL_BY_HASH,
   );
   return {
+    /** Live PATs whose expiry falls in [from, to): the notices expiry scan. */
+    async listPersonalTokensExpiringBetween(from: Date, to: Date) {
+      return db
+        .selectFrom('credentials')
+        .select(['id', 'user_id', 'name', 'preview', 'expires_at'])
+        .where('kind', '=', 'personal')
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>=', from)
+        .where('expires_at', '<', to)
+        .execute() as Promise<
+        Array<{ id: string; user_id: string; name: string | null; preview: string; expires_at: Date }>
+      >;
+    },
+
     /**
      * Housekeeping for the short-lived interactive kinds (sessions, access and refresh tokens):
      * rows that expired before `cutoff` can never authenticate again. PATs and automation tokens

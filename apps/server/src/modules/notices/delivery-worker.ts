@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import { addMs, DAY_MS } from '../../platform/clock.ts';
+import { addMs } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
 import type { NoticeChannel } from '../../schema.ts';
 import { isNoticeKind, type NoticeKind } from './notice-kinds.ts';
@@ -244,5 +244,3 @@ export function createDeliveryWorker(deps: {
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
-
-export const RETENTION_MS = 90 * DAY_MS;

@@ -1,8 +1,18 @@
 import type { AppDeps } from '../../app.ts';
-import { createDeliveryWorker } from './delivery-worker.ts';
+import { createSecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import { createOutboundGuard } from '../../platform/net/outbound-guard.ts';
+import { createCredentialRepository } from '../credentials/credentials.repository.ts';
+import { createProviderAccountRepository } from '../provider-accounts/provider-accounts.repository.ts';
+import { type ChannelSender, createDeliveryWorker } from './delivery-worker.ts';
+import { createEmailSender } from './email-sender.ts';
+import { createExpiryScan } from './expiry-scan.ts';
 import { createNoticeRepository } from './notices.repository.ts';
 import { noticeRoutes } from './notices.routes.ts';
 import { createNoticeService } from './notices.service.ts';
+import { createWebhookSender } from './webhook-sender.ts';
+import { createWebhookRepository } from './webhooks.repository.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
+import { createWebhookService } from './webhooks.service.ts';
 
 export type { NoticeKind } from './notice-kinds.ts';
 export { enqueueNotice, type NoticeInput } from './notices.outbox.ts';
@@ -11,33 +21,110 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** This instance's notices delivery worker: for operators and tests (runOnce). */
     noticeWorker: ReturnType<typeof createDeliveryWorker>;
+    /** Runs the expiry scan once (every instance also runs it on a timer); returns notices created. */
+    noticeScan: () => Promise<number>;
   }
 }
 
-/** Lifecycle notices (issue #15): the in-app list, settings, and the delivery worker. */
+/** Lifecycle notices (issue #15): in-app list, settings, webhooks, e-mail, the worker and the expiry scan. */
 export async function registerNotices(deps: AppDeps & { onBackgroundError: (error: unknown) => void }) {
   const { app, db, clock, config, cursors } = deps;
+  const settings = config.notices;
   const notices = createNoticeRepository(db);
   const noticeService = createNoticeService({ notices, clock, config });
+  const cipher = createSecretCipher(config.encryptionKeys);
+  const webhooks = createWebhookRepository(db);
+
+  // Webhook URLs are user-chosen: the same guard as provider calls (ADR 0016), with its own allow list.
+  const outbound = createOutboundGuard({
+    allow: settings.webhookAllowedPrivateHosts,
+    connectTimeoutMs: settings.webhookTimeoutMs,
+  });
+  app.addHook('onClose', () => outbound.close());
+
+  const senders: { email?: ChannelSender; webhook?: ChannelSender } = {};
+  // The worker is created before the service that opens endpoint secrets; senders look it up late.
+  let webhookService: ReturnType<typeof createWebhookService> | undefined;
+  if (settings.channels.webhook) {
+    senders.webhook = createWebhookSender({
+      outbound,
+      clock,
+      publicUrl: config.publicUrl,
+      timeoutMs: settings.webhookTimeoutMs,
+      loadEndpoint: (id) => webhookService!.loadEndpointForDelivery(id),
+    });
+  }
+  if (settings.channels.email && settings.smtpUrl) {
+    const email = createEmailSender({
+      smtpUrl: settings.smtpUrl,
+      mailFrom: settings.mailFrom,
+      publicUrl: config.publicUrl,
+      timeoutMs: settings.webhookTimeoutMs,
+      findRecipient: (userId) => notices.findRecipient(userId),
+    });
+    senders.email = email;
+    app.addHook('onClose', async () => email.close());
+  }
+
   const worker = createDeliveryWorker({
     db,
     notices,
     clock,
     settings: {
-      channels: config.notices.channels,
-      leaseMs: config.notices.leaseMs,
-      pollMs: config.notices.pollMs,
-      retryBaseMs: config.notices.retryBaseMs,
-      retryWindowMs: config.notices.retryWindowMs,
+      channels: settings.channels,
+      leaseMs: settings.leaseMs,
+      pollMs: settings.pollMs,
+      retryBaseMs: settings.retryBaseMs,
+      retryWindowMs: settings.retryWindowMs,
       batchSize: 20,
     },
-    senders: {},
+    senders,
     onError: deps.onBackgroundError,
   });
+  webhookService = createWebhookService({ webhooks, cipher, clock, worker });
+
+  const runExpiryScan = createExpiryScan({
+    db,
+    clock,
+    thresholdsDays: settings.expiryDays,
+    credentials: createCredentialRepository(db),
+    providerAccounts: createProviderAccountRepository(db),
+  });
+
   app.decorate('noticeWorker', worker);
+  app.decorate('noticeScan', runExpiryScan);
   await app.register(noticeRoutes, { noticeService, cursors });
-  if (config.notices.worker) {
-    app.addHook('onReady', async () => worker.start());
+  await app.register(webhookRoutes, { webhookService, cursors });
+
+  if (settings.worker) {
+    let scanTimer: NodeJS.Timeout | undefined;
+    let closed = false;
+    const housekeeping = async () => {
+      try {
+        await runExpiryScan();
+        await notices.deleteEventsOlderThan(
+          new Date(clock.now().getTime() - settings.retentionDays * 86_400_000),
+        );
+      } catch (error) {
+        deps.onBackgroundError(error);
+      }
+    };
+    app.addHook('onReady', async () => {
+      worker.start();
+      // Shortly after start, then on the interval; idempotent across instances (ADR 0034).
+      scanTimer = setTimeout(function tick() {
+        void housekeeping().finally(() => {
+          if (closed) return;
+          scanTimer = setTimeout(tick, settings.scanIntervalMs);
+          scanTimer.unref();
+        });
+      }, 5_000);
+      scanTimer.unref();
+    });
+    app.addHook('onClose', async () => {
+      closed = true;
+      clearTimeout(scanTimer);
+    });
   }
   app.addHook('onClose', async () => worker.stop());
   return { noticeService, worker };

@@ -21,6 +21,25 @@ export type ProviderAccountPatch = Pick<
 
 export function createProviderAccountRepository(db: Kysely<DB>) {
   return {
+    /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
+    async listAccountsWithTokenExpiringBetween(from: Date, to: Date) {
+      return db
+        .selectFrom('provider_accounts')
+        .select(['id', 'user_id', 'name', 'provider', 'token_preview', 'token_expires_at'])
+        .where('token_expires_at', '>=', from)
+        .where('token_expires_at', '<', to)
+        .execute() as Promise<
+        Array<{
+          id: string;
+          user_id: string;
+          name: string;
+          provider: string;
+          token_preview: string;
+          token_expires_at: Date;
+        }>
+      >;
+    },
+
     async insertAccount(row: NewProviderAccountRow, executor: Kysely<DB> = db): Promise<ProviderAccountRow> {
       return executor.insertInto('provider_accounts').values(row).returningAll().executeTakeFirstOrThrow();
     },

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
 import { ActionMenu } from '../../../components/ui/action-menu.tsx';
@@ -78,6 +78,16 @@ export function TokensPage() {
     setDialog(null);
     setNotice(message);
   };
+
+  // A notice's renew link (`?renew=<id>`, GitLab's pattern) opens that token's regenerate dialog once.
+  const renewId = params.get('renew');
+  const renewOpened = useRef(false);
+  useEffect(() => {
+    if (!renewId || renewOpened.current || !tokens.data) return;
+    const token = tokens.data.find((candidate) => candidate.id === renewId);
+    renewOpened.current = true;
+    if (token && token.status !== 'revoked') open('rotate', token);
+  });
 
   if (revealed) {
     return (

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  type TestUser,
+  testClock,
+} from '../../../test/harness.ts';
+import { DAY_MS } from '../../platform/clock.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import { thresholdFor } from './expiry-scan.ts';
+
+// Two instances of the server on one store, each running the expiry scan, as in production.
+let store: TestStore;
+let first: App;
+let second: App;
+const clock = testClock();
+
+beforeAll(async () => {
+  store = await createTestStore();
+  first = await buildTestApp(store, { clock });
+  second = await buildTestApp(store, { clock });
+  // Two servers (or a server and two fakes) on one store: slow to start on a busy machine.
+}, 180_000);
+afterAll(async () => {
+  await first.close();
+  await second.close();
+  await store.destroy();
+});
+
+async function createToken(user: TestUser, name: string, days: number) {
+  const response = await first.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie: user.cookie },
+    payload: { name, scopes: ['agents:read'], expires_in_days: days },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().token.id as string;
+}
+
+async function expiryNotices(userId: string) {
+  return store.db
+    .selectFrom('notice_events')
+    .select(['kind', 'subject_id', 'data'])
+    .where('user_id', '=', userId)
+    .where('kind', 'in', ['token.expiring', 'token.expired'])
+    .orderBy('created_at')
+    .execute();
+}
+
+describe('the expiry scan', () => {
+  it('picks the smallest threshold that covers the time left', () => {
+    expect(thresholdFor(40 * DAY_MS, [30, 7, 1])).toBeNull();
+    expect(thresholdFor(30 * DAY_MS, [30, 7, 1])).toBe(30);
+    expect(thresholdFor(5 * DAY_MS, [30, 7, 1])).toBe(7);
+    expect(thresholdFor(DAY_MS / 2, [30, 7, 1])).toBe(1);
+  });
+
+  it('sends exactly one notice per token and threshold across two instances scanning at once', async () => {
+    const user = await signUp(first);
+    const tokenId = await createToken(user, 'nightly', 40);
+    // Walk the clock through the token's life; both instances scan three times at each step.
+    // Days left at each step: 40 (nothing), 29 (30-day), 25 (nothing new), 7 (7-day), 1 (1-day), −1 (expired).
+    for (const step of [0, 11, 4, 18, 6, 2]) {
+      clock.advance(step * DAY_MS);
+      await Promise.all([first.noticeScan(), second.noticeScan(), first.noticeScan(), second.noticeScan()]);
+      await Promise.all([first.noticeScan(), second.noticeScan()]);
+    }
+    const notices = await expiryNotices(user.id);
+    expect(notices.map((n) => [n.kind, n.data.threshold_days ?? null])).toEqual([
+      ['token.expiring', 30],
+      ['token.expiring', 7],
+      ['token.expiring', 1],
+      ['token.expired', null],
+    ]);
+    expect(notices.every((n) => n.subject_id === tokenId)).toBe(true);
+  });
+
+  it('a short-lived token gets only the thresholds it lives through; a renewed one is warned again', async () => {
+    const user = await signUp(first);
+    const tokenId = await createToken(user, 'short', 5);
+    await Promise.all([first.noticeScan(), second.noticeScan()]);
+    expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7]);
+    const rotated = await first.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${tokenId}/rotate`,
+      headers: { cookie: user.cookie },
+      payload: { expires_in_days: 3 },
+    });
+    expect(rotated.statusCode).toBe(200);
+    await Promise.all([first.noticeScan(), second.noticeScan()]);
+    expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7, 7]);
+  });
+});

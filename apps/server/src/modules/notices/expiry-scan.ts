@@ -1,0 +1,106 @@
+import { addMs, type Clock, DAY_MS } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import type { CredentialRepository } from '../credentials/credentials.repository.ts';
+import type { ProviderAccountRepository } from '../provider-accounts/provider-accounts.repository.ts';
+import { enqueueNotice } from './notices.outbox.ts';
+
+/** How far back an expiry still earns a `token.expired` notice (older ones predate the scan). */
+const EXPIRED_LOOKBACK_MS = 7 * DAY_MS;
+
+/**
+ * The threshold a remaining time falls under: the smallest configured number of days that is at
+ * least the time left. A token made with 5 days to live gets the 7-day notice, never the 30-day one.
+ */
+export function thresholdFor(remainingMs: number, thresholdsDays: readonly number[]): number | null {
+  const fitting = thresholdsDays.filter((days) => remainingMs <= days * DAY_MS);
+  return fitting.length === 0 ? null : Math.min(...fitting);
+}
+
+/**
+ * The expiry scan (ADR 0034). Every instance runs it; each notice carries a dedupe key of
+ * (credential, threshold, expiry) and is inserted ON CONFLICT DO NOTHING, so however many
+ * instances scan at once, one notice exists per token and threshold. A renewed token has a new
+ * expiry, hence new keys, and is warned about again.
+ */
+export function createExpiryScan(deps: {
+  db: Db;
+  clock: Clock;
+  thresholdsDays: readonly number[];
+  credentials: Pick<CredentialRepository, 'listPersonalTokensExpiringBetween'>;
+  providerAccounts: Pick<ProviderAccountRepository, 'listAccountsWithTokenExpiringBetween'>;
+}) {
+  const { db, clock, thresholdsDays } = deps;
+  const horizonMs = Math.max(...thresholdsDays) * DAY_MS;
+
+  return async function runExpiryScan(): Promise<number> {
+    const now = clock.now();
+    let created = 0;
+    const count = (id: string | null) => {
+      if (id) created += 1;
+    };
+
+    for (const token of await deps.credentials.listPersonalTokensExpiringBetween(
+      addMs(now, -EXPIRED_LOOKBACK_MS),
+      addMs(now, horizonMs),
+    )) {
+      const expiresAt = token.expires_at.toISOString();
+      const subject = {
+        type: 'personal_access_token' as const,
+        id: token.id,
+        name: token.name,
+        preview: token.preview,
+      };
+      const remaining = token.expires_at.getTime() - now.getTime();
+      if (remaining <= 0) {
+        count(
+          await enqueueNotice(db, {
+            userId: token.user_id,
+            kind: 'token.expired',
+            subject,
+            data: { expires_at: expiresAt },
+            dedupeKey: `token.expired:${token.id}:${expiresAt}`,
+            at: now,
+          }),
+        );
+        continue;
+      }
+      const threshold = thresholdFor(remaining, thresholdsDays);
+      if (threshold === null) continue;
+      count(
+        await enqueueNotice(db, {
+          userId: token.user_id,
+          kind: 'token.expiring',
+          subject,
+          data: { expires_at: expiresAt, threshold_days: threshold },
+          dedupeKey: `token.expiring:${token.id}:${threshold}:${expiresAt}`,
+          at: now,
+        }),
+      );
+    }
+
+    for (const account of await deps.providerAccounts.listAccountsWithTokenExpiringBetween(
+      now,
+      addMs(now, horizonMs),
+    )) {
+      const expiresAt = account.token_expires_at.toISOString();
+      const threshold = thresholdFor(account.token_expires_at.getTime() - now.getTime(), thresholdsDays);
+      if (threshold === null) continue;
+      count(
+        await enqueueNotice(db, {
+          userId: account.user_id,
+          kind: 'provider_token.expiring',
+          subject: {
+            type: 'provider_account',
+            id: account.id,
+            name: account.name,
+            preview: account.token_preview,
+          },
+          data: { provider: account.provider, expires_at: expiresAt, threshold_days: threshold },
+          dedupeKey: `provider_token.expiring:${account.id}:${threshold}:${expiresAt}`,
+          at: now,
+        }),
+      );
+    }
+    return created;
+  };
+}

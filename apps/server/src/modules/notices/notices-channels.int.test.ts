@@ -1,0 +1,372 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { type SmtpSink, startSmtpSink } from '../../../test/fakes/smtp-sink.ts';
+import {
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  TEST_PASSWORD,
+  type TestStore,
+  type TestUser,
+  testClock,
+} from '../../../test/harness.ts';
+import { DAY_MS } from '../../platform/clock.ts';
+import type { App } from '../../platform/http/schemas.ts';
+import { CONFIGURABLE_NOTICE_KINDS } from './notice-kinds.ts';
+import { enqueueNotice } from './notices.outbox.ts';
+import { verifyWebhook } from './standard-webhooks.ts';
+
+/** A webhook receiver on 127.0.0.1 that verifies every signature with the endpoint's secret. */
+interface Receiver {
+  url: string;
+  secret: string;
+  received: Array<{ id: string; verified: boolean; body: { type: string; data: Record<string, unknown> } }>;
+  /** Status codes to answer with, in order; 200 when empty. */
+  answers: number[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(now: () => number): Promise<Receiver> {
+  const receiver: Receiver = { url: '', secret: '', received: [], answers: [], close: async () => {} };
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const status = receiver.answers.shift() ?? 200;
+      if (status === 200) {
+        receiver.received.push({
+          id: String(request.headers['webhook-id']),
+          verified: verifyWebhook(
+            receiver.secret,
+            {
+              id: String(request.headers['webhook-id']),
+              timestamp: String(request.headers['webhook-timestamp']),
+              signature: String(request.headers['webhook-signature']),
+            },
+            body,
+            Math.floor(now() / 1000),
+          ),
+          body: JSON.parse(body),
+        });
+      }
+      response.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return receiver;
+}
+
+let store: TestStore;
+let app: App;
+let smtp: SmtpSink;
+let github: FakeGitHub;
+const clock = testClock();
+
+beforeAll(async () => {
+  store = await createTestStore();
+  smtp = await startSmtpSink();
+  github = await startFakeGitHub();
+  app = await buildTestApp(store, {
+    clock,
+    env: {
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Tessera <notices@tessera.test>',
+      WEBHOOK_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+      GITHUB_API_URL: github.url,
+      PROVIDER_TIMEOUT_MS: '3000',
+    },
+  });
+  // Two servers (or a server and two fakes) on one store: slow to start on a busy machine.
+}, 180_000);
+afterAll(async () => {
+  await app.close();
+  await smtp.close();
+  await github.close();
+  await store.destroy();
+});
+
+const as = (user: TestUser) => ({ cookie: user.cookie });
+
+async function drain() {
+  for (let i = 0; i < 20; i += 1) {
+    const { fannedOut, attempted } = await app.noticeWorker.runOnce();
+    if (fannedOut === 0 && attempted === 0) return;
+  }
+}
+
+async function addEndpoint(user: TestUser, receiver: Receiver, kinds?: string[]) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/webhooks',
+    headers: as(user),
+    payload: { url: receiver.url, ...(kinds ? { kinds } : {}) },
+  });
+  expect(response.statusCode).toBe(201);
+  receiver.secret = response.json().secret;
+  return response.json().endpoint.id as string;
+}
+
+async function createToken(user: TestUser, name: string, days = 30) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: as(user),
+    payload: { name, scopes: ['agents:read'], expires_in_days: days },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json() as { token: { id: string }; secret: string };
+}
+
+describe('every event reaches in-app, e-mail and webhooks', () => {
+  it('each kind a user can choose arrives in all three channels, signed, in the user’s language', async () => {
+    const receiver = await startReceiver(() => clock.now().getTime());
+    try {
+      const user = await signUp(app);
+      await addEndpoint(user, receiver);
+
+      // PAT lifecycle through the API.
+      const kept = await createToken(user, 'deploy', 10);
+      const other = await createToken(user, 'scratch');
+      const rotation = await app.inject({
+        method: 'POST',
+        url: `/api/account/tokens/${kept.token.id}/rotate`,
+        headers: as(user),
+      });
+      const rotatedSecret = rotation.json().secret as string;
+      await app.inject({ method: 'DELETE', url: `/api/account/tokens/${other.token.id}`, headers: as(user) });
+      // The scan: 10 days left → the 30-day notice; 11 days later → expired; then used after expiry.
+      await app.noticeScan();
+      clock.advance(11 * DAY_MS);
+      await app.noticeScan();
+      const refused = await app.inject({
+        method: 'GET',
+        url: '/api/tokens/self',
+        headers: bearer(rotatedSecret),
+      });
+      expect(refused.statusCode).toBe(401);
+
+      // Provider token rejected: GitHub stops accepting the stored token.
+      const ghToken = newGitHubToken();
+      github.addToken(ghToken, {
+        login: 'octo',
+        scopes: ['repo'],
+        expiresAt: new Date(clock.now().getTime() + 5 * DAY_MS),
+      });
+      const account = await app.inject({
+        method: 'POST',
+        url: '/api/provider-accounts',
+        headers: as(user),
+        payload: { provider: 'github', name: 'GitHub', token: ghToken },
+      });
+      expect(account.statusCode).toBe(201);
+      await app.noticeScan(); // provider_token.expiring (7-day threshold) from the expiry GitHub reported
+      github.addToken(ghToken, { login: 'octo', scopes: ['repo'], expiresAt: new Date(0) });
+      await app.inject({
+        method: 'POST',
+        url: `/api/provider-accounts/${account.json().id}/test`,
+        headers: as(user),
+      });
+
+      // Password change, then a sign-in from a new browser.
+      const changed = await app.inject({
+        method: 'POST',
+        url: '/api/account/password',
+        headers: as(user),
+        payload: { current_password: TEST_PASSWORD, new_password: 'another long passphrase 42' },
+      });
+      expect(changed.statusCode).toBeLessThan(300);
+      const login = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+        payload: { email: user.email, password: 'another long passphrase 42' },
+      });
+      expect(login.statusCode).toBe(200);
+
+      // Kinds raised by flows with their own tests (leak reports, automation tokens, other
+      // engineers' detectors): enqueued directly; delivery does not depend on the source.
+      for (const kind of [
+        'token.leaked',
+        'token.rotated_secret_used',
+        'token.new_network',
+        'automation_token.issued',
+        'automation_token.revoked',
+      ] as const) {
+        await enqueueNotice(store.db, {
+          userId: user.id,
+          kind,
+          subject: { type: 'personal_access_token', id: kept.token.id, name: 'deploy' },
+        });
+      }
+
+      await drain();
+
+      const notices = (await app.inject({ url: '/api/account/notices?limit=100', headers: as(user) })).json()
+        .notices as Array<{ id: string; kind: string }>;
+      const kinds = new Set(notices.map((n) => n.kind));
+      expect([...CONFIGURABLE_NOTICE_KINDS].filter((kind) => !kinds.has(kind))).toEqual([]);
+
+      const mails = smtp.messages.filter((m) => m.to.includes(user.email));
+      for (const notice of notices) {
+        const mail = mails.find((m) => m.headers.get('x-tessera-notice-id') === notice.id);
+        expect(mail, `e-mail for ${notice.kind}`).toBeDefined();
+        expect(mail!.text).toContain('http://localhost:3000/');
+        expect(mail!.html).toContain('<a href="http://localhost:3000/');
+        const hook = receiver.received.filter((r) => r.id === notice.id);
+        expect(hook, `webhook for ${notice.kind}`).toHaveLength(1);
+        expect(hook[0]!.verified).toBe(true);
+        expect(hook[0]!.body.type).toBe(notice.kind);
+      }
+      // The renew link goes straight to the token.
+      const expiring = notices.find((n) => n.kind === 'token.expiring')!;
+      const expiringMail = mails.find((m) => m.headers.get('x-tessera-notice-id') === expiring.id)!;
+      expect(expiringMail.text).toContain(`/settings/tokens?renew=${kept.token.id}`);
+      // Nothing secret leaves in any channel.
+      const everything = JSON.stringify(receiver.received) + mails.map((m) => m.raw).join('');
+      expect(everything).not.toContain(kept.secret);
+      expect(everything).not.toContain(rotatedSecret);
+      expect(everything).not.toContain(ghToken);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('e-mails a zh-CN user in Chinese', async () => {
+    const user = await signUp(app);
+    await app.inject({
+      method: 'PATCH',
+      url: '/api/account/notice-settings',
+      headers: as(user),
+      payload: { locale: 'zh-CN' },
+    });
+    await createToken(user, '部署');
+    await drain();
+    const mail = smtp.messages.find((m) => m.to.includes(user.email))!;
+    expect(mail.subject).toContain('已创建个人访问令牌“部署”');
+    expect(mail.text).toContain('如果不是你本人操作');
+  });
+
+  it('honours the per-kind choice and the endpoint filter', async () => {
+    const receiver = await startReceiver(() => clock.now().getTime());
+    try {
+      const user = await signUp(app);
+      await addEndpoint(user, receiver, ['token.revoked']);
+      await app.inject({
+        method: 'PATCH',
+        url: '/api/account/notice-settings',
+        headers: as(user),
+        payload: { preferences: [{ kind: 'token.created', email: false }] },
+      });
+      const token = await createToken(user, 'filtered');
+      await app.inject({ method: 'DELETE', url: `/api/account/tokens/${token.token.id}`, headers: as(user) });
+      await drain();
+      const subjects = smtp.messages
+        .filter((m) => m.to.includes(user.email))
+        .map((m) => m.headers.get('x-tessera-notice-kind'));
+      expect(subjects).toEqual(['token.revoked']);
+      expect(receiver.received.map((r) => r.body.type)).toEqual(['token.revoked']);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('webhook endpoints', () => {
+  it('retries a failing endpoint with backoff, logs status codes, and sends the same webhook-id', async () => {
+    const receiver = await startReceiver(() => clock.now().getTime());
+    try {
+      const user = await signUp(app);
+      const endpointId = await addEndpoint(user, receiver);
+      receiver.answers.push(500, 503);
+      await createToken(user, 'retry-me');
+      await drain();
+      for (let i = 0; i < 5 && receiver.received.length === 0; i += 1) {
+        clock.advance(10 * 60 * 1000);
+        await drain();
+      }
+      expect(receiver.received).toHaveLength(1);
+      const log = await app.inject({
+        url: `/api/account/webhooks/${endpointId}/deliveries`,
+        headers: as(user),
+      });
+      const [delivery] = log.json().deliveries;
+      expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200 });
+      expect(delivery.attempt_log.map((a: { status_code: number }) => a.status_code)).toEqual([
+        200, 503, 500,
+      ]);
+      expect(delivery.notice_id).toBe(receiver.received[0]!.id);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('sends a test event, rotates the secret (old one no longer verifies), and hides others’ endpoints', async () => {
+    const receiver = await startReceiver(() => clock.now().getTime());
+    try {
+      const user = await signUp(app);
+      const stranger = await signUp(app);
+      const endpointId = await addEndpoint(user, receiver);
+      const list = await app.inject({ url: '/api/account/webhooks', headers: as(user) });
+      expect(list.body).not.toContain(receiver.secret);
+      const test = await app.inject({
+        method: 'POST',
+        url: `/api/account/webhooks/${endpointId}/test`,
+        headers: as(user),
+      });
+      expect(test.statusCode).toBe(200);
+      expect(test.json()).toMatchObject({ kind: 'webhook.test', status: 'delivered', last_status_code: 200 });
+      expect(receiver.received.at(-1)!.verified).toBe(true);
+
+      const oldSecret = receiver.secret;
+      const rotated = await app.inject({
+        method: 'POST',
+        url: `/api/account/webhooks/${endpointId}/rotate-secret`,
+        headers: as(user),
+      });
+      expect(rotated.json().secret).toMatch(/^whsec_/);
+      expect(rotated.json().secret).not.toBe(oldSecret);
+      await app.inject({
+        method: 'POST',
+        url: `/api/account/webhooks/${endpointId}/test`,
+        headers: as(user),
+      });
+      expect(receiver.received.at(-1)!.verified).toBe(false); // still verifying with the old secret
+      receiver.secret = rotated.json().secret;
+
+      for (const [method, url] of [
+        ['GET', `/api/account/webhooks/${endpointId}`],
+        ['POST', `/api/account/webhooks/${endpointId}/test`],
+        ['GET', `/api/account/webhooks/${endpointId}/deliveries`],
+        ['DELETE', `/api/account/webhooks/${endpointId}`],
+      ] as const) {
+        expect((await app.inject({ method, url, headers: as(stranger) })).statusCode).toBe(404);
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('refuses private addresses through the SSRF guard unless allowed', async () => {
+    const user = await signUp(app);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/account/webhooks',
+      headers: as(user),
+      payload: { url: 'http://169.254.169.254/latest/meta-data' },
+    });
+    expect(created.statusCode).toBe(201);
+    const test = await app.inject({
+      method: 'POST',
+      url: `/api/account/webhooks/${created.json().endpoint.id}/test`,
+      headers: as(user),
+    });
+    expect(test.json()).toMatchObject({ status: 'failed', last_status_code: null });
+    expect(test.json().last_error).toMatch(/linkLocal/);
+  });
+});
