@@ -461,6 +461,11 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     const inactive = page.getByRole('table', { name: 'Inactive tokens' });
     const row = inactive.getByRole('row', { name: /nightly/ });
     await expect.poll(() => row.textContent()).toContain('Expired on');
+    // With nothing active, the list says so (not an empty table), in both languages.
+    await page.getByText('No active tokens: every token below has expired or been revoked.').waitFor();
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByText('没有有效的令牌：下面的令牌均已过期或已吊销。').waitFor();
+    await page.getByLabel('语言').selectOption('en-US');
 
     // An expired token can be regenerated (or revoked), not edited.
     await page.getByRole('button', { name: 'Actions for nightly' }).click();

@@ -48,6 +48,24 @@ describe('message catalogues', () => {
     });
   }
 
+  it('writes zh-CN punctuation the Chinese way (issue 14 item 16)', () => {
+    const messages = leafPaths(zhCN).map((path) => [path, valueAt(zhCN, path) as string] as const);
+    // Quoted names (GitHub's “Metadata: read”) and placeholders are left as they are.
+    const prose = (text: string) => text.replace(/“[^”]*”/g, '“”').replace(/\{\w+\}/g, 'X');
+    const offending = messages
+      .filter(([, text]) => {
+        const body = prose(text);
+        return (
+          /[\u4e00-\u9fff]\s*:/.test(body) || // an ASCII colon after Chinese text
+          /：\s/.test(body) || // a stray space after a full-width colon
+          /上的.*上的/.test(body) || // the doubled 上的
+          body.includes('检查于') // the glued "checked at"
+        );
+      })
+      .map(([path, text]) => `${path}: ${text}`);
+    expect(offending).toEqual([]);
+  });
+
   it('is really translated: the token screen differs from English in zh-CN', () => {
     expect(zhCN.tokens.title).not.toBe(enUS.tokens.title);
     expect(zhCN.tokens.reveal.warning).not.toBe(enUS.tokens.reveal.warning);

@@ -216,6 +216,7 @@ export const enUS = {
     empty: {
       title: 'No personal access tokens yet',
       description: 'Generate a token to use the Tessera API from scripts, the CLI or other tools.',
+      noActive: 'No active tokens: every token below has expired or been revoked.',
     },
     table: {
       caption: 'Your personal access tokens',

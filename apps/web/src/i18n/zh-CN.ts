@@ -202,6 +202,7 @@ export const zhCN: Catalogue = {
     empty: {
       title: '还没有个人访问令牌',
       description: '生成一个令牌，即可在脚本、命令行工具或其他工具中使用 Tessera API。',
+      noActive: '没有有效的令牌：下面的令牌均已过期或已吊销。',
     },
     table: {
       caption: '您的个人访问令牌',

@@ -116,6 +116,9 @@ export function TokensPage() {
     : undefined;
   const activeRows = visible?.filter((token) => isActive(token, now));
   const inactiveRows = visible?.filter((token) => !isActive(token, now));
+  const onlyInactive = Boolean(
+    activeRows && inactiveRows && activeRows.length === 0 && inactiveRows.length > 0,
+  );
   const hiddenCount = tokens.data?.filter((token) => hidden.ids.has(token.id)).length ?? 0;
   const columns: Column<TokenView>[] = [
     {
@@ -298,32 +301,44 @@ export function TokensPage() {
           </div>
         </div>
       ) : null}
-      <QueryTable
-        query={tokens}
-        errorText={errorMessage(tokens.error, t)}
-        retryLabel={t('app.retry')}
-        caption={t('tokens.table.caption')}
-        columns={columns}
-        rows={tokens.data && (activeRows?.length || !inactiveRows?.length) ? activeRows : undefined}
-        rowKey={(token) => token.id}
-        loadingLabel={t('app.loading')}
-        rowClassName={(token) => (token.id === highlight ? 'table__row--new' : undefined)}
-        empty={
-          tokens.data && tokens.data.length > 0 ? (
-            <EmptyState title={t('tokens.filter.none')} />
-          ) : (
-            <EmptyState
-              title={t('tokens.empty.title')}
-              description={t('tokens.empty.description')}
-              action={
-                <LinkButton to="/settings/tokens/new" variant="primary">
-                  {t('tokens.generate')}
-                </LinkButton>
-              }
-            />
-          )
-        }
-      />
+      {onlyInactive && (filter === 'expired' || filter === 'revoked') ? null : (
+        <QueryTable
+          query={tokens}
+          errorText={errorMessage(tokens.error, t)}
+          retryLabel={t('app.retry')}
+          caption={t('tokens.table.caption')}
+          columns={columns}
+          rows={activeRows}
+          rowKey={(token) => token.id}
+          loadingLabel={t('app.loading')}
+          rowClassName={(token) => (token.id === highlight ? 'table__row--new' : undefined)}
+          empty={
+            onlyInactive ? (
+              // Every token has expired or been revoked: say so, and offer a new one.
+              <EmptyState
+                title={t('tokens.empty.noActive')}
+                action={
+                  <LinkButton to="/settings/tokens/new" variant="primary">
+                    {t('tokens.generate')}
+                  </LinkButton>
+                }
+              />
+            ) : tokens.data && tokens.data.length > 0 ? (
+              <EmptyState title={t('tokens.filter.none')} />
+            ) : (
+              <EmptyState
+                title={t('tokens.empty.title')}
+                description={t('tokens.empty.description')}
+                action={
+                  <LinkButton to="/settings/tokens/new" variant="primary">
+                    {t('tokens.generate')}
+                  </LinkButton>
+                }
+              />
+            )
+          }
+        />
+      )}
       {inactiveRows && (inactiveRows.length > 0 || hiddenCount > 0) ? (
         <section className="stack-sm" aria-labelledby="inactive-tokens">
           <h2 className="section-title" id="inactive-tokens">
