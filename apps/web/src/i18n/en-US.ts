@@ -53,7 +53,7 @@ export const enUS = {
     intro:
       'What happened to your tokens and account: created, regenerated, revoked, expiring, leaked, refused by a provider, new sign-ins. Choose below where each kind reaches you.',
     badge: 'Notices',
-    badgeUnread: 'Notices, {count} unread',
+    unreadSuffix: ' unread',
     markRead: 'Mark read',
     markAllRead: 'Mark all read',
     unread: 'Unread',
@@ -696,6 +696,10 @@ export const enUS = {
       submit: 'Connect',
       alreadyConnected: 'This repository is already connected.',
       connectedMark: 'connected',
+      brokenHidden: '{count} account(s) whose token failed its last test are not offered.',
+      fixAccounts: 'Fix them in Settings',
+      allBroken:
+        'Every provider account’s token failed its last test. Replace or test the token in Settings first.',
     },
     page: {
       back: 'All repositories',

@@ -41,7 +41,7 @@ export const zhCN: Catalogue = {
     intro:
       '你的令牌和账户发生的事件：创建、重新生成、撤销、即将过期、泄露、被代码托管平台拒绝、新的登录。可在下方选择每类事件的通知方式。',
     badge: '通知',
-    badgeUnread: '通知，{count} 条未读',
+    unreadSuffix: ' 条未读',
     markRead: '标为已读',
     markAllRead: '全部标为已读',
     unread: '未读',
@@ -671,6 +671,9 @@ export const zhCN: Catalogue = {
       submit: '连接',
       alreadyConnected: '该代码仓库已连接。',
       connectedMark: '已连接',
+      brokenHidden: '有 {count} 个账号的令牌未通过上次测试，未列出。',
+      fixAccounts: '前往“设置”修复',
+      allBroken: '所有代码托管账号的令牌都未通过上次测试。请先在“设置”中更换或重新测试令牌。',
     },
     page: {
       back: '全部代码仓库',

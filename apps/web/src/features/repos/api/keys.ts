@@ -9,6 +9,3 @@ export const repoKeys = {
   tasks: (id: string, groupId: string) => [...repoKeys.taskGroups(id), groupId, 'tasks'] as const,
   providerRepositories: (accountId: string) => ['provider-accounts', accountId, 'repositories'] as const,
 };
-
-/** The providers feature lists the same accounts under this key; sharing it shares one cache entry. */
-export const providerAccountsKey = ['provider-accounts'] as const;

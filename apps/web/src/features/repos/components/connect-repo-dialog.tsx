@@ -6,10 +6,10 @@ import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Select } from '../../../components/ui/select.tsx';
 import { Spinner } from '../../../components/ui/spinner.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
-import type { Repo } from '../../../lib/api-types.ts';
+import type { ProviderAccount, Repo } from '../../../lib/api-types.ts';
 import { errorMessage, hasErrorCode } from '../../../lib/error-message.ts';
+import { useProviderAccounts } from '../../../lib/queries/provider-accounts.ts';
 import { useConnectRepo } from '../api/connect-repo.ts';
-import { useConnectableAccounts } from '../api/list-connectable-accounts.ts';
 import { useProviderRepositories } from '../api/list-provider-repositories.ts';
 
 export function ConnectRepoDialog({
@@ -42,7 +42,7 @@ function ConnectRepoForm({
   connected: Repo[];
 }) {
   const t = useT();
-  const accounts = useConnectableAccounts();
+  const accounts = useProviderAccounts();
   const [accountId, setAccountId] = useState<string>('');
   const [fullName, setFullName] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -77,10 +77,12 @@ function ConnectRepoForm({
       </Alert>
     );
   }
-  if (accounts.data.length === 0) {
+  const usable = accounts.data.filter(isConnectable);
+  const hidden = accounts.data.length - usable.length;
+  if (usable.length === 0) {
     return (
       <Alert tone="info" action={<Link to="/settings/providers">{t('repos.empty.addAccount')}</Link>}>
-        {t('repos.empty.noAccounts')}
+        {hidden > 0 ? t('repos.connectDialog.allBroken') : t('repos.empty.noAccounts')}
       </Alert>
     );
   }
@@ -101,12 +103,20 @@ function ConnectRepoForm({
           setFullName('');
           setError(undefined);
         }}
-        options={accounts.data.map((account) => ({
+        options={usable.map((account) => ({
           value: account.id,
           label: `${account.name} (${t(`providers.names.${account.provider}`)})`,
         }))}
         data-autofocus
       />
+      {hidden > 0 ? (
+        <Alert
+          tone="info"
+          action={<Link to="/settings/providers">{t('repos.connectDialog.fixAccounts')}</Link>}
+        >
+          {t('repos.connectDialog.brokenHidden', { count: hidden })}
+        </Alert>
+      ) : null}
       <div className="field-slot">
         {!accountId ? null : repositories.isPending ? (
           <div className="inline-status">
@@ -156,4 +166,15 @@ function ConnectRepoForm({
       </div>
     </form>
   );
+}
+
+/** A token its provider refused at the last test cannot list or read repositories: not offered. */
+const BROKEN: ReadonlySet<ProviderAccount['status']> = new Set([
+  'invalid_token',
+  'token_expired',
+  'insufficient_permissions',
+]);
+
+function isConnectable(account: ProviderAccount): boolean {
+  return !BROKEN.has(account.status);
 }
