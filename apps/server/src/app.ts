@@ -24,6 +24,8 @@ import { registerOAuth } from './modules/oauth/index.ts';
 import { registerProviderAccounts } from './modules/provider-accounts/index.ts';
 import { registerProviderMetrics } from './modules/provider-accounts/providers/provider-http.ts';
 import { registerRepos } from './modules/repos/index.ts';
+import { createRepoRepository } from './modules/repos/repos.repository.ts';
+import { createRepoDirectory } from './modules/repos/repos.service.ts';
 import { registerSecretScanning } from './modules/secret-scanning/index.ts';
 import { registerSessions } from './modules/sessions/index.ts';
 import { registerTokens } from './modules/tokens/index.ts';
@@ -177,6 +179,55 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           }),
         )
         .catch((error) => app.log.error({ err: error }, 'audit or notice write failed')),
+    // First use of a PAT from a new network: in the owner's audit log, in the flush's transaction.
+    onNewNetworks: async (tx, events) => {
+      for (const event of events) {
+        await audit.record(
+          tx,
+          {
+            ip: event.ip ?? '',
+            userAgent: null,
+            requestId: '',
+            actorCredentialId: event.credentialId,
+            actorKind: 'personal',
+          },
+          {
+            userId: event.userId,
+            action: 'token.new_network',
+            targetType: 'personal_access_token',
+            targetId: event.credentialId,
+            metadata: { network: event.network, ip: event.ip, first_seen_at: event.at.toISOString() },
+          },
+        );
+        await enqueueNotice(tx, {
+          userId: event.userId,
+          kind: 'token.new_network',
+          subject: { type: 'personal_access_token', id: event.credentialId },
+          data: { network: event.network, ip: event.ip, first_seen_at: event.at.toISOString() },
+        });
+      }
+    },
+    onNetworkRefused: (credential, ip) =>
+      void audit
+        .record(
+          undefined,
+          {
+            ip: ip ?? '',
+            userAgent: null,
+            requestId: '',
+            actorCredentialId: credential.id,
+            actorKind: credential.kind,
+          },
+          {
+            userId: credential.userId,
+            action: 'token.network_refused',
+            targetType: 'personal_access_token',
+            targetId: credential.id,
+            outcome: 'failure',
+            metadata: { ip, allowed_cidrs: credential.network?.cidrs ?? [] },
+          },
+        )
+        .catch((error) => app.log.error({ err: error }, 'audit write failed')),
     clock,
     onBackgroundError: backgroundError(
       'credentials',
@@ -245,7 +296,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const { accountService } = await registerAccounts({ ...deps, audit });
     const { openGrants } = await registerOAuth({ ...deps, audit, accountService });
     await registerSessions({ ...deps, audit, accountService, openGrants });
-    const { tokenService } = await registerTokens({ ...deps, audit });
+    // A PAT's repository list must name the owner's repositories: asked of the repos module.
+    const repoDirectory = createRepoDirectory(createRepoRepository(database.db));
+    const { tokenService } = await registerTokens({ ...deps, audit, repoDirectory });
     await registerRegistryUsers({ ...deps, accountService, tokenService });
     await registerSecretScanning({ ...deps, audit });
     const { agentService } = await registerAgents({ ...deps, audit });

@@ -48,6 +48,28 @@ export interface CredentialsTable {
   on_rotated_out_use: ColumnType<RotatedOutUse, RotatedOutUse | undefined, RotatedOutUse>;
   /** PATs: may rotate themselves through `POST /api/tokens/self/rotate` (ADR 0030). */
   allow_self_rotation: ColumnType<boolean, boolean | undefined, boolean>;
+  /** PATs: the repositories repos:* and tasks:* routes are limited to; null = every one (ADR 0031). */
+  repo_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** PATs: the networks (CIDRs) the token may be used from; null = any (ADR 0031). */
+  allowed_cidrs: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+}
+
+/** The source networks a token was used from, at most 10 per token (ADR 0031). */
+export interface CredentialNetworksTable {
+  credential_id: string;
+  network: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  last_ip: string | null;
+  uses: number;
+}
+
+/** Which scopes a token exercised, per UTC day (least-privilege report, ADR 0031). */
+export interface CredentialScopeUsageDailyTable {
+  credential_id: string;
+  day: ColumnType<string, string, string>;
+  scope: string;
+  uses: number;
 }
 
 export type RotatedOutUse = 'notify' | 'revoke';
@@ -168,6 +190,8 @@ export interface DB {
   users: UsersTable;
   credentials: CredentialsTable;
   credential_usage_daily: CredentialUsageDailyTable;
+  credential_networks: CredentialNetworksTable;
+  credential_scope_usage_daily: CredentialScopeUsageDailyTable;
   audit_events: AuditEventsTable;
   agents: AgentsTable;
   agent_files: AgentFilesTable;

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   interactive_credential_required: { status: 401, title: 'Interactive sign-in required' },
   insufficient_scope: { status: 403, title: 'Insufficient scope' },
   csrf_rejected: { status: 403, title: 'Cross-site request rejected' },
+  network_not_allowed: { status: 403, title: 'Network not allowed' },
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

@@ -27,6 +27,11 @@ export interface Identity {
   familyId: string | null;
   taskGroupId: string | null;
   clientId: string | null;
+  /**
+   * A PAT limited to some repositories: the ids its repos:* and tasks:* routes may touch (ADR
+   * 0031). Null for every other credential and for an unrestricted PAT.
+   */
+  repoIds: string[] | null;
   via: 'bearer' | 'cookie';
 }
 
@@ -85,8 +90,14 @@ function toIdentity(credential: VerifiedCredential, via: Identity['via']): Ident
     familyId: credential.familyId,
     taskGroupId: credential.taskGroupId,
     clientId: credential.clientId,
+    repoIds: credential.repoIds,
     via,
   };
+}
+
+/** Whether a credential may act on a repository (its task groups and tasks included): ADR 0031. */
+export function mayUseRepo(identity: Pick<Identity, 'repoIds'>, repoId: string): boolean {
+  return identity.repoIds === null || identity.repoIds.includes(repoId);
 }
 
 export const authenticateRequests = fp(
@@ -159,6 +170,9 @@ export const authenticateRequests = fp(
         return;
       }
       if (!grantsScope(identity.scopes, requirement)) throw insufficientScope(requirement);
+      // What a PAT actually used, for its least-privilege report (batched, ADR 0031).
+      if (identity.kind === 'personal')
+        credentials.recordScopeUse(identity.credentialId, identity.userId, requirement);
     });
   },
   { name: 'authenticate-requests', dependencies: ['@fastify/cookie'] },

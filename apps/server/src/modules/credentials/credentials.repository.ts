@@ -15,7 +15,11 @@ export type NewCredentialRow = Omit<
   | 'previous_valid_until'
   | 'on_rotated_out_use'
   | 'allow_self_rotation'
-> & { created_at: Date } & Partial<Pick<CredentialRow, 'on_rotated_out_use' | 'allow_self_rotation'>>;
+  | 'repo_ids'
+  | 'allowed_cidrs'
+> & { created_at: Date } & Partial<
+    Pick<CredentialRow, 'on_rotated_out_use' | 'allow_self_rotation' | 'repo_ids' | 'allowed_cidrs'>
+  >;
 
 /** What a revocation reports about each credential it revoked. */
 export interface RevokedCredential {
@@ -42,6 +46,8 @@ export interface ActiveCredentialLookup {
   token_hash: string;
   previous_valid_until: Date | null;
   on_rotated_out_use: RotatedOutUse;
+  repo_ids: string[] | null;
+  allowed_cidrs: string[] | null;
 }
 
 /**
@@ -50,7 +56,7 @@ export interface ActiveCredentialLookup {
  */
 const ACTIVE_CREDENTIAL_BY_HASH = `
   select c.id, c.user_id, c.kind, c.scopes, c.expires_at, c.revoked_at, c.family_id, c.task_group_id, c.client_id,
-    c.token_hash, c.previous_valid_until, c.on_rotated_out_use
+    c.token_hash, c.previous_valid_until, c.on_rotated_out_use, c.repo_ids, c.allowed_cidrs
   from credentials c join users u on u.id = c.user_id
   where (c.token_hash = $1 or c.previous_token_hash = $1) and u.disabled_at is null`;
 
@@ -122,6 +128,8 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
           'c.token_hash',
           'c.previous_valid_until',
           'c.on_rotated_out_use',
+          'c.repo_ids',
+          'c.allowed_cidrs',
         ])
         .executeTakeFirst();
     },

@@ -10,6 +10,8 @@ import type { CredentialRepository, CredentialRow, RevokedCredential } from './c
 import { createIssuedTokenIndex } from './issued-tokens.ts';
 import { LastUsedBuffer } from './last-used-buffer.ts';
 import { filterKeyOf } from './membership-filter.ts';
+import { NetworkPolicy } from './network-policy.ts';
+import { type NewNetworkEvent, TokenActivityBuffer } from './token-activity-buffer.ts';
 import { generateToken, hashToken, parseToken, previewToken, type TokenKind } from './token-format.ts';
 import { type CachedCredential, VerificationCache } from './verification-cache.ts';
 
@@ -49,6 +51,9 @@ export interface IssueCredentialInput {
   allowSelfRotation?: boolean;
   /** What presenting a rotated-out secret does besides being recorded (ADR 0029). */
   onRotatedOutUse?: RotatedOutUse;
+  /** PATs: the repositories it is limited to (null: all) and the networks it may come from (null: any). */
+  repoIds?: string[] | null;
+  allowedCidrs?: string[] | null;
 }
 
 export interface VerifiedCredential extends CachedCredential {}
@@ -79,6 +84,10 @@ export function createCredentialService(deps: {
   onExpiredUse?: (credential: CachedCredential) => void;
   /** Records the rotation events the verifier itself causes: cut-over and rotated-out replays (ADR 0029). */
   audit?: Pick<AuditService, 'record'>;
+  /** Called in the activity flush's transaction for networks new to a PAT (ADR 0031). */
+  onNewNetworks?: (tx: Tx, events: NewNetworkEvent[]) => Promise<void>;
+  /** Told when a PAT is refused outside its allow-list (at most once a minute per token and address). */
+  onNetworkRefused?: (credential: CachedCredential, ip: string | null) => void;
 }) {
   const { credentials, database, config, clock } = deps;
   const cache = new VerificationCache({
@@ -89,6 +98,11 @@ export function createCredentialService(deps: {
   const lastUsed = new LastUsedBuffer(database.db, {
     flushIntervalMs: config.tokens.lastUsedFlushMs,
     onError: deps.onBackgroundError,
+  });
+  const activity = new TokenActivityBuffer(database.db, {
+    flushIntervalMs: config.tokens.lastUsedFlushMs,
+    onError: deps.onBackgroundError,
+    onNewNetworks: deps.onNewNetworks,
   });
   let listener: NotificationListener | undefined;
   const issued = createIssuedTokenIndex({
@@ -108,7 +122,7 @@ export function createCredentialService(deps: {
     untrustedCacheBypasses: 0,
     /** Unknown tokens refused by the issued-token filter without a store lookup. */
     filterRejections: 0,
-    refused: { malformed: 0, unknown: 0, revoked: 0, expired: 0, wrong_kind: 0 },
+    refused: { malformed: 0, unknown: 0, revoked: 0, expired: 0, wrong_kind: 0, network: 0 },
     notificationsReceived: 0,
     feedDisconnects: 0,
     feedReconnects: 0,
@@ -119,6 +133,17 @@ export function createCredentialService(deps: {
   const overlapEndings = new Map<string, Promise<void>>();
   /** When each credential's rotated-out replay was last recorded here: at most one event a minute. */
   const rotatedOutReported = new Map<string, number>();
+  /** `credential id + address` → when a refusal was last reported: an audit row per minute, not per request. */
+  const networkRefusalsReported = new Map<string, number>();
+
+  function reportNetworkRefusal(record: CachedCredential, ip: string | null, now: Date) {
+    const key = `${record.id} ${ip}`;
+    const last = networkRefusalsReported.get(key);
+    if (last !== undefined && now.getTime() - last < 60_000) return;
+    if (networkRefusalsReported.size >= 10_000) networkRefusalsReported.clear();
+    networkRefusalsReported.set(key, now.getTime());
+    deps.onNetworkRefused?.(record, ip);
+  }
 
   function reportExpiredUse(record: CachedCredential, now: Date) {
     if (record.revoked || !record.expiresAt || record.expiresAt.getTime() > now.getTime()) return;
@@ -195,6 +220,8 @@ export function createCredentialService(deps: {
       taskGroupId: row.task_group_id,
       clientId: row.client_id,
       onRotatedOutUse: row.on_rotated_out_use,
+      repoIds: row.repo_ids,
+      network: row.allowed_cidrs ? new NetworkPolicy(row.allowed_cidrs) : null,
     };
     // Found by the secret a rotation replaced: valid until the overlap's end (ADR 0029).
     if (row.token_hash !== hash) record.replacedSecretValidUntil = row.previous_valid_until ?? new Date(0);
@@ -344,6 +371,7 @@ export function createCredentialService(deps: {
   return {
     cache,
     lastUsed,
+    activity,
     issued,
     stats,
 
@@ -387,6 +415,7 @@ export function createCredentialService(deps: {
       // After LISTEN is in place: an issuance is then either in the filter's snapshot or notified.
       await issued.start();
       lastUsed.start();
+      activity.start();
       purgeTimer = setInterval(() => {
         purgeExpiredInteractive()
           .then((deleted) => {
@@ -401,6 +430,7 @@ export function createCredentialService(deps: {
       clearInterval(purgeTimer);
       issued.stop();
       await lastUsed.stop();
+      await activity.stop();
       await listener?.close();
     },
 
@@ -433,6 +463,8 @@ export function createCredentialService(deps: {
           user_agent: input.userAgent?.slice(0, 512) ?? null,
           ...(input.allowSelfRotation !== undefined ? { allow_self_rotation: input.allowSelfRotation } : {}),
           ...(input.onRotatedOutUse !== undefined ? { on_rotated_out_use: input.onRotatedOutUse } : {}),
+          repo_ids: input.repoIds ?? null,
+          allowed_cidrs: input.allowedCidrs ?? null,
         },
         tx,
       );
@@ -466,9 +498,25 @@ export function createCredentialService(deps: {
         if (record) reportExpiredUse(record, now);
         throw invalidToken();
       }
+      // A PAT with an allow-list works from those networks only (ADR 0031); `ip` is the socket
+      // address unless TRUST_PROXY is on, so a forged X-Forwarded-For cannot help.
+      if (record.network !== null && !record.network.allows(ip)) {
+        stats.refused.network += 1;
+        reportNetworkRefusal(record, ip, now);
+        throw new AppError(
+          'network_not_allowed',
+          'This token may not be used from your network; its owner limited it to other addresses.',
+        );
+      }
       if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime()) await endOverlap(record);
       lastUsed.record(record.id, now, ip);
+      if (record.kind === 'personal') activity.recordAddress(record.id, record.userId, ip, now);
       return record;
+    },
+
+    /** A PAT exercised a scope: counted for its least-privilege report (ADR 0031). */
+    recordScopeUse(credentialId: string, userId: string, scope: string) {
+      activity.recordScope(credentialId, userId, scope, clock.now());
     },
 
     /** Verifies a session cookie value; returns null for anything but a live session. */

@@ -1,3 +1,5 @@
+import type { NetworkPolicy } from './network-policy.ts';
+
 /** What the hot path needs to know about a credential, cached by token hash. */
 export interface CachedCredential {
   id: string;
@@ -18,6 +20,10 @@ export interface CachedCredential {
   overlapEndsAt?: Date;
   /** What presenting a rotated-out secret of this credential does besides being recorded. */
   onRotatedOutUse?: 'notify' | 'revoke';
+  /** PATs limited to some repositories: their ids (repos:* and tasks:* routes); null = all (ADR 0031). */
+  repoIds: string[] | null;
+  /** PATs with an allow-list: the parsed networks; null = any network (ADR 0031). */
+  network: NetworkPolicy | null;
 }
 
 interface Entry<V> {

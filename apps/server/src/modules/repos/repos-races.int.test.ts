@@ -195,7 +195,7 @@ describe('opening a task group while its repository is disconnected', () => {
     const afterAgentCheck = gate();
     const service = taskGroupsWith({ afterAgentCheck });
     const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session', taskGroupId: null },
+      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
       repoId,
       { agent_id: agentId, title: 'late' },
       context,
@@ -238,7 +238,7 @@ describe('opening a task group while its repository is disconnected', () => {
       }),
     });
     const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session', taskGroupId: null },
+      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
       repoId,
       { agent_id: agentId, title: 'first' },
       context,
@@ -281,7 +281,7 @@ describe('adding a task while its group closes', () => {
       }),
     });
     const close = service.closeTaskGroup(
-      { userId: user.id, kind: 'session', taskGroupId: null },
+      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
       groupId,
       context,
     );
@@ -323,9 +323,13 @@ describe('adding a task while its group closes', () => {
         },
       }),
     });
-    const adding = service.createTask({ userId: user.id, kind: 'session', taskGroupId: null }, groupId, {
-      title: 'just in time',
-    });
+    const adding = service.createTask(
+      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
+      groupId,
+      {
+        title: 'just in time',
+      },
+    );
     await inserting.reached;
     const closing = app.inject({
       method: 'POST',

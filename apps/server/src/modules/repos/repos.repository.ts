@@ -18,14 +18,29 @@ export function createRepoRepository(db: Kysely<DB>) {
       return executor.insertInto('repos').values(row).returningAll().executeTakeFirstOrThrow();
     },
 
-    async listReposForOwner(userId: string): Promise<RepoRow[]> {
-      return db
+    /** The user's repositories, newest first; `onlyIds` limits them (a restricted PAT, ADR 0031). */
+    async listReposForOwner(userId: string, onlyIds: string[] | null = null): Promise<RepoRow[]> {
+      if (onlyIds !== null && onlyIds.length === 0) return [];
+      let query = db
         .selectFrom('repos')
         .selectAll()
         .where('user_id', '=', userId)
         .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy('id', 'desc');
+      if (onlyIds !== null) query = query.where('id', 'in', onlyIds);
+      return query.execute();
+    },
+
+    /** Which of these ids are repositories of the user. */
+    async filterOwnedRepoIds(userId: string, ids: string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('repos')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('id', 'in', ids)
         .execute();
+      return rows.map((row) => row.id);
     },
 
     async findRepoForOwner(
@@ -95,8 +110,9 @@ export function createRepoRepository(db: Kysely<DB>) {
 
     async listTaskGroupsForOwner(
       userId: string,
-      filter: { repoId?: string; id?: string },
+      filter: { repoId?: string; id?: string; repoIds?: string[] | null },
     ): Promise<TaskGroupRow[]> {
+      if (filter.repoIds && filter.repoIds.length === 0) return [];
       let query = db
         .selectFrom('task_groups')
         .selectAll()
@@ -105,6 +121,7 @@ export function createRepoRepository(db: Kysely<DB>) {
         .orderBy('id', 'desc');
       if (filter.repoId) query = query.where('repo_id', '=', filter.repoId);
       if (filter.id) query = query.where('id', '=', filter.id);
+      if (filter.repoIds) query = query.where('repo_id', 'in', filter.repoIds);
       return query.execute();
     },
 
@@ -126,12 +143,14 @@ export function createRepoRepository(db: Kysely<DB>) {
       id: string,
       userId: string,
       executor: Kysely<DB> = db,
-    ): Promise<TaskRow | undefined> {
+    ): Promise<(TaskRow & { repo_id: string }) | undefined> {
       return executor
-        .selectFrom('tasks')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
+        .selectFrom('tasks as t')
+        .innerJoin('task_groups as g', 'g.id', 't.task_group_id')
+        .selectAll('t')
+        .select('g.repo_id')
+        .where('t.id', '=', id)
+        .where('t.user_id', '=', userId)
         .executeTakeFirst();
     },
 

@@ -67,7 +67,12 @@ export function taskView(row: TaskRow) {
 
 function actorOf(request: FastifyRequest): Actor {
   const identity = request.identity!;
-  return { userId: identity.userId, kind: identity.kind, taskGroupId: identity.taskGroupId };
+  return {
+    userId: identity.userId,
+    kind: identity.kind,
+    taskGroupId: identity.taskGroupId,
+    repoIds: identity.repoIds,
+  };
 }
 
 export const repoRoutes: AppPlugin<{
@@ -117,7 +122,7 @@ export const repoRoutes: AppPlugin<{
         response: { 200: RepoList, ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ repos: (await repoService.listRepos(request.identity!.userId)).map(repoView) }),
+    async (request) => ({ repos: (await repoService.listRepos(request.identity!)).map(repoView) }),
   );
 
   app.get(
@@ -132,7 +137,7 @@ export const repoRoutes: AppPlugin<{
         response: { 200: Repo, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => repoView(await repoService.getRepo(request.identity!.userId, request.params.id)),
+    async (request) => repoView(await repoService.getRepo(request.identity!, request.params.id)),
   );
 
   app.delete(

@@ -7,6 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { type Identity, mayUseRepo } from '../credentials/authenticate-request.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { automationSubject } from '../notices/notice-subjects.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
@@ -14,6 +15,24 @@ import type { ProviderAccountService } from '../provider-accounts/provider-accou
 import type { RepoRepository, RepoRow } from './repos.repository.ts';
 
 export const repoNotFound = () => new AppError('not_found', 'There is no such repository.');
+
+/** Who reads repositories: the user, and the repositories a restricted PAT is limited to. */
+export type RepoCaller = Pick<Identity, 'userId' | 'repoIds'>;
+
+/**
+ * What the tokens feature asks about repositories (a PAT's repository list must name the
+ * owner's own repositories): the repos module owns the query.
+ */
+export function createRepoDirectory(repos: Pick<RepoRepository, 'filterOwnedRepoIds'>) {
+  return {
+    /** The ids among `ids` that are not repositories of the user. */
+    async unknownRepoIds(userId: string, ids: string[]): Promise<string[]> {
+      const owned = new Set(await repos.filterOwnedRepoIds(userId, ids));
+      return ids.filter((id) => !owned.has(id));
+    },
+  };
+}
+export type RepoDirectory = ReturnType<typeof createRepoDirectory>;
 
 export function createRepoService(deps: {
   db: Db;
@@ -87,11 +106,16 @@ export function createRepoService(deps: {
       }
     },
 
-    listRepos(userId: string): Promise<RepoRow[]> {
-      return repos.listReposForOwner(userId);
+    /** The caller's repositories; a PAT limited to some sees only those (ADR 0031). */
+    listRepos(caller: RepoCaller): Promise<RepoRow[]> {
+      return repos.listReposForOwner(caller.userId, caller.repoIds);
     },
 
-    getRepo: findOwned,
+    /** One repository of the caller; outside a restricted PAT's list it does not exist (404). */
+    async getRepo(caller: RepoCaller, id: string): Promise<RepoRow> {
+      if (!mayUseRepo(caller, id)) throw repoNotFound();
+      return findOwned(caller.userId, id);
+    },
 
     /** Disconnects a repository: every automation token of its task groups stops working at once. */
     async deleteRepo(userId: string, id: string, context: RequestContext): Promise<void> {

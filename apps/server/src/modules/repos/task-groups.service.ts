@@ -8,7 +8,7 @@ import type { TaskStatus } from '../../schema.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AgentService } from '../agents/agents.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { Identity } from '../credentials/authenticate-request.ts';
+import { type Identity, mayUseRepo } from '../credentials/authenticate-request.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { automationSubject } from '../notices/notice-subjects.ts';
@@ -16,8 +16,11 @@ import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { AutomationTokenRow, RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
 import { repoNotFound } from './repos.service.ts';
 
-/** Who is asking: an automation token is confined to its own task group. */
-export type Actor = Pick<Identity, 'userId' | 'kind' | 'taskGroupId'>;
+/**
+ * Who is asking: an automation token is confined to its own task group, a PAT limited to some
+ * repositories to their task groups (ADR 0031).
+ */
+export type Actor = Pick<Identity, 'userId' | 'kind' | 'taskGroupId' | 'repoIds'>;
 
 export const AUTOMATION_SCOPES = ['tasks:write'];
 
@@ -55,7 +58,7 @@ export function createTaskGroupService(deps: {
   async function findGroupFor(actor: Actor, id: string, executor?: Db, lock = false): Promise<TaskGroupRow> {
     if (actor.kind === 'automation' && actor.taskGroupId !== id) throw taskGroupNotFound();
     const group = await repos.findTaskGroupForOwner(id, actor.userId, executor, { lock });
-    if (!group) throw taskGroupNotFound();
+    if (!group || !mayUseRepo(actor, group.repo_id)) throw taskGroupNotFound();
     return group;
   }
 
@@ -78,7 +81,7 @@ export function createTaskGroupService(deps: {
       context: RequestContext,
     ): Promise<EnsuredTaskGroup> {
       // An automation token works inside its own group; it cannot open new ones.
-      if (actor.kind === 'automation') throw repoNotFound();
+      if (actor.kind === 'automation' || !mayUseRepo(actor, repoId)) throw repoNotFound();
       const repo = await repos.findRepoForOwner(repoId, actor.userId);
       if (!repo) throw repoNotFound();
       const agent = await agents.getAgent(actor.userId, input.agent_id);
@@ -159,8 +162,12 @@ export function createTaskGroupService(deps: {
           await repos.listTaskGroupsForOwner(actor.userId, { id: actor.taskGroupId ?? '', repoId }),
         );
       }
-      if (repoId && !(await repos.findRepoForOwner(repoId, actor.userId))) throw repoNotFound();
-      return withAgentNames(actor.userId, await repos.listTaskGroupsForOwner(actor.userId, { repoId }));
+      if (repoId && (!mayUseRepo(actor, repoId) || !(await repos.findRepoForOwner(repoId, actor.userId))))
+        throw repoNotFound();
+      return withAgentNames(
+        actor.userId,
+        await repos.listTaskGroupsForOwner(actor.userId, { repoId, repoIds: actor.repoIds }),
+      );
     },
 
     async getTaskGroup(actor: Actor, id: string): Promise<TaskGroupWithAgent> {
@@ -322,7 +329,11 @@ export function createTaskGroupService(deps: {
       input: { status: TaskStatus; output?: string | null },
     ): Promise<TaskRow> {
       const task = await repos.findTaskForOwner(id, actor.userId);
-      if (!task || (actor.kind === 'automation' && task.task_group_id !== actor.taskGroupId))
+      if (
+        !task ||
+        (actor.kind === 'automation' && task.task_group_id !== actor.taskGroupId) ||
+        !mayUseRepo(actor, task.repo_id)
+      )
         throw taskNotFound();
       const updated = await repos.updateTask(id, actor.userId, {
         status: input.status,

@@ -1,12 +1,15 @@
 import type { AppDeps } from '../../app.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
+import type { RepoDirectory } from '../repos/repos.service.ts';
 import { createTokenRepository } from './tokens.repository.ts';
 import { tokenRoutes } from './tokens.routes.ts';
 import { createTokenService } from './tokens.service.ts';
 
-export async function registerTokens(deps: AppDeps & { audit: AuditService }) {
-  const { app, db, credentials, audit, clock, config } = deps;
+export async function registerTokens(
+  deps: AppDeps & { audit: AuditService; repoDirectory: Pick<RepoDirectory, 'unknownRepoIds'> },
+) {
+  const { app, db, credentials, audit, clock, config, repoDirectory } = deps;
   const tokenService = createTokenService({
     db,
     tokens: createTokenRepository(db),
@@ -14,6 +17,7 @@ export async function registerTokens(deps: AppDeps & { audit: AuditService }) {
     audit,
     clock,
     config,
+    repoDirectory,
   });
   await app.register(tokenRoutes, {
     tokenService,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB, RotatedOutUse } from '../../schema.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 
@@ -35,6 +35,32 @@ export function createTokenRepository(db: Kysely<DB>) {
       return db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** The source networks a token was used from, most recently seen first (ADR 0031). */
+    async listNetworksOfToken(id: string) {
+      return db
+        .selectFrom('credential_networks')
+        .select(['network', 'first_seen_at', 'last_seen_at', 'last_ip', 'uses'])
+        .where('credential_id', '=', id)
+        .orderBy('last_seen_at', 'desc')
+        .orderBy('network')
+        .execute();
+    },
+
+    /** Uses per scope since a UTC day (inclusive), with the last day each was used. */
+    async sumScopeUsesSince(id: string, sinceDay: string) {
+      return db
+        .selectFrom('credential_scope_usage_daily')
+        .select(({ fn }) => [
+          'scope',
+          fn.sum<string | number>('uses').as('uses'),
+          sql<string>`max(day)::text`.as('last_used_on'),
+        ])
+        .where('credential_id', '=', id)
+        .where('day', '>=', sinceDay)
+        .groupBy('scope')
+        .execute();
+    },
+
     async updatePersonalToken(
       id: string,
       ownerId: string,
@@ -44,6 +70,8 @@ export function createTokenRepository(db: Kysely<DB>) {
         scopes?: string[];
         on_rotated_out_use?: RotatedOutUse;
         allow_self_rotation?: boolean;
+        repo_ids?: string[] | null;
+        allowed_cidrs?: string[] | null;
       },
       executor: Kysely<DB>,
     ): Promise<CredentialRow | undefined> {

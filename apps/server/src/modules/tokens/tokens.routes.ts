@@ -12,7 +12,9 @@ import {
   SelfRotateBody,
   TokenIdParams,
   TokenList,
+  TokenNetworkList,
   TokenPolicy,
+  TokenUsage,
   TokenView,
   TokenWithSecret,
   UpdateTokenBody,
@@ -112,6 +114,41 @@ export const tokenRoutes: AppPlugin<{
       },
     },
     async (request) => tokenService.getToken(request.params.id, request.identity!.userId),
+  );
+
+  app.get(
+    '/api/account/tokens/:id/networks',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary:
+          'The last 10 networks the token was used from (/24 for IPv4, /64 for IPv6), with first and last seen',
+        description:
+          'To restrict the token to them, send their `network` values as `allowed_cidrs` with `PATCH /api/account/tokens/{id}`.',
+        operationId: 'listTokenNetworks',
+        tags,
+        params: TokenIdParams,
+        response: { 200: TokenNetworkList, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      networks: await tokenService.listTokenNetworks(request.params.id, request.identity!.userId),
+    }),
+  );
+
+  app.get(
+    '/api/account/tokens/:id/usage',
+    {
+      config: { auth: 'interactive' },
+      schema: {
+        summary: 'Least-privilege report: the scopes granted versus those used in the last 30 days',
+        operationId: 'getTokenUsage',
+        tags,
+        params: TokenIdParams,
+        response: { 200: TokenUsage, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => tokenService.tokenUsage(request.params.id, request.identity!.userId),
   );
 
   app.patch(

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { SafeMultilineText, SafeText } from '../../platform/http/safe-text.ts';
 import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
+import { MAX_ALLOWED_CIDRS } from '../credentials/network-policy.ts';
 import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 
 export const ScopeSchema = Type.Union(
@@ -53,6 +54,14 @@ export const TokenView = Type.Object(
     allow_self_rotation: Type.Boolean({
       description: 'Whether the token may rotate itself through `POST /api/tokens/self/rotate` (ADR 0030)',
     }),
+    repo_ids: Type.Union([Type.Array(Type.String()), Type.Null()], {
+      description:
+        'The repositories its repos:* and tasks:* scopes are limited to; `null`: every repository of the owner',
+    }),
+    allowed_cidrs: Type.Union([Type.Array(Type.String()), Type.Null()], {
+      description:
+        'The networks (IPv4/IPv6 CIDRs) it may be used from; `null`: any network. Elsewhere it gets 403 `network_not_allowed`',
+    }),
   },
   { $id: 'TokenView' },
 );
@@ -61,6 +70,38 @@ export const TokenWithSecret = Type.Object({
   token: TokenView,
   secret: Type.String({ description: 'The token itself. Shown exactly once: store it now.' }),
 });
+
+export const MAX_REPO_IDS = 100;
+
+const RepoIds = Type.Union(
+  [
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: MAX_REPO_IDS,
+      uniqueItems: true,
+    }),
+    Type.Null(),
+  ],
+  {
+    description:
+      "Limit the token's repos:* and tasks:* scopes to these of your repositories (ids from `GET /api/repos`); outside them every repository and task-group route answers 404 and lists leave them out. `null` or omitted: every repository. Needs a repos:* or tasks:* scope",
+  },
+);
+
+const AllowedCidrs = Type.Union(
+  [
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: MAX_ALLOWED_CIDRS,
+      uniqueItems: true,
+    }),
+    Type.Null(),
+  ],
+  {
+    description:
+      'Only accept the token from these networks (IPv4/IPv6 CIDRs such as `203.0.113.0/24`, `2001:db8::/48`); requests from elsewhere get 403 `network_not_allowed`. `null` or omitted: any network',
+  },
+);
 
 const Name = SafeText({ maxLength: 100, description: 'Unique among your active tokens' });
 const Description = SafeMultilineText({ maxLength: 1000 });
@@ -83,6 +124,8 @@ export const CreateTokenBody = Type.Object(
       }),
     ),
     on_rotated_out_use: Type.Optional(RotatedOutUse),
+    repo_ids: Type.Optional(RepoIds),
+    allowed_cidrs: Type.Optional(AllowedCidrs),
   },
   { additionalProperties: false },
 );
@@ -133,6 +176,8 @@ export const UpdateTokenBody = Type.Object(
     ),
     on_rotated_out_use: Type.Optional(RotatedOutUse),
     allow_self_rotation: Type.Optional(Type.Boolean()),
+    repo_ids: Type.Optional(RepoIds),
+    allowed_cidrs: Type.Optional(AllowedCidrs),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -159,4 +204,42 @@ export const TokenPolicy = Type.Object({
   default_lifetime_days: Type.Integer(),
   max_overlap_minutes: Type.Integer({ description: 'The longest rotation overlap a deadline may ask for' }),
   scopes: Type.Array(Type.Object({ id: Type.String(), description: Type.String() })),
+});
+
+export const TokenNetworkList = Type.Object({
+  networks: Type.Array(
+    Type.Object({
+      network: Type.String({
+        description: 'The /24 (IPv4) or /64 (IPv6) the token was used from, e.g. `203.0.113.0/24`',
+      }),
+      first_seen_at: Timestamp,
+      last_seen_at: Timestamp,
+      last_ip: Type.Union([Type.String(), Type.Null()], { description: 'The last address seen in it' }),
+      uses: Type.Integer(),
+    }),
+    {
+      description:
+        'The last 10 distinct source networks of successful uses, most recent first. Recorded in batches: may lag by a few seconds',
+    },
+  ),
+});
+
+export const TokenUsage = Type.Object({
+  days: Type.Integer({ description: 'The window: the last 30 days, today included (UTC)' }),
+  since: Type.String({ format: 'date', description: 'The first UTC day of the window' }),
+  granted: Type.Array(Type.String()),
+  used: Type.Array(
+    Type.Object({
+      scope: Type.String({ description: 'A scope a request with this token needed and was granted' }),
+      uses: Type.Integer(),
+      last_used_on: Type.String({ format: 'date' }),
+    }),
+  ),
+  suggested_scopes: Type.Array(Type.String(), {
+    description:
+      'The smallest grant that covers what was used (`:write` kept only where a write was used). Empty when nothing was used. Apply with `PATCH /api/account/tokens/{id}` `{ scopes }`',
+  }),
+  reducible: Type.Boolean({
+    description: 'Whether `suggested_scopes` is non-empty and smaller than the grant',
+  }),
 });

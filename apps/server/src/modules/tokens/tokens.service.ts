@@ -11,12 +11,37 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
-import { expandScopes } from '../credentials/scopes.ts';
+import { parseCidrList } from '../credentials/network-policy.ts';
+import { canonicalScopes, expandScopes } from '../credentials/scopes.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
+import type { RepoDirectory } from '../repos/repos.service.ts';
 import type { TokenRepository } from './tokens.repository.ts';
 import { DEFAULT_OVERLAP_MINUTES, MAX_OVERLAP_MINUTES } from './tokens.schemas.ts';
 
 export const DEFAULT_LIFETIME_DAYS = 30;
+/** The least-privilege report's window (ADR 0031). */
+export const USAGE_DAYS = 30;
+
+/**
+ * The smallest grant, within what is held, that covers the used scopes: `X:write` where a write
+ * of X was used, else `X:read` where a read was; in canonical order.
+ */
+export function leastGrantCovering(held: readonly string[], used: readonly string[]): string[] {
+  const covered = expandScopes(held);
+  const usedSet = new Set(used);
+  const out = new Set<string>();
+  for (const scope of usedSet) {
+    if (!covered.has(scope)) continue;
+    if (scope.endsWith(':read') && usedSet.has(scope.replace(/:read$/, ':write'))) continue;
+    out.add(scope);
+  }
+  return canonicalScopes(out);
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
 
 export interface RotateInput {
   expires_in_days?: number | null;
@@ -57,7 +82,15 @@ export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 're
     old_secret_valid_until: overlapRunning ? iso(row.previous_valid_until) : null,
     on_rotated_out_use: row.on_rotated_out_use,
     allow_self_rotation: row.allow_self_rotation,
+    repo_ids: row.repo_ids,
+    allowed_cidrs: row.allowed_cidrs,
   };
+}
+
+/** The restrictions a create or update may set (ADR 0031); undefined leaves one as it is. */
+interface RestrictionInput {
+  repo_ids?: string[] | null;
+  allowed_cidrs?: string[] | null;
 }
 
 export type TokenViewData = ReturnType<typeof tokenView>;
@@ -81,8 +114,9 @@ export function createTokenService(deps: {
   audit: Pick<AuditService, 'record'>;
   clock: Clock;
   config: Pick<Config, 'tokens'>;
+  repoDirectory: Pick<RepoDirectory, 'unknownRepoIds'>;
 }) {
-  const { db, tokens, credentials, audit, clock, config } = deps;
+  const { db, tokens, credentials, audit, clock, config, repoDirectory } = deps;
   const view = (row: CredentialRow) => tokenView(row, credentials.statusOf(row), clock.now());
 
   function expiryFor(expiresInDays: number | null | undefined): Date | null {
@@ -182,6 +216,50 @@ export function createTokenService(deps: {
     });
   }
 
+  /**
+   * Checks and canonicalises restrictions: repository ids must name the owner's repositories and
+   * need a repos:* or tasks:* scope; CIDRs must parse (written back in canonical form).
+   */
+  async function checkRestrictions(ownerId: string, scopes: readonly string[], input: RestrictionInput) {
+    const out: { repo_ids?: string[] | null; allowed_cidrs?: string[] | null } = {};
+    if (input.repo_ids !== undefined) {
+      if (input.repo_ids !== null) {
+        if (!scopes.some((scope) => scope.startsWith('repos:') || scope.startsWith('tasks:'))) {
+          throw new AppError(
+            'policy_violation',
+            'repo_ids limits repos:* and tasks:* scopes; this token holds neither.',
+          );
+        }
+        const unknown = await repoDirectory.unknownRepoIds(ownerId, input.repo_ids);
+        if (unknown.length > 0) {
+          throw new AppError('invalid_request', 'repo_ids names repositories you have not connected.', {
+            errors: unknown.map((id) => ({
+              path: `/repo_ids/${input.repo_ids!.indexOf(id)}`,
+              message: 'no such repository',
+            })),
+          });
+        }
+      }
+      out.repo_ids = input.repo_ids;
+    }
+    if (input.allowed_cidrs !== undefined) {
+      if (input.allowed_cidrs === null) out.allowed_cidrs = null;
+      else {
+        const parsed = parseCidrList(input.allowed_cidrs);
+        if ('invalid' in parsed) {
+          throw new AppError('invalid_request', 'allowed_cidrs holds entries that are not CIDRs.', {
+            errors: parsed.invalid.map((entry) => ({
+              path: `/allowed_cidrs/${input.allowed_cidrs!.indexOf(entry)}`,
+              message: 'expected an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
+            })),
+          });
+        }
+        out.allowed_cidrs = parsed.cidrs;
+      }
+    }
+    return out;
+  }
+
   const nameTaken = () => new AppError('conflict', 'You already have an active token with this name.');
 
   return {
@@ -207,6 +285,38 @@ export function createTokenService(deps: {
       return view(await findOwned(id, ownerId));
     },
 
+    /** The networks the token was used from (ADR 0031). */
+    async listTokenNetworks(id: string, ownerId: string) {
+      await findOwned(id, ownerId);
+      const rows = await tokens.listNetworksOfToken(id);
+      return rows.map((row) => ({
+        network: row.network,
+        first_seen_at: iso(row.first_seen_at)!,
+        last_seen_at: iso(row.last_seen_at)!,
+        last_ip: row.last_ip,
+        uses: row.uses,
+      }));
+    },
+
+    /** Granted versus used in the last 30 days, and the smallest grant covering the use (ADR 0031). */
+    async tokenUsage(id: string, ownerId: string) {
+      const row = await findOwned(id, ownerId);
+      const since = new Date(clock.now().getTime() - (USAGE_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+      const used = (await tokens.sumScopeUsesSince(id, since))
+        .map((u) => ({ scope: u.scope, uses: Number(u.uses), last_used_on: u.last_used_on }))
+        .sort((a, b) => a.scope.localeCompare(b.scope));
+      const suggested = leastGrantCovering(
+        row.scopes,
+        used.map((u) => u.scope),
+      );
+      const granted = expandScopes(row.scopes);
+      const reducible =
+        suggested.length > 0 &&
+        (expandScopes(suggested).size < granted.size ||
+          [...granted].some((scope) => !expandScopes(suggested).has(scope)));
+      return { days: USAGE_DAYS, since, granted: row.scopes, used, suggested_scopes: suggested, reducible };
+    },
+
     async createToken(
       ownerId: string,
       input: {
@@ -216,10 +326,11 @@ export function createTokenService(deps: {
         expires_in_days?: number | null;
         allow_self_rotation?: boolean;
         on_rotated_out_use?: RotatedOutUse;
-      },
+      } & RestrictionInput,
       context: RequestContext,
     ) {
       const expiresAt = expiryFor(input.expires_in_days);
+      const restrictions = await checkRestrictions(ownerId, input.scopes, input);
       const allowSelfRotation = input.allow_self_rotation ?? false;
       // A token that rotates itself is the one a thief could rotate away from its owner: there,
       // an old secret coming back means someone else holds the token (ADR 0030).
@@ -235,6 +346,8 @@ export function createTokenService(deps: {
             expiresAt,
             allowSelfRotation,
             onRotatedOutUse,
+            repoIds: restrictions.repo_ids ?? null,
+            allowedCidrs: restrictions.allowed_cidrs ?? null,
           });
           await audit.record(tx, context, {
             userId: ownerId,
@@ -247,6 +360,8 @@ export function createTokenService(deps: {
               expires_at: iso(expiresAt),
               allow_self_rotation: allowSelfRotation,
               on_rotated_out_use: onRotatedOutUse,
+              ...(credential.repo_ids ? { repo_ids: credential.repo_ids } : {}),
+              ...(credential.allowed_cidrs ? { allowed_cidrs: credential.allowed_cidrs } : {}),
             },
           });
           await enqueueNotice(tx, {
@@ -272,10 +387,11 @@ export function createTokenService(deps: {
         scopes?: string[];
         on_rotated_out_use?: RotatedOutUse;
         allow_self_rotation?: boolean;
-      },
+      } & RestrictionInput,
       context: RequestContext,
     ) {
       const current = await findOwned(id, ownerId);
+      const restrictions = await checkRestrictions(ownerId, changes.scopes ?? current.scopes, changes);
       if (current.revoked_at) throw new AppError('policy_violation', 'A revoked token cannot be changed.');
       if (changes.scopes) {
         const held = expandScopes(current.scopes);
@@ -297,6 +413,7 @@ export function createTokenService(deps: {
         ...(changes.allow_self_rotation !== undefined
           ? { allow_self_rotation: changes.allow_self_rotation }
           : {}),
+        ...restrictions,
       };
       try {
         return await inTransaction(db, async (tx) => {
@@ -323,6 +440,15 @@ export function createTokenService(deps: {
               { on_rotated_out_use: row.on_rotated_out_use, allow_self_rotation: row.allow_self_rotation },
             ]);
           }
+          if (update.repo_ids !== undefined && !sameList(update.repo_ids, current.repo_ids)) {
+            events.push(['token.repositories_changed', { from: current.repo_ids, to: update.repo_ids }]);
+          }
+          if (update.allowed_cidrs !== undefined && !sameList(update.allowed_cidrs, current.allowed_cidrs)) {
+            events.push([
+              'token.networks_changed',
+              { from: current.allowed_cidrs, to: update.allowed_cidrs },
+            ]);
+          }
           for (const [action, metadata] of events) {
             await audit.record(tx, context, {
               userId: ownerId,
@@ -332,11 +458,15 @@ export function createTokenService(deps: {
               metadata,
             });
           }
-          // Narrowed scopes must bind at once: the cached verification still holds the old ones
-          // (and the replay choice, which the verifier acts on).
-          if (update.scopes !== undefined || update.on_rotated_out_use !== undefined) {
+          // Narrowed scopes and changed restrictions must bind at once: the cached verification
+          // still holds the old ones (and the replay choice, which the verifier acts on).
+          if (
+            update.scopes !== undefined ||
+            update.on_rotated_out_use !== undefined ||
+            update.repo_ids !== undefined ||
+            update.allowed_cidrs !== undefined
+          )
             await credentials.invalidateCredentials(tx, [id]);
-          }
           return view(row);
         });
       } catch (error) {

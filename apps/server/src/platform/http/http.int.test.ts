@@ -26,6 +26,7 @@ describe('error codes', () => {
       interactive_credential_required: 401,
       insufficient_scope: 403,
       csrf_rejected: 403,
+      network_not_allowed: 403,
       not_found: 404,
       invalid_request: 400,
       invalid_json: 400,

@@ -22,6 +22,8 @@ function token(over: Partial<TokenView>): TokenView {
     old_secret_valid_until: null,
     on_rotated_out_use: 'notify',
     allow_self_rotation: false,
+    repo_ids: null,
+    allowed_cidrs: null,
     ...over,
   };
 }

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import {
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  type TestUser,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+// Issue #16 item 7 (ADR 0031): a PAT limited to chosen repositories, tried from every side.
+let store: TestStore;
+let app: App;
+let github: FakeGitHub;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  github = await startFakeGitHub();
+  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } });
+});
+afterAll(async () => {
+  await app.close();
+  await github.close();
+  await store.destroy();
+});
+
+const as = (user: TestUser) => ({ cookie: user.cookie });
+
+/** A user with two connected repositories (alpha, beta), an agent and an open task group in each. */
+async function setUp() {
+  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
+  const user = await signUp(app);
+  const token = newGitHubToken();
+  github.addToken(token, {
+    login,
+    scopes: ['repo'],
+    repos: [
+      { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
+      { full_name: `${login}/beta`, private: false, default_branch: 'main' },
+    ],
+  });
+  const account = await app.inject({
+    method: 'POST',
+    url: '/api/provider-accounts',
+    headers: as(user),
+    payload: { provider: 'github', name: 'GitHub', token },
+  });
+  const connect = async (name: string) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/repos',
+      headers: as(user),
+      payload: { provider_account_id: account.json().id, full_name: `${login}/${name}` },
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json().id as string;
+  };
+  const alpha = await connect('alpha');
+  const beta = await connect('beta');
+  const agent = await app.inject({
+    method: 'POST',
+    url: '/api/agents',
+    headers: as(user),
+    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility: 'private' },
+  });
+  const agentId = agent.json().agent_id as string;
+  const group = async (repoId: string) => {
+    const created = await app.inject({
+      method: 'POST',
+      url: `/api/repos/${repoId}/task-groups`,
+      headers: as(user),
+      payload: { agent_id: agentId, title: `work ${Math.random()}` },
+    });
+    expect(created.statusCode).toBe(201);
+    const groupId = created.json().task_group.id as string;
+    const task = await app.inject({
+      method: 'POST',
+      url: `/api/task-groups/${groupId}/tasks`,
+      headers: as(user),
+      payload: { title: 'step' },
+    });
+    expect(task.statusCode).toBe(201);
+    return { groupId, taskId: task.json().id as string };
+  };
+  return { user, alpha, beta, agentId, alphaGroup: await group(alpha), betaGroup: await group(beta) };
+}
+
+async function createPat(user: TestUser, payload: Record<string, unknown>) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: as(user),
+    payload: { name: `pat ${Math.random()}`, expires_in_days: 7, ...payload },
+  });
+}
+
+describe('a PAT limited to chosen repositories', () => {
+  it('sees and acts on its repositories only: every other one is 404, and lists leave it out', async () => {
+    const { user, alpha, beta, agentId, alphaGroup, betaGroup } = await setUp();
+    const created = await createPat(user, {
+      scopes: ['repos:read', 'tasks:write'],
+      repo_ids: [alpha],
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().token.repo_ids).toEqual([alpha]);
+    const pat = bearer(created.json().secret);
+
+    const list = await app.inject({ url: '/api/repos', headers: pat });
+    expect(list.json().repos.map((r: { id: string }) => r.id)).toEqual([alpha]);
+    expect((await app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(200);
+    const outside = await app.inject({ url: `/api/repos/${beta}`, headers: pat });
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json().code).toBe('not_found');
+
+    const groups = await app.inject({ url: '/api/task-groups', headers: pat });
+    expect(groups.json().task_groups.map((g: { id: string }) => g.id)).toEqual([alphaGroup.groupId]);
+    expect((await app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: pat })).statusCode).toBe(
+      404,
+    );
+    expect((await app.inject({ url: `/api/task-groups?repo_id=${alpha}`, headers: pat })).statusCode).toBe(
+      200,
+    );
+
+    const ensure = (repoId: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/repos/${repoId}/task-groups`,
+        headers: pat,
+        payload: { agent_id: agentId, title: 'mine' },
+      });
+    expect((await ensure(beta)).statusCode).toBe(404);
+    expect((await ensure(alpha)).statusCode).toBe(201);
+
+    const addTask = (groupId: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/task-groups/${groupId}/tasks`,
+        headers: pat,
+        payload: { title: 't' },
+      });
+    expect((await addTask(betaGroup.groupId)).statusCode).toBe(404);
+    expect((await addTask(alphaGroup.groupId)).statusCode).toBe(201);
+
+    const report = (taskId: string) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/tasks/${taskId}`,
+        headers: pat,
+        payload: { status: 'running' },
+      });
+    expect((await report(betaGroup.taskId)).statusCode).toBe(404);
+    expect((await report(alphaGroup.taskId)).statusCode).toBe(200);
+
+    const close = (groupId: string) =>
+      app.inject({ method: 'POST', url: `/api/task-groups/${groupId}/close`, headers: pat });
+    expect((await close(betaGroup.groupId)).statusCode).toBe(404);
+    // The session still sees beta's group open: the PAT changed nothing there.
+    const all = await app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: as(user) });
+    expect(all.json().task_groups[0].status).toBe('open');
+    expect((await close(alphaGroup.groupId)).statusCode).toBe(200);
+  });
+
+  it('binds a changed list at once, although the verification was cached', async () => {
+    const { user, alpha, beta } = await setUp();
+    const created = await createPat(user, { scopes: ['repos:read'], repo_ids: [alpha] });
+    const pat = bearer(created.json().secret);
+    expect((await app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(200);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${created.json().token.id}`,
+      headers: as(user),
+      payload: { repo_ids: [beta] },
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().repo_ids).toEqual([beta]);
+    expect((await app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/api/repos/${beta}`, headers: pat })).statusCode).toBe(200);
+    // null lifts the restriction.
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${created.json().token.id}`,
+      headers: as(user),
+      payload: { repo_ids: null },
+    });
+    const list = await app.inject({ url: '/api/repos', headers: pat });
+    expect(list.json().repos).toHaveLength(2);
+    const audit = await app.inject({ url: '/api/account/audit-log', headers: as(user) });
+    expect(
+      audit.json().events.filter((e: { action: string }) => e.action === 'token.repositories_changed'),
+    ).toHaveLength(2);
+  });
+
+  it('refuses repository ids that are not the owner’s, and a list on a token without repos or tasks scopes', async () => {
+    const { user, alpha } = await setUp();
+    const other = await setUp();
+    const foreign = await createPat(user, { scopes: ['repos:read'], repo_ids: [alpha, other.alpha] });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().errors).toEqual([{ path: '/repo_ids/1', message: 'no such repository' }]);
+    const agentsOnly = await createPat(user, { scopes: ['agents:read'], repo_ids: [alpha] });
+    expect(agentsOnly.statusCode).toBe(422);
+    expect((await createPat(user, { scopes: ['repos:read'], repo_ids: [] })).statusCode).toBe(400);
+  });
+
+  it('leaves an unrestricted PAT and the web session every repository', async () => {
+    const { user } = await setUp();
+    const created = await createPat(user, { scopes: ['repos:read'] });
+    expect(created.json().token.repo_ids).toBeNull();
+    const list = await app.inject({ url: '/api/repos', headers: bearer(created.json().secret) });
+    expect(list.json().repos).toHaveLength(2);
+  });
+});

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  type TestUser,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+// Issue #16 item 3 (ADR 0031): a PAT's network allow-list, and attempts to get around it.
+let store: TestStore;
+let app: App;
+let proxied: App;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store);
+  // A second instance on the same store behind a trusted proxy.
+  proxied = await buildTestApp(store, { env: { TRUST_PROXY: 'true' } });
+});
+afterAll(async () => {
+  await proxied.close();
+  await app.close();
+  await store.destroy();
+});
+
+const as = (user: TestUser) => ({ cookie: user.cookie });
+
+async function createPat(user: TestUser, allowed_cidrs: string[] | null | undefined) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: as(user),
+    payload: { name: `pat ${Math.random()}`, scopes: ['agents:read'], expires_in_days: 7, allowed_cidrs },
+  });
+}
+
+const fromAddress = (
+  target: App,
+  secret: string,
+  remoteAddress: string,
+  headers: Record<string, string> = {},
+) => target.inject({ url: '/api/tokens/self', headers: { ...bearer(secret), ...headers }, remoteAddress });
+
+describe('a PAT with a network allow-list', () => {
+  it('works inside its networks and answers 403 network_not_allowed (problem+json) elsewhere, audited', async () => {
+    const user = await signUp(app);
+    const created = await createPat(user, ['203.0.113.0/24', '2001:db8:aa::/48']);
+    expect(created.statusCode).toBe(201);
+    expect(created.json().token.allowed_cidrs).toEqual(['203.0.113.0/24', '2001:db8:aa::/48']);
+    const { secret } = created.json();
+    expect((await fromAddress(app, secret, '203.0.113.9')).statusCode).toBe(200);
+    expect((await fromAddress(app, secret, '::ffff:203.0.113.10')).statusCode).toBe(200);
+    expect((await fromAddress(app, secret, '2001:db8:aa:1::5')).statusCode).toBe(200);
+    const refused = await fromAddress(app, secret, '198.51.100.7');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.json()).toMatchObject({ status: 403, code: 'network_not_allowed' });
+    expect(refused.body).not.toContain(secret);
+    expect((await fromAddress(app, secret, '2001:db8:ab::1')).statusCode).toBe(403);
+
+    // The refusal is in the owner's audit log (written in the background: wait for it).
+    let events: Array<{ action: string; outcome: string; metadata: { ip?: string } }> = [];
+    for (let i = 0; i < 50; i++) {
+      const log = await app.inject({ url: '/api/account/audit-log', headers: as(user) });
+      events = log.json().events.filter((e: { action: string }) => e.action === 'token.network_refused');
+      if (events.length >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(events.map((e) => e.metadata.ip).sort()).toEqual(['198.51.100.7', '2001:db8:ab::1']);
+    expect(events.every((e) => e.outcome === 'failure')).toBe(true);
+  });
+
+  it('is not fooled by a forged X-Forwarded-For while TRUST_PROXY is off', async () => {
+    const user = await signUp(app);
+    const { secret } = (await createPat(user, ['203.0.113.0/24'])).json();
+    for (const forged of ['203.0.113.9', '203.0.113.9, 198.51.100.7', '198.51.100.7, 203.0.113.9']) {
+      const response = await fromAddress(app, secret, '198.51.100.7', {
+        'x-forwarded-for': forged,
+        'x-real-ip': '203.0.113.9',
+        forwarded: 'for=203.0.113.9',
+      });
+      expect(response.statusCode, forged).toBe(403);
+    }
+  });
+
+  it('judges the forwarded client address when TRUST_PROXY is on', async () => {
+    const user = await signUp(app);
+    const { secret } = (await createPat(user, ['203.0.113.0/24'])).json();
+    expect(
+      (await fromAddress(proxied, secret, '10.0.0.1', { 'x-forwarded-for': '203.0.113.9' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await fromAddress(proxied, secret, '10.0.0.1', { 'x-forwarded-for': '198.51.100.7' })).statusCode,
+    ).toBe(403);
+  });
+
+  it('binds a changed list at once and lifts it with null', async () => {
+    const user = await signUp(app);
+    const created = (await createPat(user, ['203.0.113.0/24'])).json();
+    expect((await fromAddress(app, created.secret, '203.0.113.9')).statusCode).toBe(200);
+    const patch = (allowed_cidrs: string[] | null) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/account/tokens/${created.token.id}`,
+        headers: as(user),
+        payload: { allowed_cidrs },
+      });
+    expect((await patch(['198.51.100.0/24'])).json().allowed_cidrs).toEqual(['198.51.100.0/24']);
+    expect((await fromAddress(app, created.secret, '203.0.113.9')).statusCode).toBe(403);
+    expect((await patch(null)).statusCode).toBe(200);
+    expect((await fromAddress(app, created.secret, '203.0.113.9')).statusCode).toBe(200);
+  });
+
+  it('refuses entries that are not CIDRs, naming each, and writes CIDRs in canonical form', async () => {
+    const user = await signUp(app);
+    const bad = await createPat(user, ['203.0.113.0/24', '10.0.0.1', 'example.com/8']);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual([
+      '/allowed_cidrs/1',
+      '/allowed_cidrs/2',
+    ]);
+    const loose = await createPat(user, ['10.1.2.3/8', '2001:DB8:0::1/32']);
+    expect(loose.json().token.allowed_cidrs).toEqual(['10.0.0.0/8', '2001:db8::/32']);
+    const none = await createPat(user, undefined);
+    expect(none.json().token.allowed_cidrs).toBeNull();
+  });
+});
+
+describe('networks a PAT was used from', () => {
+  const networksOf = async (user: TestUser, id: string) =>
+    (await app.inject({ url: `/api/account/tokens/${id}/networks`, headers: as(user) })).json()
+      .networks as Array<{
+      network: string;
+      uses: number;
+      last_ip: string;
+    }>;
+
+  it('keeps the /24 or /64 of successful uses, batched, announces a new one, and keeps the last 10', async () => {
+    const user = await signUp(app);
+    const created = (await createPat(user, undefined)).json();
+    const { secret } = created;
+    await fromAddress(app, secret, '203.0.113.9');
+    await fromAddress(app, secret, '203.0.113.200');
+    // Nothing is written per request: before the flush there is nothing to show.
+    expect(await networksOf(user, created.token.id)).toEqual([]);
+    await app.credentials.activity.flush();
+    expect(await networksOf(user, created.token.id)).toMatchObject([
+      { network: '203.0.113.0/24', uses: 2, last_ip: '203.0.113.200' },
+    ]);
+    const newNetworkEvents = async () =>
+      (await app.inject({ url: '/api/account/audit-log', headers: as(user) }))
+        .json()
+        .events.filter((e: { action: string }) => e.action === 'token.new_network');
+    // The first network is the token's first use, not news.
+    expect(await newNetworkEvents()).toEqual([]);
+
+    await fromAddress(app, secret, '2001:db8:1:2::77');
+    await app.credentials.activity.flush();
+    const events = await newNetworkEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0].metadata).toMatchObject({ network: '2001:db8:1:2::/64', ip: '2001:db8:1:2::77' });
+    // Refused requests are not uses.
+    const restricted = (await createPat(user, ['203.0.113.0/24'])).json();
+    await fromAddress(app, restricted.secret, '198.51.100.1');
+    await app.credentials.activity.flush();
+    expect(await networksOf(user, restricted.token.id)).toEqual([]);
+
+    for (let i = 1; i <= 11; i++) await fromAddress(app, secret, `198.51.${i}.1`);
+    await app.credentials.activity.flush();
+    const kept = await networksOf(user, created.token.id);
+    expect(kept).toHaveLength(10);
+    expect(kept.map((n) => n.network)).not.toContain('203.0.113.0/24');
+  });
+
+  it('offers them as an allow-list: restricting to them keeps the token working there only', async () => {
+    const user = await signUp(app);
+    const created = (await createPat(user, undefined)).json();
+    await fromAddress(app, created.secret, '203.0.113.9');
+    await fromAddress(app, created.secret, '2001:db8:5::1');
+    await app.credentials.activity.flush();
+    const networks = (await networksOf(user, created.token.id)).map((n) => n.network);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/account/tokens/${created.token.id}`,
+      headers: as(user),
+      payload: { allowed_cidrs: networks },
+    });
+    expect(patched.statusCode).toBe(200);
+    expect((await fromAddress(app, created.secret, '203.0.113.50')).statusCode).toBe(200);
+    expect((await fromAddress(app, created.secret, '2001:db8:5::abcd')).statusCode).toBe(200);
+    expect((await fromAddress(app, created.secret, '198.51.100.1')).statusCode).toBe(403);
+  });
+
+  it('is 404 for someone else’s token', async () => {
+    const user = await signUp(app);
+    const other = await signUp(app);
+    const created = (await createPat(user, undefined)).json();
+    const response = await app.inject({
+      url: `/api/account/tokens/${created.token.id}/networks`,
+      headers: as(other),
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});
