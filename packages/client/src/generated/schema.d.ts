@@ -283,6 +283,26 @@ export interface paths {
         patch: operations["updateToken"];
         trace?: never;
     };
+    "/api/account/tokens/{id}/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last 10 networks the token was used from (/24 for IPv4, /64 for IPv6), with first and last seen
+         * @description To restrict the token to them, send their `network` values as `allowed_cidrs` with `PATCH /api/account/tokens/{id}`.
+         */
+        get: operations["listTokenNetworks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/tokens/{id}/rotate": {
         parameters: {
             query?: never;
@@ -294,6 +314,23 @@ export interface paths {
         put?: never;
         /** Give a token a new secret and a new expiry (by default its current lifetime again, from now, within the policy). The old secret stops working at once, or with `overlap: until_first_use` at the first use of the new one (on every instance) or the deadline, whichever comes first. An expired token may be regenerated; a revoked one cannot (422) */
         post: operations["rotateToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/tokens/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Least-privilege report: the scopes granted versus those used in the last 30 days */
+        get: operations["getTokenUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1231,7 +1268,7 @@ export interface components {
          * @description What happened: the closed, append-only list of audit actions
          * @enum {unknown}
          */
-        AuditAction: "account.deleted" | "account.profile_updated" | "agent.created" | "agent.deleted" | "agent.file_uploaded" | "agent.updated" | "auth.login" | "auth.logout" | "auth.refresh_family_revoked" | "auth.signup" | "auth.throttled" | "auth.token_refreshed" | "auth.token_revoked" | "automation_token.created" | "automation_token.revoked" | "encryption_keys.rotated" | "oauth.code_exchanged" | "oauth.code_reuse_detected" | "oauth.consent_denied" | "oauth.consent_granted" | "oauth.device_approved" | "oauth.device_code_exchanged" | "oauth.device_denied" | "password.changed" | "provider_account.added" | "provider_account.removed" | "provider_account.renamed" | "provider_account.tested" | "provider_account.token_refused" | "provider_account.token_replaced" | "provider_account.token_unreadable" | "repo.connected" | "repo.disconnected" | "session.revoked" | "session.revoked_others" | "task_group.closed" | "task_group.created" | "token.created" | "token.description_changed" | "token.expired_used" | "token.leaked_revoked" | "token.renamed" | "token.reported_revoked" | "token.revoked" | "token.revoked_all" | "token.rotated" | "token.rotated_out_used" | "token.rotation_completed" | "token.rotation_settings_changed" | "token.scopes_reduced" | "token.self_rotated";
+        AuditAction: "account.deleted" | "account.profile_updated" | "agent.created" | "agent.deleted" | "agent.file_uploaded" | "agent.updated" | "auth.login" | "auth.logout" | "auth.refresh_family_revoked" | "auth.signup" | "auth.throttled" | "auth.token_refreshed" | "auth.token_revoked" | "automation_token.created" | "automation_token.revoked" | "encryption_keys.rotated" | "oauth.code_exchanged" | "oauth.code_reuse_detected" | "oauth.consent_denied" | "oauth.consent_granted" | "oauth.device_approved" | "oauth.device_code_exchanged" | "oauth.device_denied" | "password.changed" | "provider_account.added" | "provider_account.removed" | "provider_account.renamed" | "provider_account.tested" | "provider_account.token_refused" | "provider_account.token_replaced" | "provider_account.token_unreadable" | "repo.connected" | "repo.disconnected" | "session.revoked" | "session.revoked_others" | "task_group.closed" | "task_group.created" | "token.created" | "token.description_changed" | "token.expired_used" | "token.leaked_revoked" | "token.network_refused" | "token.networks_changed" | "token.new_network" | "token.renamed" | "token.reported_revoked" | "token.repositories_changed" | "token.revoked" | "token.revoked_all" | "token.rotated" | "token.rotated_out_used" | "token.rotation_completed" | "token.rotation_settings_changed" | "token.scopes_reduced" | "token.self_rotated";
         AuditEvent: {
             id: string;
             action: components["schemas"]["AuditAction"];
@@ -1271,6 +1308,10 @@ export interface components {
             on_rotated_out_use: "notify" | "revoke";
             /** @description Whether the token may rotate itself through `POST /api/tokens/self/rotate` (ADR 0030) */
             allow_self_rotation: boolean;
+            /** @description The repositories its repos:* and tasks:* scopes are limited to; `null`: every repository of the owner */
+            repo_ids: string[] | null;
+            /** @description The networks (IPv4/IPv6 CIDRs) it may be used from; `null`: any network. Elsewhere it gets 403 `network_not_allowed` */
+            allowed_cidrs: string[] | null;
             /** @description The task group the token acts for */
             task_group_id: string;
             /** @description The task group's title, shown beside the token's name */
@@ -1344,7 +1385,7 @@ export interface components {
              * @description Stable, snake_case error code: the closed list of docs/api.md §2
              * @enum {unknown}
              */
-            code: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "bad_gateway" | "internal_error";
+            code: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "network_not_allowed" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "bad_gateway" | "internal_error";
             errors?: {
                 path: string;
                 message: string;
@@ -1474,6 +1515,10 @@ export interface components {
             on_rotated_out_use: "notify" | "revoke";
             /** @description Whether the token may rotate itself through `POST /api/tokens/self/rotate` (ADR 0030) */
             allow_self_rotation: boolean;
+            /** @description The repositories its repos:* and tasks:* scopes are limited to; `null`: every repository of the owner */
+            repo_ids: string[] | null;
+            /** @description The networks (IPv4/IPv6 CIDRs) it may be used from; `null`: any network. Elsewhere it gets 403 `network_not_allowed` */
+            allowed_cidrs: string[] | null;
         };
         User: {
             id: string;
@@ -2591,6 +2636,10 @@ export interface operations {
                     allow_self_rotation?: boolean;
                     /** @description What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise */
                     on_rotated_out_use?: "notify" | "revoke";
+                    /** @description Limit the token's repos:* and tasks:* scopes to these of your repositories (ids from `GET /api/repos`); outside them every repository and task-group route answers 404 and lists leave them out. `null` or omitted: every repository. Needs a repos:* or tasks:* scope */
+                    repo_ids?: string[] | null;
+                    /** @description Only accept the token from these networks (IPv4/IPv6 CIDRs such as `203.0.113.0/24`, `2001:db8::/48`); requests from elsewhere get 403 `network_not_allowed`. `null` or omitted: any network */
+                    allowed_cidrs?: string[] | null;
                 };
             };
         };
@@ -2985,6 +3034,10 @@ export interface operations {
                     /** @description What presenting a secret this token was rotated away from does. Always refused and recorded in the security log (which notifies you); `revoke` also revokes the token, since someone still holds an old secret. Default: `revoke` for tokens that may rotate themselves, `notify` otherwise */
                     on_rotated_out_use?: "notify" | "revoke";
                     allow_self_rotation?: boolean;
+                    /** @description Limit the token's repos:* and tasks:* scopes to these of your repositories (ids from `GET /api/repos`); outside them every repository and task-group route answers 404 and lists leave them out. `null` or omitted: every repository. Needs a repos:* or tasks:* scope */
+                    repo_ids?: string[] | null;
+                    /** @description Only accept the token from these networks (IPv4/IPv6 CIDRs such as `203.0.113.0/24`, `2001:db8::/48`); requests from elsewhere get 403 `network_not_allowed`. `null` or omitted: any network */
+                    allowed_cidrs?: string[] | null;
                 };
             };
         };
@@ -3063,6 +3116,86 @@ export interface operations {
             };
             /** @description Refused by policy (`policy_violation`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTokenNetworks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The last 10 distinct source networks of successful uses, most recent first. Recorded in batches: may lag by a few seconds */
+                        networks: {
+                            /** @description The /24 (IPv4) or /64 (IPv6) the token was used from, e.g. `203.0.113.0/24` */
+                            network: string;
+                            /** Format: date-time */
+                            first_seen_at: string;
+                            /** Format: date-time */
+                            last_seen_at: string;
+                            /** @description The last address seen in it */
+                            last_ip: string | null;
+                            uses: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3176,6 +3309,93 @@ export interface operations {
             };
             /** @description Refused by policy (`policy_violation`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTokenUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The window: the last 30 days, today included (UTC) */
+                        days: number;
+                        /**
+                         * Format: date
+                         * @description The first UTC day of the window
+                         */
+                        since: string;
+                        granted: string[];
+                        used: {
+                            /** @description A scope a request with this token needed and was granted */
+                            scope: string;
+                            uses: number;
+                            /** Format: date */
+                            last_used_on: string;
+                        }[];
+                        /** @description The smallest grant that covers what was used (`:write` kept only where a write was used). Empty when nothing was used. Apply with `PATCH /api/account/tokens/{id}` `{ scopes }` */
+                        suggested_scopes: string[];
+                        /** @description Whether `suggested_scopes` is non-empty and smaller than the grant */
+                        reducible: boolean;
+                    };
+                };
+            };
+            /** @description The request does not match the schema (`invalid_request`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT where sign-in is needed (`interactive_credential_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or owned by someone else (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

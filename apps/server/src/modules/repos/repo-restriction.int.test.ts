@@ -123,6 +123,15 @@ describe('a PAT limited to chosen repositories', () => {
       200,
     );
 
+    for (const path of ['', '/tasks']) {
+      expect(
+        (await app.inject({ url: `/api/task-groups/${betaGroup.groupId}${path}`, headers: pat })).statusCode,
+      ).toBe(404);
+      expect(
+        (await app.inject({ url: `/api/task-groups/${alphaGroup.groupId}${path}`, headers: pat })).statusCode,
+      ).toBe(200);
+    }
+
     const ensure = (repoId: string) =>
       app.inject({
         method: 'POST',
