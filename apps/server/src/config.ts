@@ -88,10 +88,21 @@ export interface Config {
     webhookAllowedPrivateHosts: Pick<OutboundAllowList, 'hosts' | 'ranges'>;
   };
   trustProxy: boolean;
+  /**
+   * Resource servers allowed to call `POST /api/oauth/introspect` (ADR 0032): client id and the
+   * SHA-256 of its secret, from INTROSPECTION_CLIENTS (`id:sha256hex,…`).
+   */
+  introspectionClients: IntrospectionClient[];
   /** Bearer secret for `GET /metrics`; undefined turns the endpoint off. */
   metricsToken: string | undefined;
   /** After SIGTERM, how long requests in progress may run before their connections are cut. */
   shutdownGraceMs: number;
+}
+
+export interface IntrospectionClient {
+  id: string;
+  /** SHA-256 of the client secret (32 bytes); the secret itself is never configured. */
+  secretHash: Buffer;
 }
 
 export interface EncryptionKey {
@@ -222,6 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     notices: parseNotices(env, problems, int, bool, allowList),
     trustProxy: bool('TRUST_PROXY', false),
+    introspectionClients: parseIntrospectionClients(env.INTROSPECTION_CLIENTS, problems),
     metricsToken: env.METRICS_TOKEN || undefined,
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15_000, 0, 600_000),
   };
@@ -278,6 +290,29 @@ function parseNotices(
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     webhookAllowedPrivateHosts: allowList('WEBHOOK_ALLOWED_PRIVATE_HOSTS'),
   };
+function parseIntrospectionClients(value: string | undefined, problems: string[]): IntrospectionClient[] {
+  const clients: IntrospectionClient[] = [];
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [id, hash, extra] = part.split(':');
+    if (
+      !id ||
+      !hash ||
+      extra !== undefined ||
+      !/^[A-Za-z0-9._-]{1,64}$/.test(id) ||
+      !/^[0-9a-f]{64}$/.test(hash)
+    ) {
+      problems.push(
+        'INTROSPECTION_CLIENTS must look like "client_id:<sha256 hex of the secret>,…" (npm run introspection:client -- <client_id> prints an entry)',
+      );
+      return [];
+    }
+    if (clients.some((c) => c.id === id)) problems.push(`INTROSPECTION_CLIENTS names "${id}" twice`);
+    clients.push({ id, secretHash: Buffer.from(hash, 'hex') });
+  }
+  return clients;
 }
 
 function parseKeyring(env: Env, problems: string[]): EncryptionKey[] {

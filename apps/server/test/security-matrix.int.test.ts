@@ -23,6 +23,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/auth/login',
   'POST /api/auth/token',
   'POST /api/oauth/revoke',
+  'POST /api/oauth/introspect',
   'GET /api/oauth/authorize',
   'POST /api/oauth/device_authorization',
   'POST /api/secret-scanning/github',

@@ -735,6 +735,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection for registered resource servers (RFC 7662)
+         * @description A resource server registered by the operator (INTROSPECTION_CLIENTS, ADR 0032) authenticates with HTTP Basic or client_secret_post and learns whether a personal access token or OAuth access token is live, its scopes, owner and expiry. Anything else is `{ "active": false }`, without saying why. An unregistered client or a wrong secret gets 401 `invalid_client`.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/oauth/requests/{id}": {
         parameters: {
             query?: never;
@@ -5614,6 +5634,114 @@ export interface operations {
             };
             /** @description Rate limited (`rate_limited`); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (`internal_error`); the body carries a `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The token to describe */
+                    token: string;
+                    /** @description Ignored: every kind is looked up */
+                    token_type_hint?: string;
+                    /** @description client_secret_post: the resource server */
+                    client_id?: string;
+                    /** @description client_secret_post: its secret */
+                    client_secret?: string;
+                };
+                "application/json": {
+                    /** @description The token to describe */
+                    token: string;
+                    /** @description Ignored: every kind is looked up */
+                    token_type_hint?: string;
+                    /** @description client_secret_post: the resource server */
+                    client_id?: string;
+                    /** @description client_secret_post: its secret */
+                    client_secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description RFC 7662 §2.2; `{ "active": false }` alone for anything but a live PAT or access token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        /** @description Space-separated granted scopes */
+                        scope?: string;
+                        /** @description The user the token belongs to */
+                        sub?: string;
+                        /** @description Expiry, seconds since the epoch; absent for none */
+                        exp?: number;
+                        /** @enum {string} */
+                        token_type?: "Bearer";
+                        /** @description Access tokens: the OAuth client it was issued to */
+                        client_id?: string;
+                        /** @description Which Tessera credential it is */
+                        token_kind?: "personal_access_token" | "access_token";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        error_description: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        error_description: string;
+                    };
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

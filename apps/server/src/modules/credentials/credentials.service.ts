@@ -514,6 +514,19 @@ export function createCredentialService(deps: {
       return record;
     },
 
+    /**
+     * RFC 7662: the live PAT or access token a string names, or undefined for anything else
+     * (malformed, unknown, expired, revoked, another kind). Uses the verification cache, so a
+     * revocation is honoured as on every other route; records no use.
+     */
+    async introspectToken(token: string): Promise<CachedCredential | undefined> {
+      const prefix = parseToken(token);
+      if (prefix !== 'pat' && prefix !== 'acc') return undefined;
+      const record = await lookup(hashToken(token));
+      if (!record || !isLive(record, clock.now())) return undefined;
+      return record.kind === 'personal' || record.kind === 'access' ? record : undefined;
+    },
+
     /** A PAT exercised a scope: counted for its least-privilege report (ADR 0031). */
     recordScopeUse(credentialId: string, userId: string, scope: string) {
       activity.recordScope(credentialId, userId, scope, clock.now());

@@ -18,6 +18,7 @@ import { deviceCodeGrant } from './grants/device-code.grant.ts';
 import type { GrantDeps, GrantHandler } from './grants/grant.ts';
 import { passwordGrant } from './grants/password.grant.ts';
 import { refreshTokenGrant } from './grants/refresh-token.grant.ts';
+import { introspectionRoutes } from './introspection.ts';
 import { oauthRoutes } from './oauth.routes.ts';
 import { createOpenGrantService } from './open-grants.ts';
 import { issuerFor, serverMetadataRoutes } from './server-metadata.ts';
@@ -46,5 +47,6 @@ export async function registerOAuth(deps: AppDeps & { audit: AuditService; accou
   await app.register(authorizationRoutes, { authorizations, credentials, config });
   await app.register(deviceRoutes, { devices: deviceAuthorizations, config });
   await app.register(serverMetadataRoutes, { config });
+  await app.register(introspectionRoutes, { credentials, config });
   return { grants, openGrants: createOpenGrantService({ requests, devices, clock }) };
 }

@@ -429,6 +429,8 @@ describe('automation tokens', () => {
         'preview',
         'revoked_at',
         'scopes',
+        'repo_ids',
+        'allowed_cidrs',
         'status',
         'old_secret_valid_until',
         'on_rotated_out_use',

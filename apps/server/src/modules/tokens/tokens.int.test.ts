@@ -67,6 +67,8 @@ describe('creating and listing personal access tokens', () => {
         'preview',
         'revoked_at',
         'scopes',
+        'repo_ids',
+        'allowed_cidrs',
         'status',
         'old_secret_valid_until',
         'on_rotated_out_use',

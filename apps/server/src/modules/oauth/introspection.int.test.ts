@@ -1,0 +1,142 @@
+import { hash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessTokenFor,
+  buildTestApp,
+  createTestStore,
+  signUp,
+  type TestStore,
+  testClock,
+} from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
+
+// Issue #16 item 6 (ADR 0032): RFC 7662 introspection for registered resource servers.
+const SECRET = 'resource-server-secret-0123456789';
+let store: TestStore;
+let app: App;
+const clock = testClock();
+
+beforeAll(async () => {
+  store = await createTestStore();
+  app = await buildTestApp(store, {
+    clock,
+    env: {
+      INTROSPECTION_CLIENTS: `billing:${hash('sha256', SECRET)},search:${hash('sha256', 'other-secret')}`,
+    },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await store.destroy();
+});
+
+const basic = (id: string, secret: string) => ({
+  authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+});
+
+function introspect(token: string, headers: Record<string, string> = basic('billing', SECRET), extra = '') {
+  return app.inject({
+    method: 'POST',
+    url: '/api/oauth/introspect',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: `token=${encodeURIComponent(token)}${extra}`,
+  });
+}
+
+async function createPat(cookie: string, expires_in_days: number | null = 7) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/account/tokens',
+    headers: { cookie },
+    payload: { name: `pat ${Math.random()}`, scopes: ['repos:write', 'agents:read'], expires_in_days },
+  });
+  return response.json() as { token: { id: string; expires_at: string }; secret: string };
+}
+
+describe('POST /api/oauth/introspect', () => {
+  it('describes a live PAT and access token to a registered client (Basic and client_secret_post)', async () => {
+    const user = await signUp(app);
+    const pat = await createPat(user.cookie);
+    const response = await introspect(pat.secret);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.json()).toEqual({
+      active: true,
+      scope: 'agents:read repos:write',
+      sub: user.id,
+      exp: Math.floor(new Date(pat.token.expires_at).getTime() / 1000),
+      token_type: 'Bearer',
+      token_kind: 'personal_access_token',
+    });
+    const { access_token } = await accessTokenFor(app, user);
+    const posted = await introspect(access_token, {}, `&client_id=billing&client_secret=${SECRET}`);
+    expect(posted.json()).toMatchObject({ active: true, sub: user.id, token_kind: 'access_token' });
+    expect(posted.json().client_id).toEqual(expect.any(String));
+    expect(posted.json().scope.split(' ')).toContain('account');
+  });
+
+  it('answers only { active: false } for revoked, expired, unknown, malformed and other kinds of token', async () => {
+    const user = await signUp(app);
+    const revoked = await createPat(user.cookie);
+    expect((await introspect(revoked.secret)).json().active).toBe(true);
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/account/tokens/${revoked.token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    const expiring = await createPat(user.cookie, 1);
+    const { refresh_token } = await accessTokenFor(app, user);
+    const forged = `tes_pat_${'A'.repeat(40)}000000`;
+    clock.advance(2 * 24 * 3600 * 1000);
+    try {
+      for (const token of [
+        revoked.secret,
+        expiring.secret,
+        refresh_token,
+        user.sessionToken,
+        forged,
+        'garbage',
+      ]) {
+        const response = await introspect(token);
+        expect(response.statusCode, token.slice(0, 8)).toBe(200);
+        expect(response.json(), token.slice(0, 8)).toEqual({ active: false });
+      }
+    } finally {
+      clock.advance(-2 * 24 * 3600 * 1000);
+    }
+  });
+
+  it('refuses an unregistered client, a wrong secret and two methods at once with 401 invalid_client', async () => {
+    const user = await signUp(app);
+    const pat = await createPat(user.cookie);
+    for (const headers of [
+      basic('stranger', SECRET),
+      basic('billing', 'wrong'),
+      basic('search', SECRET),
+      basic('billing', ''),
+      { authorization: 'Basic !!!' },
+      { authorization: `Bearer ${pat.secret}` },
+      {},
+    ]) {
+      const response = await introspect(pat.secret, headers);
+      expect(response.statusCode, JSON.stringify(headers)).toBe(401);
+      expect(response.json().error).toBe('invalid_client');
+      expect(response.body).not.toContain(pat.secret);
+    }
+    const posted = await introspect(pat.secret, {}, '&client_id=billing&client_secret=nope');
+    expect(posted.statusCode).toBe(401);
+    const both = await introspect(pat.secret, basic('billing', SECRET), `&client_secret=${SECRET}`);
+    expect(both.statusCode).toBe(401);
+  });
+
+  it('needs the token parameter', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/oauth/introspect',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic('billing', SECRET) },
+      payload: 'token_type_hint=access_token',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe('invalid_request');
+  });
+});
