@@ -290,6 +290,8 @@ function parseNotices(
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     webhookAllowedPrivateHosts: allowList('WEBHOOK_ALLOWED_PRIVATE_HOSTS'),
   };
+}
+
 function parseIntrospectionClients(value: string | undefined, problems: string[]): IntrospectionClient[] {
   const clients: IntrospectionClient[] = [];
   for (const part of (value ?? '')
