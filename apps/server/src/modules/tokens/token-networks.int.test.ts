@@ -129,6 +129,55 @@ describe('a PAT with a network allow-list', () => {
   });
 });
 
+describe('a PAT with a network allow-list, rotated', () => {
+  it('keeps the allow-list on both secrets during the overlap and after a self-rotation', async () => {
+    const user = await signUp(app);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: as(user),
+      payload: {
+        name: 'rotated',
+        scopes: ['agents:read'],
+        expires_in_days: 7,
+        allowed_cidrs: ['203.0.113.0/24'],
+        allow_self_rotation: true,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { token, secret: oldSecret } = created.json();
+    const rotated = await app.inject({
+      method: 'POST',
+      url: `/api/account/tokens/${token.id}/rotate`,
+      headers: as(user),
+      payload: { overlap: 'until_first_use' },
+    });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(rotated.json().token.allowed_cidrs).toEqual(['203.0.113.0/24']);
+    const newSecret = rotated.json().secret;
+    // The old secret in its overlap, then the new one: refused outside (without ending the overlap).
+    expect((await fromAddress(app, oldSecret, '198.51.100.7')).json().code).toBe('network_not_allowed');
+    expect((await fromAddress(app, oldSecret, '203.0.113.9')).statusCode).toBe(200);
+    expect((await fromAddress(app, newSecret, '198.51.100.7')).json().code).toBe('network_not_allowed');
+    expect((await fromAddress(app, oldSecret, '203.0.113.9')).statusCode).toBe(200);
+    expect((await fromAddress(app, newSecret, '203.0.113.9')).statusCode).toBe(200);
+
+    const self = await app.inject({
+      method: 'POST',
+      url: '/api/tokens/self/rotate',
+      headers: bearer(newSecret),
+      remoteAddress: '203.0.113.9',
+      payload: {},
+    });
+    expect(self.statusCode, self.body).toBe(200);
+    expect(self.json().token.allowed_cidrs).toEqual(['203.0.113.0/24']);
+    const selfSecret = self.json().secret;
+    expect((await fromAddress(app, selfSecret, '198.51.100.7')).json().code).toBe('network_not_allowed');
+    expect((await fromAddress(app, newSecret, '198.51.100.7')).json().code).toBe('network_not_allowed');
+    expect((await fromAddress(app, selfSecret, '203.0.113.9')).statusCode).toBe(200);
+  });
+});
+
 describe('networks a PAT was used from', () => {
   const networksOf = async (user: TestUser, id: string) =>
     (await app.inject({ url: `/api/account/tokens/${id}/networks`, headers: as(user) })).json()
