@@ -9,6 +9,7 @@ import { automationTokensCommand } from './commands/automation-tokens/index.ts';
 import { noticesCommand } from './commands/notices/index.ts';
 import { providersCommand } from './commands/providers/index.ts';
 import { reposCommand } from './commands/repos/index.ts';
+import { scanCommand } from './commands/scan/scan.ts';
 import { tokensCommand } from './commands/tokens/index.ts';
 import { requireInteractiveLogin } from './lib/context.ts';
 import { EXIT, type ExitCode, toCliError } from './lib/errors.ts';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     .addCommand(requireInteractiveLogin(automationTokensCommand()))
     .addCommand(requireInteractiveLogin(providersCommand()))
     .addCommand(requireInteractiveLogin(noticesCommand()))
+    .addCommand(scanCommand())
     .addHelpText(
       'after',
       `

@@ -44,6 +44,8 @@ export interface Config {
     userCodeFailuresPerIp: number;
     /** Agent file uploads one user may start per minute. */
     uploadsPerMinute: number;
+    /** `POST /api/credentials/revoke` (public revoke by value), per address. */
+    credentialRevokePerMinute: number;
   };
   providers: {
     githubApiUrl: string;
@@ -214,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
       signInFailuresPerAccount: int('RATE_LIMIT_FAILURES_PER_ACCOUNT', 10, 1),
       userCodeFailuresPerIp: int('RATE_LIMIT_USER_CODE_FAILURES_PER_IP', 10, 1),
       uploadsPerMinute: int('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1),
+      credentialRevokePerMinute: int('RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE', 10, 1),
     },
     providers: {
       githubApiUrl: url('GITHUB_API_URL', 'https://api.github.com').toString().replace(/\/$/, ''),

@@ -27,6 +27,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/oauth/authorize',
   'POST /api/oauth/device_authorization',
   'POST /api/secret-scanning/github',
+  'POST /api/credentials/revoke',
 ]);
 
 let store: TestStore;

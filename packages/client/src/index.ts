@@ -12,6 +12,7 @@ export {
   type TokenSource,
 } from './client.ts';
 export { type FieldError, isTesseraApiError, TesseraApiError, toTesseraApiError, unwrap } from './errors.ts';
+export { type FoundToken, findTokens, parseToken, previewToken, type TokenKind } from './token-format.ts';
 export type { components, operations, paths };
 
 type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';

@@ -5,6 +5,8 @@ import { printSecret } from './token-view.ts';
 
 interface RotateOptions {
   yes?: boolean;
+  overlap?: 'none' | 'until-first-use';
+  overlapDeadline?: number;
   expiresInDays?: number;
   expiry: boolean;
 }
@@ -23,19 +25,41 @@ export function rotateTokenCommand(): Command {
     .addOption(
       new Option('--no-expiry', 'never expire (if the server policy allows it)').conflicts('expiresInDays'),
     )
+    .addOption(
+      new Option(
+        '--overlap <mode>',
+        'none: the old secret stops at once; until-first-use: both work until the new one is first used or the deadline',
+      )
+        .choices(['none', 'until-first-use'])
+        .default('none'),
+    )
+    .option(
+      '--overlap-deadline <minutes>',
+      'with --overlap until-first-use: the old secret stops after this many minutes at the latest (≤ 1440, default 60)',
+      parsePositiveInteger('--overlap-deadline'),
+    )
     .option('-y, --yes', 'do not ask for confirmation')
-    .addHelpText('after', '\nExample:\n  tessera tokens rotate tok_… --expires-in-days 90\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tessera tokens rotate tok_… --expires-in-days 90\n  tessera tokens rotate tok_… --overlap until-first-use --overlap-deadline 120\n',
+    )
     .action(
       run(async (cli, id: string, options: RotateOptions) => {
         const { client } = await cli.session();
         await confirmOrRequireYes(
           cli,
           options.yes,
-          `Rotate token ${id}? Its current secret stops working at once.`,
+          options.overlap === 'until-first-use'
+            ? `Rotate token ${id}? Its current secret stops working when the new one is first used.`
+            : `Rotate token ${id}? Its current secret stops working at once.`,
         );
         const body: RotateTokenRequest = {
           ...(options.expiry === false ? { expires_in_days: null } : {}),
           ...(options.expiresInDays !== undefined ? { expires_in_days: options.expiresInDays } : {}),
+          ...(options.overlap === 'until-first-use' ? { overlap: 'until_first_use' as const } : {}),
+          ...(options.overlapDeadline !== undefined
+            ? { overlap_deadline_minutes: options.overlapDeadline }
+            : {}),
         };
         const rotated = await unwrap(
           client.POST('/api/account/tokens/{id}/rotate', { params: { path: { id } }, body }),

@@ -161,6 +161,26 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       return db.selectFrom('credentials').selectAll().where('token_hash', 'in', tokenHashes).execute();
     },
 
+    /**
+     * The live credentials (not revoked, not expired) any of these hashes authenticates: the
+     * current secret, or a replaced one still in its rotation overlap (revoke by value).
+     */
+    async findLiveCredentialsBySecretHashes(tokenHashes: string[], at: Date): Promise<CredentialRow[]> {
+      if (tokenHashes.length === 0) return [];
+      return db
+        .selectFrom('credentials')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb('token_hash', 'in', tokenHashes),
+            eb.and([eb('previous_token_hash', 'in', tokenHashes), eb('previous_valid_until', '>', at)]),
+          ]),
+        )
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+        .execute();
+    },
+
     async findCredentialById(id: string, executor: Kysely<DB> = db): Promise<CredentialRow | undefined> {
       return executor.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
     },

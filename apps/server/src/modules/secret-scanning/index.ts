@@ -2,16 +2,20 @@ import type { AppDeps } from '../../app.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
 import { createGitHubKeyring } from './github-public-keys.ts';
+import { revokeByValueRoutes } from './revoke-by-value.routes.ts';
 import { secretScanningRoutes } from './secret-scanning.routes.ts';
 import { createSecretScanningService } from './secret-scanning.service.ts';
 
 export async function registerSecretScanning(deps: AppDeps & { audit: AuditService }) {
   const { app, db, credentials, audit, config, clock } = deps;
+  const repository = createCredentialRepository(db);
   const service = createSecretScanningService({
     db,
     credentials,
-    findCredentialsByHashes: createCredentialRepository(db).findCredentialsByHashes,
+    findCredentialsByHashes: repository.findCredentialsByHashes,
+    findLiveCredentialsBySecretHashes: repository.findLiveCredentialsBySecretHashes,
     audit,
+    clock,
   });
   const keyring = createGitHubKeyring({
     url: config.secretScanning.githubKeysUrl,
@@ -21,4 +25,8 @@ export async function registerSecretScanning(deps: AppDeps & { audit: AuditServi
     now: () => clock.now(),
   });
   await app.register(secretScanningRoutes, { service, keyring, perMinute: config.secretScanning.perMinute });
+  await app.register(revokeByValueRoutes, {
+    service,
+    perMinute: config.rateLimits.credentialRevokePerMinute,
+  });
 }

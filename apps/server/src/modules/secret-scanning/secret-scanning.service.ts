@@ -1,11 +1,21 @@
+import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
+import type { CredentialKind } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { hashToken, parseToken } from '../credentials/token-format.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
+
+const TARGET_TYPE_OF_KIND: Record<CredentialKind, string> = {
+  personal: 'personal_access_token',
+  automation: 'automation_token',
+  access: 'access',
+  refresh: 'refresh',
+  session: 'session',
+};
 
 export interface LeakReport {
   token: string;
@@ -29,9 +39,67 @@ export function createSecretScanningService(deps: {
   db: Db;
   credentials: Pick<CredentialService, 'revokeCredentials'>;
   findCredentialsByHashes: CredentialRepository['findCredentialsByHashes'];
+  findLiveCredentialsBySecretHashes: CredentialRepository['findLiveCredentialsBySecretHashes'];
   audit: Pick<AuditService, 'record'>;
+  clock: Clock;
 }) {
   return {
+    /**
+     * Revoke by value, for anyone who finds a token (ADR 0011, amended): every live credential
+     * among the strings is revoked, one audit event each for its owner with the reporter's
+     * address (`token.reported_revoked`, which is also what tells the owner). The caller answers
+     * the same whatever happened here; the count is for tests and logs only.
+     */
+    async revokeByValue(values: string[], context: RequestContext): Promise<number> {
+      const hashes = [...new Set(values.filter((value) => parseToken(value) !== null).map(hashToken))];
+      const live = await deps.findLiveCredentialsBySecretHashes(hashes, deps.clock.now());
+      if (live.length === 0) return 0;
+      return inTransaction(deps.db, async (tx) => {
+        const revoked = await deps.credentials.revokeCredentials(
+          tx,
+          { ids: live.map((row) => row.id) },
+          'reported_by_value',
+        );
+        const revokedIds = new Set(revoked.map((row) => row.id));
+        for (const row of live.filter((r) => revokedIds.has(r.id))) {
+          await deps.audit.record(tx, context, {
+            userId: row.user_id,
+            action: 'token.reported_revoked',
+            targetType: TARGET_TYPE_OF_KIND[row.kind],
+            targetId: row.id,
+            metadata: { name: row.name, kind: row.kind, reporter: 'revoke_by_value' },
+          });
+          // The owner is told through the notices outbox (issue #15), in the same transaction.
+          const subject = {
+            type:
+              row.kind === 'automation'
+                ? 'automation_token'
+                : row.kind === 'personal'
+                  ? 'personal_access_token'
+                  : 'session',
+            id: row.id,
+            name: row.name,
+            preview: row.preview,
+          } as const;
+          await enqueueNotice(tx, {
+            userId: row.user_id,
+            kind: 'token.leaked',
+            subject,
+            data: { reporter: 'revoke_by_value', ip: context.ip },
+          });
+          if (row.kind === 'personal' || row.kind === 'automation') {
+            await enqueueNotice(tx, {
+              userId: row.user_id,
+              kind: row.kind === 'automation' ? 'automation_token.revoked' : 'token.revoked',
+              subject,
+              data: { by: 'revoke_by_value' },
+            });
+          }
+        }
+        return revoked.length;
+      });
+    },
+
     async handleLeaks(reports: LeakReport[], context: RequestContext): Promise<LeakLabel[]> {
       // Strings that are not well-formed tokens with a valid checksum cannot be ours.
       const candidates = reports.filter((r) => parseToken(r.token) !== null);
