@@ -344,7 +344,7 @@ describe.concurrent('rough edges of the first hour', { timeout: 180_000 }, () =>
     const tokenHelp = await help('tokens', 'create');
     for (const scope of RESOURCE_SCOPES)
       expect(tokenHelp, `tokens create --scope: ${scope}`).toContain(scope);
-    // A PAT never holds `account` (CONTRACT §3): not offered.
+    // A PAT never holds `account` (docs/api.md §3): not offered.
     expect(tokenHelp).not.toMatch(/one of [^;]*\baccount\b/);
     for (const command of [
       ['agents', 'list'],

@@ -7,7 +7,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create unique index credentials_automation_task_group_live_key on credentials (task_group_id)
     where kind = 'automation' and revoked_at is null`.execute(db);
-  // Automation tokens are named after their group (CONTRACT §4); older rows carried its title.
+  // Automation tokens are named after their group (docs/api.md §4); older rows carried its title.
   await sql`
     update credentials set name = 'task-group-' || task_group_id
     where kind = 'automation' and task_group_id is not null`.execute(db);

@@ -137,7 +137,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(errorHandling, {
     // The web UI is a single-page app: a browser navigating to an unknown non-API path gets its
     // index.html. Anything else (curl, an API client with a base URL missing /api) gets a 404
-    // that says where the API is, never a 200 web page that looks like success (CONTRACT §5).
+    // that says where the API is, never a 200 web page that looks like success (docs/api.md §5).
     spaFallback: serveWeb
       ? (request, reply) => {
           if (request.method !== 'GET' && request.method !== 'HEAD') return false;

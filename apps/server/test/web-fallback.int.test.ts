@@ -6,7 +6,7 @@ import type { App } from '../src/platform/http/schemas.ts';
 import { buildTestApp, createTestStore, type TestStore } from './harness.ts';
 
 /**
- * Paths outside /api (CONTRACT §5): the web UI only for requests that accept HTML, a
+ * Paths outside /api (docs/api.md §5): the web UI only for requests that accept HTML, a
  * problem+json 404 pointing to /api for everything else — a base URL without /api must never
  * look healthy — and /health at the root answering like /api/health.
  */

@@ -1,5 +1,5 @@
 /**
- * Recognising Tessera tokens offline (CONTRACT §1): `tes_<kind>_` + 40 base62 characters + 6
+ * Recognising Tessera tokens offline (docs/api.md §1): `tes_<kind>_` + 40 base62 characters + 6
  * base62 characters of the CRC-32 (zlib) of the rest. The checksum makes a match exact: a
  * look-alike string passes it with a chance of 1 in 56 800 235 584. No Node-only imports, so the
  * web UI may use it too; the server's `token-format.ts` is checked against it in the CLI tests.

@@ -7,7 +7,7 @@
 /** The scope that lets a login manage the account: tokens, provider accounts, sessions (ADR 0013). */
 export const ACCOUNT_SCOPE = 'account';
 
-/** Every scope a personal access token may hold (never `account`, CONTRACT §3). */
+/** Every scope a personal access token may hold (never `account`, docs/api.md §3). */
 export const TOKEN_SCOPES = [
   'agents:read',
   'agents:write',

@@ -1,5 +1,5 @@
 /**
- * The closed list of error codes and the one table that maps them to HTTP (CONTRACT §2).
+ * The closed list of error codes and the one table that maps them to HTTP (docs/api.md §2).
  * Services throw `new AppError(code, detail)`; the error handler renders problem+json.
  */
 export const ERROR_CODES = {
@@ -86,7 +86,7 @@ export function problemBody(error: AppError, instance?: string) {
     title: ERROR_CODES[error.code].title,
     status: error.status,
     detail: error.detail,
-    // The same text under the name clients written against `{ message }` APIs read (CONTRACT §5).
+    // The same text under the name clients written against `{ message }` APIs read (docs/api.md §5).
     message: error.detail,
     code: error.code,
     ...(instance ? { instance } : {}),

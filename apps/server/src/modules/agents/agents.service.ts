@@ -49,7 +49,7 @@ export interface AgentUpload {
 
 const PATCHABLE = ['name', 'description', 'category', 'framework', 'tags', 'visibility'] as const;
 
-// The same answer for "no such agent" and "someone else's agent" (CONTRACT §2).
+// The same answer for "no such agent" and "someone else's agent" (docs/api.md §2).
 const agentNotFound = () => new AppError('not_found', 'There is no such agent.');
 
 /** 413 `storage_quota_exceeded`, saying how much is used and allowed (ASVS 5.0 2.4.1: resource limits). */

@@ -38,7 +38,7 @@ export interface Identity {
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
-    /** Apply the cross-site check of CONTRACT §1 even though the route is public (sign-in). */
+    /** Apply the cross-site check of docs/api.md §1 even though the route is public (sign-in). */
     csrfCheck?: boolean;
   }
   interface FastifyRequest {
@@ -84,7 +84,7 @@ function toIdentity(credential: VerifiedCredential, via: Identity['via']): Ident
     userId: credential.userId,
     credentialId: credential.id,
     kind: credential.kind as Identity['kind'],
-    // A web session holds every scope (CONTRACT §3); every other kind holds what it was granted.
+    // A web session holds every scope (docs/api.md §3); every other kind holds what it was granted.
     scopes: credential.kind === 'session' ? [...SCOPES] : credential.scopes,
     expiresAt: credential.expiresAt,
     familyId: credential.familyId,

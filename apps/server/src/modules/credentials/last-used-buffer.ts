@@ -10,7 +10,7 @@ interface Usage {
 
 /**
  * Collects successful uses in memory and writes them in one batched statement per flush, so
- * that verification never writes per request (CONTRACT §5: last_used_at lags at most 60 s).
+ * that verification never writes per request (docs/api.md §5: last_used_at lags at most 60 s).
  * A flush writes only usage columns and a session's sliding expiry; it never touches
  * revoked_at, so it cannot resurrect a revoked credential.
  */

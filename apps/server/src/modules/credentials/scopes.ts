@@ -1,5 +1,5 @@
 /**
- * The resource scopes of CONTRACT §3: what any credential may hold, PATs and automation tokens
+ * The resource scopes of docs/api.md §3: what any credential may hold, PATs and automation tokens
  * included. `:write` implies `:read` of the same resource.
  */
 export const RESOURCE_SCOPES = [

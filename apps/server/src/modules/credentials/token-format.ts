@@ -2,7 +2,7 @@ import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
- * The token string format of CONTRACT §1:
+ * The token string format of docs/api.md §1:
  * `tes_<kind>_` + 40 random base62 characters + 6 base62 characters of CRC-32 checksum.
  * The checksum lets clients and secret scanners reject typos and non-tokens offline; it is not
  * authentication. Only SHA-256 of the whole string is ever stored.

@@ -24,7 +24,7 @@ export type Actor = Pick<Identity, 'userId' | 'kind' | 'taskGroupId' | 'repoIds'
 
 export const AUTOMATION_SCOPES = ['tasks:write'];
 
-/** CONTRACT §4: an automation token is named after its task group (the title is shown beside it). */
+/** docs/api.md §4: an automation token is named after its task group (the title is shown beside it). */
 export const automationTokenName = (taskGroupId: string) => `task-group-${taskGroupId}`;
 
 /** A task group as the lists show it: with the name of its agent when the viewer may see that agent. */

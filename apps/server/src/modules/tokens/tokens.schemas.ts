@@ -8,7 +8,7 @@ export const ScopeSchema = Type.Union(
   RESOURCE_SCOPES.map((scope) => Type.Literal(scope, { description: SCOPE_DESCRIPTIONS[scope] })),
   {
     description:
-      'A resource scope of CONTRACT §3; `:write` implies `:read` of the same resource. `account` is never granted to a token',
+      'A resource scope of docs/api.md §3; `:write` implies `:read` of the same resource. `account` is never granted to a token',
   },
 );
 

@@ -59,7 +59,7 @@ const interactiveCredentialRequired = () =>
     },
   });
 
-/** The public view of a PAT or automation token (CONTRACT TokenView): never the secret or hash. */
+/** The public view of a PAT or automation token (docs/api.md TokenView): never the secret or hash. */
 export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 'revoked', now = new Date()) {
   const overlapRunning =
     status === 'active' &&

@@ -5,7 +5,7 @@ import { NullableTimestamp, Timestamp } from '../../platform/http/schemas.ts';
 /**
  * The agents registry's documented account endpoints (`/users/…`), in the document's own shapes
  * (snake_case, a `success` flag), so that clients written against it work with base URL
- * `https://HOST/api` (CONTRACT §4, ADR 0018).
+ * `https://HOST/api` (docs/api.md §4, ADR 0018).
  */
 
 const Success = Type.Literal(true, { description: 'Always `true` on success; errors are problem+json' });

@@ -139,7 +139,7 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route answers its 400s as RFC 6749 §5.2 errors, not problem details (CONTRACT §2). */
+    /** The route answers its 400s as RFC 6749 §5.2 errors, not problem details (docs/api.md §2). */
     oauthErrors?: boolean;
   }
 }

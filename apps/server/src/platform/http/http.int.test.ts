@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('error codes', () => {
-  it('maps every code to the status of CONTRACT §2', () => {
+  it('maps every code to the status of docs/api.md §2', () => {
     const contract: Record<string, number> = {
       unauthenticated: 401,
       invalid_token: 401,

@@ -12,7 +12,7 @@ import type { App } from './schemas.ts';
 // biome-ignore lint/suspicious/noExplicitAny: the document is open-ended JSON
 type Json = Record<string, any>;
 
-/** The endpoints CONTRACT §4 marks interactive-only: a PAT must never be listed for them. */
+/** The endpoints docs/api.md §4 marks interactive-only: a PAT must never be listed for them. */
 const INTERACTIVE_ONLY: Array<[method: string, path: RegExp]> = [
   ['*', /^\/api\/account(\/|$)/],
   ['*', /^\/api\/users(\/|$)/],
@@ -23,10 +23,10 @@ const INTERACTIVE_ONLY: Array<[method: string, path: RegExp]> = [
   ['post', /^\/api\/auth\/logout$/],
 ];
 
-/** Error answers CONTRACT §4 gives a body of their own (the health check's 503 reports the store). */
+/** Error answers docs/api.md §4 gives a body of their own (the health check's 503 reports the store). */
 const OWN_ERROR_BODIES = new Set(['get /api/health 503', 'get /health 503']);
 
-/** Endpoints that answer RFC 6749 errors rather than problem+json (CONTRACT §2). */
+/** Endpoints that answer RFC 6749 errors rather than problem+json (docs/api.md §2). */
 const OAUTH_ERROR_ENDPOINTS = /^\/api\/(auth\/token|oauth\/revoke|oauth\/device_authorization)$/;
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];

@@ -52,7 +52,7 @@ describe('security headers', () => {
   it('are the same on HTML, API, 401, 404 and validation-error responses', async () => {
     const responses = {
       html: await app.inject({ url: '/' }),
-      // A browser navigation (CONTRACT §5: the web UI answers only requests that accept HTML).
+      // A browser navigation (docs/api.md §5: the web UI answers only requests that accept HTML).
       spaRoute: await app.inject({ url: '/tokens/new', headers: { accept: 'text/html' } }),
       api: await app.inject({ url: '/api/health' }),
       unauthenticated: await app.inject({ url: '/api/me' }),

@@ -7,7 +7,7 @@ import { OutboundAddressRefused, type OutboundGuard } from '../../../platform/ne
 
 import { LATENCY_BUCKETS, type Metrics, processHistogram } from '../../../platform/metrics/metrics.ts';
 
-/** Why a provider call failed, in the words of CONTRACT (`POST /provider-accounts/{id}/test`). */
+/** Why a provider call failed, in the words of docs/api.md (`POST /provider-accounts/{id}/test`). */
 export type ProviderFailure = 'invalid_token' | 'token_expired' | 'insufficient_permissions' | 'unreachable';
 
 export class ProviderError extends Error {

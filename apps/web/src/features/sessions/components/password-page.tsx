@@ -8,7 +8,7 @@ import { useT } from '../../../i18n/i18n-provider.tsx';
 import { errorMessage, fieldCodesOf, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { useChangePassword } from '../api/change-password.ts';
 
-// The server's rules (CONTRACT §4 sign-up), checked here first so that most mistakes need no request.
+// The server's rules (docs/api.md §4 sign-up), checked here first so that most mistakes need no request.
 const PASSWORD_MIN = 12;
 const PASSWORD_MAX = 1024;
 

@@ -1,5 +1,5 @@
 /**
- * Scopes are `<resource>:read` / `<resource>:write`, and write implies read (CONTRACT §3).
+ * Scopes are `<resource>:read` / `<resource>:write`, and write implies read (docs/api.md §3).
  * The UI shows one access level per resource — none, read, or read and write — which is
  * easier to judge than seven separate boxes.
  */
