@@ -51,7 +51,7 @@ import { securityHeaders } from './platform/http/security-headers.ts';
 import { installValidators } from './platform/http/validation.ts';
 import { createLogWindow } from './platform/log-window.ts';
 import { createMetrics, metricsEndpoint } from './platform/metrics/metrics.ts';
-import { createRedisClient } from './platform/redis.ts';
+import { awaitFirstConnection, createRedisClient } from './platform/redis.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
+  if (redis) await awaitFirstConnection(redis);
   const logOncePerWindow = createLogWindow();
   const backgroundError = (source: string, message: string) => (error: unknown) =>
     logOncePerWindow(source, (suppressed) =>

@@ -19,6 +19,24 @@ export function createRedisClient(url: string): Redis {
 }
 
 /**
+ * Waits at most `ms` for the first connection, so that a starting instance does not refuse its
+ * first requests only because the handshake is still in flight (commands are not queued). A Redis
+ * that is down does not stop the start: limits then fail closed.
+ */
+export async function awaitFirstConnection(redis: Redis, ms = 2_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
+}
+
+/**
  * Limits fail closed: if the shared counter cannot be read or written the request is refused
  * (503 with Retry-After), never let through unthrottled. The cause stays on the error for the log.
  */

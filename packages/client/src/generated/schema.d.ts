@@ -5799,28 +5799,22 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description RFC 6749 §5.2 error */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: string;
-                        error_description: string;
-                    };
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Default Response */
+            /** @description RFC 6749 §5.2 error */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: string;
-                        error_description: string;
-                    };
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
             /** @description The body is too large (`payload_too_large`) */

@@ -8,7 +8,12 @@ import {
   storeKind,
   type TestStore,
 } from '../../../test/harness.ts';
-import { type Database, type ListenOptions, openPostgres } from '../../platform/database/database.ts';
+import {
+  type Database,
+  type ListenOptions,
+  openPostgres,
+  type PrepareOptions,
+} from '../../platform/database/database.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { generateToken, hashToken } from './token-format.ts';
 
@@ -33,6 +38,21 @@ const countStatements: KyselyPlugin = {
     return args.result;
   },
 };
+
+/** Counts every statement an app sends: built by Kysely, or prepared once and run by name. */
+function countingStatements(database: Database): Database {
+  return {
+    ...database,
+    db: database.db.withPlugin(countStatements),
+    prepare<Row>(name: string, text: string, options?: PrepareOptions) {
+      const run = database.prepare<Row>(name, text, options);
+      return (parameters) => {
+        statements += 1;
+        return run(parameters);
+      };
+    },
+  };
+}
 
 /**
  * Wraps a store's LISTEN so a test can hold notifications back (delivered late, but — as
@@ -102,7 +122,7 @@ function notificationValve() {
 
 beforeAll(async () => {
   store = await createTestStore();
-  a = await buildTestApp({ ...store, db: store.db.withPlugin(countStatements) });
+  a = await buildTestApp(countingStatements(store));
   secondConnection = storeKind === 'postgres' ? await openPostgres(store.url!) : undefined;
   b = await buildTestApp(valve.wrap(secondConnection ?? store));
 });

@@ -5,6 +5,7 @@ import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { canonicalScopes } from '../credentials/scopes.ts';
+import { OAuthErrorSchema } from './oauth.schemas.ts';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
@@ -33,8 +34,6 @@ const IntrospectionResponse = Type.Object(
   },
   { description: 'RFC 7662 §2.2; `{ "active": false }` alone for anything but a live PAT or access token' },
 );
-
-const InvalidClient = Type.Object({ error: Type.String(), error_description: Type.String() });
 
 /**
  * The registered resource server a request authenticates as (HTTP Basic or client_secret_post),
@@ -94,7 +93,7 @@ export const introspectionRoutes: AppPlugin<{
         security: [],
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: IntrospectionRequest,
-        response: { 200: IntrospectionResponse, 400: InvalidClient, 401: InvalidClient },
+        response: { 200: IntrospectionResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
       },
       attachValidation: true,
     },

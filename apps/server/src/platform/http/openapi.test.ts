@@ -27,7 +27,8 @@ const INTERACTIVE_ONLY: Array<[method: string, path: RegExp]> = [
 const OWN_ERROR_BODIES = new Set(['get /api/health 503', 'get /health 503']);
 
 /** Endpoints that answer RFC 6749 errors rather than problem+json (docs/api.md §2). */
-const OAUTH_ERROR_ENDPOINTS = /^\/api\/(auth\/token|oauth\/revoke|oauth\/device_authorization)$/;
+const OAUTH_ERROR_ENDPOINTS =
+  /^\/api\/(auth\/token|oauth\/revoke|oauth\/introspect|oauth\/device_authorization)$/;
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
