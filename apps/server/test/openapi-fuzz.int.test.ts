@@ -109,7 +109,11 @@ const github = await startFakeGitHub();
 const secretScanningKeys = await startFakeSecretScanningKeys();
 const unreachable = await closedPortUrl();
 const uploadDir = await mkdtemp(path.join(tmpdir(), 'tessera-fuzz-uploads-'));
+// A registered resource server, so introspection requests can get past client authentication.
+const INTROSPECTION_SECRET = 'fuzz-resource-server-secret';
+const INTROSPECTION_BASIC = `Basic ${Buffer.from(`fuzz-rs:${INTROSPECTION_SECRET}`).toString('base64')}`;
 const config = testConfig({
+  INTROSPECTION_CLIENTS: `fuzz-rs:${createHash('sha256').update(INTROSPECTION_SECRET).digest('hex')}`,
   GITHUB_API_URL: github.url,
   GITLAB_URL: unreachable,
   BITBUCKET_API_URL: unreachable,
@@ -863,6 +867,10 @@ async function send(operation: Operation, fuzzCase: FuzzCase): Promise<Exchange>
     ...credential.headers,
     ...ORIGIN_HEADERS[fuzzCase.origin],
   };
+  // Introspection authenticates the resource server (RFC 7662 §2.1), not a user's credential.
+  if (operation.label === 'POST /api/oauth/introspect' && fuzzCase.credential !== 'none') {
+    headers.authorization = INTROSPECTION_BASIC;
+  }
   const { body } = fuzzCase;
   if (body?.contentType) headers['content-type'] = body.contentType;
   if (headers['github-public-key-signature'] === SIGNED_BY_GITHUB) {
