@@ -43,4 +43,15 @@ describe('configuration', () => {
       expect((error as Error).message).not.toContain(short);
     }
   });
+  it('reads SHUTDOWN_GRACE_MS: 15 s by default, a whole number of ms up to 10 min, refused otherwise', () => {
+    expect(loadConfig({}).shutdownGraceMs).toBe(15_000);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '' }).shutdownGraceMs).toBe(15_000);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '2500' }).shutdownGraceMs).toBe(2500);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '600000' }).shutdownGraceMs).toBe(600_000);
+    for (const bad of ['-1', '1.5', 'soon', '600001', '15s']) {
+      expect(() => loadConfig({ SHUTDOWN_GRACE_MS: bad }), bad).toThrow(ConfigError);
+      expect(() => loadConfig({ SHUTDOWN_GRACE_MS: bad }), bad).toThrow(/SHUTDOWN_GRACE_MS/);
+    }
+  });
 });
