@@ -292,6 +292,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await registerAudit({ ...deps, audit });
     await registerNotices({
       ...deps,
+      audit,
       onBackgroundError: backgroundError('notices', 'notice delivery or expiry scan failed'),
     });
     const { accountService } = await registerAccounts({ ...deps, audit });

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { CredentialKind, RotatedOutUse } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { CredentialRepository, CredentialRow, RevokedCredential } from './credentials.repository.ts';
 import { createIssuedTokenIndex } from './issued-tokens.ts';
 import { LastUsedBuffer } from './last-used-buffer.ts';
@@ -319,6 +320,16 @@ export function createCredentialService(deps: {
           targetId: record.id,
           outcome: 'failure',
           metadata: { on_rotated_out_use: action, token_revoked: revoked },
+        });
+        // The owner hears of it in the same transaction (issue #15): someone still holds the old
+        // secret. Every instance reports its own replays; the owner gets one notice an hour.
+        const row = await credentials.findCredentialById(record.id, tx);
+        await enqueueNotice(tx, {
+          userId: record.userId,
+          kind: 'token.rotated_secret_used',
+          subject: { type: targetType, id: record.id, name: row?.name, preview: row?.preview },
+          data: { ip, on_rotated_out_use: action, token_revoked: revoked },
+          dedupeKey: `token.rotated_secret_used:${record.id}:${clock.now().toISOString().slice(0, 13)}`,
         });
       });
     } catch (error) {

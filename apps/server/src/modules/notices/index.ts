@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../app.ts';
 import { createSecretCipher } from '../../platform/crypto/secret-cipher.ts';
 import { createOutboundGuard } from '../../platform/net/outbound-guard.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
 import { createProviderAccountRepository } from '../provider-accounts/provider-accounts.repository.ts';
 import { type ChannelSender, createDeliveryWorker } from './delivery-worker.ts';
@@ -27,7 +28,9 @@ declare module 'fastify' {
 }
 
 /** Lifecycle notices (issue #15): in-app list, settings, webhooks, e-mail, the worker and the expiry scan. */
-export async function registerNotices(deps: AppDeps & { onBackgroundError: (error: unknown) => void }) {
+export async function registerNotices(
+  deps: AppDeps & { audit: AuditService; onBackgroundError: (error: unknown) => void },
+) {
   const { app, db, clock, config, cursors } = deps;
   const settings = config.notices;
   const notices = createNoticeRepository(db);
@@ -81,7 +84,7 @@ export async function registerNotices(deps: AppDeps & { onBackgroundError: (erro
     senders,
     onError: deps.onBackgroundError,
   });
-  webhookService = createWebhookService({ webhooks, cipher, clock, worker });
+  webhookService = createWebhookService({ db, audit: deps.audit, webhooks, cipher, clock, worker });
 
   const runExpiryScan = createExpiryScan({
     db,

@@ -352,6 +352,63 @@ describe('webhook endpoints', () => {
     }
   });
 
+  it('records creation, changes, secret rotation and deletion in the security log, without the secret', async () => {
+    const user = await signUp(app);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/account/webhooks',
+      headers: as(user),
+      payload: { url: 'https://hooks.example.test/a', kinds: ['token.created'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().endpoint.id as string;
+    const firstSecret = created.json().secret as string;
+    const changed = await app.inject({
+      method: 'PATCH',
+      url: `/api/account/webhooks/${id}`,
+      headers: as(user),
+      payload: { url: 'https://attacker.example.test/b', enabled: false },
+    });
+    expect(changed.statusCode).toBe(200);
+    const rotated = await app.inject({
+      method: 'POST',
+      url: `/api/account/webhooks/${id}/rotate-secret`,
+      headers: as(user),
+    });
+    const secondSecret = rotated.json().secret as string;
+    // A stranger's attempts change nothing and leave nothing in the owner's log.
+    const stranger = await signUp(app);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/account/webhooks/${id}`, headers: as(stranger) }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/account/webhooks/${id}`, headers: as(user) }))
+        .statusCode,
+    ).toBe(204);
+
+    const log = await app.inject({ url: '/api/account/audit-log', headers: as(user) });
+    const events = (
+      log.json().events as Array<{ action: string; target_id: string; metadata: Record<string, unknown> }>
+    ).filter((e) => e.target_id === id);
+    expect(events.map((e) => e.action).reverse()).toEqual([
+      'webhook_endpoint.created',
+      'webhook_endpoint.updated',
+      'webhook_endpoint.secret_rotated',
+      'webhook_endpoint.deleted',
+    ]);
+    const update = events.find((e) => e.action === 'webhook_endpoint.updated')!;
+    expect(update.metadata).toMatchObject({
+      url: 'https://attacker.example.test/b',
+      enabled: false,
+      previous: { url: 'https://hooks.example.test/a', enabled: true },
+    });
+    expect(log.body).not.toContain(firstSecret.slice(6));
+    expect(log.body).not.toContain(secondSecret.slice(6));
+    const strangerLog = await app.inject({ url: '/api/account/audit-log', headers: as(stranger) });
+    expect(strangerLog.body).not.toContain(id);
+  });
+
   it('refuses private addresses through the SSRF guard unless allowed', async () => {
     const user = await signUp(app);
     const created = await app.inject({

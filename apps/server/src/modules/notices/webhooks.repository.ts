@@ -6,17 +6,20 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 /** Webhook endpoints and their delivery log; ownership always in the WHERE clause. */
 export function createWebhookRepository(db: Kysely<DB>) {
   return {
-    async insertEndpoint(row: {
-      id: string;
-      user_id: string;
-      url: string;
-      description: string;
-      kinds: string[];
-      secret_ciphertext: string;
-      created_at: Date;
-      updated_at: Date;
-    }) {
-      return db.insertInto('webhook_endpoints').values(row).returningAll().executeTakeFirstOrThrow();
+    async insertEndpoint(
+      row: {
+        id: string;
+        user_id: string;
+        url: string;
+        description: string;
+        kinds: string[];
+        secret_ciphertext: string;
+        created_at: Date;
+        updated_at: Date;
+      },
+      executor: Kysely<DB> = db,
+    ) {
+      return executor.insertInto('webhook_endpoints').values(row).returningAll().executeTakeFirstOrThrow();
     },
 
     async listEndpointsForOwner(userId: string) {
@@ -28,8 +31,8 @@ export function createWebhookRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async findEndpointForOwner(id: string, userId: string) {
-      return db
+    async findEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db) {
+      return executor
         .selectFrom('webhook_endpoints')
         .selectAll()
         .where('id', '=', id)
@@ -49,8 +52,9 @@ export function createWebhookRepository(db: Kysely<DB>) {
       > & {
         updated_at: Date;
       },
+      executor: Kysely<DB> = db,
     ) {
-      return db
+      return executor
         .updateTable('webhook_endpoints')
         .set(patch)
         .where('id', '=', id)
@@ -59,8 +63,8 @@ export function createWebhookRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    async deleteEndpointForOwner(id: string, userId: string): Promise<boolean> {
-      const result = await db
+    async deleteEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
+      const result = await executor
         .deleteFrom('webhook_endpoints')
         .where('id', '=', id)
         .where('user_id', '=', userId)

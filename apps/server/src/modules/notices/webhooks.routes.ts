@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { requestContext } from '../../platform/request-context.ts';
 import {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -57,7 +58,13 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
       reply
         .code(201)
         .headers(NO_STORE)
-        .send(await webhookService.createEndpoint(request.identity!.userId, request.body)),
+        .send(
+          await webhookService.createEndpoint(
+            request.identity!.userId,
+            request.body,
+            requestContext(request),
+          ),
+        ),
   );
 
   app.get(
@@ -89,7 +96,12 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
       },
     },
     async (request) =>
-      webhookService.updateEndpoint(request.params.id, request.identity!.userId, request.body),
+      webhookService.updateEndpoint(
+        request.params.id,
+        request.identity!.userId,
+        request.body,
+        requestContext(request),
+      ),
   );
 
   app.delete(
@@ -105,7 +117,11 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
       },
     },
     async (request, reply) => {
-      await webhookService.deleteEndpoint(request.params.id, request.identity!.userId);
+      await webhookService.deleteEndpoint(
+        request.params.id,
+        request.identity!.userId,
+        requestContext(request),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -125,7 +141,13 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     async (request, reply) =>
       reply
         .headers(NO_STORE)
-        .send(await webhookService.rotateSecret(request.params.id, request.identity!.userId)),
+        .send(
+          await webhookService.rotateSecret(
+            request.params.id,
+            request.identity!.userId,
+            requestContext(request),
+          ),
+        ),
   );
 
   app.post(

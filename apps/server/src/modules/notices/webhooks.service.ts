@@ -1,8 +1,12 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { createSecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import type { Db } from '../../platform/database/database.ts';
+import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
 import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import type { DeliveryWorker } from './delivery-worker.ts';
 import type { NoticeKind } from './notice-kinds.ts';
 import { generateWebhookSecret } from './standard-webhooks.ts';
@@ -28,13 +32,22 @@ export function endpointView(row: WebhookEndpointRow) {
 
 const MAX_ENDPOINTS = 10;
 
+/** What the security log keeps of an endpoint: where it points and what it takes, never its secret. */
+const auditView = (row: WebhookEndpointRow) => ({
+  url: row.url,
+  kinds: row.kinds,
+  enabled: row.enabled,
+});
+
 export function createWebhookService(deps: {
+  db: Db;
+  audit: Pick<AuditService, 'record'>;
   webhooks: WebhookRepository;
   cipher: Cipher;
   clock: Clock;
   worker: Pick<DeliveryWorker, 'deliverNow'>;
 }) {
-  const { webhooks, cipher, clock } = deps;
+  const { db, audit, webhooks, cipher, clock } = deps;
   const notFound = () => new AppError('not_found', 'There is no such webhook endpoint.');
 
   async function findOwned(id: string, userId: string) {
@@ -91,7 +104,11 @@ export function createWebhookService(deps: {
       return endpointView(await findOwned(id, userId));
     },
 
-    async createEndpoint(userId: string, input: { url: string; description?: string; kinds?: string[] }) {
+    async createEndpoint(
+      userId: string,
+      input: { url: string; description?: string; kinds?: string[] },
+      context: RequestContext,
+    ) {
       const existing = await webhooks.listEndpointsForOwner(userId);
       if (existing.length >= MAX_ENDPOINTS) {
         throw new AppError('policy_violation', `You may have at most ${MAX_ENDPOINTS} webhook endpoints.`);
@@ -99,15 +116,28 @@ export function createWebhookService(deps: {
       const id = newId('whe');
       const secret = generateWebhookSecret();
       const now = clock.now();
-      const row = await webhooks.insertEndpoint({
-        id,
-        user_id: userId,
-        url: input.url,
-        description: input.description ?? '',
-        kinds: [...new Set(input.kinds ?? [])],
-        secret_ciphertext: cipher.encrypt(secret, webhookSecretAad({ id, user_id: userId })),
-        created_at: now,
-        updated_at: now,
+      const row = await inTransaction(db, async (tx) => {
+        const inserted = await webhooks.insertEndpoint(
+          {
+            id,
+            user_id: userId,
+            url: input.url,
+            description: input.description ?? '',
+            kinds: [...new Set(input.kinds ?? [])],
+            secret_ciphertext: cipher.encrypt(secret, webhookSecretAad({ id, user_id: userId })),
+            created_at: now,
+            updated_at: now,
+          },
+          tx,
+        );
+        await audit.record(tx, context, {
+          userId,
+          action: 'webhook_endpoint.created',
+          targetType: 'webhook_endpoint',
+          targetId: id,
+          metadata: auditView(inserted),
+        });
+        return inserted;
       });
       return { endpoint: endpointView(row), secret };
     },
@@ -116,32 +146,72 @@ export function createWebhookService(deps: {
       id: string,
       userId: string,
       input: { url?: string; description?: string; kinds?: string[]; enabled?: boolean },
+      context: RequestContext,
     ) {
-      const row = await webhooks.updateEndpointForOwner(id, userId, {
-        ...(input.url !== undefined ? { url: input.url } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.kinds !== undefined ? { kinds: [...new Set(input.kinds)] } : {}),
-        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-        updated_at: clock.now(),
+      return inTransaction(db, async (tx) => {
+        const before = await webhooks.findEndpointForOwner(id, userId, tx);
+        if (!before) throw notFound();
+        const row = await webhooks.updateEndpointForOwner(
+          id,
+          userId,
+          {
+            ...(input.url !== undefined ? { url: input.url } : {}),
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            ...(input.kinds !== undefined ? { kinds: [...new Set(input.kinds)] } : {}),
+            ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+            updated_at: clock.now(),
+          },
+          tx,
+        );
+        if (!row) throw notFound();
+        // Where notices go is security-relevant: an attacker would redirect them (or turn them off).
+        await audit.record(tx, context, {
+          userId,
+          action: 'webhook_endpoint.updated',
+          targetType: 'webhook_endpoint',
+          targetId: id,
+          metadata: { ...auditView(row), previous: auditView(before) },
+        });
+        return endpointView(row);
       });
-      if (!row) throw notFound();
-      return endpointView(row);
     },
 
     /** A new secret, shown once; the old one stops signing at once. */
-    async rotateSecret(id: string, userId: string) {
+    async rotateSecret(id: string, userId: string, context: RequestContext) {
       const current = await findOwned(id, userId);
       const secret = generateWebhookSecret();
-      const row = await webhooks.updateEndpointForOwner(id, userId, {
-        secret_ciphertext: cipher.encrypt(secret, webhookSecretAad(current)),
-        updated_at: clock.now(),
+      const row = await inTransaction(db, async (tx) => {
+        const updated = await webhooks.updateEndpointForOwner(
+          id,
+          userId,
+          { secret_ciphertext: cipher.encrypt(secret, webhookSecretAad(current)), updated_at: clock.now() },
+          tx,
+        );
+        if (!updated) throw notFound();
+        await audit.record(tx, context, {
+          userId,
+          action: 'webhook_endpoint.secret_rotated',
+          targetType: 'webhook_endpoint',
+          targetId: id,
+          metadata: { url: updated.url },
+        });
+        return updated;
       });
-      if (!row) throw notFound();
       return { endpoint: endpointView(row), secret };
     },
 
-    async deleteEndpoint(id: string, userId: string) {
-      if (!(await webhooks.deleteEndpointForOwner(id, userId))) throw notFound();
+    async deleteEndpoint(id: string, userId: string, context: RequestContext) {
+      await inTransaction(db, async (tx) => {
+        const row = await webhooks.findEndpointForOwner(id, userId, tx);
+        if (!row || !(await webhooks.deleteEndpointForOwner(id, userId, tx))) throw notFound();
+        await audit.record(tx, context, {
+          userId,
+          action: 'webhook_endpoint.deleted',
+          targetType: 'webhook_endpoint',
+          targetId: id,
+          metadata: auditView(row),
+        });
+      });
     },
 
     /** Sends a `webhook.test` event to this endpoint now; failures are retried like any delivery. */

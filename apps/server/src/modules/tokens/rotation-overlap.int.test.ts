@@ -36,7 +36,10 @@ afterAll(async () => {
   await store.destroy();
 });
 
-type Created = { token: { id: string; scopes: string[]; expires_at: string | null }; secret: string };
+type Created = {
+  token: { id: string; name: string; scopes: string[]; expires_at: string | null };
+  secret: string;
+};
 
 async function createPat(app: App, user: TestUser, extra: Record<string, unknown> = {}): Promise<Created> {
   const response = await app.inject({
@@ -65,6 +68,14 @@ async function auditActions(app: App, user: TestUser, tokenId: string): Promise<
     await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
   ).json().events as Array<{ action: string; target_id: string | null }>;
   return events.filter((e) => e.target_id === tokenId).map((e) => e.action);
+}
+
+/** The owner's in-app notices about one token, of one kind. */
+async function noticesOf(app: App, user: TestUser, tokenId: string, kind: string) {
+  const notices = (
+    await app.inject({ url: '/api/account/notices?limit=100', headers: { cookie: user.cookie } })
+  ).json().notices as Array<{ kind: string; subject_id: string | null; data: Record<string, unknown> }>;
+  return notices.filter((n) => n.subject_id === tokenId && n.kind === kind);
 }
 
 async function tokenOf(app: App, user: TestUser, id: string) {
@@ -131,6 +142,14 @@ describe('rotation with overlap until first use', () => {
     expect((await me(a, oldSecret)).statusCode).toBe(401);
     await until(async () => (await me(b, oldSecret)).statusCode === 401, 1_000);
     expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+    // The owner is told, in the same transaction as the audit row (issue #15), once a minute at most.
+    const [notice, ...more] = await noticesOf(a, user, token.id, 'token.rotated_secret_used');
+    expect(more).toHaveLength(0);
+    expect(notice?.data).toMatchObject({
+      name: token.name,
+      on_rotated_out_use: 'notify',
+      token_revoked: false,
+    });
     expect((await me(a, rotated.json().secret)).statusCode).toBe(200);
   });
 
@@ -150,6 +169,8 @@ describe('rotation with overlap until first use', () => {
     const view = await tokenOf(a, user, token.id);
     expect(view.status).toBe('revoked');
     expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+    const notices = await noticesOf(a, user, token.id, 'token.rotated_secret_used');
+    expect(notices.map((n) => n.data.token_revoked)).toEqual([true]);
   });
 
   it('"notify" (the default) keeps the token working after a replay; the choice can be changed', async () => {

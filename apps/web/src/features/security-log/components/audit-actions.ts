@@ -54,12 +54,17 @@ export const AUDIT_ACTIONS = [
   'token.repositories_changed',
   'token.revoked',
   'token.revoked_all',
+  'token.revoked_by_operator',
   'token.rotated',
   'token.rotated_out_used',
   'token.rotation_completed',
   'token.rotation_settings_changed',
   'token.scopes_reduced',
   'token.self_rotated',
+  'webhook_endpoint.created',
+  'webhook_endpoint.deleted',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.updated',
 ] as const satisfies readonly AuditAction[];
 
 type Missing = Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
