@@ -40,7 +40,8 @@ async function call(ledger: Ledger, op: Op, url: string, init: RequestInit): Pro
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
     const key = `${op}:${response.status}`;
     ledger.statuses[key] = (ledger.statuses[key] ?? 0) + 1;
-    if (response.status >= 500 && response.status !== 503) {
+    // 503 (unavailable) and 507 (the store is full) are deliberate answers; any other 5xx is a bug.
+    if (response.status >= 500 && response.status !== 503 && response.status !== 507) {
       ledger.violations.push(`${op} ${url} answered ${response.status}: ${await response.text()}`);
     }
     if (response.status === 503 && !response.headers.get('retry-after')) {

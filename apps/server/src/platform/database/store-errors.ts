@@ -24,6 +24,9 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated unexpectedly',
   'the database system is shutting down',
   'the database system is starting up',
+  // The store's files cannot be written (the embedded store's data folder remounted read-only):
+  // PostgreSQL reports EROFS as insufficient_privilege (42501), so the message is the only sign.
+  'Read-only file system',
 ];
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
@@ -38,4 +41,23 @@ export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (error instanceof AggregateError && error.errors.some((e) => isStoreUnavailable(e, depth + 1)))
     return true;
   return isStoreUnavailable(error.cause, depth + 1);
+}
+
+/** disk_full: PostgreSQL (or the embedded store) could not extend a file. */
+const FULL_SQLSTATES = new Set(['53100']);
+const FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+const FULL_MESSAGES = ['No space left on device', 'Disk quota exceeded'];
+
+/**
+ * Whether an error means "the store has no room to record this" (SQLSTATE 53100, ENOSPC,
+ * EDQUOT). The statement failed and its transaction rolled back, so nothing was recorded; reads
+ * keep working and writes work again once there is room. Such failures answer 507, never 500.
+ */
+export function isStoreFull(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 4) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (FULL_SQLSTATES.has(code) || FULL_CODES.has(code))) return true;
+  if (FULL_MESSAGES.some((m) => error.message.includes(m))) return true;
+  if (error instanceof AggregateError && error.errors.some((e) => isStoreFull(e, depth + 1))) return true;
+  return isStoreFull(error.cause, depth + 1);
 }

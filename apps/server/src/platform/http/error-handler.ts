@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isStoreUnavailable } from '../database/store-errors.ts';
+import { isStoreFull, isStoreUnavailable } from '../database/store-errors.ts';
 import { AppError, type ErrorCode, type FieldError, problemBody } from '../errors.ts';
 import { OAuthError } from '../oauth-error.ts';
 import { safeTextMessage } from './safe-text.ts';
@@ -107,6 +107,17 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof SyntaxError) return new AppError('invalid_json');
   const status = fastifyError.statusCode;
   if (status && status < 500) return new AppError(STATUS_CODES[status] ?? 'invalid_request');
+  // Before "unavailable": a full disk is not an outage to wait out in seconds, an operator has to act.
+  if (isStoreFull(error)) {
+    return new AppError(
+      'insufficient_storage',
+      'The store has no room to record this; nothing was changed.',
+      {
+        headers: { 'retry-after': '60' },
+        cause: error,
+      },
+    );
+  }
   if (isStoreUnavailable(error)) {
     return new AppError('service_unavailable', 'The store is unavailable; retry shortly.', {
       headers: { 'retry-after': '5' },
