@@ -206,7 +206,7 @@ describe('a PAT limited to chosen repositories', () => {
     const other = await setUp();
     const foreign = await createPat(user, { scopes: ['repos:read'], repo_ids: [alpha, other.alpha] });
     expect(foreign.statusCode).toBe(400);
-    expect(foreign.json().errors).toEqual([{ path: '/repo_ids/1', message: 'no such repository' }]);
+    expect(foreign.json().errors).toEqual([{ path: 'body.repo_ids.1', message: 'no such repository' }]);
     const agentsOnly = await createPat(user, { scopes: ['agents:read'], repo_ids: [alpha] });
     expect(agentsOnly.statusCode).toBe(422);
     expect((await createPat(user, { scopes: ['repos:read'], repo_ids: [] })).statusCode).toBe(400);

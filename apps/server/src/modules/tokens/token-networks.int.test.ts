@@ -119,8 +119,8 @@ describe('a PAT with a network allow-list', () => {
     const bad = await createPat(user, ['203.0.113.0/24', '10.0.0.1', 'example.com/8']);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual([
-      '/allowed_cidrs/1',
-      '/allowed_cidrs/2',
+      'body.allowed_cidrs.1',
+      'body.allowed_cidrs.2',
     ]);
     const loose = await createPat(user, ['10.1.2.3/8', '2001:DB8:0::1/32']);
     expect(loose.json().token.allowed_cidrs).toEqual(['10.0.0.0/8', '2001:db8::/32']);

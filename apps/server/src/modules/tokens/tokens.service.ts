@@ -234,7 +234,7 @@ export function createTokenService(deps: {
         if (unknown.length > 0) {
           throw new AppError('invalid_request', 'repo_ids names repositories you have not connected.', {
             errors: unknown.map((id) => ({
-              path: `/repo_ids/${input.repo_ids!.indexOf(id)}`,
+              path: `body.repo_ids.${input.repo_ids!.indexOf(id)}`,
               message: 'no such repository',
             })),
           });
@@ -249,7 +249,7 @@ export function createTokenService(deps: {
         if ('invalid' in parsed) {
           throw new AppError('invalid_request', 'allowed_cidrs holds entries that are not CIDRs.', {
             errors: parsed.invalid.map((entry) => ({
-              path: `/allowed_cidrs/${input.allowed_cidrs!.indexOf(entry)}`,
+              path: `body.allowed_cidrs.${input.allowed_cidrs!.indexOf(entry)}`,
               message: 'expected an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
             })),
           });
