@@ -1458,4 +1458,212 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('10: token controls: create with self-rotation, networks and repositories; reduce to the scopes used; restrict to the networks used; rotate with an overlap', async () => {
+    const { context, page, problems } = await openContext(browser);
+    await signUpThroughUi(page, server.url, 'journey10');
+    const ghToken = newGitHubToken();
+    github.addToken(ghToken, {
+      login: 'fleet',
+      scopes: ['repo'],
+      repos: [
+        { full_name: 'fleet/api', private: true, default_branch: 'main' },
+        { full_name: 'fleet/web', private: false, default_branch: 'main' },
+      ],
+    });
+    const account = await apiAs<{ id: string }>(context, server.url, 'POST', '/api/provider-accounts', {
+      provider: 'github',
+      name: 'Fleet',
+      token: ghToken,
+    });
+    const repoIds: Record<string, string> = {};
+    for (const fullName of ['fleet/api', 'fleet/web']) {
+      const repo = await apiAs<{ id: string }>(context, server.url, 'POST', '/api/repos', {
+        provider_account_id: account.body.id,
+        full_name: fullName,
+      });
+      expect(repo.status).toBe(201);
+      repoIds[fullName] = repo.body.id;
+    }
+
+    // Create: the repository picker appears only with a repository or task scope.
+    await page.getByRole('link', { name: 'Generate new token' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('fleet deploy');
+    expect(await page.getByRole('group', { name: 'Repositories', exact: true }).count()).toBe(0);
+    await page
+      .getByRole('radiogroup', { name: 'Repositories' })
+      .getByRole('radio', { name: 'Read and write', exact: true })
+      .check();
+    await page
+      .getByRole('radiogroup', { name: 'Profile' })
+      .getByRole('radio', { name: 'Read', exact: true })
+      .check();
+    const repoPicker = page.getByRole('group', { name: 'Repositories', exact: true });
+    expect(await repoPicker.getByRole('radio', { name: /^All repositories/ }).isChecked()).toBe(true);
+    await repoPicker.getByRole('radio', { name: 'Only select repositories' }).check();
+    await repoPicker.getByRole('checkbox', { name: 'fleet/api' }).check();
+    // A network that is not a CIDR is refused by the server, and the field names it.
+    const networks = page.getByLabel(/^Allowed networks/);
+    await networks.fill('127.0.0.0/8\noffice-vpn');
+    const selfRotation = page.getByRole('checkbox', { name: 'Allow this token to rotate itself' });
+    await selfRotation.check();
+    expect(await selfRotation.getAttribute('aria-describedby')).toBeTruthy();
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    await page.getByText('Not networks in CIDR form: office-vpn.', { exact: false }).waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('allowed_cidrs');
+    await networks.fill('127.0.0.0/8\n2001:db8::/48');
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Copy your new token now' }).waitFor();
+    const secret = ((await page.getByTestId('token-secret').textContent()) ?? '').trim();
+    expect(secret).toMatch(PAT_PATTERN);
+    await page.getByRole('button', { name: 'Done, back to tokens' }).click();
+    await page.getByText('Generated “fleet deploy”.').waitFor();
+    const listed = await apiAs<{ tokens: Array<Record<string, unknown> & { id: string; name: string }> }>(
+      context,
+      server.url,
+      'GET',
+      '/api/account/tokens',
+    );
+    const token = listed.body.tokens.find((candidate) => candidate.name === 'fleet deploy');
+    expect(token).toMatchObject({
+      allow_self_rotation: true,
+      on_rotated_out_use: 'revoke',
+      repo_ids: [repoIds['fleet/api']],
+      allowed_cidrs: ['127.0.0.0/8', '2001:db8::/48'],
+    });
+    const tokenId = token?.id ?? '';
+
+    // Use it: it sees only the repository it is limited to, from 127.0.0.1.
+    for (let use = 0; use < 3; use++) {
+      const repos = await withBearer(server.url, secret, '/api/repos');
+      expect(repos.status).toBe(200);
+      const body = (await repos.json()) as { repos: { full_name: string }[] };
+      expect(body.repos.map((repo) => repo.full_name)).toEqual(['fleet/api']);
+    }
+    // Uses are written in batches (every 100 ms here): wait until the server reports them.
+    await expect
+      .poll(
+        async () =>
+          (
+            await apiAs<{ used: { uses: number }[] }>(
+              context,
+              server.url,
+              'GET',
+              `/api/account/tokens/${tokenId}/usage`,
+            )
+          ).body.used[0]?.uses,
+      )
+      .toBe(3);
+    await expect
+      .poll(
+        async () =>
+          (
+            await apiAs<{ networks: unknown[] }>(
+              context,
+              server.url,
+              'GET',
+              `/api/account/tokens/${tokenId}/networks`,
+            )
+          ).body.networks.length,
+      )
+      .toBe(1);
+
+    // The detail page: least privilege, networks, repositories, rotation settings.
+    await page.getByRole('link', { name: 'fleet deploy' }).click();
+    await page.getByRole('heading', { level: 1, name: 'fleet deploy' }).waitFor();
+    const usage = page.getByRole('region', { name: 'Least privilege' });
+    await usage.getByText('Granted: repos:write, profile:read').waitFor();
+    await usage.getByText('Used in the last 30 days: repos:read (3×)').waitFor();
+    const repos = page.getByRole('region', { name: 'Repositories' });
+    expect(await repos.getByRole('radio', { name: 'Only select repositories' }).isChecked()).toBe(true);
+    expect(await repos.getByRole('checkbox', { name: 'fleet/api' }).isChecked()).toBe(true);
+    expect(await repos.getByRole('checkbox', { name: 'fleet/web' }).isChecked()).toBe(false);
+    const rotation = page.getByRole('region', { name: 'Rotation' });
+    expect(
+      await rotation.getByRole('checkbox', { name: 'Allow this token to rotate itself' }).isChecked(),
+    ).toBe(true);
+    expect(await rotation.getByRole('radio', { name: /^Revoke the token/ }).isChecked()).toBe(true);
+    const networksRegion = page.getByRole('region', { name: 'Networks' });
+    await networksRegion
+      .getByRole('table', { name: 'Networks the token was used from' })
+      .getByText('127.0.0.0/24')
+      .waitFor();
+    await screenshotBoth(page, '10-token-detail');
+    await expectNoSeriousA11yViolations(page, 'token detail');
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, '10-token-detail-full-en-US-phone.png'),
+      fullPage: true,
+    });
+    await page.setViewportSize(DESKTOP);
+
+    // One click reduces the grant to what was used.
+    await usage.getByRole('button', { name: 'Reduce to repos:read' }).click();
+    await page.getByText('Reduced the scopes of “fleet deploy” to repos:read.').waitFor();
+    await usage.getByText('Granted: repos:read').waitFor();
+    await usage.getByText('The token uses every scope it holds.').waitFor();
+    const self = (await (await withBearer(server.url, secret, '/api/tokens/self')).json()) as {
+      scopes: string[];
+    };
+    expect(self.scopes).toEqual(['repos:read']);
+
+    // One click restricts it to the networks it has used.
+    await networksRegion.getByRole('button', { name: 'Restrict to these networks' }).click();
+    await page.getByText('“fleet deploy” now works only from the networks it has used.').waitFor();
+    await networksRegion.getByText('The token works only from these networks.').waitFor();
+    expect(await networksRegion.getByLabel(/^Allowed networks/).inputValue()).toBe('127.0.0.0/24');
+    const restricted = await apiAs<{ allowed_cidrs: string[] | null }>(
+      context,
+      server.url,
+      'GET',
+      `/api/account/tokens/${tokenId}`,
+    );
+    expect(restricted.body.allowed_cidrs).toEqual(['127.0.0.0/24']);
+    expect((await withBearer(server.url, secret, '/api/tokens/self')).status).toBe(200);
+
+    // Regenerate with an overlap: the old secret keeps working until the new one is first used.
+    await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
+    const rotate = page.getByRole('dialog', { name: 'Regenerate “fleet deploy”?' });
+    expect(await rotate.getByRole('radio', { name: /^Stops working at once/ }).isChecked()).toBe(true);
+    await rotate.getByRole('radio', { name: 'Keeps working until the new secret is first used' }).check();
+    const deadline = rotate.getByLabel('At the latest, it stops after');
+    expect(await deadline.inputValue()).toBe('60');
+    expect(await rotate.getByRole('radio', { name: /^Revoke the token/ }).isChecked()).toBe(true);
+    await rotate.getByRole('radio', { name: 'Notify me only' }).check();
+    await expectNoSeriousA11yViolations(page, 'regenerate dialog with overlap');
+    await rotate.getByRole('button', { name: 'Regenerate token' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Copy your regenerated token now' }).waitFor();
+    const newSecret = ((await page.getByTestId('token-secret').textContent()) ?? '').trim();
+    expect(newSecret).toMatch(PAT_PATTERN);
+    await page.getByRole('button', { name: 'Done, back to tokens' }).click();
+    await page.getByText('Regenerated “fleet deploy”.', { exact: false }).waitFor();
+    await page.getByText(/^Rotating: old secret valid until /).waitFor();
+    const afterRotation = await apiAs<{ on_rotated_out_use: string; old_secret_valid_until: string | null }>(
+      context,
+      server.url,
+      'GET',
+      `/api/account/tokens/${tokenId}`,
+    );
+    expect(afterRotation.body.on_rotated_out_use).toBe('notify');
+    expect(Date.parse(afterRotation.body.old_secret_valid_until ?? '') - Date.now()).toBeGreaterThan(
+      50 * 60_000,
+    );
+    expect((await withBearer(server.url, secret, '/api/tokens/self')).status).toBe(200);
+    // The list says so too.
+    await page.getByRole('link', { name: /Back to tokens/ }).click();
+    const row = page.getByRole('row', { name: /fleet deploy/ });
+    await expect.poll(() => row.textContent()).toContain('Rotating: old secret valid until');
+    // The first use of the new secret ends the overlap: the old secret stops.
+    expect((await withBearer(server.url, newSecret, '/api/tokens/self')).status).toBe(200);
+    expect((await withBearer(server.url, secret, '/api/tokens/self')).status).toBe(401);
+    await page.reload();
+    await row.waitFor();
+    expect(await row.textContent()).not.toContain('Rotating');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

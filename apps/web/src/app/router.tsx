@@ -15,6 +15,7 @@ import { SecurityLogPage } from '../features/security-log/components/security-lo
 import { PasswordPage } from '../features/sessions/components/password-page.tsx';
 import { SessionsPage } from '../features/sessions/components/sessions-page.tsx';
 import { NewTokenPage } from '../features/tokens/components/new-token-page.tsx';
+import { TokenDetailPage } from '../features/tokens/components/token-detail-page.tsx';
 import { TokensPage } from '../features/tokens/components/tokens-page.tsx';
 import { AgentFormRoute, AgentRoute, AgentsRoute } from './agent-routes.tsx';
 import { AppLayout, SettingsLayout } from './app-layout.tsx';
@@ -39,6 +40,7 @@ export const router = createBrowserRouter([
               { index: true, element: <Navigate to="/settings/tokens" replace /> },
               { path: 'tokens', element: <TokensPage /> },
               { path: 'tokens/new', element: <NewTokenPage /> },
+              { path: 'tokens/:id', element: <TokenDetailPage /> },
               { path: 'security-log', element: <SecurityLogPage /> },
               { path: 'sessions', element: <SessionsPage /> },
               { path: 'password', element: <PasswordPage /> },

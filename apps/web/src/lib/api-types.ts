@@ -83,3 +83,7 @@ export type AuthorizationRequest = ResponseBody<'/api/oauth/requests/{id}', 'get
 
 export type ConnectRepoBody = RequestBody<'/api/repos', 'post'>;
 export type AutomationToken = AutomationTokenView;
+
+export type TokenNetwork = ResponseBody<'/api/account/tokens/{id}/networks', 'get'>['networks'][number];
+export type TokenUsage = ResponseBody<'/api/account/tokens/{id}/usage', 'get'>;
+export type RotatedOutUse = TokenView['on_rotated_out_use'];

@@ -19,6 +19,7 @@ export function useRevokeToken() {
           token.id === id ? { ...token, status: 'revoked', revoked_at: new Date().toISOString() } : token,
         ),
       );
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.detail(id) });
       return queryClient.invalidateQueries({ queryKey: tokenKeys.list() });
     },
   });

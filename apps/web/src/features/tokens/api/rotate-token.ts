@@ -7,11 +7,26 @@ export interface RotateTokenInput {
   id: string;
   /** Days until the new secret expires, from now; `null` for none (when the policy allows it). */
   expires_in_days: number | null;
+  /**
+   * Minutes the old secret may keep working until the new one is first used (ADR 0029);
+   * `null`: it stops at once.
+   */
+  overlap_minutes?: number | null;
 }
 
-export function rotateToken({ id, expires_in_days }: RotateTokenInput): Promise<TokenWithSecret> {
+export function rotateToken({
+  id,
+  expires_in_days,
+  overlap_minutes,
+}: RotateTokenInput): Promise<TokenWithSecret> {
+  const overlap = overlap_minutes
+    ? { overlap: 'until_first_use' as const, overlap_deadline_minutes: overlap_minutes }
+    : {};
   return call(
-    client.POST('/api/account/tokens/{id}/rotate', { params: { path: { id } }, body: { expires_in_days } }),
+    client.POST('/api/account/tokens/{id}/rotate', {
+      params: { path: { id } },
+      body: { expires_in_days, ...overlap },
+    }),
   );
 }
 
@@ -23,6 +38,7 @@ export function useRotateToken() {
     gcTime: 0,
     onSuccess: (_result, { id }) => {
       void queryClient.invalidateQueries({ queryKey: tokenKeys.list() });
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.detail(id) });
       void queryClient.invalidateQueries({ queryKey: tokenKeys.lastRotation(id) });
     },
   });

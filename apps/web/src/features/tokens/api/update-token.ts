@@ -12,10 +12,13 @@ export function useUpdateToken() {
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdateTokenBody }) => updateToken(id, body),
     onSuccess: (updated) => {
-      // The server's answer is the truth: put it in the list at once, then refresh the list.
+      // The server's answer is the truth: put it in the list and the detail at once, then refresh
+      // them (and the usage report, whose grant may just have shrunk).
       queryClient.setQueryData<TokenView[]>(tokenKeys.list(), (tokens) =>
         tokens?.map((token) => (token.id === updated.id ? updated : token)),
       );
+      queryClient.setQueryData<TokenView>(tokenKeys.detail(updated.id), updated);
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.usage(updated.id) });
       return queryClient.invalidateQueries({ queryKey: tokenKeys.list() });
     },
   });

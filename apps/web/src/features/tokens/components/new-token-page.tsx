@@ -16,11 +16,20 @@ import { useCreateToken } from '../api/create-token.ts';
 import { useTokenPolicy } from '../api/get-token-policy.ts';
 import { ExpiryField } from './expiry-field.tsx';
 import { defaultExpiryChoice, type ExpiryChoice, expiresInDaysOf, expiryChoices } from './expiry-options.ts';
+import {
+  NetworksField,
+  networksError,
+  RepoRestrictionField,
+  SelfRotationField,
+} from './restriction-fields.tsx';
+import { limitsRepositories, parseNetworks, refusedNetworks } from './restrictions.ts';
 import { groupScopes, type ScopeLevel, scopesFromLevels } from './scope-levels.ts';
 import { ScopePicker } from './scope-picker.tsx';
 import { type RevealedToken, TokenRevealScreen } from './token-reveal-screen.tsx';
 
-type FormErrors = Partial<Record<'name' | 'description' | 'scopes' | 'expiry', string>>;
+type FormErrors = Partial<
+  Record<'name' | 'description' | 'scopes' | 'expiry' | 'repos' | 'networks', string>
+>;
 
 export function NewTokenPage() {
   const t = useT();
@@ -99,6 +108,9 @@ interface Draft {
   expiry: ExpiryChoice;
   customDate: string;
   levels: Record<string, ScopeLevel>;
+  selfRotation?: boolean;
+  repoIds?: string[] | null;
+  networks?: string;
 }
 
 const DRAFT_KEY = 'new-token';
@@ -116,15 +128,31 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
   );
   const [customDate, setCustomDate] = useState(restored?.customDate ?? '');
   const [levels, setLevels] = useState<Record<string, ScopeLevel>>(restored?.levels ?? {});
+  const [selfRotation, setSelfRotation] = useState(restored?.selfRotation ?? false);
+  const [repoIds, setRepoIds] = useState<string[] | null>(restored?.repoIds ?? null);
+  const [networks, setNetworks] = useState(restored?.networks ?? '');
   useEffect(() => {
-    saveDraft(DRAFT_KEY, { name, description, expiry, customDate, levels } satisfies Draft);
-  }, [name, description, expiry, customDate, levels]);
+    saveDraft(DRAFT_KEY, {
+      name,
+      description,
+      expiry,
+      customDate,
+      levels,
+      selfRotation,
+      repoIds,
+      networks,
+    } satisfies Draft);
+  }, [name, description, expiry, customDate, levels, selfRotation, repoIds, networks]);
   useEffect(() => () => clearDraftUnlessExpired(DRAFT_KEY), []);
   const [errors, setErrors] = useState<FormErrors>({});
   const nameRef = useRef<HTMLInputElement>(null);
   const expiryRef = useRef<HTMLSelectElement>(null);
   const dateRef = useRef<HTMLInputElement>(null);
   const scopesRef = useRef<HTMLDivElement>(null);
+  const reposRef = useRef<HTMLInputElement>(null);
+  const networksRef = useRef<HTMLTextAreaElement>(null);
+  // The repository restriction limits repos:* and tasks:* scopes: it is offered only with one.
+  const repoScoped = limitsRepositories(scopesFromLevels(levels, groups));
 
   const now = new Date();
   const days = expiresInDaysOf(expiry, customDate, now, policy.max_lifetime_days);
@@ -134,6 +162,8 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
     else if (found.expiry) (expiry === 'custom' ? dateRef : expiryRef).current?.focus();
     else if (found.scopes)
       scopesRef.current?.querySelector<HTMLInputElement>('input:not([disabled])')?.focus();
+    else if (found.repos) reposRef.current?.focus();
+    else if (found.networks) networksRef.current?.focus();
   };
 
   const submit = (event: FormEvent) => {
@@ -147,6 +177,9 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
       });
     }
     if (scopes.length === 0) found.scopes = t('tokens.new.scopesRequired');
+    const restrictRepos = repoScoped && repoIds !== null;
+    if (restrictRepos && repoIds.length === 0) found.repos = t('tokens.restrictions.reposRequired');
+    const allowedCidrs = parseNetworks(networks);
     setErrors(found);
     if (Object.keys(found).length > 0 || days === 'invalid') return focusFirst(found);
     onSubmit(
@@ -156,6 +189,9 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
         description: description.trim() || null,
         scopes: scopes as Scope[],
         expires_in_days: days,
+        ...(selfRotation ? { allow_self_rotation: true } : {}),
+        ...(restrictRepos ? { repo_ids: repoIds } : {}),
+        ...(allowedCidrs ? { allowed_cidrs: allowedCidrs } : {}),
       },
       (error) => {
         const server: FormErrors = {};
@@ -164,6 +200,8 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
         if (fields.name) server.name = t('errors.fieldInvalid');
         if (fields.description) server.description = t('errors.fieldInvalid');
         if (fields.scopes) server.scopes = t('tokens.new.scopesRequired');
+        if (fields.repo_ids) server.repos = t('tokens.restrictions.reposInvalid');
+        if (fields.allowed_cidrs) server.networks = networksError(refusedNetworks(error, allowedCidrs), t);
         if (fields.expires_in_days || hasErrorCode(error, 'policy_violation')) {
           server.expiry = t('tokens.new.expiryMax', { days: policy.max_lifetime_days });
         }
@@ -227,6 +265,21 @@ function NewTokenForm({ policy, submitting, serverError, onSubmit }: NewTokenFor
           error={errors.scopes}
         />
       </div>
+      {repoScoped ? (
+        <RepoRestrictionField
+          value={repoIds}
+          onChange={setRepoIds}
+          error={errors.repos}
+          firstRef={reposRef}
+        />
+      ) : null}
+      <NetworksField
+        value={networks}
+        onChange={setNetworks}
+        error={errors.networks}
+        textareaRef={networksRef}
+      />
+      <SelfRotationField checked={selfRotation} onChange={setSelfRotation} />
       {bannerShown ? <ActionError message={errorMessage(serverError, t)} /> : null}
       <div className="form__actions">
         <Button type="submit" variant="primary" loading={submitting}>

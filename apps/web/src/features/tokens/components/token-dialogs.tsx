@@ -5,9 +5,10 @@ import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Input, Textarea } from '../../../components/ui/input.tsx';
+import { Select } from '../../../components/ui/select.tsx';
 import { Spinner } from '../../../components/ui/spinner.tsx';
 import { useLanguage, useT } from '../../../i18n/i18n-provider.tsx';
-import type { Scope, TokenView, UpdateTokenBody } from '../../../lib/api-types.ts';
+import type { RotatedOutUse, Scope, TokenView, UpdateTokenBody } from '../../../lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, hasErrorCode } from '../../../lib/error-message.ts';
 import { addDays, formatDate } from '../../../lib/relative-time.ts';
 import { useLastRotation } from '../api/get-last-rotation.ts';
@@ -25,6 +26,8 @@ import {
   lifetimeDays,
   regenerateDefaultChoice,
 } from './expiry-options.ts';
+import { ReplayPolicyField } from './restriction-fields.tsx';
+import { overlapChoices } from './restrictions.ts';
 import { groupScopes, levelsFromScopes, type ScopeLevel, scopesFromLevels } from './scope-levels.ts';
 import { ScopePicker } from './scope-picker.tsx';
 import type { RevealedToken } from './token-reveal-screen.tsx';
@@ -236,11 +239,15 @@ export function RotateTokenDialog({
 }: Omit<TokenDialogProps, 'onDone'> & { onRotated: (token: RevealedToken) => void }) {
   const t = useT();
   const rotate = useRotateToken();
+  const update = useUpdateToken();
   const close = () => {
     rotate.reset();
+    update.reset();
     onClose();
   };
   const formId = useId();
+  const pending = rotate.isPending || update.isPending;
+  const failure = update.isError ? update.error : rotate.isError ? rotate.error : null;
   return (
     <Dialog
       open={open && Boolean(token)}
@@ -248,13 +255,13 @@ export function RotateTokenDialog({
       title={t('tokens.rotate.title', { name: token?.name ?? '' })}
       description={t('tokens.rotate.body')}
       closeLabel={t('app.close')}
-      dismissible={!rotate.isPending}
+      dismissible={!pending}
       footer={
         <>
-          <Button variant="ghost" onClick={close} disabled={rotate.isPending}>
+          <Button variant="ghost" onClick={close} disabled={pending}>
             {t('app.cancel')}
           </Button>
-          <Button type="submit" form={formId} variant="primary" loading={rotate.isPending}>
+          <Button type="submit" form={formId} variant="primary" loading={pending}>
             {t('tokens.rotate.confirm')}
           </Button>
         </>
@@ -265,10 +272,21 @@ export function RotateTokenDialog({
           key={token.id}
           formId={formId}
           token={token}
-          error={rotate.isError ? errorMessage(rotate.error, t) : undefined}
-          onSubmit={(expires_in_days) =>
+          error={failure ? errorMessage(failure, t) : undefined}
+          onSubmit={async ({ expiresInDays, overlapMinutes, replay }) => {
+            update.reset();
+            rotate.reset();
+            // The replay policy is a setting of the token (PATCH), saved before the rotation that
+            // creates the secret it will guard.
+            if (replay !== token.on_rotated_out_use) {
+              try {
+                await update.mutateAsync({ id: token.id, body: { on_rotated_out_use: replay } });
+              } catch {
+                return;
+              }
+            }
             rotate.mutate(
-              { id: token.id, expires_in_days },
+              { id: token.id, expires_in_days: expiresInDays, overlap_minutes: overlapMinutes },
               {
                 onSuccess: (result) => {
                   // Drop the mutation's own copy of the answer (and so of the secret) at once.
@@ -276,12 +294,19 @@ export function RotateTokenDialog({
                   onRotated({ id: result.token.id, name: result.token.name, secret: result.secret });
                 },
               },
-            )
-          }
+            );
+          }}
         />
       ) : null}
     </Dialog>
   );
+}
+
+interface RotateChoice {
+  expiresInDays: number | null;
+  /** Minutes the old secret may overlap the new one (until its first use); `null`: none. */
+  overlapMinutes: number | null;
+  replay: RotatedOutUse;
 }
 
 function RotateTokenForm({
@@ -293,7 +318,7 @@ function RotateTokenForm({
   formId: string;
   token: TokenView;
   error: string | undefined;
-  onSubmit: (expiresInDays: number | null) => void;
+  onSubmit: (choice: RotateChoice) => void;
 }) {
   const t = useT();
   const [language] = useLanguage();
@@ -313,6 +338,7 @@ function RotateTokenForm({
     <RotateExpiryForm
       formId={formId}
       policy={policy.data}
+      replayPolicy={token.on_rotated_out_use}
       lifetime={lifetime}
       error={error}
       language={language}
@@ -324,19 +350,26 @@ function RotateTokenForm({
 function RotateExpiryForm({
   formId,
   policy,
+  replayPolicy,
   lifetime,
   error,
   language,
   onSubmit,
 }: {
   formId: string;
-  policy: ExpiryPolicy;
+  policy: ExpiryPolicy & { max_overlap_minutes: number };
+  replayPolicy: RotatedOutUse;
   lifetime: number | null;
   error: string | undefined;
   language: string;
-  onSubmit: (expiresInDays: number | null) => void;
+  onSubmit: (choice: RotateChoice) => void;
 }) {
   const t = useT();
+  const overlapId = useId();
+  const deadlines = overlapChoices(policy.max_overlap_minutes);
+  const [overlap, setOverlap] = useState(false);
+  const [deadline, setDeadline] = useState(() => String(deadlines.includes(60) ? 60 : deadlines[0]));
+  const [replay, setReplay] = useState<RotatedOutUse>(replayPolicy);
   const choices = expiryChoices(policy, lifetime);
   const [choice, setChoice] = useState<ExpiryChoice>(() => regenerateDefaultChoice(policy, lifetime));
   const [customDate, setCustomDate] = useState('');
@@ -350,7 +383,7 @@ function RotateExpiryForm({
     const days = expiresInDaysOf(choice, customDate, now, policy.max_lifetime_days);
     setInvalid(days === 'invalid');
     if (days === 'invalid') return (choice === 'custom' ? dateRef : selectRef).current?.focus();
-    onSubmit(days);
+    onSubmit({ expiresInDays: days, overlapMinutes: overlap ? Number(deadline) : null, replay });
   };
 
   return (
@@ -378,6 +411,45 @@ function RotateExpiryForm({
         selectRef={selectRef}
         dateRef={dateRef}
       />
+      <fieldset className="stack-sm">
+        <legend className="field__label">{t('tokens.rotate.overlap')}</legend>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${overlapId}-overlap`}
+            checked={!overlap}
+            onChange={() => setOverlap(false)}
+          />
+          {t('tokens.rotate.overlapNone')}
+        </label>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${overlapId}-overlap`}
+            checked={overlap}
+            onChange={() => setOverlap(true)}
+          />
+          {t('tokens.rotate.overlapUntilFirstUse')}
+        </label>
+        {overlap ? (
+          <Select
+            label={t('tokens.rotate.overlapDeadline')}
+            hint={t('tokens.rotate.overlapDeadlineHint')}
+            value={deadline}
+            onChange={(event) => setDeadline(event.target.value)}
+            options={deadlines.map((minutes) => ({
+              value: String(minutes),
+              label:
+                minutes === 60
+                  ? t('tokens.rotate.oneHour')
+                  : minutes % 60 === 0
+                    ? t('tokens.rotate.hours', { hours: minutes / 60 })
+                    : t('tokens.rotate.minutes', { minutes }),
+            }))}
+          />
+        ) : null}
+      </fieldset>
+      <ReplayPolicyField value={replay} onChange={setReplay} />
       {error ? <ActionError message={error} /> : null}
     </form>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { RelativeTime } from '../../../components/relative-time.tsx';
 import { ActionMenu } from '../../../components/ui/action-menu.tsx';
 import { Button } from '../../../components/ui/button.tsx';
@@ -17,6 +17,7 @@ import { formatDate } from '../../../lib/relative-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { useTokenPolicy } from '../api/get-token-policy.ts';
 import { useTokens } from '../api/list-tokens.ts';
+import { RotatingState } from './rotating-state.tsx';
 import { EditTokenDialog, RevokeAllDialog, RevokeTokenDialog, RotateTokenDialog } from './token-dialogs.tsx';
 import {
   canHide,
@@ -127,7 +128,9 @@ export function TokensPage() {
       className: 'col-name',
       cell: (token) => (
         <div className="stack-xs">
-          <span className="strong">{token.name}</span>
+          <Link className="strong" to={`/settings/tokens/${encodeURIComponent(token.id)}`}>
+            {token.name}
+          </Link>
           <code className="code muted">{token.preview}</code>
           {token.description ? <span className="muted small clamp-2">{token.description}</span> : null}
         </div>
@@ -180,7 +183,14 @@ export function TokensPage() {
       cell: (token) => {
         // A token that expires while the page is open says so at once, as its section does.
         const status = isActive(token, now) || token.status === 'revoked' ? token.status : 'expired';
-        return <Chip tone={STATUS_TONE[status]}>{t(`tokens.status.${status}`)}</Chip>;
+        return (
+          <div className="stack-xs">
+            <span>
+              <Chip tone={STATUS_TONE[status]}>{t(`tokens.status.${status}`)}</Chip>
+            </span>
+            <RotatingState token={token} />
+          </div>
+        );
       },
     },
     {
