@@ -544,6 +544,39 @@ export function createTokenService(deps: {
       });
     },
 
+    /**
+     * An operator's revocation (`npm run admin:revoke`, ADR 0036): any user's PAT, by id. Audited
+     * in the owner's security log with actor kind `operator`, and the owner is told (`by: admin`).
+     * Returns the token as it was, or undefined when no PAT has that id; a token already revoked
+     * is left as it is (`revoked: false`).
+     */
+    async revokeTokenAsOperator(
+      id: string,
+      input: { operator: string; reason: string | null },
+      context: RequestContext,
+    ) {
+      const current = await tokens.findCredentialById(id);
+      if (!current || current.kind !== 'personal') return undefined;
+      return inTransaction(db, async (tx) => {
+        const revoked = await credentials.revokeCredentials(tx, { ids: [current.id] }, 'revoked_by_operator');
+        if (revoked.length === 0) return { token: current, revoked: false };
+        await audit.record(tx, context, {
+          userId: current.user_id,
+          action: 'token.revoked_by_operator',
+          targetType: 'personal_access_token',
+          targetId: id,
+          metadata: { name: current.name, operator: input.operator, reason: input.reason },
+        });
+        await enqueueNotice(tx, {
+          userId: current.user_id,
+          kind: 'token.revoked',
+          subject: patSubject(current),
+          data: { by: 'admin', ...(input.reason ? { reason: input.reason } : {}) },
+        });
+        return { token: current, revoked: true };
+      });
+    },
+
     async revokeAllTokens(ownerId: string, context: RequestContext) {
       return inTransaction(db, async (tx) => {
         const revoked = await credentials.revokeCredentials(
