@@ -1652,6 +1652,12 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
       50 * 60_000,
     );
     expect((await withBearer(server.url, secret, '/api/tokens/self')).status).toBe(200);
+    // The same page in Chinese.
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { level: 2, name: '最小权限' }).waitFor();
+    await page.getByText(/^轮换中：旧密钥在 .+ 前有效$/).waitFor();
+    await page.getByText('此令牌只能从这些网络使用。').waitFor();
+    await page.getByLabel('语言').selectOption('en-US');
     // The list says so too.
     await page.getByRole('link', { name: /Back to tokens/ }).click();
     const row = page.getByRole('row', { name: /fleet deploy/ });

@@ -17,11 +17,14 @@ export function RepoRestrictionField({
   onChange,
   error,
   firstRef,
+  legendHidden,
 }: {
   value: string[] | null;
   onChange: (value: string[] | null) => void;
   error?: string | undefined;
   firstRef?: Ref<HTMLInputElement>;
+  /** Under a heading that already says "Repositories", the legend is for screen readers only. */
+  legendHidden?: boolean;
 }) {
   const t = useT();
   const id = useId();
@@ -32,7 +35,9 @@ export function RepoRestrictionField({
       className={`stack-sm restriction ${error ? 'field--invalid' : ''}`}
       aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
     >
-      <legend className="field__label">{t('tokens.restrictions.repos')}</legend>
+      <legend className={legendHidden ? 'visually-hidden' : 'field__label'}>
+        {t('tokens.restrictions.repos')}
+      </legend>
       <p className="field__hint" id={`${id}-hint`}>
         {t('tokens.restrictions.reposHint')}
       </p>

@@ -464,7 +464,13 @@ function ReposForm({ token, onDone }: { token: TokenView; onDone: (message: stri
   };
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <RepoRestrictionField value={repoIds} onChange={setRepoIds} error={error} firstRef={firstRef} />
+      <RepoRestrictionField
+        value={repoIds}
+        onChange={setRepoIds}
+        error={error}
+        firstRef={firstRef}
+        legendHidden
+      />
       {update.isError && !error ? <SectionSaveError error={update.error} /> : null}
       <div className="form__actions">
         <Button type="submit" loading={update.isPending}>
