@@ -54,6 +54,13 @@ export interface CredentialsTable {
   allowed_cidrs: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
+/** Every secret a rotation replaced, for 30 days: presenting one is a rotated-out replay (ADR 0029). */
+export interface CredentialRotatedOutSecretsTable {
+  token_hash: string;
+  credential_id: string;
+  rotated_out_at: Timestamp;
+}
+
 /** The source networks a token was used from, at most 10 per token (ADR 0031). */
 export interface CredentialNetworksTable {
   credential_id: string;
@@ -191,6 +198,7 @@ export interface DB {
   credentials: CredentialsTable;
   credential_usage_daily: CredentialUsageDailyTable;
   credential_networks: CredentialNetworksTable;
+  credential_rotated_out_secrets: CredentialRotatedOutSecretsTable;
   credential_scope_usage_daily: CredentialScopeUsageDailyTable;
   audit_events: AuditEventsTable;
   agents: AgentsTable;

@@ -104,7 +104,8 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
 
     /**
      * The hot path's one query: the credential for a token hash, if its owner is enabled. The
-     * hash may be the current secret's or the one the last rotation replaced (ADR 0029).
+     * hash may be the current secret's or the one the last rotation replaced (ADR 0029); older
+     * rotated-out secrets are looked up only on a miss (`findCredentialByRotatedOutHash`).
      */
     async findCredentialByHash(tokenHash: string): Promise<ActiveCredentialLookup | undefined> {
       if (activeByHash) return (await activeByHash([tokenHash]))[0];
@@ -134,15 +135,78 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .executeTakeFirst();
     },
 
-    /** A page of every credential's filter key (the first 16 hex characters of its hash), by id. */
-    async listHashKeysAfter(afterId: string, limit: number): Promise<Array<{ id: string; key: string }>> {
+    /**
+     * A page of every credential's filter keys (the first 16 hex characters of a hash), by id:
+     * its current secret's and the one its last rotation replaced (which may still verify).
+     */
+    async listHashKeysAfter(
+      afterId: string,
+      limit: number,
+    ): Promise<Array<{ id: string; key: string; previous_key: string | null }>> {
       return db
         .selectFrom('credentials')
-        .select(['id', sql<string>`substr(token_hash, 1, 16)`.as('key')])
+        .select([
+          'id',
+          sql<string>`substr(token_hash, 1, 16)`.as('key'),
+          sql<string | null>`substr(previous_token_hash, 1, 16)`.as('previous_key'),
+        ])
         .where('id', '>', afterId)
         .orderBy('id')
         .limit(limit)
         .execute();
+    },
+
+    /** The filter keys of the secrets rotated out since `since` (their replays must reach the store). */
+    async listRotatedOutKeysSince(since: Date): Promise<string[]> {
+      const rows = await db
+        .selectFrom('credential_rotated_out_secrets')
+        .select(sql<string>`substr(token_hash, 1, 16)`.as('key'))
+        .where('rotated_out_at', '>', since)
+        .execute();
+      return rows.map((row) => row.key);
+    },
+
+    /**
+     * The credential a secret rotated out since `since` belonged to (not the last rotation's: that
+     * one `findCredentialByHash` finds). Such a secret never verifies: no overlap is reported.
+     */
+    async findCredentialByRotatedOutHash(
+      tokenHash: string,
+      since: Date,
+    ): Promise<ActiveCredentialLookup | undefined> {
+      return db
+        .selectFrom('credential_rotated_out_secrets as r')
+        .innerJoin('credentials as c', 'c.id', 'r.credential_id')
+        .innerJoin('users as u', 'u.id', 'c.user_id')
+        .where('r.token_hash', '=', tokenHash)
+        .where('r.rotated_out_at', '>', since)
+        .where('u.disabled_at', 'is', null)
+        .select([
+          'c.id',
+          'c.user_id',
+          'c.kind',
+          'c.scopes',
+          'c.expires_at',
+          'c.revoked_at',
+          'c.family_id',
+          'c.task_group_id',
+          'c.client_id',
+          'c.token_hash',
+          sql<Date | null>`null`.as('previous_valid_until'),
+          'c.on_rotated_out_use',
+          'c.repo_ids',
+          'c.allowed_cidrs',
+        ])
+        .executeTakeFirst();
+    },
+
+    /** Forgets secrets rotated out before `cutoff` (past the replay window). */
+    async deleteRotatedOutSecretsBefore(cutoff: Date): Promise<number> {
+      const result = await db
+        .deleteFrom('credential_rotated_out_secrets')
+        .where('rotated_out_at', '<', cutoff)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async findCredentialRowByHash(
@@ -227,8 +291,8 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
 
     /**
      * Gives a live credential a new secret in place: same id and settings, new hash. The replaced
-     * hash is kept as the previous secret, valid until `previous_valid_until` (ADR 0029); a
-     * previous secret from an earlier rotation is forgotten.
+     * hash is kept as the previous secret, valid until `previous_valid_until` (ADR 0029), and
+     * among the rotated-out secrets, where it stays after later rotations (replay detection).
      */
     async replaceCredentialSecret(
       executor: Kysely<DB>,
@@ -241,6 +305,18 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         previous_valid_until: Date;
       },
     ): Promise<CredentialRow | undefined> {
+      await executor
+        .insertInto('credential_rotated_out_secrets')
+        .columns(['token_hash', 'credential_id', 'rotated_out_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('credentials')
+            .select(['token_hash', 'id', eb.val(secret.rotated_at).as('rotated_out_at')])
+            .where('id', '=', id)
+            .where('revoked_at', 'is', null),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       return (
         executor
           .updateTable('credentials')

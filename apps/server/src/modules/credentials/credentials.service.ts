@@ -69,6 +69,8 @@ const invalidToken = () =>
   });
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** How long a secret a rotation replaced is remembered, so that presenting it counts as a replay. */
+export const ROTATED_OUT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const PURGE_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export function createCredentialService(deps: {
@@ -108,6 +110,7 @@ export function createCredentialService(deps: {
   let listener: NotificationListener | undefined;
   const issued = createIssuedTokenIndex({
     loadKeysAfter: (afterId, limit) => credentials.listHashKeysAfter(afterId, limit),
+    loadRetiredKeys: () => credentials.listRotatedOutKeysSince(rotatedOutSince()),
     listener: () => listener,
     onError: deps.onBackgroundError,
   });
@@ -195,7 +198,10 @@ export function createCredentialService(deps: {
     let row: Awaited<ReturnType<CredentialRepository['findCredentialByHash']>>;
     stats.storeLookups += 1;
     try {
-      row = await credentials.findCredentialByHash(hash);
+      // A secret rotated out before the last rotation: only on a miss, off the hot path.
+      row =
+        (await credentials.findCredentialByHash(hash)) ??
+        (await credentials.findCredentialByRotatedOutHash(hash, rotatedOutSince()));
     } catch (error) {
       stats.storeErrors += 1;
       // Never "allow" when the store cannot answer.
@@ -229,6 +235,10 @@ export function createCredentialService(deps: {
     else if (row.previous_valid_until) record.overlapEndsAt = row.previous_valid_until;
     if (cacheable) cache.set(hash, record, epoch);
     return record;
+  }
+
+  function rotatedOutSince(): Date {
+    return new Date(clock.now().getTime() - ROTATED_OUT_RETENTION_MS);
   }
 
   /**
@@ -428,9 +438,9 @@ export function createCredentialService(deps: {
       lastUsed.start();
       activity.start();
       purgeTimer = setInterval(() => {
-        purgeExpiredInteractive()
-          .then((deleted) => {
-            if (deleted > 0) issued.refresh();
+        Promise.all([purgeExpiredInteractive(), credentials.deleteRotatedOutSecretsBefore(rotatedOutSince())])
+          .then(([deleted, forgotten]) => {
+            if (deleted + forgotten > 0) issued.refresh();
           })
           .catch((error) => deps.onBackgroundError?.(error));
       }, PURGE_INTERVAL_MS);

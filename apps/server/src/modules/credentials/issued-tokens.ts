@@ -10,14 +10,19 @@ const RETRY_MS = 1_000;
  * Which token hashes were ever issued, as a Bloom filter, so that a well-formed token that was
  * never issued is refused without asking the store (ADR 0022).
  *
- * Invariant: once `ready`, the filter holds every credential's hash committed before the last
- * `sync()` of the listener. It is built from the store at start (after LISTEN is in place, so an
+ * Invariant: once `ready`, the filter holds every credential's hash (and every secret rotated out
+ * within the replay window) committed before the last `sync()` of the listener. It is built from the store at start (after LISTEN is in place, so an
  * issuance is either in the snapshot or notified), grows on every issuance (the issuing instance
  * adds before COMMIT; the others when the issuance notification arrives), and is rebuilt when the
  * listener reconnects (notifications were lost) or when it outgrows its size.
  */
 export function createIssuedTokenIndex(deps: {
-  loadKeysAfter(afterId: string, limit: number): Promise<Array<{ id: string; key: string }>>;
+  loadKeysAfter(
+    afterId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; key: string; previous_key?: string | null }>>;
+  /** Keys of secrets that no credential row holds any more but that must reach the store (rotated out). */
+  loadRetiredKeys?(): Promise<string[]>;
   listener(): NotificationListener | undefined;
   onError?: (error: unknown) => void;
 }) {
@@ -40,8 +45,14 @@ export function createIssuedTokenIndex(deps: {
     let after = '';
     for (;;) {
       const page = await deps.loadKeysAfter(after, PAGE_SIZE);
-      for (const row of page) keys.push(row.key);
-      if (page.length < PAGE_SIZE) return keys;
+      for (const row of page) {
+        keys.push(row.key);
+        if (row.previous_key) keys.push(row.previous_key);
+      }
+      if (page.length < PAGE_SIZE) {
+        if (deps.loadRetiredKeys) keys.push(...(await deps.loadRetiredKeys()));
+        return keys;
+      }
       after = page[page.length - 1]!.id;
     }
   }

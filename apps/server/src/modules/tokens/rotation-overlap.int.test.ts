@@ -242,6 +242,84 @@ describe('rotation with overlap until first use', () => {
   });
 });
 
+describe('rotated-out secrets are remembered for every rotation (30 days)', () => {
+  it('rotating twice, a replay of the first secret is recorded, the policy applied, 401', async () => {
+    const user = await signUp(a);
+    const { token, secret: first } = await createPat(a, user, { on_rotated_out_use: 'revoke' });
+    const second = (await rotate(a, user, token.id)).json().secret as string;
+    const third = (await rotate(a, user, token.id)).json().secret as string;
+    expect((await me(a, third)).statusCode).toBe(200);
+    const replay = await me(b, first);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('invalid_token');
+    expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+    // The policy (revoke) was applied: the current secret stops too, on both instances.
+    expect((await tokenOf(a, user, token.id)).status).toBe('revoked');
+    await until(async () => (await me(a, third)).statusCode === 401, 1_000);
+    expect((await me(a, second)).statusCode).toBe(401);
+  });
+
+  it('the first secret of three rotations still counts as a replay during the last overlap (never accepted)', async () => {
+    const user = await signUp(a);
+    const { token, secret: first } = await createPat(a, user);
+    await rotate(a, user, token.id);
+    const third = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json();
+    expect(third.token.old_secret_valid_until).not.toBeNull();
+    expect((await me(a, first)).statusCode).toBe(401);
+    expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+    expect((await tokenOf(a, user, token.id)).status).toBe('active');
+  });
+
+  it('an instance started after the rotation knows the old secrets: overlap honoured, replays recorded', async () => {
+    const user = await signUp(a);
+    const { token, secret: first } = await createPat(a, user);
+    const second = (await rotate(a, user, token.id)).json().secret as string;
+    const rotated = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json();
+    const fresh = await buildTestApp(store);
+    try {
+      // Its issued-token filter was built from the store after the rotations.
+      expect((await me(fresh, second)).statusCode).toBe(200);
+      expect((await me(fresh, first)).statusCode).toBe(401);
+      expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+      expect((await me(fresh, rotated.secret)).statusCode).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('an old secret counts as a replay for 30 days; after that it is simply unknown', async () => {
+    const clock = testClock();
+    const timed = await buildTestApp(store, { clock });
+    try {
+      const user = await signUp(timed);
+      // Two tokens rotated twice at the same moment; the first secret of one is replayed on day
+      // 29, of the other on day 31 (each presented once: a cached answer would outlive the day).
+      const early = await createPat(timed, user, { expires_in_days: 90 });
+      const late = await createPat(timed, user, { expires_in_days: 90 });
+      for (const { token } of [early, late]) {
+        await rotate(timed, user, token.id);
+        await rotate(timed, user, token.id);
+      }
+      const replays = async (tokenId: string) => {
+        // The sign-in session of 30 days may have run out: read the log with a fresh login.
+        const { access_token } = await accessTokenFor(timed, user);
+        const events = (
+          await timed.inject({ url: '/api/account/audit-log', headers: bearer(access_token) })
+        ).json().events as Array<{ action: string; target_id: string | null }>;
+        return events.filter((e) => e.target_id === tokenId && e.action === 'token.rotated_out_used').length;
+      };
+      clock.advance(29 * 86_400_000);
+      expect((await me(timed, early.secret)).statusCode).toBe(401);
+      expect(await replays(early.token.id)).toBe(1);
+      clock.advance(2 * 86_400_000);
+      expect((await me(timed, late.secret)).statusCode).toBe(401);
+      expect(await replays(late.token.id)).toBe(0);
+    } finally {
+      await timed.close();
+    }
+  });
+});
+
 describe('POST /api/tokens/self/rotate', () => {
   const selfRotate = (app: App, secret: string, payload?: unknown) =>
     app.inject({
