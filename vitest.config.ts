@@ -1,4 +1,8 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Migrates, once per run, the template every test store is copied from (ADR 0038).
+const globalSetup = [path.resolve(import.meta.dirname, 'apps/server/test/global-setup.ts')];
 
 // Integration tests (`*.int.test.ts`) run once per store: always on embedded PGlite, and
 // again on PostgreSQL when TEST_DATABASE_URL is set. Unit tests run once.
@@ -6,6 +10,7 @@ const serverBase = {
   root: 'apps/server',
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  globalSetup,
 };
 
 const projects: unknown[] = [
@@ -25,6 +30,7 @@ const projects: unknown[] = [
       include: ['test/**/*.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      globalSetup,
       env: { TESSERA_TEST_STORE: 'pglite' },
     },
   },

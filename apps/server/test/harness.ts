@@ -4,13 +4,9 @@ import pg from 'pg';
 import { appLoggerOptions, buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Clock } from '../src/platform/clock.ts';
-import {
-  type Database,
-  migrateToLatest,
-  openPGlite,
-  openPostgres,
-} from '../src/platform/database/database.ts';
+import { type Database, openPostgres } from '../src/platform/database/database.ts';
 import type { App } from '../src/platform/http/schemas.ts';
+import { createPostgresFromTemplate, openPGliteFromTemplate } from './store-template.ts';
 
 /**
  * The store a test file runs against: embedded PGlite (in memory) by default, or a fresh
@@ -25,26 +21,23 @@ export interface TestStore extends Database {
   destroy(): Promise<void>;
 }
 
+/**
+ * A store of this file's own, already migrated: a copy of a template migrated once per migration
+ * set (test/store-template.ts, ADR 0038), so a file does not pay for initdb and every migration.
+ */
 export async function createTestStore(): Promise<TestStore> {
   if (storeKind === 'pglite') {
-    const database = await openPGlite(undefined);
-    await migrateToLatest(database.db);
+    const database = await openPGliteFromTemplate();
     return { ...database, destroy: () => database.close() };
   }
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (!baseUrl) throw new Error('TESSERA_TEST_STORE=postgres needs TEST_DATABASE_URL');
   const name = `tessera_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), { poolSize: 5 });
-  await migrateToLatest(database.db);
+  const url = await createPostgresFromTemplate(baseUrl, name);
+  const database = await openPostgres(url, { poolSize: 5 });
   return {
     ...database,
-    url: url.toString(),
+    url,
     async destroy() {
       await database.close();
       const dropper = new pg.Client({ connectionString: baseUrl });

@@ -133,9 +133,17 @@ export async function openPostgres(
   };
 }
 
-export async function openPGlite(dataDir: string | undefined): Promise<Database> {
+/**
+ * Opens the embedded store in `dataDir`, or in memory without one. `loadDataDir` starts it from a
+ * tarball of a data directory (`PGlite.dumpDataDir`) instead of running initdb: the tests open
+ * every file's store from one migrated template this way.
+ */
+export async function openPGlite(
+  dataDir: string | undefined,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const pglite = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
   const writes = new WriteCounter();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, writes) });
   return {
