@@ -70,12 +70,16 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     ACTIVE_CREDENTIAL_BY_HASH,
   );
   return {
-    /** Live PATs whose expiry falls in [from, to): the notices expiry scan. */
+    /**
+     * Live PATs whose expiry falls in [from, to): the notices expiry scan. Served by the partial
+     * index credentials_live_pat_expiry_idx (migration 0015); `kind` is a literal, not a
+     * parameter, so the planner can prove the index's predicate even in a generic plan.
+     */
     async listPersonalTokensExpiringBetween(from: Date, to: Date) {
       return db
         .selectFrom('credentials')
         .select(['id', 'user_id', 'name', 'preview', 'expires_at'])
-        .where('kind', '=', 'personal')
+        .where('kind', '=', sql.lit('personal'))
         .where('revoked_at', 'is', null)
         .where('expires_at', '>=', from)
         .where('expires_at', '<', to)

@@ -1,3 +1,4 @@
+import { CompiledQuery, createQueryId, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -9,6 +10,7 @@ import {
 } from '../../../test/harness.ts';
 import { DAY_MS } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/schemas.ts';
+import { createCredentialRepository } from '../credentials/credentials.repository.ts';
 import { thresholdFor } from './expiry-scan.ts';
 
 // Two instances of the server on one store, each running the expiry scan, as in production.
@@ -92,5 +94,34 @@ describe('the expiry scan', () => {
     expect(rotated.statusCode).toBe(200);
     await Promise.all([first.noticeScan(), second.noticeScan()]);
     expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7, 7]);
+  });
+
+  it('reads live PATs through the partial index of migration 0015, not the whole credentials table', async () => {
+    // The statement the scan really runs, captured on its way to the store.
+    let node: RootOperationNode | undefined;
+    const capture: KyselyPlugin = {
+      transformQuery: (args) => {
+        node = args.node;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const db = store.db.withPlugin(capture);
+    const now = clock.now();
+    await createCredentialRepository(db).listPersonalTokensExpiringBetween(
+      new Date(now.getTime() - 7 * DAY_MS),
+      new Date(now.getTime() + 30 * DAY_MS),
+    );
+    const scan = db.getExecutor().compileQuery(node!, createQueryId());
+    // A test store is small enough for a sequential scan to be cheapest; forbid it to see whether
+    // the index applies at all (a WHERE clause that drifts from its predicate would lose it).
+    const plan = await store.db.transaction().execute(async (tx) => {
+      await tx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
+      const result = await tx.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain ${scan.sql}`, [...scan.parameters]),
+      );
+      return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('credentials_live_pat_expiry_idx');
   });
 });
