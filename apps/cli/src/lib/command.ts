@@ -75,3 +75,17 @@ export function collectList(value: string, previous: string[] = []): string[] {
       .filter(Boolean),
   ];
 }
+
+/**
+ * A duration in whole minutes: `90`, `90m`, `2h` or `1h30m` (a bare number is minutes, as the
+ * API counts them).
+ */
+export function parseDurationMinutes(name: string) {
+  return (value: string): number => {
+    const match = /^(?:(\d+)h)?(?:(\d+)m?)?$/.exec(value.trim());
+    const minutes = match ? Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0) : Number.NaN;
+    if (!match || !value.trim() || !(minutes >= 1))
+      throw new InvalidArgumentError(`${name} must be a duration such as 30, 45m, 2h or 1h30m.`);
+    return minutes;
+  };
+}

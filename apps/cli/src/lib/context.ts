@@ -86,8 +86,18 @@ export function requireInteractiveLogin(command: Command): Command {
   return command;
 }
 
+/** Commands under an interactive-only group that a token may run (`tessera tokens self-rotate`). */
+const anyCredentialCommands = new WeakSet<Command>();
+
+/** Exempts a command from its group's `requireInteractiveLogin`: a PAT may run it. */
+export function allowAnyCredential(command: Command): Command {
+  anyCredentialCommands.add(command);
+  return command;
+}
+
 export function needsInteractiveLogin(command: Command): boolean {
   for (let current: Command | null = command; current; current = current.parent) {
+    if (anyCredentialCommands.has(current)) return false;
     if (interactiveOnlyCommands.has(current)) return true;
   }
   return false;

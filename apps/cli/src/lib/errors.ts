@@ -119,6 +119,10 @@ export function fromApiError(error: TesseraApiError, context: HintContext = {}):
       return new CliError(detail, {
         hint: error.retryAfter ? `Try again in ${error.retryAfter} s.` : 'Try again later.',
       });
+    case 'network_not_allowed':
+      return new CliError(detail, {
+        hint: 'The token is restricted to some networks (its allowed CIDRs): use it from one of them, or change the restriction from an interactive login.',
+      });
     case 'invalid_scope':
       return new UsageError(detail, `Scopes: ${LOGIN_SCOPES.join(', ')}.`);
     default:

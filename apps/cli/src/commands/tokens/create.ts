@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { canPrompt, collectList, parsePositiveInteger, run } from '../../lib/command.ts';
 import { CliError, UsageError } from '../../lib/errors.ts';
 import { TOKEN_SCOPES } from '../../lib/vocabulary.ts';
+import { resolveRepoIds } from './resolve-repos.ts';
 import { printSecret } from './token-view.ts';
 
 interface CreateOptions {
@@ -12,6 +13,10 @@ interface CreateOptions {
   description?: string;
   expiresInDays?: number;
   expiry: boolean;
+  repo?: string[];
+  allowCidr?: string[];
+  allowSelfRotation?: boolean;
+  onReplay?: 'notify' | 'revoke';
 }
 
 export function createTokenCommand(): Command {
@@ -32,9 +37,34 @@ export function createTokenCommand(): Command {
     .addOption(
       new Option('--no-expiry', 'never expire (if the server policy allows it)').conflicts('expiresInDays'),
     )
+    .option(
+      '--repo <owner/name>',
+      'limit its repos:* and tasks:* scopes to this connected repository (name or id); repeat for more',
+      collectList,
+    )
+    .option(
+      '--allow-cidr <cidr>',
+      'accept the token only from this network, e.g. 203.0.113.0/24 or 2001:db8::/48; repeat for more',
+      collectList,
+    )
+    .option(
+      '--allow-self-rotation',
+      'let the token rotate itself (`tessera tokens self-rotate`), e.g. for automation',
+    )
+    .addOption(
+      new Option(
+        '--on-replay <action>',
+        'when a secret this token was rotated away from is presented: notify you, or also revoke the token (default: revoke with --allow-self-rotation, else notify)',
+      ).choices(['notify', 'revoke']),
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  tessera tokens create --name ci --scope agents:read,agents:write --expires-in-days 90\n',
+      `
+Examples:
+  tessera tokens create --name ci --scope agents:read,agents:write --expires-in-days 90
+  tessera tokens create --name deploy --scope repos:read,tasks:write --repo octo/hello-world \\
+    --allow-cidr 203.0.113.0/24 --allow-self-rotation --on-replay revoke
+`,
     )
     .action(
       run(async (cli, options: CreateOptions) => {
@@ -72,6 +102,10 @@ export function createTokenCommand(): Command {
           ...(options.description !== undefined ? { description: options.description } : {}),
           ...(options.expiry === false ? { expires_in_days: null } : {}),
           ...(options.expiresInDays !== undefined ? { expires_in_days: options.expiresInDays } : {}),
+          ...(options.repo?.length ? { repo_ids: await resolveRepoIds(client, options.repo) } : {}),
+          ...(options.allowCidr?.length ? { allowed_cidrs: options.allowCidr } : {}),
+          ...(options.allowSelfRotation ? { allow_self_rotation: true } : {}),
+          ...(options.onReplay ? { on_rotated_out_use: options.onReplay } : {}),
         };
         const created = await unwrap(client.POST('/api/account/tokens', { body }));
         cli.out.result(created, () => printSecret(cli.out, created.token, created.secret));
