@@ -239,6 +239,10 @@ export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: folderMigrationProvider,
+    // Migration numbers are handed out to work in progress and may land out of order (0017
+    // before 0015). Each is self-contained and additive, so a store that already has a later one
+    // applies the missing earlier one instead of refusing to start ("corrupted migrations").
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
