@@ -46,6 +46,10 @@ export interface Config {
     uploadsPerMinute: number;
     /** `POST /api/credentials/revoke` (public revoke by value), per address. */
     credentialRevokePerMinute: number;
+    /** `POST /api/oauth/introspect`: requests per address and per authenticated client, per minute. */
+    introspectionPerMinute: number;
+    /** Failed introspection client authentications one address may make per 15 minutes. */
+    introspectionFailuresPerIp: number;
   };
   providers: {
     githubApiUrl: string;
@@ -217,6 +221,8 @@ export function loadConfig(env: Env = process.env): Config {
       userCodeFailuresPerIp: int('RATE_LIMIT_USER_CODE_FAILURES_PER_IP', 10, 1),
       uploadsPerMinute: int('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1),
       credentialRevokePerMinute: int('RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE', 10, 1),
+      introspectionPerMinute: int('RATE_LIMIT_INTROSPECTION_PER_MINUTE', 600, 1),
+      introspectionFailuresPerIp: int('RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP', 10, 1),
     },
     providers: {
       githubApiUrl: url('GITHUB_API_URL', 'https://api.github.com').toString().replace(/\/$/, ''),

@@ -763,7 +763,7 @@ export interface paths {
         put?: never;
         /**
          * Token introspection for registered resource servers (RFC 7662)
-         * @description A resource server registered by the operator (INTROSPECTION_CLIENTS, ADR 0032) authenticates with HTTP Basic or client_secret_post and learns whether a personal access token or OAuth access token is live, its scopes, owner and expiry. Anything else is `{ "active": false }`, without saying why. An unregistered client or a wrong secret gets 401 `invalid_client`.
+         * @description A resource server registered by the operator (INTROSPECTION_CLIENTS, ADR 0032) authenticates with HTTP Basic or client_secret_post and learns whether a personal access token or OAuth access token is live, its scopes, owner and expiry. Anything else is `{ "active": false }`, without saying why. An unregistered client or a wrong secret gets 401 `invalid_client`. Rate-limited (429 `rate_limited` problem details with Retry-After, like the token endpoint): RATE_LIMIT_INTROSPECTION_PER_MINUTE requests per address and per client, and RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP failed client authentications per address per 15 minutes, after which that address is refused whatever it sends.
          */
         post: operations["introspectToken"];
         delete?: never;
@@ -5828,6 +5828,15 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

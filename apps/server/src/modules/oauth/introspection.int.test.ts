@@ -22,6 +22,8 @@ beforeAll(async () => {
     clock,
     env: {
       INTROSPECTION_CLIENTS: `billing:${hash('sha256', SECRET)},search:${hash('sha256', 'other-secret')}`,
+      // The refusal tests below fail on purpose; the limits have tests of their own.
+      RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '1000',
     },
   });
 });
@@ -138,5 +140,103 @@ describe('POST /api/oauth/introspect', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_request');
+  });
+});
+
+describe('introspection rate limits', () => {
+  // A fresh address per test (and per run, for the Redis counters that outlive it).
+  const address = () => `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+  const limitedEnv = (extra: Record<string, string> = {}) => ({
+    INTROSPECTION_CLIENTS: `billing:${hash('sha256', SECRET)},search:${hash('sha256', 'other-secret')}`,
+    RATE_LIMIT_INTROSPECTION_PER_MINUTE: '4',
+    RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '3',
+    ...extra,
+  });
+  const ask = (target: App, ip: string, headers: Record<string, string>) =>
+    target.inject({
+      method: 'POST',
+      url: '/api/oauth/introspect',
+      remoteAddress: ip,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      payload: 'token=tes_pat_nothing',
+    });
+  const expectRateLimited = (response: Awaited<ReturnType<typeof ask>>) => {
+    expect(response.statusCode).toBe(429);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json().code).toBe('rate_limited');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+  };
+
+  it('failed client authentications count against the address: then even the right secret gets 429 there, not elsewhere', async () => {
+    const limited = await buildTestApp(store, {
+      clock,
+      env: limitedEnv({ RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' }),
+    });
+    try {
+      const prober = address();
+      for (const headers of [basic('billing', 'guess-1'), basic('stranger', SECRET), {}]) {
+        const response = await ask(limited, prober, headers);
+        expect(response.statusCode).toBe(401);
+        expect(response.json().error).toBe('invalid_client');
+      }
+      expectRateLimited(await ask(limited, prober, basic('billing', SECRET)));
+      expectRateLimited(await ask(limited, prober, basic('billing', 'guess-4')));
+      // Another address is not affected; successes there do not count as failures.
+      const honest = address();
+      for (let i = 0; i < 4; i += 1)
+        expect((await ask(limited, honest, basic('billing', SECRET))).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('authenticated requests count per client id, from any address; another client keeps its own budget', async () => {
+    const limited = await buildTestApp(store, { clock, env: limitedEnv() });
+    try {
+      for (let i = 0; i < 4; i += 1) {
+        expect((await ask(limited, address(), basic('billing', SECRET))).statusCode).toBe(200);
+      }
+      const over = await ask(limited, address(), basic('billing', SECRET));
+      expectRateLimited(over);
+      expect(over.json().detail).toContain('billing');
+      expect((await ask(limited, address(), basic('search', 'other-secret'))).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('every request counts per address, whichever client it claims', async () => {
+    const limited = await buildTestApp(store, {
+      clock,
+      env: limitedEnv({ RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '100' }),
+    });
+    try {
+      const ip = address();
+      expect((await ask(limited, ip, basic('billing', SECRET))).statusCode).toBe(200);
+      expect((await ask(limited, ip, basic('search', 'other-secret'))).statusCode).toBe(200);
+      expect((await ask(limited, ip, basic('billing', SECRET))).statusCode).toBe(200);
+      expect((await ask(limited, ip, basic('search', 'other-secret'))).statusCode).toBe(200);
+      expectRateLimited(await ask(limited, ip, basic('search', 'other-secret')));
+    } finally {
+      await limited.close();
+    }
+  });
+
+  const redisUrl = process.env.TEST_REDIS_URL;
+  it.runIf(Boolean(redisUrl))('failures share one budget between two instances through Redis', async () => {
+    const env = limitedEnv({ REDIS_URL: redisUrl!, RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' });
+    const a = await buildTestApp(store, { clock, env });
+    const b = await buildTestApp(store, { clock, env });
+    try {
+      const prober = address();
+      expect((await ask(a, prober, basic('billing', 'x'))).statusCode).toBe(401);
+      expect((await ask(b, prober, basic('billing', 'y'))).statusCode).toBe(401);
+      expect((await ask(a, prober, basic('billing', 'z'))).statusCode).toBe(401);
+      expectRateLimited(await ask(b, prober, basic('billing', SECRET)));
+      expectRateLimited(await ask(a, prober, basic('billing', SECRET)));
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

@@ -1,7 +1,10 @@
 import crypto, { timingSafeEqual } from 'node:crypto';
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config, IntrospectionClient } from '../../config.ts';
-import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { AppError } from '../../platform/errors.ts';
+import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { canonicalScopes } from '../credentials/scopes.ts';
@@ -76,24 +79,76 @@ export function authenticateIntrospectionClient(
 
 const DUMMY_HASH = Buffer.alloc(32);
 
+const CLIENT_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
 export const introspectionRoutes: AppPlugin<{
   credentials: Pick<CredentialService, 'introspectToken'>;
-  config: Pick<Config, 'introspectionClients'>;
+  config: Pick<Config, 'introspectionClients' | 'rateLimits'>;
 }> = async (app, { credentials, config }) => {
+  /*
+   * Three counters in @fastify/rate-limit's store (shared through Redis across instances):
+   * every request per address (the route's own limit), failed client authentications per
+   * address (checked before authenticating, so a prober is cut off whatever it tries next), and
+   * authenticated requests per client id (one resource server cannot starve the others).
+   */
+  const failuresPerAddress = app.createRateLimit({
+    max: config.rateLimits.introspectionFailuresPerIp,
+    timeWindow: CLIENT_FAILURE_WINDOW_MS,
+    keyGenerator: (request) => `introspect-failures:${normalizeIP(request.ip)}`,
+  });
+  const perClient = new Map<string, ReturnType<typeof app.createRateLimit>>();
+  const clientLimit = (clientId: string) => {
+    let limit = perClient.get(clientId);
+    if (!limit) {
+      limit = app.createRateLimit({
+        max: config.rateLimits.introspectionPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: () => `introspect-client:${clientId}`,
+      });
+      perClient.set(clientId, limit);
+    }
+    return limit;
+  };
+  const tooMany = (limit: { max: number; ttlInSeconds: number }, what: string) => {
+    const retryAfter = String(Math.max(1, limit.ttlInSeconds));
+    return new AppError('rate_limited', `${what}; try again in ${retryAfter} s.`, {
+      headers: {
+        'retry-after': retryAfter,
+        'x-ratelimit-limit': String(limit.max),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(limit.ttlInSeconds),
+      },
+    });
+  };
+  async function refuseWhenProbing(request: FastifyRequest) {
+    const limit = await failuresPerAddress(request, { increment: false });
+    if (!limit.isAllowed && limit.remaining <= 0)
+      throw tooMany(limit, 'Too many failed client authentications from this address');
+  }
+
   app.post(
     '/api/oauth/introspect',
     {
-      config: { auth: 'public', oauthErrors: true },
+      config: {
+        auth: 'public',
+        oauthErrors: true,
+        rateLimit: { max: config.rateLimits.introspectionPerMinute, timeWindow: '1 minute' },
+      },
       schema: {
         summary: 'Token introspection for registered resource servers (RFC 7662)',
         description:
-          'A resource server registered by the operator (INTROSPECTION_CLIENTS, ADR 0032) authenticates with HTTP Basic or client_secret_post and learns whether a personal access token or OAuth access token is live, its scopes, owner and expiry. Anything else is `{ "active": false }`, without saying why. An unregistered client or a wrong secret gets 401 `invalid_client`.',
+          'A resource server registered by the operator (INTROSPECTION_CLIENTS, ADR 0032) authenticates with HTTP Basic or client_secret_post and learns whether a personal access token or OAuth access token is live, its scopes, owner and expiry. Anything else is `{ "active": false }`, without saying why. An unregistered client or a wrong secret gets 401 `invalid_client`. Rate-limited (429 `rate_limited` problem details with Retry-After, like the token endpoint): RATE_LIMIT_INTROSPECTION_PER_MINUTE requests per address and per client, and RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP failed client authentications per address per 15 minutes, after which that address is refused whatever it sends.',
         operationId: 'introspectToken',
         tags: ['oauth'],
         security: [],
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: IntrospectionRequest,
-        response: { 200: IntrospectionResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+        response: {
+          200: IntrospectionResponse,
+          400: OAuthErrorSchema,
+          401: OAuthErrorSchema,
+          ...problemResponses(429),
+        },
       },
       attachValidation: true,
     },
@@ -103,16 +158,21 @@ export const introspectionRoutes: AppPlugin<{
         client_id: typeof body.client_id === 'string' ? body.client_id : undefined,
         client_secret: typeof body.client_secret === 'string' ? body.client_secret : undefined,
       };
+      await refuseWhenProbing(request);
       const client = authenticateIntrospectionClient(
         config.introspectionClients,
         request.headers.authorization,
         strings,
       );
       if (!client) {
+        await failuresPerAddress(request);
         throw new OAuthError('invalid_client', 'Client authentication failed.', 401, {
           'www-authenticate': 'Basic realm="tessera-introspection"',
         });
       }
+      const used = await clientLimit(client.id)(request);
+      if (!used.isAllowed && used.isExceeded)
+        throw tooMany(used, `Too many introspection requests by client ${client.id}`);
       if (request.validationError || typeof body.token !== 'string')
         throw new OAuthError('invalid_request', 'The token parameter is required.');
       const record = await credentials.introspectToken(body.token);
