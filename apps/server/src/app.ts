@@ -305,7 +305,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await registerSecretScanning({ ...deps, audit });
     const { agentService } = await registerAgents({ ...deps, audit });
     accountService.onAccountDeletion((tx, userId) => agentService.removeFilesOfOwnerAfterCommit(tx, userId));
-    const { providerAccountService } = await registerProviderAccounts({ ...deps, audit });
+    const { providerAccountService } = await registerProviderAccounts({
+      ...deps,
+      audit,
+      onBackgroundError: backgroundError('provider-recheck', 'daily provider token check failed'),
+    });
     await registerRepos({ ...deps, audit, providerAccountService, agentService });
 
     if (serveWeb) {

@@ -16,6 +16,43 @@ export function thresholdFor(remainingMs: number, thresholdsDays: readonly numbe
   return fitting.length === 0 ? null : Math.min(...fitting);
 }
 
+/** A provider account as the expiry notice needs it: the expiry its provider last reported. */
+export interface ProviderTokenExpiry {
+  id: string;
+  user_id: string;
+  name: string;
+  provider: string;
+  token_preview: string;
+  token_expires_at: Date;
+}
+
+/**
+ * `provider_token.expiring` for the threshold the provider-reported expiry falls under, once per
+ * account, threshold and expiry (dedupe key): the expiry scan, each test and the daily re-check
+ * all call this, on any number of instances, and the owner hears once. Null when nothing is due
+ * or the notice exists already.
+ */
+export async function enqueueProviderTokenExpiring(
+  executor: Db,
+  account: ProviderTokenExpiry,
+  now: Date,
+  thresholdsDays: readonly number[],
+): Promise<string | null> {
+  const remaining = account.token_expires_at.getTime() - now.getTime();
+  if (remaining <= 0) return null;
+  const threshold = thresholdFor(remaining, thresholdsDays);
+  if (threshold === null) return null;
+  const expiresAt = account.token_expires_at.toISOString();
+  return enqueueNotice(executor, {
+    userId: account.user_id,
+    kind: 'provider_token.expiring',
+    subject: { type: 'provider_account', id: account.id, name: account.name, preview: account.token_preview },
+    data: { provider: account.provider, expires_at: expiresAt, threshold_days: threshold },
+    dedupeKey: `provider_token.expiring:${account.id}:${threshold}:${expiresAt}`,
+    at: now,
+  });
+}
+
 /**
  * The expiry scan (ADR 0034). Every instance runs it; each notice carries a dedupe key of
  * (credential, threshold, expiry) and is inserted ON CONFLICT DO NOTHING, so however many
@@ -82,24 +119,7 @@ export function createExpiryScan(deps: {
       now,
       addMs(now, horizonMs),
     )) {
-      const expiresAt = account.token_expires_at.toISOString();
-      const threshold = thresholdFor(account.token_expires_at.getTime() - now.getTime(), thresholdsDays);
-      if (threshold === null) continue;
-      count(
-        await enqueueNotice(db, {
-          userId: account.user_id,
-          kind: 'provider_token.expiring',
-          subject: {
-            type: 'provider_account',
-            id: account.id,
-            name: account.name,
-            preview: account.token_preview,
-          },
-          data: { provider: account.provider, expires_at: expiresAt, threshold_days: threshold },
-          dedupeKey: `provider_token.expiring:${account.id}:${threshold}:${expiresAt}`,
-          at: now,
-        }),
-      );
+      count(await enqueueProviderTokenExpiring(db, account, now, thresholdsDays));
     }
     return created;
   };

@@ -42,7 +42,19 @@ export async function assertKeyringCoversStoredTokens(
   return inUse;
 }
 
-export async function registerProviderAccounts(deps: AppDeps & { audit: AuditService }) {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Runs the daily provider token re-check once (instances with NOTIFY_WORKER also run it hourly). */
+    providerRecheck: () => Promise<number>;
+  }
+}
+
+/** How often an instance looks for accounts whose last check is a day old. */
+const RECHECK_POLL_MS = 60 * 60 * 1000;
+
+export async function registerProviderAccounts(
+  deps: AppDeps & { audit: AuditService; onBackgroundError: (error: unknown) => void },
+) {
   const { app, db, audit, clock, config } = deps;
   if (config.encryptionKeys.length === 0) {
     throw new Error('No encryption key is configured (TESSERA_ENCRYPTION_KEYS or TESSERA_ENCRYPTION_KEY).');
@@ -82,5 +94,30 @@ export async function registerProviderAccounts(deps: AppDeps & { audit: AuditSer
     outbound,
   });
   await app.register(providerAccountRoutes, { providerAccountService });
+
+  // The daily re-check (ADR 0036): every instance that runs background notice work looks hourly
+  // for accounts last checked over a day ago; claiming them is exclusive, so each is tested once.
+  const recheckController = new AbortController();
+  const recheck = () => providerAccountService.recheckDueAccounts({ signal: recheckController.signal });
+  app.decorate('providerRecheck', recheck);
+  if (config.notices.worker) {
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      timer = setTimeout(function tick() {
+        void recheck()
+          .catch(deps.onBackgroundError)
+          .finally(() => {
+            if (recheckController.signal.aborted) return;
+            timer = setTimeout(tick, RECHECK_POLL_MS);
+            timer.unref();
+          });
+      }, 60_000);
+      timer.unref();
+    });
+    app.addHook('onClose', async () => {
+      recheckController.abort();
+      clearTimeout(timer);
+    });
+  }
   return { providerAccountService };
 }

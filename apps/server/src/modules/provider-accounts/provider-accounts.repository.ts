@@ -40,6 +40,36 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       >;
     },
 
+    /**
+     * Claims up to `limit` accounts not checked since `checkedBefore` for the daily re-check, by
+     * stamping `last_checked_at = now` in the claiming statement: rows locked by another
+     * instance's claim are skipped (SKIP LOCKED) and rows it stamped no longer qualify, so each
+     * account is re-checked by one instance a day (ADR 0036).
+     */
+    async claimAccountsDueForCheck(
+      checkedBefore: Date,
+      now: Date,
+      limit: number,
+    ): Promise<ProviderAccountRow[]> {
+      return db
+        .updateTable('provider_accounts')
+        .set({ last_checked_at: now })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('provider_accounts')
+            .select('id')
+            .where((w) => w.or([w('last_checked_at', 'is', null), w('last_checked_at', '<', checkedBefore)]))
+            .orderBy('last_checked_at', (ob) => ob.asc().nullsFirst())
+            .orderBy('id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .where((w) => w.or([w('last_checked_at', 'is', null), w('last_checked_at', '<', checkedBefore)]))
+        .returningAll()
+        .execute();
+    },
+
     async insertAccount(row: NewProviderAccountRow, executor: Kysely<DB> = db): Promise<ProviderAccountRow> {
       return executor.insertInto('provider_accounts').values(row).returningAll().executeTakeFirstOrThrow();
     },

@@ -1,4 +1,8 @@
+import { enqueueProviderTokenExpiring } from '../notices/expiry-scan.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
+
+/** How long a check stays fresh before the daily re-check tests the token again. */
+export const RECHECK_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** Check results that mean the provider refused the token itself. */
 const REJECTED = new Set<string>(['invalid_token', 'token_expired', 'insufficient_permissions']);
@@ -98,7 +102,7 @@ export function createProviderAccountService(deps: {
   clients: Record<ProviderName, ProviderClient>;
   audit: AuditService;
   clock: Clock;
-  config: Pick<Config, 'providers'>;
+  config: Pick<Config, 'providers' | 'notices'>;
   log: Pick<FastifyBaseLogger, 'error'>;
   /** Outbound HTTP that refuses private and loopback addresses (ADR 0016). */
   outbound: Pick<OutboundGuard, 'fetch'>;
@@ -292,6 +296,68 @@ export function createProviderAccountService(deps: {
     );
   }
 
+  /**
+   * Records a check of the stored token (a user's test or the daily re-check) in one
+   * transaction: the state and the expiry the provider reported, the audit event, and the
+   * notices — `provider_token.rejected` when the token newly became refused,
+   * `provider_token.expiring` once per threshold of the reported expiry.
+   */
+  async function recordCheck(
+    row: ProviderAccountRow,
+    result: TokenCheckResult,
+    context: RequestContext | null,
+    by: 'owner' | 'daily_check',
+  ) {
+    await inTransaction(db, async (tx) => {
+      const updated = await accounts.recordCheckForOwner(
+        row.id,
+        row.user_id,
+        row.token_ciphertext,
+        checkColumns(result, row),
+        tx,
+      );
+      // The token was replaced (or the account removed) while we asked: this result is not its.
+      if (!updated) return;
+      await audit.record(tx, context, {
+        userId: row.user_id,
+        action: 'provider_account.tested',
+        targetType: 'provider_account',
+        targetId: row.id,
+        outcome: result.ok ? 'success' : 'failure',
+        metadata: { provider: row.provider, status: result.status, by },
+      });
+      const subject = {
+        type: 'provider_account' as const,
+        id: row.id,
+        name: row.name,
+        preview: row.token_preview,
+      };
+      // Once when the token becomes refused: testing a token already known to be refused (for
+      // whatever reason: revoked, then past its expiry) says nothing new.
+      if (REJECTED.has(result.status) && !REJECTED.has(row.status)) {
+        await enqueueNotice(tx, {
+          userId: row.user_id,
+          kind: 'provider_token.rejected',
+          subject,
+          data: {
+            provider: row.provider,
+            status: result.status,
+            message: result.error?.message ?? null,
+            by,
+          },
+        });
+      }
+      if (result.ok && updated.token_expires_at) {
+        await enqueueProviderTokenExpiring(
+          tx,
+          { ...updated, token_expires_at: updated.token_expires_at },
+          clock.now(),
+          config.notices.expiryDays,
+        );
+      }
+    });
+  }
+
   function providerFailure(row: ProviderAccountRow, error: unknown): never {
     if (error instanceof ProviderError) {
       throw new AppError('bad_gateway', `${clients[row.provider].label}: ${error.message} (${error.code})`);
@@ -446,31 +512,46 @@ export function createProviderAccountService(deps: {
       const row = await findOwned(userId, id);
       const token = await openToken(row, context);
       const result = await checkWithProvider(row, token, row.token_expires_at);
-      await inTransaction(db, async (tx) => {
-        await accounts.recordCheckForOwner(id, userId, row.token_ciphertext, checkColumns(result, row), tx);
-        await audit.record(tx, context, {
-          userId,
-          action: 'provider_account.tested',
-          targetType: 'provider_account',
-          targetId: id,
-          outcome: result.ok ? 'success' : 'failure',
-          metadata: { provider: row.provider, status: result.status },
-        });
-        // Once per change of state: testing a token already known to be refused says nothing new.
-        if (REJECTED.has(result.status) && result.status !== row.status) {
-          await enqueueNotice(tx, {
-            userId,
-            kind: 'provider_token.rejected',
-            subject: { type: 'provider_account', id, name: row.name, preview: row.token_preview },
-            data: {
-              provider: row.provider,
-              status: result.status,
-              message: result.error?.message ?? null,
-            },
-          });
-        }
-      });
+      await recordCheck(row, result, context, 'owner');
       return result;
+    },
+
+    /**
+     * The daily re-check (ADR 0036): every stored token not checked in the last day is tested
+     * again, by whichever instance claims it first, and recorded like a user's test. Returns how
+     * many accounts this run checked. Unreadable tokens are audited (as at any use) and skipped.
+     */
+    async recheckDueAccounts(options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<number> {
+      const batchSize = options.batchSize ?? 20;
+      let checked = 0;
+      for (;;) {
+        if (options.signal?.aborted) break;
+        const now = clock.now();
+        const due = await accounts.claimAccountsDueForCheck(
+          new Date(now.getTime() - RECHECK_AFTER_MS),
+          now,
+          batchSize,
+        );
+        if (due.length === 0) break;
+        for (const claimed of due) {
+          // The claim stamped last_checked_at; the stored state before it is what "newly refused" compares with.
+          let token: string;
+          try {
+            token = await openToken(claimed, null);
+          } catch {
+            continue;
+          }
+          try {
+            const result = await checkWithProvider(claimed, token, claimed.token_expires_at);
+            await recordCheck(claimed, result, null, 'daily_check');
+            checked += 1;
+          } catch (error) {
+            // One account's failure must not stop the others' checks.
+            log.error({ err: error, providerAccountId: claimed.id }, 'daily provider token check failed');
+          }
+        }
+      }
+      return checked;
     },
 
     async listRepositories(
