@@ -1,5 +1,5 @@
 /**
- * Re-encrypts every stored provider token under the first key of the ring.
+ * Re-encrypts every stored provider token and webhook signing secret under the first key of the ring.
  *
  *   TESSERA_ENCRYPTION_KEYS="k2:<new>,k1:<old>" npm run keys:rotate --workspace @tessera/server
  *
@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, ensureEmbeddedEncryptionKey, loadConfig } from '../src/config.ts';
 import { createAuditRepository } from '../src/modules/audit/audit.repository.ts';
 import { createAuditService } from '../src/modules/audit/audit.service.ts';
+import { reencryptWebhookSecrets } from '../src/modules/notices/webhook-key-rotation.ts';
+import { createWebhookRepository } from '../src/modules/notices/webhooks.repository.ts';
 import { reencryptProviderTokens } from '../src/modules/provider-accounts/key-rotation.ts';
 import { createProviderAccountRepository } from '../src/modules/provider-accounts/provider-accounts.repository.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -49,6 +51,14 @@ async function main(): Promise<number> {
     console.log(
       `current key: ${cipher.currentKeyId}; tokens by key: ${before.map((k) => `${k.key_id}=${k.tokens}`).join(', ') || 'none'}`,
     );
+    // Webhook secrets first: the provider run records the audit event for both.
+    const webhooks = await reencryptWebhookSecrets({
+      db: database.db,
+      webhooks: createWebhookRepository(database.db),
+      cipher,
+      batchSize,
+      signal: controller.signal,
+    });
     const report = await reencryptProviderTokens({
       db: database.db,
       accounts,
@@ -57,6 +67,14 @@ async function main(): Promise<number> {
       batchSize,
       signal: controller.signal,
       onBatch: (progress) => console.log(`… ${progress.reencrypted} re-encrypted so far`),
+      auditMetadata: {
+        webhook_secrets: {
+          reencrypted: webhooks.reencrypted,
+          failed: webhooks.failed.length,
+          remaining: webhooks.remaining,
+        },
+        ...(webhooks.failed.length > 0 || webhooks.stopped ? { outcome: 'failure' } : {}),
+      },
     });
     console.log(
       JSON.stringify({
@@ -66,7 +84,14 @@ async function main(): Promise<number> {
         skipped: report.skipped,
         failed: report.failed.length,
         remaining: report.remaining,
-        stopped: report.stopped,
+        stopped: report.stopped || webhooks.stopped,
+        webhook_secrets: {
+          scanned: webhooks.scanned,
+          reencrypted: webhooks.reencrypted,
+          skipped: webhooks.skipped,
+          failed: webhooks.failed.length,
+          remaining: webhooks.remaining,
+        },
       }),
     );
     for (const failure of report.failed) {
@@ -74,9 +99,18 @@ async function main(): Promise<number> {
         `could not decrypt provider account ${failure.id} (key id ${failure.keyId ?? 'unknown'})`,
       );
     }
-    if (report.remaining === 0)
-      console.log('Every provider token is under the current key; older keys can be retired.');
-    return report.failed.length > 0 || report.stopped ? 1 : 0;
+    for (const failure of webhooks.failed) {
+      console.error(
+        `could not decrypt the secret of webhook endpoint ${failure.id} (key id ${failure.keyId ?? 'unknown'})`,
+      );
+    }
+    if (report.remaining === 0 && webhooks.remaining === 0)
+      console.log(
+        'Every provider token and webhook secret is under the current key; older keys can be retired.',
+      );
+    return report.failed.length > 0 || webhooks.failed.length > 0 || report.stopped || webhooks.stopped
+      ? 1
+      : 0;
   } finally {
     await database.close();
   }

@@ -37,6 +37,20 @@ export async function registerNotices(
   const noticeService = createNoticeService({ notices, clock, config });
   const cipher = createSecretCipher(config.encryptionKeys);
   const webhooks = createWebhookRepository(db);
+  // Webhook secrets are under the same keyring as provider tokens; `keys:rotate` moves both.
+  const secretsByKey = await webhooks.countSecretsByKeyId();
+  const unreadable = secretsByKey.filter((k) => !cipher.hasKey(k.key_id));
+  if (unreadable.length > 0) {
+    app.log.error(
+      { keyIds: unreadable.map((k) => k.key_id), currentKeyId: cipher.currentKeyId },
+      'some webhook secrets are encrypted under a key the ring no longer holds: their deliveries will fail; put the key back and run keys:rotate',
+    );
+  } else if (secretsByKey.some((k) => k.key_id !== cipher.currentKeyId)) {
+    app.log.warn(
+      { currentKeyId: cipher.currentKeyId },
+      'some webhook secrets are still encrypted under an older key; run keys:rotate',
+    );
+  }
 
   // Webhook URLs are user-chosen: the same guard as provider calls (ADR 0016), with its own allow list.
   const outbound = createOutboundGuard({

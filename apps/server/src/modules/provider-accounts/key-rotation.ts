@@ -31,6 +31,8 @@ export async function reencryptProviderTokens(deps: {
   batchSize?: number;
   signal?: AbortSignal;
   onBatch?: (report: RotationReport) => void;
+  /** Recorded with the audit event too (the script adds what it re-encrypted elsewhere). */
+  auditMetadata?: Record<string, unknown>;
 }): Promise<RotationReport> {
   const { db, accounts, cipher, audit, signal } = deps;
   const batchSize = deps.batchSize ?? 100;
@@ -80,13 +82,17 @@ export async function reencryptProviderTokens(deps: {
   await audit?.record(undefined, null, {
     userId: null,
     action: 'encryption_keys.rotated',
-    outcome: report.failed.length === 0 && !report.stopped ? 'success' : 'failure',
+    outcome:
+      report.failed.length === 0 && !report.stopped && deps.auditMetadata?.outcome !== 'failure'
+        ? 'success'
+        : 'failure',
     metadata: {
       current_key_id: cipher.currentKeyId,
       reencrypted: report.reencrypted,
       failed: report.failed.length,
       remaining: report.remaining,
       stopped: report.stopped,
+      ...deps.auditMetadata,
     },
   });
   return report;
