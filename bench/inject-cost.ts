@@ -83,6 +83,12 @@ const cases: Record<string, () => Promise<unknown>> = {
 const onlyCases = process.env.CASES?.split(',');
 for (const label of Object.keys(cases)) if (onlyCases && !onlyCases.includes(label)) delete cases[label];
 const N = Number(process.env.N ?? 3000);
+// ALS=1: every request runs in an AsyncLocalStorage scope, as bench/lib/child.ts does, to measure that scope's cost.
+const { AsyncLocalStorage } = await import('node:async_hooks');
+const scope = new AsyncLocalStorage<true>();
+if (process.env.ALS === '1') {
+  for (const [label, fn] of Object.entries(cases)) cases[label] = () => scope.run(true, fn);
+}
 async function run(fn: () => Promise<unknown>) {
   let left = N;
   const cpu = process.cpuUsage();

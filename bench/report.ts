@@ -59,7 +59,7 @@ export function renderMarkdown(report: Json): string {
     [
       'Zero-query rejection: never-issued well-formed tokens cost no query',
       verdict(rejections.unknown_well_formed_new_each_request.sql_per_req === 0),
-      `SQL/req **${rejections.unknown_well_formed_new_each_request.sql_per_req}**, listener round trips/req ${rejections.unknown_well_formed_new_each_request.listener_round_trips_per_req} (no table read; ADR 0022); ${rejections.unknown_well_formed_new_each_request.rps} req/s; filter ${r.memory.filter?.keys} keys in ${kb(r.memory.filter?.bytes)} here, ${kb(large.filter?.bytes)} at ${large.filter?.keys} keys`,
+      `SQL/req **${rejections.unknown_well_formed_new_each_request.sql_per_req}** (statements caused by the requests; background jobs ${rejections.unknown_well_formed_new_each_request.background_sql_per_s ?? '?'}/s apart), listener round trips/req ${rejections.unknown_well_formed_new_each_request.listener_round_trips_per_req} (no table read; ADR 0022); ${rejections.unknown_well_formed_new_each_request.rps} req/s; filter ${r.memory.filter?.keys} keys in ${kb(r.memory.filter?.bytes)} here, ${kb(large.filter?.bytes)} at ${large.filter?.keys} keys`,
     ],
     [
       `Scale: cold verification p99 ≤ 5 ms at ${scaleKeys[1]!.replace('tokens_', '')} tokens and ≤ 1.2× the 10⁴ figure`,
@@ -90,11 +90,11 @@ export function renderMarkdown(report: Json): string {
 
   const table = (rows: Record<string, Json>) =>
     [
-      '| side | req/s | p50 ms | p99 ms | CPU µs/req | SQL/req | listener round trips/req | UPDATEs/min | non-2xx share |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| side | req/s | p50 ms | p99 ms | CPU µs/req | SQL/req | background SQL/s | listener round trips/req | UPDATEs/min | non-2xx share |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...Object.entries(rows).map(
         ([label, m]) =>
-          `| ${label} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.cpu_us_per_req} | ${m.sql_per_req} | ${m.listener_round_trips_per_req} | ${m.updates_per_minute} | ${m.non_2xx_share} |`,
+          `| ${label} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.cpu_us_per_req} | ${m.sql_per_req} | ${m.background_sql_per_s ?? '?'} | ${m.listener_round_trips_per_req} | ${m.updates_per_minute} | ${m.non_2xx_share} |`,
       ),
     ].join('\n');
 
@@ -103,7 +103,8 @@ export function renderMarkdown(report: Json): string {
 Measured ${report.measured_at} with \`npm run bench\` (${report.rounds} interleaved rounds of
 ${report.seconds_per_run} s per side, medians; autocannon, ${report.connections} connections unless
 noted). Every server runs in its own process; statements are counted exactly at the database
-drivers (bench/lib/child.ts); CPU is the server process's own. Each scenario uses a database of
+drivers (bench/lib/child.ts), those caused by requests (SQL/req) apart from the process's
+background jobs (background SQL/s); CPU is the server process's own. Each scenario uses a database of
 its own on 127.0.0.1:5432, created and dropped by the run.
 
 Machine: ${report.machine.cpus} × ${report.machine.cpu_model}, ${report.machine.memory_gb} GB;
@@ -166,8 +167,11 @@ ${JSON.stringify({ revocation: r.revocation, sign_in_flood: r.sign_in_flood, mem
   redaction that inspects only object members (pino's wildcard paths cost ≈ 40 µs a line), standard
   output written once per event-loop turn, callback-style shutdown hooks, prepared statements for
   the verifier's cache miss and \`GET /api/me\`'s user read.
-- SQL/req slightly above 0 or 1 comes from background work in the same process (last-use flush,
-  notice delivery poll every 2 s), counted with the requests.
+- SQL/req counts the statements the requests caused: each request is served inside an
+  AsyncLocalStorage scope (bench/lib/child.ts), which follows every piece of asynchronous work the
+  request starts, even after its response; statements outside any request (last-use flush, notice
+  delivery poll every 2 s, purge) are background SQL/s. UPDATEs/min counts both. The scope costs
+  every server, baselines included, a few µs of CPU per request.
 - Tools: \`tsx bench/profile.ts <read|401|unknown|me> [pg|pglite]\` profiles one load with
   \`node --cpu-prof\`; \`tsx bench/inject-cost.ts\` measures CPU per request in one process.
 `;

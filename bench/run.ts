@@ -125,7 +125,10 @@ interface Measurement {
   p50: number;
   p99: number;
   cpu_us_per_req: number;
+  /** Statements caused by the requests (bench/lib/child.ts tells them from background ones). */
   sql_per_req: number;
+  /** Statements of the server's own background jobs (last-use flush, notice poll, …), per second. */
+  background_sql_per_s: number;
   listener_round_trips_per_req: number;
   updates_per_minute: number;
   non_2xx_share: number;
@@ -167,6 +170,7 @@ async function measure(server: Server, load: Load, seconds = SECONDS): Promise<M
     p99: result.latency.p99,
     cpu_us_per_req: Math.round(stats.cpuMicros / n),
     sql_per_req: round(stats.counts.statements! / n, 3),
+    background_sql_per_s: round(stats.counts.background! / seconds, 2),
     listener_round_trips_per_req: round(stats.counts.listener! / n, 3),
     updates_per_minute: Math.round((stats.counts.update! / seconds) * 60),
     non_2xx_share: round(result.non2xx / n, 3),

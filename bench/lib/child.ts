@@ -2,16 +2,49 @@
  * What every benchmarked server process shares: exact statement counting at the driver (every
  * `pg` client query and every PGlite query, by first keyword; LISTEN-connection round trips
  * apart), CPU and memory figures, and the IPC protocol with the runner (bench/run.ts).
+ *
+ * Statements are told apart by cause: every HTTP request is dispatched inside an
+ * AsyncLocalStorage scope (the server's `request` event), which follows all asynchronous work the
+ * request starts (awaits, callbacks, timers it sets, work queued behind other statements), so a
+ * statement issued in that scope is the request's (`statements`) — also when it runs after the
+ * response (deferred audit writes, for instance). Statements outside any request (timers set at
+ * start: last-use flush, notice delivery poll, purge) are `background`. The keyword counts
+ * (select, update, …) cover both.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
-export const counts = { statements: 0, select: 0, insert: 0, update: 0, delete: 0, other: 0, listener: 0 };
+export const counts = {
+  /** Statements issued while serving a request (or by work the request started). */
+  statements: 0,
+  /** Statements of the process's own background jobs, outside any request. */
+  background: 0,
+  select: 0,
+  insert: 0,
+  update: 0,
+  delete: 0,
+  other: 0,
+  listener: 0,
+};
+
+const inRequest = new AsyncLocalStorage<true>();
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function scopedEmit(
+  this: http.Server,
+  event: string | symbol,
+  ...args: unknown[]
+) {
+  if (event === 'request') return inRequest.run(true, () => emit.call(this, event, ...args));
+  return emit.call(this, event, ...args);
+} as typeof http.Server.prototype.emit;
 
 function classify(text: unknown) {
   const sql = typeof text === 'string' ? text : ((text as { text?: string } | null)?.text ?? '');
   const word = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
-  counts.statements += 1;
+  if (inRequest.getStore()) counts.statements += 1;
+  else counts.background += 1;
   if (word === 'select' || word === 'with') counts.select += 1;
   else if (word === 'insert') counts.insert += 1;
   else if (word === 'update') counts.update += 1;
