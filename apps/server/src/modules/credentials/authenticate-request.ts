@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../platform/errors.ts';
-import type { CredentialService, VerifiedCredential } from './credentials.service.ts';
+import type {
+  CredentialService,
+  FreshReads,
+  OwnerProfile,
+  VerifiedCredential,
+} from './credentials.service.ts';
 import { ACCOUNT_SCOPE, grantsScope, type ResourceScope, SCOPES, type Scope } from './scopes.ts';
 
 export const SESSION_COOKIE = 'tessera_session';
@@ -33,6 +38,11 @@ export interface Identity {
    */
   repoIds: string[] | null;
   via: 'bearer' | 'cookie';
+  /**
+   * The owner's profile when this request's verification read it from the store (a cache miss):
+   * as fresh as a read by the route, so the route need not read it again. Absent on a cache hit.
+   */
+  owner?: OwnerProfile;
 }
 
 declare module 'fastify' {
@@ -79,8 +89,9 @@ function crossSiteRejected(request: FastifyRequest, publicOrigin: string): boole
   return origin !== publicOrigin && origin !== ownOrigin;
 }
 
-function toIdentity(credential: VerifiedCredential, via: Identity['via']): Identity {
+function toIdentity(credential: VerifiedCredential, via: Identity['via'], fresh: FreshReads): Identity {
   return {
+    ...(fresh.owner ? { owner: fresh.owner } : {}),
     userId: credential.userId,
     credentialId: credential.id,
     kind: credential.kind as Identity['kind'],
@@ -130,18 +141,23 @@ export const authenticateRequests = fp(
 
       const bearer = readBearer(request.headers.authorization);
       let identity: Identity | null = null;
+      const fresh: FreshReads = {};
       if (bearer === null) {
         throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
           headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
         });
       }
       if (bearer !== undefined) {
-        identity = toIdentity(await credentials.verifyBearerToken(bearer, request.ip), 'bearer');
+        identity = toIdentity(
+          await credentials.verifyBearerToken(bearer, request.ip, fresh),
+          'bearer',
+          fresh,
+        );
       } else {
         const cookie = request.cookies?.[SESSION_COOKIE];
         if (cookie) {
-          const session = await credentials.verifySessionToken(cookie, request.ip);
-          if (session) identity = toIdentity(session, 'cookie');
+          const session = await credentials.verifySessionToken(cookie, request.ip, fresh);
+          if (session) identity = toIdentity(session, 'cookie', fresh);
         }
       }
       if (!identity) {

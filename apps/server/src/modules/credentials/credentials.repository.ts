@@ -48,6 +48,10 @@ export interface ActiveCredentialLookup {
   on_rotated_out_use: RotatedOutUse;
   repo_ids: string[] | null;
   allowed_cidrs: string[] | null;
+  /** The owner's profile, read in the same statement: a request that missed the cache needs no second read of it. */
+  owner_email: string;
+  owner_name: string | null;
+  owner_created_at: Date;
 }
 
 /**
@@ -56,7 +60,8 @@ export interface ActiveCredentialLookup {
  */
 const ACTIVE_CREDENTIAL_BY_HASH = `
   select c.id, c.user_id, c.kind, c.scopes, c.expires_at, c.revoked_at, c.family_id, c.task_group_id, c.client_id,
-    c.token_hash, c.previous_valid_until, c.on_rotated_out_use, c.repo_ids, c.allowed_cidrs
+    c.token_hash, c.previous_valid_until, c.on_rotated_out_use, c.repo_ids, c.allowed_cidrs,
+    u.email as owner_email, u.name as owner_name, u.created_at as owner_created_at
   from credentials c join users u on u.id = c.user_id
   where (c.token_hash = $1 or c.previous_token_hash = $1) and u.disabled_at is null`;
 
@@ -135,6 +140,9 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
           'c.on_rotated_out_use',
           'c.repo_ids',
           'c.allowed_cidrs',
+          'u.email as owner_email',
+          'u.name as owner_name',
+          'u.created_at as owner_created_at',
         ])
         .executeTakeFirst();
     },

@@ -59,6 +59,23 @@ export interface IssueCredentialInput {
 
 export interface VerifiedCredential extends CachedCredential {}
 
+/** The owner's profile as read together with the credential (never cached: it is as fresh as the request). */
+export interface OwnerProfile {
+  id: string;
+  email: string;
+  name: string | null;
+  created_at: Date;
+}
+
+/**
+ * What a verification read from the store besides the credential, for this request only: set
+ * when the cache was missed, so a route that shows the owner (`GET /api/me`) needs no second
+ * statement. Never taken from the cache.
+ */
+export interface FreshReads {
+  owner?: OwnerProfile;
+}
+
 type InvalidationMessage = { ids: string[] } | { user: string } | { all: true };
 /** Sent on the same channel when a credential is issued: the new hash's filter key (ADR 0022). */
 type IssuanceMessage = { issued: string[] };
@@ -172,7 +189,7 @@ export function createCredentialService(deps: {
     return listener === undefined || listener.connected;
   }
 
-  async function lookup(hash: string): Promise<CachedCredential | undefined> {
+  async function lookup(hash: string, fresh?: FreshReads): Promise<CachedCredential | undefined> {
     const trusted = cacheTrusted();
     if (trusted) {
       const cached = cache.get(hash);
@@ -234,6 +251,14 @@ export function createCredentialService(deps: {
     if (row.token_hash !== hash) record.replacedSecretValidUntil = row.previous_valid_until ?? new Date(0);
     else if (row.previous_valid_until) record.overlapEndsAt = row.previous_valid_until;
     if (cacheable) cache.set(hash, record, epoch);
+    if (fresh) {
+      fresh.owner = {
+        id: row.user_id,
+        email: row.owner_email,
+        name: row.owner_name,
+        created_at: row.owner_created_at,
+      };
+    }
     return record;
   }
 
@@ -496,7 +521,11 @@ export function createCredentialService(deps: {
      * Verifies a bearer token: format and checksum first (no lookup for garbage), then the
      * cache, then the store. Throws 401 invalid_token for anything but a live credential.
      */
-    async verifyBearerToken(token: string, ip: string | null): Promise<VerifiedCredential> {
+    async verifyBearerToken(
+      token: string,
+      ip: string | null,
+      fresh?: FreshReads,
+    ): Promise<VerifiedCredential> {
       const prefix = parseToken(token);
       // Session cookies and refresh tokens are never bearer credentials.
       if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') {
@@ -505,7 +534,7 @@ export function createCredentialService(deps: {
         throw invalidToken();
       }
       const hash = hashToken(token);
-      let record = await lookup(hash);
+      let record = await lookup(hash, fresh);
       const now = clock.now();
       if (record?.replacedSecretValidUntil) {
         record = await checkReplacedSecret(hash, record, now, ip);
@@ -554,12 +583,16 @@ export function createCredentialService(deps: {
     },
 
     /** Verifies a session cookie value; returns null for anything but a live session. */
-    async verifySessionToken(token: string, ip: string | null): Promise<VerifiedCredential | null> {
+    async verifySessionToken(
+      token: string,
+      ip: string | null,
+      fresh?: FreshReads,
+    ): Promise<VerifiedCredential | null> {
       if (parseToken(token) !== 'ses') {
         stats.refused.malformed += 1;
         return null;
       }
-      const record = await lookup(hashToken(token));
+      const record = await lookup(hashToken(token), fresh);
       const now = clock.now();
       if (!record || record.kind !== 'session' || !isLive(record, now)) {
         if (record && record.kind !== 'session') stats.refused.wrong_kind += 1;

@@ -219,3 +219,41 @@ describe('zero-query rejection', () => {
     expect(await b.credentials.issued.mightBeIssued(never)).toBe(false);
   });
 });
+
+describe('cold verification (issue #13)', () => {
+  const rename = async (cookie: string, name: string) => {
+    const response = await a.inject({
+      method: 'PUT',
+      url: '/api/users/profile',
+      headers: { cookie },
+      payload: { name },
+    });
+    expect(response.statusCode).toBe(200);
+  };
+
+  it('answers GET /api/me after a cache miss in one statement, the owner read with the credential, and never shows a stale profile', async () => {
+    const user = await signUp(a);
+    const { secret } = await createPat(a, user.cookie);
+    await rename(user.cookie, 'First Name');
+    a.credentials.cache.clear();
+    statements = 0;
+    const cold = await a.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(cold.statusCode).toBe(200);
+    expect(statements).toBe(1);
+    expect(cold.json().user).toMatchObject({ id: user.id, email: user.email, name: 'First Name' });
+    expect(cold.json().credential).toMatchObject({ kind: 'personal', token_id: expect.any(String) });
+
+    // From the verification cache, the profile is read by the route: a rename shows at once.
+    await rename(user.cookie, 'Second Name');
+    statements = 0;
+    const warm = await a.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(warm.json().user.name).toBe('Second Name');
+    expect(statements).toBe(1);
+
+    // And a later cache miss reads the owner as it is now, not as it was when first verified.
+    await rename(user.cookie, 'Third Name');
+    a.credentials.cache.clear();
+    const coldAgain = await a.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(coldAgain.json().user.name).toBe('Third Name');
+  });
+});
