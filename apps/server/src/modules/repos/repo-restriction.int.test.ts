@@ -9,6 +9,7 @@ import {
   type TestUser,
 } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
+import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 // Issue #16 item 7 (ADR 0031): a PAT limited to chosen repositories, tried from every side.
 let store: TestStore;
@@ -218,5 +219,102 @@ describe('a PAT limited to chosen repositories', () => {
     expect(created.json().token.repo_ids).toBeNull();
     const list = await app.inject({ url: '/api/repos', headers: bearer(created.json().secret) });
     expect(list.json().repos).toHaveLength(2);
+  });
+});
+
+/**
+ * Every route that a repos:* or tasks:* scope opens, as the app registers it (`app.apiRoutes`):
+ * a new one fails here until it says how to call it, and then must answer 404 for a repository
+ * outside the token's list (and leave it out of lists) while working for one inside it.
+ */
+type Objects = { repo: string; group: string; task: string };
+type Sample = { body?: (ids: Objects & { agentId: string }) => unknown; list?: string; order?: number };
+const SCOPED_ROUTE_SAMPLES: Record<string, Sample> = {
+  'GET /api/repos': { list: 'repos' },
+  'GET /api/repos/:id': {},
+  'POST /api/repos/:id/task-groups': { body: ({ agentId }) => ({ agent_id: agentId, title: 'probe' }) },
+  'GET /api/task-groups': { list: 'task_groups' },
+  'GET /api/task-groups/:id': {},
+  'GET /api/task-groups/:id/tasks': {},
+  'POST /api/task-groups/:id/tasks': { body: () => ({ title: 'probe' }) },
+  'PATCH /api/tasks/:id': { body: () => ({ status: 'running' }) },
+  // Last: the group is closed afterwards.
+  'POST /api/task-groups/:id/close': { order: 1 },
+};
+
+function concreteUrl(url: string, ids: Objects): string {
+  const filled = url
+    .replace(/^\/api\/repos\/:id/, `/api/repos/${ids.repo}`)
+    .replace(/^\/api\/task-groups\/:id/, `/api/task-groups/${ids.group}`)
+    .replace(/^\/api\/tasks\/:id/, `/api/tasks/${ids.task}`);
+  if (filled.includes(':')) throw new Error(`${url}: say which object each parameter names`);
+  return filled;
+}
+
+describe('a PAT limited to chosen repositories, on every repository and task-group route', () => {
+  it('is 404 outside its list on each route the app registers for repos:* and tasks:*, and works inside it', async () => {
+    const scoped = app.apiRoutes.filter((r) => /^(repos|tasks):/.test(r.auth));
+    const keys = scoped.map((r) => `${r.method} ${r.url}`);
+    // Complete both ways: no scoped route without a sample, no sample for a route that is gone.
+    expect(keys.filter((k) => !(k in SCOPED_ROUTE_SAMPLES))).toEqual([]);
+    expect(Object.keys(SCOPED_ROUTE_SAMPLES).filter((k) => !keys.includes(k))).toEqual([]);
+
+    const { user, alpha, beta, agentId, alphaGroup, betaGroup } = await setUp();
+    const created = await createPat(user, {
+      scopes: RESOURCE_SCOPES.filter((s) => /^(repos|tasks):/.test(s)),
+      repo_ids: [alpha],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const pat = bearer(created.json().secret);
+    const inside = { repo: alpha, group: alphaGroup.groupId, task: alphaGroup.taskId };
+    const outside = { repo: beta, group: betaGroup.groupId, task: betaGroup.taskId };
+    const call = (route: (typeof scoped)[number], ids: Objects) => {
+      const sample = SCOPED_ROUTE_SAMPLES[`${route.method} ${route.url}`]!;
+      const body = sample.body?.({ ...ids, agentId });
+      return app.inject({
+        method: route.method as 'GET',
+        url: concreteUrl(route.url, ids),
+        headers: pat,
+        ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+      });
+    };
+    const ordered = [...scoped].sort(
+      (a, b) =>
+        (SCOPED_ROUTE_SAMPLES[`${a.method} ${a.url}`]!.order ?? 0) -
+        (SCOPED_ROUTE_SAMPLES[`${b.method} ${b.url}`]!.order ?? 0),
+    );
+
+    const betaState = async () => ({
+      group: (await app.inject({ url: `/api/task-groups/${betaGroup.groupId}`, headers: as(user) })).json(),
+      tasks: (
+        await app.inject({ url: `/api/task-groups/${betaGroup.groupId}/tasks`, headers: as(user) })
+      ).json(),
+      groups: (await app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: as(user) })).json(),
+    });
+    const before = await betaState();
+    expect(before.tasks.tasks).toHaveLength(1);
+
+    for (const route of ordered) {
+      const name = `${route.method} ${route.url}`;
+      const list = SCOPED_ROUTE_SAMPLES[name]!.list;
+      if (list) {
+        const response = await call(route, outside);
+        expect(response.statusCode, name).toBe(200);
+        const text = JSON.stringify(response.json()[list]);
+        expect(text, name).not.toContain(beta);
+        expect(text, name).not.toContain(betaGroup.groupId);
+        expect(text, name).toContain(alpha);
+        continue;
+      }
+      const refused = await call(route, outside);
+      expect(refused.statusCode, `${name} outside`).toBe(404);
+      expect(refused.json().code, `${name} outside`).toBe('not_found');
+      // The same call inside the list works: the 404 above is the restriction, not the request.
+      const allowed = await call(route, inside);
+      expect(allowed.statusCode, `${name} inside: ${allowed.body}`).toBeLessThan(300);
+    }
+
+    // Nothing happened to the other repository: its group and tasks are as they were.
+    expect(await betaState()).toEqual(before);
   });
 });
