@@ -208,6 +208,9 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
           'c.on_rotated_out_use',
           'c.repo_ids',
           'c.allowed_cidrs',
+          'u.email as owner_email',
+          'u.name as owner_name',
+          'u.created_at as owner_created_at',
         ])
         .executeTakeFirst();
     },
