@@ -364,6 +364,8 @@ async function revocationPropagation() {
     LOG_LEVEL: 'info',
   });
   const delays: number[] = [];
+  /** How long A takes to answer the DELETE (ADR 0039: it now waits for the peers' acknowledgements). */
+  const deleteLatencies: number[] = [];
   let successesAfter = 0;
   const iterations = quick ? 5 : 50;
   for (let i = 0; i < iterations; i++) {
@@ -374,12 +376,14 @@ async function revocationPropagation() {
     for (let k = 0; k < 3; k++)
       await fetch(`${b.info.url}/api/me`, { headers: auth }).then((r) => r.arrayBuffer());
     let deletedAt = 0;
+    const deleteSentAt = performance.now();
     const revoke = fetch(`${a.info.url}/api/account/tokens/${created.token.id}`, {
       method: 'DELETE',
       headers: { cookie: String(a.info.cookie) },
     }).then(async (r) => {
       await r.arrayBuffer();
       deletedAt = performance.now();
+      deleteLatencies.push(deletedAt - deleteSentAt);
     });
     let firstRefusal = 0;
     let after401 = 0;
@@ -397,10 +401,13 @@ async function revocationPropagation() {
     delays.push(Math.max(0, firstRefusal - deletedAt));
   }
   const sorted = [...delays].sort((x, y) => x - y);
+  const deletes = [...deleteLatencies].sort((x, y) => x - y);
   results.revocation = {
     iterations,
     p50_ms: round(median(sorted), 2),
     p99_ms: round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!, 2),
+    delete_p50_ms: round(median(deletes), 2),
+    delete_p99_ms: round(deletes[Math.min(deletes.length - 1, Math.floor(deletes.length * 0.99))]!, 2),
     successes_after_delete_response: successesAfter,
   };
   await Promise.all([a.stop(), b.stop()]);

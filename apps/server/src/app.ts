@@ -234,6 +234,18 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       'credentials',
       'credential background work failed (last-use flush, purge or revocation feed)',
     ),
+    onUnacknowledged: (event) =>
+      logOncePerWindow('revocation-ack', (suppressed) =>
+        app.log.warn(
+          {
+            missing: event.missing,
+            waitedMs: Math.round(event.waitedMs),
+            ...(event.cause ? { err: event.cause } : {}),
+            ...(suppressed ? { suppressed } : {}),
+          },
+          'revocation answered without every instance acknowledging it (ADR 0039): a peer is gone or cut off',
+        ),
+      ),
     onInvalidationFeed: (event) => {
       if (event.state === 'lost') {
         app.log.warn(

@@ -35,6 +35,11 @@ export interface Config {
     cacheTtlMs: number;
     negativeCacheTtlMs: number;
     lastUsedFlushMs: number;
+    /**
+     * REVOCATION_ACK_TIMEOUT_MS: how long a revocation waits for every other instance to
+     * acknowledge evicting it before answering anyway (0: do not wait; ADR 0039).
+     */
+    revocationAckTimeoutMs: number;
   };
   rateLimits: {
     signInPerMinute: number;
@@ -213,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
       cacheTtlMs: int('TOKEN_CACHE_TTL_MS', 60_000, 0),
       negativeCacheTtlMs: int('TOKEN_NEGATIVE_CACHE_TTL_MS', 5_000, 0),
       lastUsedFlushMs: int('TOKEN_LAST_USED_FLUSH_MS', 5_000, 10, 60_000),
+      revocationAckTimeoutMs: int('REVOCATION_ACK_TIMEOUT_MS', 1_000, 0, 10_000),
     },
     rateLimits: {
       signInPerMinute: int('RATE_LIMIT_SIGN_IN_PER_MINUTE', 20, 1),

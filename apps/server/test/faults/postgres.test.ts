@@ -145,7 +145,7 @@ describe.skipIf(!postgresBinariesPresent)('PostgreSQL faults (private cluster)',
     await admin.connect();
     try {
       await admin.query(
-        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'tessera-listener'`,
+        `select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'tessera-listener%'`,
       );
       const revoked = await fetch(`${a.base}/api/account/tokens/${token.id}`, {
         method: 'DELETE',

@@ -49,6 +49,18 @@ export function registerCredentialMetrics(metrics: Metrics, credentials: Credent
       [{ event: 'reconnect' }, stats.feedReconnects],
     ],
   );
+  metrics.counterFrom(
+    'tessera_revocation_propagations_total',
+    'Invalidations made here, by how the wait for the other instances ended: acknowledged (all did), no_peers, timed_out (answered without some; ADR 0039), not_listed (the peers could not be read)',
+    ['result'],
+    () => Object.entries(stats.propagation).map(([result, n]) => [{ result }, n]),
+  );
+  metrics.counterFrom(
+    'tessera_revocation_propagation_wait_seconds_total',
+    'Time invalidations made here spent waiting for the other instances to acknowledge',
+    [],
+    () => stats.propagationWaitMs / 1000,
+  );
   metrics.gaugeFrom(
     'tessera_revocation_feed_connected',
     '1 while revocations from other instances are being heard',

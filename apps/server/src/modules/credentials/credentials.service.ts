@@ -17,6 +17,8 @@ import { generateToken, hashToken, parseToken, previewToken, type TokenKind } fr
 import { type CachedCredential, VerificationCache } from './verification-cache.ts';
 
 export const INVALIDATION_CHANNEL = 'tessera_credential_revoked';
+/** Each instance's receipt for an invalidation it has applied: `<message id> <instance id>` (ADR 0039). */
+export const INVALIDATION_ACK_CHANNEL = 'tessera_credential_revoked_ack';
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 const PREFIX_OF_KIND: Record<CredentialKind, TokenKind> = {
@@ -77,6 +79,8 @@ export interface FreshReads {
 }
 
 type InvalidationMessage = { ids: string[] } | { user: string } | { all: true };
+/** On the wire: `n` names the message for acknowledgements (`<instance id>.<sequence>`). */
+type SentInvalidation = InvalidationMessage & { n?: string };
 /** Sent on the same channel when a credential is issued: the new hash's filter key (ADR 0022). */
 type IssuanceMessage = { issued: string[] };
 
@@ -92,7 +96,8 @@ const PURGE_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export function createCredentialService(deps: {
   credentials: CredentialRepository;
-  database: Pick<Database, 'db' | 'listen'>;
+  /** Without `listeningInstances` (or on PGlite) no acknowledgements are asked for or awaited. */
+  database: Pick<Database, 'db' | 'listen'> & Partial<Pick<Database, 'kind' | 'listeningInstances'>>;
   config: Pick<Config, 'tokens'>;
   clock: Clock;
   onBackgroundError?: (error: unknown) => void;
@@ -108,6 +113,11 @@ export function createCredentialService(deps: {
   onNewNetworks?: (tx: Tx, events: NewNetworkEvent[]) => Promise<void>;
   /** Told when a PAT is refused outside its allow-list (at most once a minute per token and address). */
   onNetworkRefused?: (credential: CachedCredential, ip: string | null) => void;
+  /**
+   * Told when a revocation answered without every live peer's acknowledgement (the bounded wait
+   * ran out, or the peers could not be listed); the caller logs it once per window.
+   */
+  onUnacknowledged?: (event: { missing: string[]; waitedMs: number; cause?: unknown }) => void;
 }) {
   const { credentials, database, config, clock } = deps;
   const cache = new VerificationCache({
@@ -147,7 +157,23 @@ export function createCredentialService(deps: {
     notificationsReceived: 0,
     feedDisconnects: 0,
     feedReconnects: 0,
+    /** Invalidations this instance made, by how the wait for the peers' acknowledgements ended. */
+    propagation: { acknowledged: 0, no_peers: 0, timed_out: 0, not_listed: 0 },
+    /** Total time spent waiting for acknowledgements, in ms (with the counts above: the mean). */
+    propagationWaitMs: 0,
   };
+  /** Names this process's LISTEN connection; acknowledgements carry it. */
+  const instanceId = newId('ins');
+  let invalidationSequence = 0;
+  /**
+   * Only separate processes on PostgreSQL need receipts: PGlite is held by one process and
+   * delivers a notification to every listener in it before the committing call returns.
+   */
+  const peersAcknowledge = database.kind === 'postgres' && database.listeningInstances !== undefined;
+  /** Acknowledgements for this instance's messages, by message id, as they arrive. */
+  const acknowledgements = new Map<string, Set<string>>();
+  /** The waits in progress, by message id: called on every acknowledgement for that message. */
+  const ackWaiters = new Map<string, () => void>();
   let purgeTimer: NodeJS.Timeout | undefined;
   const expiredUseReported = new Set<string>();
   /** Cut-overs in flight on this instance, by credential id: concurrent first uses share one. */
@@ -172,6 +198,89 @@ export function createCredentialService(deps: {
     if (expiredUseReported.has(record.id) || expiredUseReported.size > 10_000) return;
     expiredUseReported.add(record.id);
     deps.onExpiredUse?.(record);
+  }
+
+  function recordAcknowledgement(payload: string) {
+    const [messageId, from] = payload.split(' ');
+    if (!messageId || !from || !messageId.startsWith(`${instanceId}.`)) return;
+    // A late receipt for a rolled-back or timed-out message: keep the map bounded.
+    if (!acknowledgements.has(messageId) && acknowledgements.size >= 1_000) acknowledgements.clear();
+    let seen = acknowledgements.get(messageId);
+    if (!seen) acknowledgements.set(messageId, (seen = new Set()));
+    seen.add(from);
+    ackWaiters.get(messageId)?.();
+  }
+
+  /**
+   * After COMMIT, until every peer whose listener is connected has acknowledged the message (it
+   * evicted), or the bounded wait ends. Never throws: the change is committed whatever happens.
+   */
+  async function awaitPeers(messageId: string): Promise<void> {
+    const timeoutMs = config.tokens.revocationAckTimeoutMs;
+    if (timeoutMs === 0 || !peersAcknowledge || !database.listeningInstances || !listener?.connected) {
+      acknowledgements.delete(messageId);
+      return;
+    }
+    const started = performance.now();
+    let missing: string[] = [];
+    try {
+      const peers = (await database.listeningInstances()).filter((id) => id !== instanceId);
+      if (peers.length === 0) {
+        stats.propagation.no_peers += 1;
+        return;
+      }
+      const remaining = () => peers.filter((peer) => !acknowledgements.get(messageId)?.has(peer));
+      missing = remaining();
+      if (missing.length > 0) {
+        missing = await new Promise<string[]>((resolve) => {
+          const timer = setTimeout(
+            () => resolve(remaining()),
+            Math.max(0, timeoutMs - (performance.now() - started)),
+          );
+          ackWaiters.set(messageId, () => {
+            if (remaining().length > 0) return;
+            clearTimeout(timer);
+            resolve([]);
+          });
+        });
+      }
+      if (missing.length === 0) stats.propagation.acknowledged += 1;
+      else {
+        stats.propagation.timed_out += 1;
+        deps.onUnacknowledged?.({ missing, waitedMs: performance.now() - started });
+      }
+    } catch (cause) {
+      // The peers could not be listed (the store is failing): answer without waiting.
+      stats.propagation.not_listed += 1;
+      deps.onUnacknowledged?.({ missing, waitedMs: performance.now() - started, cause });
+    } finally {
+      ackWaiters.delete(messageId);
+      acknowledgements.delete(messageId);
+      stats.propagationWaitMs += performance.now() - started;
+    }
+  }
+
+  /**
+   * The one way a change that must stop cached verifications everywhere is announced (ADR 0039):
+   * NOTIFY in the caller's transaction (delivered only on COMMIT, so a rollback invalidates
+   * nothing); after COMMIT, evict here, then wait (bounded) until every other instance whose
+   * revocation feed is connected has acknowledged evicting. The caller answers only after that,
+   * so a request sent after the answer finds no instance still serving the old verification.
+   */
+  async function propagateInvalidation(tx: Tx, message: InvalidationMessage): Promise<void> {
+    if (!peersAcknowledge) {
+      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
+      tx.afterCommit(() => applyInvalidation(message));
+      return;
+    }
+    invalidationSequence += 1;
+    const messageId = `${instanceId}.${invalidationSequence}`;
+    const sent: SentInvalidation = { ...message, n: messageId };
+    await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(sent));
+    tx.afterCommit(() => {
+      applyInvalidation(message);
+      return awaitPeers(messageId);
+    });
   }
 
   function applyInvalidation(message: InvalidationMessage) {
@@ -379,9 +488,7 @@ export function createCredentialService(deps: {
     const ending = inTransaction(database.db, async (tx) => {
       const ended = await credentials.endRotationOverlap(tx, record.id, clock.now());
       if (!ended) return;
-      const message: InvalidationMessage = { ids: [record.id] };
-      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
-      tx.afterCommit(() => applyInvalidation(message));
+      await propagateInvalidation(tx, { ids: [record.id] });
       await deps.audit?.record(tx, null, {
         userId: ended.user_id,
         action: 'token.rotation_completed',
@@ -400,6 +507,11 @@ export function createCredentialService(deps: {
     return ending;
   }
 
+  function invalidateCredentials(tx: Tx, ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return propagateInvalidation(tx, ids.length <= 100 ? { ids } : { all: true });
+  }
+
   async function revokeCredentialsIn(
     tx: Tx,
     filter: Parameters<CredentialRepository['revokeCredentials']>[1],
@@ -407,10 +519,10 @@ export function createCredentialService(deps: {
   ): Promise<RevokedCredential[]> {
     const revoked = await credentials.revokeCredentials(tx, filter, reason, clock.now());
     if (revoked.length === 0) return revoked;
-    const ids = revoked.map((r) => r.id);
-    const message: InvalidationMessage = ids.length <= 100 ? { ids } : { all: true };
-    await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
-    tx.afterCommit(() => applyInvalidation(message));
+    await invalidateCredentials(
+      tx,
+      revoked.map((r) => r.id),
+    );
     return revoked;
   }
 
@@ -421,6 +533,9 @@ export function createCredentialService(deps: {
     issued,
     stats,
 
+    /** Names this process's revocation feed in pg_stat_activity (`tessera-listener:<id>`). */
+    instanceId,
+
     /** Whether revocations from other instances are being heard (readiness). */
     invalidationFeedConnected(): boolean {
       return listener?.connected ?? false;
@@ -428,12 +543,28 @@ export function createCredentialService(deps: {
 
     async start() {
       listener = await database.listen(INVALIDATION_CHANNEL, {
-        onNotification(payload) {
+        instanceId,
+        alsoListen: [INVALIDATION_ACK_CHANNEL],
+        onNotification(payload, channel) {
+          if (channel === INVALIDATION_ACK_CHANNEL) {
+            recordAcknowledgement(payload);
+            return;
+          }
           stats.notificationsReceived += 1;
           try {
-            const message = JSON.parse(payload) as InvalidationMessage | IssuanceMessage;
+            const message = JSON.parse(payload) as SentInvalidation | IssuanceMessage;
             if ('issued' in message) for (const key of message.issued) issued.add(key);
-            else applyInvalidation(message);
+            else {
+              applyInvalidation(message);
+              // Evicted (and the cache epoch moved, so a read in flight will not cache what it
+              // read before the change): tell the sender, over this same connection.
+              if (message.n && !message.n.startsWith(`${instanceId}.`)) {
+                listener?.notify(INVALIDATION_ACK_CHANNEL, `${message.n} ${instanceId}`).catch((error) => {
+                  // The feed dropped: onDisconnect clears the cache and the sender stops waiting at its bound.
+                  deps.onBackgroundError?.(error);
+                });
+              }
+            }
           } catch (error) {
             // Unreadable: assume the worst (anything may have been revoked) and say why.
             cache.clear();
@@ -643,26 +774,15 @@ export function createCredentialService(deps: {
         previous_valid_until: oldSecretValidUntil ?? now,
       });
       if (!credential) return undefined;
-      const message: InvalidationMessage = { ids: [row.id] };
-      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
-      tx.afterCommit(() => applyInvalidation(message));
+      await propagateInvalidation(tx, { ids: [row.id] });
       return { token, credential };
     },
 
     /** Drops cached verifications of credentials whose scopes or state changed, on every instance. */
-    async invalidateCredentials(tx: Tx, ids: string[]) {
-      if (ids.length === 0) return;
-      const message: InvalidationMessage = ids.length <= 100 ? { ids } : { all: true };
-      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
-      tx.afterCommit(() => applyInvalidation(message));
-    },
+    invalidateCredentials,
 
     /** For a user who is disabled or deleted: every cached credential of theirs goes. */
-    async invalidateUser(tx: Tx, userId: string) {
-      const message: InvalidationMessage = { user: userId };
-      await credentials.notify(tx, INVALIDATION_CHANNEL, JSON.stringify(message));
-      tx.afterCommit(() => applyInvalidation(message));
-    },
+    invalidateUser: (tx: Tx, userId: string) => propagateInvalidation(tx, { user: userId }),
 
     statusOf(row: Pick<CredentialRow, 'revoked_at' | 'expires_at'>): 'active' | 'expired' | 'revoked' {
       if (row.revoked_at) return 'revoked';

@@ -63,10 +63,10 @@ function notificationValve() {
   let holding = false;
   let down = false;
   let options: ListenOptions | undefined;
-  const held: string[] = [];
+  const held: Array<[string, string]> = [];
   let syncs = 0;
   const release = () => {
-    for (const payload of held.splice(0)) options?.onNotification(payload);
+    for (const [payload, channel] of held.splice(0)) options?.onNotification(payload, channel);
   };
   return {
     get syncs() {
@@ -96,10 +96,10 @@ function notificationValve() {
           options = listenOptions;
           const inner = await database.listen(channel, {
             ...listenOptions,
-            onNotification(payload) {
+            onNotification(payload, channel) {
               if (down) return;
-              if (holding) held.push(payload);
-              else listenOptions.onNotification(payload);
+              if (holding) held.push([payload, channel]);
+              else listenOptions.onNotification(payload, channel);
             },
           });
           return {
@@ -112,6 +112,7 @@ function notificationValve() {
               await inner.sync();
               release();
             },
+            notify: (target, payload) => inner.notify(target, payload),
             close: () => inner.close(),
           };
         },

@@ -32,6 +32,7 @@ async function serviceWithHandFeed() {
             return connected;
           },
           sync: async () => {},
+          notify: async () => {},
           close: async () => {},
         };
       },

@@ -115,7 +115,7 @@ describe.runIf(storeKind === 'postgres')('LISTEN connection loss (PostgreSQL)', 
     expect(b.credentials.cache.size).toBeGreaterThan(0);
 
     // Kill every LISTEN connection; revoke while they are down.
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'tessera-listener' and datname = current_database()`.execute(
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'tessera-listener%' and datname = current_database()`.execute(
       store.db,
     );
     await a.inject({
@@ -127,7 +127,7 @@ describe.runIf(storeKind === 'postgres')('LISTEN connection loss (PostgreSQL)', 
     await until(async () => {
       const { rows } = await sql<{ n: number }>`
         select count(*)::int as n from pg_stat_activity
-        where application_name = 'tessera-listener' and datname = current_database()`.execute(store.db);
+        where application_name like 'tessera-listener:%' and datname = current_database()`.execute(store.db);
       return (rows[0]?.n ?? 0) >= 2;
     }, 5_000);
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);

@@ -79,7 +79,7 @@ describe.runIf(storeKind === 'postgres')('readiness follows the LISTEN connectio
       let notReady = false;
       await until(async () => {
         await sql`select pg_terminate_backend(pid) from pg_stat_activity
-          where application_name = 'tessera-listener' and datname = current_database()`.execute(store.db);
+          where application_name like 'tessera-listener%' and datname = current_database()`.execute(store.db);
         const response = await other.inject({ url: '/api/health/ready' });
         if (response.statusCode === 503) {
           expect(response.json().detail).toContain('LISTEN');

@@ -27,12 +27,25 @@ export interface NotificationListener {
    * Rejects when the listener is not connected.
    */
   sync(): Promise<void>;
+  /**
+   * Sends a notification over the listening connection itself (not the pool): delivered only
+   * while this listener is connected, so a receipt sent this way also proves the feed is alive.
+   * Rejects when the listener is not connected.
+   */
+  notify(channel: string, payload: string): Promise<void>;
   /** Stops listening. */
   close(): Promise<void>;
 }
 
 export interface ListenOptions {
-  onNotification(payload: string): void;
+  /**
+   * Names this process's listening connection (`tessera-listener:<instanceId>` in
+   * pg_stat_activity, set once LISTEN is in place), so `listeningInstances` can find it.
+   */
+  instanceId?: string;
+  /** Further channels the same connection listens on (their notifications reach `onNotification` too). */
+  alsoListen?: readonly string[];
+  onNotification(payload: string, channel: string): void;
   /** Called when the connection drops (with why): notifications sent from now on are lost. */
   onDisconnect(cause: unknown): void;
   /** Called when LISTEN is in place again after a drop. */
@@ -63,6 +76,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
   listen(channel: string, options: ListenOptions): Promise<NotificationListener>;
+  /**
+   * The instance ids of every process whose listening connection to this database is in place
+   * right now (see `ListenOptions.instanceId`). Empty on the embedded store, which one process holds.
+   */
+  listeningInstances(): Promise<string[]>;
   /** `name` must be unique per distinct `text` (PostgreSQL keys prepared statements by name). */
   prepare<Row>(name: string, text: string, options?: PrepareOptions): PreparedQuery<Row>;
   ping(): Promise<boolean>;
@@ -114,11 +132,18 @@ export async function openPostgres(
           return listener.connected;
         },
         sync: () => listener.sync(),
+        notify: (target, payload) => listener.notify(target, payload),
         close: async () => {
           listeners.delete(listener);
           await listener.close();
         },
       };
+    },
+    async listeningInstances() {
+      const { rows } = await sql<{ name: string }>`
+        select application_name as name from pg_stat_activity
+        where datname = current_database() and application_name like ${`${LISTENER_NAME}:%`}`.execute(db);
+      return rows.map((row) => row.name.slice(LISTENER_NAME.length + 1));
     },
     // A failed readiness ping is reported (once a minute) so the log says why the store is unreachable.
     ping: () => ping(db, (error) => reportBackgroundError(error)),
@@ -155,11 +180,26 @@ export async function openPGlite(
       return options.embeddedCache ? cachedUntilWrite(run, writes) : run;
     },
     async listen(channel, listenOptions) {
-      // PGlite delivers notifications after COMMIT, as PostgreSQL does; it never disconnects.
-      const unlisten = await pglite.listen(channel, listenOptions.onNotification);
-      // One process holds the store, so nothing can be in flight from elsewhere.
-      return { connected: true, sync: async () => {}, close: () => unlisten() };
+      // PGlite delivers notifications after COMMIT, as PostgreSQL does (to every listener in the
+      // process before the committing call returns); it never disconnects.
+      const unlisten = await Promise.all(
+        [channel, ...(listenOptions.alsoListen ?? [])].map((name) =>
+          pglite.listen(name, (payload) => listenOptions.onNotification(payload, name)),
+        ),
+      );
+      return {
+        connected: true,
+        // One process holds the store, so nothing can be in flight from elsewhere.
+        sync: async () => {},
+        notify: async (target, payload) => {
+          await sql`select pg_notify(${target}, ${payload})`.execute(db);
+        },
+        close: async () => {
+          for (const stop of unlisten) await stop();
+        },
+      };
     },
+    listeningInstances: async () => [],
     ping: () => ping(db),
     pendingMigrations: () => pendingMigrations(db),
     onBackgroundError() {},
@@ -259,8 +299,12 @@ export async function migrateToLatest(db: Db): Promise<void> {
  * PostgreSQL does not queue notifications for a disconnected listener, so every reconnect is
  * reported to the owner, who must treat everything it cached as stale.
  */
+const LISTENER_NAME = 'tessera-listener';
+
 class PostgresListener {
   private client: pg.Client | undefined;
+  /** The connection once its LISTEN is in place, until it drops (`client` is set a step later). */
+  private listening: pg.Client | undefined;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private attempts = 0;
@@ -304,6 +348,13 @@ class PostgresListener {
     return this.syncQueued;
   }
 
+  async notify(channel: string, payload: string): Promise<void> {
+    // From LISTEN on (a notification may arrive while the connection is still being named).
+    const client = this.listening;
+    if (!client) throw new Error('the listener is not connected');
+    await client.query('select pg_notify($1, $2)', [channel, payload]);
+  }
+
   private async roundTrip(): Promise<void> {
     const client = this.client;
     if (!client) throw new Error('the listener is not connected');
@@ -318,17 +369,26 @@ class PostgresListener {
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.connectionString,
-      application_name: 'tessera-listener',
+      application_name: LISTENER_NAME,
     });
+    const channels = new Set([this.channel, ...(this.options.alsoListen ?? [])]);
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.options.onNotification(message.payload ?? '');
+      if (channels.has(message.channel)) this.options.onNotification(message.payload ?? '', message.channel);
     });
     client.on('error', (error) => this.scheduleReconnect(client, error));
     client.on('end', () => this.scheduleReconnect(client, new Error('the LISTEN connection ended')));
     try {
       await client.connect();
-      await client.query(`listen "${this.channel.replace(/"/g, '')}"`);
+      for (const channel of channels) await client.query(`listen "${channel.replace(/"/g, '')}"`);
+      this.listening = client;
+      // Named only once it listens: whoever finds this name may count on it hearing what follows.
+      if (this.options.instanceId) {
+        await client.query(
+          `set application_name = '${LISTENER_NAME}:${this.options.instanceId.replace(/[^\w-]/g, '')}'`,
+        );
+      }
     } catch (error) {
+      if (this.listening === client) this.listening = undefined;
       await client.end().catch(() => {});
       throw error;
     }
@@ -340,6 +400,7 @@ class PostgresListener {
   }
 
   private scheduleReconnect(dead: pg.Client, cause: unknown) {
+    if (this.listening === dead) this.listening = undefined;
     if (this.closed || this.client !== dead) return;
     this.client = undefined;
     // Whatever was cached may have been revoked while we were away.
@@ -370,6 +431,7 @@ class PostgresListener {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
+    this.listening = undefined;
     await client?.end().catch(() => {});
   }
 }
