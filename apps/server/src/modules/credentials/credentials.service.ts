@@ -205,9 +205,8 @@ export function createCredentialService(deps: {
     if (!messageId || !from || !messageId.startsWith(`${instanceId}.`)) return;
     // A late receipt for a rolled-back or timed-out message: keep the map bounded.
     if (!acknowledgements.has(messageId) && acknowledgements.size >= 1_000) acknowledgements.clear();
-    let seen = acknowledgements.get(messageId);
-    if (!seen) acknowledgements.set(messageId, (seen = new Set()));
-    seen.add(from);
+    const seen = acknowledgements.get(messageId) ?? new Set<string>();
+    acknowledgements.set(messageId, seen.add(from));
     ackWaiters.get(messageId)?.();
   }
 
