@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import { type SmtpSink, startSmtpSink } from '../../../test/fakes/smtp-sink.ts';
 import {
   bearer,
@@ -12,11 +13,12 @@ import {
   type TestStore,
   type TestUser,
   testClock,
+  testConfig,
 } from '../../../test/harness.ts';
 import { DAY_MS } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/schemas.ts';
+import { revokeTokenAsOperator } from '../tokens/operator-revoke.ts';
 import { CONFIGURABLE_NOTICE_KINDS } from './notice-kinds.ts';
-import { enqueueNotice } from './notices.outbox.ts';
 import { verifyWebhook } from './standard-webhooks.ts';
 
 /** A webhook receiver on 127.0.0.1 that verifies every signature with the endpoint's secret. */
@@ -66,28 +68,31 @@ let store: TestStore;
 let app: App;
 let smtp: SmtpSink;
 let github: FakeGitHub;
+let scanningKeys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
+let env: Record<string, string>;
 const clock = testClock();
 
 beforeAll(async () => {
   store = await createTestStore();
   smtp = await startSmtpSink();
   github = await startFakeGitHub();
-  app = await buildTestApp(store, {
-    clock,
-    env: {
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'Tessera <notices@tessera.test>',
-      WEBHOOK_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
-      GITHUB_API_URL: github.url,
-      PROVIDER_TIMEOUT_MS: '3000',
-    },
-  });
+  scanningKeys = await startFakeSecretScanningKeys();
+  env = {
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Tessera <notices@tessera.test>',
+    WEBHOOK_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+    GITHUB_API_URL: github.url,
+    GITHUB_SECRET_SCANNING_KEYS_URL: scanningKeys.url,
+    PROVIDER_TIMEOUT_MS: '3000',
+  };
+  app = await buildTestApp(store, { clock, env });
   // Two servers (or a server and two fakes) on one store: slow to start on a busy machine.
 }, 180_000);
 afterAll(async () => {
   await app.close();
   await smtp.close();
   await github.close();
+  await scanningKeys.close();
   await store.destroy();
 });
 
@@ -124,13 +129,17 @@ async function createToken(user: TestUser, name: string, days = 30) {
 }
 
 describe('every event reaches in-app, e-mail and webhooks', () => {
-  it('each kind a user can choose arrives in all three channels, signed, in the user’s language', async () => {
+  it('every kind, raised by its real producer, arrives in-app, by e-mail and as a signed webhook', async () => {
     const receiver = await startReceiver(() => clock.now().getTime());
     try {
       const user = await signUp(app);
       await addEndpoint(user, receiver);
+      const secrets: string[] = [];
+      const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+        app.inject({ method: 'POST', url, headers: { ...as(user), ...headers }, payload: payload as object });
 
-      // PAT lifecycle through the API.
+      // Every kind through the code that raises it in production; no notice is enqueued by hand.
+      // PAT created / rotated / revoked by its owner; the replaced secret presented again.
       const kept = await createToken(user, 'deploy', 10);
       const other = await createToken(user, 'scratch');
       const rotation = await app.inject({
@@ -139,7 +148,95 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
         headers: as(user),
       });
       const rotatedSecret = rotation.json().secret as string;
+      expect((await app.inject({ url: '/api/tokens/self', headers: bearer(kept.secret) })).statusCode).toBe(
+        401,
+      );
       await app.inject({ method: 'DELETE', url: `/api/account/tokens/${other.token.id}`, headers: as(user) });
+
+      // First use from a second network (the first network is the token's first use, not news).
+      const roaming = await createToken(user, 'roaming');
+      for (const remoteAddress of ['203.0.113.9', '198.51.100.20']) {
+        const used = await app.inject({
+          url: '/api/tokens/self',
+          headers: bearer(roaming.secret),
+          remoteAddress,
+        });
+        expect(used.statusCode).toBe(200);
+        await app.credentials.activity.flush();
+      }
+
+      // Reported as leaked by GitHub secret scanning (revoked: by leak_report).
+      const leaky = await createToken(user, 'leaky');
+      const alert = JSON.stringify([
+        {
+          token: leaky.secret,
+          type: 'tessera_personal_access_token',
+          url: 'https://github.com/o/r',
+          source: 'content',
+        },
+      ]);
+      const reported = await app.inject({
+        method: 'POST',
+        url: '/api/secret-scanning/github',
+        headers: scanningKeys.sign(alert),
+        payload: alert,
+      });
+      expect(reported.statusCode).toBe(200);
+      // Revoked by whoever found its value (public revoke-by-value endpoint).
+      const found = await createToken(user, 'found');
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/credentials/revoke',
+            payload: { credentials: [found.secret] },
+          })
+        ).statusCode,
+      ).toBeLessThan(300);
+      // Revoked by the operator: the function `npm run admin:revoke` runs, on this store.
+      const support = await createToken(user, 'support');
+      const byOperator = await revokeTokenAsOperator(
+        { database: store, config: testConfig(env), clock },
+        { tokenId: support.token.id, operator: 'ops', reason: 'support ticket' },
+      );
+      expect(byOperator?.revoked).toBe(true);
+      secrets.push(kept.secret, other.secret, roaming.secret, leaky.secret, found.secret, support.secret);
+
+      // Automation token issued (task group opened) and revoked (group closed).
+      const repoToken = newGitHubToken();
+      github.addToken(repoToken, {
+        login: 'octo',
+        scopes: ['repo'],
+        repos: [{ full_name: 'octo/alpha', private: true, default_branch: 'main' }],
+      });
+      const repoAccount = await post('/api/provider-accounts', {
+        provider: 'github',
+        name: 'Repos',
+        token: repoToken,
+      });
+      expect(repoAccount.statusCode).toBe(201);
+      const repo = await post('/api/repos', {
+        provider_account_id: repoAccount.json().id,
+        full_name: 'octo/alpha',
+      });
+      expect(repo.statusCode, repo.body).toBe(201);
+      const agent = await post('/api/agents', {
+        name: 'Fixer',
+        description: '',
+        category: 'coding',
+        tags: [],
+        visibility: 'private',
+      });
+      expect(agent.statusCode).toBe(201);
+      const group = await post(`/api/repos/${repo.json().id}/task-groups`, {
+        agent_id: agent.json().agent_id,
+        title: 'fix things',
+      });
+      expect(group.statusCode, group.body).toBe(201);
+      secrets.push(group.json().automation_token.secret);
+      const closed = await post(`/api/task-groups/${group.json().task_group.id}/close`, {});
+      expect(closed.statusCode, closed.body).toBeLessThan(300);
+
       // The scan: 10 days left → the 30-day notice; 11 days later → expired; then used after expiry.
       await app.noticeScan();
       clock.advance(11 * DAY_MS);
@@ -151,11 +248,13 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
       });
       expect(refused.statusCode).toBe(401);
 
-      // Provider token rejected: GitHub stops accepting the stored token.
+      // Provider token expiring (the expiry GitHub reports, found by the daily re-check), then
+      // rejected by GitHub at the next day's re-check.
       const ghToken = newGitHubToken();
       github.addToken(ghToken, {
         login: 'octo',
         scopes: ['repo'],
+        // In the server's clock, 5 days from now (the fake measures expiry in real time).
         expiresAt: new Date(clock.now().getTime() + 5 * DAY_MS),
       });
       const account = await app.inject({
@@ -165,13 +264,11 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
         payload: { provider: 'github', name: 'GitHub', token: ghToken },
       });
       expect(account.statusCode).toBe(201);
-      await app.noticeScan(); // provider_token.expiring (7-day threshold) from the expiry GitHub reported
+      clock.advance(DAY_MS + 60_000);
+      expect(await app.providerRecheck()).toBeGreaterThanOrEqual(1);
       github.addToken(ghToken, { login: 'octo', scopes: ['repo'], expiresAt: new Date(0) });
-      await app.inject({
-        method: 'POST',
-        url: `/api/provider-accounts/${account.json().id}/test`,
-        headers: as(user),
-      });
+      clock.advance(DAY_MS + 60_000);
+      expect(await app.providerRecheck()).toBeGreaterThanOrEqual(1);
 
       // Password change, then a sign-in from a new browser.
       const changed = await app.inject({
@@ -189,28 +286,31 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
       });
       expect(login.statusCode).toBe(200);
 
-      // Kinds raised by flows with their own tests (leak reports, automation tokens, other
-      // engineers' detectors): enqueued directly; delivery does not depend on the source.
-      for (const kind of [
-        'token.leaked',
-        'token.rotated_secret_used',
-        'token.new_network',
-        'automation_token.issued',
-        'automation_token.revoked',
-      ] as const) {
-        await enqueueNotice(store.db, {
-          userId: user.id,
-          kind,
-          subject: { type: 'personal_access_token', id: kept.token.id, name: 'deploy' },
-        });
-      }
+      // Revoke-all last: it revokes every PAT of the account.
+      const last = await createToken(user, 'last');
+      expect((await post('/api/account/tokens/revoke-all', {})).statusCode).toBeLessThan(300);
+      secrets.push(last.secret);
 
       await drain();
 
       const notices = (await app.inject({ url: '/api/account/notices?limit=100', headers: as(user) })).json()
-        .notices as Array<{ id: string; kind: string }>;
+        .notices as Array<{
+        id: string;
+        kind: string;
+        subject_id: string | null;
+        data: Record<string, unknown>;
+      }>;
       const kinds = new Set(notices.map((n) => n.kind));
       expect([...CONFIGURABLE_NOTICE_KINDS].filter((kind) => !kinds.has(kind))).toEqual([]);
+      // Every way a PAT is revoked, each from its own producer.
+      const revokedBy = new Set(notices.filter((n) => n.kind === 'token.revoked').map((n) => n.data.by));
+      expect([...revokedBy].sort()).toEqual([
+        'admin',
+        'leak_report',
+        'owner',
+        'revoke_all',
+        'revoke_by_value',
+      ]);
 
       const mails = smtp.messages.filter((m) => m.to.includes(user.email));
       for (const notice of notices) {
@@ -224,13 +324,12 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
         expect(hook[0]!.body.type).toBe(notice.kind);
       }
       // The renew link goes straight to the token.
-      const expiring = notices.find((n) => n.kind === 'token.expiring')!;
+      const expiring = notices.find((n) => n.kind === 'token.expiring' && n.subject_id === kept.token.id)!;
       const expiringMail = mails.find((m) => m.headers.get('x-tessera-notice-id') === expiring.id)!;
       expect(expiringMail.text).toContain(`/settings/tokens?renew=${kept.token.id}`);
       // Nothing secret leaves in any channel.
       const everything = JSON.stringify(receiver.received) + mails.map((m) => m.raw).join('');
-      expect(everything).not.toContain(kept.secret);
-      expect(everything).not.toContain(rotatedSecret);
+      for (const secret of [...secrets, rotatedSecret]) expect(everything).not.toContain(secret);
       expect(everything).not.toContain(ghToken);
     } finally {
       await receiver.close();
