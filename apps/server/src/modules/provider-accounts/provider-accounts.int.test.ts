@@ -295,8 +295,10 @@ describe('unreachable providers', () => {
   });
 
   it('answers unreachable when nothing listens, and 502 bad_gateway when listing repositories', async () => {
+    const logs = captureLogs();
     const nowhere = await buildTestApp(store, {
       env: providerEnv({ GITHUB_API_URL: await closedPortUrl() }),
+      logStream: logs.stream,
     });
     try {
       const user = await signUp(nowhere);
@@ -320,6 +322,14 @@ describe('unreachable providers', () => {
       expect(repositories.statusCode).toBe(502);
       expect(repositories.json().code).toBe('bad_gateway');
       expect(repositories.body).not.toContain(token);
+      expect(repositories.body).not.toContain('ECONNREFUSED');
+      // The operator's log keeps the network error behind "unreachable", for the check and the 502.
+      const checks = logs.lines.filter((line) => line.includes('provider unreachable'));
+      expect(checks.length).toBeGreaterThan(0);
+      expect(checks.every((line) => line.includes('ECONNREFUSED'))).toBe(true);
+      const failed = logs.lines.find((line) => line.includes('"msg":"request failed"'));
+      expect(failed).toContain('ECONNREFUSED');
+      expect(logs.text()).not.toContain(token);
     } finally {
       await nowhere.close();
     }

@@ -103,7 +103,7 @@ export function createProviderAccountService(deps: {
   audit: AuditService;
   clock: Clock;
   config: Pick<Config, 'providers' | 'notices'>;
-  log: Pick<FastifyBaseLogger, 'error'>;
+  log: Pick<FastifyBaseLogger, 'error' | 'warn'>;
   /** Outbound HTTP that refuses private and loopback addresses (ADR 0016). */
   outbound: Pick<OutboundGuard, 'fetch'>;
 }) {
@@ -179,6 +179,10 @@ export function createProviderAccountService(deps: {
       identity = await client.checkToken(accessFor(row, token));
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
+      // The user sees our sentence; the operator's log keeps the network error behind it.
+      if (error.code === 'unreachable') {
+        log.warn({ err: error, provider: row.provider }, 'provider check failed: provider unreachable');
+      }
       // Most providers answer a plain 401 for an expired token; our last known expiry tells them apart.
       if (error.code === 'invalid_token' && knownExpiry && knownExpiry.getTime() <= clock.now().getTime()) {
         return {
@@ -360,7 +364,9 @@ export function createProviderAccountService(deps: {
 
   function providerFailure(row: ProviderAccountRow, error: unknown): never {
     if (error instanceof ProviderError) {
-      throw new AppError('bad_gateway', `${clients[row.provider].label}: ${error.message} (${error.code})`);
+      throw new AppError('bad_gateway', `${clients[row.provider].label}: ${error.message} (${error.code})`, {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 
 interface PublicKeyEntry {
   key_identifier: string;
@@ -21,6 +22,8 @@ export function createGitHubKeyring(options: {
   token?: string | undefined;
   now: () => Date;
   fetch?: typeof fetch;
+  /** Where a failed key refresh or a key GitHub sent that cannot be read is reported (why an alert failed closed). */
+  log?: Pick<FastifyBaseLogger, 'warn'>;
 }) {
   const fetchFn = options.fetch ?? fetch;
   let keys = new Map<string, KeyObject>();
@@ -42,8 +45,12 @@ export function createGitHubKeyring(options: {
     for (const entry of body.public_keys ?? []) {
       try {
         next.set(entry.key_identifier, createPublicKey(entry.key));
-      } catch {
+      } catch (error) {
         // A malformed key is skipped; the others stay usable.
+        options.log?.warn(
+          { err: error, keyId: entry.key_identifier },
+          'secret scanning: a GitHub signing key could not be read; it is skipped',
+        );
       }
     }
     keys = next;
@@ -69,7 +76,12 @@ export function createGitHubKeyring(options: {
         if (!refreshed) return false;
         try {
           await refreshed;
-        } catch {
+        } catch (error) {
+          // At most once per refresh interval (refreshes are rate-limited above).
+          options.log?.warn(
+            { err: error },
+            'secret scanning: GitHub signing keys could not be fetched; alerts fail closed until they can',
+          );
           return false;
         }
       }

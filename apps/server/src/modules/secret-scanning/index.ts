@@ -23,6 +23,7 @@ export async function registerSecretScanning(deps: AppDeps & { audit: AuditServi
     minRefreshIntervalMs: config.secretScanning.keysMinRefreshMs,
     token: config.secretScanning.keysToken,
     now: () => clock.now(),
+    log: app.log,
   });
   await app.register(secretScanningRoutes, { service, keyring, perMinute: config.secretScanning.perMinute });
   await app.register(revokeByValueRoutes, {

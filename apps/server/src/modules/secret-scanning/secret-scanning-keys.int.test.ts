@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl } from '../../../test/fakes/fake-http.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import {
   bearer,
   buildTestApp,
+  captureLogs,
   createTestStore,
   signUp,
   type TestStore,
@@ -120,5 +122,30 @@ describe('the secret-scanning key cache', () => {
     });
     expect(again.statusCode).toBe(200);
     expect(keys.requests - before).toBe(1);
+  });
+
+  it('fails closed when the key endpoint cannot be reached, and the log says why', async () => {
+    const logs = captureLogs();
+    const offline = await buildTestApp(store, {
+      clock,
+      env: {
+        GITHUB_SECRET_SCANNING_KEYS_URL: await closedPortUrl(),
+        RATE_LIMIT_SECRET_SCANNING_PER_MINUTE: '1000',
+      },
+      logStream: logs.stream,
+    });
+    try {
+      const alert = await offline.inject({
+        method: 'POST',
+        url: '/api/secret-scanning/github',
+        headers: keys.sign(body, 'key-1'),
+        payload: body,
+      });
+      expect(alert.statusCode).toBe(401);
+      const warning = logs.lines.find((line) => line.includes('GitHub signing keys could not be fetched'));
+      expect(warning).toContain('ECONNREFUSED');
+    } finally {
+      await offline.close();
+    }
   });
 });

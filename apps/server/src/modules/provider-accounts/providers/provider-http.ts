@@ -14,8 +14,10 @@ export class ProviderError extends Error {
   constructor(
     readonly code: ProviderFailure,
     message: string,
+    /** Why, for the log (the network or TLS error behind `unreachable`); never shown to the user. */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ProviderError';
   }
 }
@@ -102,6 +104,7 @@ export async function providerGet(request: ProviderRequest): Promise<ProviderRes
         'unreachable',
         `${label} at ${new URL(request.url).host} was not contacted: it resolves to a ${refused.range} address (${refused.address}). ` +
           'An operator can allow an internal instance with PROVIDER_ALLOWED_PRIVATE_HOSTS.',
+        { cause: error },
       );
     }
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
@@ -111,6 +114,7 @@ export async function providerGet(request: ProviderRequest): Promise<ProviderRes
       timedOut
         ? `${label} did not answer within ${timeoutMs} ms.`
         : `${label} could not be reached (${new URL(request.url).host}).`,
+      { cause: error },
     );
   }
 }
@@ -139,8 +143,10 @@ export function sameOriginLink(link: string, base: string, label: string): strin
   let resolved: URL;
   try {
     resolved = new URL(link, base);
-  } catch {
-    throw new ProviderError('unreachable', `${label} answered with a malformed next-page link.`);
+  } catch (error) {
+    throw new ProviderError('unreachable', `${label} answered with a malformed next-page link.`, {
+      cause: error,
+    });
   }
   if (resolved.origin !== new URL(base).origin) {
     throw new ProviderError('unreachable', `${label} answered with a next-page link to another host.`);
