@@ -74,6 +74,8 @@ export function createDeliveryWorker(deps: {
   let running: Promise<unknown> | undefined;
   let stopped = true;
   let wakeRequested = false;
+  /** Set by an enqueue in this process: the next round has work without asking the store. */
+  let signalled = false;
 
   async function fanOut(): Promise<number> {
     return db.transaction().execute(async (tx) => {
@@ -202,11 +204,16 @@ export function createDeliveryWorker(deps: {
       return;
     }
     wakeRequested = false;
+    const knownWork = signalled;
+    signalled = false;
     running = (async () => {
       let busy = false;
       try {
-        const { fannedOut, attempted } = await runOnce();
-        busy = fannedOut >= settings.batchSize || attempted >= settings.batchSize;
+        // A timer round first asks whether anything is due: the idle poll stays read-only.
+        if (knownWork || (await notices.hasDueWork(clock.now()))) {
+          const { fannedOut, attempted } = await runOnce();
+          busy = fannedOut >= settings.batchSize || attempted >= settings.batchSize;
+        }
       } catch (error) {
         deps.onError?.(error);
       } finally {
@@ -216,7 +223,11 @@ export function createDeliveryWorker(deps: {
     })();
   }
 
-  const onEnqueued = () => schedule(0);
+  const onEnqueued = () => {
+    signalled = true;
+    if (running) wakeRequested = true;
+    else schedule(0);
+  };
 
   return {
     workerId,

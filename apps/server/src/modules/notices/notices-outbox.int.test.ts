@@ -214,6 +214,49 @@ describe('the delivery worker', () => {
     return user;
   }
 
+  it('an idle poll only reads (no lock, no write), and an enqueue still wakes the worker at once', async () => {
+    const notices = createNoticeRepository(store.db);
+    const drain = createDeliveryWorker({
+      db: store.db,
+      notices,
+      clock: { now: () => new Date() },
+      settings,
+      senders: { webhook: recordingSender([]) },
+    });
+    for (let round = 0; round < 20 && (await notices.hasDueWork(new Date())); round += 1)
+      await drain.runOnce();
+    expect(await notices.hasDueWork(new Date())).toBe(false);
+
+    const kinds: string[] = [];
+    const recorded = store.db.withPlugin({
+      transformQuery: (args) => {
+        kinds.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const received: string[] = [];
+    const worker = createDeliveryWorker({
+      db: recorded,
+      notices: createNoticeRepository(recorded),
+      clock: { now: () => new Date() },
+      settings: { ...settings, pollMs: 10 },
+      senders: { webhook: recordingSender(received) },
+    });
+    worker.start();
+    try {
+      await expect.poll(() => kinds.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
+
+      const user = await userWithEndpoint();
+      const id = (await enqueueNotice(store.db, { userId: user.id, kind: 'token.leaked' }))!;
+      await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
+      expect(kinds).toContain('UpdateQueryNode');
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('two workers on one store deliver each event exactly once', async () => {
     const user = await userWithEndpoint();
     const ids: string[] = [];

@@ -189,6 +189,34 @@ export function createNoticeRepository(db: Kysely<DB>) {
      * leased (or the lease ran out: its worker died). SKIP LOCKED lets N instances claim at once
      * without waiting on or taking each other's rows.
      */
+    /**
+     * Whether a round would find anything: one read-only statement on the two partial indexes,
+     * so an idle poll neither locks nor writes (on the embedded store a write would also empty
+     * the read cache, ADR 0027).
+     */
+    async hasDueWork(now: Date): Promise<boolean> {
+      const row = await db
+        .selectNoFrom((eb) => [
+          eb
+            .exists(eb.selectFrom('notice_events').select('id').where('fanned_out_at', 'is', null))
+            .as('events'),
+          eb
+            .exists(
+              eb
+                .selectFrom('notice_deliveries')
+                .select('id')
+                .where('status', '=', 'pending')
+                .where('next_attempt_at', '<=', now)
+                .where((inner) =>
+                  inner.or([inner('lease_until', 'is', null), inner('lease_until', '<', now)]),
+                ),
+            )
+            .as('deliveries'),
+        ])
+        .executeTakeFirstOrThrow();
+      return Boolean(row.events) || Boolean(row.deliveries);
+    },
+
     async claimDueDeliveries(owner: string, now: Date, leaseUntil: Date, limit: number) {
       return db
         .updateTable('notice_deliveries')
