@@ -129,43 +129,18 @@ export const authenticateRequests = fp(
       }
     });
 
-    app.addHook('onRequest', async (request) => {
-      const config = request.routeOptions.config;
-      const requirement = config?.auth;
-      const unsafe = UNSAFE_METHODS.has(request.method);
-
-      if (config?.csrfCheck && unsafe && crossSiteRejected(request, publicOrigin)) {
-        throw new AppError('csrf_rejected', 'Cross-site requests may not sign in.');
-      }
-      if (requirement === undefined || requirement === 'public') return;
-
-      const bearer = readBearer(request.headers.authorization);
-      let identity: Identity | null = null;
-      const fresh: FreshReads = {};
-      if (bearer === null) {
-        throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
-          headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
-        });
-      }
-      if (bearer !== undefined) {
-        identity = toIdentity(
-          await credentials.verifyBearerToken(bearer, request.ip, fresh),
-          'bearer',
-          fresh,
-        );
-      } else {
-        const cookie = request.cookies?.[SESSION_COOKIE];
-        if (cookie) {
-          const session = await credentials.verifySessionToken(cookie, request.ip, fresh);
-          if (session) identity = toIdentity(session, 'cookie', fresh);
-        }
-      }
+    /** What the route requires of a verified (or absent) identity; throws the refusal. */
+    function authorize(request: FastifyRequest, requirement: RouteAuth, identity: Identity | null) {
       if (!identity) {
         throw new AppError('unauthenticated', 'Sign in or present a bearer token.', {
           headers: { 'www-authenticate': REALM },
         });
       }
-      if (identity.via === 'cookie' && unsafe && crossSiteRejected(request, publicOrigin)) {
+      if (
+        identity.via === 'cookie' &&
+        UNSAFE_METHODS.has(request.method) &&
+        crossSiteRejected(request, publicOrigin)
+      ) {
         throw new AppError('csrf_rejected', 'Cookie-authenticated requests must come from this site.');
       }
       request.identity = identity;
@@ -185,10 +160,70 @@ export const authenticateRequests = fp(
         if (!grantsScope(identity.scopes, ACCOUNT_SCOPE)) throw insufficientScope(ACCOUNT_SCOPE);
         return;
       }
-      if (!grantsScope(identity.scopes, requirement)) throw insufficientScope(requirement);
+      if (!grantsScope(identity.scopes, requirement as Scope)) throw insufficientScope(requirement as Scope);
       // What a PAT actually used, for its least-privilege report (batched, ADR 0031).
       if (identity.kind === 'personal')
         credentials.recordScopeUse(identity.credentialId, identity.userId, requirement);
+    }
+
+    /**
+     * Starts verifying the request's credential: undefined when the request needs none (public
+     * route), else the identity (null: none presented). Throws the refusals it can make at once.
+     */
+    function verify(request: FastifyRequest): Promise<Identity | null> | null | undefined {
+      const config = request.routeOptions.config;
+      const requirement = config?.auth;
+      if (
+        config?.csrfCheck &&
+        UNSAFE_METHODS.has(request.method) &&
+        crossSiteRejected(request, publicOrigin)
+      ) {
+        throw new AppError('csrf_rejected', 'Cross-site requests may not sign in.');
+      }
+      if (requirement === undefined || requirement === 'public') return undefined;
+
+      const bearer = readBearer(request.headers.authorization);
+      if (bearer === null) {
+        throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
+          headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
+        });
+      }
+      const fresh: FreshReads = {};
+      if (bearer !== undefined) {
+        return credentials
+          .verifyBearerToken(bearer, request.ip, fresh)
+          .then((credential) => toIdentity(credential, 'bearer', fresh));
+      }
+      const cookie = request.cookies?.[SESSION_COOKIE];
+      if (!cookie) return null;
+      return credentials
+        .verifySessionToken(cookie, request.ip, fresh)
+        .then((session) => (session ? toIdentity(session, 'cookie', fresh) : null));
+    }
+
+    // A callback-style hook: it runs on every request, and an async one costs a promise and a
+    // microtask turn each even on public routes (issue #13). `done` is always called outside the
+    // try blocks, so an error thrown further down the chain is never taken for a refusal.
+    app.addHook('onRequest', (request, _reply, done) => {
+      let pending: Promise<Identity | null> | null | undefined;
+      let refusal: unknown;
+      try {
+        pending = verify(request);
+        if (pending === null) authorize(request, request.routeOptions.config.auth!, null);
+      } catch (error) {
+        refusal = error;
+      }
+      if (refusal !== undefined) return done(refusal as Error);
+      if (!pending) return done();
+      pending.then((identity) => {
+        let refused: unknown;
+        try {
+          authorize(request, request.routeOptions.config.auth!, identity);
+        } catch (error) {
+          refused = error;
+        }
+        done(refused as Error | undefined);
+      }, done);
     });
   },
   { name: 'authenticate-requests', dependencies: ['@fastify/cookie'] },

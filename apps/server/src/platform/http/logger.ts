@@ -16,6 +16,8 @@ function withUnreservedDecoded(path: string): string {
  * recognise a token whose characters were percent-encoded.
  */
 export function redactedUrl(url: string): string {
+  // The common case (no query, nothing percent-encoded) is the URL itself: no split, no regex.
+  if (!url.includes('?') && !url.includes('%')) return url;
   const [rawPath, query] = url.split('?', 2);
   const path = withUnreservedDecoded(rawPath ?? '');
   if (!query) return path;

@@ -98,6 +98,8 @@ function withQuerySpellings(validate: ValidateFunction, schema: unknown): Valida
  * explicit stack: a deeply nested open-schema body must not be able to exhaust the call stack.
  */
 export function nulAt(root: unknown): string | undefined {
+  // Nearly every request has no U+0000 anywhere: find that out without building a single pointer.
+  if (!hasNul(root)) return undefined;
   const pending: Array<{ value: unknown; pointer: string }> = [{ value: root, pointer: '' }];
   while (pending.length > 0) {
     const { value, pointer } = pending.pop()!;
@@ -116,6 +118,33 @@ export function nulAt(root: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether any string (value or key) in `root` holds U+0000; iterative, allocation-light. */
+function hasNul(root: unknown): boolean {
+  if (typeof root === 'string') return root.includes('\u0000');
+  if (root === null || typeof root !== 'object') return false;
+  const pending: object[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop()!;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item === 'string') {
+          if (item.includes('\u0000')) return true;
+        } else if (item !== null && typeof item === 'object') pending.push(item);
+      }
+      continue;
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (key.includes('\u0000')) return true;
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item === 'string') {
+        if (item.includes('\u0000')) return true;
+      } else if (item !== null && typeof item === 'object') pending.push(item);
+    }
+  }
+  return false;
 }
 
 /** Fastify validates a missing body as null; only the request itself tells it from a JSON `null`. */
