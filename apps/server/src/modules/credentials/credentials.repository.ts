@@ -346,13 +346,17 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
 
     /**
      * Ends a rotation's overlap now (the new secret was used): the previous secret stops
-     * verifying. Only one caller wins, on any instance; the others get undefined.
+     * verifying. Only one caller wins, on any instance; the others get undefined. The row is
+     * locked before the time is read: a concurrent caller that read its clock a moment before the
+     * winner committed would otherwise still see an overlap running and end it a second time.
      */
     async endRotationOverlap(
       executor: Kysely<DB>,
       id: string,
-      at: Date,
+      now: () => Date,
     ): Promise<Pick<CredentialRow, 'id' | 'user_id' | 'kind' | 'name'> | undefined> {
+      await executor.selectFrom('credentials').select('id').where('id', '=', id).forUpdate().execute();
+      const at = now();
       return executor
         .updateTable('credentials')
         .set({ previous_valid_until: at })

@@ -485,7 +485,7 @@ export function createCredentialService(deps: {
     const running = overlapEndings.get(record.id);
     if (running) return running;
     const ending = inTransaction(database.db, async (tx) => {
-      const ended = await credentials.endRotationOverlap(tx, record.id, clock.now());
+      const ended = await credentials.endRotationOverlap(tx, record.id, () => clock.now());
       if (!ended) return;
       await propagateInvalidation(tx, { ids: [record.id] });
       await deps.audit?.record(tx, null, {
