@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { App } from '../src/platform/http/schemas.ts';
-import type { TestUser } from './harness.ts';
 
-/** Helpers for the agents registry tests: agents through the API, PATs, multipart bodies. */
+/** Helpers for the agents registry tests: agents through the API, multipart bodies (PATs: test/fixtures). */
 
 export type Headers = Record<string, string>;
 
@@ -31,20 +30,6 @@ export async function createAgent(app: App, headers: Headers, overrides: Record<
     throw new Error(`creating an agent failed: ${response.statusCode} ${response.body}`);
   }
   return response.json() as { agent_id: string; [key: string]: unknown };
-}
-
-/** A personal access token with the given scopes, created through the API with the user's session. */
-export async function createPat(app: App, user: TestUser, scopes: string[]): Promise<string> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: `agents test ${randomBytes(4).toString('hex')}`, scopes, expires_in_days: 7 },
-  });
-  if (response.statusCode !== 201) {
-    throw new Error(`creating a PAT failed: ${response.statusCode} ${response.body}`);
-  }
-  return response.json().secret as string;
 }
 
 export interface Part {

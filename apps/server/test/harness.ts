@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { appLoggerOptions, buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Clock } from '../src/platform/clock.ts';
@@ -93,10 +94,7 @@ export function captureLogs() {
   return { lines, stream, text: () => lines.join('') };
 }
 
-export async function buildTestApp(
-  store: Database,
-  options: { env?: Record<string, string>; clock?: Clock; logStream?: Writable; config?: Config } = {},
-): Promise<App> {
+export async function buildTestApp(store: Database, options: TestAppOptions = {}): Promise<App> {
   const config = options.config ?? testConfig(options.env);
   const app = await buildApp({
     config,
@@ -107,6 +105,54 @@ export async function buildTestApp(
   });
   await app.ready();
   return app;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Log lines are written here (see `captureLogs`); without it the app logs nothing. */
+  logStream?: Writable;
+  config?: Config;
+}
+
+export interface TestApp {
+  /** This file's app (built in `beforeAll`). */
+  readonly app: App;
+  /** This file's own migrated store (created in `beforeAll`). */
+  readonly store: TestStore;
+}
+
+/**
+ * The usual set-up of an integration test file: registers a `beforeAll` that creates the file's
+ * own store and builds an app on it, and an `afterAll` that closes both (ADR 0038). Read `app`
+ * and `store` inside tests and hooks, not at module level (they exist once `beforeAll` ran).
+ * Hooks registered before the call run before the app is built and (Vitest runs `afterAll` hooks
+ * in reverse) after it is closed; hooks registered after it see the app and run before its teardown.
+ */
+export function useTestApp(
+  options: TestAppOptions | (() => TestAppOptions | Promise<TestAppOptions>) = {},
+): TestApp {
+  let store: TestStore | undefined;
+  let app: App | undefined;
+  beforeAll(async () => {
+    store = await createTestStore();
+    // A function is called in beforeAll: options may name what an earlier hook started (a fake provider's URL).
+    app = await buildTestApp(store, typeof options === 'function' ? await options() : options);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.destroy();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('useTestApp: the app exists once beforeAll has run');
+      return app;
+    },
+    get store() {
+      if (!store) throw new Error('useTestApp: the store exists once beforeAll has run');
+      return store;
+    },
+  };
 }
 
 let counter = 0;

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { appLoggerOptions, buildApp } from '../src/app.ts';
 import { generateToken, TOKEN_KINDS } from '../src/modules/credentials/token-format.ts';
-import type { App } from '../src/platform/http/schemas.ts';
-import { buildTestApp, captureLogs, createTestStore, signUp, type TestStore, testConfig } from './harness.ts';
+import { captureLogs, signUp, testConfig, useTestApp } from './harness.ts';
 
 /**
  * Issue 10 item 11: a secret never reaches the log, wherever the request carries it. Each
  * request below carries fresh secrets of every token kind (and a password) in one place; the
  * captured log output is then searched for any of them.
  */
-let store: TestStore;
-let app: App;
+
 const logs = captureLogs();
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { logStream: logs.stream });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ logStream: logs.stream });
 
 const secrets: string[] = [];
 beforeEach(() => {
@@ -51,9 +42,12 @@ function expectNoSecretLogged() {
 describe('no secret reaches the log', () => {
   it.each([...TOKEN_KINDS])('redacts a tes_%s_ token in the URL path, also percent-encoded', async (kind) => {
     const token = secret(kind);
-    await app.inject({ url: `/api/agents/${token}`, headers: { authorization: `Bearer ${secret('pat')}` } });
-    await app.inject({ url: `/api/agents/${token.replace(/_/g, '%5F').replace(/a/g, '%61')}` });
-    await app.inject({ url: `/api/nothing/here/${token}` });
+    await ctx.app.inject({
+      url: `/api/agents/${token}`,
+      headers: { authorization: `Bearer ${secret('pat')}` },
+    });
+    await ctx.app.inject({ url: `/api/agents/${token.replace(/_/g, '%5F').replace(/a/g, '%61')}` });
+    await ctx.app.inject({ url: `/api/nothing/here/${token}` });
     expect(logs.text()).toContain(`tes_${kind}_[redacted]`);
     expectNoSecretLogged();
   });
@@ -61,17 +55,17 @@ describe('no secret reaches the log', () => {
   it.each([...TOKEN_KINDS])(
     'redacts a tes_%s_ token in the query, under any parameter name',
     async (kind) => {
-      await app.inject({ url: `/api/agents?cursor=${secret(kind)}&q=${secret(kind)}` });
-      await app.inject({ url: `/api/health?access_token=${secret(kind)}&x=${secret(kind)}` });
+      await ctx.app.inject({ url: `/api/agents?cursor=${secret(kind)}&q=${secret(kind)}` });
+      await ctx.app.inject({ url: `/api/health?access_token=${secret(kind)}&x=${secret(kind)}` });
       expectNoSecretLogged();
     },
   );
 
   it('never logs the Authorization header or the session cookie', async () => {
     for (const kind of TOKEN_KINDS) {
-      await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret(kind)}` } });
-      await app.inject({ url: '/api/me', headers: { cookie: `tessera_session=${secret(kind)}` } });
-      await app.inject({
+      await ctx.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret(kind)}` } });
+      await ctx.app.inject({ url: '/api/me', headers: { cookie: `tessera_session=${secret(kind)}` } });
+      await ctx.app.inject({
         method: 'POST',
         url: '/api/account/tokens',
         headers: { cookie: `tessera_session=${secret(kind)}`, origin: 'https://evil.example' },
@@ -82,25 +76,25 @@ describe('no secret reaches the log', () => {
   });
 
   it('never logs JSON body members token, secret and password', async () => {
-    const user = await signUp(app);
-    await app.inject({ method: 'POST', url: '/api/oauth/revoke', payload: { token: secret('acc') } });
-    await app.inject({
+    const user = await signUp(ctx.app);
+    await ctx.app.inject({ method: 'POST', url: '/api/oauth/revoke', payload: { token: secret('acc') } });
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: password() },
     });
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email: 'not-an-email', password: password(), secret: secret('ses') },
     });
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/provider-accounts',
       headers: { cookie: user.cookie },
       payload: { provider: 'github', name: 'leak', token: secret('pat') },
     });
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -111,13 +105,13 @@ describe('no secret reaches the log', () => {
 
   it('never logs form bodies of the OAuth endpoints', async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       headers: form,
       payload: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: secret('ref') }).toString(),
     });
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       headers: form,
@@ -127,13 +121,13 @@ describe('no secret reaches the log', () => {
         password: password(),
       }).toString(),
     });
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/revoke',
       headers: form,
       payload: new URLSearchParams({ token: secret('acc') }).toString(),
     });
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       headers: form,
@@ -149,7 +143,7 @@ describe('no secret reaches the log', () => {
     const leaky = secret('pat');
     const raw = await buildApp({
       config: testConfig(),
-      database: store,
+      database: ctx.store,
       logger: appLoggerOptions('trace', logs.stream),
     });
     raw.get('/api/test-explode', { config: { auth: 'public' } }, async () => {

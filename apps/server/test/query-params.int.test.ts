@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/platform/http/schemas.ts';
+import { describe, expect, it } from 'vitest';
 import { createAgent } from './agent-helpers.ts';
-import { buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
+import { signUp, useTestApp } from './harness.ts';
 
 /** Issue 11 item 5: boolean query parameters read the same spellings on every route. */
-let store: TestStore;
-let app: App;
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 describe('boolean query parameters', () => {
   it('accept true/false in any case and 1/0', async () => {
-    const me = await signUp(app);
-    const other = await signUp(app);
-    const mine = await createAgent(app, { cookie: me.cookie }, { name: 'mine' });
-    const theirs = await createAgent(app, { cookie: other.cookie }, { name: 'theirs' });
+    const me = await signUp(ctx.app);
+    const other = await signUp(ctx.app);
+    const mine = await createAgent(ctx.app, { cookie: me.cookie }, { name: 'mine' });
+    const theirs = await createAgent(ctx.app, { cookie: other.cookie }, { name: 'theirs' });
     const ids = async (mineValue: string) => {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         url: `/api/agents?mine=${mineValue}&limit=100`,
         headers: { cookie: me.cookie },
       });
@@ -37,8 +27,11 @@ describe('boolean query parameters', () => {
   it.each(['yes', 'on', '2', '', 'truee'])(
     'refuses mine=%s with 400 naming the allowed values',
     async (value) => {
-      const me = await signUp(app);
-      const response = await app.inject({ url: `/api/agents?mine=${value}`, headers: { cookie: me.cookie } });
+      const me = await signUp(ctx.app);
+      const response = await ctx.app.inject({
+        url: `/api/agents?mine=${value}`,
+        headers: { cookie: me.cookie },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({
         code: 'invalid_request',

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SAFE_MULTILINE_TEXT_MESSAGE, SAFE_TEXT_MESSAGE } from '../src/platform/http/safe-text.ts';
-import type { App } from '../src/platform/http/schemas.ts';
 import { agentInput, expectProblem, type Headers } from './agent-helpers.ts';
-import { accessTokenFor, bearer, buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
+import { accessTokenFor, bearer, signUp, useTestApp } from './harness.ts';
 
 /** Issue #10 item 10: user text that reaches another user's terminal or page carries no escapes. */
-let store: TestStore;
-let app: App;
+
 let auth: Headers;
 
+const ctx = useTestApp();
 beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-  const user = await signUp(app);
-  auth = bearer((await accessTokenFor(app, user)).access_token);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
+  const user = await signUp(ctx.app);
+  auth = bearer((await accessTokenFor(ctx.app, user)).access_token);
 });
 
 const ESC = '\u001b';
@@ -33,9 +26,9 @@ const HOSTILE_LABELS = [
 const FRIENDLY = ['发布说明助手', 'Release 🎉 bot', 'Café résumé', 'שלום\u200f עולם', 'tab-less\u200etext'];
 
 const createAgent = (overrides: Record<string, unknown>) =>
-  app.inject({ method: 'POST', url: '/api/agents', headers: auth, payload: agentInput(overrides) });
+  ctx.app.inject({ method: 'POST', url: '/api/agents', headers: auth, payload: agentInput(overrides) });
 const createPat = (payload: Record<string, unknown>) =>
-  app.inject({
+  ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: auth,
@@ -82,7 +75,7 @@ describe('free-text fields refuse control and bidi-override characters', () => {
   it('renaming refuses the same characters', async () => {
     const created = await createPat({ name: 'to be renamed' });
     expect(created.statusCode).toBe(201);
-    const renamed = await app.inject({
+    const renamed = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/account/tokens/${created.json().token.id}`,
       headers: auth,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantsScope, RESOURCE_SCOPES } from '../src/modules/credentials/scopes.ts';
 import { generateToken } from '../src/modules/credentials/token-format.ts';
-import type { App } from '../src/platform/http/schemas.ts';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from './fakes/github.ts';
-import { buildTestApp, createTestStore, signUp, type TestStore, type TestUser } from './harness.ts';
+import { type FakeGitHub, startFakeGitHub } from './fakes/github.ts';
+import { automationToken as fixtureAutomationToken } from './fixtures/index.ts';
+import { signUp, type TestUser, useTestApp } from './harness.ts';
 
 /**
  * The shared security matrix: it walks every registered API route (AUTHN-8, AUTHZ-1) and checks
@@ -29,24 +29,21 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/secret-scanning/github',
   'POST /api/credentials/revoke',
 ]);
-
-let store: TestStore;
-let app: App;
 let user: TestUser;
 let cookie: string;
 let github: FakeGitHub;
 
 beforeAll(async () => {
-  store = await createTestStore();
   github = await startFakeGitHub();
-  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url } });
-  user = await signUp(app);
-  cookie = user.cookie;
 });
 afterAll(async () => {
-  await app.close();
   await github.close();
-  await store.destroy();
+});
+
+const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url } }));
+beforeAll(async () => {
+  user = await signUp(ctx.app);
+  cookie = user.cookie;
 });
 
 function concrete(url: string) {
@@ -54,7 +51,7 @@ function concrete(url: string) {
 }
 
 async function patWith(scopes: string[]) {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: { cookie },
@@ -68,14 +65,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 describe('security matrix over every API route', () => {
   it('has only the known public routes', () => {
-    const publicRoutes = app.apiRoutes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`);
+    const publicRoutes = ctx.app.apiRoutes
+      .filter((r) => r.auth === 'public')
+      .map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.filter((r) => !PUBLIC_ROUTES.has(r))).toEqual([]);
-    expect(app.apiRoutes.length).toBeGreaterThan(15);
+    expect(ctx.app.apiRoutes.length).toBeGreaterThan(15);
   });
 
   it('answers 401 unauthenticated without a credential on every protected route', async () => {
-    for (const route of app.apiRoutes.filter((r) => r.auth !== 'public')) {
-      const response = await app.inject({ method: route.method as Method, url: concrete(route.url) });
+    for (const route of ctx.app.apiRoutes.filter((r) => r.auth !== 'public')) {
+      const response = await ctx.app.inject({ method: route.method as Method, url: concrete(route.url) });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(response.json().code, `${route.method} ${route.url}`).toBe('unauthenticated');
       expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera"');
@@ -84,8 +83,8 @@ describe('security matrix over every API route', () => {
 
   it('answers 401 invalid_token for an unknown token on every protected route', async () => {
     const unknown = generateToken('pat');
-    for (const route of app.apiRoutes.filter((r) => r.auth !== 'public')) {
-      const response = await app.inject({
+    for (const route of ctx.app.apiRoutes.filter((r) => r.auth !== 'public')) {
+      const response = await ctx.app.inject({
         method: route.method as Method,
         url: concrete(route.url),
         headers: { authorization: `Bearer ${unknown}` },
@@ -97,8 +96,8 @@ describe('security matrix over every API route', () => {
 
   it('refuses a PAT holding every scope on every interactive-only route', async () => {
     const pat = await patWith([...RESOURCE_SCOPES]);
-    for (const route of app.apiRoutes.filter((r) => r.auth === 'interactive')) {
-      const response = await app.inject({
+    for (const route of ctx.app.apiRoutes.filter((r) => r.auth === 'interactive')) {
+      const response = await ctx.app.inject({
         method: route.method as Method,
         url: concrete(route.url),
         headers: { authorization: `Bearer ${pat}` },
@@ -109,7 +108,9 @@ describe('security matrix over every API route', () => {
   });
 
   it('answers 403 insufficient_scope to a PAT with every scope but the one a route needs', async () => {
-    const scopedRoutes = app.apiRoutes.filter((r) => (RESOURCE_SCOPES as readonly string[]).includes(r.auth));
+    const scopedRoutes = ctx.app.apiRoutes.filter((r) =>
+      (RESOURCE_SCOPES as readonly string[]).includes(r.auth),
+    );
     expect(scopedRoutes.length).toBeGreaterThan(0);
     const patsByMissing = new Map<string, string>();
     for (const route of scopedRoutes) {
@@ -121,7 +122,7 @@ describe('security matrix over every API route', () => {
         pat = await patWith(RESOURCE_SCOPES.filter((s) => !withheld.has(s)));
         patsByMissing.set(needed, pat);
       }
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: route.method as Method,
         url: concrete(route.url),
         headers: { authorization: `Bearer ${pat}` },
@@ -136,8 +137,8 @@ describe('security matrix over every API route', () => {
 
   it('never lets a read scope pass a write route', async () => {
     const readOnly = await patWith(RESOURCE_SCOPES.filter((s) => s.endsWith(':read')));
-    for (const route of app.apiRoutes.filter((r) => r.auth.endsWith(':write'))) {
-      const response = await app.inject({
+    for (const route of ctx.app.apiRoutes.filter((r) => r.auth.endsWith(':write'))) {
+      const response = await ctx.app.inject({
         method: route.method as Method,
         url: concrete(route.url),
         headers: { authorization: `Bearer ${readOnly}` },
@@ -149,7 +150,7 @@ describe('security matrix over every API route', () => {
 
 /** An access token from the password grant holding exactly `scope` (space-separated). */
 async function accessTokenWith(scope: string) {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/auth/token',
     payload: { grant_type: 'password', username: user.email, password: user.password, scope },
@@ -163,8 +164,8 @@ describe('security matrix for narrow OAuth access tokens (one resource scope, no
   for (const scope of RESOURCE_SCOPES) {
     it(`answers ${scope} 403 insufficient_scope wherever it lacks the scope, account management included`, async () => {
       const token = await accessTokenWith(scope);
-      for (const route of app.apiRoutes.filter((r) => r.auth !== 'public')) {
-        const response = await app.inject({
+      for (const route of ctx.app.apiRoutes.filter((r) => r.auth !== 'public')) {
+        const response = await ctx.app.inject({
           method: route.method as Method,
           url: concrete(route.url),
           headers: { authorization: `Bearer ${token}` },
@@ -188,10 +189,10 @@ describe('security matrix for narrow OAuth access tokens (one resource scope, no
 
   it('refuses account management even to an access token holding every resource scope', async () => {
     const token = await accessTokenWith(RESOURCE_SCOPES.join(' '));
-    const interactive = app.apiRoutes.filter((r) => r.auth === 'interactive');
+    const interactive = ctx.app.apiRoutes.filter((r) => r.auth === 'interactive');
     expect(interactive.length).toBeGreaterThan(15);
     for (const route of interactive) {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: route.method as Method,
         url: concrete(route.url),
         headers: { authorization: `Bearer ${token}` },
@@ -204,49 +205,16 @@ describe('security matrix for narrow OAuth access tokens (one resource scope, no
 
 /** An automation token: provider account → repository → agent → task group. */
 async function automationToken(): Promise<string> {
-  const providerToken = newGitHubToken();
-  github.addToken(providerToken, {
-    login: 'matrix',
-    scopes: ['repo'],
-    repos: [{ full_name: 'matrix/alpha', private: true, default_branch: 'main' }],
-  });
-  const account = await app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: { cookie },
-    payload: { provider: 'github', name: 'GitHub', token: providerToken },
-  });
-  expect(account.statusCode).toBe(201);
-  const repo = await app.inject({
-    method: 'POST',
-    url: '/api/repos',
-    headers: { cookie },
-    payload: { provider_account_id: account.json().id, full_name: 'matrix/alpha' },
-  });
-  expect(repo.statusCode).toBe(201);
-  const agent = await app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: { cookie },
-    payload: { name: 'Matrix', description: '', category: 'coding', tags: [], visibility: 'private' },
-  });
-  expect(agent.statusCode).toBe(201);
-  const group = await app.inject({
-    method: 'POST',
-    url: `/api/repos/${repo.json().id}/task-groups`,
-    headers: { cookie },
-    payload: { agent_id: agent.json().agent_id, title: 'matrix run' },
-  });
-  expect(group.statusCode).toBe(201);
-  return group.json().automation_token.secret as string;
+  return (await fixtureAutomationToken(ctx.app, user, github, { login: 'matrix', title: 'matrix run' }))
+    .secret;
 }
 
 describe('security matrix for an automation token', () => {
   it('is refused on every interactive route and every route needing a scope other than tasks', async () => {
     const secret = await automationToken();
-    for (const route of app.apiRoutes.filter((r) => r.auth !== 'public' && r.auth !== 'any')) {
+    for (const route of ctx.app.apiRoutes.filter((r) => r.auth !== 'public' && r.auth !== 'any')) {
       if (route.auth === 'tasks:read' || route.auth === 'tasks:write') continue;
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: route.method as Method,
         url: concrete(route.url),
         headers: { authorization: `Bearer ${secret}` },

@@ -1,29 +1,21 @@
 import { hash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, IntrospectionError } from '../../../packages/client/src/verifier.ts';
-import type { App } from '../src/platform/http/schemas.ts';
-import { buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
+import { signUp, useTestApp } from './harness.ts';
 
 // @tessera/client/verifier against a real listening server (issue #16 item 6, ADR 0032).
 const SECRET = 'verifier-test-secret-0123456789';
-let store: TestStore;
-let app: App;
 let baseUrl: string;
 
+const ctx = useTestApp({ env: { INTROSPECTION_CLIENTS: `svc:${hash('sha256', SECRET)}` } });
 beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { env: { INTROSPECTION_CLIENTS: `svc:${hash('sha256', SECRET)}` } });
-  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
+  baseUrl = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
 });
 
 describe('createVerifier', () => {
   it('verifies a live PAT, caches it briefly, and honours revocation once the TTL has passed', async () => {
-    const user = await signUp(app);
-    const created = await app.inject({
+    const user = await signUp(ctx.app);
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -54,7 +46,7 @@ describe('createVerifier', () => {
     await verifier.verify(secret);
     expect(calls).toBe(1);
 
-    await app.inject({
+    await ctx.app.inject({
       method: 'DELETE',
       url: `/api/account/tokens/${token.id}`,
       headers: { cookie: user.cookie },

@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/platform/http/schemas.ts';
-import { buildTestApp, createTestStore, type TestStore } from './harness.ts';
+import { useTestApp } from './harness.ts';
 
 /**
  * Paths outside /api (docs/api.md §5): the web UI only for requests that accept HTML, a
@@ -11,9 +10,6 @@ import { buildTestApp, createTestStore, type TestStore } from './harness.ts';
  * look healthy — and /health at the root answering like /api/health.
  */
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-
-let store: TestStore;
-let app: App;
 let webDist: string;
 
 beforeAll(async () => {
@@ -21,18 +17,16 @@ beforeAll(async () => {
   writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>Tessera</title>');
   mkdirSync(path.join(webDist, 'assets'));
   writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log(1)');
-  store = await createTestStore();
-  app = await buildTestApp(store, { env: { TESSERA_WEB_DIST: webDist } });
 });
 afterAll(async () => {
-  await app.close();
-  await store.destroy();
   rmSync(webDist, { recursive: true, force: true });
 });
 
+const ctx = useTestApp(() => ({ env: { TESSERA_WEB_DIST: webDist } }));
+
 describe('the web UI fallback', () => {
   it('serves index.html to a browser navigating to a client-side route', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       url: '/repos/rep_1/credentials',
       headers: { accept: BROWSER_ACCEPT },
     });
@@ -42,8 +36,10 @@ describe('the web UI fallback', () => {
   });
 
   it('still serves the built files and the root page', async () => {
-    expect((await app.inject({ url: '/assets/app.js', headers: { accept: '*/*' } })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/', headers: { accept: BROWSER_ACCEPT } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/assets/app.js', headers: { accept: '*/*' } })).statusCode).toBe(
+      200,
+    );
+    expect((await ctx.app.inject({ url: '/', headers: { accept: BROWSER_ACCEPT } })).statusCode).toBe(200);
   });
 
   it.each([
@@ -55,7 +51,7 @@ describe('the web UI fallback', () => {
   ] as const)(
     'answers %s on a non-API path with a problem+json 404 pointing to /api',
     async (_label, method, accept) => {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method,
         url: '/agents',
         headers: accept ? { accept } : {},
@@ -72,7 +68,7 @@ describe('the web UI fallback', () => {
   );
 
   it('never answers an /api path with the web page, even to a browser', async () => {
-    const response = await app.inject({ url: '/api/nothing', headers: { accept: BROWSER_ACCEPT } });
+    const response = await ctx.app.inject({ url: '/api/nothing', headers: { accept: BROWSER_ACCEPT } });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
   });
@@ -80,11 +76,11 @@ describe('the web UI fallback', () => {
 
 describe('/health at the root', () => {
   it('answers like /api/health, for GET and HEAD (curl -I)', async () => {
-    const root = await app.inject({ url: '/health' });
+    const root = await ctx.app.inject({ url: '/health' });
     expect(root.statusCode).toBe(200);
     expect(root.headers['content-type']).toMatch(/^application\/json/);
-    expect(root.json()).toEqual((await app.inject({ url: '/api/health' })).json());
-    const head = await app.inject({ method: 'HEAD', url: '/health' });
+    expect(root.json()).toEqual((await ctx.app.inject({ url: '/api/health' })).json());
+    const head = await ctx.app.inject({ method: 'HEAD', url: '/health' });
     expect(head.statusCode).toBe(200);
     expect(head.headers['content-type']).toMatch(/^application\/json/);
   });

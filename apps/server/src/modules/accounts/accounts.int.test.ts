@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
   buildTestApp,
-  createTestStore,
   signUp,
   TEST_PASSWORD,
-  type TestStore,
   uniqueEmail,
+  useTestApp,
 } from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 describe('sign-up', () => {
   it('creates the user, sets the session cookie and answers 201 { user }', async () => {
     const email = uniqueEmail();
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email, password: TEST_PASSWORD, name: 'Ada' },
@@ -45,7 +33,7 @@ describe('sign-up', () => {
   });
 
   it('marks the cookie Secure when PUBLIC_URL is https', async () => {
-    const secureApp = await buildTestApp(store, { env: { PUBLIC_URL: 'https://tessera.example' } });
+    const secureApp = await buildTestApp(ctx.store, { env: { PUBLIC_URL: 'https://tessera.example' } });
     try {
       const response = await secureApp.inject({
         method: 'POST',
@@ -59,8 +47,8 @@ describe('sign-up', () => {
   });
 
   it('answers 409 conflict for a taken e-mail, whatever its case', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email: user.email.toUpperCase(), password: TEST_PASSWORD },
@@ -80,7 +68,7 @@ describe('sign-up', () => {
     ['a bad e-mail', { email: 'not-an-email', password: TEST_PASSWORD }, 'body.email'],
     ['a missing e-mail', { password: TEST_PASSWORD }, 'body.email'],
   ])('rejects %s with 400 invalid_request naming the field', async (_label, payload, path) => {
-    const response = await app.inject({ method: 'POST', url: '/api/auth/signup', payload });
+    const response = await ctx.app.inject({ method: 'POST', url: '/api/auth/signup', payload });
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.code).toBe('invalid_request');
@@ -89,7 +77,7 @@ describe('sign-up', () => {
   });
 
   it('rejects a common password with its own field code, distinct from a short one', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email: uniqueEmail(), password: 'passwordpassword' },
@@ -98,7 +86,7 @@ describe('sign-up', () => {
     expect(response.json().errors).toEqual([
       { path: 'body.password', message: 'is too common', code: 'too_common' },
     ]);
-    const short = await app.inject({
+    const short = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email: uniqueEmail(), password: 'short' },
@@ -110,14 +98,14 @@ describe('sign-up', () => {
 
   it('accepts long passwords with spaces, emoji and non-Latin characters, without truncation', async () => {
     const password = `密码 with spaces 🔑 ${'x'.repeat(80)}`;
-    const user = await signUp(app, uniqueEmail(), password);
-    const ok = await app.inject({
+    const user = await signUp(ctx.app, uniqueEmail(), password);
+    const ok = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password },
     });
     expect(ok.statusCode).toBe(200);
-    const truncated = await app.inject({
+    const truncated = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: password.slice(0, -1) },
@@ -126,9 +114,9 @@ describe('sign-up', () => {
   });
 
   it('stores an argon2id hash with OWASP parameters and a unique salt', async () => {
-    const a = await signUp(app);
-    const b = await signUp(app);
-    const rows = await store.db
+    const a = await signUp(ctx.app);
+    const b = await signUp(ctx.app);
+    const rows = await ctx.store.db
       .selectFrom('users')
       .select('password_hash')
       .where('id', 'in', [a.id, b.id])
@@ -138,7 +126,7 @@ describe('sign-up', () => {
   });
 
   it('rejects a body with __proto__ without polluting objects', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       headers: { 'content-type': 'application/json' },
@@ -151,8 +139,8 @@ describe('sign-up', () => {
 
 describe('login and logout', () => {
   it('logs in with the right password and answers the same 401 for unknown e-mail and wrong password', async () => {
-    const user = await signUp(app);
-    const ok = await app.inject({
+    const user = await signUp(ctx.app);
+    const ok = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email.toUpperCase(), password: user.password },
@@ -160,12 +148,12 @@ describe('login and logout', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user.id).toBe(user.id);
 
-    const wrong = await app.inject({
+    const wrong = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: 'wrong password here' },
     });
-    const unknown = await app.inject({
+    const unknown = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: uniqueEmail('nobody'), password: 'wrong password here' },
@@ -177,8 +165,8 @@ describe('login and logout', () => {
   });
 
   it('does not accept a different case of the password', async () => {
-    const user = await signUp(app, uniqueEmail(), 'Secret Password Here');
-    const response = await app.inject({
+    const user = await signUp(ctx.app, uniqueEmail(), 'Secret Password Here');
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: 'secret password here' },
@@ -187,8 +175,8 @@ describe('login and logout', () => {
   });
 
   it('issues a fresh session at login (no fixation) and revokes it at logout', async () => {
-    const user = await signUp(app);
-    const login = await app.inject({
+    const user = await signUp(ctx.app);
+    const login = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: user.password },
@@ -196,18 +184,18 @@ describe('login and logout', () => {
     const session = login.cookies.find((c) => c.name === 'tessera_session')!.value;
     expect(session).not.toBe(user.sessionToken);
     const cookie = `tessera_session=${session}`;
-    expect((await app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
-    const logout = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
+    const logout = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
     expect(logout.statusCode).toBe(204);
-    const replay = await app.inject({ url: '/api/me', headers: { cookie } });
+    const replay = await ctx.app.inject({ url: '/api/me', headers: { cookie } });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe('unauthenticated');
     // The other session is untouched.
-    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
   });
 
   it('throttles repeated failures on one account with 429 and Retry-After, whatever the IP', async () => {
-    const strict = await buildTestApp(store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
+    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
     try {
       const user = await signUp(strict);
       for (let i = 0; i < 3; i++) {
@@ -234,7 +222,7 @@ describe('login and logout', () => {
   });
 
   it('rate-limits sign-in per client address', async () => {
-    const strict = await buildTestApp(store, { env: { RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } });
+    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } });
     try {
       const attempt = () =>
         strict.inject({
@@ -257,26 +245,26 @@ describe('login and logout', () => {
 
 describe('GET /api/me', () => {
   it('answers 401 unauthenticated with a bare Bearer challenge when no credential is sent', async () => {
-    const response = await app.inject({ url: '/api/me' });
+    const response = await ctx.app.inject({ url: '/api/me' });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera"');
     expect(response.json()).toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 
   it('describes a session and an access token as interactive credentials with every scope', async () => {
-    const user = await signUp(app);
-    const bySession = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json();
+    const user = await signUp(ctx.app);
+    const bySession = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json();
     expect(bySession.user.id).toBe(user.id);
     expect(bySession.credential.kind).toBe('session');
     expect(bySession.credential.scopes).toContain('agents:write');
-    const { access_token } = await accessTokenFor(app, user);
-    const byToken = (await app.inject({ url: '/api/me', headers: bearer(access_token) })).json();
+    const { access_token } = await accessTokenFor(ctx.app, user);
+    const byToken = (await ctx.app.inject({ url: '/api/me', headers: bearer(access_token) })).json();
     expect(byToken.credential.kind).toBe('access');
   });
 
   it('judges a request with both a bearer token and a cookie by the bearer token', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       url: '/api/me',
       headers: { cookie: user.cookie, authorization: `Bearer tes_acc_${'a'.repeat(46)}` },
     });
@@ -287,23 +275,23 @@ describe('GET /api/me', () => {
 
 describe('CSRF (cookie-authenticated unsafe requests)', () => {
   it('refuses a foreign Origin and Sec-Fetch-Site: cross-site with 403 csrf_rejected', async () => {
-    const user = await signUp(app);
-    const foreign = await app.inject({
+    const user = await signUp(ctx.app);
+    const foreign = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
       headers: { cookie: user.cookie, origin: 'https://evil.example' },
     });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().code).toBe('csrf_rejected');
-    const crossSite = await app.inject({
+    const crossSite = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
       headers: { cookie: user.cookie, 'sec-fetch-site': 'cross-site' },
     });
     expect(crossSite.statusCode).toBe(403);
     // Still signed in: nothing changed.
-    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
-    const sameOrigin = await app.inject({
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+    const sameOrigin = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
       headers: { cookie: user.cookie, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' },
@@ -312,8 +300,8 @@ describe('CSRF (cookie-authenticated unsafe requests)', () => {
   });
 
   it('refuses a cross-site sign-in (login CSRF)', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { origin: 'https://evil.example' },
@@ -325,24 +313,24 @@ describe('CSRF (cookie-authenticated unsafe requests)', () => {
 
 describe('deleting the account', () => {
   it('revokes every credential of the user at once', async () => {
-    const user = await signUp(app);
-    const { access_token } = await accessTokenFor(app, user);
-    expect((await app.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(200);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const { access_token } = await accessTokenFor(ctx.app, user);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(200);
+    const response = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/account',
       headers: { cookie: user.cookie },
       payload: { password: user.password },
     });
     expect(response.statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
   });
 });
 
 describe('deleting the account: the password confirmation', () => {
   it('is throttled and audited like every password check: 14 wrong guesses with an access token get 429 from the 11th', async () => {
-    const strict = await buildTestApp(store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '10' } });
+    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '10' } });
     try {
       const user = await signUp(strict);
       const { access_token } = await accessTokenFor(strict, user);
@@ -395,8 +383,8 @@ describe('deleting the account: the password confirmation', () => {
   });
 
   it('does not clear the session cookie on a wrong password', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/account',
       headers: { cookie: user.cookie },
@@ -404,6 +392,6 @@ describe('deleting the account: the password confirmation', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.headers['set-cookie']).toBeUndefined();
-    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
   });
 });

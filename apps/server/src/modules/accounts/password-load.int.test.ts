@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 
 // One hash at a time and a queue of two: a burst of sign-ins must be shed, not queued without bound.
-let store: TestStore;
-let app: App;
+
 let user: TestUser;
 let pat: string;
 
+const ctx = useTestApp({
+  env: { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE_LIMIT: '2' },
+});
 beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, {
-    env: { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE_LIMIT: '2' },
-  });
-  user = await signUp(app);
-  const created = await app.inject({
+  user = await signUp(ctx.app);
+  const created = await ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: { cookie: user.cookie },
@@ -29,22 +19,18 @@ beforeAll(async () => {
   });
   pat = created.json().secret;
 });
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
 
 describe('a burst of sign-ins (REL-8)', () => {
   it('sheds what the hashing queue cannot hold with 503 + Retry-After, serves the rest, and never blocks PATs', async () => {
     const logins = Array.from({ length: 40 }, () =>
-      app.inject({
+      ctx.app.inject({
         method: 'POST',
         url: '/api/auth/login',
         payload: { email: user.email, password: user.password },
       }),
     );
     // While the hashes run, bearer verification (no argon2, no thread pool) still answers.
-    const patCheck = await app.inject({ url: '/api/me', headers: bearer(pat) });
+    const patCheck = await ctx.app.inject({ url: '/api/me', headers: bearer(pat) });
     expect(patCheck.statusCode).toBe(200);
 
     const answers = await Promise.all(logins);
@@ -62,7 +48,7 @@ describe('a burst of sign-ins (REL-8)', () => {
     }
 
     // The burst is over: sign-in works again.
-    const again = await app.inject({
+    const again = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: user.password },
@@ -73,7 +59,7 @@ describe('a burst of sign-ins (REL-8)', () => {
   it('does not count a shed attempt as a failed password', async () => {
     const answers = await Promise.all(
       Array.from({ length: 40 }, () =>
-        app.inject({
+        ctx.app.inject({
           method: 'POST',
           url: '/api/auth/login',
           payload: { email: user.email, password: 'not the right password at all' },
@@ -83,8 +69,8 @@ describe('a burst of sign-ins (REL-8)', () => {
     const refused = answers.filter((answer) => answer.statusCode === 401).length;
     expect(refused).toBeGreaterThanOrEqual(3);
     expect(answers.filter((answer) => answer.statusCode === 503).length).toBe(40 - refused);
-    const me = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
-    const failures = await store.db
+    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    const failures = await ctx.store.db
       .selectFrom('audit_events')
       .select('id')
       .where('user_id', '=', me.id)

@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, createTestStore, signUp, type TestStore } from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, signUp, useTestApp } from '../../../test/harness.ts';
 
 /** Categories are an open, validated slug with a suggested list (ADR 0017). */
-let store: TestStore;
-let app: App;
+
 let pat: string;
 
+const ctx = useTestApp();
 beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-  const user = await signUp(app);
-  const created = await app.inject({
+  const user = await signUp(ctx.app);
+  const created = await ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: { cookie: user.cookie },
     payload: { name: 'registry', scopes: ['agents:write'] },
   });
   pat = created.json().secret;
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
 });
 
 const agent = (category: unknown) => ({
@@ -34,7 +27,7 @@ const agent = (category: unknown) => ({
 
 describe('GET /api/categories', () => {
   it('serves the suggested list publicly, including every value the registry document uses', async () => {
-    const response = await app.inject({ url: '/api/categories' });
+    const response = await ctx.app.inject({ url: '/api/categories' });
     expect(response.statusCode).toBe(200);
     const ids = response.json().categories.map((category: { id: string }) => category.id);
     expect(ids).toEqual(expect.arrayContaining(['automation', 'other', 'coding']));
@@ -44,7 +37,7 @@ describe('GET /api/categories', () => {
 
 describe('category on create, update and list', () => {
   it.each(['automation', 'other', 'code-review', 'ml2'])('accepts %s', async (category) => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: bearer(pat),
@@ -52,7 +45,7 @@ describe('category on create, update and list', () => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.json().category).toBe(category);
-    const listed = await app.inject({
+    const listed = await ctx.app.inject({
       url: `/api/agents?category=${category}&mine=true`,
       headers: bearer(pat),
     });
@@ -68,7 +61,7 @@ describe('category on create, update and list', () => {
     ['too long', 'a'.repeat(33)],
     ['not a string', 7],
   ])('refuses %s, naming the rule and the suggested values', async (_label, category) => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: bearer(pat),
@@ -84,7 +77,10 @@ describe('category on create, update and list', () => {
   });
 
   it('refuses a bad category in a query string the same way', async () => {
-    const response = await app.inject({ url: '/api/agents?category=Not%20A%20Slug', headers: bearer(pat) });
+    const response = await ctx.app.inject({
+      url: '/api/agents?category=Not%20A%20Slug',
+      headers: bearer(pat),
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors[0].path).toBe('query.category');
   });
@@ -92,7 +88,7 @@ describe('category on create, update and list', () => {
 
 describe('validation messages name what is allowed', () => {
   it('lists the values of an enum', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: bearer(pat),

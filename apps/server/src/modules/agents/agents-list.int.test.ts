@@ -1,29 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, createPat, expectProblem, type Headers } from '../../../test/agent-helpers.ts';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  testClock,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { describe, expect, it } from 'vitest';
+import { createAgent, expectProblem, type Headers } from '../../../test/agent-helpers.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { accessTokenFor, bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 
-let store: TestStore;
-let app: App;
 const clock = testClock(new Date('2025-04-01T08:00:00.000Z'));
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { clock });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock });
 
 interface ListedAgent {
   agent_id: string;
@@ -34,13 +17,13 @@ interface ListedAgent {
 }
 
 async function freshUser(): Promise<{ id: string; auth: Headers; cookie: string }> {
-  const user = await signUp(app);
-  const { access_token } = await accessTokenFor(app, user);
+  const user = await signUp(ctx.app);
+  const { access_token } = await accessTokenFor(ctx.app, user);
   return { id: user.id, cookie: user.cookie, auth: bearer(access_token) };
 }
 
 async function list(auth: Headers, query: Record<string, string>) {
-  const response = await app.inject({ method: 'GET', url: '/api/agents', headers: auth, query });
+  const response = await ctx.app.inject({ method: 'GET', url: '/api/agents', headers: auth, query });
   expect(response.statusCode, response.body).toBe(200);
   return response.json() as { agents: ListedAgent[]; next_cursor: string | null };
 }
@@ -77,7 +60,7 @@ describe('paging', () => {
     for (let i = 0; i < 250; i += 1) {
       // Ties on created_at in groups of three, so the id must break them.
       if (i % 3 === 0) clock.advance(1);
-      created.push((await createAgent(app, user.auth, { name: `Agent ${i}` })) as unknown as ListedAgent);
+      created.push((await createAgent(ctx.app, user.auth, { name: `Agent ${i}` })) as unknown as ListedAgent);
     }
     const expected = [...created].sort(newestFirst);
 
@@ -91,7 +74,7 @@ describe('paging', () => {
 
   it('serves 20 by default, with next_cursor null on the last page', async () => {
     const user = await freshUser();
-    for (let i = 0; i < 21; i += 1) await createAgent(app, user.auth);
+    for (let i = 0; i < 21; i += 1) await createAgent(ctx.app, user.auth);
     const first = await list(user.auth, { mine: 'true' });
     expect(first.agents).toHaveLength(20);
     expect(first.next_cursor).toEqual(expect.any(String));
@@ -108,7 +91,9 @@ describe('paging', () => {
     const created: ListedAgent[] = [];
     for (let i = 0; i < 12; i += 1) {
       clock.advance(1);
-      created.push((await createAgent(app, user.auth, { name: `Moving ${i}` })) as unknown as ListedAgent);
+      created.push(
+        (await createAgent(ctx.app, user.auth, { name: `Moving ${i}` })) as unknown as ListedAgent,
+      );
     }
     const expected = [...created].sort(newestFirst);
     const deleted = new Set([expected[2]!.agent_id, expected[3]!.agent_id]);
@@ -118,11 +103,15 @@ describe('paging', () => {
       // The last agent of page 1 (the cursor's own position) and the first of page 2 go away,
       // and a newer agent arrives; neither may disturb the pages still to come.
       for (const id of deleted) {
-        const response = await app.inject({ method: 'DELETE', url: `/api/agents/${id}`, headers: user.auth });
+        const response = await ctx.app.inject({
+          method: 'DELETE',
+          url: `/api/agents/${id}`,
+          headers: user.auth,
+        });
         expect(response.statusCode).toBe(204);
       }
       clock.advance(1);
-      newcomer = (await createAgent(app, user.auth)).agent_id;
+      newcomer = (await createAgent(ctx.app, user.auth)).agent_id;
     });
     const expectedSeen = [
       ...ids(expected.slice(0, 3)),
@@ -146,7 +135,7 @@ describe('paging', () => {
   ])('refuses a cursor that is %s with 400 invalid_request', async (_label, cursor) => {
     const user = await freshUser();
     const body = expectProblem(
-      await app.inject({ method: 'GET', url: '/api/agents', headers: user.auth, query: { cursor } }),
+      await ctx.app.inject({ method: 'GET', url: '/api/agents', headers: user.auth, query: { cursor } }),
       400,
       'invalid_request',
     );
@@ -165,7 +154,7 @@ describe('paging', () => {
   ])('refuses %s with 400 invalid_request naming the parameter', async (_label, query, path) => {
     const user = await freshUser();
     const body = expectProblem(
-      await app.inject({ method: 'GET', url: '/api/agents', headers: user.auth, query }),
+      await ctx.app.inject({ method: 'GET', url: '/api/agents', headers: user.auth, query }),
       400,
       'invalid_request',
     );
@@ -177,9 +166,9 @@ describe('search and filters', () => {
   it('finds words in the name or the description, whatever their case', async () => {
     const user = await freshUser();
     const marker = `mk${randomBytes(4).toString('hex')}`;
-    const byName = await createAgent(app, user.auth, { name: `Release ${marker.toUpperCase()} Writer` });
-    const byDescription = await createAgent(app, user.auth, { description: `Writes ${marker} notes` });
-    await createAgent(app, user.auth, { name: 'Unrelated', description: 'Nothing to see' });
+    const byName = await createAgent(ctx.app, user.auth, { name: `Release ${marker.toUpperCase()} Writer` });
+    const byDescription = await createAgent(ctx.app, user.auth, { description: `Writes ${marker} notes` });
+    await createAgent(ctx.app, user.auth, { name: 'Unrelated', description: 'Nothing to see' });
     const found = await list(user.auth, { q: marker, limit: '100' });
     expect(ids(found.agents).sort()).toEqual([byName.agent_id, byDescription.agent_id].sort());
     const blank = await list(user.auth, { q: '   ', mine: 'true' });
@@ -190,7 +179,7 @@ describe('search and filters', () => {
     const user = await freshUser();
     const names = ['100% done', '100 done', 'a_b', 'axb', 'back\\slash', 'backslash', '%%%'];
     const byName = new Map<string, string>();
-    for (const name of names) byName.set(name, (await createAgent(app, user.auth, { name })).agent_id);
+    for (const name of names) byName.set(name, (await createAgent(ctx.app, user.auth, { name })).agent_id);
     const search = async (q: string) =>
       (await list(user.auth, { q, mine: 'true', limit: '100' })).agents.map((a) => a.name).sort();
 
@@ -207,10 +196,18 @@ describe('search and filters', () => {
     const user = await freshUser();
     const other = await freshUser();
     const marker = `mk${randomBytes(4).toString('hex')}`;
-    const etl = await createAgent(app, user.auth, { name: marker, category: 'data', tags: ['etl', 'sql'] });
-    const report = await createAgent(app, user.auth, { name: marker, category: 'data', tags: ['reports'] });
-    const deploy = await createAgent(app, user.auth, { name: marker, category: 'devops', tags: ['etl'] });
-    const theirs = await createAgent(app, other.auth, { name: marker, category: 'data', tags: ['etl'] });
+    const etl = await createAgent(ctx.app, user.auth, {
+      name: marker,
+      category: 'data',
+      tags: ['etl', 'sql'],
+    });
+    const report = await createAgent(ctx.app, user.auth, {
+      name: marker,
+      category: 'data',
+      tags: ['reports'],
+    });
+    const deploy = await createAgent(ctx.app, user.auth, { name: marker, category: 'devops', tags: ['etl'] });
+    const theirs = await createAgent(ctx.app, other.auth, { name: marker, category: 'data', tags: ['etl'] });
 
     const query = async (extra: Record<string, string>) =>
       ids((await list(user.auth, { q: marker, limit: '100', ...extra })).agents).sort();
@@ -230,9 +227,13 @@ describe('search and filters', () => {
     const owner = await freshUser();
     const viewer = await freshUser();
     const marker = `mk${randomBytes(4).toString('hex')}`;
-    const open = await createAgent(app, owner.auth, { name: marker, visibility: 'public', tags: ['x'] });
-    const closed = await createAgent(app, owner.auth, { name: marker, visibility: 'private', tags: ['x'] });
-    const viewersOwn = await createAgent(app, viewer.auth, {
+    const open = await createAgent(ctx.app, owner.auth, { name: marker, visibility: 'public', tags: ['x'] });
+    const closed = await createAgent(ctx.app, owner.auth, {
+      name: marker,
+      visibility: 'private',
+      tags: ['x'],
+    });
+    const viewersOwn = await createAgent(ctx.app, viewer.auth, {
       name: marker,
       visibility: 'private',
       tags: ['x'],
@@ -254,9 +255,11 @@ describe('search and filters', () => {
   });
 
   it('lists with a PAT holding agents:read only', async () => {
-    const user = await signUp(app);
-    const agent = await createAgent(app, { cookie: user.cookie }, { visibility: 'private' });
-    const reader = bearer(await createPat(app, user, ['agents:read']));
+    const user = await signUp(ctx.app);
+    const agent = await createAgent(ctx.app, { cookie: user.cookie }, { visibility: 'private' });
+    const reader = bearer(
+      (await createPat(ctx.app, user, { scopes: ['agents:read'], expires_in_days: 7 })).secret,
+    );
     const page = await list(reader, { mine: 'true' });
     expect(ids(page.agents)).toEqual([agent.agent_id]);
   });

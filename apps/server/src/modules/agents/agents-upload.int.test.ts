@@ -15,17 +15,8 @@ import {
   type Part,
   uploadFile,
 } from '../../../test/agent-helpers.ts';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  testClock,
-} from '../../../test/harness.ts';
+import { accessTokenFor, bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { App } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { createAuditRepository } from '../audit/audit.repository.ts';
 import { createAuditService } from '../audit/audit.service.ts';
@@ -34,33 +25,28 @@ import { createAgentRepository } from './agents.repository.ts';
 import { createAgentService } from './agents.service.ts';
 
 const MAX_BYTES = 4096;
-
-let store: TestStore;
-let app: App;
 let uploadDir: string;
 const clock = testClock(new Date('2025-05-01T10:00:00.000Z'));
 
 beforeAll(async () => {
   uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-agent-uploads-'));
-  store = await createTestStore();
-  app = await buildTestApp(store, {
-    clock,
-    env: { AGENT_UPLOAD_DIR: uploadDir, AGENT_UPLOAD_MAX_BYTES: String(MAX_BYTES) },
-  });
 });
 afterAll(async () => {
-  await app.close();
-  await store.destroy();
   await rm(uploadDir, { recursive: true, force: true });
 });
+
+const ctx = useTestApp(() => ({
+  clock,
+  env: { AGENT_UPLOAD_DIR: uploadDir, AGENT_UPLOAD_MAX_BYTES: String(MAX_BYTES) },
+}));
 
 const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
 
 async function ownerWithAgent() {
-  const user = await signUp(app);
-  const { access_token } = await accessTokenFor(app, user);
+  const user = await signUp(ctx.app);
+  const { access_token } = await accessTokenFor(ctx.app, user);
   const auth = bearer(access_token);
-  const agent = await createAgent(app, auth);
+  const agent = await createAgent(ctx.app, auth);
   return { user, auth, agentId: agent.agent_id, agent };
 }
 
@@ -79,8 +65,8 @@ async function filesOf(agentId: string) {
 
 /** The port of the app on a real socket (for tests that need to control the request body's timing). */
 async function listeningPort(): Promise<number> {
-  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
-  return (app.server.address() as AddressInfo).port;
+  if (!ctx.app.server.listening) await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  return (ctx.app.server.address() as AddressInfo).port;
 }
 
 /** Waits until `check` holds, polling; fails the test after 10 s. */
@@ -99,7 +85,7 @@ function sendParts(
   options?: { boundary?: string; close?: boolean },
 ) {
   const body = multipartBody(parts, options);
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: `/api/agents/${agentId}/upload`,
     headers: { ...auth, ...body.headers },
@@ -112,7 +98,7 @@ describe('uploading a file', () => {
     const { auth, agentId, user } = await ownerWithAgent();
     const content = Buffer.from('def run():\n    return "hello"\n');
     clock.advance(60_000);
-    const response = await uploadFile(app, auth, agentId, { filename: 'agent.py', content });
+    const response = await uploadFile(ctx.app, auth, agentId, { filename: 'agent.py', content });
     expect(response.statusCode).toBe(201);
     const { file } = response.json();
     expect(Object.keys(file).sort()).toEqual(['id', 'name', 'sha256', 'size']);
@@ -123,16 +109,16 @@ describe('uploading a file', () => {
     expect(await filesOf(agentId)).toEqual([path.join(agentId, file.id)]);
     expect(await readFile(path.join(uploadDir, agentId, file.id))).toEqual(content);
 
-    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
     expect(read.json()).toMatchObject({
       status: 'ready',
       files: [file],
       updated_at: clock.now().toISOString(),
     });
-    const listed = await app.inject({ method: 'GET', url: '/api/agents?mine=true', headers: auth });
+    const listed = await ctx.app.inject({ method: 'GET', url: '/api/agents?mine=true', headers: auth });
     expect(listed.json().agents[0].files).toEqual([file]);
 
-    const log = await app.inject({
+    const log = await ctx.app.inject({
       method: 'GET',
       url: '/api/account/audit-log',
       headers: { cookie: user.cookie },
@@ -146,18 +132,18 @@ describe('uploading a file', () => {
 
   it('keeps several files in upload order, and an empty file is a file', async () => {
     const { auth, agentId } = await ownerWithAgent();
-    const first = (await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' })).json().file;
+    const first = (await uploadFile(ctx.app, auth, agentId, { filename: 'a.txt', content: 'a' })).json().file;
     clock.advance(1);
-    const empty = await uploadFile(app, auth, agentId, { filename: 'empty.txt', content: '' });
+    const empty = await uploadFile(ctx.app, auth, agentId, { filename: 'empty.txt', content: '' });
     expect(empty.statusCode).toBe(201);
     expect(empty.json().file).toMatchObject({ size: 0, sha256: sha256('') });
-    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
     expect(read.json().files.map((f: { id: string }) => f.id)).toEqual([first.id, empty.json().file.id]);
   });
 
   it('accepts exactly the limit, and refuses one byte more with 413 leaving nothing on disk', async () => {
     const { auth, agentId } = await ownerWithAgent();
-    const atLimit = await uploadFile(app, auth, agentId, {
+    const atLimit = await uploadFile(ctx.app, auth, agentId, {
       filename: 'max.bin',
       content: Buffer.alloc(MAX_BYTES, 1),
     });
@@ -166,7 +152,7 @@ describe('uploading a file', () => {
 
     const before = await filesOf(agentId);
     for (const size of [MAX_BYTES + 1, MAX_BYTES * 50]) {
-      const response = await uploadFile(app, auth, agentId, {
+      const response = await uploadFile(ctx.app, auth, agentId, {
         filename: 'big.bin',
         content: Buffer.alloc(size, 2),
       });
@@ -174,7 +160,7 @@ describe('uploading a file', () => {
       expect(response.headers.connection).toBe('close');
     }
     expect(await filesOf(agentId)).toEqual(before);
-    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
     expect(read.json().files).toHaveLength(1);
   });
 
@@ -189,7 +175,7 @@ describe('uploading a file', () => {
     'keeps only a harmless display name from %s, and stores under a generated name',
     async (_l, raw, shown) => {
       const { auth, agentId } = await ownerWithAgent();
-      const response = await uploadFile(app, auth, agentId, { filename: raw, content: 'x' });
+      const response = await uploadFile(ctx.app, auth, agentId, { filename: raw, content: 'x' });
       expect(response.statusCode).toBe(201);
       const { file } = response.json();
       expect(file.name).toBe(shown);
@@ -200,7 +186,7 @@ describe('uploading a file', () => {
 
   it('clips a long file name to 255 characters', async () => {
     const { auth, agentId } = await ownerWithAgent();
-    const response = await uploadFile(app, auth, agentId, {
+    const response = await uploadFile(ctx.app, auth, agentId, {
       filename: `${'n'.repeat(300)}.txt`,
       content: 'x',
     });
@@ -237,7 +223,7 @@ describe('refused uploads leave nothing behind', () => {
     const { auth, agentId } = await ownerWithAgent();
     expectProblem(await sendParts(auth, agentId, parts), 400, 'invalid_request');
     expect(await filesOf(agentId)).toEqual([]);
-    const read = await app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/agents/${agentId}`, headers: auth });
     expect(read.json()).toMatchObject({ status: 'draft', files: [] });
   });
 
@@ -257,14 +243,14 @@ describe('refused uploads leave nothing behind', () => {
 
   it('refuses a multipart content type without a boundary, and a JSON body, without a 5xx', async () => {
     const { auth, agentId } = await ownerWithAgent();
-    const noBoundary = await app.inject({
+    const noBoundary = await ctx.app.inject({
       method: 'POST',
       url: `/api/agents/${agentId}/upload`,
       headers: { ...auth, 'content-type': 'multipart/form-data' },
       payload: 'whatever',
     });
     expectProblem(noBoundary, 400, 'invalid_request');
-    const json = await app.inject({
+    const json = await ctx.app.inject({
       method: 'POST',
       url: `/api/agents/${agentId}/upload`,
       headers: auth,
@@ -279,12 +265,12 @@ describe('refused uploads leave nothing behind', () => {
     const stranger = await ownerWithAgent();
     const before = await filesOnDisk();
     expectProblem(
-      await uploadFile(app, stranger.auth, agentId, { filename: 'x', content: 'x' }),
+      await uploadFile(ctx.app, stranger.auth, agentId, { filename: 'x', content: 'x' }),
       404,
       'not_found',
     );
     expectProblem(
-      await uploadFile(app, stranger.auth, 'agt_0000000000000000000000', { filename: 'x', content: 'x' }),
+      await uploadFile(ctx.app, stranger.auth, 'agt_0000000000000000000000', { filename: 'x', content: 'x' }),
       404,
       'not_found',
     );
@@ -347,7 +333,7 @@ describe('refused uploads leave nothing behind', () => {
       expect(JSON.parse(answer.body).code).toBe('payload_too_large');
       expect(await filesOf(agentId)).toEqual([]);
     } finally {
-      await app.server.closeAllConnections?.();
+      await ctx.app.server.closeAllConnections?.();
     }
   });
 });
@@ -356,16 +342,16 @@ describe('deleting an agent removes its files', () => {
   it('removes the files from disk and the agent folder with them', async () => {
     const { auth, agentId } = await ownerWithAgent();
     const keep = await ownerWithAgent();
-    await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' });
-    await uploadFile(app, auth, agentId, { filename: 'b.txt', content: 'b' });
-    await uploadFile(app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
+    await uploadFile(ctx.app, auth, agentId, { filename: 'a.txt', content: 'a' });
+    await uploadFile(ctx.app, auth, agentId, { filename: 'b.txt', content: 'b' });
+    await uploadFile(ctx.app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
     expect(await filesOf(agentId)).toHaveLength(2);
 
-    const response = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
+    const response = await ctx.app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
     expect(response.statusCode).toBe(204);
     expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
     expect(await filesOf(keep.agentId)).toHaveLength(1);
-    const rows = await store.db
+    const rows = await ctx.store.db
       .selectFrom('agent_files')
       .select('id')
       .where('agent_id', '=', agentId)
@@ -377,13 +363,13 @@ describe('deleting an agent removes its files', () => {
 describe('deleting the account removes its agents’ files', () => {
   it('removes every agent folder of the deleted user and nobody else’s', async () => {
     const { user, auth, agentId } = await ownerWithAgent();
-    const second = await createAgent(app, auth);
+    const second = await createAgent(ctx.app, auth);
     const keep = await ownerWithAgent();
-    await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' });
-    await uploadFile(app, auth, second.agent_id, { filename: 'b.txt', content: 'b' });
-    await uploadFile(app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
+    await uploadFile(ctx.app, auth, agentId, { filename: 'a.txt', content: 'a' });
+    await uploadFile(ctx.app, auth, second.agent_id, { filename: 'b.txt', content: 'b' });
+    await uploadFile(ctx.app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
 
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/account',
       headers: { cookie: user.cookie },
@@ -398,8 +384,8 @@ describe('deleting the account removes its agents’ files', () => {
 
   it('keeps the files when the password is wrong and nothing is deleted', async () => {
     const { user, auth, agentId } = await ownerWithAgent();
-    await uploadFile(app, auth, agentId, { filename: 'a.txt', content: 'a' });
-    const response = await app.inject({
+    await uploadFile(ctx.app, auth, agentId, { filename: 'a.txt', content: 'a' });
+    const response = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/account',
       headers: { cookie: user.cookie },
@@ -473,10 +459,10 @@ const context: RequestContext = {
 /** An agent service over the app's store and upload folder, whose storage steps the test drives. */
 function serviceWith(gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>) {
   return createAgentService({
-    db: store.db,
-    agents: createAgentRepository(store.db, store.prepare),
+    db: ctx.store.db,
+    agents: createAgentRepository(ctx.store.db, ctx.store.prepare),
     storage: steppedStorage(createAgentFileStorage({ root: uploadDir, maxBytes: MAX_BYTES }), gates),
-    audit: createAuditService({ audit: createAuditRepository(store.db), clock }),
+    audit: createAuditService({ audit: createAuditRepository(ctx.store.db), clock }),
     clock,
     quotaBytes: Number.MAX_SAFE_INTEGER,
   });
@@ -506,7 +492,7 @@ function heldContent() {
 async function expectNothingLeftFor(agentId: string) {
   expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
   expect(await filesOnDisk()).not.toContainEqual(expect.stringMatching(/^\.incoming\//));
-  const rows = await store.db
+  const rows = await ctx.store.db
     .selectFrom('agent_files')
     .select('id')
     .where('agent_id', '=', agentId)
@@ -630,14 +616,14 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
         'Content-Type: application/octet-stream\r\n\r\n',
     );
     body.write(Buffer.alloc(100, 1));
-    const upload = app.inject({
+    const upload = ctx.app.inject({
       method: 'POST',
       url: `/api/agents/${agentId}/upload`,
       headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: body,
     });
     // The upload cannot commit before its body ends (it checks that no second part follows).
-    const deleted = await app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
+    const deleted = await ctx.app.inject({ method: 'DELETE', url: `/api/agents/${agentId}`, headers: auth });
     expect(deleted.statusCode).toBe(204);
     body.end(Buffer.concat([Buffer.alloc(100, 1), Buffer.from(`\r\n--${boundary}--\r\n`)]));
     expectProblem(await upload, 404, 'not_found');

@@ -1,47 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   agentInput,
   createAgent,
-  createPat,
   expectProblem,
   type Headers,
   multipartBody,
   uploadFile,
 } from '../../../test/agent-helpers.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
-  createTestStore,
   signUp,
-  type TestStore,
   type TestUser,
   testClock,
+  useTestApp,
 } from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
-let app: App;
 const clock = testClock(new Date('2025-03-01T12:00:00.000Z'));
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { clock });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock });
 
 /** A fresh user with an interactive access token (which holds every scope). */
 async function userWithToken(): Promise<TestUser & { auth: Headers }> {
-  const user = await signUp(app);
-  const { access_token } = await accessTokenFor(app, user);
+  const user = await signUp(ctx.app);
+  const { access_token } = await accessTokenFor(ctx.app, user);
   return { ...user, auth: bearer(access_token) };
 }
 
 async function auditActions(user: TestUser, targetId: string) {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'GET',
     url: '/api/account/audit-log',
     headers: { cookie: user.cookie },
@@ -70,7 +58,7 @@ const AGENT_KEYS = [
 describe('creating and reading agents', () => {
   it('creates an agent with an access token and answers 201 with the contract Agent', async () => {
     const user = await userWithToken();
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: user.auth,
@@ -94,7 +82,7 @@ describe('creating and reading agents', () => {
     });
     expect(agent.agent_id).toMatch(/^agt_[A-Za-z0-9_-]{22}$/);
 
-    const read = await app.inject({
+    const read = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${agent.agent_id}`,
       headers: user.auth,
@@ -104,9 +92,9 @@ describe('creating and reading agents', () => {
   });
 
   it('works with the session cookie too, and treats a missing or null framework as none', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { framework: _omitted, ...withoutFramework } = agentInput();
-    const omitted = await app.inject({
+    const omitted = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { cookie: user.cookie },
@@ -114,14 +102,14 @@ describe('creating and reading agents', () => {
     });
     expect(omitted.statusCode).toBe(201);
     expect(omitted.json().framework).toBeNull();
-    const explicit = await createAgent(app, { cookie: user.cookie }, { framework: null });
+    const explicit = await createAgent(ctx.app, { cookie: user.cookie }, { framework: null });
     expect(explicit.framework).toBeNull();
   });
 
   it('accepts the limits themselves: 100-character name, 2000-character description, 20 tags of 32', async () => {
     const user = await userWithToken();
     const tags = Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')}${'x'.repeat(30)}`);
-    const agent = await createAgent(app, user.auth, {
+    const agent = await createAgent(ctx.app, user.auth, {
       name: 'n'.repeat(100),
       description: 'd'.repeat(2000),
       tags,
@@ -135,7 +123,7 @@ describe('creating and reading agents', () => {
 
   it('records agent.created in the audit log', async () => {
     const user = await userWithToken();
-    const agent = await createAgent(app, user.auth);
+    const agent = await createAgent(ctx.app, user.auth);
     const events = await auditActions(user, agent.agent_id);
     expect(events.map((e) => e.action)).toEqual(['agent.created']);
   });
@@ -143,7 +131,11 @@ describe('creating and reading agents', () => {
   it('answers 404 not_found for an unknown id', async () => {
     const user = await userWithToken();
     expectProblem(
-      await app.inject({ method: 'GET', url: '/api/agents/agt_nothinghere000000000000', headers: user.auth }),
+      await ctx.app.inject({
+        method: 'GET',
+        url: '/api/agents/agt_nothinghere000000000000',
+        headers: user.auth,
+      }),
       404,
       'not_found',
     );
@@ -153,9 +145,9 @@ describe('creating and reading agents', () => {
 describe('updating agents', () => {
   it('changes only the members given and moves updated_at', async () => {
     const user = await userWithToken();
-    const created = await createAgent(app, user.auth);
+    const created = await createAgent(ctx.app, user.auth);
     clock.advance(5_000);
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'PUT',
       url: `/api/agents/${created.agent_id}`,
       headers: user.auth,
@@ -169,7 +161,7 @@ describe('updating agents', () => {
       tags: ['changelog', 'docs'],
       updated_at: clock.now().toISOString(),
     });
-    const read = await app.inject({
+    const read = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${created.agent_id}`,
       headers: user.auth,
@@ -181,8 +173,8 @@ describe('updating agents', () => {
 
   it('clears the framework with null and can change every member at once', async () => {
     const user = await userWithToken();
-    const created = await createAgent(app, user.auth);
-    const response = await app.inject({
+    const created = await createAgent(ctx.app, user.auth);
+    const response = await ctx.app.inject({
       method: 'PUT',
       url: `/api/agents/${created.agent_id}`,
       headers: user.auth,
@@ -209,8 +201,8 @@ describe('updating agents', () => {
   it('refuses an empty update, and refuses server-owned members (mass assignment) naming the field', async () => {
     const user = await userWithToken();
     const other = await userWithToken();
-    const created = await createAgent(app, user.auth);
-    const empty = await app.inject({
+    const created = await createAgent(ctx.app, user.auth);
+    const empty = await ctx.app.inject({
       method: 'PUT',
       url: `/api/agents/${created.agent_id}`,
       headers: user.auth,
@@ -224,7 +216,7 @@ describe('updating agents', () => {
       ['files', []],
       ['created_at', '2020-01-01T00:00:00Z'],
     ] as const) {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: 'PUT',
         url: `/api/agents/${created.agent_id}`,
         headers: user.auth,
@@ -233,7 +225,7 @@ describe('updating agents', () => {
       const body = expectProblem(response, 400, 'invalid_request');
       expect(body.errors?.map((e) => e.path)).toContain(`body.${field}`);
     }
-    const read = await app.inject({
+    const read = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${created.agent_id}`,
       headers: user.auth,
@@ -245,18 +237,18 @@ describe('updating agents', () => {
 describe('deleting agents', () => {
   it('answers 204, then 404 for reads, updates and a second delete, and audits it', async () => {
     const user = await userWithToken();
-    const created = await createAgent(app, user.auth);
+    const created = await createAgent(ctx.app, user.auth);
     const url = `/api/agents/${created.agent_id}`;
-    const deleted = await app.inject({ method: 'DELETE', url, headers: user.auth });
+    const deleted = await ctx.app.inject({ method: 'DELETE', url, headers: user.auth });
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
-    expectProblem(await app.inject({ method: 'GET', url, headers: user.auth }), 404, 'not_found');
+    expectProblem(await ctx.app.inject({ method: 'GET', url, headers: user.auth }), 404, 'not_found');
     expectProblem(
-      await app.inject({ method: 'PUT', url, headers: user.auth, payload: { name: 'Back' } }),
+      await ctx.app.inject({ method: 'PUT', url, headers: user.auth, payload: { name: 'Back' } }),
       404,
       'not_found',
     );
-    expectProblem(await app.inject({ method: 'DELETE', url, headers: user.auth }), 404, 'not_found');
+    expectProblem(await ctx.app.inject({ method: 'DELETE', url, headers: user.auth }), 404, 'not_found');
     const events = await auditActions(user, created.agent_id);
     expect(events.map((e) => e.action)).toEqual(['agent.deleted', 'agent.created']);
   });
@@ -266,13 +258,13 @@ describe('visibility and ownership', () => {
   it("hides another user's private agent: GET answers exactly as for an id that never existed", async () => {
     const owner = await userWithToken();
     const stranger = await userWithToken();
-    const secret = await createAgent(app, owner.auth, { visibility: 'private', name: 'Secret sauce' });
-    const hidden = await app.inject({
+    const secret = await createAgent(ctx.app, owner.auth, { visibility: 'private', name: 'Secret sauce' });
+    const hidden = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${secret.agent_id}`,
       headers: stranger.auth,
     });
-    const missing = await app.inject({
+    const missing = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${secret.agent_id.slice(0, -4)}zzzz`,
       headers: stranger.auth,
@@ -280,13 +272,13 @@ describe('visibility and ownership', () => {
     expectProblem(hidden, 404, 'not_found');
     expect(hidden.body).toBe(missing.body);
 
-    const list = await app.inject({
+    const list = await ctx.app.inject({
       method: 'GET',
       url: '/api/agents?q=Secret%20sauce&limit=100',
       headers: stranger.auth,
     });
     expect(list.json().agents.map((a: { agent_id: string }) => a.agent_id)).not.toContain(secret.agent_id);
-    const own = await app.inject({
+    const own = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${secret.agent_id}`,
       headers: owner.auth,
@@ -297,25 +289,25 @@ describe('visibility and ownership', () => {
   it("lets anyone read a public agent but answers 404 to a stranger's update, delete and upload, changing nothing", async () => {
     const owner = await userWithToken();
     const stranger = await userWithToken();
-    const shared = await createAgent(app, owner.auth, { visibility: 'public' });
+    const shared = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
     const url = `/api/agents/${shared.agent_id}`;
-    expect((await app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
 
-    const update = await app.inject({
+    const update = await ctx.app.inject({
       method: 'PUT',
       url,
       headers: stranger.auth,
       payload: { name: 'Defaced', visibility: 'private' },
     });
     expectProblem(update, 404, 'not_found');
-    expectProblem(await app.inject({ method: 'DELETE', url, headers: stranger.auth }), 404, 'not_found');
-    const upload = await uploadFile(app, stranger.auth, shared.agent_id, {
+    expectProblem(await ctx.app.inject({ method: 'DELETE', url, headers: stranger.auth }), 404, 'not_found');
+    const upload = await uploadFile(ctx.app, stranger.auth, shared.agent_id, {
       filename: 'x.txt',
       content: 'evil',
     });
     expectProblem(upload, 404, 'not_found');
 
-    const after = await app.inject({ method: 'GET', url, headers: owner.auth });
+    const after = await ctx.app.inject({ method: 'GET', url, headers: owner.auth });
     expect(after.json()).toEqual(shared);
     expect(await auditActions(stranger, shared.agent_id)).toEqual([]);
   });
@@ -323,11 +315,11 @@ describe('visibility and ownership', () => {
   it('hides an agent from others as soon as its owner makes it private', async () => {
     const owner = await userWithToken();
     const stranger = await userWithToken();
-    const agent = await createAgent(app, owner.auth, { visibility: 'public' });
+    const agent = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
     const url = `/api/agents/${agent.agent_id}`;
-    expect((await app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
-    await app.inject({ method: 'PUT', url, headers: owner.auth, payload: { visibility: 'private' } });
-    expectProblem(await app.inject({ method: 'GET', url, headers: stranger.auth }), 404, 'not_found');
+    expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+    await ctx.app.inject({ method: 'PUT', url, headers: owner.auth, payload: { visibility: 'private' } });
+    expectProblem(await ctx.app.inject({ method: 'GET', url, headers: stranger.auth }), 404, 'not_found');
   });
 });
 
@@ -355,7 +347,7 @@ describe('validation', () => {
 
   it.each(cases)('refuses %s with 400 invalid_request naming the field', async (_label, overrides, path) => {
     const user = await userWithToken();
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: user.auth,
@@ -371,7 +363,12 @@ describe('validation', () => {
       const user = await userWithToken();
       const payload: Record<string, unknown> = agentInput();
       delete payload[field];
-      const response = await app.inject({ method: 'POST', url: '/api/agents', headers: user.auth, payload });
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/agents',
+        headers: user.auth,
+        payload,
+      });
       const body = expectProblem(response, 400, 'invalid_request');
       expect(body.errors?.map((e) => e.path)).toContain(`body.${field}`);
     },
@@ -379,14 +376,14 @@ describe('validation', () => {
 
   it('refuses malformed JSON, other content types and multipart on the JSON routes', async () => {
     const user = await userWithToken();
-    const malformed = await app.inject({
+    const malformed = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { ...user.auth, 'content-type': 'application/json' },
       payload: '{"name": "x",',
     });
     expectProblem(malformed, 400, 'invalid_json');
-    const text = await app.inject({
+    const text = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { ...user.auth, 'content-type': 'application/xml' },
@@ -394,7 +391,7 @@ describe('validation', () => {
     });
     expectProblem(text, 415, 'unsupported_media_type');
     const form = multipartBody([{ name: 'name', content: 'x' }]);
-    const multipart = await app.inject({
+    const multipart = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { ...user.auth, ...form.headers },
@@ -405,7 +402,7 @@ describe('validation', () => {
 
   it('refuses __proto__ in the body without polluting objects', async () => {
     const user = await userWithToken();
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { ...user.auth, 'content-type': 'application/json' },
@@ -434,35 +431,37 @@ describe('credentials and scopes', () => {
   function send(route: ReturnType<typeof routes>[number], auth: Headers) {
     const { method, url, payload } = route;
     const headers = { ...auth, ...('headers' in route ? route.headers : {}) };
-    return app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    return ctx.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
   }
 
   it('answers 401 unauthenticated with a bare Bearer challenge on every route without a credential', async () => {
     const owner = await userWithToken();
-    const agent = await createAgent(app, owner.auth);
+    const agent = await createAgent(ctx.app, owner.auth);
     for (const route of routes(agent.agent_id)) {
       const response = await send(route, {});
       expectProblem(response, 401, 'unauthenticated');
       expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera"');
     }
     expect(
-      (await app.inject({ method: 'GET', url: `/api/agents/${agent.agent_id}`, headers: owner.auth }))
+      (await ctx.app.inject({ method: 'GET', url: `/api/agents/${agent.agent_id}`, headers: owner.auth }))
         .statusCode,
     ).toBe(200);
   });
 
   it('answers 401 invalid_token for a forged token on every route', async () => {
     const owner = await userWithToken();
-    const agent = await createAgent(app, owner.auth);
+    const agent = await createAgent(ctx.app, owner.auth);
     const forged = bearer(`tes_pat_${'A'.repeat(46)}`);
     for (const route of routes(agent.agent_id))
       expectProblem(await send(route, forged), 401, 'invalid_token');
   });
 
   it('does the whole life cycle with a PAT holding agents:write (write implies read)', async () => {
-    const user = await signUp(app);
-    const pat = bearer(await createPat(app, user, ['agents:write']));
-    const created = await app.inject({
+    const user = await signUp(ctx.app);
+    const pat = bearer(
+      (await createPat(ctx.app, user, { scopes: ['agents:write'], expires_in_days: 7 })).secret,
+    );
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: pat,
@@ -471,27 +470,27 @@ describe('credentials and scopes', () => {
     expect(created.statusCode).toBe(201);
     const id = created.json().agent_id;
     expect(created.json().owner_id).toBe(user.id);
-    expect((await app.inject({ method: 'GET', url: `/api/agents/${id}`, headers: pat })).statusCode).toBe(
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/agents/${id}`, headers: pat })).statusCode).toBe(
       200,
     );
-    const mine = await app.inject({ method: 'GET', url: '/api/agents?mine=true', headers: pat });
+    const mine = await ctx.app.inject({ method: 'GET', url: '/api/agents?mine=true', headers: pat });
     expect(mine.json().agents.map((a: { agent_id: string }) => a.agent_id)).toEqual([id]);
-    const updated = await app.inject({
+    const updated = await ctx.app.inject({
       method: 'PUT',
       url: `/api/agents/${id}`,
       headers: pat,
       payload: { description: 'Now via PAT' },
     });
     expect(updated.json().description).toBe('Now via PAT');
-    expect((await uploadFile(app, pat, id, { filename: 'agent.py', content: 'print(1)\n' })).statusCode).toBe(
-      201,
-    );
-    expect((await app.inject({ method: 'DELETE', url: `/api/agents/${id}`, headers: pat })).statusCode).toBe(
-      204,
-    );
+    expect(
+      (await uploadFile(ctx.app, pat, id, { filename: 'agent.py', content: 'print(1)\n' })).statusCode,
+    ).toBe(201);
+    expect(
+      (await ctx.app.inject({ method: 'DELETE', url: `/api/agents/${id}`, headers: pat })).statusCode,
+    ).toBe(204);
 
     // The audit events name the PAT as the actor.
-    const log = await app.inject({
+    const log = await ctx.app.inject({
       method: 'GET',
       url: '/api/account/audit-log',
       headers: { cookie: user.cookie },
@@ -507,9 +506,11 @@ describe('credentials and scopes', () => {
   });
 
   it('lets a PAT with agents:read read, and refuses every write with 403 insufficient_scope', async () => {
-    const user = await signUp(app);
-    const owned = await createAgent(app, { cookie: user.cookie }, { visibility: 'private' });
-    const reader = bearer(await createPat(app, user, ['agents:read']));
+    const user = await signUp(ctx.app);
+    const owned = await createAgent(ctx.app, { cookie: user.cookie }, { visibility: 'private' });
+    const reader = bearer(
+      (await createPat(ctx.app, user, { scopes: ['agents:read'], expires_in_days: 7 })).secret,
+    );
     for (const route of routes(owned.agent_id)) {
       const response = await send(route, reader);
       if (route.scope === 'agents:read') {
@@ -521,7 +522,7 @@ describe('credentials and scopes', () => {
         'Bearer realm="tessera", error="insufficient_scope", scope="agents:write"',
       );
     }
-    const after = await app.inject({
+    const after = await ctx.app.inject({
       method: 'GET',
       url: `/api/agents/${owned.agent_id}`,
       headers: { cookie: user.cookie },
@@ -530,9 +531,16 @@ describe('credentials and scopes', () => {
   });
 
   it('refuses a PAT without any agents scope on every route, reads included', async () => {
-    const user = await signUp(app);
-    const owned = await createAgent(app, { cookie: user.cookie });
-    const other = bearer(await createPat(app, user, ['repos:write', 'tasks:write', 'profile:read']));
+    const user = await signUp(ctx.app);
+    const owned = await createAgent(ctx.app, { cookie: user.cookie });
+    const other = bearer(
+      (
+        await createPat(ctx.app, user, {
+          scopes: ['repos:write', 'tasks:write', 'profile:read'],
+          expires_in_days: 7,
+        })
+      ).secret,
+    );
     for (const route of routes(owned.agent_id)) {
       const response = await send(route, other);
       expectProblem(response, 403, 'insufficient_scope');
@@ -542,17 +550,19 @@ describe('credentials and scopes', () => {
 
   it("answers 404 to a PAT with agents:write for another user's agent", async () => {
     const owner = await userWithToken();
-    const attacker = await signUp(app);
-    const pat = bearer(await createPat(app, attacker, ['agents:write']));
-    const target = await createAgent(app, owner.auth, { visibility: 'private' });
+    const attacker = await signUp(ctx.app);
+    const pat = bearer(
+      (await createPat(ctx.app, attacker, { scopes: ['agents:write'], expires_in_days: 7 })).secret,
+    );
+    const target = await createAgent(ctx.app, owner.auth, { visibility: 'private' });
     for (const route of routes(target.agent_id).filter((r) => r.url.includes(target.agent_id))) {
       expectProblem(await send(route, pat), 404, 'not_found');
     }
   });
 
   it('refuses a cookie-authenticated write from another site (403 csrf_rejected)', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { cookie: user.cookie, origin: 'https://evil.example' },

@@ -1,28 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestStore, signUp, type TestStore } from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { describe, expect, it } from 'vitest';
+import { signUp, useTestApp } from '../../../test/harness.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 describe('the audit log is append-only in the database (AUDIT-5)', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, and keeps the rows', async () => {
-    const user = await signUp(app);
-    const me = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    const user = await signUp(ctx.app);
+    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
     const count = async () =>
       Number(
         (
-          await store.db
+          await ctx.store.db
             .selectFrom('audit_events')
             .select((eb) => eb.fn.countAll<string>().as('n'))
             .where('user_id', '=', me.id)
@@ -33,15 +22,19 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
     expect(before).toBeGreaterThan(0);
 
     await expect(
-      store.db.updateTable('audit_events').set({ action: 'forged' }).where('user_id', '=', me.id).execute(),
+      ctx.store.db
+        .updateTable('audit_events')
+        .set({ action: 'forged' })
+        .where('user_id', '=', me.id)
+        .execute(),
     ).rejects.toThrow(/append-only/);
-    await expect(store.db.deleteFrom('audit_events').where('user_id', '=', me.id).execute()).rejects.toThrow(
-      /append-only/,
-    );
-    await expect(sql`truncate audit_events`.execute(store.db)).rejects.toThrow(/append-only/);
+    await expect(
+      ctx.store.db.deleteFrom('audit_events').where('user_id', '=', me.id).execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_events`.execute(ctx.store.db)).rejects.toThrow(/append-only/);
 
     expect(await count()).toBe(before);
-    const actions = await store.db
+    const actions = await ctx.store.db
       .selectFrom('audit_events')
       .select('action')
       .where('user_id', '=', me.id)
@@ -50,16 +43,16 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
   });
 
   it('still records new events, and deleting an account keeps its trail', async () => {
-    const user = await signUp(app);
-    const me = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
-    const deleted = await app.inject({
+    const user = await signUp(ctx.app);
+    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    const deleted = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/account',
       headers: { cookie: user.cookie },
       payload: { password: user.password },
     });
     expect(deleted.statusCode).toBe(204);
-    const actions = await store.db
+    const actions = await ctx.store.db
       .selectFrom('audit_events')
       .select('action')
       .where('user_id', '=', me.id)
@@ -70,7 +63,7 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
 
 describe('filtering the audit log', () => {
   async function createToken(cookie: string, name: string) {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie },
@@ -81,17 +74,17 @@ describe('filtering the audit log', () => {
   }
 
   it('filters by action (one or a list) and by target, and pages within the filter', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const first = await createToken(user.cookie, 'first');
     const second = await createToken(user.cookie, 'second');
-    await app.inject({
+    await ctx.app.inject({
       method: 'PATCH',
       url: `/api/account/tokens/${first}`,
       headers: { cookie: user.cookie },
       payload: { name: 'first renamed' },
     });
     const get = (query: string) =>
-      app.inject({ url: `/api/account/audit-log?${query}`, headers: { cookie: user.cookie } });
+      ctx.app.inject({ url: `/api/account/audit-log?${query}`, headers: { cookie: user.cookie } });
 
     const created = (await get('action=token.created')).json();
     expect(created.events.map((e: { target_id: string }) => e.target_id)).toEqual([second, first]);
@@ -114,8 +107,8 @@ describe('filtering the audit log', () => {
   });
 
   it('refuses an action outside the closed list with 400 naming the query field', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       url: '/api/account/audit-log?action=token.created,token.exploded',
       headers: { cookie: user.cookie },
     });
@@ -127,7 +120,7 @@ describe('filtering the audit log', () => {
 
   it('publishes the closed action list in the OpenAPI document, so clients can label every action', async () => {
     const { AUDIT_ACTIONS } = await import('./audit-actions.ts');
-    const document = (await app.inject({ url: '/api/openapi.json' })).json();
+    const document = (await ctx.app.inject({ url: '/api/openapi.json' })).json();
     expect(document.components.schemas.AuditAction.enum).toEqual([...AUDIT_ACTIONS]);
   });
 });

@@ -1,5 +1,6 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
 import {
   bearer,
   buildTestApp,
@@ -134,17 +135,6 @@ afterAll(async () => {
   await store.destroy();
 });
 
-async function createPat(app: App, cookie: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie },
-    payload: { name: `t-${Math.random()}`, scopes: ['profile:read'] },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json() as { token: { id: string }; secret: string };
-}
-
 async function until(check: () => boolean, timeoutMs: number) {
   const started = performance.now();
   while (!check()) {
@@ -156,7 +146,7 @@ async function until(check: () => boolean, timeoutMs: number) {
 describe('zero-query rejection', () => {
   it('refuses a flood of well-formed, never-issued tokens without a single store statement', async () => {
     const user = await signUp(a);
-    const { secret } = await createPat(a, user.cookie);
+    const { secret } = await createPat(a, user);
     statements = 0;
     const forged = Array.from({ length: 300 }, (_, i) =>
       generateToken((['pat', 'aut', 'acc'] as const)[i % 3]!),
@@ -180,7 +170,7 @@ describe('zero-query rejection', () => {
     const user = await signUp(a);
     for (let i = 0; i < 5; i++) {
       valve.hold();
-      const { secret } = await createPat(a, user.cookie);
+      const { secret } = await createPat(a, user);
       const syncsBefore = valve.syncs;
       // B has not been told yet (the notification is held), so its filter alone says "never issued".
       expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
@@ -193,7 +183,7 @@ describe('zero-query rejection', () => {
   it('a token issued on A verifies on B immediately, many times over (no valve)', async () => {
     const user = await signUp(a);
     for (let i = 0; i < 20; i++) {
-      const { secret } = await createPat(a, user.cookie);
+      const { secret } = await createPat(a, user);
       expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
     }
   });
@@ -205,7 +195,7 @@ describe('zero-query rejection', () => {
     const buildsBefore = b.credentials.issued.stats().builds;
 
     valve.drop();
-    const { secret } = await createPat(a, user.cookie);
+    const { secret } = await createPat(a, user);
     // While B cannot hear issuances it asks the store rather than refuse.
     expect(await b.credentials.issued.mightBeIssued(never)).toBe(true);
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
@@ -234,7 +224,7 @@ describe('cold verification (issue #13)', () => {
 
   it('answers GET /api/me after a cache miss in one statement, the owner read with the credential, and never shows a stale profile', async () => {
     const user = await signUp(a);
-    const { secret } = await createPat(a, user.cookie);
+    const { secret } = await createPat(a, user);
     await rename(user.cookie, 'First Name');
     a.credentials.cache.clear();
     statements = 0;

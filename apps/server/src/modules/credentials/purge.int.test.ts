@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  testClock,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { describe, expect, it } from 'vitest';
+import { accessTokenFor, bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-let store: TestStore;
-let app: App;
 const clock = testClock();
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { clock });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock });
 
 async function kindsOf(userId: string) {
-  const rows = await store.db
+  const rows = await ctx.store.db
     .selectFrom('credentials')
     .select(['kind'])
     .where('user_id', '=', userId)
@@ -37,10 +18,10 @@ async function kindsOf(userId: string) {
 
 describe('purging expired interactive credentials', () => {
   it('deletes sessions, access and refresh tokens a day past expiry, and keeps PATs and the audit log', async () => {
-    const user = await signUp(app);
-    const me = (await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
-    await accessTokenFor(app, user);
-    const pat = await app.inject({
+    const user = await signUp(ctx.app);
+    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    await accessTokenFor(ctx.app, user);
+    const pat = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -52,26 +33,28 @@ describe('purging expired interactive credentials', () => {
 
     // Still within the grace day after the access token's expiry: nothing goes.
     clock.advance(20 * 60 * 1000);
-    await app.credentials.purgeExpiredInteractive();
+    await ctx.app.credentials.purgeExpiredInteractive();
     expect(await kindsOf(me.id)).toEqual(['access', 'personal', 'refresh', 'session']);
 
     // Two days on, the access token is past the grace; the 30-day session and refresh token are not.
     clock.advance(2 * DAY);
-    expect(await app.credentials.purgeExpiredInteractive()).toBeGreaterThanOrEqual(1);
+    expect(await ctx.app.credentials.purgeExpiredInteractive()).toBeGreaterThanOrEqual(1);
     expect(await kindsOf(me.id)).toEqual(['personal', 'refresh', 'session']);
 
     // Past every lifetime: only the expired PAT remains, refused, and the audit trail is intact.
     clock.advance(40 * DAY);
-    await app.credentials.purgeExpiredInteractive();
+    await ctx.app.credentials.purgeExpiredInteractive();
     expect(await kindsOf(me.id)).toEqual(['personal']);
     expect(await auditCount(me.id)).toBe(auditBefore);
-    expect((await app.inject({ url: '/api/me', headers: bearer(pat.json().secret) })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(pat.json().secret) })).statusCode).toBe(
+      401,
+    );
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
   });
 });
 
 async function auditCount(userId: string): Promise<number> {
-  const row = await store.db
+  const row = await ctx.store.db
     .selectFrom('audit_events')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('user_id', '=', userId)

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
 import {
   bearer,
   buildTestApp,
@@ -34,16 +35,6 @@ afterAll(async () => {
   await store.destroy();
 });
 
-async function createPat(app: App, cookie: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie },
-    payload: { name: `t-${Math.random()}`, scopes: ['profile:read'] },
-  });
-  return response.json() as { token: { id: string }; secret: string };
-}
-
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
@@ -56,7 +47,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 describe('revocation across instances', () => {
   it('a token revoked on A is refused on B within 1 s, although B had it cached', async () => {
     const user = await signUp(a);
-    const { token, secret } = await createPat(a, user.cookie);
+    const { token, secret } = await createPat(a, user);
     // B verifies (and caches) the token.
     for (let i = 0; i < 3; i++)
       expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
@@ -77,7 +68,7 @@ describe('revocation across instances', () => {
 
   it('rotation on A kills the old secret on B', async () => {
     const user = await signUp(a);
-    const { token, secret } = await createPat(a, user.cookie);
+    const { token, secret } = await createPat(a, user);
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
     const rotated = await a.inject({
       method: 'POST',
@@ -93,7 +84,7 @@ describe('revocation across instances', () => {
 
   it('a revoke that rolls back invalidates nothing: the token stays valid everywhere', async () => {
     const user = await signUp(a);
-    const { token, secret } = await createPat(a, user.cookie);
+    const { token, secret } = await createPat(a, user);
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
     await expect(
       inTransaction(store.db, async (tx) => {
@@ -110,7 +101,7 @@ describe('revocation across instances', () => {
 describe.runIf(storeKind === 'postgres')('LISTEN connection loss (PostgreSQL)', () => {
   it('flushes the cache when the listener reconnects, so revocations missed meanwhile still bind', async () => {
     const user = await signUp(a);
-    const { token, secret } = await createPat(a, user.cookie);
+    const { token, secret } = await createPat(a, user);
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
     expect(b.credentials.cache.size).toBeGreaterThan(0);
 

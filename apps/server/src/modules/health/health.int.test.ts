@@ -1,20 +1,9 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestStore, storeKind, type TestStore } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, createTestStore, storeKind, useTestApp } from '../../../test/harness.ts';
 import { openPostgres } from '../../platform/database/database.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 async function until(check: () => Promise<boolean> | boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -27,14 +16,14 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number)
 
 describe('health probes', () => {
   it('live answers 200 without touching the store', async () => {
-    const response = await app.inject({ url: '/api/health/live' });
+    const response = await ctx.app.inject({ url: '/api/health/live' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
   it('ready answers 200 with every check when the store is current and LISTEN is connected', async () => {
-    const response = await app.inject({ url: '/api/health/ready' });
+    const response = await ctx.app.inject({ url: '/api/health/ready' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       status: 'ready',
@@ -43,7 +32,7 @@ describe('health probes', () => {
   });
 
   it('/api/health keeps its contract shape', async () => {
-    const response = await app.inject({ url: '/api/health' });
+    const response = await ctx.app.inject({ url: '/api/health' });
     expect(response.json()).toEqual({ status: 'ok', database: 'ok' });
   });
 
@@ -72,14 +61,16 @@ describe('health probes', () => {
 
 describe.runIf(storeKind === 'postgres')('readiness follows the LISTEN connection (PostgreSQL)', () => {
   it('is not ready while the revocation feed is down, and ready again once it reconnects', async () => {
-    const own = await openPostgres(store.url!, { poolSize: 2 });
+    const own = await openPostgres(ctx.store.url!, { poolSize: 2 });
     const other = await buildTestApp(own);
     try {
       // Hold the feed down: terminate the listener as often as it comes back, until we saw 503.
       let notReady = false;
       await until(async () => {
         await sql`select pg_terminate_backend(pid) from pg_stat_activity
-          where application_name like 'tessera-listener%' and datname = current_database()`.execute(store.db);
+          where application_name like 'tessera-listener%' and datname = current_database()`.execute(
+          ctx.store.db,
+        );
         const response = await other.inject({ url: '/api/health/ready' });
         if (response.statusCode === 503) {
           expect(response.json().detail).toContain('LISTEN');

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
   buildTestApp,
   captureLogs,
-  createTestStore,
   signUp,
-  type TestStore,
   testClock,
+  useTestApp,
 } from '../../../test/harness.ts';
 import {
   auditActions,
@@ -25,25 +24,14 @@ import {
   startDeviceAuthorization,
   tokenForm,
 } from '../../../test/oauth-flows.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
 // RFC 7636 Appendix B.
 const APPENDIX_B_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const APPENDIX_B_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const ISSUER = 'http://localhost:3000';
-
-let store: TestStore;
-let app: App;
 const clock = testClock();
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { clock });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock });
 
 /** The query of an error redirect to the client, or a failure if the answer was not one. */
 function redirectedError(response: { statusCode: number; headers: Record<string, unknown> }, base: string) {
@@ -58,7 +46,7 @@ function redirectedError(response: { statusCode: number; headers: Record<string,
 describe('GET /api/oauth/authorize', () => {
   it('sends a signed-out browser to /login with the whole authorize URL as next', async () => {
     const url = authorizeUrl(authorizeParams());
-    const response = await app.inject({ url });
+    const response = await ctx.app.inject({ url });
     expect(response.statusCode).toBe(302);
     const location = String(response.headers.location);
     expect(location.startsWith('/login?next=')).toBe(true);
@@ -67,9 +55,9 @@ describe('GET /api/oauth/authorize', () => {
   });
 
   it('ignores a cookie that is not a live session', async () => {
-    const user = await signUp(app);
-    await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: user.cookie } });
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: user.cookie } });
+    const response = await ctx.app.inject({
       url: authorizeUrl(authorizeParams()),
       headers: { cookie: user.cookie },
     });
@@ -77,10 +65,13 @@ describe('GET /api/oauth/authorize', () => {
   });
 
   it('stores a pending request for a signed-in user and sends the browser to the consent page', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const params = authorizeParams({ scope: 'agents:read profile:read' });
-    const id = await startAuthorization(app, user, params);
-    const response = await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } });
+    const id = await startAuthorization(ctx.app, user, params);
+    const response = await ctx.app.inject({
+      url: `/api/oauth/requests/${id}`,
+      headers: { cookie: user.cookie },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.json()).toEqual({
@@ -92,9 +83,12 @@ describe('GET /api/oauth/authorize', () => {
   });
 
   it('asks for every scope the client may have when no scope is given', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
-    const response = await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } });
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const response = await ctx.app.inject({
+      url: `/api/oauth/requests/${id}`,
+      headers: { cookie: user.cookie },
+    });
     expect(response.json().scopes).toContain('agents:write');
     expect(response.json().scopes).toContain('profile:read');
   });
@@ -106,9 +100,9 @@ describe('GET /api/oauth/authorize', () => {
       'http://127.0.0.1/callback',
       'http://[::1]:49152/callback',
     ])('accepts the registered loopback URI with any port: %s', async (redirectUri) => {
-      const user = await signUp(app);
+      const user = await signUp(ctx.app);
       await expect(
-        startAuthorization(app, user, authorizeParams({ redirect_uri: redirectUri })),
+        startAuthorization(ctx.app, user, authorizeParams({ redirect_uri: redirectUri })),
       ).resolves.toMatch(/^oar_/);
     });
 
@@ -125,8 +119,8 @@ describe('GET /api/oauth/authorize', () => {
       ['a short form of 127.0.0.1', 'http://127.1:5000/callback'],
       ['an outside site', 'https://evil.example/callback'],
     ])('rejects %s with 400 and never redirects', async (_label, redirectUri) => {
-      const user = await signUp(app);
-      const response = await app.inject({
+      const user = await signUp(ctx.app);
+      const response = await ctx.app.inject({
         url: authorizeUrl(authorizeParams({ redirect_uri: redirectUri })),
         headers: { cookie: user.cookie },
       });
@@ -146,7 +140,7 @@ describe('GET /api/oauth/authorize', () => {
       let url = authorizeUrl(authorizeParams(overrides));
       if (label === 'a parameter given twice')
         url += `&redirect_uri=${encodeURIComponent('https://evil.example/')}`;
-      const response = await app.inject({ url });
+      const response = await ctx.app.inject({ url });
       expect(response.statusCode).toBe(400);
       expect(response.headers.location).toBeUndefined();
       expect(response.json().code).toBe('invalid_request');
@@ -169,9 +163,12 @@ describe('GET /api/oauth/authorize', () => {
     ])(
       'answers %s with error=%s at the redirect URI, with state and iss',
       async (_label, overrides, error) => {
-        const user = await signUp(app);
+        const user = await signUp(ctx.app);
         const params = authorizeParams(overrides);
-        const response = await app.inject({ url: authorizeUrl(params), headers: { cookie: user.cookie } });
+        const response = await ctx.app.inject({
+          url: authorizeUrl(params),
+          headers: { cookie: user.cookie },
+        });
         const query = redirectedError(response, LOOPBACK_REDIRECT);
         expect(query.get('error')).toBe(error);
         expect(query.get('state')).toBe(params.state);
@@ -181,13 +178,13 @@ describe('GET /api/oauth/authorize', () => {
     );
 
     it('issues no code at all without a challenge, so a later code_verifier has nothing to downgrade', async () => {
-      const user = await signUp(app);
-      const response = await app.inject({
+      const user = await signUp(ctx.app);
+      const response = await ctx.app.inject({
         url: authorizeUrl(authorizeParams({ code_challenge: undefined, code_challenge_method: undefined })),
         headers: { cookie: user.cookie },
       });
       expect(redirectedError(response, LOOPBACK_REDIRECT).get('error')).toBe('invalid_request');
-      const stored = await store.db
+      const stored = await ctx.store.db
         .selectFrom('oauth_authorization_requests')
         .select('id')
         .where('user_id', '=', user.id)
@@ -199,10 +196,10 @@ describe('GET /api/oauth/authorize', () => {
 
 describe('the consent endpoints', () => {
   it('answer 401 without a credential', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
-    expect((await app.inject({ url: `/api/oauth/requests/${id}` })).statusCode).toBe(401);
-    const decision = await app.inject({
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    expect((await ctx.app.inject({ url: `/api/oauth/requests/${id}` })).statusCode).toBe(401);
+    const decision = await ctx.app.inject({
       method: 'POST',
       url: `/api/oauth/requests/${id}/decision`,
       payload: { approve: true },
@@ -211,26 +208,29 @@ describe('the consent endpoints', () => {
   });
 
   it("answer 404 for another user's request, which stays pending for its owner", async () => {
-    const owner = await signUp(app);
-    const other = await signUp(app);
-    const id = await startAuthorization(app, owner, authorizeParams());
-    const peek = await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: other.cookie } });
-    const unknown = await app.inject({
+    const owner = await signUp(ctx.app);
+    const other = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, owner, authorizeParams());
+    const peek = await ctx.app.inject({
+      url: `/api/oauth/requests/${id}`,
+      headers: { cookie: other.cookie },
+    });
+    const unknown = await ctx.app.inject({
       url: '/api/oauth/requests/oar_doesnotexist',
       headers: { cookie: other.cookie },
     });
     expect(peek.statusCode).toBe(404);
     expect(peek.json()).toEqual(unknown.json());
-    expect((await decide(app, other, id, true)).statusCode).toBe(404);
-    const own = await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: owner.cookie } });
+    expect((await decide(ctx.app, other, id, true)).statusCode).toBe(404);
+    const own = await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: owner.cookie } });
     expect(own.statusCode).toBe(200);
   });
 
   it('refuses a cross-site decision (CSRF) and leaves the request pending', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
     for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: 'POST',
         url: `/api/oauth/requests/${id}/decision`,
         headers: { cookie: user.cookie, ...headers },
@@ -240,14 +240,15 @@ describe('the consent endpoints', () => {
       expect(response.json().code).toBe('csrf_rejected');
     }
     expect(
-      (await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } })).statusCode,
+      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
+        .statusCode,
     ).toBe(200);
   });
 
   it('accepts a same-origin decision', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const response = await ctx.app.inject({
       method: 'POST',
       url: `/api/oauth/requests/${id}/decision`,
       headers: { cookie: user.cookie, origin: ISSUER, 'sec-fetch-site': 'same-origin' },
@@ -257,11 +258,11 @@ describe('the consent endpoints', () => {
   });
 
   it('refuse an access token: only the person in the browser may answer, not a program', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
-    const { access_token: accessToken } = await accessTokenFor(app, user);
-    const peek = await app.inject({ url: `/api/oauth/requests/${id}`, headers: bearer(accessToken) });
-    const approve = await app.inject({
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { access_token: accessToken } = await accessTokenFor(ctx.app, user);
+    const peek = await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: bearer(accessToken) });
+    const approve = await ctx.app.inject({
       method: 'POST',
       url: `/api/oauth/requests/${id}/decision`,
       headers: bearer(accessToken),
@@ -272,15 +273,16 @@ describe('the consent endpoints', () => {
       expect(response.json().code).toBe('interactive_credential_required');
     }
     expect(
-      (await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } })).statusCode,
+      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
+        .statusCode,
     ).toBe(200);
   });
 
   it('approval answers redirect_to with code, state and iss, once', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const params = authorizeParams();
-    const id = await startAuthorization(app, user, params);
-    const response = await decide(app, user, id, true);
+    const id = await startAuthorization(ctx.app, user, params);
+    const response = await decide(ctx.app, user, id, true);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const redirectTo = String(response.json().redirect_to);
@@ -289,18 +291,19 @@ describe('the consent endpoints', () => {
     expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(query.get('state')).toBe(params.state);
     expect(query.get('iss')).toBe(ISSUER);
-    expect((await decide(app, user, id, true)).statusCode).toBe(404);
-    expect((await decide(app, user, id, false)).statusCode).toBe(404);
+    expect((await decide(ctx.app, user, id, true)).statusCode).toBe(404);
+    expect((await decide(ctx.app, user, id, false)).statusCode).toBe(404);
     expect(
-      (await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } })).statusCode,
+      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
+        .statusCode,
     ).toBe(404);
-    expect(await auditActions(app, user)).toContain('oauth.consent_granted');
+    expect(await auditActions(ctx.app, user)).toContain('oauth.consent_granted');
   });
 
   it('stores only a hash of the code', async () => {
-    const user = await signUp(app);
-    const { code, requestId } = await obtainCode(app, user);
-    const row = await store.db
+    const user = await signUp(ctx.app);
+    const { code, requestId } = await obtainCode(ctx.app, user);
+    const row = await ctx.store.db
       .selectFrom('oauth_authorization_requests')
       .selectAll()
       .where('id', '=', requestId)
@@ -310,22 +313,22 @@ describe('the consent endpoints', () => {
   });
 
   it('denial answers redirect_to with error=access_denied and state, and is audited', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const params = authorizeParams();
-    const id = await startAuthorization(app, user, params);
-    const response = await decide(app, user, id, false);
+    const id = await startAuthorization(ctx.app, user, params);
+    const response = await decide(ctx.app, user, id, false);
     expect(response.statusCode).toBe(200);
     const query = new URL(response.json().redirect_to).searchParams;
     expect(query.get('error')).toBe('access_denied');
     expect(query.get('state')).toBe(params.state);
     expect(query.get('code')).toBeNull();
-    expect(await auditActions(app, user)).toContain('oauth.consent_denied');
+    expect(await auditActions(ctx.app, user)).toContain('oauth.consent_denied');
   });
 
   it('refuses a body with extra members', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const response = await ctx.app.inject({
       method: 'POST',
       url: `/api/oauth/requests/${id}/decision`,
       headers: { cookie: user.cookie },
@@ -335,44 +338,45 @@ describe('the consent endpoints', () => {
   });
 
   it('answers 404 once the request is older than 10 minutes', async () => {
-    const user = await signUp(app);
-    const id = await startAuthorization(app, user, authorizeParams());
+    const user = await signUp(ctx.app);
+    const id = await startAuthorization(ctx.app, user, authorizeParams());
     clock.advance(10 * 60 * 1000 + 1);
     expect(
-      (await app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } })).statusCode,
+      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
+        .statusCode,
     ).toBe(404);
-    expect((await decide(app, user, id, true)).statusCode).toBe(404);
+    expect((await decide(ctx.app, user, id, true)).statusCode).toBe(404);
   });
 });
 
 describe('grant_type=authorization_code', () => {
   it('exchanges a code for a token pair (no-store) that works, and audits the exchange', async () => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
-    const response = await redeemCode(app, { code, redirectUri, verifier });
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
+    const response = await redeemCode(ctx.app, { code, redirectUri, verifier });
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     expect(body.access_token).toMatch(/^tes_acc_/);
     expect(body.refresh_token).toMatch(/^tes_ref_/);
-    const me = await app.inject({ url: '/api/me', headers: bearer(body.access_token) });
+    const me = await ctx.app.inject({ url: '/api/me', headers: bearer(body.access_token) });
     expect(me.statusCode).toBe(200);
     expect(me.json().user.id).toBe(user.id);
-    expect(await auditActions(app, user)).toContain('oauth.code_exchanged');
+    expect(await auditActions(ctx.app, user)).toContain('oauth.code_exchanged');
   });
 
   it('accepts the RFC 7636 Appendix B verifier for its challenge', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const requestId = await startAuthorization(
-      app,
+      ctx.app,
       user,
       authorizeParams({ code_challenge: APPENDIX_B_CHALLENGE }),
     );
-    const code = new URL((await decide(app, user, requestId, true)).json().redirect_to).searchParams.get(
+    const code = new URL((await decide(ctx.app, user, requestId, true)).json().redirect_to).searchParams.get(
       'code',
     )!;
-    const response = await redeemCode(app, {
+    const response = await redeemCode(ctx.app, {
       code,
       redirectUri: LOOPBACK_REDIRECT,
       verifier: APPENDIX_B_VERIFIER,
@@ -387,75 +391,75 @@ describe('grant_type=authorization_code', () => {
     ['another loopback host', (c: Codes) => ({ ...c, redirectUri: 'http://[::1]:53682/callback' })],
     ['a made-up code', (c: Codes) => ({ ...c, code: pkcePair().verifier })],
   ])('answers invalid_grant for %s', async (_label, change) => {
-    const user = await signUp(app);
-    const codes = await obtainCode(app, user);
-    const response = await redeemCode(app, change(codes));
+    const user = await signUp(ctx.app);
+    const codes = await obtainCode(ctx.app, user);
+    const response = await redeemCode(ctx.app, change(codes));
     expect(response.statusCode).toBe(400);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.json()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
   });
 
   it('answers invalid_request without a code_verifier (PKCE is required)', async () => {
-    const user = await signUp(app);
-    const { code, redirectUri } = await obtainCode(app, user);
-    const response = await redeemCode(app, { code, redirectUri, verifier: undefined });
+    const user = await signUp(ctx.app);
+    const { code, redirectUri } = await obtainCode(ctx.app, user);
+    const response = await redeemCode(ctx.app, { code, redirectUri, verifier: undefined });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_request');
   });
 
   it('answers invalid_client (401) for a client that is not registered', async () => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
-    const response = await redeemCode(app, { code, redirectUri, verifier, clientId: 'evil-app' });
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
+    const response = await redeemCode(ctx.app, { code, redirectUri, verifier, clientId: 'evil-app' });
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_client');
     // The code is still good for its own client.
-    expect((await redeemCode(app, { code, redirectUri, verifier })).statusCode).toBe(200);
+    expect((await redeemCode(ctx.app, { code, redirectUri, verifier })).statusCode).toBe(200);
   });
 
   it.each([
     ['61 seconds', 61 * 1000],
     ['more than 10 minutes', 10 * 60 * 1000 + 1],
   ])('answers invalid_grant for a code %s old', async (_label, age) => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
     clock.advance(age);
-    const response = await redeemCode(app, { code, redirectUri, verifier });
+    const response = await redeemCode(ctx.app, { code, redirectUri, verifier });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_grant');
   });
 
   it('still accepts a code 59 seconds old', async () => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
     clock.advance(59 * 1000);
-    expect((await redeemCode(app, { code, redirectUri, verifier })).statusCode).toBe(200);
+    expect((await redeemCode(ctx.app, { code, redirectUri, verifier })).statusCode).toBe(200);
   });
 
   it('refuses a code redeemed twice and revokes every token of the first redemption (OAUTH-2)', async () => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
-    const first = (await redeemCode(app, { code, redirectUri, verifier })).json();
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
+    const first = (await redeemCode(ctx.app, { code, redirectUri, verifier })).json();
     // The first redemption's family has moved on by a refresh: the new pair must go too.
     const refreshed = (
-      await app.inject(
+      await ctx.app.inject(
         tokenForm({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: CLIENT_ID }),
       )
     ).json();
-    expect((await app.inject({ url: '/api/me', headers: bearer(refreshed.access_token) })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await ctx.app.inject({ url: '/api/me', headers: bearer(refreshed.access_token) })).statusCode,
+    ).toBe(200);
 
-    const second = await redeemCode(app, { code, redirectUri, verifier });
+    const second = await redeemCode(ctx.app, { code, redirectUri, verifier });
     expect(second.statusCode).toBe(400);
     expect(second.json().error).toBe('invalid_grant');
 
     for (const token of [first.access_token, refreshed.access_token]) {
-      const me = await app.inject({ url: '/api/me', headers: bearer(token) });
+      const me = await ctx.app.inject({ url: '/api/me', headers: bearer(token) });
       expect(me.statusCode).toBe(401);
       expect(me.json().code).toBe('invalid_token');
     }
-    const refresh = await app.inject(
+    const refresh = await ctx.app.inject(
       tokenForm({
         grant_type: 'refresh_token',
         refresh_token: refreshed.refresh_token,
@@ -463,27 +467,29 @@ describe('grant_type=authorization_code', () => {
       }),
     );
     expect(refresh.json().error).toBe('invalid_grant');
-    expect(await auditActions(app, user)).toContain('oauth.code_reuse_detected');
+    expect(await auditActions(ctx.app, user)).toContain('oauth.code_reuse_detected');
   });
 
   it('lets only one of two concurrent redemptions through, and then revokes it as a reuse', async () => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
     const answers = await Promise.all([
-      redeemCode(app, { code, redirectUri, verifier }),
-      redeemCode(app, { code, redirectUri, verifier }),
+      redeemCode(ctx.app, { code, redirectUri, verifier }),
+      redeemCode(ctx.app, { code, redirectUri, verifier }),
     ]);
     const statuses = answers.map((a) => a.statusCode).sort();
     expect(statuses).toEqual([200, 400]);
     const winner = answers.find((a) => a.statusCode === 200)!.json();
-    expect((await app.inject({ url: '/api/me', headers: bearer(winner.access_token) })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(winner.access_token) })).statusCode).toBe(
+      401,
+    );
   });
 
   it('a code or code_verifier is never a bearer credential (AUTHN-9)', async () => {
-    const user = await signUp(app);
-    const { code, verifier } = await obtainCode(app, user);
+    const user = await signUp(ctx.app);
+    const { code, verifier } = await obtainCode(ctx.app, user);
     for (const secret of [code, verifier]) {
-      const me = await app.inject({ url: '/api/me', headers: bearer(secret) });
+      const me = await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
       expect(me.statusCode).toBe(401);
       expect(me.json().code).toBe('invalid_token');
     }
@@ -495,7 +501,7 @@ type Codes = Awaited<ReturnType<typeof obtainCode>> & { verifier: string | undef
 describe('logs (AUDIT-2)', () => {
   it('never contain a code, verifier, state, device code or token of these flows', async () => {
     const logs = captureLogs();
-    const logged = await buildTestApp(store, { clock, logStream: logs.stream });
+    const logged = await buildTestApp(ctx.store, { clock, logStream: logs.stream });
     try {
       const user = await signUp(logged);
       const { code, verifier, redirectUri, state } = await obtainCode(logged, user);

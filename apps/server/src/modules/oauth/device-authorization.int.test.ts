@@ -3,10 +3,9 @@ import {
   accessTokenFor,
   bearer,
   buildTestApp,
-  createTestStore,
   signUp,
-  type TestStore,
   testClock,
+  useTestApp,
 } from '../../../test/harness.ts';
 import {
   auditActions,
@@ -19,20 +18,9 @@ import {
 import type { App } from '../../platform/http/schemas.ts';
 
 const USER_CODE_SHOWN = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
-
-let store: TestStore;
-let app: App;
 const clock = testClock();
 
-beforeAll(async () => {
-  store = await createTestStore();
-  // Many wrong codes are entered on purpose below; the limit has its own tests.
-  app = await buildTestApp(store, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '100000' } });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '100000' } });
 
 const oauthError = (response: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
   expect(response.statusCode).toBe(400);
@@ -42,7 +30,7 @@ const oauthError = (response: { statusCode: number; json(): unknown; headers: Re
 
 describe('POST /api/oauth/device_authorization', () => {
   it('answers every RFC 8628 §3.2 field, with no-store', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/device_authorization',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -68,20 +56,20 @@ describe('POST /api/oauth/device_authorization', () => {
   });
 
   it('accepts JSON as well, and stores the device code only as a hash', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/device_authorization',
       payload: { client_id: CLIENT_ID, scope: 'agents:read' },
     });
     expect(response.statusCode).toBe(200);
     const { device_code: deviceCode } = response.json();
-    const rows = await store.db.selectFrom('oauth_device_authorizations').selectAll().execute();
+    const rows = await ctx.store.db.selectFrom('oauth_device_authorizations').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(deviceCode);
   });
 
   it('gives every authorization its own codes', async () => {
-    const a = await startDeviceAuthorization(app);
-    const b = await startDeviceAuthorization(app);
+    const a = await startDeviceAuthorization(ctx.app);
+    const b = await startDeviceAuthorization(ctx.app);
     expect(a.device_code).not.toBe(b.device_code);
     expect(a.user_code).not.toBe(b.user_code);
   });
@@ -91,7 +79,11 @@ describe('POST /api/oauth/device_authorization', () => {
     ['an unknown client', { client_id: 'evil-app' }, 401, 'invalid_client'],
     ['an unknown scope', { client_id: CLIENT_ID, scope: 'agents:read admin' }, 400, 'invalid_scope'],
   ])('answers %s with an RFC 6749 error', async (_label, payload, status, error) => {
-    const response = await app.inject({ method: 'POST', url: '/api/oauth/device_authorization', payload });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/oauth/device_authorization',
+      payload,
+    });
     expect(response.statusCode).toBe(status);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.json()).toEqual({ error, error_description: expect.any(String) });
@@ -100,81 +92,81 @@ describe('POST /api/oauth/device_authorization', () => {
 
 describe('polling the token endpoint (OAUTH-5)', () => {
   it('answers authorization_pending, then slow_down for fast polls, raising the interval by 5 s each time', async () => {
-    const device = await startDeviceAuthorization(app);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+    const device = await startDeviceAuthorization(ctx.app);
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
     // At once again: too fast.
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('slow_down');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('slow_down');
     // The interval is now 10 s: 5 s later is still too fast, and raises it to 15 s.
     clock.advance(5_000);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('slow_down');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('slow_down');
     clock.advance(14_000);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('slow_down');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('slow_down');
     // A client that now keeps the raised interval (20 s) is answered normally.
     clock.advance(20_000);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
     clock.advance(20_000);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
   });
 
   it('a device that keeps the 5 s interval is never told to slow down', async () => {
-    const device = await startDeviceAuthorization(app);
+    const device = await startDeviceAuthorization(ctx.app);
     for (let i = 0; i < 4; i += 1) {
-      expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+      expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
       clock.advance(5_000);
     }
   });
 
   it('issues a token pair once the user approves, then never again (single use)', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
-    expect((await decideDevice(app, user, device.user_code, true)).statusCode).toBe(204);
-    const response = await pollDevice(app, device.device_code);
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
+    expect((await decideDevice(ctx.app, user, device.user_code, true)).statusCode).toBe(204);
+    const response = await pollDevice(ctx.app, device.device_code);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const tokens = response.json();
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
-    const me = await app.inject({ url: '/api/me', headers: bearer(tokens.access_token) });
+    const me = await ctx.app.inject({ url: '/api/me', headers: bearer(tokens.access_token) });
     expect(me.json().user.id).toBe(user.id);
 
     clock.advance(5_000);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('invalid_grant');
-    const actions = await auditActions(app, user);
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('invalid_grant');
+    const actions = await auditActions(ctx.app, user);
     expect(actions).toContain('oauth.device_approved');
     expect(actions).toContain('oauth.device_code_exchanged');
   });
 
   it('lets only one of two concurrent polls of an approved code through', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
-    await decideDevice(app, user, device.user_code, true);
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
+    await decideDevice(ctx.app, user, device.user_code, true);
     const answers = await Promise.all([
-      pollDevice(app, device.device_code),
-      pollDevice(app, device.device_code),
+      pollDevice(ctx.app, device.device_code),
+      pollDevice(ctx.app, device.device_code),
     ]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 400]);
   });
 
   it('answers access_denied after the user denies', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
-    expect((await decideDevice(app, user, device.user_code, false)).statusCode).toBe(204);
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('access_denied');
-    expect(await auditActions(app, user)).toContain('oauth.device_denied');
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
+    expect((await decideDevice(ctx.app, user, device.user_code, false)).statusCode).toBe(204);
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('access_denied');
+    expect(await auditActions(ctx.app, user)).toContain('oauth.device_denied');
   });
 
   it('answers expired_token after expires_in, even if approval came in time', async () => {
-    const user = await signUp(app);
-    const approved = await startDeviceAuthorization(app);
-    const pending = await startDeviceAuthorization(app);
-    await decideDevice(app, user, approved.user_code, true);
+    const user = await signUp(ctx.app);
+    const approved = await startDeviceAuthorization(ctx.app);
+    const pending = await startDeviceAuthorization(ctx.app);
+    await decideDevice(ctx.app, user, approved.user_code, true);
     clock.advance(600_000);
-    expect(oauthError(await pollDevice(app, approved.device_code))).toBe('expired_token');
-    expect(oauthError(await pollDevice(app, pending.device_code))).toBe('expired_token');
+    expect(oauthError(await pollDevice(ctx.app, approved.device_code))).toBe('expired_token');
+    expect(oauthError(await pollDevice(ctx.app, pending.device_code))).toBe('expired_token');
   });
 
   it('answers invalid_grant for an unknown device code and invalid_request for none', async () => {
-    expect(oauthError(await pollDevice(app, 'not-a-device-code'))).toBe('invalid_grant');
-    const none = await app.inject({
+    expect(oauthError(await pollDevice(ctx.app, 'not-a-device-code'))).toBe('invalid_grant');
+    const none = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: CLIENT_ID },
@@ -183,9 +175,9 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('a device code or user code is never a bearer credential (AUTHN-9)', async () => {
-    const device = await startDeviceAuthorization(app);
+    const device = await startDeviceAuthorization(ctx.app);
     for (const secret of [device.device_code, device.user_code]) {
-      const me = await app.inject({ url: '/api/me', headers: bearer(secret) });
+      const me = await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
       expect(me.statusCode).toBe(401);
       expect(me.json().code).toBe('invalid_token');
     }
@@ -194,12 +186,12 @@ describe('polling the token endpoint (OAUTH-5)', () => {
 
 describe('the device page endpoints (OAUTH-6)', () => {
   it('look up a pending code and show the client and scopes', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app, {
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app, {
       client_id: CLIENT_ID,
       scope: 'agents:read repos:read',
     });
-    const response = await lookUpDevice(app, user, device.user_code);
+    const response = await lookUpDevice(ctx.app, user, device.user_code);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       client: { id: CLIENT_ID, name: 'Tessera CLI' },
@@ -213,65 +205,65 @@ describe('the device page endpoints (OAUTH-6)', () => {
     ['without the dash', (code: string) => code.replace('-', '')],
     ['with spaces', (code: string) => ` ${code.slice(0, 4)} ${code.slice(5)} `],
   ])('accept the user code typed in %s, for lookup and decision', async (_label, typed) => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
-    const lookup = await lookUpDevice(app, user, typed(device.user_code));
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
+    const lookup = await lookUpDevice(ctx.app, user, typed(device.user_code));
     expect(lookup.statusCode).toBe(200);
     expect(lookup.json().user_code).toBe(device.user_code);
-    expect((await decideDevice(app, user, typed(device.user_code), true)).statusCode).toBe(204);
-    expect((await pollDevice(app, device.device_code)).statusCode).toBe(200);
+    expect((await decideDevice(ctx.app, user, typed(device.user_code), true)).statusCode).toBe(204);
+    expect((await pollDevice(ctx.app, device.device_code)).statusCode).toBe(200);
   });
 
   it('answer 404 for a wrong, decided or expired code', async () => {
-    const user = await signUp(app);
-    expect((await lookUpDevice(app, user, 'BBBB-BBBB')).statusCode).toBe(404);
-    expect((await lookUpDevice(app, user, 'not a code')).statusCode).toBe(404);
-    expect((await decideDevice(app, user, 'BBBB-BBBB', true)).statusCode).toBe(404);
+    const user = await signUp(ctx.app);
+    expect((await lookUpDevice(ctx.app, user, 'BBBB-BBBB')).statusCode).toBe(404);
+    expect((await lookUpDevice(ctx.app, user, 'not a code')).statusCode).toBe(404);
+    expect((await decideDevice(ctx.app, user, 'BBBB-BBBB', true)).statusCode).toBe(404);
 
-    const decided = await startDeviceAuthorization(app);
-    await decideDevice(app, user, decided.user_code, false);
-    expect((await lookUpDevice(app, user, decided.user_code)).statusCode).toBe(404);
+    const decided = await startDeviceAuthorization(ctx.app);
+    await decideDevice(ctx.app, user, decided.user_code, false);
+    expect((await lookUpDevice(ctx.app, user, decided.user_code)).statusCode).toBe(404);
     // A second decision cannot turn a denial into an approval.
-    expect((await decideDevice(app, user, decided.user_code, true)).statusCode).toBe(404);
-    expect(oauthError(await pollDevice(app, decided.device_code))).toBe('access_denied');
+    expect((await decideDevice(ctx.app, user, decided.user_code, true)).statusCode).toBe(404);
+    expect(oauthError(await pollDevice(ctx.app, decided.device_code))).toBe('access_denied');
 
-    const expired = await startDeviceAuthorization(app);
+    const expired = await startDeviceAuthorization(ctx.app);
     clock.advance(600_000);
-    expect((await lookUpDevice(app, user, expired.user_code)).statusCode).toBe(404);
-    expect((await decideDevice(app, user, expired.user_code, true)).statusCode).toBe(404);
+    expect((await lookUpDevice(ctx.app, user, expired.user_code)).statusCode).toBe(404);
+    expect((await decideDevice(ctx.app, user, expired.user_code, true)).statusCode).toBe(404);
   });
 
   it('need a signed-in user', async () => {
-    const device = await startDeviceAuthorization(app);
+    const device = await startDeviceAuthorization(ctx.app);
     for (const [url, payload] of [
       ['/api/oauth/device/lookup', { user_code: device.user_code }],
       ['/api/oauth/device/decision', { user_code: device.user_code, approve: true }],
     ] as const) {
-      const response = await app.inject({ method: 'POST', url, payload });
+      const response = await ctx.app.inject({ method: 'POST', url, payload });
       expect(response.statusCode).toBe(401);
     }
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
   });
 
   it('refuse an access token: only the person in the browser may approve a device', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
-    const { access_token: accessToken } = await accessTokenFor(app, user);
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
+    const { access_token: accessToken } = await accessTokenFor(ctx.app, user);
     for (const [url, payload] of [
       ['/api/oauth/device/lookup', { user_code: device.user_code }],
       ['/api/oauth/device/decision', { user_code: device.user_code, approve: true }],
     ] as const) {
-      const response = await app.inject({ method: 'POST', url, headers: bearer(accessToken), payload });
+      const response = await ctx.app.inject({ method: 'POST', url, headers: bearer(accessToken), payload });
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
   });
 
   it('refuse a cross-site approval (CSRF)', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/device/decision',
       headers: { cookie: user.cookie, origin: 'https://evil.example' },
@@ -279,17 +271,17 @@ describe('the device page endpoints (OAUTH-6)', () => {
     });
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('csrf_rejected');
-    expect(oauthError(await pollDevice(app, device.device_code))).toBe('authorization_pending');
+    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
   });
 
   it('refuse a decision body with extra members or without approve', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app);
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app);
     for (const payload of [
       { user_code: device.user_code, approve: true, user_id: 'usr_other' },
       { user_code: device.user_code },
     ]) {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: 'POST',
         url: '/api/oauth/device/decision',
         headers: { cookie: user.cookie },
@@ -303,7 +295,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
 describe('user code entry rate limit (RFC 8628 §5.1)', () => {
   let limited: App;
   beforeAll(async () => {
-    limited = await buildTestApp(store, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '3' } });
+    limited = await buildTestApp(ctx.store, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '3' } });
   });
   afterAll(async () => {
     await limited.close();
@@ -349,8 +341,8 @@ describe('user code entry rate limit across instances (RATE-2)', () => {
 
   it.runIf(Boolean(redisUrl))('shares one failure budget between two instances through Redis', async () => {
     const env = { REDIS_URL: redisUrl!, RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '2' };
-    const a = await buildTestApp(store, { clock, env });
-    const b = await buildTestApp(store, { clock, env });
+    const a = await buildTestApp(ctx.store, { clock, env });
+    const b = await buildTestApp(ctx.store, { clock, env });
     try {
       const user = await signUp(a);
       const device = await startDeviceAuthorization(a);

@@ -1,43 +1,31 @@
 import { hash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessTokenFor,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  testClock,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { accessTokenFor, buildTestApp, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 // Issue #16 item 6 (ADR 0032): RFC 7662 introspection for registered resource servers.
 const SECRET = 'resource-server-secret-0123456789';
-let store: TestStore;
-let app: App;
 const clock = testClock();
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, {
-    clock,
-    env: {
-      INTROSPECTION_CLIENTS: `billing:${hash('sha256', SECRET)},search:${hash('sha256', 'other-secret')}`,
-      // The refusal tests below fail on purpose; the limits have tests of their own.
-      RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '1000',
-    },
-  });
+const ctx = useTestApp({
+  clock,
+  env: {
+    INTROSPECTION_CLIENTS: `billing:${hash('sha256', SECRET)},search:${hash('sha256', 'other-secret')}`,
+    // The refusal tests below fail on purpose; the limits have tests of their own.
+    RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '1000',
+  },
 });
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+
+/** The PAT these tests introspect. */
+const PAT = { scopes: ['repos:write', 'agents:read'], expires_in_days: 7 };
 
 const basic = (id: string, secret: string) => ({
   authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
 });
 
 function introspect(token: string, headers: Record<string, string> = basic('billing', SECRET), extra = '') {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/oauth/introspect',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -45,20 +33,10 @@ function introspect(token: string, headers: Record<string, string> = basic('bill
   });
 }
 
-async function createPat(cookie: string, expires_in_days: number | null = 7) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie },
-    payload: { name: `pat ${Math.random()}`, scopes: ['repos:write', 'agents:read'], expires_in_days },
-  });
-  return response.json() as { token: { id: string; expires_at: string }; secret: string };
-}
-
 describe('POST /api/oauth/introspect', () => {
   it('describes a live PAT and access token to a registered client (Basic and client_secret_post)', async () => {
-    const user = await signUp(app);
-    const pat = await createPat(user.cookie);
+    const user = await signUp(ctx.app);
+    const pat = await createPat(ctx.app, user, PAT);
     const response = await introspect(pat.secret);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -70,7 +48,7 @@ describe('POST /api/oauth/introspect', () => {
       token_type: 'Bearer',
       token_kind: 'personal_access_token',
     });
-    const { access_token } = await accessTokenFor(app, user);
+    const { access_token } = await accessTokenFor(ctx.app, user);
     const posted = await introspect(access_token, {}, `&client_id=billing&client_secret=${SECRET}`);
     expect(posted.json()).toMatchObject({ active: true, sub: user.id, token_kind: 'access_token' });
     expect(posted.json().client_id).toEqual(expect.any(String));
@@ -78,16 +56,16 @@ describe('POST /api/oauth/introspect', () => {
   });
 
   it('answers only { active: false } for revoked, expired, unknown, malformed and other kinds of token', async () => {
-    const user = await signUp(app);
-    const revoked = await createPat(user.cookie);
+    const user = await signUp(ctx.app);
+    const revoked = await createPat(ctx.app, user, PAT);
     expect((await introspect(revoked.secret)).json().active).toBe(true);
-    await app.inject({
+    await ctx.app.inject({
       method: 'DELETE',
       url: `/api/account/tokens/${revoked.token.id}`,
       headers: { cookie: user.cookie },
     });
-    const expiring = await createPat(user.cookie, 1);
-    const { refresh_token } = await accessTokenFor(app, user);
+    const expiring = await createPat(ctx.app, user, { ...PAT, expires_in_days: 1 });
+    const { refresh_token } = await accessTokenFor(ctx.app, user);
     const forged = `tes_pat_${'A'.repeat(40)}000000`;
     clock.advance(2 * 24 * 3600 * 1000);
     try {
@@ -109,8 +87,8 @@ describe('POST /api/oauth/introspect', () => {
   });
 
   it('refuses an unregistered client, a wrong secret and two methods at once with 401 invalid_client', async () => {
-    const user = await signUp(app);
-    const pat = await createPat(user.cookie);
+    const user = await signUp(ctx.app);
+    const pat = await createPat(ctx.app, user, PAT);
     for (const headers of [
       basic('stranger', SECRET),
       basic('billing', 'wrong'),
@@ -132,7 +110,7 @@ describe('POST /api/oauth/introspect', () => {
   });
 
   it('needs the token parameter', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/introspect',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic('billing', SECRET) },
@@ -168,7 +146,7 @@ describe('introspection rate limits', () => {
   };
 
   it('failed client authentications count against the address: then even the right secret gets 429 there, not elsewhere', async () => {
-    const limited = await buildTestApp(store, {
+    const limited = await buildTestApp(ctx.store, {
       clock,
       env: limitedEnv({ RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' }),
     });
@@ -191,7 +169,7 @@ describe('introspection rate limits', () => {
   });
 
   it('authenticated requests count per client id, from any address; another client keeps its own budget', async () => {
-    const limited = await buildTestApp(store, { clock, env: limitedEnv() });
+    const limited = await buildTestApp(ctx.store, { clock, env: limitedEnv() });
     try {
       for (let i = 0; i < 4; i += 1) {
         expect((await ask(limited, address(), basic('billing', SECRET))).statusCode).toBe(200);
@@ -206,7 +184,7 @@ describe('introspection rate limits', () => {
   });
 
   it('every request counts per address, whichever client it claims', async () => {
-    const limited = await buildTestApp(store, {
+    const limited = await buildTestApp(ctx.store, {
       clock,
       env: limitedEnv({ RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '100' }),
     });
@@ -225,8 +203,8 @@ describe('introspection rate limits', () => {
   const redisUrl = process.env.TEST_REDIS_URL;
   it.runIf(Boolean(redisUrl))('failures share one budget between two instances through Redis', async () => {
     const env = limitedEnv({ REDIS_URL: redisUrl!, RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' });
-    const a = await buildTestApp(store, { clock, env });
-    const b = await buildTestApp(store, { clock, env });
+    const a = await buildTestApp(ctx.store, { clock, env });
+    const b = await buildTestApp(ctx.store, { clock, env });
     try {
       const prober = address();
       expect((await ask(a, prober, basic('billing', 'x'))).statusCode).toBe(401);

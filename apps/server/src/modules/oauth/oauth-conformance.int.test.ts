@@ -1,14 +1,7 @@
 import { createServer } from 'node:net';
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildTestApp,
-  createTestStore,
-  type TestStore,
-  testClock,
-  uniqueEmail,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testClock, uniqueEmail, useTestApp } from '../../../test/harness.ts';
 
 /**
  * Conformance: the flows driven end to end over real HTTP by oauth4webapi, a strict, certified
@@ -21,9 +14,7 @@ const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const client: oauth.Client = { client_id: 'tessera-cli' };
 const clientAuth = oauth.None();
 const clock = testClock();
-
-let store: TestStore;
-let app: App;
+let port: number;
 let base: string;
 let as: oauth.AuthorizationServer;
 
@@ -42,20 +33,18 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  store = await createTestStore();
-  const port = await freePort();
+  port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  app = await buildTestApp(store, { clock, env: { PUBLIC_URL: base } });
-  await app.listen({ port, host: '127.0.0.1' });
+});
+
+const ctx = useTestApp(() => ({ clock, env: { PUBLIC_URL: base } }));
+beforeAll(async () => {
+  await ctx.app.listen({ port, host: '127.0.0.1' });
   const issuer = new URL(base);
   as = await oauth.processDiscoveryResponse(
     issuer,
     await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }),
   );
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
 });
 
 /** A browser session: sign up through the API and keep the cookie. */

@@ -1,15 +1,7 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as migration0009 from '../../../migrations/0009_scoped_oauth_tokens.ts';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-  testClock,
-} from '../../../test/harness.ts';
+import { bearer, signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
 import {
   decideDevice,
   obtainCode,
@@ -18,7 +10,6 @@ import {
   startDeviceAuthorization,
   tokenForm,
 } from '../../../test/oauth-flows.ts';
-import type { App } from '../../platform/http/schemas.ts';
 import { SCOPES } from '../credentials/scopes.ts';
 
 /**
@@ -27,17 +18,8 @@ import { SCOPES } from '../credentials/scopes.ts';
  */
 
 const clock = testClock();
-let store: TestStore;
-let app: App;
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { clock });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock });
 
 interface Tokens {
   access_token: string;
@@ -46,25 +28,25 @@ interface Tokens {
 }
 
 async function deviceLogin(user: TestUser, scope?: string): Promise<Tokens> {
-  const device = await startDeviceAuthorization(app, {
+  const device = await startDeviceAuthorization(ctx.app, {
     client_id: 'tessera-cli',
     ...(scope === undefined ? {} : { scope }),
   });
-  expect((await decideDevice(app, user, device.user_code, true)).statusCode).toBe(204);
-  const response = await pollDevice(app, device.device_code);
+  expect((await decideDevice(ctx.app, user, device.user_code, true)).statusCode).toBe(204);
+  const response = await pollDevice(ctx.app, device.device_code);
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
 
 async function codeLogin(user: TestUser, scope?: string): Promise<Tokens> {
-  const code = await obtainCode(app, user, scope === undefined ? {} : { scope });
-  const response = await redeemCode(app, code);
+  const code = await obtainCode(ctx.app, user, scope === undefined ? {} : { scope });
+  const response = await redeemCode(ctx.app, code);
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
 
 function refresh(refreshToken: string, scope?: string) {
-  return app.inject(tokenForm({ grant_type: 'refresh_token', refresh_token: refreshToken, scope }));
+  return ctx.app.inject(tokenForm({ grant_type: 'refresh_token', refresh_token: refreshToken, scope }));
 }
 
 /** The account-management requests a phished `agents:read` login must not be able to make. */
@@ -80,7 +62,7 @@ const MANAGEMENT_REQUESTS = [
 
 async function expectNoAccountManagement(accessToken: string) {
   for (const request of MANAGEMENT_REQUESTS) {
-    const response = await app.inject({ ...request, headers: bearer(accessToken) });
+    const response = await ctx.app.inject({ ...request, headers: bearer(accessToken) });
     const where = `${request.method} ${request.url}`;
     expect(response.statusCode, where).toBe(403);
     expect(response.json().code, where).toBe('insufficient_scope');
@@ -95,13 +77,13 @@ describe.each([
   ['authorization code', codeLogin],
 ] as const)('a %s login with scope=agents:read', (_name, login) => {
   it('holds agents:read only: it reads agents and cannot manage the account', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const tokens = await login(user, 'agents:read');
     expect(tokens.scope).toBe('agents:read');
-    expect((await app.inject({ url: '/api/agents', headers: bearer(tokens.access_token) })).statusCode).toBe(
-      200,
-    );
-    const write = await app.inject({
+    expect(
+      (await ctx.app.inject({ url: '/api/agents', headers: bearer(tokens.access_token) })).statusCode,
+    ).toBe(200);
+    const write = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: bearer(tokens.access_token),
@@ -113,7 +95,7 @@ describe.each([
   });
 
   it('keeps its scopes through a refresh, may narrow them, and can never widen them', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const tokens = await login(user, 'agents:write profile:read');
     expect(tokens.scope).toBe('agents:write profile:read');
 
@@ -130,7 +112,7 @@ describe.each([
     const narrowed = await refresh(kept.json().refresh_token, 'agents:read');
     expect(narrowed.statusCode, narrowed.body).toBe(200);
     expect(narrowed.json().scope).toBe('agents:read');
-    const me = await app.inject({ url: '/api/me', headers: bearer(narrowed.json().access_token) });
+    const me = await ctx.app.inject({ url: '/api/me', headers: bearer(narrowed.json().access_token) });
     expect(me.statusCode).toBe(403);
     const again = await refresh(narrowed.json().refresh_token, 'agents:write');
     expect(again.json().error).toBe('invalid_scope');
@@ -139,44 +121,48 @@ describe.each([
   });
 
   it('without a scope parameter grants account and every resource scope, so it manages tokens', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const tokens = await login(user);
     expect(tokens.scope.split(' ')).toEqual([...SCOPES]);
-    const created = await app.inject({
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: bearer(tokens.access_token),
       payload: { name: 'from the cli', scopes: ['agents:read'] },
     });
     expect(created.statusCode, created.body).toBe(201);
-    const me = await app.inject({ url: '/api/me', headers: bearer(tokens.access_token) });
+    const me = await ctx.app.inject({ url: '/api/me', headers: bearer(tokens.access_token) });
     expect(me.json().credential).toMatchObject({ kind: 'access', scopes: [...SCOPES] });
   });
 });
 
 describe('the token endpoint and scopes', () => {
   it('answers the password grant with every scope by default, and exactly what it asks for otherwise', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const password = (scope?: string) =>
-      app.inject(tokenForm({ grant_type: 'password', username: user.email, password: user.password, scope }));
+      ctx.app.inject(
+        tokenForm({ grant_type: 'password', username: user.email, password: user.password, scope }),
+      );
     const all = await password();
     expect(all.json().scope).toBe(SCOPES.join(' '));
     const narrow = await password('repos:read account');
     expect(narrow.json().scope).toBe('repos:read account');
     const token = narrow.json().access_token as string;
-    expect((await app.inject({ url: '/api/account/tokens', headers: bearer(token) })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/agents', headers: bearer(token) })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ url: '/api/account/tokens', headers: bearer(token) })).statusCode).toBe(
+      200,
+    );
+    expect((await ctx.app.inject({ url: '/api/agents', headers: bearer(token) })).statusCode).toBe(403);
     const unknown = await password('agents:read admin');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error).toBe('invalid_scope');
   });
 
   it('narrows a consented grant at redemption and refuses to widen it', async () => {
-    const user = await signUp(app);
-    const wide = await redeemCode(app, await obtainCode(app, user, { scope: 'agents:read' }));
+    const user = await signUp(ctx.app);
+    const wide = await redeemCode(ctx.app, await obtainCode(ctx.app, user, { scope: 'agents:read' }));
     expect(wide.json().scope).toBe('agents:read');
-    const code = await obtainCode(app, user, { scope: 'agents:read' });
-    const widened = await app.inject(
+    const code = await obtainCode(ctx.app, user, { scope: 'agents:read' });
+    const widened = await ctx.app.inject(
       tokenForm({
         grant_type: 'authorization_code',
         code: code.code,
@@ -188,9 +174,9 @@ describe('the token endpoint and scopes', () => {
     );
     expect(widened.json().error).toBe('invalid_scope');
 
-    const device = await startDeviceAuthorization(app, { client_id: 'tessera-cli', scope: 'tasks:read' });
-    await decideDevice(app, user, device.user_code, true);
-    const polled = await app.inject(
+    const device = await startDeviceAuthorization(ctx.app, { client_id: 'tessera-cli', scope: 'tasks:read' });
+    await decideDevice(ctx.app, user, device.user_code, true);
+    const polled = await ctx.app.inject(
       tokenForm({
         grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
         device_code: device.device_code,
@@ -202,10 +188,10 @@ describe('the token endpoint and scopes', () => {
   });
 
   it('records the granted scopes in the audit log of the grant', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     await codeLogin(user, 'agents:read');
     await deviceLogin(user, 'repos:read tasks:read');
-    const log = await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
+    const log = await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
     const events = log.json().events as Array<{ action: string; metadata: { scopes?: string[] } }>;
     const scopesOf = (action: string) => events.find((event) => event.action === action)?.metadata.scopes;
     expect(scopesOf('oauth.consent_granted')).toEqual(['agents:read']);
@@ -215,8 +201,8 @@ describe('the token endpoint and scopes', () => {
   });
 
   it('never grants account to a personal access token', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -224,60 +210,63 @@ describe('the token endpoint and scopes', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('invalid_request');
-    const policy = await app.inject({ url: '/api/account/tokens/policy', headers: { cookie: user.cookie } });
+    const policy = await ctx.app.inject({
+      url: '/api/account/tokens/policy',
+      headers: { cookie: user.cookie },
+    });
     expect(policy.json().scopes.map((scope: { id: string }) => scope.id)).not.toContain('account');
   });
 });
 
 describe('grants approved before the password changes or everyone is signed out', () => {
   it('cannot redeem an authorization code approved before a password change', async () => {
-    const user = await signUp(app);
-    const code = await obtainCode(app, user);
-    const changed = await app.inject({
+    const user = await signUp(ctx.app);
+    const code = await obtainCode(ctx.app, user);
+    const changed = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/password',
       headers: { cookie: user.cookie },
       payload: { current_password: user.password, new_password: 'a brand new passphrase 42' },
     });
     expect(changed.statusCode, changed.body).toBe(204);
-    const redeemed = await redeemCode(app, code);
+    const redeemed = await redeemCode(ctx.app, code);
     expect(redeemed.statusCode).toBe(400);
     expect(redeemed.json().error).toBe('invalid_grant');
   });
 
   it('cannot redeem a device code approved before "sign out everywhere else"', async () => {
-    const user = await signUp(app);
-    const device = await startDeviceAuthorization(app, { client_id: 'tessera-cli' });
-    expect((await decideDevice(app, user, device.user_code, true)).statusCode).toBe(204);
-    const signedOut = await app.inject({
+    const user = await signUp(ctx.app);
+    const device = await startDeviceAuthorization(ctx.app, { client_id: 'tessera-cli' });
+    expect((await decideDevice(ctx.app, user, device.user_code, true)).statusCode).toBe(204);
+    const signedOut = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/sessions/revoke-others',
       headers: { cookie: user.cookie },
       payload: { password: user.password },
     });
     expect(signedOut.statusCode, signedOut.body).toBe(200);
-    const polled = await pollDevice(app, device.device_code);
+    const polled = await pollDevice(ctx.app, device.device_code);
     expect(polled.statusCode).toBe(400);
     expect(polled.json().error).toBe('access_denied');
   });
 
   it('leaves other users’ approved grants alone', async () => {
-    const user = await signUp(app);
-    const other = await signUp(app);
-    const code = await obtainCode(app, other);
-    await app.inject({
+    const user = await signUp(ctx.app);
+    const other = await signUp(ctx.app);
+    const code = await obtainCode(ctx.app, other);
+    await ctx.app.inject({
       method: 'POST',
       url: '/api/account/sessions/revoke-others',
       headers: { cookie: user.cookie },
       payload: { password: user.password },
     });
-    expect((await redeemCode(app, code)).statusCode).toBe(200);
+    expect((await redeemCode(ctx.app, code)).statusCode).toBe(200);
   });
 });
 
 describe('migration 0009', () => {
   it('revokes access and refresh tokens minted before they carried scopes, and nothing else', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const row = (id: string, kind: 'access' | 'refresh' | 'personal', scopes: string[]) => ({
       id,
       user_id: user.id,
@@ -289,7 +278,7 @@ describe('migration 0009', () => {
       expires_at: new Date(Date.now() + 60_000),
     });
     const suffix = user.id.slice(-8);
-    await store.db
+    await ctx.store.db
       .insertInto('credentials')
       .values([
         row(`acc_old_${suffix}`, 'access', []),
@@ -298,8 +287,8 @@ describe('migration 0009', () => {
         row(`tok_pat_${suffix}`, 'personal', ['agents:read']),
       ])
       .execute();
-    await migration0009.up(store.db as unknown as Kysely<unknown>);
-    const rows = await store.db
+    await migration0009.up(ctx.store.db as unknown as Kysely<unknown>);
+    const rows = await ctx.store.db
       .selectFrom('credentials')
       .select(['id', 'revoked_reason'])
       .where('user_id', '=', user.id)

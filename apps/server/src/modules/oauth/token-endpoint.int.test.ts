@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
   buildTestApp,
-  createTestStore,
   signUp,
-  type TestStore,
   testClock,
+  useTestApp,
 } from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 const form = (fields: Record<string, string>) => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -29,8 +17,8 @@ const form = (fields: Record<string, string>) => ({
 
 describe('password grant', () => {
   it('mints a 900 s access token and a refresh token, form-encoded, with Cache-Control: no-store', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       ...form({ grant_type: 'password', username: user.email, password: user.password }),
@@ -41,18 +29,18 @@ describe('password grant', () => {
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     expect(body.access_token).toMatch(/^tes_acc_[0-9A-Za-z]{46}$/);
     expect(body.refresh_token).toMatch(/^tes_ref_[0-9A-Za-z]{46}$/);
-    const me = await app.inject({ url: '/api/me', headers: bearer(body.access_token) });
+    const me = await ctx.app.inject({ url: '/api/me', headers: bearer(body.access_token) });
     expect(me.json().credential.kind).toBe('access');
   });
 
   it('answers invalid_grant (RFC 6749 shape, not problem+json) for a wrong password or unknown user', async () => {
-    const user = await signUp(app);
-    const wrong = await app.inject({
+    const user = await signUp(ctx.app);
+    const wrong = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'password', username: user.email, password: 'not the password' },
     });
-    const unknown = await app.inject({
+    const unknown = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'password', username: 'nobody@example.test', password: 'not the password' },
@@ -78,14 +66,14 @@ describe('password grant', () => {
     ['a missing password', { grant_type: 'password', username: 'a@example.test' }, 400, 'invalid_request'],
     ['a missing refresh token', { grant_type: 'refresh_token' }, 400, 'invalid_request'],
   ])('answers %s with an RFC 6749 error', async (_label, payload, status, error) => {
-    const response = await app.inject({ method: 'POST', url: '/api/auth/token', payload });
+    const response = await ctx.app.inject({ method: 'POST', url: '/api/auth/token', payload });
     expect(response.statusCode).toBe(status);
     expect(response.json().error).toBe(error);
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
   it('rejects non-string parameters', async () => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'password', username: ['a', 'b'], password: { $ne: 1 } },
@@ -95,7 +83,7 @@ describe('password grant', () => {
   });
 
   it('is rate limited', async () => {
-    const strict = await buildTestApp(store, { env: { RATE_LIMIT_TOKEN_ENDPOINT_PER_MINUTE: '2' } });
+    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_TOKEN_ENDPOINT_PER_MINUTE: '2' } });
     try {
       for (let i = 0; i < 2; i++) {
         await strict.inject({ method: 'POST', url: '/api/auth/token', payload: { grant_type: 'password' } });
@@ -115,9 +103,9 @@ describe('password grant', () => {
 
 describe('refresh_token grant', () => {
   it('rotates: a new pair, and the spent refresh token cannot be used again', async () => {
-    const user = await signUp(app);
-    const first = await accessTokenFor(app, user);
-    const refreshed = await app.inject({
+    const user = await signUp(ctx.app);
+    const first = await accessTokenFor(ctx.app, user);
+    const refreshed = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       ...form({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
@@ -127,21 +115,23 @@ describe('refresh_token grant', () => {
     const second = refreshed.json();
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
-    expect((await app.inject({ url: '/api/me', headers: bearer(second.access_token) })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(second.access_token) })).statusCode).toBe(
+      200,
+    );
   });
 
   it('revokes the whole family when a spent refresh token is reused', async () => {
-    const user = await signUp(app);
-    const first = await accessTokenFor(app, user);
+    const user = await signUp(ctx.app);
+    const first = await accessTokenFor(ctx.app, user);
     const second = (
-      await app.inject({
+      await ctx.app.inject({
         method: 'POST',
         url: '/api/auth/token',
         payload: { grant_type: 'refresh_token', refresh_token: first.refresh_token },
       })
     ).json();
     // An attacker replays the first refresh token.
-    const replay = await app.inject({
+    const replay = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'refresh_token', refresh_token: first.refresh_token },
@@ -149,27 +139,29 @@ describe('refresh_token grant', () => {
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error).toBe('invalid_grant');
     // Every token of the family is dead, including the legitimate newest pair.
-    expect((await app.inject({ url: '/api/me', headers: bearer(second.access_token) })).statusCode).toBe(401);
-    const legit = await app.inject({
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(second.access_token) })).statusCode).toBe(
+      401,
+    );
+    const legit = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'refresh_token', refresh_token: second.refresh_token },
     });
     expect(legit.statusCode).toBe(400);
     const events = (
-      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events;
     expect(events.map((e: { action: string }) => e.action)).toContain('auth.refresh_family_revoked');
     // Other sign-ins of the user are untouched.
-    expect((await app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
   });
 
   it('lets only one of two concurrent refreshes with the same token win', async () => {
-    const user = await signUp(app);
-    const first = await accessTokenFor(app, user);
+    const user = await signUp(ctx.app);
+    const first = await accessTokenFor(ctx.app, user);
     const [a, b] = await Promise.all(
       [1, 2].map(() =>
-        app.inject({
+        ctx.app.inject({
           method: 'POST',
           url: '/api/auth/token',
           payload: { grant_type: 'refresh_token', refresh_token: first.refresh_token },
@@ -182,7 +174,7 @@ describe('refresh_token grant', () => {
 
   it('refuses an expired refresh token, an access token, and a PAT as refresh tokens', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
+    const timed = await buildTestApp(ctx.store, { clock });
     try {
       const user = await signUp(timed);
       const pair = await accessTokenFor(timed, user);
@@ -208,7 +200,7 @@ describe('refresh_token grant', () => {
 
   it('expires access tokens after 900 seconds', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
+    const timed = await buildTestApp(ctx.store, { clock });
     try {
       const user = await signUp(timed);
       const pair = await accessTokenFor(timed, user);
@@ -228,16 +220,18 @@ describe('refresh_token grant', () => {
 
 describe('logout with an access token', () => {
   it('revokes the access token and its refresh family', async () => {
-    const user = await signUp(app);
-    const pair = await accessTokenFor(app, user);
-    const logout = await app.inject({
+    const user = await signUp(ctx.app);
+    const pair = await accessTokenFor(ctx.app, user);
+    const logout = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
       headers: bearer(pair.access_token),
     });
     expect(logout.statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/me', headers: bearer(pair.access_token) })).statusCode).toBe(401);
-    const refresh = await app.inject({
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(pair.access_token) })).statusCode).toBe(
+      401,
+    );
+    const refresh = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: { grant_type: 'refresh_token', refresh_token: pair.refresh_token },
@@ -248,22 +242,24 @@ describe('logout with an access token', () => {
 
 describe('POST /api/oauth/revoke (RFC 7009)', () => {
   it('revokes an access token, answers 200 for garbage, and refuses unsupported hints', async () => {
-    const user = await signUp(app);
-    const pair = await accessTokenFor(app, user);
-    const revoke = await app.inject({
+    const user = await signUp(ctx.app);
+    const pair = await accessTokenFor(ctx.app, user);
+    const revoke = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/revoke',
       ...form({ token: pair.access_token, token_type_hint: 'access_token' }),
     });
     expect(revoke.statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/me', headers: bearer(pair.access_token) })).statusCode).toBe(401);
-    const garbage = await app.inject({
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(pair.access_token) })).statusCode).toBe(
+      401,
+    );
+    const garbage = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/revoke',
       payload: { token: 'garbage' },
     });
     expect(garbage.statusCode).toBe(200);
-    const hint = await app.inject({
+    const hint = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/revoke',
       payload: { token: 'x', token_type_hint: 'id_token' },
@@ -272,9 +268,15 @@ describe('POST /api/oauth/revoke (RFC 7009)', () => {
   });
 
   it('revoking a refresh token ends its family', async () => {
-    const user = await signUp(app);
-    const pair = await accessTokenFor(app, user);
-    await app.inject({ method: 'POST', url: '/api/oauth/revoke', payload: { token: pair.refresh_token } });
-    expect((await app.inject({ url: '/api/me', headers: bearer(pair.access_token) })).statusCode).toBe(401);
+    const user = await signUp(ctx.app);
+    const pair = await accessTokenFor(ctx.app, user);
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/oauth/revoke',
+      payload: { token: pair.refresh_token },
+    });
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(pair.access_token) })).statusCode).toBe(
+      401,
+    );
   });
 });

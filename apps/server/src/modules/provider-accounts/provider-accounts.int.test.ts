@@ -14,17 +14,14 @@ import {
   bearer,
   buildTestApp,
   captureLogs,
-  createTestStore,
   signUp,
-  type TestStore,
   type TestUser,
   testClock,
+  useTestApp,
 } from '../../../test/harness.ts';
 import { DAY_MS } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
-let app: App;
 let github: FakeGitHub;
 let gitlab: FakeGitLab;
 let bitbucket: FakeBitbucket;
@@ -43,19 +40,17 @@ function providerEnv(extra: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  store = await createTestStore();
   [github, gitlab, bitbucket] = await Promise.all([
     startFakeGitHub(),
     startFakeGitLab(),
     startFakeBitbucket(),
   ]);
-  app = await buildTestApp(store, { env: providerEnv(), logStream: logs.stream });
 });
 afterAll(async () => {
-  await app.close();
   await Promise.all([github.close(), gitlab.close(), bitbucket.close()]);
-  await store.destroy();
 });
+
+const ctx = useTestApp(() => ({ env: providerEnv(), logStream: logs.stream }));
 
 function remember<T extends string>(token: T): T {
   issued.push(token);
@@ -82,7 +77,7 @@ async function addAccount(target: App, user: TestUser, payload: Record<string, u
 async function addGitHubAccount(
   user: TestUser,
   spec: Parameters<FakeGitHub['addToken']>[1],
-  target = app,
+  target = ctx.app,
   extra: Record<string, unknown> = {},
 ) {
   const token = remember(newGitHubToken());
@@ -102,7 +97,7 @@ function test(target: App, user: TestUser, id: string) {
 
 describe('GitHub', () => {
   it('stores a token, shows only its preview, and tests it: login, scopes and expiry', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const expiresAt = new Date(Date.now() + 30 * DAY_MS);
     expiresAt.setUTCMilliseconds(0);
     const { token, account } = await addGitHubAccount(user, {
@@ -134,7 +129,7 @@ describe('GitHub', () => {
     });
     expect(account.last_checked_at).not.toBeNull();
 
-    const result = await test(app, user, account.id);
+    const result = await test(ctx.app, user, account.id);
     expect(result.statusCode).toBe(200);
     expect(result.json()).toEqual({
       ok: true,
@@ -145,25 +140,25 @@ describe('GitHub', () => {
     // The token reached GitHub as a bearer token.
     expect(github.requests.at(-1)?.headers.authorization).toBe(`Bearer ${token}`);
 
-    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    const list = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
     expect(list.json().accounts).toEqual([expect.objectContaining({ id: account.id, status: 'ok' })]);
     expect(list.body).not.toContain(token.slice(4, -4));
   });
 
   it('treats a fine-grained token (no X-OAuth-Scopes header) as fine, with scopes unknown', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(`github_pat_11${randomAlphanumeric(80)}`);
     github.addToken(token, { login: 'finegrained', scopes: null });
-    const response = await addAccount(app, user, { provider: 'github', name: 'fine', token });
+    const response = await addAccount(ctx.app, user, { provider: 'github', name: 'fine', token });
     expect(response.json().status).toBe('ok');
-    const result = (await test(app, user, response.json().id)).json();
+    const result = (await test(ctx.app, user, response.json().id)).json();
     expect(result).toEqual({ ok: true, login: 'finegrained', expires_at: null });
   });
 
   it('refuses to store a token GitHub does not know: 422 with the reason, nothing saved, audited', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newGitHubToken());
-    const response = await addAccount(app, user, { provider: 'github', name: 'bad', token });
+    const response = await addAccount(ctx.app, user, { provider: 'github', name: 'bad', token });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({
       code: 'policy_violation',
@@ -171,9 +166,9 @@ describe('GitHub', () => {
     });
     expect(response.json().detail).toContain('GitHub did not accept the token');
     expect(response.body).not.toContain(token);
-    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    const list = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
     expect(list.json().accounts).toEqual([]);
-    const log = await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
+    const log = await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
     expect(log.json().events[0]).toMatchObject({
       action: 'provider_account.token_refused',
       outcome: 'failure',
@@ -183,13 +178,13 @@ describe('GitHub', () => {
   });
 
   it('stores a token GitHub does not know when the user insists (force), with the outcome in status', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newGitHubToken());
-    const response = await addAccount(app, user, { provider: 'github', name: 'bad', token, force: true });
+    const response = await addAccount(ctx.app, user, { provider: 'github', name: 'bad', token, force: true });
     expect(response.statusCode).toBe(201);
     expect(response.json().status).toBe('invalid_token');
     expect(response.json().username).toBeNull();
-    const result = (await test(app, user, response.json().id)).json();
+    const result = (await test(ctx.app, user, response.json().id)).json();
     expect(result.ok).toBe(false);
     expect(result.error.code).toBe('invalid_token');
     expect(JSON.stringify(result)).not.toContain(token);
@@ -197,7 +192,7 @@ describe('GitHub', () => {
 
   it('answers token_expired once the expiry GitHub announced has passed', async () => {
     const clock = testClock();
-    const clocked = await buildTestApp(store, { env: providerEnv(), clock });
+    const clocked = await buildTestApp(ctx.store, { env: providerEnv(), clock });
     try {
       const user = await signUp(clocked);
       const expiresAt = new Date(clock.now().getTime() + DAY_MS);
@@ -221,29 +216,34 @@ describe('GitHub', () => {
   });
 
   it('answers insufficient_permissions naming the "repo" scope when a classic token lacks it', async () => {
-    const user = await signUp(app);
-    const refused = await addAccount(app, user, {
+    const user = await signUp(ctx.app);
+    const refused = await addAccount(ctx.app, user, {
       provider: 'github',
       name: 'narrow',
       token: remember(newGitHubToken()),
     });
     expect(refused.statusCode).toBe(422);
-    const { account } = await addGitHubAccount(user, { login: 'narrow', scopes: ['read:org', 'gist'] }, app, {
-      force: true,
-    });
+    const { account } = await addGitHubAccount(
+      user,
+      { login: 'narrow', scopes: ['read:org', 'gist'] },
+      ctx.app,
+      {
+        force: true,
+      },
+    );
     expect(account.status).toBe('insufficient_permissions');
-    const result = (await test(app, user, account.id)).json();
+    const result = (await test(ctx.app, user, account.id)).json();
     expect(result).toMatchObject({ ok: false, login: 'narrow', scopes: ['read:org', 'gist'] });
     expect(result.error.code).toBe('insufficient_permissions');
     expect(result.error.message).toContain('"repo"');
   });
 
   it('reports a spent rate limit as unreachable, not as a permission problem', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { account } = await addGitHubAccount(user, { login: 'busy', scopes: ['repo'] });
     github.rateLimited = true;
     try {
-      const result = (await test(app, user, account.id)).json();
+      const result = (await test(ctx.app, user, account.id)).json();
       expect(result.error.code).toBe('unreachable');
       expect(result.error.message).toMatch(/rate limit/);
     } finally {
@@ -252,11 +252,11 @@ describe('GitHub', () => {
   });
 
   it('lists repositories across two pages by following the Link header', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const repos = githubRepos(150);
     const { token, account } = await addGitHubAccount(user, { login: 'many', scopes: ['repo'], repos });
     const before = github.requests.length;
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       url: `/api/provider-accounts/${account.id}/repositories`,
       headers: { cookie: user.cookie },
     });
@@ -273,7 +273,7 @@ describe('GitHub', () => {
 
 describe('unreachable providers', () => {
   it('gives up after PROVIDER_TIMEOUT_MS and answers unreachable', async () => {
-    const quick = await buildTestApp(store, { env: providerEnv({ PROVIDER_TIMEOUT_MS: '200' }) });
+    const quick = await buildTestApp(ctx.store, { env: providerEnv({ PROVIDER_TIMEOUT_MS: '200' }) });
     try {
       const user = await signUp(quick);
       const { account } = await addGitHubAccount(user, { login: 'slow', scopes: ['repo'] }, quick);
@@ -296,7 +296,7 @@ describe('unreachable providers', () => {
 
   it('answers unreachable when nothing listens, and 502 bad_gateway when listing repositories', async () => {
     const logs = captureLogs();
-    const nowhere = await buildTestApp(store, {
+    const nowhere = await buildTestApp(ctx.store, {
       env: providerEnv({ GITHUB_API_URL: await closedPortUrl() }),
       logStream: logs.stream,
     });
@@ -338,7 +338,7 @@ describe('unreachable providers', () => {
 
 describe('GitLab', () => {
   it('reads scopes and expiry from personal_access_tokens/self and pages projects', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newGitLabToken());
     const projects = Array.from({ length: 130 }, (_, i) => ({
       id: i + 1,
@@ -347,10 +347,10 @@ describe('GitLab', () => {
       default_branch: i === 5 ? null : 'main',
     }));
     gitlab.addToken(token, { username: 'tanuki', scopes: ['read_api'], expiresAt: '2030-01-31', projects });
-    const created = await addAccount(app, user, { provider: 'gitlab', name: 'GitLab.com', token });
+    const created = await addAccount(ctx.app, user, { provider: 'gitlab', name: 'GitLab.com', token });
     expect(created.json()).toMatchObject({ status: 'ok', username: 'tanuki', base_url: gitlab.url });
 
-    const result = (await test(app, user, created.json().id)).json();
+    const result = (await test(ctx.app, user, created.json().id)).json();
     expect(result).toEqual({
       ok: true,
       login: 'tanuki',
@@ -362,7 +362,7 @@ describe('GitLab', () => {
     for (const omitLinkHeader of [false, true]) {
       gitlab.omitLinkHeader = omitLinkHeader;
       const before = gitlab.requests.length;
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         url: `/api/provider-accounts/${created.json().id}/repositories`,
         headers: { cookie: user.cookie },
       });
@@ -385,18 +385,18 @@ describe('GitLab', () => {
   });
 
   it('recognises an expired and a revoked token from GitLab’s 401 body', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const expired = remember(newGitLabToken());
     const revoked = remember(newGitLabToken());
     gitlab.addToken(expired, { username: 'old', scopes: ['api'], state: 'expired' });
     gitlab.addToken(revoked, { username: 'gone', scopes: ['api'], state: 'revoked' });
-    const a = await addAccount(app, user, {
+    const a = await addAccount(ctx.app, user, {
       provider: 'gitlab',
       name: 'expired',
       token: expired,
       force: true,
     });
-    const b = await addAccount(app, user, {
+    const b = await addAccount(ctx.app, user, {
       provider: 'gitlab',
       name: 'revoked',
       token: revoked,
@@ -404,14 +404,14 @@ describe('GitLab', () => {
     });
     expect(a.json().status).toBe('token_expired');
     expect(b.json().status).toBe('invalid_token');
-    expect((await test(app, user, a.json().id)).json().error.code).toBe('token_expired');
+    expect((await test(ctx.app, user, a.json().id)).json().error.code).toBe('token_expired');
   });
 
   it('names the read_api scope when the token has read_user only', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newGitLabToken());
     gitlab.addToken(token, { username: 'reader', scopes: ['read_user'] });
-    const refused = await addAccount(app, user, { provider: 'gitlab', name: 'narrow', token });
+    const refused = await addAccount(ctx.app, user, { provider: 'gitlab', name: 'narrow', token });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().check).toMatchObject({
       ok: false,
@@ -419,12 +419,17 @@ describe('GitLab', () => {
       scopes: ['read_user'],
       error: { code: 'insufficient_permissions', message: expect.stringContaining('"read_api"') },
     });
-    const created = await addAccount(app, user, { provider: 'gitlab', name: 'narrow', token, force: true });
+    const created = await addAccount(ctx.app, user, {
+      provider: 'gitlab',
+      name: 'narrow',
+      token,
+      force: true,
+    });
     expect(created.json().status).toBe('insufficient_permissions');
-    const result = (await test(app, user, created.json().id)).json();
+    const result = (await test(ctx.app, user, created.json().id)).json();
     expect(result.error.code).toBe('insufficient_permissions');
     expect(result.error.message).toContain('"read_api"');
-    const repositories = await app.inject({
+    const repositories = await ctx.app.inject({
       url: `/api/provider-accounts/${created.json().id}/repositories`,
       headers: { cookie: user.cookie },
     });
@@ -435,7 +440,7 @@ describe('GitLab', () => {
   it('talks to a self-hosted instance given as base_url (on a private address: when the operator allows it)', async () => {
     const selfHosted = await startFakeGitLab();
     // The instance listens on 127.0.0.1, which users may only reach with the operator's allowance (ADR 0016).
-    const onPrem = await buildTestApp(store, {
+    const onPrem = await buildTestApp(ctx.store, {
       env: providerEnv({ PROVIDER_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }),
     });
     try {
@@ -463,8 +468,8 @@ describe('GitLab', () => {
     ['not a URL', 'gitlab.example.com', 'must be an absolute URL'],
     ['another scheme', 'file:///etc/passwd', 'must use https'],
   ])('refuses a base_url with %s', async (_label, base_url, message) => {
-    const user = await signUp(app);
-    const response = await addAccount(app, user, {
+    const user = await signUp(ctx.app);
+    const response = await addAccount(ctx.app, user, {
       provider: 'gitlab',
       name: 'x',
       token: remember(newGitLabToken()),
@@ -479,7 +484,7 @@ describe('GitLab', () => {
 
 describe('Bitbucket', () => {
   it('uses an Atlassian API token with the account e-mail over HTTP Basic and pages repositories', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newAtlassianApiToken());
     const repos = Array.from({ length: 120 }, (_, i) => ({
       full_name: `workspace/repo-${i}`,
@@ -491,7 +496,7 @@ describe('Bitbucket', () => {
       scopes: ['read:user:bitbucket', 'read:repository:bitbucket'],
       repos,
     });
-    const created = await addAccount(app, user, {
+    const created = await addAccount(ctx.app, user, {
       provider: 'bitbucket',
       name: 'Bitbucket',
       token,
@@ -505,14 +510,14 @@ describe('Bitbucket', () => {
     const sent = bitbucket.requests.at(-1)!.headers.authorization!;
     expect(Buffer.from(sent.replace(/^Basic /, ''), 'base64').toString()).toBe(`ada@example.test:${token}`);
 
-    const result = (await test(app, user, created.json().id)).json();
+    const result = (await test(ctx.app, user, created.json().id)).json();
     expect(result).toEqual({
       ok: true,
       login: 'ada',
       scopes: ['read:user:bitbucket', 'read:repository:bitbucket'],
       expires_at: null,
     });
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       url: `/api/provider-accounts/${created.json().id}/repositories`,
       headers: { cookie: user.cookie },
     });
@@ -525,29 +530,29 @@ describe('Bitbucket', () => {
   });
 
   it('still accepts a legacy app password with the Bitbucket username, and audits it as legacy', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newBitbucketAppPassword());
     bitbucket.addCredential('ada_legacy', token, {
       username: 'ada_legacy',
       scopes: ['account', 'repository'],
     });
-    const created = await addAccount(app, user, {
+    const created = await addAccount(ctx.app, user, {
       provider: 'bitbucket',
       name: 'old',
       token,
       username: 'ada_legacy',
     });
     expect(created.json().status).toBe('ok');
-    const log = await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
+    const log = await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } });
     const added = log.json().events.find((e: { action: string }) => e.action === 'provider_account.added');
     expect(added.metadata).toMatchObject({ provider: 'bitbucket', credential: 'app_password', legacy: true });
   });
 
   it('names the repository scope an app password lacks', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const token = remember(newBitbucketAppPassword());
     bitbucket.addCredential('narrow_user', token, { username: 'narrow_user', scopes: ['account'] });
-    const created = await addAccount(app, user, {
+    const created = await addAccount(ctx.app, user, {
       provider: 'bitbucket',
       name: 'n',
       token,
@@ -555,19 +560,19 @@ describe('Bitbucket', () => {
       force: true,
     });
     expect(created.json().status).toBe('insufficient_permissions');
-    expect((await test(app, user, created.json().id)).json().error.message).toContain('"repository"');
+    expect((await test(ctx.app, user, created.json().id)).json().error.message).toContain('"repository"');
   });
 
   it('requires a username, and an e-mail for an API token', async () => {
-    const user = await signUp(app);
-    const missing = await addAccount(app, user, {
+    const user = await signUp(ctx.app);
+    const missing = await addAccount(ctx.app, user, {
       provider: 'bitbucket',
       name: 'x',
       token: remember(newAtlassianApiToken()),
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors[0].path).toBe('body.username');
-    const notEmail = await addAccount(app, user, {
+    const notEmail = await addAccount(ctx.app, user, {
       provider: 'bitbucket',
       name: 'x',
       token: remember(newAtlassianApiToken()),
@@ -588,9 +593,9 @@ describe('input checks', () => {
   ])(
     'refuses %s with 400 and a helpful message that does not echo the token',
     async (_label, provider, make, owner) => {
-      const user = await signUp(app);
+      const user = await signUp(ctx.app);
       const token = remember(make());
-      const response = await addAccount(app, user, {
+      const response = await addAccount(ctx.app, user, {
         provider,
         name: 'wrong',
         token,
@@ -601,7 +606,7 @@ describe('input checks', () => {
       expect(response.json().detail).toMatch(owner);
       expect(response.json().errors[0].path).toBe('body.token');
       expect(response.body).not.toContain(token);
-      const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+      const list = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
       expect(list.json().accounts).toEqual([]);
     },
   );
@@ -611,8 +616,8 @@ describe('input checks', () => {
     ['token_ciphertext', { token_ciphertext: 'v1|k1|a|b|c' }],
     ['status', { status: 'ok' }],
   ])('refuses a body that sets %s (mass assignment)', async (_label, extra) => {
-    const user = await signUp(app);
-    const response = await addAccount(app, user, {
+    const user = await signUp(ctx.app);
+    const response = await addAccount(ctx.app, user, {
       provider: 'github',
       name: 'x',
       token: remember(newGitHubToken()),
@@ -622,15 +627,15 @@ describe('input checks', () => {
   });
 
   it('refuses base_url for GitHub and a username for GitLab', async () => {
-    const user = await signUp(app);
-    const a = await addAccount(app, user, {
+    const user = await signUp(ctx.app);
+    const a = await addAccount(ctx.app, user, {
       provider: 'github',
       name: 'x',
       token: remember(newGitHubToken()),
       base_url: 'https://ghe.example.com',
     });
     expect(a.json().errors[0].path).toBe('body.base_url');
-    const b = await addAccount(app, user, {
+    const b = await addAccount(ctx.app, user, {
       provider: 'gitlab',
       name: 'x',
       token: remember(newGitLabToken()),
@@ -640,8 +645,8 @@ describe('input checks', () => {
   });
 
   it('refuses a token with spaces or control characters inside, but trims a pasted newline', async () => {
-    const user = await signUp(app);
-    const inner = await addAccount(app, user, {
+    const user = await signUp(ctx.app);
+    const inner = await addAccount(ctx.app, user, {
       provider: 'github',
       name: 'x',
       token: 'ghp_abc def ghi jkl',
@@ -649,17 +654,17 @@ describe('input checks', () => {
     expect(inner.statusCode).toBe(400);
     const token = remember(newGitHubToken());
     github.addToken(token, { login: 'paste', scopes: ['repo'] });
-    const pasted = await addAccount(app, user, { provider: 'github', name: 'x', token: `${token}\n` });
+    const pasted = await addAccount(ctx.app, user, { provider: 'github', name: 'x', token: `${token}\n` });
     expect(pasted.json()).toMatchObject({ status: 'ok', token_preview: `ghp_…${token.slice(-4)}` });
   });
 });
 
 describe('several accounts and token replacement', () => {
   it('keeps several accounts per provider, and PATCH replaces a token in place', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const first = await addGitHubAccount(user, { login: 'work', scopes: ['repo'] });
     const second = await addGitHubAccount(user, { login: 'personal', scopes: ['repo'] });
-    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    const list = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
     expect(
       list
         .json()
@@ -669,7 +674,7 @@ describe('several accounts and token replacement', () => {
 
     const rotated = remember(newGitHubToken());
     github.addToken(rotated, { login: 'work', scopes: ['repo', 'workflow'] });
-    const patched = await app.inject({
+    const patched = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/provider-accounts/${first.account.id}`,
       headers: { cookie: user.cookie },
@@ -682,11 +687,11 @@ describe('several accounts and token replacement', () => {
       token_preview: `ghp_…${rotated.slice(-4)}`,
       status: 'ok',
     });
-    await test(app, user, first.account.id);
+    await test(ctx.app, user, first.account.id);
     expect(github.requests.at(-1)?.headers.authorization).toBe(`Bearer ${rotated}`);
 
     const events = (
-      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events;
     const actions = events.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
@@ -700,24 +705,24 @@ describe('several accounts and token replacement', () => {
   });
 
   it('refuses a replacement token from another provider and keeps the old one', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { token, account } = await addGitHubAccount(user, { login: 'keep', scopes: ['repo'] });
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/provider-accounts/${account.id}`,
       headers: { cookie: user.cookie },
       payload: { token: remember(newGitLabToken()) },
     });
     expect(response.statusCode).toBe(400);
-    await test(app, user, account.id);
+    await test(ctx.app, user, account.id);
     expect(github.requests.at(-1)?.headers.authorization).toBe(`Bearer ${token}`);
   });
 
   it('keeps the old token when a replacement fails its check (422 with the reason), replaces it with force', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { token, account } = await addGitHubAccount(user, { login: 'keep', scopes: ['repo'] });
     const bad = remember(newGitHubToken());
-    const refused = await app.inject({
+    const refused = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/provider-accounts/${account.id}`,
       headers: { cookie: user.cookie },
@@ -729,22 +734,22 @@ describe('several accounts and token replacement', () => {
       check: { ok: false, error: { code: 'invalid_token' } },
     });
     expect(refused.body).not.toContain(bad);
-    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    const list = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
     expect(list.json().accounts[0]).toMatchObject({
       name: 'GitHub',
       status: 'ok',
       token_preview: `ghp_…${token.slice(-4)}`,
     });
-    expect((await test(app, user, account.id)).json().ok).toBe(true);
+    expect((await test(ctx.app, user, account.id)).json().ok).toBe(true);
     expect(github.requests.at(-1)?.headers.authorization).toBe(`Bearer ${token}`);
-    const log = await app.inject({
+    const log = await ctx.app.inject({
       url: `/api/account/audit-log?target_id=${account.id}&action=provider_account.token_refused`,
       headers: { cookie: user.cookie },
     });
     expect(log.json().events).toHaveLength(1);
     expect(log.json().events[0]).toMatchObject({ outcome: 'failure', metadata: { status: 'invalid_token' } });
 
-    const forced = await app.inject({
+    const forced = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/provider-accounts/${account.id}`,
       headers: { cookie: user.cookie },
@@ -755,23 +760,23 @@ describe('several accounts and token replacement', () => {
   });
 
   it('deletes an account: 204, gone from the list, audited', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { account } = await addGitHubAccount(user, { login: 'bye', scopes: ['repo'] });
-    const deleted = await app.inject({
+    const deleted = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/provider-accounts/${account.id}`,
       headers: { cookie: user.cookie },
     });
     expect(deleted.statusCode).toBe(204);
-    expect((await test(app, user, account.id)).statusCode).toBe(404);
-    const again = await app.inject({
+    expect((await test(ctx.app, user, account.id)).statusCode).toBe(404);
+    const again = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/provider-accounts/${account.id}`,
       headers: { cookie: user.cookie },
     });
     expect(again.statusCode).toBe(404);
     const events = (
-      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events;
     expect(events[0]).toMatchObject({ action: 'provider_account.removed', target_id: account.id });
   });
@@ -779,8 +784,8 @@ describe('several accounts and token replacement', () => {
 
 describe('security', () => {
   it('answers 404 for another user’s account on every route, identical to an unknown id, and leaves it alone', async () => {
-    const owner = await signUp(app);
-    const intruder = await signUp(app);
+    const owner = await signUp(ctx.app);
+    const intruder = await signUp(ctx.app);
     const { account } = await addGitHubAccount(owner, { login: 'mine', scopes: ['repo'] });
     const attempts = [
       { method: 'POST' as const, url: `/api/provider-accounts/${account.id}/test` },
@@ -789,8 +794,8 @@ describe('security', () => {
       { method: 'DELETE' as const, url: `/api/provider-accounts/${account.id}` },
     ];
     for (const attempt of attempts) {
-      const theirs = await app.inject({ ...attempt, headers: { cookie: intruder.cookie } });
-      const unknown = await app.inject({
+      const theirs = await ctx.app.inject({ ...attempt, headers: { cookie: intruder.cookie } });
+      const unknown = await ctx.app.inject({
         ...attempt,
         url: attempt.url.replace(account.id, 'pa_doesnotexist'),
         headers: { cookie: intruder.cookie },
@@ -798,16 +803,19 @@ describe('security', () => {
       expect(theirs.statusCode).toBe(404);
       expect(theirs.body).toBe(unknown.body);
     }
-    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: intruder.cookie } });
+    const list = await ctx.app.inject({
+      url: '/api/provider-accounts',
+      headers: { cookie: intruder.cookie },
+    });
     expect(list.json().accounts).toEqual([]);
-    const mine = await app.inject({ url: '/api/provider-accounts', headers: { cookie: owner.cookie } });
+    const mine = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: owner.cookie } });
     expect(mine.json().accounts[0]).toMatchObject({ id: account.id, name: 'GitHub' });
   });
 
   it('refuses a personal access token (even with every scope) on every route: interactive only', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { account } = await addGitHubAccount(user, { login: 'pat', scopes: ['repo'] });
-    const created = await app.inject({
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -831,27 +839,27 @@ describe('security', () => {
       { method: 'PATCH' as const, url: `/api/provider-accounts/${account.id}`, payload: { name: 'x' } },
       { method: 'DELETE' as const, url: `/api/provider-accounts/${account.id}` },
     ]) {
-      const response = await app.inject({ ...attempt, headers: bearer(pat) });
+      const response = await ctx.app.inject({ ...attempt, headers: bearer(pat) });
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
     // An OAuth access token is interactive and may.
-    const { access_token } = await accessTokenFor(app, user);
+    const { access_token } = await accessTokenFor(ctx.app, user);
     expect(
-      (await app.inject({ url: '/api/provider-accounts', headers: bearer(access_token) })).statusCode,
+      (await ctx.app.inject({ url: '/api/provider-accounts', headers: bearer(access_token) })).statusCode,
     ).toBe(200);
   });
 
   it('binds a ciphertext to its row: copied to another user’s or row, it fails with a generic error', async () => {
-    const victim = await signUp(app);
-    const attacker = await signUp(app);
+    const victim = await signUp(ctx.app);
+    const attacker = await signUp(ctx.app);
     const { token: victimToken, account: victimAccount } = await addGitHubAccount(victim, {
       login: 'v',
       scopes: ['repo'],
     });
     const { account: attackerAccount } = await addGitHubAccount(attacker, { login: 'a', scopes: ['repo'] });
     const { account: victimOther } = await addGitHubAccount(victim, { login: 'v2', scopes: ['repo'] });
-    const { token_ciphertext } = await store.db
+    const { token_ciphertext } = await ctx.store.db
       .selectFrom('provider_accounts')
       .select('token_ciphertext')
       .where('id', '=', victimAccount.id)
@@ -861,15 +869,15 @@ describe('security', () => {
       [attacker, attackerAccount.id],
       [victim, victimOther.id],
     ] as const) {
-      await store.db
+      await ctx.store.db
         .updateTable('provider_accounts')
         .set({ token_ciphertext })
         .where('id', '=', target)
         .execute();
       const before = github.requests.length;
       for (const response of [
-        await test(app, user, target),
-        await app.inject({
+        await test(ctx.app, user, target),
+        await ctx.app.inject({
           url: `/api/provider-accounts/${target}/repositories`,
           headers: { cookie: user.cookie },
         }),
@@ -887,11 +895,11 @@ describe('security', () => {
   });
 
   it('never stores the token in plaintext: not in provider_accounts, not in audit_events', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { token, account } = await addGitHubAccount(user, { login: 'raw', scopes: ['repo'] });
     const raw = await sql<
       Record<string, unknown>
-    >`select * from provider_accounts where id = ${account.id}`.execute(store.db);
+    >`select * from provider_accounts where id = ${account.id}`.execute(ctx.store.db);
     const dump = JSON.stringify(raw.rows);
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(token.slice(4, -4));
@@ -903,7 +911,7 @@ describe('security', () => {
       const everywhere = await sql<{ n: number }>`
         select count(*)::int as n from provider_accounts p, audit_events a
         where p.token_ciphertext like ${`%${secret}%`} or a.metadata::text like ${`%${secret}%`}
-          or p.token_preview like ${`%${secret}%`}`.execute(store.db);
+          or p.token_preview like ${`%${secret}%`}`.execute(ctx.store.db);
       expect(everywhere.rows[0]!.n).toBe(0);
     }
   });

@@ -2,13 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitLab, newGitLabToken, startFakeGitLab } from '../../../test/fakes/gitlab.ts';
-import {
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
+import { buildTestApp, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 /**
@@ -18,8 +12,6 @@ import type { App } from '../../platform/http/schemas.ts';
  * must see nothing. The fake GitLab (the operator's GITLAB_URL) stays reachable.
  */
 
-let store: TestStore;
-let app: App;
 let gitlab: FakeGitLab;
 
 interface Canary {
@@ -49,17 +41,15 @@ async function startCanary(host: string): Promise<Canary> {
 let canary: Canary;
 
 beforeAll(async () => {
-  store = await createTestStore();
   gitlab = await startFakeGitLab();
   canary = await startCanary('127.0.0.1');
-  app = await buildTestApp(store, { env: { GITLAB_URL: gitlab.url, PROVIDER_TIMEOUT_MS: '3000' } });
 });
 afterAll(async () => {
-  await app.close();
   await gitlab.close();
   await canary.close();
-  await store.destroy();
 });
+
+const ctx = useTestApp(() => ({ env: { GITLAB_URL: gitlab.url, PROVIDER_TIMEOUT_MS: '3000' } }));
 
 async function gitlabAccount(target: App, user: TestUser, baseUrl: string, force = false) {
   const token = newGitLabToken();
@@ -91,23 +81,23 @@ const hostile = (port: number) => [
 
 describe('a GitLab base_url on a private or loopback address', () => {
   it('is never connected to: create refuses, test and repository listing fail, the canary sees nothing', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     for (const baseUrl of hostile(canary.port)) {
-      const refused = await gitlabAccount(app, user, baseUrl);
+      const refused = await gitlabAccount(ctx.app, user, baseUrl);
       expect(refused.statusCode, baseUrl).toBe(422);
       expect(refused.json().detail, baseUrl).toMatch(/not contacted: it resolves to a \w+ address/);
 
       // Saved anyway on request: every later call is refused at connection time too.
-      const saved = await gitlabAccount(app, user, baseUrl, true);
+      const saved = await gitlabAccount(ctx.app, user, baseUrl, true);
       expect(saved.statusCode, baseUrl).toBe(201);
       const id = saved.json().id as string;
-      const test = await app.inject({
+      const test = await ctx.app.inject({
         method: 'POST',
         url: `/api/provider-accounts/${id}/test`,
         headers: { cookie: user.cookie },
       });
       expect(test.json(), baseUrl).toMatchObject({ ok: false, error: { code: 'unreachable' } });
-      const listed = await app.inject({
+      const listed = await ctx.app.inject({
         method: 'GET',
         url: `/api/provider-accounts/${id}/repositories`,
         headers: { cookie: user.cookie },
@@ -119,10 +109,10 @@ describe('a GitLab base_url on a private or loopback address', () => {
   });
 
   it('still reaches the operator’s own GITLAB_URL, although it is on 127.0.0.1', async () => {
-    const user = await signUp(app);
-    const created = await gitlabAccount(app, user, gitlab.url);
+    const user = await signUp(ctx.app);
+    const created = await gitlabAccount(ctx.app, user, gitlab.url);
     expect(created.statusCode).toBe(201);
-    const test = await app.inject({
+    const test = await ctx.app.inject({
       method: 'POST',
       url: `/api/provider-accounts/${created.json().id}/test`,
       headers: { cookie: user.cookie },
@@ -134,14 +124,14 @@ describe('a GitLab base_url on a private or loopback address', () => {
 describe('PROVIDER_ALLOWED_PRIVATE_HOSTS', () => {
   it('lets an operator allow an internal instance by name or range', async () => {
     const allowed = await startCanary('127.0.0.1');
-    const byName = await buildTestApp(store, {
+    const byName = await buildTestApp(ctx.store, {
       env: {
         GITLAB_URL: gitlab.url,
         PROVIDER_TIMEOUT_MS: '3000',
         PROVIDER_ALLOWED_PRIVATE_HOSTS: 'localhost',
       },
     });
-    const byRange = await buildTestApp(store, {
+    const byRange = await buildTestApp(ctx.store, {
       env: {
         GITLAB_URL: gitlab.url,
         PROVIDER_TIMEOUT_MS: '3000',

@@ -1,35 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { accessTokenFor, bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 /**
  * Issue #11 item 6 / ADR 0024: automation tokens named after their task group, listed with the
  * group's title, and a group that outlives a revoked token (issue a new token, or close it).
  */
-let store: TestStore;
-let app: App;
+
 let github: FakeGitHub;
 
 beforeAll(async () => {
-  store = await createTestStore();
   github = await startFakeGitHub();
-  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } });
 });
 afterAll(async () => {
-  await app.close();
   await github.close();
-  await store.destroy();
 });
+
+const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
 
 const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
 const as = (user: TestUser) => ({ cookie: user.cookie });
@@ -49,7 +38,7 @@ interface Listed {
 
 async function setUp() {
   const login = `octo${Math.random().toString(36).slice(2, 8)}`;
-  const user = await signUp(app);
+  const user = await signUp(ctx.app);
   const githubToken = newGitHubToken();
   github.addToken(githubToken, {
     login,
@@ -59,7 +48,7 @@ async function setUp() {
       { full_name: `${login}/beta`, private: false, default_branch: 'main' },
     ],
   });
-  const account = await app.inject({
+  const account = await ctx.app.inject({
     method: 'POST',
     url: '/api/provider-accounts',
     headers: as(user),
@@ -67,7 +56,7 @@ async function setUp() {
   });
   expect(account.statusCode).toBe(201);
   const connect = (fullName: string) =>
-    app.inject({
+    ctx.app.inject({
       method: 'POST',
       url: '/api/repos',
       headers: as(user),
@@ -80,7 +69,7 @@ async function setUp() {
 }
 
 async function createAgent(user: TestUser, name: string, visibility: 'public' | 'private' = 'private') {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/agents',
     headers: as(user),
@@ -91,7 +80,7 @@ async function createAgent(user: TestUser, name: string, visibility: 'public' | 
 }
 
 async function openGroup(user: TestUser, repoId: string, agentId: string, title = `work ${Math.random()}`) {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: `/api/repos/${repoId}/task-groups`,
     headers: as(user),
@@ -107,13 +96,13 @@ async function openGroup(user: TestUser, repoId: string, agentId: string, title 
 }
 
 async function listTokens(user: TestUser, repoId: string): Promise<Listed[]> {
-  const response = await app.inject({ url: `/api/repos/${repoId}/automation-tokens`, headers: as(user) });
+  const response = await ctx.app.inject({ url: `/api/repos/${repoId}/automation-tokens`, headers: as(user) });
   expect(response.statusCode).toBe(200);
   return response.json().tokens;
 }
 
 function reissue(headers: Record<string, string>, repoId: string, groupId: string) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: `/api/repos/${repoId}/task-groups/${groupId}/automation-token`,
     headers,
@@ -121,7 +110,7 @@ function reissue(headers: Record<string, string>, repoId: string, groupId: strin
 }
 
 function revoke(user: TestUser, repoId: string, tokenId: string) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'DELETE',
     url: `/api/repos/${repoId}/automation-tokens/${tokenId}`,
     headers: as(user),
@@ -129,18 +118,7 @@ function revoke(user: TestUser, repoId: string, tokenId: string) {
 }
 
 async function works(secret: string): Promise<boolean> {
-  return (await app.inject({ url: '/api/tokens/self', headers: bearer(secret) })).statusCode === 200;
-}
-
-async function createPat(user: TestUser, scopes: string[]) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: as(user),
-    payload: { name: `pat ${Math.random()}`, scopes, expires_in_days: 7 },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().secret as string;
+  return (await ctx.app.inject({ url: '/api/tokens/self', headers: bearer(secret) })).statusCode === 200;
 }
 
 describe('automation tokens are named after their task group', () => {
@@ -161,10 +139,10 @@ describe('automation tokens are named after their task group', () => {
     expect(Date.parse(token!.created_at)).not.toBeNaN();
 
     // The token's own view carries the same name.
-    const self = await app.inject({ url: '/api/tokens/self', headers: bearer(secret) });
+    const self = await ctx.app.inject({ url: '/api/tokens/self', headers: bearer(secret) });
     expect(self.json().name).toBe(`task-group-${group.id}`);
 
-    await app.credentials.lastUsed.flush();
+    await ctx.app.credentials.lastUsed.flush();
     const [used] = await listTokens(user, repo.id);
     expect(used!.last_used_at).not.toBeNull();
   });
@@ -173,7 +151,7 @@ describe('automation tokens are named after their task group', () => {
     const { user, repo, agentId } = await setUp();
     const { group, secret } = await openGroup(user, repo.id, agentId, 'Upgrade deps');
     for (const title of ['first', 'second']) {
-      const task = await app.inject({
+      const task = await ctx.app.inject({
         method: 'POST',
         url: `/api/task-groups/${group.id}/tasks`,
         headers: bearer(secret),
@@ -181,35 +159,35 @@ describe('automation tokens are named after their task group', () => {
       });
       expect(task.statusCode).toBe(201);
     }
-    const groups = await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    const groups = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
     expect(groups.json().task_groups).toEqual([
       expect.objectContaining({ id: group.id, agent_id: agentId, agent_name: 'Fixer bot', status: 'open' }),
     ]);
-    const one = await app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
+    const one = await ctx.app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
     expect(one.json()).toMatchObject({ id: group.id, title: 'Upgrade deps', agent_name: 'Fixer bot' });
-    const tasks = await app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) });
+    const tasks = await ctx.app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) });
     expect(tasks.statusCode).toBe(200);
     expect(tasks.json().tasks.map((t: { title: string }) => t.title)).toEqual(['second', 'first']);
     // The automation token reads its own group's tasks too.
-    const own = await app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: bearer(secret) });
+    const own = await ctx.app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: bearer(secret) });
     expect(own.json().tasks).toHaveLength(2);
   });
 
   it('hides the name of someone else’s agent once it is made private', async () => {
     const { user, repo } = await setUp();
-    const stranger = await signUp(app);
+    const stranger = await signUp(ctx.app);
     const theirs = await createAgent(stranger, 'Secret project', 'public');
     const { group } = await openGroup(user, repo.id, theirs);
-    const before = await app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
+    const before = await ctx.app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
     expect(before.json().agent_name).toBe('Secret project');
-    const hidden = await app.inject({
+    const hidden = await ctx.app.inject({
       method: 'PUT',
       url: `/api/agents/${theirs}`,
       headers: as(stranger),
       payload: { visibility: 'private' },
     });
     expect(hidden.statusCode).toBe(200);
-    const after = await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    const after = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
     expect(after.json().task_groups[0]).toMatchObject({ agent_id: theirs, agent_name: null });
   });
 });
@@ -237,7 +215,7 @@ describe('a group continues after its token is revoked', () => {
     expect(body.token.id).not.toBe(token.id);
 
     // The new secret works in the group, the old one stays revoked.
-    const task = await app.inject({
+    const task = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/tasks`,
       headers: bearer(body.secret),
@@ -254,7 +232,7 @@ describe('a group continues after its token is revoked', () => {
     expect(JSON.stringify(listed)).not.toContain(body.secret);
 
     // Ensuring the same group again finds it with its current (new) token, without a secret.
-    const again = await app.inject({
+    const again = await ctx.app.inject({
       method: 'POST',
       url: `/api/repos/${repo.id}/task-groups`,
       headers: as(user),
@@ -273,7 +251,7 @@ describe('a group continues after its token is revoked', () => {
     expect(await works(secret)).toBe(false);
     expect(await works(response.json().secret)).toBe(true);
 
-    const events = (await app.inject({ url: '/api/account/audit-log', headers: as(user) })).json()
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json()
       .events as Array<{
       action: string;
       target_id: string;
@@ -286,7 +264,7 @@ describe('a group continues after its token is revoked', () => {
       events.find((e) => e.action === 'automation_token.created' && e.target_id === response.json().token.id)
         ?.metadata,
     ).toMatchObject({ task_group_id: group.id, reissued_from: token.id });
-    const row = await store.db
+    const row = await ctx.store.db
       .selectFrom('credentials')
       .select(['revoked_reason', 'rotated_from_id'])
       .where('id', 'in', [token.id, response.json().token.id])
@@ -314,7 +292,7 @@ describe('a group continues after its token is revoked', () => {
   it('lets the store refuse a second live token for a group (a unique index, not a check)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
-    const insert = store.db
+    const insert = ctx.store.db
       .insertInto('credentials')
       .values({
         id: `tok_dup_${Math.random()}`,
@@ -340,7 +318,7 @@ describe('a group continues after its token is revoked', () => {
     const { group, token } = await openGroup(user, repo.id, agentId);
     await revoke(user, repo.id, token.id);
     const second = (await reissue(as(user), repo.id, group.id)).json();
-    const closed = await app.inject({
+    const closed = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
       headers: as(user),
@@ -380,9 +358,9 @@ describe('who may issue a new token', () => {
       `/api/task-groups/${strangerGroup.group.id}`,
       `/api/task-groups/${strangerGroup.group.id}/tasks`,
     ]) {
-      expect((await app.inject({ url: path, headers: as(user) })).statusCode).toBe(404);
+      expect((await ctx.app.inject({ url: path, headers: as(user) })).statusCode).toBe(404);
     }
-    const close = await app.inject({
+    const close = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${strangerGroup.group.id}/close`,
       headers: as(user),
@@ -394,13 +372,13 @@ describe('who may issue a new token', () => {
   it('refuses PATs and automation tokens (interactive only), and access tokens without `account`', async () => {
     const { user, repo, agentId } = await setUp();
     const { group, secret } = await openGroup(user, repo.id, agentId);
-    const pat = await createPat(user, [...RESOURCE_SCOPES]);
+    const pat = (await createPat(ctx.app, user, { scopes: [...RESOURCE_SCOPES], expires_in_days: 7 })).secret;
     for (const credential of [pat, secret]) {
       const response = await reissue(bearer(credential), repo.id, group.id);
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
-    const scoped = await app.inject({
+    const scoped = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       payload: {
@@ -415,7 +393,7 @@ describe('who may issue a new token', () => {
     expect(narrow.statusCode).toBe(403);
     expect(narrow.json().code).toBe('insufficient_scope');
     // An interactive access token holding `account` may (the CLI's login).
-    const full = await accessTokenFor(app, user);
+    const full = await accessTokenFor(ctx.app, user);
     expect((await reissue(bearer(full.access_token), repo.id, group.id)).statusCode).toBe(201);
     // The group's original token was live and is now revoked; nothing else changed hands.
     expect(await works(secret)).toBe(false);
@@ -424,15 +402,15 @@ describe('who may issue a new token', () => {
   it('closing stays a tasks:write operation: a PAT without it gets 403, its own token may close', async () => {
     const { user, repo, agentId } = await setUp();
     const { group, secret } = await openGroup(user, repo.id, agentId);
-    const readOnly = await createPat(user, ['tasks:read']);
-    const refused = await app.inject({
+    const readOnly = (await createPat(ctx.app, user, { scopes: ['tasks:read'], expires_in_days: 7 })).secret;
+    const refused = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
       headers: bearer(readOnly),
     });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('insufficient_scope');
-    const closed = await app.inject({
+    const closed = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
       headers: bearer(secret),
@@ -441,7 +419,7 @@ describe('who may issue a new token', () => {
     expect(await works(secret)).toBe(false);
     // Closed, the group's tasks can still be read by its owner.
     expect(
-      (await app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) })).statusCode,
+      (await ctx.app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) })).statusCode,
     ).toBe(200);
   });
 });

@@ -1,38 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 // Issue #16 item 7 (ADR 0031): a PAT limited to chosen repositories, tried from every side.
-let store: TestStore;
-let app: App;
+
 let github: FakeGitHub;
 
 beforeAll(async () => {
-  store = await createTestStore();
   github = await startFakeGitHub();
-  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } });
 });
 afterAll(async () => {
-  await app.close();
   await github.close();
-  await store.destroy();
 });
+
+const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A user with two connected repositories (alpha, beta), an agent and an open task group in each. */
 async function setUp() {
   const login = `octo${Math.random().toString(36).slice(2, 8)}`;
-  const user = await signUp(app);
+  const user = await signUp(ctx.app);
   const token = newGitHubToken();
   github.addToken(token, {
     login,
@@ -42,14 +31,14 @@ async function setUp() {
       { full_name: `${login}/beta`, private: false, default_branch: 'main' },
     ],
   });
-  const account = await app.inject({
+  const account = await ctx.app.inject({
     method: 'POST',
     url: '/api/provider-accounts',
     headers: as(user),
     payload: { provider: 'github', name: 'GitHub', token },
   });
   const connect = async (name: string) => {
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/repos',
       headers: as(user),
@@ -60,7 +49,7 @@ async function setUp() {
   };
   const alpha = await connect('alpha');
   const beta = await connect('beta');
-  const agent = await app.inject({
+  const agent = await ctx.app.inject({
     method: 'POST',
     url: '/api/agents',
     headers: as(user),
@@ -68,7 +57,7 @@ async function setUp() {
   });
   const agentId = agent.json().agent_id as string;
   const group = async (repoId: string) => {
-    const created = await app.inject({
+    const created = await ctx.app.inject({
       method: 'POST',
       url: `/api/repos/${repoId}/task-groups`,
       headers: as(user),
@@ -76,7 +65,7 @@ async function setUp() {
     });
     expect(created.statusCode).toBe(201);
     const groupId = created.json().task_group.id as string;
-    const task = await app.inject({
+    const task = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${groupId}/tasks`,
       headers: as(user),
@@ -89,7 +78,7 @@ async function setUp() {
 }
 
 async function createPat(user: TestUser, payload: Record<string, unknown>) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: as(user),
@@ -108,33 +97,35 @@ describe('a PAT limited to chosen repositories', () => {
     expect(created.json().token.repo_ids).toEqual([alpha]);
     const pat = bearer(created.json().secret);
 
-    const list = await app.inject({ url: '/api/repos', headers: pat });
+    const list = await ctx.app.inject({ url: '/api/repos', headers: pat });
     expect(list.json().repos.map((r: { id: string }) => r.id)).toEqual([alpha]);
-    expect((await app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(200);
-    const outside = await app.inject({ url: `/api/repos/${beta}`, headers: pat });
+    expect((await ctx.app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(200);
+    const outside = await ctx.app.inject({ url: `/api/repos/${beta}`, headers: pat });
     expect(outside.statusCode).toBe(404);
     expect(outside.json().code).toBe('not_found');
 
-    const groups = await app.inject({ url: '/api/task-groups', headers: pat });
+    const groups = await ctx.app.inject({ url: '/api/task-groups', headers: pat });
     expect(groups.json().task_groups.map((g: { id: string }) => g.id)).toEqual([alphaGroup.groupId]);
-    expect((await app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: pat })).statusCode).toBe(
+    expect((await ctx.app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: pat })).statusCode).toBe(
       404,
     );
-    expect((await app.inject({ url: `/api/task-groups?repo_id=${alpha}`, headers: pat })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await ctx.app.inject({ url: `/api/task-groups?repo_id=${alpha}`, headers: pat })).statusCode,
+    ).toBe(200);
 
     for (const path of ['', '/tasks']) {
       expect(
-        (await app.inject({ url: `/api/task-groups/${betaGroup.groupId}${path}`, headers: pat })).statusCode,
+        (await ctx.app.inject({ url: `/api/task-groups/${betaGroup.groupId}${path}`, headers: pat }))
+          .statusCode,
       ).toBe(404);
       expect(
-        (await app.inject({ url: `/api/task-groups/${alphaGroup.groupId}${path}`, headers: pat })).statusCode,
+        (await ctx.app.inject({ url: `/api/task-groups/${alphaGroup.groupId}${path}`, headers: pat }))
+          .statusCode,
       ).toBe(200);
     }
 
     const ensure = (repoId: string) =>
-      app.inject({
+      ctx.app.inject({
         method: 'POST',
         url: `/api/repos/${repoId}/task-groups`,
         headers: pat,
@@ -144,7 +135,7 @@ describe('a PAT limited to chosen repositories', () => {
     expect((await ensure(alpha)).statusCode).toBe(201);
 
     const addTask = (groupId: string) =>
-      app.inject({
+      ctx.app.inject({
         method: 'POST',
         url: `/api/task-groups/${groupId}/tasks`,
         headers: pat,
@@ -154,7 +145,7 @@ describe('a PAT limited to chosen repositories', () => {
     expect((await addTask(alphaGroup.groupId)).statusCode).toBe(201);
 
     const report = (taskId: string) =>
-      app.inject({
+      ctx.app.inject({
         method: 'PATCH',
         url: `/api/tasks/${taskId}`,
         headers: pat,
@@ -164,10 +155,10 @@ describe('a PAT limited to chosen repositories', () => {
     expect((await report(alphaGroup.taskId)).statusCode).toBe(200);
 
     const close = (groupId: string) =>
-      app.inject({ method: 'POST', url: `/api/task-groups/${groupId}/close`, headers: pat });
+      ctx.app.inject({ method: 'POST', url: `/api/task-groups/${groupId}/close`, headers: pat });
     expect((await close(betaGroup.groupId)).statusCode).toBe(404);
     // The session still sees beta's group open: the PAT changed nothing there.
-    const all = await app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: as(user) });
+    const all = await ctx.app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: as(user) });
     expect(all.json().task_groups[0].status).toBe('open');
     expect((await close(alphaGroup.groupId)).statusCode).toBe(200);
   });
@@ -176,8 +167,8 @@ describe('a PAT limited to chosen repositories', () => {
     const { user, alpha, beta } = await setUp();
     const created = await createPat(user, { scopes: ['repos:read'], repo_ids: [alpha] });
     const pat = bearer(created.json().secret);
-    expect((await app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(200);
-    const patched = await app.inject({
+    expect((await ctx.app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(200);
+    const patched = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/account/tokens/${created.json().token.id}`,
       headers: as(user),
@@ -185,18 +176,18 @@ describe('a PAT limited to chosen repositories', () => {
     });
     expect(patched.statusCode).toBe(200);
     expect(patched.json().repo_ids).toEqual([beta]);
-    expect((await app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(404);
-    expect((await app.inject({ url: `/api/repos/${beta}`, headers: pat })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: `/api/repos/${alpha}`, headers: pat })).statusCode).toBe(404);
+    expect((await ctx.app.inject({ url: `/api/repos/${beta}`, headers: pat })).statusCode).toBe(200);
     // null lifts the restriction.
-    await app.inject({
+    await ctx.app.inject({
       method: 'PATCH',
       url: `/api/account/tokens/${created.json().token.id}`,
       headers: as(user),
       payload: { repo_ids: null },
     });
-    const list = await app.inject({ url: '/api/repos', headers: pat });
+    const list = await ctx.app.inject({ url: '/api/repos', headers: pat });
     expect(list.json().repos).toHaveLength(2);
-    const audit = await app.inject({ url: '/api/account/audit-log', headers: as(user) });
+    const audit = await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) });
     expect(
       audit.json().events.filter((e: { action: string }) => e.action === 'token.repositories_changed'),
     ).toHaveLength(2);
@@ -217,7 +208,7 @@ describe('a PAT limited to chosen repositories', () => {
     const { user } = await setUp();
     const created = await createPat(user, { scopes: ['repos:read'] });
     expect(created.json().token.repo_ids).toBeNull();
-    const list = await app.inject({ url: '/api/repos', headers: bearer(created.json().secret) });
+    const list = await ctx.app.inject({ url: '/api/repos', headers: bearer(created.json().secret) });
     expect(list.json().repos).toHaveLength(2);
   });
 });
@@ -253,7 +244,7 @@ function concreteUrl(url: string, ids: Objects): string {
 
 describe('a PAT limited to chosen repositories, on every repository and task-group route', () => {
   it('is 404 outside its list on each route the app registers for repos:* and tasks:*, and works inside it', async () => {
-    const scoped = app.apiRoutes.filter((r) => /^(repos|tasks):/.test(r.auth));
+    const scoped = ctx.app.apiRoutes.filter((r) => /^(repos|tasks):/.test(r.auth));
     const keys = scoped.map((r) => `${r.method} ${r.url}`);
     // Complete both ways: no scoped route without a sample, no sample for a route that is gone.
     expect(keys.filter((k) => !(k in SCOPED_ROUTE_SAMPLES))).toEqual([]);
@@ -271,7 +262,7 @@ describe('a PAT limited to chosen repositories, on every repository and task-gro
     const call = (route: (typeof scoped)[number], ids: Objects) => {
       const sample = SCOPED_ROUTE_SAMPLES[`${route.method} ${route.url}`]!;
       const body = sample.body?.({ ...ids, agentId });
-      return app.inject({
+      return ctx.app.inject({
         method: route.method as 'GET',
         url: concreteUrl(route.url, ids),
         headers: pat,
@@ -285,11 +276,13 @@ describe('a PAT limited to chosen repositories, on every repository and task-gro
     );
 
     const betaState = async () => ({
-      group: (await app.inject({ url: `/api/task-groups/${betaGroup.groupId}`, headers: as(user) })).json(),
-      tasks: (
-        await app.inject({ url: `/api/task-groups/${betaGroup.groupId}/tasks`, headers: as(user) })
+      group: (
+        await ctx.app.inject({ url: `/api/task-groups/${betaGroup.groupId}`, headers: as(user) })
       ).json(),
-      groups: (await app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: as(user) })).json(),
+      tasks: (
+        await ctx.app.inject({ url: `/api/task-groups/${betaGroup.groupId}/tasks`, headers: as(user) })
+      ).json(),
+      groups: (await ctx.app.inject({ url: `/api/task-groups?repo_id=${beta}`, headers: as(user) })).json(),
     });
     const before = await betaState();
     expect(before.tasks.tasks).toHaveLength(1);

@@ -3,15 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import {
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
+import { signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { App } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { createAgentFileStorage } from '../agents/agent-file-storage.ts';
 import { createAgentRepository } from '../agents/agents.repository.ts';
@@ -27,25 +20,21 @@ import { createTaskGroupService } from './task-groups.service.ts';
  * request while the other runs, so the outcome never depends on scheduling.
  */
 
-let store: TestStore;
-let app: App;
 let github: FakeGitHub;
 let uploadDir: string;
 
 beforeAll(async () => {
   uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-repo-races-'));
-  store = await createTestStore();
   github = await startFakeGitHub();
-  app = await buildTestApp(store, {
-    env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir },
-  });
 });
 afterAll(async () => {
-  await app.close();
   await github.close();
-  await store.destroy();
   await rm(uploadDir, { recursive: true, force: true });
 });
+
+const ctx = useTestApp(() => ({
+  env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir },
+}));
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
@@ -78,14 +67,14 @@ function gate() {
 
 async function setUp() {
   const login = `octo${Math.random().toString(36).slice(2, 8)}`;
-  const user = await signUp(app);
+  const user = await signUp(ctx.app);
   const token = newGitHubToken();
   github.addToken(token, {
     login,
     scopes: ['repo'],
     repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
   });
-  const account = await app.inject({
+  const account = await ctx.app.inject({
     method: 'POST',
     url: '/api/provider-accounts',
     headers: as(user),
@@ -93,7 +82,7 @@ async function setUp() {
   });
   expect(account.statusCode).toBe(201);
   const providerAccountId = account.json().id as string;
-  const agent = await app.inject({
+  const agent = await ctx.app.inject({
     method: 'POST',
     url: '/api/agents',
     headers: as(user),
@@ -103,7 +92,7 @@ async function setUp() {
 }
 
 async function connect(user: TestUser, providerAccountId: string, fullName: string) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/repos',
     headers: as(user),
@@ -124,16 +113,19 @@ function taskGroupsWith(options: {
   repos?: (repos: RepoRepository) => RepoRepository;
 }) {
   const agentService = createAgentService({
-    db: store.db,
-    agents: createAgentRepository(store.db, store.prepare),
+    db: ctx.store.db,
+    agents: createAgentRepository(ctx.store.db, ctx.store.prepare),
     storage: createAgentFileStorage({ root: uploadDir, maxBytes: 1024 }),
-    audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),
+    audit: createAuditService({
+      audit: createAuditRepository(ctx.store.db),
+      clock: { now: () => new Date() },
+    }),
     clock: { now: () => new Date() },
     quotaBytes: Number.MAX_SAFE_INTEGER,
   });
-  const repos = createRepoRepository(store.db);
+  const repos = createRepoRepository(ctx.store.db);
   return createTaskGroupService({
-    db: store.db,
+    db: ctx.store.db,
     repos: options.repos ? options.repos(repos) : repos,
     agents: {
       async getAgent(viewerId: string, id: string) {
@@ -143,8 +135,11 @@ function taskGroupsWith(options: {
       },
       agentNamesVisibleTo: agentService.agentNamesVisibleTo,
     },
-    credentials: app.credentials,
-    audit: createAuditService({ audit: createAuditRepository(store.db), clock: { now: () => new Date() } }),
+    credentials: ctx.app.credentials,
+    audit: createAuditService({
+      audit: createAuditRepository(ctx.store.db),
+      clock: { now: () => new Date() },
+    }),
     clock: { now: () => new Date() },
   });
 }
@@ -162,7 +157,7 @@ describe('connecting a repository while its provider account is deleted', () => 
     const held = github.holdNext();
     const connecting = connect(user, providerAccountId, `${login}/alpha`);
     await held.reached;
-    const removed = await app.inject({
+    const removed = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/provider-accounts/${providerAccountId}`,
       headers: as(user),
@@ -172,19 +167,19 @@ describe('connecting a repository while its provider account is deleted', () => 
     const answer = await connecting;
     expect(answer.statusCode).toBe(404);
     expect(answer.json().code).toBe('not_found');
-    const rows = await store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();
+    const rows = await ctx.store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();
     expect(rows).toEqual([]);
   });
 
   it('refuses the deletion with 409 once the repository is connected, and keeps both', async () => {
     const { user, providerAccountId, repoId } = await setUpWithRepo();
-    const removed = await app.inject({
+    const removed = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/provider-accounts/${providerAccountId}`,
       headers: as(user),
     });
     expect(removed.statusCode).toBe(409);
-    const repo = await app.inject({ method: 'GET', url: `/api/repos/${repoId}`, headers: as(user) });
+    const repo = await ctx.app.inject({ method: 'GET', url: `/api/repos/${repoId}`, headers: as(user) });
     expect(repo.statusCode).toBe(200);
   });
 });
@@ -201,19 +196,23 @@ describe('opening a task group while its repository is disconnected', () => {
       context,
     );
     await afterAgentCheck.reached;
-    const removed = await app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });
+    const removed = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/repos/${repoId}`,
+      headers: as(user),
+    });
     expect(removed.statusCode).toBe(204);
     afterAgentCheck.open();
     const error = await errorOf(ensuring);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('not_found');
-    const groups = await store.db
+    const groups = await ctx.store.db
       .selectFrom('task_groups')
       .select('id')
       .where('repo_id', '=', repoId)
       .execute();
     expect(groups).toEqual([]);
-    const tokens = await store.db
+    const tokens = await ctx.store.db
       .selectFrom('credentials')
       .select('id')
       .where('user_id', '=', user.id)
@@ -245,12 +244,12 @@ describe('opening a task group while its repository is disconnected', () => {
     );
     await inserting.reached;
     // Waits for the group's transaction (a row lock on PostgreSQL, the connection on PGlite).
-    const removing = app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });
+    const removing = ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });
     inserting.open();
     const ensured = await ensuring;
     expect(ensured.created).toBe(true);
     expect((await removing).statusCode).toBe(204);
-    const token = await store.db
+    const token = await ctx.store.db
       .selectFrom('credentials')
       .select(['revoked_at'])
       .where('id', '=', ensured.token.id)
@@ -263,7 +262,7 @@ describe('opening a task group while its repository is disconnected', () => {
 describe('adding a task while its group closes', () => {
   it('refuses the task with 409 when the close holds the group first', async () => {
     const { user, repoId, agentId } = await setUpWithRepo();
-    const opened = await app.inject({
+    const opened = await ctx.app.inject({
       method: 'POST',
       url: `/api/repos/${repoId}/task-groups`,
       headers: as(user),
@@ -286,7 +285,7 @@ describe('adding a task while its group closes', () => {
       context,
     );
     await closing.reached;
-    const adding = app.inject({
+    const adding = ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${groupId}/tasks`,
       headers: as(user),
@@ -296,7 +295,7 @@ describe('adding a task while its group closes', () => {
     expect((await close).status).toBe('closed');
     const added = await adding;
     expect(added.statusCode).toBe(409);
-    const tasks = await store.db
+    const tasks = await ctx.store.db
       .selectFrom('tasks')
       .select('id')
       .where('task_group_id', '=', groupId)
@@ -306,7 +305,7 @@ describe('adding a task while its group closes', () => {
 
   it('lets a task being added finish first; the close then succeeds', async () => {
     const { user, repoId, agentId } = await setUpWithRepo();
-    const opened = await app.inject({
+    const opened = await ctx.app.inject({
       method: 'POST',
       url: `/api/repos/${repoId}/task-groups`,
       headers: as(user),
@@ -331,7 +330,7 @@ describe('adding a task while its group closes', () => {
       },
     );
     await inserting.reached;
-    const closing = app.inject({
+    const closing = ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${groupId}/close`,
       headers: as(user),
@@ -339,7 +338,7 @@ describe('adding a task while its group closes', () => {
     inserting.open();
     expect((await adding).task_group_id).toBe(groupId);
     expect((await closing).statusCode).toBe(200);
-    const group = await store.db
+    const group = await ctx.store.db
       .selectFrom('task_groups')
       .select('status')
       .where('id', '=', groupId)

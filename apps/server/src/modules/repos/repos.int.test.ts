@@ -1,29 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 
-let store: TestStore;
-let app: App;
 let github: FakeGitHub;
 
 beforeAll(async () => {
-  store = await createTestStore();
   github = await startFakeGitHub();
-  app = await buildTestApp(store, { env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } });
 });
 afterAll(async () => {
-  await app.close();
   await github.close();
-  await store.destroy();
 });
+
+const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
 
 const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
 
@@ -39,7 +28,7 @@ async function addProviderAccount(user: TestUser, login = 'octo') {
       { full_name: `${login}/beta`, private: false, default_branch: 'trunk' },
     ],
   });
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/provider-accounts',
     headers: as(user),
@@ -50,7 +39,7 @@ async function addProviderAccount(user: TestUser, login = 'octo') {
 }
 
 async function connect(user: TestUser, providerAccountId: string, fullName: string) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/repos',
     headers: as(user),
@@ -59,7 +48,7 @@ async function connect(user: TestUser, providerAccountId: string, fullName: stri
 }
 
 async function createAgent(user: TestUser, visibility: 'public' | 'private' = 'private') {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/agents',
     headers: as(user),
@@ -69,20 +58,9 @@ async function createAgent(user: TestUser, visibility: 'public' | 'private' = 'p
   return response.json().agent_id as string;
 }
 
-async function createPat(user: TestUser, scopes: string[]) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: as(user),
-    payload: { name: `pat ${scopes.join(' ')} ${Math.random()}`, scopes, expires_in_days: 7 },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json() as { token: { id: string }; secret: string };
-}
-
 /** A user with a GitHub account, the connected repository octo/alpha and a private agent. */
 async function setUp(login = `octo${Math.random().toString(36).slice(2, 8)}`) {
-  const user = await signUp(app);
+  const user = await signUp(ctx.app);
   const providerAccountId = await addProviderAccount(user, login);
   const repo = (await connect(user, providerAccountId, `${login}/alpha`)).json();
   const agentId = await createAgent(user);
@@ -90,7 +68,7 @@ async function setUp(login = `octo${Math.random().toString(36).slice(2, 8)}`) {
 }
 
 function ensureGroup(headers: Record<string, string>, repoId: string, agentId: string, title: string) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: `/api/repos/${repoId}/task-groups`,
     headers,
@@ -111,7 +89,7 @@ async function openGroup(user: TestUser, repoId: string, agentId: string, title 
 
 describe('repositories', () => {
   it('connects a repository as the provider describes it, answering 201 Repo', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const providerAccountId = await addProviderAccount(user, 'casey');
     const response = await connect(user, providerAccountId, 'CASEY/Alpha');
     expect(response.statusCode).toBe(201);
@@ -134,9 +112,9 @@ describe('repositories', () => {
       private: true,
       default_branch: 'main',
     });
-    const list = await app.inject({ url: '/api/repos', headers: as(user) });
+    const list = await ctx.app.inject({ url: '/api/repos', headers: as(user) });
     expect(list.json().repos).toEqual([repo]);
-    expect((await app.inject({ url: `/api/repos/${repo.id}`, headers: as(user) })).json()).toEqual(repo);
+    expect((await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: as(user) })).json()).toEqual(repo);
     const again = await connect(user, providerAccountId, 'casey/alpha');
     expect(again.statusCode).toBe(409);
   });
@@ -144,7 +122,7 @@ describe('repositories', () => {
   it('answers 404 for a repository the token cannot see and for someone else’s provider account', async () => {
     const { user, providerAccountId, login } = await setUp();
     expect((await connect(user, providerAccountId, `${login}/hidden`)).statusCode).toBe(404);
-    const other = await signUp(app);
+    const other = await signUp(ctx.app);
     const theirs = await connect(other, providerAccountId, `${login}/beta`);
     expect(theirs.statusCode).toBe(404);
     expect(theirs.json().detail).toBe('There is no such provider account.');
@@ -163,17 +141,20 @@ describe('repositories', () => {
 
   it('serves GET /api/repos to a PAT with repos:read, and refuses a PAT without it', async () => {
     const { user, repo } = await setUp();
-    const reader = await createPat(user, ['repos:read']);
-    const listed = await app.inject({ url: '/api/repos', headers: bearer(reader.secret) });
+    const reader = await createPat(ctx.app, user, { scopes: ['repos:read'], expires_in_days: 7 });
+    const listed = await ctx.app.inject({ url: '/api/repos', headers: bearer(reader.secret) });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().repos.map((r: { id: string }) => r.id)).toEqual([repo.id]);
-    const other = await createPat(user, ['agents:read']);
-    const refused = await app.inject({ url: `/api/repos/${repo.id}`, headers: bearer(other.secret) });
+    const other = await createPat(ctx.app, user, { scopes: ['agents:read'], expires_in_days: 7 });
+    const refused = await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: bearer(other.secret) });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('insufficient_scope');
     // Connecting and disconnecting need an interactive sign-in, whatever the PAT's scopes.
-    const writer = await createPat(user, ['repos:write', 'tasks:write']);
-    const del = await app.inject({
+    const writer = await createPat(ctx.app, user, {
+      scopes: ['repos:write', 'tasks:write'],
+      expires_in_days: 7,
+    });
+    const del = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/repos/${repo.id}`,
       headers: bearer(writer.secret),
@@ -184,16 +165,17 @@ describe('repositories', () => {
 
   it('refuses to delete a provider account that repositories are connected through', async () => {
     const { user, providerAccountId, repo } = await setUp();
-    const refused = await app.inject({
+    const refused = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/provider-accounts/${providerAccountId}`,
       headers: as(user),
     });
     expect(refused.statusCode).toBe(409);
     expect(
-      (await app.inject({ method: 'DELETE', url: `/api/repos/${repo.id}`, headers: as(user) })).statusCode,
+      (await ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repo.id}`, headers: as(user) }))
+        .statusCode,
     ).toBe(204);
-    const deleted = await app.inject({
+    const deleted = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/provider-accounts/${providerAccountId}`,
       headers: as(user),
@@ -245,13 +227,13 @@ describe('task groups and their automation token', () => {
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
     expect(a.json().task_group.id).toBe(b.json().task_group.id);
     expect([a.json(), b.json()].filter((r) => r.automation_token.secret)).toHaveLength(1);
-    const groups = await store.db
+    const groups = await ctx.store.db
       .selectFrom('task_groups')
       .select('id')
       .where('repo_id', '=', repo.id)
       .execute();
     expect(groups).toHaveLength(1);
-    const tokens = await store.db
+    const tokens = await ctx.store.db
       .selectFrom('credentials')
       .select('id')
       .where('kind', '=', 'automation')
@@ -263,7 +245,7 @@ describe('task groups and their automation token', () => {
   it('lets the store refuse a second automation token for a group (a unique index, not a check)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
-    const insert = store.db
+    const insert = ctx.store.db
       .insertInto('credentials')
       .values({
         id: `tok_dup_${Math.random()}`,
@@ -286,7 +268,7 @@ describe('task groups and their automation token', () => {
 
   it('accepts someone else’s public agent and refuses their private one with 404', async () => {
     const { user, repo } = await setUp();
-    const stranger = await signUp(app);
+    const stranger = await signUp(ctx.app);
     const publicAgent = await createAgent(stranger, 'public');
     const privateAgent = await createAgent(stranger, 'private');
     expect((await ensureGroup(as(user), repo.id, publicAgent, 'public')).statusCode).toBe(201);
@@ -297,11 +279,11 @@ describe('task groups and their automation token', () => {
 
   it('lets a PAT with tasks:write create groups and a PAT with tasks:read list them', async () => {
     const { user, repo, agentId } = await setUp();
-    const writer = await createPat(user, ['tasks:write']);
+    const writer = await createPat(ctx.app, user, { scopes: ['tasks:write'], expires_in_days: 7 });
     const created = await ensureGroup(bearer(writer.secret), repo.id, agentId, 'from a PAT');
     expect(created.statusCode).toBe(201);
-    const reader = await createPat(user, ['tasks:read']);
-    const listed = await app.inject({
+    const reader = await createPat(ctx.app, user, { scopes: ['tasks:read'], expires_in_days: 7 });
+    const listed = await ctx.app.inject({
       url: `/api/task-groups?repo_id=${repo.id}`,
       headers: bearer(reader.secret),
     });
@@ -321,7 +303,7 @@ describe('automation tokens', () => {
     const other = await openGroup(user, repo.id, agentId, 'other');
     const auth = bearer(mine.secret);
 
-    const task = await app.inject({
+    const task = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${mine.group.id}/tasks`,
       headers: auth,
@@ -333,7 +315,7 @@ describe('automation tokens', () => {
       title: 'Run the tests',
       status: 'queued',
     });
-    const running = await app.inject({
+    const running = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/tasks/${task.json().id}`,
       headers: auth,
@@ -343,7 +325,7 @@ describe('automation tokens', () => {
     expect(running.json()).toMatchObject({ status: 'succeeded', output: 'all green' });
 
     // Another group of the same user and repository is out of reach.
-    const otherTask = await app.inject({
+    const otherTask = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${other.group.id}/tasks`,
       headers: bearer(other.secret),
@@ -360,16 +342,16 @@ describe('automation tokens', () => {
       },
     ];
     for (const attempt of attempts) {
-      const response = await app.inject({ ...attempt, headers: auth });
+      const response = await ctx.app.inject({ ...attempt, headers: auth });
       expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(404);
     }
-    const listed = await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: auth });
+    const listed = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: auth });
     expect(listed.json().task_groups.map((g: { id: string }) => g.id)).toEqual([mine.group.id]);
     // The other group is untouched.
-    const all = await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    const all = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
     expect(all.json().task_groups.find((g: { id: string }) => g.id === other.group.id).status).toBe('open');
     // And repositories are not theirs to read.
-    expect((await app.inject({ url: '/api/repos', headers: auth })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ url: '/api/repos', headers: auth })).statusCode).toBe(403);
   });
 
   it('are refused on every interactive route with 401 interactive_credential_required', async () => {
@@ -392,22 +374,25 @@ describe('automation tokens', () => {
         payload: { name: 'x', scopes: ['tasks:write'] },
       },
     ]) {
-      const response = await app.inject({ ...attempt, headers: bearer(secret) });
+      const response = await ctx.app.inject({ ...attempt, headers: bearer(secret) });
       expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
     // Still active: nothing above touched it.
-    const listed = await app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) });
+    const listed = await ctx.app.inject({
+      url: `/api/repos/${repo.id}/automation-tokens`,
+      headers: as(user),
+    });
     expect(listed.json().tokens[0].status).toBe('active');
   });
 
   it('keep the lists apart: a repository shows no PATs, the PAT list shows no automation tokens', async () => {
     const { user, repo, agentId } = await setUp();
-    const pat = await createPat(user, ['tasks:write']);
+    const pat = await createPat(ctx.app, user, { scopes: ['tasks:write'], expires_in_days: 7 });
     const first = await openGroup(user, repo.id, agentId, 'one');
     const second = await openGroup(user, repo.id, agentId, 'two');
     const repoTokens = (
-      await app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) })
+      await ctx.app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) })
     ).json().tokens;
     expect(repoTokens.map((t: { id: string }) => t.id).sort()).toEqual(
       [first.token.id, second.token.id].sort(),
@@ -440,10 +425,10 @@ describe('automation tokens', () => {
         'task_group_title',
       ].sort(),
     );
-    const pats = (await app.inject({ url: '/api/account/tokens', headers: as(user) })).json().tokens;
+    const pats = (await ctx.app.inject({ url: '/api/account/tokens', headers: as(user) })).json().tokens;
     expect(pats.map((t: { id: string }) => t.id)).toEqual([pat.token.id]);
     // A PAT's id is not an automation token of the repository.
-    const wrongKind = await app.inject({
+    const wrongKind = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/repos/${repo.id}/automation-tokens/${pat.token.id}`,
       headers: as(user),
@@ -455,9 +440,9 @@ describe('automation tokens', () => {
     const { user, repo, agentId } = await setUp();
     const { group, token, secret } = await openGroup(user, repo.id, agentId);
     const auth = bearer(secret);
-    expect((await app.inject({ url: '/api/task-groups', headers: auth })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/task-groups', headers: auth })).statusCode).toBe(200);
 
-    const closed = await app.inject({
+    const closed = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
       headers: as(user),
@@ -466,22 +451,22 @@ describe('automation tokens', () => {
     expect(closed.json()).toMatchObject({ id: group.id, status: 'closed' });
     expect(closed.json().closed_at).not.toBeNull();
 
-    const after = await app.inject({ url: '/api/task-groups', headers: auth });
+    const after = await ctx.app.inject({ url: '/api/task-groups', headers: auth });
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('invalid_token');
     const listed = (
-      await app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) })
+      await ctx.app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) })
     ).json();
     expect(listed.tokens.find((t: { id: string }) => t.id === token.id)).toMatchObject({ status: 'revoked' });
 
     // Closing again changes nothing; a closed group takes no new tasks.
-    const again = await app.inject({
+    const again = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
       headers: as(user),
     });
     expect(again.json().closed_at).toBe(closed.json().closed_at);
-    const task = await app.inject({
+    const task = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/tasks`,
       headers: as(user),
@@ -489,7 +474,7 @@ describe('automation tokens', () => {
     });
     expect(task.statusCode).toBe(409);
 
-    const events = (await app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     const revoked = events.find((e: { action: string }) => e.action === 'automation_token.revoked');
     expect(revoked).toMatchObject({
       target_id: token.id,
@@ -507,33 +492,37 @@ describe('automation tokens', () => {
   it('lets an automation token close its own group, which revokes it', async () => {
     const { user, repo, agentId } = await setUp();
     const { group, secret } = await openGroup(user, repo.id, agentId);
-    const closed = await app.inject({
+    const closed = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
       headers: bearer(secret),
     });
     expect(closed.statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
   });
 
   it('are all revoked when the repository is disconnected', async () => {
     const { user, repo, agentId } = await setUp();
     const one = await openGroup(user, repo.id, agentId, 'one');
     const two = await openGroup(user, repo.id, agentId, 'two');
-    const deleted = await app.inject({ method: 'DELETE', url: `/api/repos/${repo.id}`, headers: as(user) });
+    const deleted = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/repos/${repo.id}`,
+      headers: as(user),
+    });
     expect(deleted.statusCode).toBe(204);
     for (const { secret } of [one, two]) {
-      const response = await app.inject({ url: '/api/task-groups', headers: bearer(secret) });
+      const response = await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) });
       expect(response.statusCode).toBe(401);
     }
-    expect((await app.inject({ url: `/api/repos/${repo.id}`, headers: as(user) })).statusCode).toBe(404);
-    const revoked = await store.db
+    expect((await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: as(user) })).statusCode).toBe(404);
+    const revoked = await ctx.store.db
       .selectFrom('credentials')
       .select(['revoked_at', 'revoked_reason'])
       .where('id', 'in', [one.token.id, two.token.id])
       .execute();
     expect(revoked.every((r) => r.revoked_at !== null && r.revoked_reason === 'repo_deleted')).toBe(true);
-    const events = (await app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events[0]).toMatchObject({ action: 'repo.disconnected', metadata: { revoked_tokens: 2 } });
   });
 
@@ -541,10 +530,10 @@ describe('automation tokens', () => {
     const { user, repo, agentId } = await setUp();
     const { token, secret } = await openGroup(user, repo.id, agentId);
     const url = `/api/repos/${repo.id}/automation-tokens/${token.id}`;
-    expect((await app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
-    const events = (await app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
+    expect((await ctx.app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
+    expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events.filter((e: { action: string }) => e.action === 'automation_token.revoked')).toHaveLength(1);
   });
 });
@@ -554,14 +543,14 @@ describe('other users', () => {
     const { user, repo, agentId } = await setUp();
     const { group, token, secret } = await openGroup(user, repo.id, agentId);
     const task = (
-      await app.inject({
+      await ctx.app.inject({
         method: 'POST',
         url: `/api/task-groups/${group.id}/tasks`,
         headers: as(user),
         payload: { title: 'mine' },
       })
     ).json();
-    const intruder = await signUp(app);
+    const intruder = await signUp(ctx.app);
     const intruderAgent = await createAgent(intruder, 'public');
     for (const attempt of [
       { method: 'GET' as const, url: `/api/repos/${repo.id}` },
@@ -578,15 +567,15 @@ describe('other users', () => {
       { method: 'POST' as const, url: `/api/task-groups/${group.id}/tasks`, payload: { title: 'x' } },
       { method: 'PATCH' as const, url: `/api/tasks/${task.id}`, payload: { status: 'failed' } },
     ]) {
-      const response = await app.inject({ ...attempt, headers: as(intruder) });
+      const response = await ctx.app.inject({ ...attempt, headers: as(intruder) });
       expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(404);
     }
-    expect((await app.inject({ url: '/api/task-groups', headers: as(intruder) })).json().task_groups).toEqual(
-      [],
-    );
-    expect((await app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(200);
+    expect(
+      (await ctx.app.inject({ url: '/api/task-groups', headers: as(intruder) })).json().task_groups,
+    ).toEqual([]);
+    expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(200);
     const still = (
-      await app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) })
+      await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) })
     ).json();
     expect(still.task_groups[0]).toMatchObject({ id: group.id, status: 'open' });
   });
@@ -594,15 +583,15 @@ describe('other users', () => {
   it('deleting a user removes their repositories and groups and revokes their automation tokens', async () => {
     const { user, repo, agentId } = await setUp();
     const { secret } = await openGroup(user, repo.id, agentId);
-    const deleted = await app.inject({
+    const deleted = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/account',
       headers: as(user),
       payload: { password: user.password },
     });
     expect(deleted.statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
-    const left = await store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();
+    expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
+    const left = await ctx.store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();
     expect(left).toEqual([]);
   });
 });

@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
   buildTestApp,
-  createTestStore,
   signUp,
-  type TestStore,
   type TestUser,
+  useTestApp,
 } from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
 /** `POST /api/credentials/revoke`: revoke by value, for anyone who finds a token (ADR 0011, amended). */
-let store: TestStore;
-let app: App;
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '1000' } });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '1000' } });
 
 async function pat(user: TestUser, extra: Record<string, unknown> = {}) {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: { cookie: user.cookie },
@@ -35,18 +24,18 @@ async function pat(user: TestUser, extra: Record<string, unknown> = {}) {
 }
 
 const report = (credentials: unknown, headers: Record<string, string> = {}) =>
-  app.inject({
+  ctx.app.inject({
     method: 'POST',
     url: '/api/credentials/revoke',
     headers: { 'x-forwarded-for': '203.0.113.9', ...headers },
     payload: { credentials } as Record<string, unknown>,
   });
 
-const me = (secret: string) => app.inject({ url: '/api/me', headers: bearer(secret) });
+const me = (secret: string) => ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
 
 describe('POST /api/credentials/revoke', () => {
   it('revokes a found PAT without any credential, and the owner’s log records it with the reporter’s address', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { token, secret } = await pat(user);
     expect((await me(secret)).statusCode).toBe(200);
     const response = await report([secret]);
@@ -54,7 +43,7 @@ describe('POST /api/credentials/revoke', () => {
     expect(response.json()).toEqual({ received: 1 });
     expect((await me(secret)).statusCode).toBe(401);
     const events = (
-      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events as Array<{ action: string; target_id: string; ip: string | null }>;
     const reported = events.find((e) => e.action === 'token.reported_revoked');
     expect(reported).toMatchObject({ target_id: token.id });
@@ -62,7 +51,7 @@ describe('POST /api/credentials/revoke', () => {
   });
 
   it('answers byte-for-byte the same for a live token, an unknown one, a revoked one and garbage', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const live = await pat(user);
     const answers = [];
     for (const value of [live.secret, generateToken('pat'), live.secret, 'not a token', `${live.secret}x`]) {
@@ -73,12 +62,12 @@ describe('POST /api/credentials/revoke', () => {
   });
 
   it('revokes every live token among up to 1000 strings, whatever their kind, and leaves the rest alone', async () => {
-    const user = await signUp(app);
-    const bystander = await signUp(app);
+    const user = await signUp(ctx.app);
+    const bystander = await signUp(ctx.app);
     const found = await pat(user);
     const other = await pat(user);
     const kept = await pat(bystander);
-    const access = await accessTokenFor(app, user);
+    const access = await accessTokenFor(ctx.app, user);
     const filler = Array.from({ length: 995 }, () => generateToken('pat'));
     const response = await report([found.secret, access.access_token, found.secret, ...filler]);
     expect(response.statusCode).toBe(202);
@@ -89,23 +78,23 @@ describe('POST /api/credentials/revoke', () => {
   });
 
   it('revokes a token by its old secret while a rotation overlap runs, not by a rotated-out one', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const during = await pat(user);
-    await app.inject({
+    await ctx.app.inject({
       method: 'POST',
       url: `/api/account/tokens/${during.token.id}/rotate`,
       headers: { cookie: user.cookie },
       payload: { overlap: 'until_first_use' },
     });
     await report([during.secret]);
-    const view = await app.inject({
+    const view = await ctx.app.inject({
       url: `/api/account/tokens/${during.token.id}`,
       headers: { cookie: user.cookie },
     });
     expect(view.json().status).toBe('revoked');
 
     const after = await pat(user);
-    const rotated = await app.inject({
+    const rotated = await ctx.app.inject({
       method: 'POST',
       url: `/api/account/tokens/${after.token.id}/rotate`,
       headers: { cookie: user.cookie },
@@ -115,7 +104,7 @@ describe('POST /api/credentials/revoke', () => {
   });
 
   it('refuses garbage and oversized bodies without revoking anything', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const { secret } = await pat(user);
     const tooMany = Array.from({ length: 1001 }, () => secret);
     for (const body of [tooMany, [], [42], [secret.repeat(5)], 'tes_pat', null]) {
@@ -123,20 +112,20 @@ describe('POST /api/credentials/revoke', () => {
       expect(response.statusCode, JSON.stringify(body).slice(0, 50)).toBe(400);
       expect(response.body).not.toContain(secret);
     }
-    const extra = await app.inject({
+    const extra = await ctx.app.inject({
       method: 'POST',
       url: '/api/credentials/revoke',
       payload: { credentials: [secret], owner: 'x' },
     });
     expect(extra.statusCode).toBe(400);
-    const notJson = await app.inject({
+    const notJson = await ctx.app.inject({
       method: 'POST',
       url: '/api/credentials/revoke',
       headers: { 'content-type': 'text/plain' },
       payload: secret,
     });
     expect(notJson.statusCode).toBe(415);
-    const huge = await app.inject({
+    const huge = await ctx.app.inject({
       method: 'POST',
       url: '/api/credentials/revoke',
       headers: { 'content-type': 'application/json' },
@@ -147,7 +136,7 @@ describe('POST /api/credentials/revoke', () => {
   });
 
   it('is rate-limited per address', async () => {
-    const limited = await buildTestApp(store, { env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '2' } });
+    const limited = await buildTestApp(ctx.store, { env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '2' } });
     try {
       const codes = [];
       for (let i = 0; i < 3; i++) {

@@ -2,16 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl } from '../../../test/fakes/fake-http.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
-import {
-  bearer,
-  buildTestApp,
-  captureLogs,
-  createTestStore,
-  signUp,
-  type TestStore,
-  testClock,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { bearer, buildTestApp, captureLogs, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 
 /**
  * The key cache cannot be drained (issue #10, item 5): alerts with made-up key ids, however many
@@ -19,37 +10,33 @@ import type { App } from '../../platform/http/schemas.ts';
  * authenticated when a token is configured.
  */
 
-let store: TestStore;
-let app: App;
 let keys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
 const clock = testClock();
 const KEYS_TOKEN = `ghp_${randomBytes(18).toString('hex')}`;
 
 beforeAll(async () => {
-  store = await createTestStore();
   keys = await startFakeSecretScanningKeys();
-  app = await buildTestApp(store, {
-    clock,
-    env: {
-      GITHUB_SECRET_SCANNING_KEYS_URL: keys.url,
-      GITHUB_SECRET_SCANNING_KEYS_TOKEN: KEYS_TOKEN,
-      GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS: '300',
-      RATE_LIMIT_SECRET_SCANNING_PER_MINUTE: '100000',
-    },
-  });
 });
 afterAll(async () => {
-  await app.close();
   await keys.close();
-  await store.destroy();
 });
+
+const ctx = useTestApp(() => ({
+  clock,
+  env: {
+    GITHUB_SECRET_SCANNING_KEYS_URL: keys.url,
+    GITHUB_SECRET_SCANNING_KEYS_TOKEN: KEYS_TOKEN,
+    GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS: '300',
+    RATE_LIMIT_SECRET_SCANNING_PER_MINUTE: '100000',
+  },
+}));
 
 const body = JSON.stringify([
   { token: 'tes_pat_x', type: 'tessera_personal_access_token', url: 'u', source: 'content' },
 ]);
 
 function forgedAlert() {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/secret-scanning/github',
     headers: {
@@ -73,8 +60,8 @@ describe('the secret-scanning key cache', () => {
   });
 
   it('picks up a real new key once the interval has passed, and a key it knows without fetching', async () => {
-    const user = await signUp(app);
-    const created = await app.inject({
+    const user = await signUp(ctx.app);
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -92,18 +79,18 @@ describe('the secret-scanning key cache', () => {
     keys.addKey('key-rotated');
 
     // Within the interval the new key id is not fetched for: refused, fail closed, nothing revoked.
-    const early = await app.inject({
+    const early = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(alert, 'key-rotated'),
       payload: alert,
     });
     expect(early.statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
 
     clock.advance(300_000);
     const before = keys.requests;
-    const late = await app.inject({
+    const late = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(alert, 'key-rotated'),
@@ -114,7 +101,7 @@ describe('the secret-scanning key cache', () => {
     expect(keys.requests - before).toBe(1);
 
     // The original key is cached: no fetch at all.
-    const again = await app.inject({
+    const again = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(alert, 'key-1'),
@@ -126,7 +113,7 @@ describe('the secret-scanning key cache', () => {
 
   it('fails closed when the key endpoint cannot be reached, and the log says why', async () => {
     const logs = captureLogs();
-    const offline = await buildTestApp(store, {
+    const offline = await buildTestApp(ctx.store, {
       clock,
       env: {
         GITHUB_SECRET_SCANNING_KEYS_URL: await closedPortUrl(),

@@ -1,35 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  testClock,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
-let store: TestStore;
-let app: App;
 let keys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
 const clock = testClock();
 
 beforeAll(async () => {
-  store = await createTestStore();
   keys = await startFakeSecretScanningKeys();
-  app = await buildTestApp(store, { clock, env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } });
 });
 afterAll(async () => {
-  await app.close();
   await keys.close();
-  await store.destroy();
 });
 
+const ctx = useTestApp(() => ({ clock, env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } }));
+
 async function leakedPat() {
-  const user = await signUp(app);
-  const response = await app.inject({
+  const user = await signUp(ctx.app);
+  const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: { cookie: user.cookie },
@@ -54,7 +42,7 @@ describe('GitHub secret-scanning alerts', () => {
     const { user, token, secret } = await leakedPat();
     const notOurs = generateToken('pat');
     const body = alert([secret, notOurs, 'ghp_notatesseratoken']);
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(body),
@@ -70,9 +58,9 @@ describe('GitHub secret-scanning alerts', () => {
         label: 'false_positive',
       },
     ]);
-    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
     const events = (
-      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events;
     expect(events[0]).toMatchObject({
       action: 'token.leaked_revoked',
@@ -81,7 +69,7 @@ describe('GitHub secret-scanning alerts', () => {
     });
 
     // The same alert again is idempotent: still a true positive, no second audit event.
-    const again = await app.inject({
+    const again = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(body),
@@ -89,7 +77,7 @@ describe('GitHub secret-scanning alerts', () => {
     });
     expect(again.json()[0].label).toBe('true_positive');
     const after = (
-      await app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events;
     expect(after.filter((e: { action: string }) => e.action === 'token.leaked_revoked')).toHaveLength(1);
   });
@@ -111,27 +99,27 @@ describe('GitHub secret-scanning alerts', () => {
     const { secret } = await leakedPat();
     const body = alert([secret]);
     const headers = headersFor(body) as Record<string, string>;
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers,
       payload: body,
     });
     expect(response.statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
   });
 
   it('refuses missing signature headers with 400', async () => {
     const { secret } = await leakedPat();
     const body = alert([secret]);
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: { 'content-type': 'application/json' },
       payload: body,
     });
     expect(response.statusCode).toBe(400);
-    expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
   });
 
   it('refreshes the keys once for a new key id, and fails closed when the key endpoint is down', async () => {
@@ -141,7 +129,7 @@ describe('GitHub secret-scanning alerts', () => {
     // Past the minimum interval between refreshes (GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS).
     clock.advance(301_000);
     const before = keys.requests;
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(body, 'key-2'),
@@ -156,14 +144,14 @@ describe('GitHub secret-scanning alerts', () => {
     try {
       const second = await leakedPat();
       const body3 = alert([second.secret]);
-      const refused = await app.inject({
+      const refused = await ctx.app.inject({
         method: 'POST',
         url: '/api/secret-scanning/github',
         headers: keys.sign(body3, 'key-3'),
         payload: body3,
       });
       expect(refused.statusCode).toBe(401);
-      expect((await app.inject({ url: '/api/me', headers: bearer(second.secret) })).statusCode).toBe(200);
+      expect((await ctx.app.inject({ url: '/api/me', headers: bearer(second.secret) })).statusCode).toBe(200);
     } finally {
       keys.setDown(false);
     }
@@ -173,7 +161,7 @@ describe('GitHub secret-scanning alerts', () => {
     const { secret } = await leakedPat();
     const tokens = [secret, ...Array.from({ length: 999 }, () => generateToken('pat'))];
     const body = alert(tokens);
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: keys.sign(body),

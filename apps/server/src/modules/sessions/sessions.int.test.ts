@@ -1,27 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-  testClock,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { bearer, buildTestApp, signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
 import { obtainCode, redeemCode } from '../../../test/oauth-flows.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 const NEW_PASSWORD = 'a brand new passphrase for tessera';
 
@@ -38,7 +20,11 @@ interface SessionView {
 }
 
 /** Signs the user in again on the web, as another browser; returns that browser's Cookie header. */
-async function logIn(user: Pick<TestUser, 'email' | 'password'>, userAgent = 'Browser/2.0', target = app) {
+async function logIn(
+  user: Pick<TestUser, 'email' | 'password'>,
+  userAgent = 'Browser/2.0',
+  target = ctx.app,
+) {
   const response = await target.inject({
     method: 'POST',
     url: '/api/auth/login',
@@ -54,7 +40,7 @@ async function logIn(user: Pick<TestUser, 'email' | 'password'>, userAgent = 'Br
 async function appSignIn(
   user: Pick<TestUser, 'email' | 'password'>,
   userAgent = 'tessera-cli/1.0',
-  target = app,
+  target = ctx.app,
 ) {
   const response = await target.inject({
     method: 'POST',
@@ -67,7 +53,7 @@ async function appSignIn(
 }
 
 function refresh(refreshToken: string, userAgent = 'tessera-cli/1.0') {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/auth/token',
     headers: { 'user-agent': userAgent },
@@ -75,25 +61,14 @@ function refresh(refreshToken: string, userAgent = 'tessera-cli/1.0') {
   });
 }
 
-async function listSessions(headers: Record<string, string>, target = app): Promise<SessionView[]> {
+async function listSessions(headers: Record<string, string>, target = ctx.app): Promise<SessionView[]> {
   const response = await target.inject({ url: '/api/account/sessions', headers });
   expect(response.statusCode).toBe(200);
   return response.json().sessions;
 }
 
-async function createPat(cookie: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie },
-    payload: { name: `pat ${Math.random()}`, scopes: ['profile:read'] },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().secret as string;
-}
-
 function revokeSession(id: string, headers: Record<string, string>, payload?: Record<string, unknown>) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'DELETE',
     url: `/api/account/sessions/${id}`,
     headers,
@@ -101,7 +76,7 @@ function revokeSession(id: string, headers: Record<string, string>, payload?: Re
   });
 }
 
-function revokeOthers(headers: Record<string, string>, payload: Record<string, unknown>, target = app) {
+function revokeOthers(headers: Record<string, string>, payload: Record<string, unknown>, target = ctx.app) {
   return target.inject({
     method: 'POST',
     url: '/api/account/sessions/revoke-others',
@@ -110,18 +85,18 @@ function revokeOthers(headers: Record<string, string>, payload: Record<string, u
   });
 }
 
-function changePassword(headers: Record<string, string>, payload: Record<string, unknown>, target = app) {
+function changePassword(headers: Record<string, string>, payload: Record<string, unknown>, target = ctx.app) {
   return target.inject({ method: 'POST', url: '/api/account/password', headers, payload });
 }
 
 async function status(url: string, headers: Record<string, string>) {
-  return (await app.inject({ url, headers })).statusCode;
+  return (await ctx.app.inject({ url, headers })).statusCode;
 }
 
 const me = (headers: Record<string, string>) => status('/api/me', headers);
 
 async function auditActions(cookie: string) {
-  const response = await app.inject({ url: '/api/account/audit-log', headers: { cookie } });
+  const response = await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie } });
   expect(response.statusCode).toBe(200);
   return response.json().events as Array<{
     action: string;
@@ -142,7 +117,7 @@ function expectFieldError(
 
 describe('GET /api/account/sessions', () => {
   it('lists web sessions and app sign-ins with the current one marked and the user agent recorded', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const browser = await logIn(user, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0');
     const cli = await appSignIn(user, 'tessera-cli/1.2.3 (linux)');
 
@@ -183,9 +158,9 @@ describe('GET /api/account/sessions', () => {
   });
 
   it('never shows a token, a hash or a preview', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user);
-    const response = await app.inject({ url: '/api/account/sessions', headers: { cookie: user.cookie } });
+    const response = await ctx.app.inject({ url: '/api/account/sessions', headers: { cookie: user.cookie } });
     expect(response.headers['cache-control']).toBe('no-store');
     for (const secret of [user.sessionToken, cli.access_token, cli.refresh_token]) {
       expect(response.body).not.toContain(secret);
@@ -197,12 +172,12 @@ describe('GET /api/account/sessions', () => {
   });
 
   it('shows the last use and its address, and sorts by most recent activity', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user);
-    await app.inject({ url: '/api/me', headers: bearer(cli.access_token), remoteAddress: '203.0.113.9' });
-    await app.credentials.lastUsed.flush();
+    await ctx.app.inject({ url: '/api/me', headers: bearer(cli.access_token), remoteAddress: '203.0.113.9' });
+    await ctx.app.credentials.lastUsed.flush();
     const sessions = await listSessions({ cookie: user.cookie });
-    await app.credentials.lastUsed.flush();
+    await ctx.app.credentials.lastUsed.flush();
     const appEntry = sessions.find((s) => s.type === 'app')!;
     expect(appEntry.last_used_ip).toBe('203.0.113.9');
     expect(appEntry.last_used_at).not.toBeNull();
@@ -211,7 +186,7 @@ describe('GET /api/account/sessions', () => {
   });
 
   it('keeps one entry per app sign-in across refreshes: same id, first sign-in time, latest user agent', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user, 'tessera-cli/1.0');
     const [before] = (await listSessions({ cookie: user.cookie })).filter((s) => s.type === 'app');
     const refreshed = await refresh(cli.refresh_token, 'tessera-cli/1.1');
@@ -226,9 +201,9 @@ describe('GET /api/account/sessions', () => {
   });
 
   it('records the user agent of an authorization-code sign-in (the app redeeming the code)', async () => {
-    const user = await signUp(app);
-    const { code, verifier, redirectUri } = await obtainCode(app, user);
-    const redeemed = await redeemCode(app, { code, redirectUri, verifier });
+    const user = await signUp(ctx.app);
+    const { code, verifier, redirectUri } = await obtainCode(ctx.app, user);
+    const redeemed = await redeemCode(ctx.app, { code, redirectUri, verifier });
     expect(redeemed.statusCode).toBe(200);
     // redeemCode sends no User-Agent of its own: light-my-request's default is what the app said.
     const [entry] = (await listSessions({ cookie: user.cookie })).filter((s) => s.type === 'app');
@@ -236,7 +211,7 @@ describe('GET /api/account/sessions', () => {
   });
 
   it('cuts a long user agent to 512 characters', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     await logIn(user, `Agent/${'x'.repeat(1000)}`);
     const sessions = await listSessions({ cookie: user.cookie });
     expect(Math.max(...sessions.map((s) => s.user_agent?.length ?? 0))).toBe(512);
@@ -244,7 +219,7 @@ describe('GET /api/account/sessions', () => {
 
   it('leaves out signed-out, revoked and expired sign-ins', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
+    const timed = await buildTestApp(ctx.store, { clock });
     try {
       const user = await signUp(timed);
       const other = await logIn(user, 'Old/1.0', timed);
@@ -267,10 +242,10 @@ describe('GET /api/account/sessions', () => {
 
 describe('DELETE /api/account/sessions/{id}', () => {
   it("answers 404 for another user's web session or app sign-in, and leaves them active", async () => {
-    const victim = await signUp(app);
+    const victim = await signUp(ctx.app);
     const victimApp = await appSignIn(victim);
     const victimSessions = await listSessions({ cookie: victim.cookie });
-    const attacker = await signUp(app);
+    const attacker = await signUp(ctx.app);
 
     const unknown = await revokeSession(
       'ses_doesnotexist',
@@ -293,7 +268,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('ends another web session at once; the caller and the app sign-in keep working', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const cli = await appSignIn(user);
     const target = (await listSessions({ cookie: other.cookie })).find((s) => s.current)!;
@@ -313,7 +288,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('ends an app sign-in: its access token and refresh token are refused at once', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user);
     const otherCli = await appSignIn(user);
     const family = (await listSessions(bearer(cli.access_token))).find((s) => s.current)!;
@@ -329,7 +304,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('needs the password to end another sign-in: missing or wrong → 400 on body.password, nothing ends', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const target = (await listSessions({ cookie: other.cookie })).find((s) => s.current)!;
 
@@ -347,7 +322,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('ends the caller’s own web session without a password and clears the cookie', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const own = (await listSessions({ cookie: user.cookie })).find((s) => s.current)!;
     const response = await revokeSession(own.id, { cookie: user.cookie });
     expect(response.statusCode).toBe(204);
@@ -356,7 +331,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('ends the caller’s own app sign-in when asked with its access token', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user);
     const own = (await listSessions(bearer(cli.access_token))).find((s) => s.current)!;
     const response = await revokeSession(own.id, bearer(cli.access_token), {});
@@ -367,7 +342,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('refuses a cookie request from a foreign origin (CSRF) and ends nothing', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const target = (await listSessions({ cookie: other.cookie })).find((s) => s.current)!;
     const response = await revokeSession(
@@ -383,10 +358,10 @@ describe('DELETE /api/account/sessions/{id}', () => {
 
 describe('POST /api/account/sessions/revoke-others', () => {
   it('ends every other web session and app sign-in, keeping the caller and PATs', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const cli = await appSignIn(user);
-    const pat = await createPat(user.cookie);
+    const pat = (await createPat(ctx.app, user)).secret;
 
     const response = await revokeOthers({ cookie: user.cookie }, { password: user.password });
     expect(response.statusCode).toBe(200);
@@ -402,7 +377,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
   });
 
   it("keeps an app caller's own sign-in (access and refresh token)", async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user);
     const otherCli = await appSignIn(user);
 
@@ -415,7 +390,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
   });
 
   it('needs the right password (400 on body.password) and then ends nothing', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     expectFieldError(await revokeOthers({ cookie: user.cookie }, {}), 'body.password');
     expectFieldError(
@@ -426,7 +401,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
   });
 
   it('refuses a cross-site cookie request', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const response = await revokeOthers(
       { cookie: user.cookie, 'sec-fetch-site': 'cross-site' },
@@ -437,8 +412,8 @@ describe('POST /api/account/sessions/revoke-others', () => {
   });
 
   it('refuses a PAT with 401 interactive_credential_required', async () => {
-    const user = await signUp(app);
-    const pat = await createPat(user.cookie);
+    const user = await signUp(ctx.app);
+    const pat = (await createPat(ctx.app, user)).secret;
     const response = await revokeOthers(bearer(pat), { password: user.password });
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('interactive_credential_required');
@@ -448,7 +423,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
 
 describe('POST /api/account/password', () => {
   it('answers a wrong current password with 400 on body.current_password (not 401), audited', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const response = await changePassword(
       { cookie: user.cookie },
@@ -469,7 +444,7 @@ describe('POST /api/account/password', () => {
   });
 
   it('counts wrong current passwords in the per-account throttle: 429 once it trips, sign-in too', async () => {
-    const strict = await buildTestApp(store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
+    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
     try {
       const user = await signUp(strict);
       for (let i = 0; i < 3; i++) {
@@ -507,7 +482,7 @@ describe('POST /api/account/password', () => {
     ['a common password', 'password1234'],
     ['the current password', 'correct horse battery staple'],
   ])('refuses a new password that is %s with 400 on body.new_password', async (_label, newPassword) => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const response = await changePassword(
       { cookie: user.cookie },
@@ -518,7 +493,7 @@ describe('POST /api/account/password', () => {
   });
 
   it('refuses unknown body members', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const response = await changePassword(
       { cookie: user.cookie },
       { current_password: user.password, new_password: NEW_PASSWORD, user_id: 'usr_x' },
@@ -527,10 +502,10 @@ describe('POST /api/account/password', () => {
   });
 
   it('changes the password and ends every other sign-in, keeping the caller and PATs', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const other = await logIn(user);
     const cli = await appSignIn(user);
-    const pat = await createPat(user.cookie);
+    const pat = (await createPat(ctx.app, user)).secret;
 
     const response = await changePassword(
       { cookie: user.cookie },
@@ -539,7 +514,7 @@ describe('POST /api/account/password', () => {
     expect(response.statusCode).toBe(204);
     expect(response.headers['cache-control']).toBe('no-store');
 
-    const oldLogin = await app.inject({
+    const oldLogin = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: user.password },
@@ -555,7 +530,7 @@ describe('POST /api/account/password', () => {
     expect(await me({ cookie: user.cookie })).toBe(200);
     expect(await me(bearer(pat))).toBe(200);
 
-    const stored = await store.db
+    const stored = await ctx.store.db
       .selectFrom('users')
       .select('password_hash')
       .where('id', '=', user.id)
@@ -569,7 +544,7 @@ describe('POST /api/account/password', () => {
   });
 
   it("keeps an app caller's own sign-in when it changes the password", async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const cli = await appSignIn(user);
     const response = await changePassword(bearer(cli.access_token), {
       current_password: user.password,
@@ -582,7 +557,7 @@ describe('POST /api/account/password', () => {
   });
 
   it('refuses a cookie request from a foreign origin (CSRF) and changes nothing', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const response = await changePassword(
       { cookie: user.cookie, origin: 'https://evil.example' },
       { current_password: user.password, new_password: NEW_PASSWORD },

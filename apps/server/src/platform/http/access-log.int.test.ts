@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, captureLogs, createTestStore, type TestStore } from '../../../test/harness.ts';
-import type { App } from './schemas.ts';
+import { describe, expect, it } from 'vitest';
+import { captureLogs, useTestApp } from '../../../test/harness.ts';
 
-let store: TestStore;
-let app: App;
 const logs = captureLogs();
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { logStream: logs.stream });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ logStream: logs.stream });
 
 describe('access log', () => {
   it('writes one line per request with method, status and time, and no query values', async () => {
     logs.lines.length = 0;
-    await app.inject({ url: '/api/health?token=tes_pat_secretvalue' });
-    await app.inject({ url: '/api/me' });
+    await ctx.app.inject({ url: '/api/health?token=tes_pat_secretvalue' });
+    await ctx.app.inject({ url: '/api/me' });
     const lines = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = lines.filter((line) => line.msg === 'request');
     expect(requests.map((line) => [line.method, line.url, line.status])).toEqual([

@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../../test/agent-helpers.ts';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-} from '../../../test/harness.ts';
+import { accessTokenFor, bearer, signUp, useTestApp } from '../../../test/harness.ts';
 import { MAX_JSON_DEPTH } from './body-parsers.ts';
-import type { App } from './schemas.ts';
 import { nulAt } from './validation.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -40,7 +22,7 @@ describe('deeply nested JSON (issue 10 item 6)', () => {
 
   it('answers 100,000 levels on the open secret-scanning schema with 400 invalid_json, not 500', async () => {
     const payload = `[{"token":"x","type":"t","extra":${nested(100_000)}}]`;
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: alertHeaders,
@@ -52,8 +34,8 @@ describe('deeply nested JSON (issue 10 item 6)', () => {
   });
 
   it('refuses the same nesting on every other JSON route (token endpoint, agents)', async () => {
-    const user = await signUp(app);
-    const token = await app.inject({
+    const user = await signUp(ctx.app);
+    const token = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       headers: JSON_HEADERS,
@@ -61,7 +43,7 @@ describe('deeply nested JSON (issue 10 item 6)', () => {
     });
     expect(token.statusCode).toBe(400);
     expect(token.json()).toMatchObject({ error: 'invalid_request' });
-    const agent = await app.inject({
+    const agent = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { ...JSON_HEADERS, cookie: user.cookie },
@@ -73,7 +55,7 @@ describe('deeply nested JSON (issue 10 item 6)', () => {
 
   it('lets nesting up to the limit through to the route, and counts brackets inside strings as text', async () => {
     const within = `[{"token":"x","type":"t","extra":${nested(MAX_JSON_DEPTH - 2)},"s":"${'['.repeat(500)}"}]`;
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/secret-scanning/github',
       headers: alertHeaders,
@@ -93,34 +75,34 @@ describe('deeply nested JSON (issue 10 item 6)', () => {
 
 describe('an empty body with Content-Type: application/json is no body (issue 10 "Bodies", issue 11 item 2)', () => {
   it('deletes an agent, a token and signs out with the header and no body', async () => {
-    const user = await signUp(app);
-    const { access_token } = await accessTokenFor(app, user);
-    const agent = await createAgent(app, bearer(access_token));
-    const deleted = await app.inject({
+    const user = await signUp(ctx.app);
+    const { access_token } = await accessTokenFor(ctx.app, user);
+    const agent = await createAgent(ctx.app, bearer(access_token));
+    const deleted = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/agents/${agent.agent_id}`,
       headers: { ...JSON_HEADERS, ...bearer(access_token) },
     });
     expect(deleted.statusCode).toBe(204);
-    const created = await app.inject({
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
       payload: { name: 'to delete', scopes: ['agents:read'] },
     });
-    const revoked = await app.inject({
+    const revoked = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/account/tokens/${created.json().token.id}`,
       headers: { ...JSON_HEADERS, 'content-length': '0', cookie: user.cookie },
       payload: '',
     });
     expect(revoked.statusCode).toBe(204);
-    const listed = await app.inject({
+    const listed = await ctx.app.inject({
       url: '/api/agents',
       headers: { ...JSON_HEADERS, ...bearer(access_token) },
     });
     expect(listed.statusCode).toBe(200);
-    const logout = await app.inject({
+    const logout = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
       headers: { ...JSON_HEADERS, cookie: user.cookie },
@@ -134,9 +116,9 @@ describe('an empty body with Content-Type: application/json is no body (issue 10
     ['POST', '/api/account/tokens'],
     ['POST', '/api/provider-accounts'],
   ])('still answers 400 invalid_request on %s %s, which needs a body', async (method, url) => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     for (const payload of ['', '  ']) {
-      const response = await app.inject({
+      const response = await ctx.app.inject({
         method: method as 'POST',
         url,
         headers: { ...JSON_HEADERS, cookie: user.cookie },
@@ -151,8 +133,8 @@ describe('an empty body with Content-Type: application/json is no body (issue 10
   });
 
   it('answers the same with no Content-Type and no body', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/agents',
       headers: { cookie: user.cookie },
@@ -164,8 +146,8 @@ describe('an empty body with Content-Type: application/json is no body (issue 10
 
 describe('forms only where OAuth needs them (issue 10 item 9)', () => {
   it('refuses a cookie-authenticated form that would add a provider account, and adds nothing', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/provider-accounts',
       headers: { ...FORM_HEADERS, cookie: user.cookie, origin: 'http://localhost:3000' },
@@ -173,33 +155,36 @@ describe('forms only where OAuth needs them (issue 10 item 9)', () => {
     });
     expect(response.statusCode).toBe(415);
     expect(response.json().code).toBe('unsupported_media_type');
-    const list = await app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    const list = await ctx.app.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
     expect(list.json().accounts).toEqual([]);
   });
 
   it('refuses a form that would rename a token, and leaves the name', async () => {
-    const user = await signUp(app);
-    const created = await app.inject({
+    const user = await signUp(ctx.app);
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
       payload: { name: 'original', scopes: ['agents:read'] },
     });
     const id = created.json().token.id;
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/account/tokens/${id}`,
       headers: { ...FORM_HEADERS, cookie: user.cookie },
       payload: 'name=renamed',
     });
     expect(response.statusCode).toBe(415);
-    const after = await app.inject({ url: `/api/account/tokens/${id}`, headers: { cookie: user.cookie } });
+    const after = await ctx.app.inject({
+      url: `/api/account/tokens/${id}`,
+      headers: { cookie: user.cookie },
+    });
     expect(after.json().name).toBe('original');
   });
 
   it('refuses forms on the web-only OAuth decision routes too', async () => {
-    const user = await signUp(app);
-    const response = await app.inject({
+    const user = await signUp(ctx.app);
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/device/decision',
       headers: { ...FORM_HEADERS, cookie: user.cookie },
@@ -209,8 +194,8 @@ describe('forms only where OAuth needs them (issue 10 item 9)', () => {
   });
 
   it('accepts forms on the token, revoke and device authorization endpoints', async () => {
-    const user = await signUp(app);
-    const token = await app.inject({
+    const user = await signUp(ctx.app);
+    const token = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/token',
       headers: FORM_HEADERS,
@@ -221,14 +206,14 @@ describe('forms only where OAuth needs them (issue 10 item 9)', () => {
       }).toString(),
     });
     expect(token.statusCode).toBe(200);
-    const revoke = await app.inject({
+    const revoke = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/revoke',
       headers: FORM_HEADERS,
       payload: new URLSearchParams({ token: token.json().refresh_token }).toString(),
     });
     expect(revoke.statusCode).toBe(200);
-    const device = await app.inject({
+    const device = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/device_authorization',
       headers: FORM_HEADERS,

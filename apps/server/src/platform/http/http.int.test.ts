@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestStore, signUp, type TestStore, testConfig } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, createTestStore, signUp, testConfig, useTestApp } from '../../../test/harness.ts';
 import { buildApp } from '../../app.ts';
 import { generateToken } from '../../modules/credentials/token-format.ts';
 import { ERROR_CODES } from '../errors.ts';
-import type { App } from './schemas.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp();
 
 describe('error codes', () => {
   it('maps every code to the status of docs/api.md §2', () => {
@@ -46,7 +35,7 @@ describe('error codes', () => {
 describe('HTTP errors as problem+json', () => {
   it('answers an unknown route with 404 not_found without echoing the path', async () => {
     const secretish = generateToken('pat');
-    const response = await app.inject({ url: `/api/nothing/${secretish}` });
+    const response = await ctx.app.inject({ url: `/api/nothing/${secretish}` });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     const body = response.json();
@@ -60,7 +49,7 @@ describe('HTTP errors as problem+json', () => {
   });
 
   it('answers a wrong content type with 415, broken JSON with 400 invalid_json, and a huge body with 413', async () => {
-    const plain = await app.inject({
+    const plain = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'content-type': 'text/plain' },
@@ -68,7 +57,7 @@ describe('HTTP errors as problem+json', () => {
     });
     expect(plain.statusCode).toBe(415);
     expect(plain.json().code).toBe('unsupported_media_type');
-    const broken = await app.inject({
+    const broken = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'content-type': 'application/json' },
@@ -76,7 +65,7 @@ describe('HTTP errors as problem+json', () => {
     });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().code).toBe('invalid_json');
-    const huge = await app.inject({
+    const huge = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'content-type': 'application/json' },
@@ -87,7 +76,7 @@ describe('HTTP errors as problem+json', () => {
   });
 
   it('sends security headers and a charset on JSON', async () => {
-    const response = await app.inject({ url: '/api/health' });
+    const response = await ctx.app.inject({ url: '/api/health' });
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['strict-transport-security']).toContain('max-age=');
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -95,7 +84,7 @@ describe('HTTP errors as problem+json', () => {
   });
 
   it('hides unexpected errors behind a generic 500 with a request id', async () => {
-    const raw = await buildApp({ config: testConfig(), database: store, logger: false });
+    const raw = await buildApp({ config: testConfig(), database: ctx.store, logger: false });
     raw.get('/api/test-explode', { config: { auth: 'public' } }, async () => {
       throw new Error('select password_hash from users where token = tes_pat_leak');
     });
@@ -114,7 +103,7 @@ describe('HTTP errors as problem+json', () => {
   });
 
   it('refuses to start when an API route forgets to declare config.auth', async () => {
-    const raw = await buildApp({ config: testConfig(), database: store, logger: false });
+    const raw = await buildApp({ config: testConfig(), database: ctx.store, logger: false });
     expect(() => raw.get('/api/undeclared', async () => ({}))).toThrow(/config.auth/);
     await raw.close();
   });

@@ -32,24 +32,14 @@ const OAUTH_ERROR_ENDPOINTS =
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
-/** Every (method, path) the app routes, from Fastify's own route tree, in OpenAPI path syntax. */
+/** Every (method, path) the app routes under /api (`app.apiRoutes`, recorded as routes are added), in OpenAPI path syntax. */
 function registeredRoutes(app: App): Array<{ method: string; path: string }> {
-  const tree = app.printRoutes({ commonPrefix: false });
-  const stack: string[] = [];
-  const out: Array<{ method: string; path: string }> = [];
-  for (const line of tree.split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
-    if (!match) continue;
-    const depth = match[1]!.length / 4;
-    stack.length = depth;
-    const full = (stack[depth - 1] ?? '') + match[2]!;
-    stack[depth] = full;
-    for (const method of match[3]!.split(',').map((m) => m.trim().toLowerCase())) {
-      if (method === 'head' || method === 'options') continue;
-      out.push({ method, path: full.replace(/:([A-Za-z0-9_]+)/g, '{$1}') });
-    }
-  }
-  return out;
+  return app.apiRoutes
+    .filter((route) => route.method !== 'OPTIONS')
+    .map((route) => ({
+      method: route.method.toLowerCase(),
+      path: route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+    }));
 }
 
 function operations(document: Json) {

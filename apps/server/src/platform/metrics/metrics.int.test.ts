@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, createTestStore, signUp, type TestStore } from '../../../test/harness.ts';
-import type { App } from '../http/schemas.ts';
+import { describe, expect, it } from 'vitest';
+import { bearer, buildTestApp, signUp, useTestApp } from '../../../test/harness.ts';
 
 const METRICS_TOKEN = 'metrics-secret-0123456789';
-let store: TestStore;
-let app: App;
 
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { env: { METRICS_TOKEN } });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ env: { METRICS_TOKEN } });
 
 async function scrape(): Promise<string> {
-  const response = await app.inject({ url: '/metrics', headers: bearer(METRICS_TOKEN) });
+  const response = await ctx.app.inject({ url: '/metrics', headers: bearer(METRICS_TOKEN) });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toContain('text/plain');
   return response.body;
@@ -29,7 +19,7 @@ function value(text: string, series: string): number {
 
 describe('/metrics', () => {
   it('is off unless METRICS_TOKEN is set', async () => {
-    const plain = await buildTestApp(store);
+    const plain = await buildTestApp(ctx.store);
     try {
       expect((await plain.inject({ url: '/metrics' })).statusCode).toBe(404);
     } finally {
@@ -39,14 +29,14 @@ describe('/metrics', () => {
 
   it('refuses a missing or wrong bearer secret with 401 problem+json', async () => {
     for (const headers of [{}, bearer('metrics-secret-0123456780'), { authorization: METRICS_TOKEN }]) {
-      const response = await app.inject({ url: '/metrics', headers });
+      const response = await ctx.app.inject({ url: '/metrics', headers });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ code: 'unauthenticated' });
     }
   });
 
   it('labels requests by route pattern and status, never by raw URL', async () => {
-    await app.inject({ url: '/api/agents/agt_doesnotexist12345' });
+    await ctx.app.inject({ url: '/api/agents/agt_doesnotexist12345' });
     const text = await scrape();
     expect(text).toContain('route="/api/agents/:id"');
     expect(text).not.toContain('agt_doesnotexist12345');
@@ -56,8 +46,8 @@ describe('/metrics', () => {
   });
 
   it('counts verification outcomes: store lookup, cache hit, negative hit and refusals by reason', async () => {
-    const user = await signUp(app);
-    const created = await app.inject({
+    const user = await signUp(ctx.app);
+    const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens',
       headers: { cookie: user.cookie },
@@ -65,15 +55,15 @@ describe('/metrics', () => {
     });
     const { token, secret } = created.json() as { token: { id: string }; secret: string };
     const before = await scrape();
-    await app.inject({ url: '/api/me', headers: bearer(secret) });
-    await app.inject({ url: '/api/me', headers: bearer(secret) });
-    await app.inject({ url: '/api/me', headers: bearer('tes_pat_not-a-token') });
-    await app.inject({
+    await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
+    await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
+    await ctx.app.inject({ url: '/api/me', headers: bearer('tes_pat_not-a-token') });
+    await ctx.app.inject({
       method: 'DELETE',
       url: `/api/account/tokens/${token.id}`,
       headers: { cookie: user.cookie },
     });
-    await app.inject({ url: '/api/me', headers: bearer(secret) });
+    await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
     const after = await scrape();
     const delta = (series: string) => value(after, series) - value(before, series);
     expect(delta('tessera_token_verifications_total{outcome="cache_hit"}')).toBeGreaterThanOrEqual(1);
@@ -87,7 +77,9 @@ describe('/metrics', () => {
   });
 
   it('counts rate-limit refusals by route', async () => {
-    const limited = await buildTestApp(store, { env: { METRICS_TOKEN, RATE_LIMIT_SIGN_IN_PER_MINUTE: '1' } });
+    const limited = await buildTestApp(ctx.store, {
+      env: { METRICS_TOKEN, RATE_LIMIT_SIGN_IN_PER_MINUTE: '1' },
+    });
     try {
       for (let i = 0; i < 3; i += 1) {
         await limited.inject({
