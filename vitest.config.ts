@@ -53,6 +53,9 @@ if (process.env.TEST_DATABASE_URL) {
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker less than the cores: a single worker on CI's 2 cores. Test
+    // files spend much of their time waiting on PostgreSQL and child processes, so two overlap well.
+    maxWorkers: 2,
     // biome-ignore lint/suspicious/noExplicitAny: vitest's project type is a wide union
     projects: projects as any,
   },
