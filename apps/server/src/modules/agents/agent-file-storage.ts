@@ -112,7 +112,7 @@ export function createAgentFileStorage(options: { root: string; maxBytes: number
       } catch (error) {
         // The pipeline can fail on its first chunk while the sink is still opening its file; remove
         // the file only once the sink is closed, or it is created after the removal and stays.
-        if (!sink.closed) await new Promise((resolve) => sink.once('close', resolve));
+        if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
         // Removing works on a full disk; on a read-only one the file could not have been made.
         await rm(tempPath, { force: true });
         if (error instanceof AppError) throw error;
