@@ -1,19 +1,11 @@
-import { keyIdOf, type SecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import { type ReencryptionReport, reencryptInBatches } from '../../platform/crypto/reencrypt-in-batches.ts';
+import type { SecretCipher } from '../../platform/crypto/secret-cipher.ts';
 import type { Db } from '../../platform/database/database.ts';
-import { inTransaction } from '../../platform/database/transaction.ts';
 import type { WebhookRepository } from './webhooks.repository.ts';
 import { webhookSecretAad } from './webhooks.service.ts';
 
-export interface WebhookSecretRotationReport {
-  scanned: number;
-  reencrypted: number;
-  /** Secrets rotated by their owner meanwhile: already under the current key. */
-  skipped: number;
-  failed: Array<{ id: string; keyId: string | null }>;
-  /** Secrets still not under the current key when the run ended. */
-  remaining: number;
-  stopped: boolean;
-}
+/** `skipped`: secrets rotated by their owner meanwhile, already under the current key. */
+export type WebhookSecretRotationReport = ReencryptionReport;
 
 /**
  * Re-encrypts every webhook endpoint's signing secret under the ring's current key, as
@@ -31,47 +23,19 @@ export async function reencryptWebhookSecrets(deps: {
   batchSize?: number;
   signal?: AbortSignal;
 }): Promise<WebhookSecretRotationReport> {
-  const { db, webhooks, cipher, signal } = deps;
-  const batchSize = deps.batchSize ?? 100;
-  const report: WebhookSecretRotationReport = {
-    scanned: 0,
-    reencrypted: 0,
-    skipped: 0,
-    failed: [],
-    remaining: 0,
-    stopped: false,
-  };
-  let afterId: string | null = null;
-  for (;;) {
-    if (signal?.aborted) {
-      report.stopped = true;
-      break;
-    }
-    const batch = await webhooks.listSecretsNotUnderKey(cipher.currentKeyId, afterId, batchSize);
-    if (batch.length === 0) break;
-    afterId = batch.at(-1)!.id;
-    await inTransaction(db, async (tx) => {
-      for (const row of batch) {
-        report.scanned += 1;
-        let secret: string;
-        try {
-          secret = cipher.decrypt(row.secret_ciphertext, webhookSecretAad(row));
-        } catch {
-          report.failed.push({ id: row.id, keyId: keyIdOf(row.secret_ciphertext) });
-          continue;
-        }
-        const swapped = await webhooks.replaceSecretCiphertext(
-          row.id,
-          row.secret_ciphertext,
-          cipher.encrypt(secret, webhookSecretAad(row)),
-          tx,
-        );
-        if (swapped) report.reencrypted += 1;
-        else report.skipped += 1;
-      }
-    });
-  }
-  const byKey = await webhooks.countSecretsByKeyId();
-  report.remaining = byKey.filter((k) => k.key_id !== cipher.currentKeyId).reduce((n, k) => n + k.secrets, 0);
-  return report;
+  const { webhooks } = deps;
+  return reencryptInBatches({
+    ...deps,
+    column: {
+      listNotUnderKey: (keyId, afterId, limit) => webhooks.listSecretsNotUnderKey(keyId, afterId, limit),
+      ciphertextOf: (row) => row.secret_ciphertext,
+      aadOf: (row) => webhookSecretAad(row),
+      replace: (row, expected, replacement, tx) =>
+        webhooks.replaceSecretCiphertext(row.id, expected, replacement, tx),
+      countNotUnderKey: async (keyId) =>
+        (await webhooks.countSecretsByKeyId())
+          .filter((k) => k.key_id !== keyId)
+          .reduce((n, k) => n + k.secrets, 0),
+    },
+  });
 }

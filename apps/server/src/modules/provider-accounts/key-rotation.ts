@@ -1,22 +1,12 @@
-import { keyIdOf, type SecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import { type ReencryptionReport, reencryptInBatches } from '../../platform/crypto/reencrypt-in-batches.ts';
+import type { SecretCipher } from '../../platform/crypto/secret-cipher.ts';
 import type { Db } from '../../platform/database/database.ts';
-import { inTransaction } from '../../platform/database/transaction.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ProviderAccountRepository } from './provider-accounts.repository.ts';
 import { tokenAad } from './provider-accounts.service.ts';
 
-export interface RotationReport {
-  /** Rows looked at (every row not under the current key when the run reached it). */
-  scanned: number;
-  reencrypted: number;
-  /** Rows that changed under us (a token replaced meanwhile): already under the current key. */
-  skipped: number;
-  /** Rows that could not be decrypted with any key of the ring; they keep their old ciphertext. */
-  failed: Array<{ id: string; keyId: string | null }>;
-  /** Rows still not under the current key when the run ended (0 after a complete run without failures). */
-  remaining: number;
-  stopped: boolean;
-}
+/** `skipped`: tokens replaced meanwhile, already under the current key. */
+export type RotationReport = ReencryptionReport;
 
 /**
  * Re-encrypts every stored provider token under the ring's current key, a batch per
@@ -34,51 +24,25 @@ export async function reencryptProviderTokens(deps: {
   /** Recorded with the audit event too (the script adds what it re-encrypted elsewhere). */
   auditMetadata?: Record<string, unknown>;
 }): Promise<RotationReport> {
-  const { db, accounts, cipher, audit, signal } = deps;
-  const batchSize = deps.batchSize ?? 100;
-  const report: RotationReport = {
-    scanned: 0,
-    reencrypted: 0,
-    skipped: 0,
-    failed: [],
-    remaining: 0,
-    stopped: false,
-  };
-  let afterId: string | null = null;
-
-  for (;;) {
-    if (signal?.aborted) {
-      report.stopped = true;
-      break;
-    }
-    const batch = await accounts.listTokensNotUnderKey(cipher.currentKeyId, afterId, batchSize);
-    if (batch.length === 0) break;
-    afterId = batch.at(-1)!.id;
-    await inTransaction(db, async (tx) => {
-      for (const row of batch) {
-        report.scanned += 1;
-        let plaintext: string;
-        try {
-          plaintext = cipher.decrypt(row.token_ciphertext, tokenAad(row));
-        } catch {
-          report.failed.push({ id: row.id, keyId: keyIdOf(row.token_ciphertext) });
-          continue;
-        }
-        const swapped = await accounts.replaceCiphertext(
-          row.id,
-          row.token_ciphertext,
-          cipher.encrypt(plaintext, tokenAad(row)),
-          tx,
-        );
-        if (swapped) report.reencrypted += 1;
-        else report.skipped += 1;
-      }
-    });
-    deps.onBatch?.({ ...report });
-  }
-
-  const byKey = await accounts.countTokensByKeyId();
-  report.remaining = byKey.filter((k) => k.key_id !== cipher.currentKeyId).reduce((n, k) => n + k.tokens, 0);
+  const { accounts, cipher, audit } = deps;
+  const report = await reencryptInBatches({
+    db: deps.db,
+    cipher,
+    batchSize: deps.batchSize,
+    signal: deps.signal,
+    onBatch: deps.onBatch,
+    column: {
+      listNotUnderKey: (keyId, afterId, limit) => accounts.listTokensNotUnderKey(keyId, afterId, limit),
+      ciphertextOf: (row) => row.token_ciphertext,
+      aadOf: (row) => tokenAad(row),
+      replace: (row, expected, replacement, tx) =>
+        accounts.replaceCiphertext(row.id, expected, replacement, tx),
+      countNotUnderKey: async (keyId) =>
+        (await accounts.countTokensByKeyId())
+          .filter((k) => k.key_id !== keyId)
+          .reduce((n, k) => n + k.tokens, 0),
+    },
+  });
   await audit?.record(undefined, null, {
     userId: null,
     action: 'encryption_keys.rotated',
