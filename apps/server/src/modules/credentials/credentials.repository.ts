@@ -69,6 +69,30 @@ const ACTIVE_CREDENTIAL_BY_HASH = `
  * `prepare` (the store's, `Database.prepare`) runs the hot lookup as a prepared statement;
  * without it (tools and tests that hold only a Kysely instance) the same query goes through Kysely.
  */
+/**
+ * What a store lookup of a secret returns (the verifier's record), from `credentials as c` joined
+ * with `users as u`: one list, so every lookup (by current, previous or rotated-out hash) returns
+ * the same record. `previous_valid_until` depends on the lookup and is added by each.
+ */
+const LOOKUP_COLUMNS = [
+  'c.id',
+  'c.user_id',
+  'c.kind',
+  'c.scopes',
+  'c.expires_at',
+  'c.revoked_at',
+  'c.family_id',
+  'c.task_group_id',
+  'c.client_id',
+  'c.token_hash',
+  'c.on_rotated_out_use',
+  'c.repo_ids',
+  'c.allowed_cidrs',
+  'u.email as owner_email',
+  'u.name as owner_name',
+  'u.created_at as owner_created_at',
+] as const;
+
 export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['prepare']) {
   const activeByHash = prepare?.<ActiveCredentialLookup>(
     'active_credential_by_hash',
@@ -125,25 +149,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
           eb.or([eb('c.token_hash', '=', tokenHash), eb('c.previous_token_hash', '=', tokenHash)]),
         )
         .where('u.disabled_at', 'is', null)
-        .select([
-          'c.id',
-          'c.user_id',
-          'c.kind',
-          'c.scopes',
-          'c.expires_at',
-          'c.revoked_at',
-          'c.family_id',
-          'c.task_group_id',
-          'c.client_id',
-          'c.token_hash',
-          'c.previous_valid_until',
-          'c.on_rotated_out_use',
-          'c.repo_ids',
-          'c.allowed_cidrs',
-          'u.email as owner_email',
-          'u.name as owner_name',
-          'u.created_at as owner_created_at',
-        ])
+        .select([...LOOKUP_COLUMNS, 'c.previous_valid_until'])
         .executeTakeFirst();
     },
 
@@ -193,25 +199,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .where('r.token_hash', '=', tokenHash)
         .where('r.rotated_out_at', '>', since)
         .where('u.disabled_at', 'is', null)
-        .select([
-          'c.id',
-          'c.user_id',
-          'c.kind',
-          'c.scopes',
-          'c.expires_at',
-          'c.revoked_at',
-          'c.family_id',
-          'c.task_group_id',
-          'c.client_id',
-          'c.token_hash',
-          sql<Date | null>`null`.as('previous_valid_until'),
-          'c.on_rotated_out_use',
-          'c.repo_ids',
-          'c.allowed_cidrs',
-          'u.email as owner_email',
-          'u.name as owner_name',
-          'u.created_at as owner_created_at',
-        ])
+        .select([...LOOKUP_COLUMNS, sql<Date | null>`null`.as('previous_valid_until')])
         .executeTakeFirst();
     },
 
