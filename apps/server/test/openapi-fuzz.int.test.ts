@@ -122,6 +122,8 @@ const config = testConfig({
   // High limits keep the fuzz reaching the handlers; throttling has tests of its own.
   RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '100000',
   RATE_LIMIT_SECRET_SCANNING_PER_MINUTE: '100000',
+  RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '100000',
+  RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100000',
 });
 const store = await createTestStore();
 const app = await buildTestApp(store, { config });
@@ -332,7 +334,9 @@ async function seedFixtures(): Promise<Fixtures> {
         'authorization_code',
         'urn:ietf:params:oauth:grant-type:device_code',
       ),
-      client_id: fc.constant('tessera-cli'),
+      // The CLI for the token endpoint; the registered resource server for introspection.
+      client_id: fc.constantFrom('tessera-cli', 'fuzz-rs'),
+      client_secret: fc.constant(INTROSPECTION_SECRET),
       response_type: fc.constant('code'),
       redirect_uri: fc.constant(REDIRECT_URI),
       code_challenge: fc.constant(codeChallenge),
@@ -867,11 +871,16 @@ async function send(operation: Operation, fuzzCase: FuzzCase): Promise<Exchange>
     ...credential.headers,
     ...ORIGIN_HEADERS[fuzzCase.origin],
   };
-  // Introspection authenticates the resource server (RFC 7662 §2.1), not a user's credential.
-  if (operation.label === 'POST /api/oauth/introspect' && fuzzCase.credential !== 'none') {
+  // Introspection authenticates the resource server (RFC 7662 §2.1), not a user's credential:
+  // HTTP Basic, unless the body already carries a client_secret (one method per request).
+  const { body } = fuzzCase;
+  if (
+    operation.label === 'POST /api/oauth/introspect' &&
+    fuzzCase.credential !== 'none' &&
+    !String(body?.payload ?? '').includes('client_secret')
+  ) {
     headers.authorization = INTROSPECTION_BASIC;
   }
-  const { body } = fuzzCase;
   if (body?.contentType) headers['content-type'] = body.contentType;
   if (headers['github-public-key-signature'] === SIGNED_BY_GITHUB) {
     headers['github-public-key-signature'] = secretScanningKeys.sign(body?.payload ?? '')[

@@ -1,12 +1,12 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink, Outlet } from 'react-router';
 import { LanguageSelect } from '../components/language-select.tsx';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { useMe } from '../features/auth/api/get-me.ts';
-import { useLogOut } from '../features/auth/api/log-out.ts';
+import { logOut as endSession } from '../features/auth/api/log-out.ts';
 import { NoticeBadge } from '../features/notices/components/notice-badge.tsx';
 import { useT } from '../i18n/i18n-provider.tsx';
+import { useEndOwnSession } from '../lib/end-own-session.ts';
 import { errorMessage } from '../lib/error-message.ts';
 import { ExpiringTokensNotice } from './expiring-tokens-notice.tsx';
 import { FocusOnNavigate } from './focus-on-navigate.tsx';
@@ -15,18 +15,8 @@ import { FocusOnNavigate } from './focus-on-navigate.tsx';
 export function AppLayout() {
   const t = useT();
   const me = useMe();
-  const logOut = useLogOut();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-
-  const signOut = () =>
-    logOut.mutate(undefined, {
-      onSuccess: () => {
-        navigate('/login?reason=signed-out', { replace: true });
-        // After leaving the signed-in routes, so they do not react to the emptied cache.
-        setTimeout(() => queryClient.clear(), 0);
-      },
-    });
+  const logOut = useEndOwnSession(endSession);
+  const signOut = () => logOut.mutate();
 
   const email = me.data?.user.email ?? '';
   return (

@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { meQueryKey } from '../features/auth/api/get-me.ts';
 import { isApiError } from '../lib/api-client.ts';
+import { isEndingOwnSession, ownSessionRestored } from '../lib/end-own-session.ts';
 import { markSessionExpired } from '../lib/form-draft.ts';
 
 /**
@@ -13,6 +14,9 @@ export function createAppQueryClient(): QueryClient {
     queryCache: new QueryCache({
       onError: (error, query) => {
         if (query.queryKey[0] !== meQueryKey[0]) onUnauthenticated(error);
+      },
+      onSuccess: (_data, query) => {
+        if (query.queryKey[0] === meQueryKey[0]) ownSessionRestored();
       },
     }),
     mutationCache: new MutationCache({ onError: (error) => onUnauthenticated(error) }),
@@ -29,6 +33,8 @@ export function createAppQueryClient(): QueryClient {
     },
   });
   function onUnauthenticated(error: unknown) {
+    // A sign-out this tab asked for is not an expiry (lib/end-own-session).
+    if (isEndingOwnSession()) return;
     if (isApiError(error) && error.code === 'unauthenticated') {
       // The sign-in page says why, and forms restore what was typed (lib/form-draft).
       markSessionExpired();

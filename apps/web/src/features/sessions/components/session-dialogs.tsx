@@ -1,6 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { useNavigate } from 'react-router';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
@@ -8,9 +6,10 @@ import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Input } from '../../../components/ui/input.tsx';
 import { useT } from '../../../i18n/i18n-provider.tsx';
 import type { SessionView } from '../../../lib/api-types.ts';
+import { useEndOwnSession } from '../../../lib/end-own-session.ts';
 import { errorMessage, fieldErrorsOf } from '../../../lib/error-message.ts';
 import { useRevokeOtherSessions } from '../api/revoke-other-sessions.ts';
-import { useRevokeSession } from '../api/revoke-session.ts';
+import { revokeSession, useRevokeSession } from '../api/revoke-session.ts';
 import { deviceLabel } from './device-label.ts';
 
 interface DialogProps {
@@ -100,11 +99,11 @@ export function RevokeSessionDialog({
   onDone,
 }: DialogProps & { session: SessionView | undefined }) {
   const t = useT();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const revoke = useRevokeSession();
+  const signOutHere = useEndOwnSession((id: string) => revokeSession({ id }));
   const close = () => {
     revoke.reset();
+    signOutHere.reset();
     onClose();
   };
   const device = session ? deviceLabel(session, t) : '';
@@ -119,20 +118,9 @@ export function RevokeSessionDialog({
         confirmLabel={t('sessions.revokeCurrentDialog.confirm')}
         cancelLabel={t('app.cancel')}
         closeLabel={t('app.close')}
-        pending={revoke.isPending}
-        error={revoke.isError ? errorMessage(revoke.error, t) : undefined}
-        onConfirm={() =>
-          revoke.mutate(
-            { id: session.id, current: true },
-            {
-              onSuccess: () => {
-                navigate('/login?reason=signed-out', { replace: true });
-                // After leaving the signed-in routes, so they do not react to the emptied cache.
-                setTimeout(() => queryClient.clear(), 0);
-              },
-            },
-          )
-        }
+        pending={signOutHere.isPending}
+        error={signOutHere.isError ? errorMessage(signOutHere.error, t) : undefined}
+        onConfirm={() => signOutHere.mutate(session.id)}
       />
     );
   }
