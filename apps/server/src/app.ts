@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { API_DOCUMENT } from './api-document.ts';
 import type { Config } from './config.ts';
 import { registerAccounts } from './modules/accounts/index.ts';
 import { registerPasswordMetrics } from './modules/accounts/password.ts';
@@ -16,6 +17,7 @@ import { authenticateRequests } from './modules/credentials/authenticate-request
 import { registerCredentialMetrics } from './modules/credentials/credentials.metrics.ts';
 import { createCredentialRepository } from './modules/credentials/credentials.repository.ts';
 import { createCredentialService } from './modules/credentials/credentials.service.ts';
+import { describeRouteAccess, SECURITY_SCHEMES } from './modules/credentials/openapi-access.ts';
 import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
 import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -271,7 +273,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await app.register(metricsEndpoint, { metrics, token: config.metricsToken });
   }
   // Before the features: it derives each route's OpenAPI security from config.auth as routes are added.
-  await app.register(openApi);
+  await app.register(openApi, {
+    ...API_DOCUMENT,
+    securitySchemes: SECURITY_SCHEMES,
+    describeAccess: describeRouteAccess,
+  });
 
   // --- Features ---------------------------------------------------------------------------
   // The verifier above holds a LISTEN connection and a flush timer: if a feature fails to

@@ -28,8 +28,6 @@ const KNOWN = [
   'module repository: modules/tokens/tokens.repository.ts -> modules/credentials/credentials.repository.ts',
   'module repository: modules/tokens/tokens.routes.ts -> modules/credentials/credentials.repository.ts',
   'module repository: modules/tokens/tokens.service.ts -> modules/credentials/credentials.repository.ts',
-  'platform → modules: platform/http/openapi.ts -> modules/credentials/authenticate-request.ts',
-  'platform → modules: platform/http/openapi.ts -> modules/credentials/scopes.ts',
 ];
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createTestStore, type TestStore } from '../../../test/harness.ts';
-import { isProblemSchema, normalizeDocument, securityFor } from './openapi.ts';
+import { securityFor } from '../../modules/credentials/openapi-access.ts';
+import { isProblemSchema, normalizeDocument } from './openapi.ts';
 import type { App } from './schemas.ts';
 
 /**

@@ -2,79 +2,41 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { type RouteAuth, SESSION_COOKIE } from '../../modules/credentials/authenticate-request.ts';
-import { ACCOUNT_SCOPE } from '../../modules/credentials/scopes.ts';
 import { SERVER_ROOT } from '../paths.ts';
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas; nothing about the HTTP surface
  * is written twice. This plugin adds what a route's schema cannot say by itself:
- * - `security` and `x-required-scopes`, derived from the route's `config.auth`, so that the
- *   document cannot disagree with what authenticate-request.ts enforces;
- * - the error answers the platform gives on every route of a kind (401 for authenticated routes,
- *   400 for routes with input, 413 and 415 for routes that take a body, 429 for rate-limited
- *   routes, 500 everywhere), as problem+json;
+ * - its `security` and the 401/403 it answers, as the `describeAccess` option (given by the code
+ *   that enforces access) derives them from the route;
+ * - the error answers the platform gives on every route of a kind (400 for routes with input,
+ *   413 and 415 for routes that take a body, 429 for rate-limited routes, 500 everywhere), as
+ *   problem+json;
  * - a stable order, so that the checked-in `openapi.json` only changes when the API does.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is open-ended JSON
 type Json = Record<string, any>;
 
-export const SECURITY_SCHEMES = {
-  sessionCookie: {
-    type: 'apiKey',
-    in: 'cookie',
-    name: SESSION_COOKIE,
-    description:
-      'The web session set by `POST /api/auth/login` or `/api/auth/signup`. Unsafe methods are refused ' +
-      'with 403 `csrf_rejected` when sent cross-site.',
-  },
-  accessToken: {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'tes_acc_…',
-    description:
-      'A short-lived (15 minutes) interactive access token from `POST /api/auth/token`. It holds the ' +
-      'scopes granted at sign-in (the token response names them in `scope`); the requirement lists the ' +
-      'scope an operation needs. Account management (tokens, provider accounts, sessions, password, ' +
-      'audit log) needs `account`, which only an interactive sign-in can be granted.',
-  },
-  personalAccessToken: {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'tes_pat_… or tes_aut_…',
-    description:
-      'A personal access token (or an automation token) limited to its scopes. Never accepted by ' +
-      'token-management or other interactive-only operations, and never granted `account`.',
-  },
-} as const;
-
 export type SecurityRequirement = Record<string, string[]>;
 
-/** The scope a bearer token needs for a route (a web session holds every scope). */
-export function requiredScopes(auth: RouteAuth): string[] {
-  if (auth === 'public' || auth === 'any') return [];
-  return [auth === 'interactive' ? ACCOUNT_SCOPE : auth];
-}
-
-/** The OpenAPI `security` of a route, from what authenticate-request.ts accepts for it. */
-export function securityFor(auth: RouteAuth): SecurityRequirement[] {
-  if (auth === 'public') return [];
-  // OpenAPI 3.1 allows "role names" in the array of a non-OAuth scheme: here, the scope a token needs.
-  const scopes = requiredScopes(auth);
-  const signedIn: SecurityRequirement[] = [{ sessionCookie: [] }, { accessToken: scopes }];
-  // Interactive-only (account management): never a PAT or automation token.
-  if (auth === 'interactive') return signedIn;
-  return [...signedIn, { personalAccessToken: scopes }];
+/** What a route's access control contributes to its operation (provided by whoever enforces it). */
+export interface RouteAccessDocs {
+  /** The operation's `security`; empty for a route that reads no credential. */
+  security: SecurityRequirement[];
+  /** Members added to the operation after `security` (e.g. `x-required-scopes`). */
+  extensions?: Json;
+  /** Error answers the access check gives (status → description), as problem+json. */
+  responses?: Record<string, string>;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const problemRef = (description: string) => ({ $ref: 'Problem', description });
 
 /** The error answers every route of this shape can give, whether or not its author listed them. */
-function platformResponses(route: RouteOptions, auth: RouteAuth): Record<string, unknown> {
+function platformResponses(route: RouteOptions, access: RouteAccessDocs): Record<string, unknown> {
   const schema = route.schema ?? {};
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const unsafe = methods.some((method) => UNSAFE_METHODS.has(method));
@@ -91,19 +53,8 @@ function platformResponses(route: RouteOptions, auth: RouteAuth): Record<string,
   if (route.config?.rateLimit) {
     out[429] = problemRef('Rate limited (`rate_limited`); see Retry-After');
   }
-  if (auth !== 'public') {
-    out[401] = problemRef(
-      auth === 'interactive'
-        ? 'No credential (`unauthenticated`), a bad token (`invalid_token`) or a PAT or automation token (`interactive_credential_required`)'
-        : 'No credential (`unauthenticated`) or a malformed, unknown, expired or revoked token (`invalid_token`)',
-    );
-    if (unsafe || auth !== 'any') {
-      out[403] = problemRef(
-        auth === 'interactive'
-          ? 'An access token without the `account` scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`)'
-          : 'The token lacks the scope (`insufficient_scope`) or a cross-site cookie request (`csrf_rejected`)',
-      );
-    }
+  for (const [status, description] of Object.entries(access.responses ?? {})) {
+    out[status] = problemRef(description);
   }
   out[500] = problemRef('Unexpected failure (`internal_error`); the body carries a `request_id`');
   return out;
@@ -231,6 +182,15 @@ export interface OpenApiOptions {
   version?: string;
   /** Serve the interactive reference at /docs. */
   serveUi?: boolean;
+  /** The document's `info` title and description. */
+  info: { title: string; description: string };
+  /** Sections of the reference, in reading order; tags no operation uses are left out of the document. */
+  tags: Array<{ name: string; description?: string }>;
+  securitySchemes: Json;
+  /** A route's access control in the document; a route it answers undefined for is documented as written. */
+  describeAccess: (route: RouteOptions) => RouteAccessDocs | undefined;
+  /** The config and tags of the document's own route, `GET /api/openapi.json`. */
+  documentRoute: { config: FastifyContextConfig; tags: string[] };
 }
 
 function serverVersion(): string {
@@ -238,39 +198,13 @@ function serverVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/** Sections of the reference, in reading order; tags no operation uses are left out of the document. */
-const TAGS = [
-  { name: 'meta', description: 'Health, catalogue and this document' },
-  { name: 'auth', description: 'Interactive sign-in: sessions and sign-out' },
-  { name: 'oauth', description: 'OAuth 2.0 for native clients: token endpoint, code + PKCE, device flow' },
-  { name: 'account', description: 'The signed-in user, the account and its audit log' },
-  { name: 'tokens', description: 'Personal access tokens (interactive credentials only)' },
-  { name: 'agents', description: 'The agents registry' },
-  {
-    name: 'registry-v1',
-    description:
-      "The agents registry's documented `/users/…` account endpoints, in its own shapes (interactive credentials only); see docs/registry-migration.md",
-  },
-  { name: 'repos', description: 'Connected repositories and their automation tokens' },
-  { name: 'task-groups', description: 'Task groups, their tasks and their automation token' },
-  {
-    name: 'provider-accounts',
-    description: 'GitHub, GitLab and Bitbucket tokens, stored encrypted, never returned',
-  },
-  { name: 'leak-response', description: 'Secret-scanning partner alerts: leaked tokens are revoked' },
-];
-
 export const openApi = fp(
   async (app: FastifyInstance, options: OpenApiOptions) => {
     app.addHook('onRoute', (route) => {
-      const auth = route.config?.auth;
-      if (auth === undefined) return;
+      const access = options.describeAccess(route);
+      if (access === undefined) return;
       // Fastify ignores these keys; @fastify/swagger copies them into the operation.
-      const documented: Json = {
-        ...route.schema,
-        security: securityFor(auth),
-        'x-required-scopes': requiredScopes(auth),
-      };
+      const documented: Json = { ...route.schema, security: access.security, ...access.extensions };
       route.schema = documented;
     });
 
@@ -278,17 +212,12 @@ export const openApi = fp(
       openapi: {
         openapi: '3.1.0',
         info: {
-          title: 'Tessera API',
+          title: options.info.title,
           version: options.version ?? serverVersion(),
-          description:
-            'Personal access tokens, OAuth for native clients, and the agents registry. Errors are ' +
-            'RFC 9457 problem details with a stable `code`; the OAuth token, revocation and device ' +
-            'authorization endpoints answer RFC 6749 errors. Operations list the credentials they accept in `security`; ' +
-            '`x-required-scopes` names the scope a bearer token needs (`account` for account management, ' +
-            'which personal access and automation tokens can never hold).',
+          description: options.info.description,
         },
-        tags: TAGS,
-        components: { securitySchemes: SECURITY_SCHEMES },
+        tags: options.tags,
+        components: { securitySchemes: options.securitySchemes },
       },
       // Shared schemas keep their `$id` as the component name (`Problem`, `TokenView`, …) instead of `def-N`.
       refResolver: {
@@ -297,9 +226,9 @@ export const openApi = fp(
       },
       // Documentation-only changes: the schemas Fastify validates and serializes with stay as written.
       transform: ({ schema, url, route }) => {
-        const auth = route.config?.auth;
-        if (!schema || auth === undefined) return { schema, url };
-        const response: Record<string, unknown> = { ...platformResponses(route, auth) };
+        const access = options.describeAccess(route);
+        if (!schema || access === undefined) return { schema, url };
+        const response: Record<string, unknown> = { ...platformResponses(route, access) };
         for (const [status, body] of Object.entries(schema.response ?? {})) {
           response[status] = describeResponse(status, referenceable(body as Json));
         }
@@ -314,11 +243,11 @@ export const openApi = fp(
     app.get(
       '/api/openapi.json',
       {
-        config: { auth: 'public' },
+        config: options.documentRoute.config,
         schema: {
           summary: 'This OpenAPI 3.1 document',
           operationId: 'getOpenApiDocument',
-          tags: ['meta'],
+          tags: options.documentRoute.tags,
           response: {
             200: {
               type: 'object',
