@@ -38,7 +38,7 @@ import {
   createMemoryCounterStore,
   createRedisCounterStore,
 } from './platform/counter-store.ts';
-import { type CursorCodec, createCursorCodec, deriveCursorKeys } from './platform/cursor-codec.ts';
+import { createCursorCodec, deriveCursorKeys } from './platform/cursor-codec.ts';
 import type { Database } from './platform/database/database.ts';
 import { AppError } from './platform/errors.ts';
 import { acceptsHtml } from './platform/http/accepts-html.ts';
@@ -335,14 +335,3 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     }
   }
 }
-
-export type AppDeps = {
-  app: App;
-  config: Config;
-  database: Database;
-  db: Database['db'];
-  clock: Clock;
-  credentials: ReturnType<typeof createCredentialService>;
-  counters: ReturnType<typeof createMemoryCounterStore>;
-  cursors: CursorCodec;
-};

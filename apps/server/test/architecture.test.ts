@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The boundaries docs/architecture.md states, checked on the import graph (issue #17):
  * - `platform/` imports nothing from `modules/`;
+ * - neither `platform/` nor `modules/` imports app.ts, not even a type (a module declares the
+ *   narrow input it needs; app.ts passes what it has);
  * - a module never imports another module's repository (one owner per table);
  * - a web feature never imports another feature (shared code lives in `lib/`);
  * - no runtime import cycle, on the server or in the web app.
@@ -66,6 +68,9 @@ function serverBreaches(edges: Edge[]): string[] {
   for (const { from, to } of edges) {
     if (from.startsWith('platform/') && to.startsWith('modules/')) {
       breaches.push(`platform → modules: ${from} -> ${to}`);
+    }
+    if ((from.startsWith('platform/') || from.startsWith('modules/')) && to === 'app.ts') {
+      breaches.push(`imports app.ts: ${from} -> ${to}`);
     }
     const fromModule = from.match(/^modules\/([^/]+)\//)?.[1];
     const toRepository = to.match(/^modules\/([^/]+)\/[^/]+\.repository\.ts$/)?.[1];
@@ -142,7 +147,7 @@ describe('architecture', () => {
     });
   });
 
-  it('server: platform/ imports no module, and no module imports another module’s repository', () => {
+  it('server: platform/ imports no module, nothing below app.ts imports it, and no module imports another module’s repository', () => {
     const breaches = serverBreaches(server);
     expect(
       breaches.filter((breach) => !KNOWN.includes(breach)),
@@ -168,12 +173,15 @@ describe('architecture', () => {
       { from: 'platform/http/x.ts', to: 'modules/tokens/tokens.service.ts', typeOnly: false },
       { from: 'modules/a/a.service.ts', to: 'modules/b/b.repository.ts', typeOnly: true },
       { from: 'modules/b/b.service.ts', to: 'modules/b/b.repository.ts', typeOnly: false },
+      { from: 'modules/b/index.ts', to: 'app.ts', typeOnly: true },
+      { from: 'server.ts', to: 'app.ts', typeOnly: false },
       { from: 'p.ts', to: 'q.ts', typeOnly: false },
       { from: 'q.ts', to: 'p.ts', typeOnly: false },
       { from: 'r.ts', to: 's.ts', typeOnly: true },
       { from: 's.ts', to: 'r.ts', typeOnly: false },
     ];
     expect(serverBreaches(planted)).toEqual([
+      'imports app.ts: modules/b/index.ts -> app.ts',
       'module repository: modules/a/a.service.ts -> modules/b/b.repository.ts',
       'platform → modules: platform/http/x.ts -> modules/tokens/tokens.service.ts',
     ]);

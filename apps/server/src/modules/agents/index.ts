@@ -1,11 +1,26 @@
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { CursorCodec } from '../../platform/cursor-codec.ts';
+import type { Database, Db } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { createAgentFileStorage } from './agent-file-storage.ts';
 import { createAgentRepository } from './agents.repository.ts';
 import { agentRoutes } from './agents.routes.ts';
 import { createAgentService } from './agents.service.ts';
 
-export async function registerAgents(deps: AppDeps & { audit: AuditService }) {
+/** What the agents module is built from. */
+export interface AgentsModuleDeps {
+  app: App;
+  db: Db;
+  database: Pick<Database, 'prepare'>;
+  audit: AuditService;
+  clock: Clock;
+  config: Config;
+  cursors: CursorCodec;
+}
+
+export async function registerAgents(deps: AgentsModuleDeps) {
   const { app, db, database, audit, clock, config, cursors } = deps;
   const agentService = createAgentService({
     db,

@@ -1,5 +1,9 @@
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { createSecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import type { CursorCodec } from '../../platform/cursor-codec.ts';
+import type { Db } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
 import { createOutboundGuard } from '../../platform/net/outbound-guard.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
@@ -28,9 +32,18 @@ declare module 'fastify' {
 }
 
 /** Lifecycle notices (issue #15): in-app list, settings, webhooks, e-mail, the worker and the expiry scan. */
-export async function registerNotices(
-  deps: AppDeps & { audit: AuditService; onBackgroundError: (error: unknown) => void },
-) {
+/** What the notices module is built from. */
+export interface NoticesModuleDeps {
+  app: App;
+  db: Db;
+  audit: AuditService;
+  clock: Clock;
+  config: Config;
+  cursors: CursorCodec;
+  onBackgroundError: (error: unknown) => void;
+}
+
+export async function registerNotices(deps: NoticesModuleDeps) {
   const { app, db, clock, config, cursors } = deps;
   const settings = config.notices;
   const notices = createNoticeRepository(db);

@@ -1,6 +1,10 @@
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
 import { authorizationRoutes } from './authorization.routes.ts';
 import { createAuthorizationService } from './authorization.service.ts';
 import { createAuthorizationRequestRepository } from './authorization-requests.repository.ts';
@@ -23,7 +27,18 @@ import { oauthRoutes } from './oauth.routes.ts';
 import { createOpenGrantService } from './open-grants.ts';
 import { issuerFor, serverMetadataRoutes } from './server-metadata.ts';
 
-export async function registerOAuth(deps: AppDeps & { audit: AuditService; accountService: AccountService }) {
+/** What the OAuth module is built from. */
+export interface OAuthModuleDeps {
+  app: App;
+  db: Db;
+  credentials: CredentialService;
+  audit: AuditService;
+  clock: Clock;
+  config: Config;
+  accountService: AccountService;
+}
+
+export async function registerOAuth(deps: OAuthModuleDeps) {
   const { app, db, credentials, audit, clock, config, accountService } = deps;
   const issuer = issuerFor(config.publicUrl);
   const requests = createAuthorizationRequestRepository(db);

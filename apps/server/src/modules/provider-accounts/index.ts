@@ -1,5 +1,8 @@
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { createSecretCipher, type SecretCipher } from '../../platform/crypto/secret-cipher.ts';
+import type { Db } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
 import { createOutboundGuard, originKey } from '../../platform/net/outbound-guard.ts';
 import type { ProviderName } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -52,9 +55,17 @@ declare module 'fastify' {
 /** How often an instance looks for accounts whose last check is a day old. */
 const RECHECK_POLL_MS = 60 * 60 * 1000;
 
-export async function registerProviderAccounts(
-  deps: AppDeps & { audit: AuditService; onBackgroundError: (error: unknown) => void },
-) {
+/** What the provider-accounts module is built from. */
+export interface ProviderAccountsModuleDeps {
+  app: App;
+  db: Db;
+  audit: AuditService;
+  clock: Clock;
+  config: Config;
+  onBackgroundError: (error: unknown) => void;
+}
+
+export async function registerProviderAccounts(deps: ProviderAccountsModuleDeps) {
   const { app, db, audit, clock, config } = deps;
   if (config.encryptionKeys.length === 0) {
     throw new Error('No encryption key is configured (TESSERA_ENCRYPTION_KEYS or TESSERA_ENCRYPTION_KEY).');

@@ -1,14 +1,27 @@
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/database/database.ts';
+import type { App } from '../../platform/http/schemas.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
 import type { RepoDirectory } from '../repos/repos.service.ts';
 import { createTokenRepository } from './tokens.repository.ts';
 import { tokenRoutes } from './tokens.routes.ts';
 import { createTokenService } from './tokens.service.ts';
 
-export async function registerTokens(
-  deps: AppDeps & { audit: AuditService; repoDirectory: Pick<RepoDirectory, 'unknownRepoIds'> },
-) {
+/** What the tokens module is built from. */
+export interface TokensModuleDeps {
+  app: App;
+  db: Db;
+  credentials: CredentialService;
+  audit: AuditService;
+  clock: Clock;
+  config: Config;
+  repoDirectory: Pick<RepoDirectory, 'unknownRepoIds'>;
+}
+
+export async function registerTokens(deps: TokensModuleDeps) {
   const { app, db, credentials, audit, clock, config, repoDirectory } = deps;
   const tokenService = createTokenService({
     db,

@@ -1,12 +1,19 @@
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { App } from '../../platform/http/schemas.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import type { TokenService } from '../tokens/tokens.service.ts';
 import { registryUserRoutes } from './users.routes.ts';
 import { createRegistryUserService } from './users.service.ts';
 
-export async function registerRegistryUsers(
-  deps: AppDeps & { accountService: AccountService; tokenService: TokenService },
-) {
+/** What the registry-v1 users module is built from. */
+export interface RegistryUsersModuleDeps {
+  app: App;
+  config: Config;
+  accountService: AccountService;
+  tokenService: TokenService;
+}
+
+export async function registerRegistryUsers(deps: RegistryUsersModuleDeps) {
   const { app, config, accountService, tokenService } = deps;
   const registryUsers = createRegistryUserService({ accountService, tokenService, config });
   await app.register(registryUserRoutes, { registryUsers });
