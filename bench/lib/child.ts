@@ -36,8 +36,8 @@ http.Server.prototype.emit = function scopedEmit(
   event: string | symbol,
   ...args: unknown[]
 ) {
-  if (event === 'request') return inRequest.run(true, () => emit.call(this, event, ...args));
-  return emit.call(this, event, ...args);
+  if (event === 'request') return inRequest.run(true, () => Reflect.apply(emit, this, [event, ...args]));
+  return Reflect.apply(emit, this, [event, ...args]);
 } as typeof http.Server.prototype.emit;
 
 function classify(text: unknown) {
