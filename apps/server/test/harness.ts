@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { appLoggerOptions, buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Clock } from '../src/platform/clock.ts';
@@ -122,6 +122,17 @@ export interface TestApp {
   readonly store: TestStore;
 }
 
+type Options<T> = T | (() => T | Promise<T>);
+
+// A function is called in beforeAll: options may name what an earlier hook started (a fake provider's URL).
+const resolve = async <T>(options: Options<T>): Promise<T> =>
+  typeof options === 'function' ? await (options as () => T | Promise<T>)() : options;
+
+function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} exists once beforeAll has run`);
+  return value;
+}
+
 /**
  * The usual set-up of an integration test file: registers a `beforeAll` that creates the file's
  * own store and builds an app on it, and an `afterAll` that closes both (ADR 0038). Read `app`
@@ -129,28 +140,121 @@ export interface TestApp {
  * Hooks registered before the call run before the app is built and (Vitest runs `afterAll` hooks
  * in reverse) after it is closed; hooks registered after it see the app and run before its teardown.
  */
-export function useTestApp(
-  options: TestAppOptions | (() => TestAppOptions | Promise<TestAppOptions>) = {},
-): TestApp {
-  let store: TestStore | undefined;
+export function useTestApp(options: Options<TestAppOptions> = {}): TestApp {
+  const file = useTestStore();
   let app: App | undefined;
   beforeAll(async () => {
-    store = await createTestStore();
-    // A function is called in beforeAll: options may name what an earlier hook started (a fake provider's URL).
-    app = await buildTestApp(store, typeof options === 'function' ? await options() : options);
+    app = await buildTestApp(file.store, await resolve(options));
   });
   afterAll(async () => {
     await app?.close();
-    await store?.destroy();
   });
   return {
     get app() {
-      if (!app) throw new Error('useTestApp: the app exists once beforeAll has run');
-      return app;
+      return ready(app, 'useTestApp: the app');
     },
     get store() {
-      if (!store) throw new Error('useTestApp: the store exists once beforeAll has run');
-      return store;
+      return file.store;
+    },
+  };
+}
+
+/**
+ * A store of this file's own, for files whose apps are built test by test (`buildAppForTest`):
+ * created in `beforeAll`, destroyed in `afterAll`.
+ */
+export function useTestStore(): { readonly store: TestStore } {
+  let store: TestStore | undefined;
+  beforeAll(async () => {
+    store = await createTestStore();
+  });
+  afterAll(async () => {
+    await store?.destroy();
+  });
+  return {
+    get store() {
+      return ready(store, 'useTestStore: the store');
+    },
+  };
+}
+
+/**
+ * One more app on the store of `on` (another configuration of the same deployment: a stricter
+ * policy, a trusted proxy), built after it in `beforeAll` and closed before it in `afterAll`.
+ */
+export function useSecondApp(
+  on: Pick<TestApp, 'store'>,
+  options: Options<TestAppOptions> = {},
+): { readonly app: App } {
+  let app: App | undefined;
+  beforeAll(async () => {
+    app = await buildTestApp(on.store, await resolve(options));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    get app() {
+      return ready(app, 'useSecondApp: the app');
+    },
+  };
+}
+
+/** An app for the current test only, on `store`; closed when the test ends, passed or failed. */
+export async function buildAppForTest(store: Database, options: TestAppOptions = {}): Promise<App> {
+  const app = await buildTestApp(store, options);
+  onTestFinished(() => app.close());
+  return app;
+}
+
+export interface TwoInstancesOptions extends TestAppOptions {
+  /** Pool size of B's own connection to a PostgreSQL store. */
+  poolSize?: number;
+  /** Wrap the database each instance is given (to count its statements, hold its notifications). */
+  wrapA?: (database: Database) => Database;
+  wrapB?: (database: Database) => Database;
+}
+
+const same = (database: Database) => database;
+
+export interface TwoInstances {
+  /** The instance on the file's store. */
+  readonly a: App;
+  /** The other instance: on PostgreSQL with its own pool and LISTEN connection, as a separate process would have; on PGlite on the same embedded database. */
+  readonly b: App;
+  readonly store: TestStore;
+}
+
+/**
+ * Two server instances on one store of this file's own, built in `beforeAll` and closed (with
+ * B's connection and the store) in `afterAll`, for what has to hold across instances.
+ */
+export function useTwoInstances(options: Options<TwoInstancesOptions> = {}): TwoInstances {
+  const file = useTestStore();
+  let second: Database | undefined;
+  let a: App | undefined;
+  let b: App | undefined;
+  beforeAll(async () => {
+    const { poolSize, wrapA = same, wrapB = same, ...appOptions } = await resolve(options);
+    const store = file.store;
+    a = await buildTestApp(wrapA(store), appOptions);
+    second = storeKind === 'postgres' ? await openPostgres(store.url!, { poolSize }) : undefined;
+    b = await buildTestApp(wrapB(second ?? store), appOptions);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await second?.close();
+  });
+  return {
+    get a() {
+      return ready(a, 'useTwoInstances: A');
+    },
+    get b() {
+      return ready(b, 'useTwoInstances: B');
+    },
+    get store() {
+      return file.store;
     },
   };
 }

@@ -1,21 +1,8 @@
 import type { KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  storeKind,
-  type TestStore,
-} from '../../../test/harness.ts';
-import {
-  type Database,
-  type ListenOptions,
-  openPostgres,
-  type PrepareOptions,
-} from '../../platform/database/database.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { bearer, signUp, useTwoInstances } from '../../../test/harness.ts';
+import type { Database, ListenOptions, PrepareOptions } from '../../platform/database/database.ts';
 import { generateToken, hashToken } from './token-format.ts';
 
 /**
@@ -23,10 +10,6 @@ import { generateToken, hashToken } from './token-format.ts';
  * pool and LISTEN connection. B's notifications pass through a valve the tests control, so the
  * race "the client uses the new token on B before B heard of it" is driven explicitly.
  */
-let store: TestStore;
-let secondConnection: Database | undefined;
-let a: App;
-let b: App;
 let statements = 0;
 const valve = notificationValve();
 
@@ -122,29 +105,12 @@ function notificationValve() {
   };
 }
 
-beforeAll(async () => {
-  store = await createTestStore();
-  a = await buildTestApp(countingStatements(store));
-  secondConnection = storeKind === 'postgres' ? await openPostgres(store.url!) : undefined;
-  b = await buildTestApp(valve.wrap(secondConnection ?? store));
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await secondConnection?.close();
-  await store.destroy();
-});
-
-async function until(check: () => boolean, timeoutMs: number) {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+// A's statements are counted; B's notifications pass through the valve.
+const instances = useTwoInstances({ wrapA: countingStatements, wrapB: valve.wrap });
 
 describe('zero-query rejection', () => {
   it('refuses a flood of well-formed, never-issued tokens without a single store statement', async () => {
+    const { a } = instances;
     const user = await signUp(a);
     const { secret } = await createPat(a, user);
     statements = 0;
@@ -167,6 +133,7 @@ describe('zero-query rejection', () => {
   });
 
   it('a token issued on A verifies on B at once, even when B hears of it only after the request arrives', async () => {
+    const { a, b } = instances;
     const user = await signUp(a);
     for (let i = 0; i < 5; i++) {
       valve.hold();
@@ -181,6 +148,7 @@ describe('zero-query rejection', () => {
   });
 
   it('a token issued on A verifies on B immediately, many times over (no valve)', async () => {
+    const { a, b } = instances;
     const user = await signUp(a);
     for (let i = 0; i < 20; i++) {
       const { secret } = await createPat(a, user);
@@ -189,6 +157,7 @@ describe('zero-query rejection', () => {
   });
 
   it('rebuilds the filter when the listener reconnects, so issuances notified meanwhile are not lost', async () => {
+    const { a, b } = instances;
     const user = await signUp(a);
     const never = hashToken(generateToken('pat'));
     expect(await b.credentials.issued.mightBeIssued(never)).toBe(false);
@@ -201,7 +170,7 @@ describe('zero-query rejection', () => {
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
 
     valve.reconnect();
-    await until(() => b.credentials.issued.stats().ready, 5_000);
+    await vi.waitFor(() => expect(b.credentials.issued.stats().ready).toBe(true), { timeout: 5_000 });
     expect(b.credentials.issued.stats().builds).toBeGreaterThan(buildsBefore);
     // The notification was lost; only the rebuild can have put the token in B's filter.
     const syncsBefore = valve.syncs;
@@ -213,7 +182,7 @@ describe('zero-query rejection', () => {
 
 describe('cold verification (issue #13)', () => {
   const rename = async (cookie: string, name: string) => {
-    const response = await a.inject({
+    const response = await instances.a.inject({
       method: 'PUT',
       url: '/api/users/profile',
       headers: { cookie },
@@ -223,6 +192,7 @@ describe('cold verification (issue #13)', () => {
   };
 
   it('answers GET /api/me after a cache miss in one statement, the owner read with the credential, and never shows a stale profile', async () => {
+    const { a } = instances;
     const user = await signUp(a);
     const { secret } = await createPat(a, user);
     await rename(user.cookie, 'First Name');

@@ -1,17 +1,17 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
-  createTestStore,
   signUp,
   storeKind,
   type TestStore,
   testClock,
   testConfig,
+  useTwoInstances,
 } from '../../../test/harness.ts';
-import { type Database, type ListenOptions, openPostgres } from '../../platform/database/database.ts';
+import type { ListenOptions } from '../../platform/database/database.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { createCredentialRepository } from './credentials.repository.ts';
 import {
@@ -27,35 +27,18 @@ import {
  * processes would (test/faults/revocation-ack.test.ts runs real processes).
  */
 const ACK_TIMEOUT_MS = 400;
+const instances = useTwoInstances({
+  env: { REVOCATION_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS) },
+  poolSize: 3,
+});
 let store: TestStore;
-let secondConnection: Database | undefined;
 let a: App;
 let b: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  const env = { REVOCATION_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS) };
-  a = await buildTestApp(store, { env });
-  secondConnection = storeKind === 'postgres' ? await openPostgres(store.url!, { poolSize: 3 }) : undefined;
-  b = await buildTestApp(secondConnection ?? store, { env });
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await secondConnection?.close();
-  await store.destroy();
+beforeAll(() => {
+  ({ a, b, store } = instances);
 });
 
-async function createPat(app: App, cookie: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie },
-    payload: { name: `t-${Math.random()}`, scopes: ['profile:read'] },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json() as { token: { id: string }; secret: string };
-}
+const createPat = (app: App, cookie: string) => createPatWith(app, { cookie });
 
 const me = (app: App, secret: string) => app.inject({ url: '/api/me', headers: bearer(secret) });
 

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
-  createTestStore,
+  buildAppForTest,
   signUp,
-  storeKind,
   type TestStore,
   type TestUser,
   testClock,
+  useTwoInstances,
 } from '../../../test/harness.ts';
-import { type Database, openPostgres } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
@@ -18,39 +17,16 @@ import type { App } from '../../platform/http/schemas.ts';
  * Rotation with an overlap and cut-over on first use (ADR 0029), self-rotation (ADR 0030).
  * Two instances on one store: on PostgreSQL each has its own pool and LISTEN connection.
  */
+const instances = useTwoInstances();
 let store: TestStore;
-let secondConnection: Database | undefined;
 let a: App;
 let b: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  a = await buildTestApp(store);
-  secondConnection = storeKind === 'postgres' ? await openPostgres(store.url!) : undefined;
-  b = await buildTestApp(secondConnection ?? store);
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await secondConnection?.close();
-  await store.destroy();
+beforeAll(() => {
+  ({ a, b, store } = instances);
 });
 
-type Created = {
-  token: { id: string; name: string; scopes: string[]; expires_at: string | null };
-  secret: string;
-};
-
-async function createPat(app: App, user: TestUser, extra: Record<string, unknown> = {}): Promise<Created> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: `t-${Math.random()}`, scopes: ['profile:read', 'agents:read'], ...extra },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
+const createPat = (app: App, user: TestUser, extra: Record<string, unknown> = {}) =>
+  createPatWith(app, user, { scopes: ['profile:read', 'agents:read'], ...extra });
 
 async function rotate(app: App, user: TestUser, id: string, payload?: Record<string, unknown>) {
   return app.inject({
@@ -140,7 +116,7 @@ describe('rotation with overlap until first use', () => {
     const rotated = await rotate(a, user, token.id);
     expect(rotated.json().token.old_secret_valid_until).toBeNull();
     expect((await me(a, oldSecret)).statusCode).toBe(401);
-    await until(async () => (await me(b, oldSecret)).statusCode === 401, 1_000);
+    await expect.poll(async () => (await me(b, oldSecret)).statusCode, { timeout: 1_000 }).toBe(401);
     expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
     // The owner is told, in the same transaction as the audit row (issue #15), once a minute at most.
     const [notice, ...more] = await noticesOf(a, user, token.id, 'token.rotated_secret_used');
@@ -165,7 +141,7 @@ describe('rotation with overlap until first use', () => {
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe('invalid_token');
     expect((await me(b, newSecret)).statusCode).toBe(401);
-    await until(async () => (await me(a, newSecret)).statusCode === 401, 1_000);
+    await expect.poll(async () => (await me(a, newSecret)).statusCode, { timeout: 1_000 }).toBe(401);
     const view = await tokenOf(a, user, token.id);
     expect(view.status).toBe('revoked');
     expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
@@ -193,25 +169,21 @@ describe('rotation with overlap until first use', () => {
 
   it('the deadline ends the overlap when the new secret is never used', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    try {
-      const user = await signUp(timed);
-      const { token, secret: oldSecret } = await createPat(timed, user);
-      const rotated = await rotate(timed, user, token.id, {
-        overlap: 'until_first_use',
-        overlap_deadline_minutes: 5,
-      });
-      expect((await me(timed, oldSecret)).statusCode).toBe(200);
-      clock.advance(4 * 60_000);
-      expect((await me(timed, oldSecret)).statusCode).toBe(200);
-      clock.advance(60_000 + 1);
-      expect((await me(timed, oldSecret)).statusCode).toBe(401);
-      expect((await tokenOf(timed, user, token.id)).old_secret_valid_until).toBeNull();
-      expect((await me(timed, rotated.json().secret)).statusCode).toBe(200);
-      expect(await auditActions(timed, user, token.id)).toContain('token.rotated_out_used');
-    } finally {
-      await timed.close();
-    }
+    const timed = await buildAppForTest(store, { clock });
+    const user = await signUp(timed);
+    const { token, secret: oldSecret } = await createPat(timed, user);
+    const rotated = await rotate(timed, user, token.id, {
+      overlap: 'until_first_use',
+      overlap_deadline_minutes: 5,
+    });
+    expect((await me(timed, oldSecret)).statusCode).toBe(200);
+    clock.advance(4 * 60_000);
+    expect((await me(timed, oldSecret)).statusCode).toBe(200);
+    clock.advance(60_000 + 1);
+    expect((await me(timed, oldSecret)).statusCode).toBe(401);
+    expect((await tokenOf(timed, user, token.id)).old_secret_valid_until).toBeNull();
+    expect((await me(timed, rotated.json().secret)).statusCode).toBe(200);
+    expect(await auditActions(timed, user, token.id)).toContain('token.rotated_out_used');
   });
 
   it('refuses deadlines over 24 hours and a deadline without an overlap', async () => {
@@ -255,7 +227,7 @@ describe('rotated-out secrets are remembered for every rotation (30 days)', () =
     expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
     // The policy (revoke) was applied: the current secret stops too, on both instances.
     expect((await tokenOf(a, user, token.id)).status).toBe('revoked');
-    await until(async () => (await me(a, third)).statusCode === 401, 1_000);
+    await expect.poll(async () => (await me(a, third)).statusCode, { timeout: 1_000 }).toBe(401);
     expect((await me(a, second)).statusCode).toBe(401);
   });
 
@@ -275,48 +247,40 @@ describe('rotated-out secrets are remembered for every rotation (30 days)', () =
     const { token, secret: first } = await createPat(a, user);
     const second = (await rotate(a, user, token.id)).json().secret as string;
     const rotated = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json();
-    const fresh = await buildTestApp(store);
-    try {
-      // Its issued-token filter was built from the store after the rotations.
-      expect((await me(fresh, second)).statusCode).toBe(200);
-      expect((await me(fresh, first)).statusCode).toBe(401);
-      expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
-      expect((await me(fresh, rotated.secret)).statusCode).toBe(200);
-    } finally {
-      await fresh.close();
-    }
+    const fresh = await buildAppForTest(store);
+    // Its issued-token filter was built from the store after the rotations.
+    expect((await me(fresh, second)).statusCode).toBe(200);
+    expect((await me(fresh, first)).statusCode).toBe(401);
+    expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
+    expect((await me(fresh, rotated.secret)).statusCode).toBe(200);
   });
 
   it('an old secret counts as a replay for 30 days; after that it is simply unknown', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    try {
-      const user = await signUp(timed);
-      // Two tokens rotated twice at the same moment; the first secret of one is replayed on day
-      // 29, of the other on day 31 (each presented once: a cached answer would outlive the day).
-      const early = await createPat(timed, user, { expires_in_days: 90 });
-      const late = await createPat(timed, user, { expires_in_days: 90 });
-      for (const { token } of [early, late]) {
-        await rotate(timed, user, token.id);
-        await rotate(timed, user, token.id);
-      }
-      const replays = async (tokenId: string) => {
-        // The sign-in session of 30 days may have run out: read the log with a fresh login.
-        const { access_token } = await accessTokenFor(timed, user);
-        const events = (
-          await timed.inject({ url: '/api/account/audit-log', headers: bearer(access_token) })
-        ).json().events as Array<{ action: string; target_id: string | null }>;
-        return events.filter((e) => e.target_id === tokenId && e.action === 'token.rotated_out_used').length;
-      };
-      clock.advance(29 * 86_400_000);
-      expect((await me(timed, early.secret)).statusCode).toBe(401);
-      expect(await replays(early.token.id)).toBe(1);
-      clock.advance(2 * 86_400_000);
-      expect((await me(timed, late.secret)).statusCode).toBe(401);
-      expect(await replays(late.token.id)).toBe(0);
-    } finally {
-      await timed.close();
+    const timed = await buildAppForTest(store, { clock });
+    const user = await signUp(timed);
+    // Two tokens rotated twice at the same moment; the first secret of one is replayed on day
+    // 29, of the other on day 31 (each presented once: a cached answer would outlive the day).
+    const early = await createPat(timed, user, { expires_in_days: 90 });
+    const late = await createPat(timed, user, { expires_in_days: 90 });
+    for (const { token } of [early, late]) {
+      await rotate(timed, user, token.id);
+      await rotate(timed, user, token.id);
     }
+    const replays = async (tokenId: string) => {
+      // The sign-in session of 30 days may have run out: read the log with a fresh login.
+      const { access_token } = await accessTokenFor(timed, user);
+      const events = (
+        await timed.inject({ url: '/api/account/audit-log', headers: bearer(access_token) })
+      ).json().events as Array<{ action: string; target_id: string | null }>;
+      return events.filter((e) => e.target_id === tokenId && e.action === 'token.rotated_out_used').length;
+    };
+    clock.advance(29 * 86_400_000);
+    expect((await me(timed, early.secret)).statusCode).toBe(401);
+    expect(await replays(early.token.id)).toBe(1);
+    clock.advance(2 * 86_400_000);
+    expect((await me(timed, late.secret)).statusCode).toBe(401);
+    expect(await replays(late.token.id)).toBe(0);
   });
 });
 
@@ -386,14 +350,10 @@ describe('POST /api/tokens/self/rotate', () => {
   it('keeps the lifetime within a policy lowered since the token was made', async () => {
     const user = await signUp(a);
     const { secret } = await createPat(a, user, { allow_self_rotation: true, expires_in_days: 300 });
-    const strict = await buildTestApp(store, { env: { TOKEN_MAX_LIFETIME_DAYS: '10' } });
-    try {
-      const rotated = await selfRotate(strict, secret);
-      expect(rotated.statusCode, rotated.body).toBe(200);
-      expect(Date.parse(rotated.json().token.expires_at) - Date.now()).toBeLessThanOrEqual(10 * 86_400_000);
-    } finally {
-      await strict.close();
-    }
+    const strict = await buildAppForTest(store, { env: { TOKEN_MAX_LIFETIME_DAYS: '10' } });
+    const rotated = await selfRotate(strict, secret);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(Date.parse(rotated.json().token.expires_at) - Date.now()).toBeLessThanOrEqual(10 * 86_400_000);
   });
 
   it('the old secret may not start another rotation during the overlap (409)', async () => {
@@ -442,12 +402,3 @@ describe('POST /api/tokens/self/rotate', () => {
     expect(response.json().code).toBe('interactive_credential_required');
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (performance.now() - started < timeoutMs) {
-    if (await check()) return performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
