@@ -1,8 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { API_DOCUMENT } from './api-document.ts';
@@ -14,6 +10,7 @@ import { createAuditRepository } from './modules/audit/audit.repository.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { registerAudit } from './modules/audit/index.ts';
 import { authenticateRequests } from './modules/credentials/authenticate-request.ts';
+import { credentialUseEvents } from './modules/credentials/credential-events.ts';
 import { registerCredentialMetrics } from './modules/credentials/credentials.metrics.ts';
 import { createCredentialRepository } from './modules/credentials/credentials.repository.ts';
 import { createCredentialService } from './modules/credentials/credentials.service.ts';
@@ -21,7 +18,7 @@ import { describeRouteAccess, SECURITY_SCHEMES } from './modules/credentials/ope
 import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
 import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
-import { enqueueNotice, registerNotices } from './modules/notices/index.ts';
+import { registerNotices } from './modules/notices/index.ts';
 import { registerOAuth } from './modules/oauth/index.ts';
 import { registerProviderAccounts } from './modules/provider-accounts/index.ts';
 import { registerProviderMetrics } from './modules/provider-accounts/providers/provider-http.ts';
@@ -33,27 +30,22 @@ import { registerSessions } from './modules/sessions/index.ts';
 import { registerTokens } from './modules/tokens/index.ts';
 import { registerRegistryUsers } from './modules/users/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
-import {
-  counterRateLimitStore,
-  createMemoryCounterStore,
-  createRedisCounterStore,
-} from './platform/counter-store.ts';
+import { openCounters } from './platform/counter-store.ts';
 import { createCursorCodec, deriveCursorKeys } from './platform/cursor-codec.ts';
 import type { Database } from './platform/database/database.ts';
-import { AppError } from './platform/errors.ts';
-import { acceptsHtml } from './platform/http/accepts-html.ts';
 import { AccessLogController } from './platform/http/access-log.ts';
-import { installBodyParsers } from './platform/http/body-parsers.ts';
-import { errorHandling, isApiPath, sendProblem, toAppError } from './platform/http/error-handler.ts';
+import { bodyParsers } from './platform/http/body-parsers.ts';
+import { errorHandling, sendProblem, toAppError } from './platform/http/error-handler.ts';
 import { gracefulShutdown } from './platform/http/graceful-shutdown.ts';
 import { type LogDestination, loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
-import { type App, Problem } from './platform/http/schemas.ts';
+import { rateLimits } from './platform/http/rate-limits.ts';
+import type { App } from './platform/http/schemas.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
-import { installValidators } from './platform/http/validation.ts';
+import { validators } from './platform/http/validation.ts';
+import { hasWebApp, webApp, webAppFallback } from './platform/http/web-app.ts';
 import { createLogWindow } from './platform/log-window.ts';
 import { createMetrics, metricsEndpoint } from './platform/metrics/metrics.ts';
-import { awaitFirstConnection, createRedisClient } from './platform/redis.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,62 +88,26 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
-  if (redis) await awaitFirstConnection(redis);
   const logOncePerWindow = createLogWindow();
   const backgroundError = (source: string, message: string) => (error: unknown) =>
     logOncePerWindow(source, (suppressed) =>
       app.log.error({ err: error, source, ...(suppressed ? { suppressed } : {}) }, message),
     );
-  let redisDown = false;
-  const redisError = backgroundError(
-    'redis',
-    'redis unreachable: sign-in and rate-limited routes answer 503',
-  );
-  redis?.on('error', (error) => {
-    redisDown = true;
-    redisError(error);
-  });
-  redis?.on('ready', () => {
-    if (redisDown) app.log.warn('redis connection restored: rate limits shared again');
-    redisDown = false;
+  const counters = await openCounters(config.redisUrl, {
+    onDown: backgroundError('redis', 'redis unreachable: sign-in and rate-limited routes answer 503'),
+    onRestored: () => app.log.warn('redis connection restored: rate limits shared again'),
   });
   database.onBackgroundError(backgroundError('store-pool', 'store connection failed in the background'));
-  const counters = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
+  const serveWeb = hasWebApp(config.webDistDir);
 
-  // --- Platform: security headers, cookies, limits, errors, body parsers -------------------
+  // --- Platform: shutdown, security headers, cookies, limits, body parsers, errors, validation ---
   await app.register(gracefulShutdown);
   await app.register(securityHeaders, { https: config.publicUrl.protocol === 'https:' });
   await app.register(cookie);
-  await app.register(rateLimit, {
-    global: false,
-    // With Redis, limits count in the shared counters; their failures are 503s (createRedisCounterStore).
-    ...(redis ? { store: counterRateLimitStore(counters) } : {}),
-    // Fail closed: if the shared store is down, sign-in is refused (503) rather than unthrottled.
-    skipOnError: false,
-    errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`, {
-        headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
-      }),
-  });
-  installBodyParsers(app);
-  const webIndex = path.join(config.webDistDir, 'index.html');
-  const serveWeb = existsSync(webIndex);
-  await app.register(errorHandling, {
-    // The web UI is a single-page app: a browser navigating to an unknown non-API path gets its
-    // index.html. Anything else (curl, an API client with a base URL missing /api) gets a 404
-    // that says where the API is, never a 200 web page that looks like success (docs/api.md §5).
-    spaFallback: serveWeb
-      ? (request, reply) => {
-          if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-          if (isApiPath(request.url) || !acceptsHtml(request.headers.accept)) return false;
-          reply.type('text/html; charset=utf-8').sendFile('index.html');
-          return true;
-        }
-      : undefined,
-  });
-  app.addSchema(Problem);
-  installValidators(app);
+  await app.register(rateLimits, { shared: counters.shared ? counters.store : undefined });
+  await app.register(bodyParsers);
+  await app.register(errorHandling, { spaFallback: serveWeb ? webAppFallback : undefined });
+  await app.register(validators);
 
   // --- Credentials: the verification hot path used by every protected route ----------------
   const audit = createAuditService({ audit: createAuditRepository(database.db), clock });
@@ -160,77 +116,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     database,
     config,
     audit,
-    onExpiredUse: (credential) =>
-      void audit
-        .record(undefined, null, {
-          userId: credential.userId,
-          action: 'token.expired_used',
-          targetType: credential.kind === 'automation' ? 'automation_token' : 'personal_access_token',
-          targetId: credential.id,
-          outcome: 'failure',
-        })
-        .then(() =>
-          // One notice per token and day, however often the expired token is tried.
-          enqueueNotice(database.db, {
-            userId: credential.userId,
-            kind: 'token.expired_used',
-            subject: {
-              type: credential.kind === 'automation' ? 'automation_token' : 'personal_access_token',
-              id: credential.id,
-            },
-            dedupeKey: `expired_used:${credential.id}:${clock.now().toISOString().slice(0, 10)}`,
-          }),
-        )
-        .catch((error) => app.log.error({ err: error }, 'audit or notice write failed')),
-    // First use of a PAT from a new network: in the owner's audit log, in the flush's transaction.
-    onNewNetworks: async (tx, events) => {
-      for (const event of events) {
-        await audit.record(
-          tx,
-          {
-            ip: event.ip ?? '',
-            userAgent: null,
-            requestId: '',
-            actorCredentialId: event.credentialId,
-            actorKind: 'personal',
-          },
-          {
-            userId: event.userId,
-            action: 'token.new_network',
-            targetType: 'personal_access_token',
-            targetId: event.credentialId,
-            metadata: { network: event.network, ip: event.ip, first_seen_at: event.at.toISOString() },
-          },
-        );
-        await enqueueNotice(tx, {
-          userId: event.userId,
-          kind: 'token.new_network',
-          subject: { type: 'personal_access_token', id: event.credentialId },
-          data: { network: event.network, ip: event.ip, first_seen_at: event.at.toISOString() },
-        });
-      }
-    },
-    onNetworkRefused: (credential, ip) =>
-      void audit
-        .record(
-          undefined,
-          {
-            ip: ip ?? '',
-            userAgent: null,
-            requestId: '',
-            actorCredentialId: credential.id,
-            actorKind: credential.kind,
-          },
-          {
-            userId: credential.userId,
-            action: 'token.network_refused',
-            targetType: 'personal_access_token',
-            targetId: credential.id,
-            outcome: 'failure',
-            metadata: { ip, allowed_cidrs: credential.network?.cidrs ?? [] },
-          },
-        )
-        .catch((error) => app.log.error({ err: error }, 'audit write failed')),
+    ...credentialUseEvents({ db: database.db, audit, clock, log: app.log }),
     clock,
     onBackgroundError: backgroundError(
       'credentials',
@@ -286,13 +172,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await registerFeatures();
   } catch (error) {
     await credentials.stop().catch(() => {});
-    redis?.disconnect();
+    counters.close();
     throw error;
   }
 
   app.addHook('onClose', async () => {
     await credentials.stop();
-    redis?.disconnect();
+    counters.close();
     if (options.ownsDatabase) await database.close();
   });
 
@@ -301,7 +187,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   async function registerFeatures(): Promise<void> {
     // Cursor MACs are keyed from the encryption key ring, so every instance accepts every other's cursors.
     const cursors = createCursorCodec(deriveCursorKeys(config.encryptionKeys.map((entry) => entry.key)));
-    const deps = { app, config, database, db: database.db, clock, credentials, counters, cursors };
+    const deps = {
+      app,
+      config,
+      database,
+      db: database.db,
+      clock,
+      credentials,
+      counters: counters.store,
+      cursors,
+    };
     await app.register(healthRoutes, {
       database,
       notificationsConnected: () => credentials.invalidationFeedConnected(),
@@ -330,8 +225,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     });
     await registerRepos({ ...deps, audit, providerAccountService, agentService });
 
-    if (serveWeb) {
-      await app.register(fastifyStatic, { root: config.webDistDir, wildcard: false, index: ['index.html'] });
-    }
+    if (serveWeb) await app.register(webApp, { root: config.webDistDir });
   }
 }

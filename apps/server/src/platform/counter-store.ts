@@ -1,6 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
-import { limitStoreUnavailable } from './redis.ts';
+import { awaitFirstConnection, createRedisClient, limitStoreUnavailable } from './redis.ts';
 
 /**
  * Fixed-window counters, in memory or shared through Redis so that several instances count
@@ -129,4 +129,35 @@ export function counterRateLimitStore(counters: CounterStore, prefix = 'rate:'):
       return new CounterRateLimitStore(options, `${this.keyPrefix}${route.method}${route.url}-`);
     }
   };
+}
+
+export interface Counters {
+  store: CounterStore;
+  /** Whether the store is shared with other instances (Redis) rather than this process's memory. */
+  shared: boolean;
+  close(): void;
+}
+
+/**
+ * The counters of every limit and budget: in Redis when `redisUrl` is set (a start waits briefly
+ * for the first connection; `onDown` hears every connection error, `onRestored` the reconnection
+ * after one), else in memory.
+ */
+export async function openCounters(
+  redisUrl: string | undefined,
+  events: { onDown: (error: unknown) => void; onRestored: () => void },
+): Promise<Counters> {
+  if (!redisUrl) return { store: createMemoryCounterStore(), shared: false, close: () => {} };
+  const redis = createRedisClient(redisUrl);
+  await awaitFirstConnection(redis);
+  let down = false;
+  redis.on('error', (error) => {
+    down = true;
+    events.onDown(error);
+  });
+  redis.on('ready', () => {
+    if (down) events.onRestored();
+    down = false;
+  });
+  return { store: createRedisCounterStore(redis), shared: true, close: () => redis.disconnect() };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 
 /**
@@ -100,25 +101,29 @@ export function jsonBodyParserKeepingRaw(
   };
 }
 
-export function installBodyParsers(app: FastifyInstance) {
-  const parse = fastifyJsonParse(app);
-  // text/plain is what browsers send cross-site without a preflight: JSON routes answer it 415.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string, parse));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  app.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: 'string' }, (request, body, done) => {
-    if (!acceptsForms(request)) {
-      done(
-        new AppError('unsupported_media_type', 'This endpoint accepts application/json bodies only.'),
-        undefined,
-      );
-      return;
-    }
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
-}
+/** JSON (depth-limited, NUL-free) and, where a route opts in, form bodies; text/plain is refused. */
+export const bodyParsers = fp(
+  async (app: FastifyInstance) => {
+    const parse = fastifyJsonParse(app);
+    // text/plain is what browsers send cross-site without a preflight: JSON routes answer it 415.
+    app.removeContentTypeParser(['application/json', 'text/plain']);
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string, parse));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+    app.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: 'string' }, (request, body, done) => {
+      if (!acceptsForms(request)) {
+        done(
+          new AppError('unsupported_media_type', 'This endpoint accepts application/json bodies only.'),
+          undefined,
+        );
+        return;
+      }
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+  },
+  { name: 'body-parsers' },
+);

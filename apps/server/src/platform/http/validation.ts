@@ -1,6 +1,7 @@
 import AjvModule, { type AnySchema, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 /**
  * Request validation with two Ajv instances. Query strings, params and headers arrive as strings
@@ -12,33 +13,36 @@ import type { FastifyInstance } from 'fastify';
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-export function installValidators(app: FastifyInstance) {
-  // `verbose` hands the error handler each failing schema, so that messages can name what is allowed.
-  const common = {
-    removeAdditional: false,
-    useDefaults: true,
-    allErrors: false,
-    strict: false,
-    verbose: true,
-  } as const;
-  const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
-  const stringPartsAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
+export const validators = fp(
+  async (app: FastifyInstance) => {
+    // `verbose` hands the error handler each failing schema, so that messages can name what is allowed.
+    const common = {
+      removeAdditional: false,
+      useDefaults: true,
+      allErrors: false,
+      strict: false,
+      verbose: true,
+    } as const;
+    const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
+    const stringPartsAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 
-  const added = new Set<string>();
+    const added = new Set<string>();
 
-  app.setValidatorCompiler(({ schema, httpPart }) => {
-    // Shared schemas ($id) registered with app.addSchema must be known to both instances.
-    for (const [id, shared] of Object.entries(app.getSchemas())) {
-      if (added.has(id)) continue;
-      bodyAjv.addSchema(shared as AnySchema, id);
-      stringPartsAjv.addSchema(shared as AnySchema, id);
-      added.add(id);
-    }
-    const ajv = httpPart === 'body' ? bodyAjv : stringPartsAjv;
-    const validate = refusingNul(ajv.compile(schema as AnySchema), httpPart);
-    return httpPart === 'querystring' ? withQuerySpellings(validate, schema) : validate;
-  });
-}
+    app.setValidatorCompiler(({ schema, httpPart }) => {
+      // Shared schemas ($id) registered with app.addSchema must be known to both instances.
+      for (const [id, shared] of Object.entries(app.getSchemas())) {
+        if (added.has(id)) continue;
+        bodyAjv.addSchema(shared as AnySchema, id);
+        stringPartsAjv.addSchema(shared as AnySchema, id);
+        added.add(id);
+      }
+      const ajv = httpPart === 'body' ? bodyAjv : stringPartsAjv;
+      const validate = refusingNul(ajv.compile(schema as AnySchema), httpPart);
+      return httpPart === 'querystring' ? withQuerySpellings(validate, schema) : validate;
+    });
+  },
+  { name: 'validators' },
+);
 
 /** The spellings a boolean query parameter accepts, in any letter case (ADR 0015). */
 export const QUERY_TRUE = ['true', '1'] as const;
