@@ -23,13 +23,6 @@ const KNOWN = [
   'module repository: modules/repos/task-groups.service.ts -> modules/credentials/credentials.repository.ts',
   'module repository: modules/secret-scanning/index.ts -> modules/credentials/credentials.repository.ts',
   'module repository: modules/secret-scanning/secret-scanning.service.ts -> modules/credentials/credentials.repository.ts',
-  'module repository: modules/sessions/sessions.service.ts -> modules/credentials/credentials.repository.ts',
-  'module repository: modules/tokens/index.ts -> modules/credentials/credentials.repository.ts',
-  'module repository: modules/tokens/operator-revoke.ts -> modules/audit/audit.repository.ts',
-  'module repository: modules/tokens/operator-revoke.ts -> modules/credentials/credentials.repository.ts',
-  'module repository: modules/tokens/tokens.repository.ts -> modules/credentials/credentials.repository.ts',
-  'module repository: modules/tokens/tokens.routes.ts -> modules/credentials/credentials.repository.ts',
-  'module repository: modules/tokens/tokens.service.ts -> modules/credentials/credentials.repository.ts',
 ];
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -141,7 +134,7 @@ describe('architecture', () => {
     expect(server.length).toBeGreaterThan(300);
     expect(web.length).toBeGreaterThan(100);
     expect(server).toContainEqual({
-      from: 'modules/tokens/tokens.service.ts',
+      from: 'modules/credentials/credentials.service.ts',
       to: 'modules/credentials/credentials.repository.ts',
       typeOnly: expect.any(Boolean),
     });

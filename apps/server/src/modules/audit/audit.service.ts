@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { DB } from '../../schema.ts';
-import type { AuditFilter, AuditRepository } from './audit.repository.ts';
+import { type AuditFilter, type AuditRepository, createAuditRepository } from './audit.repository.ts';
 import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
@@ -61,3 +61,8 @@ export function createAuditService(deps: { audit: AuditRepository; clock: Clock 
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;
+
+/** The audit service on an open store, for a command run beside the servers (`admin:revoke`). */
+export function createAuditServiceOn(db: Kysely<DB>, clock: Clock): AuditService {
+  return createAuditService({ audit: createAuditRepository(db), clock });
+}

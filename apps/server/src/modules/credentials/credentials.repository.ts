@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../platform/database/database.ts';
-import type { CredentialKind, CredentialsTable, DB, RotatedOutUse } from '../../schema.ts';
+import type { CredentialKind, CredentialsTable, DB, RotatedOutUse, TaskGroupsTable } from '../../schema.ts';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 export type NewCredentialRow = Omit<
@@ -20,6 +20,37 @@ export type NewCredentialRow = Omit<
 > & { created_at: Date } & Partial<
     Pick<CredentialRow, 'on_rotated_out_use' | 'allow_self_rotation' | 'repo_ids' | 'allowed_cidrs'>
   >;
+
+/** An automation token with the task group it acts for (its title and status are shown beside it). */
+export type AutomationTokenRow = CredentialRow & {
+  task_group_id: string;
+  task_group_title: string;
+  task_group_status: Selectable<TaskGroupsTable>['status'];
+};
+
+/** A live web session as the sessions list shows it. */
+export interface WebSessionRow {
+  id: string;
+  user_agent: string | null;
+  created_at: Date;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  expires_at: Date | null;
+}
+
+/** A live app sign-in (an OAuth refresh-token family) as the sessions list shows it. */
+export interface AppSignInRow {
+  family_id: string;
+  client_id: string | null;
+  user_agent: string | null;
+  /** The family's first token still on file: when the app signed in. */
+  signed_in_at: Date | null;
+  /** The live refresh token's creation: the sign-in itself or its latest refresh. */
+  refreshed_at: Date;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  expires_at: Date | null;
+}
 
 /** What a revocation reports about each credential it revoked. */
 export interface RevokedCredential {
@@ -358,6 +389,230 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     /** Sends an invalidation to every instance; delivered only if the transaction commits. */
     async notify(executor: Kysely<DB>, channel: string, payload: string): Promise<void> {
       await sql`select pg_notify(${channel}, ${payload})`.execute(executor);
+    },
+
+    // --- Personal access tokens (the tokens feature) ---------------------------------------
+
+    /** A user's manual PATs, newest first; automation tokens never appear here. */
+    async listPersonalTokensForOwner(ownerId: string): Promise<CredentialRow[]> {
+      return db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'personal')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+    },
+
+    async findPersonalTokenForOwner(
+      id: string,
+      ownerId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .selectFrom('credentials')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'personal')
+        .executeTakeFirst();
+    },
+
+    /** The source networks a token was used from, most recently seen first (ADR 0031). */
+    async listNetworksOfToken(id: string) {
+      return db
+        .selectFrom('credential_networks')
+        .select(['network', 'first_seen_at', 'last_seen_at', 'last_ip', 'uses'])
+        .where('credential_id', '=', id)
+        .orderBy('last_seen_at', 'desc')
+        .orderBy('network')
+        .execute();
+    },
+
+    /** Uses per scope since a UTC day (inclusive), with the last day each was used. */
+    async sumScopeUsesSince(id: string, sinceDay: string) {
+      return db
+        .selectFrom('credential_scope_usage_daily')
+        .select(({ fn }) => [
+          'scope',
+          fn.sum<string | number>('uses').as('uses'),
+          sql<string>`max(day)::text`.as('last_used_on'),
+        ])
+        .where('credential_id', '=', id)
+        .where('day', '>=', sinceDay)
+        .groupBy('scope')
+        .execute();
+    },
+
+    async updatePersonalToken(
+      id: string,
+      ownerId: string,
+      changes: {
+        name?: string;
+        description?: string | null;
+        scopes?: string[];
+        on_rotated_out_use?: RotatedOutUse;
+        allow_self_rotation?: boolean;
+        repo_ids?: string[] | null;
+        allowed_cidrs?: string[] | null;
+      },
+      executor: Kysely<DB>,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .updateTable('credentials')
+        .set(changes)
+        .where('id', '=', id)
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'personal')
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    // --- Sign-ins (the sessions list): every query scoped to the owner in its WHERE clause --
+
+    async listLiveWebSessionsForOwner(ownerId: string, now: Date): Promise<WebSessionRow[]> {
+      return db
+        .selectFrom('credentials')
+        .select(['id', 'user_agent', 'created_at', 'last_used_at', 'last_used_ip', 'expires_at'])
+        .where('user_id', '=', ownerId)
+        .where('kind', '=', 'session')
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .execute();
+    },
+
+    /** App sign-ins: OAuth refresh-token families whose current refresh token is live. */
+    async listLiveAppSignInsForOwner(ownerId: string, now: Date): Promise<AppSignInRow[]> {
+      const rows = await db
+        .selectFrom('credentials as r')
+        // The family's most recent use by any of its tokens (in practice its access tokens).
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('credentials as used')
+              .select(['used.last_used_at', 'used.last_used_ip'])
+              .whereRef('used.family_id', '=', 'r.family_id')
+              .where('used.user_id', '=', ownerId)
+              .where('used.last_used_at', 'is not', null)
+              .orderBy('used.last_used_at', 'desc')
+              .limit(1)
+              .as('last_use'),
+          (join) => join.onTrue(),
+        )
+        .select((eb) => [
+          'r.family_id',
+          'r.client_id',
+          'r.user_agent',
+          'r.created_at as refreshed_at',
+          'r.expires_at',
+          'last_use.last_used_at',
+          'last_use.last_used_ip',
+          eb
+            .selectFrom('credentials as first')
+            .select((inner) => inner.fn.min('first.created_at').as('created_at'))
+            .whereRef('first.family_id', '=', 'r.family_id')
+            .where('first.user_id', '=', ownerId)
+            .as('signed_in_at'),
+        ])
+        .where('r.user_id', '=', ownerId)
+        .where('r.kind', '=', 'refresh')
+        .where('r.family_id', 'is not', null)
+        .where('r.revoked_at', 'is', null)
+        .where('r.expires_at', '>', now)
+        .execute();
+      return rows.map((row) => ({
+        ...row,
+        family_id: row.family_id!,
+        signed_in_at: row.signed_in_at === null ? null : new Date(row.signed_in_at),
+      }));
+    },
+
+    /** What a live sign-in id of this owner names: a web session, an app sign-in, or nothing. */
+    async findLiveSignInTypeForOwner(
+      id: string,
+      ownerId: string,
+      now: Date,
+    ): Promise<'web' | 'app' | undefined> {
+      const row = await db
+        .selectFrom('credentials')
+        .select('kind')
+        .where('user_id', '=', ownerId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('id', '=', id), eb('kind', '=', 'session')]),
+            eb.and([eb('family_id', '=', id), eb('kind', '=', 'refresh')]),
+          ]),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return row.kind === 'session' ? 'web' : 'app';
+    },
+
+    // --- Automation tokens (the repos feature): read with the task group they act for -------
+
+    /**
+     * The current automation token of a task group: the live one (a unique index allows at most
+     * one), else the newest revoked one (ADR 0024: a group may be given a new token).
+     */
+    async findAutomationTokenOfGroup(
+      taskGroupId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<CredentialRow | undefined> {
+      return executor
+        .selectFrom('credentials')
+        .selectAll()
+        .where('kind', '=', 'automation')
+        .where('task_group_id', '=', taskGroupId)
+        .orderBy(sql`revoked_at is null`, 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    /** A repository's automation tokens (never PATs), newest first, with their task group. */
+    async listAutomationTokensOfRepo(
+      repoId: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<AutomationTokenRow[]> {
+      const rows = await executor
+        .selectFrom('credentials as c')
+        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
+        .selectAll('c')
+        .select(['g.title as task_group_title', 'g.status as task_group_status'])
+        .where('c.kind', '=', 'automation')
+        .where('c.user_id', '=', userId)
+        .where('g.repo_id', '=', repoId)
+        .where('g.user_id', '=', userId)
+        .orderBy('c.created_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .execute();
+      return rows as AutomationTokenRow[];
+    },
+
+    async findAutomationTokenOfRepo(
+      tokenId: string,
+      repoId: string,
+      userId: string,
+      executor: Kysely<DB> = db,
+    ): Promise<AutomationTokenRow | undefined> {
+      const row = await executor
+        .selectFrom('credentials as c')
+        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
+        .selectAll('c')
+        .select(['g.title as task_group_title', 'g.status as task_group_status'])
+        .where('c.id', '=', tokenId)
+        .where('c.kind', '=', 'automation')
+        .where('c.user_id', '=', userId)
+        .where('g.repo_id', '=', repoId)
+        .where('g.user_id', '=', userId)
+        .executeTakeFirst();
+      return row as AutomationTokenRow | undefined;
     },
   };
 }

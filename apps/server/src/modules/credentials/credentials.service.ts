@@ -1,13 +1,18 @@
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database, NotificationListener } from '../../platform/database/database.ts';
+import type { Database, Db, NotificationListener } from '../../platform/database/database.ts';
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { CredentialKind, RotatedOutUse } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
-import type { CredentialRepository, CredentialRow, RevokedCredential } from './credentials.repository.ts';
+import {
+  type CredentialRepository,
+  type CredentialRow,
+  createCredentialRepository,
+  type RevokedCredential,
+} from './credentials.repository.ts';
 import { createIssuedTokenIndex } from './issued-tokens.ts';
 import { LastUsedBuffer } from './last-used-buffer.ts';
 import { filterKeyOf } from './membership-filter.ts';
@@ -15,6 +20,9 @@ import { NetworkPolicy } from './network-policy.ts';
 import { type NewNetworkEvent, TokenActivityBuffer } from './token-activity-buffer.ts';
 import { generateToken, hashToken, parseToken, previewToken, type TokenKind } from './token-format.ts';
 import { type CachedCredential, VerificationCache } from './verification-cache.ts';
+
+/** The row types other features see: they read credentials through this service, never the repository. */
+export type { AutomationTokenRow, CredentialRow, RevokedCredential } from './credentials.repository.ts';
 
 export const INVALIDATION_CHANNEL = 'tessera_credential_revoked';
 /** Each instance's receipt for an invalidation it has applied: `<message id> <instance id>` (ADR 0039). */
@@ -788,7 +796,82 @@ export function createCredentialService(deps: {
       if (row.expires_at && row.expires_at.getTime() <= clock.now().getTime()) return 'expired';
       return 'active';
     },
+
+    // --- Credential rows for the features that show and change them (tokens, sessions, repos,
+    // secret scanning, the expiry scan): this module owns the table, the others ask here. A
+    // method that runs in the caller's transaction takes it first, as revokeCredentials does.
+
+    /** A credential's row by id (a token presenting itself, an operator's revocation). */
+    findCredentialById: (id: string) => credentials.findCredentialById(id),
+
+    /** A user's manual PATs, newest first; automation tokens never appear here. */
+    listPersonalTokensForOwner: (ownerId: string) => credentials.listPersonalTokensForOwner(ownerId),
+
+    findPersonalTokenForOwner: (id: string, ownerId: string) =>
+      credentials.findPersonalTokenForOwner(id, ownerId),
+
+    /** Changes a PAT's settings; the caller invalidates cached verifications when it must. */
+    updatePersonalToken: (
+      tx: Tx,
+      id: string,
+      ownerId: string,
+      changes: Parameters<CredentialRepository['updatePersonalToken']>[2],
+    ) => credentials.updatePersonalToken(id, ownerId, changes, tx),
+
+    /** The source networks a token was used from, most recently seen first (ADR 0031). */
+    listNetworksOfToken: (id: string) => credentials.listNetworksOfToken(id),
+
+    /** Uses per scope since a UTC day (inclusive), with the last day each was used. */
+    sumScopeUsesSince: (id: string, sinceDay: string) => credentials.sumScopeUsesSince(id, sinceDay),
+
+    listLiveWebSessionsForOwner: (ownerId: string, now: Date) =>
+      credentials.listLiveWebSessionsForOwner(ownerId, now),
+
+    listLiveAppSignInsForOwner: (ownerId: string, now: Date) =>
+      credentials.listLiveAppSignInsForOwner(ownerId, now),
+
+    /** What a live sign-in id of this owner names: a web session, an app sign-in, or nothing. */
+    findLiveSignInTypeForOwner: (id: string, ownerId: string, now: Date) =>
+      credentials.findLiveSignInTypeForOwner(id, ownerId, now),
+
+    /** A task group's current automation token: the live one, else the newest revoked one. */
+    findAutomationTokenOfGroup: (tx: Tx, taskGroupId: string) =>
+      credentials.findAutomationTokenOfGroup(taskGroupId, tx),
+
+    /** A repository's automation tokens, newest first, with their task group. */
+    listAutomationTokensOfRepo: (executor: Db | undefined, repoId: string, userId: string) =>
+      credentials.listAutomationTokensOfRepo(repoId, userId, executor),
+
+    findAutomationTokenOfRepo: (tx: Tx, tokenId: string, repoId: string, userId: string) =>
+      credentials.findAutomationTokenOfRepo(tokenId, repoId, userId, tx),
+
+    /** The credentials whose current secret has one of these hashes, in any state (leak reports). */
+    findCredentialsByHashes: (tokenHashes: string[]) => credentials.findCredentialsByHashes(tokenHashes),
+
+    /** The live credentials these hashes authenticate, a secret in its rotation overlap included. */
+    findLiveCredentialsBySecretHashes: (tokenHashes: string[], at: Date) =>
+      credentials.findLiveCredentialsBySecretHashes(tokenHashes, at),
+
+    /** Live PATs whose expiry falls in [from, to): the notices expiry scan. */
+    listPersonalTokensExpiringBetween: (from: Date, to: Date) =>
+      credentials.listPersonalTokensExpiringBetween(from, to),
   };
 }
 
 export type CredentialService = ReturnType<typeof createCredentialService>;
+
+/**
+ * A credential service on an open store for a command run beside the servers (`admin:revoke`),
+ * not started: no LISTEN, no timers. Its revocations still reach every running instance, which
+ * hear them on the revocation feed when the command's transaction commits.
+ */
+export function createCredentialServiceOn(
+  database: Pick<Database, 'db' | 'listen' | 'prepare'>,
+  deps: { config: Pick<Config, 'tokens'>; clock: Clock },
+): CredentialService {
+  return createCredentialService({
+    credentials: createCredentialRepository(database.db, database.prepare),
+    database,
+    ...deps,
+  });
+}

@@ -6,7 +6,6 @@ import type { AccountService } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import type { OpenGrantService } from '../oauth/open-grants.ts';
-import { createSessionRepository } from './sessions.repository.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { createSessionService } from './sessions.service.ts';
 
@@ -26,7 +25,6 @@ export async function registerSessions(deps: SessionsModuleDeps) {
   const { app, db, credentials, audit, clock, config, accountService, openGrants } = deps;
   const sessionService = createSessionService({
     db,
-    sessions: createSessionRepository(db),
     credentials,
     accounts: accountService,
     audit,

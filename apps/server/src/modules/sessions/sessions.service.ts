@@ -9,11 +9,9 @@ import type { AccountService, ConfirmationPurpose } from '../accounts/accounts.s
 import { hashPassword, isCommonPassword } from '../accounts/password.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
-import type { RevokedCredential } from '../credentials/credentials.repository.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { CredentialService, RevokedCredential } from '../credentials/credentials.service.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { OpenGrantService } from '../oauth/open-grants.ts';
-import type { SessionRepository } from './sessions.repository.ts';
 import type { SessionView } from './sessions.schemas.ts';
 
 type SessionViewData = Static<typeof SessionView>;
@@ -39,15 +37,20 @@ function ownSignIn(identity: Identity): { sessionId?: string; familyId?: string 
  */
 export function createSessionService(deps: {
   db: Db;
-  sessions: SessionRepository;
-  credentials: Pick<CredentialService, 'revokeCredentials'>;
+  credentials: Pick<
+    CredentialService,
+    | 'revokeCredentials'
+    | 'listLiveWebSessionsForOwner'
+    | 'listLiveAppSignInsForOwner'
+    | 'findLiveSignInTypeForOwner'
+  >;
   accounts: Pick<AccountService, 'confirmPassword' | 'replacePasswordHash'>;
   audit: Pick<AuditService, 'record'>;
   clock: Clock;
   /** Codes approved but not yet redeemed: they would become new sign-ins afterwards. */
   openGrants: Pick<OpenGrantService, 'denyOpenGrants'>;
 }) {
-  const { db, sessions, credentials, accounts, audit, clock, openGrants } = deps;
+  const { db, credentials, accounts, audit, clock, openGrants } = deps;
 
   /** How many live sign-ins a revocation ended: sessions one each, app tokens one per family. */
   function countSignIns(revoked: RevokedCredential[]): number {
@@ -110,8 +113,8 @@ export function createSessionService(deps: {
       const now = clock.now();
       const own = ownSignIn(identity);
       const [web, apps] = await Promise.all([
-        sessions.listLiveWebSessionsForOwner(identity.userId, now),
-        sessions.listLiveAppSignInsForOwner(identity.userId, now),
+        credentials.listLiveWebSessionsForOwner(identity.userId, now),
+        credentials.listLiveAppSignInsForOwner(identity.userId, now),
       ]);
       const views: SessionViewData[] = [
         ...web.map((row) => ({
@@ -152,7 +155,7 @@ export function createSessionService(deps: {
       password: string | undefined,
       context: RequestContext,
     ): Promise<{ endedOwn: boolean }> {
-      const type = await sessions.findLiveSignInTypeForOwner(id, identity.userId, clock.now());
+      const type = await credentials.findLiveSignInTypeForOwner(id, identity.userId, clock.now());
       if (!type) throw new AppError('not_found', 'No such session.');
       const own = ownSignIn(identity);
       const endedOwn = id === (type === 'web' ? own.sessionId : own.familyId);

@@ -3,10 +3,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { createCredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import type { RepoDirectory } from '../repos/repos.service.ts';
-import { createTokenRepository } from './tokens.repository.ts';
 import { tokenRoutes } from './tokens.routes.ts';
 import { createTokenService } from './tokens.service.ts';
 
@@ -23,19 +21,7 @@ export interface TokensModuleDeps {
 
 export async function registerTokens(deps: TokensModuleDeps) {
   const { app, db, credentials, audit, clock, config, repoDirectory } = deps;
-  const tokenService = createTokenService({
-    db,
-    tokens: createTokenRepository(db),
-    credentials,
-    audit,
-    clock,
-    config,
-    repoDirectory,
-  });
-  await app.register(tokenRoutes, {
-    tokenService,
-    credentials,
-    findCredentialById: createCredentialRepository(db).findCredentialById,
-  });
+  const tokenService = createTokenService({ db, credentials, audit, clock, config, repoDirectory });
+  await app.register(tokenRoutes, { tokenService });
   return { tokenService };
 }

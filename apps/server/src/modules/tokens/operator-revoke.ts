@@ -1,11 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/database/database.ts';
-import { createAuditRepository } from '../audit/audit.repository.ts';
-import { createAuditService } from '../audit/audit.service.ts';
-import { createCredentialRepository } from '../credentials/credentials.repository.ts';
-import { createCredentialService } from '../credentials/credentials.service.ts';
-import { createTokenRepository } from './tokens.repository.ts';
+import { createAuditServiceOn } from '../audit/audit.service.ts';
+import { createCredentialServiceOn } from '../credentials/credentials.service.ts';
 import { createTokenService } from './tokens.service.ts';
 
 /**
@@ -18,19 +15,10 @@ export async function revokeTokenAsOperator(
   input: { tokenId: string; operator: string; reason: string | null },
 ) {
   const { database, config, clock } = deps;
-  const audit = createAuditService({ audit: createAuditRepository(database.db), clock });
-  // Not started (no LISTEN, no timers): used only to revoke and to notify running instances.
-  const credentials = createCredentialService({
-    credentials: createCredentialRepository(database.db, database.prepare),
-    database,
-    config,
-    clock,
-  });
   const tokens = createTokenService({
     db: database.db,
-    tokens: createTokenRepository(database.db),
-    credentials,
-    audit,
+    credentials: createCredentialServiceOn(database, { config, clock }),
+    audit: createAuditServiceOn(database.db, clock),
     clock,
     config,
     repoDirectory: { unknownRepoIds: async () => [] },

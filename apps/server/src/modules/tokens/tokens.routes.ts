@@ -1,9 +1,6 @@
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
-import type { CredentialRepository } from '../credentials/credentials.repository.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
 import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 import {
   CreateTokenBody,
@@ -19,16 +16,12 @@ import {
   TokenWithSecret,
   UpdateTokenBody,
 } from './tokens.schemas.ts';
-import { type TokenService, tokenView } from './tokens.service.ts';
+import type { TokenService } from './tokens.service.ts';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const tags = ['tokens'];
 
-export const tokenRoutes: AppPlugin<{
-  tokenService: TokenService;
-  credentials: Pick<CredentialService, 'statusOf'>;
-  findCredentialById: CredentialRepository['findCredentialById'];
-}> = async (app, { tokenService, credentials, findCredentialById }) => {
+export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app, { tokenService }) => {
   app.get(
     '/api/account/tokens',
     {
@@ -259,19 +252,6 @@ export const tokenRoutes: AppPlugin<{
         response: { 200: TokenView, ...problemResponses(401, 404) },
       },
     },
-    async (request) => {
-      const identity = request.identity!;
-      const row =
-        identity.kind === 'personal' || identity.kind === 'automation'
-          ? await findCredentialById(identity.credentialId)
-          : undefined;
-      if (!row) {
-        throw new AppError(
-          'not_found',
-          'The presenting credential is not a personal access or automation token.',
-        );
-      }
-      return tokenView(row, credentials.statusOf(row));
-    },
+    async (request) => tokenService.getPresentingToken(request.identity!),
   );
 };

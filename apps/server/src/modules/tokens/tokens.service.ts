@@ -9,13 +9,11 @@ import type { RotatedOutUse } from '../../schema.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
-import type { CredentialRow } from '../credentials/credentials.repository.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { CredentialRow, CredentialService } from '../credentials/credentials.service.ts';
 import { parseCidrList } from '../credentials/network-policy.ts';
 import { canonicalScopes, expandScopes } from '../credentials/scopes.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { RepoDirectory } from '../repos/repos.service.ts';
-import type { TokenRepository } from './tokens.repository.ts';
 import { DEFAULT_OVERLAP_MINUTES, MAX_OVERLAP_MINUTES } from './tokens.schemas.ts';
 
 export const DEFAULT_LIFETIME_DAYS = 30;
@@ -106,17 +104,26 @@ function origin(context: RequestContext) {
 
 export function createTokenService(deps: {
   db: Db;
-  tokens: TokenRepository;
   credentials: Pick<
     CredentialService,
-    'issueCredential' | 'revokeCredentials' | 'rotateSecret' | 'invalidateCredentials' | 'statusOf'
+    | 'issueCredential'
+    | 'revokeCredentials'
+    | 'rotateSecret'
+    | 'invalidateCredentials'
+    | 'statusOf'
+    | 'findCredentialById'
+    | 'listPersonalTokensForOwner'
+    | 'findPersonalTokenForOwner'
+    | 'updatePersonalToken'
+    | 'listNetworksOfToken'
+    | 'sumScopeUsesSince'
   >;
   audit: Pick<AuditService, 'record'>;
   clock: Clock;
   config: Pick<Config, 'tokens'>;
   repoDirectory: Pick<RepoDirectory, 'unknownRepoIds'>;
 }) {
-  const { db, tokens, credentials, audit, clock, config, repoDirectory } = deps;
+  const { db, credentials, audit, clock, config, repoDirectory } = deps;
   const view = (row: CredentialRow) => tokenView(row, credentials.statusOf(row), clock.now());
 
   function expiryFor(expiresInDays: number | null | undefined): Date | null {
@@ -155,7 +162,7 @@ export function createTokenService(deps: {
   }
 
   async function findOwned(id: string, ownerId: string) {
-    const row = await tokens.findPersonalTokenForOwner(id, ownerId);
+    const row = await credentials.findPersonalTokenForOwner(id, ownerId);
     if (!row) throw new AppError('not_found', 'No such token.');
     return row;
   }
@@ -273,7 +280,7 @@ export function createTokenService(deps: {
     },
 
     async listTokens(ownerId: string, state: 'active' | 'inactive' | 'all') {
-      const rows = await tokens.listPersonalTokensForOwner(ownerId);
+      const rows = await credentials.listPersonalTokensForOwner(ownerId);
       return rows
         .map(view)
         .filter(
@@ -288,7 +295,7 @@ export function createTokenService(deps: {
     /** The networks the token was used from (ADR 0031). */
     async listTokenNetworks(id: string, ownerId: string) {
       await findOwned(id, ownerId);
-      const rows = await tokens.listNetworksOfToken(id);
+      const rows = await credentials.listNetworksOfToken(id);
       return rows.map((row) => ({
         network: row.network,
         first_seen_at: iso(row.first_seen_at)!,
@@ -302,7 +309,7 @@ export function createTokenService(deps: {
     async tokenUsage(id: string, ownerId: string) {
       const row = await findOwned(id, ownerId);
       const since = new Date(clock.now().getTime() - (USAGE_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
-      const used = (await tokens.sumScopeUsesSince(id, since))
+      const used = (await credentials.sumScopeUsesSince(id, since))
         .map((u) => ({ scope: u.scope, uses: Number(u.uses), last_used_on: u.last_used_on }))
         .sort((a, b) => a.scope.localeCompare(b.scope));
       const suggested = leastGrantCovering(
@@ -417,7 +424,7 @@ export function createTokenService(deps: {
       };
       try {
         return await inTransaction(db, async (tx) => {
-          const row = await tokens.updatePersonalToken(id, ownerId, update, tx);
+          const row = await credentials.updatePersonalToken(tx, id, ownerId, update);
           if (!row) throw new AppError('not_found', 'No such token.');
           const events: Array<[AuditAction, Record<string, unknown>]> = [];
           if (update.name !== undefined && update.name !== current.name) {
@@ -509,7 +516,7 @@ export function createTokenService(deps: {
       if (identity.kind !== 'personal' && identity.kind !== 'automation') {
         throw new AppError('not_found', 'The presenting credential is not a personal access token.');
       }
-      const current = await tokens.findCredentialById(identity.credentialId);
+      const current = await credentials.findCredentialById(identity.credentialId);
       if (!current || current.kind !== 'personal' || !current.allow_self_rotation) {
         throw interactiveCredentialRequired();
       }
@@ -520,6 +527,21 @@ export function createTokenService(deps: {
       }
       const until = overlapUntil({ overlap: 'until_first_use', ...input }, 'active');
       return rotate(current, sameLifetimeFromNow(current), until, 'token.self_rotated', context);
+    },
+
+    /** The presenting PAT or automation token (`GET /api/tokens/self`); any other credential: 404. */
+    async getPresentingToken(identity: { credentialId: string; kind: string }) {
+      const row =
+        identity.kind === 'personal' || identity.kind === 'automation'
+          ? await credentials.findCredentialById(identity.credentialId)
+          : undefined;
+      if (!row) {
+        throw new AppError(
+          'not_found',
+          'The presenting credential is not a personal access or automation token.',
+        );
+      }
+      return tokenView(row, credentials.statusOf(row));
     },
 
     async revokeToken(id: string, ownerId: string, context: RequestContext) {
@@ -555,7 +577,7 @@ export function createTokenService(deps: {
       input: { operator: string; reason: string | null },
       context: RequestContext,
     ) {
-      const current = await tokens.findCredentialById(id);
+      const current = await credentials.findCredentialById(id);
       if (!current || current.kind !== 'personal') return undefined;
       return inTransaction(db, async (tx) => {
         const revoked = await credentials.revokeCredentials(tx, { ids: [current.id] }, 'revoked_by_operator');
