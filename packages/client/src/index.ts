@@ -40,11 +40,14 @@ type Schemas = components['schemas'];
 
 // The named schemas of the API (components with an `$id` on the server).
 export type Problem = Schemas['Problem'];
+/** Every `code` a problem+json answer can carry: a `Record<ProblemCode, …>` is complete by type. */
+export type ProblemCode = Schemas['ProblemCode'];
 export type OAuthError = Schemas['OAuthError'];
 export type User = Schemas['User'];
 export type TokenView = Schemas['TokenView'];
 export type AuditEvent = Schemas['AuditEvent'];
 export type AuditAction = Schemas['AuditAction'];
+export type AuditTargetType = Schemas['AuditTargetType'];
 export type NoticeKind = Schemas['NoticeKind'];
 export type NoticeView = Schemas['NoticeView'];
 export type NoticeSettings = Schemas['NoticeSettings'];

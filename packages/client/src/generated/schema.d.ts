@@ -1310,7 +1310,7 @@ export interface components {
             id: string;
             action: components["schemas"]["AuditAction"];
             outcome: "success" | "failure";
-            target_type: string | null;
+            target_type: components["schemas"]["AuditTargetType"] | null;
             target_id: string | null;
             actor_credential_id: string | null;
             actor_kind: string | null;
@@ -1322,6 +1322,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description What the event is about (`target_id` names it): the closed, append-only list of target types
+         * @enum {unknown}
+         */
+        AuditTargetType: "access" | "agent" | "automation_token" | "oauth_authorization" | "oauth_device_authorization" | "personal_access_token" | "provider_account" | "refresh" | "repo" | "session" | "task_group" | "token_family" | "user" | "webhook_endpoint";
         AutomationTokenView: {
             id: string;
             /** @description `task-group-<task group id>`: an automation token is named after its task group */
@@ -1418,11 +1423,7 @@ export interface components {
             detail: string;
             /** @description The same text as `detail`, for clients that read `message` (e.g. `error.response.data.message`) */
             message: string;
-            /**
-             * @description Stable, snake_case error code: the closed list of docs/api.md §2
-             * @enum {unknown}
-             */
-            code: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "network_not_allowed" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "bad_gateway" | "internal_error";
+            code: components["schemas"]["ProblemCode"];
             errors?: {
                 path: string;
                 message: string;
@@ -1431,6 +1432,11 @@ export interface components {
             }[];
             request_id?: string;
         };
+        /**
+         * @description Stable, snake_case error code: the closed list of docs/api.md §2
+         * @enum {unknown}
+         */
+        ProblemCode: "unauthenticated" | "invalid_token" | "invalid_credentials" | "interactive_credential_required" | "insufficient_scope" | "csrf_rejected" | "network_not_allowed" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "invalid_request" | "invalid_json" | "unsupported_media_type" | "payload_too_large" | "storage_quota_exceeded" | "conflict" | "policy_violation" | "rate_limited" | "service_unavailable" | "insufficient_storage" | "bad_gateway" | "internal_error";
         /** @description A stored third-party token. The token itself is never returned. */
         ProviderAccount: {
             id: string;

@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
+import { AUDIT_TARGET_TYPE_OF_CREDENTIAL, type AuditTargetType } from '../audit/audit-target-types.ts';
 import type { Identity } from '../credentials/authenticate-request.ts';
 import { type CredentialService, SESSION_LIFETIME_MS } from '../credentials/credentials.service.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
@@ -29,7 +30,7 @@ export function isUniqueViolation(error: unknown): boolean {
 export interface ConfirmationPurpose {
   field: string;
   action: AuditAction;
-  targetType: string;
+  targetType: AuditTargetType;
   targetId: string;
 }
 
@@ -244,7 +245,7 @@ export function createAccountService(deps: {
         await audit.record(tx, context, {
           userId: identity.userId,
           action: 'auth.logout',
-          targetType: identity.kind,
+          targetType: AUDIT_TARGET_TYPE_OF_CREDENTIAL[identity.kind],
           targetId: identity.credentialId,
         });
       });

@@ -124,3 +124,52 @@ describe('filtering the audit log', () => {
     expect(document.components.schemas.AuditAction.enum).toEqual([...AUDIT_ACTIONS]);
   });
 });
+
+describe('target types', () => {
+  it('publishes the closed target-type and error-code lists in the OpenAPI document', async () => {
+    const { AUDIT_TARGET_TYPES } = await import('./audit-target-types.ts');
+    const { ERROR_CODES } = await import('../../platform/errors.ts');
+    const document = (await ctx.app.inject({ url: '/api/openapi.json' })).json();
+    const schemas = document.components.schemas;
+    expect(schemas.AuditTargetType.enum).toEqual([...AUDIT_TARGET_TYPES]);
+    expect(schemas.AuditEvent.properties.target_type.anyOf).toContainEqual({
+      $ref: '#/components/schemas/AuditTargetType',
+    });
+    expect(schemas.ProblemCode.enum).toEqual(Object.keys(ERROR_CODES));
+    expect(schemas.Problem.properties.code).toEqual({ $ref: '#/components/schemas/ProblemCode' });
+  });
+
+  it('reads the spellings older writers stored (credential, personal) as the list names them (ADR 0040)', async () => {
+    const user = await signUp(ctx.app);
+    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
+    const legacy = (action: string, targetType: string, targetId: string) => ({
+      user_id: me.id,
+      actor_credential_id: null,
+      actor_kind: null,
+      action,
+      target_type: targetType,
+      target_id: targetId,
+      outcome: 'success' as const,
+      ip: null,
+      user_agent: null,
+      request_id: null,
+      metadata: '{}',
+      created_at: new Date(),
+    });
+    await ctx.store.db
+      .insertInto('audit_events')
+      .values([
+        legacy('automation_token.created', 'credential', 'legacy-automation'),
+        legacy('token.leaked_revoked', 'personal', 'legacy-pat'),
+        legacy('auth.token_revoked', 'refresh', 'legacy-refresh'),
+      ])
+      .execute();
+    const events = (
+      await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+    ).json().events as Array<{ target_id: string; target_type: string }>;
+    const typeOf = (id: string) => events.find((event) => event.target_id === id)?.target_type;
+    expect(typeOf('legacy-automation')).toBe('automation_token');
+    expect(typeOf('legacy-pat')).toBe('personal_access_token');
+    expect(typeOf('legacy-refresh')).toBe('refresh');
+  });
+});

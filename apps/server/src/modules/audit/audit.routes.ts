@@ -4,6 +4,7 @@ import { type AppPlugin, iso, problemResponses } from '../../platform/http/schem
 import { AuditLogPage, AuditLogQuery } from './audit.schemas.ts';
 import type { AuditService } from './audit.service.ts';
 import { type AuditAction, isAuditAction } from './audit-actions.ts';
+import { readAuditTargetType } from './audit-target-types.ts';
 
 export const auditRoutes: AppPlugin<{ audit: AuditService; cursors: CursorCodec }> = async (
   app,
@@ -44,6 +45,7 @@ export const auditRoutes: AppPlugin<{ audit: AuditService; cursors: CursorCodec 
           ...e,
           // Written only through AuditService.record, whose type admits the closed list alone.
           action: e.action as AuditAction,
+          target_type: readAuditTargetType(e.target_type),
           outcome: e.outcome === 'failure' ? ('failure' as const) : ('success' as const),
           created_at: iso(e.created_at)!,
         })),

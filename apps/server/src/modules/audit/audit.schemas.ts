@@ -1,10 +1,16 @@
 import { Type } from 'typebox';
 import { Timestamp } from '../../platform/http/schemas.ts';
 import { AUDIT_ACTIONS } from './audit-actions.ts';
+import { AUDIT_TARGET_TYPES } from './audit-target-types.ts';
 
 export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS, {
   $id: 'AuditAction',
   description: 'What happened: the closed, append-only list of audit actions',
+});
+
+export const AuditTargetTypeSchema = Type.Enum(AUDIT_TARGET_TYPES, {
+  $id: 'AuditTargetType',
+  description: 'What the event is about (`target_id` names it): the closed, append-only list of target types',
 });
 
 export const AuditEvent = Type.Object(
@@ -12,7 +18,7 @@ export const AuditEvent = Type.Object(
     id: Type.String(),
     action: AuditActionSchema,
     outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
-    target_type: Type.Union([Type.String(), Type.Null()]),
+    target_type: Type.Union([AuditTargetTypeSchema, Type.Null()]),
     target_id: Type.Union([Type.String(), Type.Null()]),
     actor_credential_id: Type.Union([Type.String(), Type.Null()]),
     actor_kind: Type.Union([Type.String(), Type.Null()]),

@@ -4,11 +4,12 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { DB } from '../../schema.ts';
 import { type AuditFilter, type AuditRepository, createAuditRepository } from './audit.repository.ts';
 import type { AuditAction } from './audit-actions.ts';
+import type { AuditTargetType } from './audit-target-types.ts';
 
 export interface AuditEventInput {
   userId: string | null;
   action: AuditAction;
-  targetType?: string;
+  targetType?: AuditTargetType;
   targetId?: string;
   outcome?: 'success' | 'failure';
   /** Names and ids only: never a secret. */

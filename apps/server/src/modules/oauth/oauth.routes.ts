@@ -7,6 +7,7 @@ import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { AUDIT_TARGET_TYPE_OF_CREDENTIAL } from '../audit/audit-target-types.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { parseToken } from '../credentials/token-format.ts';
 import { findClient } from './clients.ts';
@@ -107,7 +108,7 @@ export const oauthRoutes: AppPlugin<{
             await audit.record(tx, requestContext(request), {
               userId: row.user_id,
               action: 'auth.token_revoked',
-              targetType: row.kind,
+              targetType: AUDIT_TARGET_TYPE_OF_CREDENTIAL[row.kind],
               targetId: row.id,
             });
           });

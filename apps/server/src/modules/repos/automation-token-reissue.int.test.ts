@@ -264,6 +264,14 @@ describe('a group continues after its token is revoked', () => {
       events.find((e) => e.action === 'automation_token.created' && e.target_id === response.json().token.id)
         ?.metadata,
     ).toMatchObject({ task_group_id: group.id, reissued_from: token.id });
+    const stored = await ctx.store.db
+      .selectFrom('audit_events')
+      .select('target_type')
+      .where('action', 'in', ['automation_token.revoked', 'automation_token.created'])
+      .where('target_id', 'in', [token.id, response.json().token.id])
+      .execute();
+    expect(stored.map((r) => r.target_type)).toEqual(stored.map(() => 'automation_token'));
+    expect(stored).toHaveLength(3);
     const row = await ctx.store.db
       .selectFrom('credentials')
       .select(['revoked_reason', 'rotated_from_id'])

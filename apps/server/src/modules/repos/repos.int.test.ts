@@ -477,9 +477,21 @@ describe('automation tokens', () => {
     const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     const revoked = events.find((e: { action: string }) => e.action === 'automation_token.revoked');
     expect(revoked).toMatchObject({
+      target_type: 'automation_token',
       target_id: token.id,
       metadata: { reason: 'task_group_closed', task_group_id: group.id },
     });
+    // Stored under the list's name, not the `credential` older writers used (ADR 0040).
+    const stored = await ctx.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'target_type'])
+      .where('target_id', '=', token.id)
+      .orderBy('id')
+      .execute();
+    expect(stored).toEqual([
+      { action: 'automation_token.created', target_type: 'automation_token' },
+      { action: 'automation_token.revoked', target_type: 'automation_token' },
+    ]);
     expect(events.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['task_group.closed', 'automation_token.created', 'task_group.created']),
     );
@@ -524,6 +536,13 @@ describe('automation tokens', () => {
     expect(revoked.every((r) => r.revoked_at !== null && r.revoked_reason === 'repo_deleted')).toBe(true);
     const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events[0]).toMatchObject({ action: 'repo.disconnected', metadata: { revoked_tokens: 2 } });
+    const stored = await ctx.store.db
+      .selectFrom('audit_events')
+      .select('target_type')
+      .where('action', '=', 'automation_token.revoked')
+      .where('target_id', 'in', [one.token.id, two.token.id])
+      .execute();
+    expect(stored).toEqual([{ target_type: 'automation_token' }, { target_type: 'automation_token' }]);
   });
 
   it('can be revoked one by one from the repository, idempotently', async () => {
@@ -535,6 +554,13 @@ describe('automation tokens', () => {
     expect((await ctx.app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
     const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events.filter((e: { action: string }) => e.action === 'automation_token.revoked')).toHaveLength(1);
+    const stored = await ctx.store.db
+      .selectFrom('audit_events')
+      .select('target_type')
+      .where('action', '=', 'automation_token.revoked')
+      .where('target_id', '=', token.id)
+      .execute();
+    expect(stored).toEqual([{ target_type: 'automation_token' }]);
   });
 });
 

@@ -132,7 +132,7 @@ export function createRepoService(deps: {
           await audit.record(tx, context, {
             userId,
             action: 'automation_token.revoked',
-            targetType: 'credential',
+            targetType: 'automation_token',
             targetId: token.id,
             metadata: { reason: 'repo_deleted', repo_id: id },
           });
@@ -173,7 +173,7 @@ export function createRepoService(deps: {
           await audit.record(tx, context, {
             userId,
             action: 'automation_token.revoked',
-            targetType: 'credential',
+            targetType: 'automation_token',
             targetId: token.id,
             metadata: { reason: 'revoked_by_user', repo_id: repoId, task_group_id: token.task_group_id },
           });

@@ -131,7 +131,7 @@ export function createTaskGroupService(deps: {
             await audit.record(tx, context, {
               userId: actor.userId,
               action: 'automation_token.created',
-              targetType: 'credential',
+              targetType: 'automation_token',
               targetId: issued.credential.id,
               metadata: { task_group_id: group.id, repo_id: repo.id, scopes: AUTOMATION_SCOPES },
             });
@@ -221,7 +221,7 @@ export function createTaskGroupService(deps: {
           await audit.record(tx, context, {
             userId,
             action: 'automation_token.revoked',
-            targetType: 'credential',
+            targetType: 'automation_token',
             targetId: token.id,
             metadata: { reason: 'reissued', repo_id: repoId, task_group_id: group.id },
           });
@@ -241,7 +241,7 @@ export function createTaskGroupService(deps: {
         await audit.record(tx, context, {
           userId,
           action: 'automation_token.created',
-          targetType: 'credential',
+          targetType: 'automation_token',
           targetId: issued.credential.id,
           metadata: {
             task_group_id: group.id,
@@ -284,7 +284,7 @@ export function createTaskGroupService(deps: {
           await audit.record(tx, context, {
             userId: actor.userId,
             action: 'automation_token.revoked',
-            targetType: 'credential',
+            targetType: 'automation_token',
             targetId: token.id,
             metadata: { reason: 'task_group_closed', task_group_id: id },
           });

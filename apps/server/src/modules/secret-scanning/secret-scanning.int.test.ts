@@ -64,9 +64,18 @@ describe('GitHub secret-scanning alerts', () => {
     ).json().events;
     expect(events[0]).toMatchObject({
       action: 'token.leaked_revoked',
+      target_type: 'personal_access_token',
       target_id: token.id,
       metadata: { source: 'content', url: 'https://github.com/octo/repo/blob/abc/config.yml' },
     });
+    // Stored under the list's name, not the credential kind `personal` (ADR 0040).
+    const stored = await ctx.store.db
+      .selectFrom('audit_events')
+      .select('target_type')
+      .where('action', '=', 'token.leaked_revoked')
+      .where('target_id', '=', token.id)
+      .execute();
+    expect(stored).toEqual([{ target_type: 'personal_access_token' }]);
 
     // The same alert again is idempotent: still a true positive, no second audit event.
     const again = await ctx.app.inject({

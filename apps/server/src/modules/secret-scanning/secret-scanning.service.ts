@@ -2,20 +2,12 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { CredentialKind } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { AUDIT_TARGET_TYPE_OF_CREDENTIAL } from '../audit/audit-target-types.ts';
 import type { CredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { hashToken, parseToken } from '../credentials/token-format.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
-
-const TARGET_TYPE_OF_KIND: Record<CredentialKind, string> = {
-  personal: 'personal_access_token',
-  automation: 'automation_token',
-  access: 'access',
-  refresh: 'refresh',
-  session: 'session',
-};
 
 export interface LeakReport {
   token: string;
@@ -65,7 +57,7 @@ export function createSecretScanningService(deps: {
           await deps.audit.record(tx, context, {
             userId: row.user_id,
             action: 'token.reported_revoked',
-            targetType: TARGET_TYPE_OF_KIND[row.kind],
+            targetType: AUDIT_TARGET_TYPE_OF_CREDENTIAL[row.kind],
             targetId: row.id,
             metadata: { name: row.name, kind: row.kind, reporter: 'revoke_by_value' },
           });
@@ -116,7 +108,7 @@ export function createSecretScanningService(deps: {
             await deps.audit.record(tx, context, {
               userId: row.user_id,
               action: 'token.leaked_revoked',
-              targetType: row.kind === 'automation' ? 'automation_token' : row.kind,
+              targetType: AUDIT_TARGET_TYPE_OF_CREDENTIAL[row.kind],
               targetId: row.id,
               metadata: {
                 name: row.name,

@@ -4,7 +4,7 @@ import { isStoreFull, isStoreUnavailable } from '../database/store-errors.ts';
 import { AppError, type ErrorCode, type FieldError, problemBody } from '../errors.ts';
 import { OAuthError } from '../oauth-error.ts';
 import { safeTextMessage } from './safe-text.ts';
-import { Problem } from './schemas.ts';
+import { Problem, ProblemCode } from './schemas.ts';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -179,7 +179,9 @@ export interface ErrorHandlingOptions {
 
 export const errorHandling = fp(
   async (app: FastifyInstance, options: ErrorHandlingOptions) => {
-    // The shared problem+json schema: routes' error responses refer to it as `Problem`.
+    // The shared problem+json schema: routes' error responses refer to it as `Problem`, whose
+    // `code` refers to `ProblemCode` (a component of its own, so clients map every code).
+    app.addSchema(ProblemCode);
     app.addSchema(Problem);
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof OAuthError) return sendOAuthError(reply, error);

@@ -16,6 +16,12 @@ export type AppPlugin<Options extends Record<string, unknown>> = FastifyPluginAs
   TypeBoxTypeProvider
 >;
 
+/** The closed list of error codes (platform/errors.ts), a component of its own so clients can map it completely. */
+export const ProblemCode = Type.Enum(Object.keys(ERROR_CODES) as ErrorCode[], {
+  $id: 'ProblemCode',
+  description: 'Stable, snake_case error code: the closed list of docs/api.md §2',
+});
+
 export const Problem = Type.Object(
   {
     type: Type.String(),
@@ -26,9 +32,7 @@ export const Problem = Type.Object(
       description:
         'The same text as `detail`, for clients that read `message` (e.g. `error.response.data.message`)',
     }),
-    code: Type.Enum(Object.keys(ERROR_CODES) as ErrorCode[], {
-      description: 'Stable, snake_case error code: the closed list of docs/api.md §2',
-    }),
+    code: Type.Ref('ProblemCode'),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
