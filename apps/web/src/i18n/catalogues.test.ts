@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { enUS } from './en-US.ts';
 import { CATALOGUES, LANGUAGES, leafPaths, pickLanguage, translate } from './translate.ts';
@@ -64,6 +65,36 @@ describe('message catalogues', () => {
       })
       .map(([path, text]) => `${path}: ${text}`);
     expect(offending).toEqual([]);
+  });
+
+  // tsc already refuses a catalogue without these labels, against the generated client; this reads
+  // openapi.json itself, so a client left ungenerated after the server gained a code fails too.
+  describe('labels every closed list the API publishes', () => {
+    const schemas = JSON.parse(readFileSync(new URL('../../../../openapi.json', import.meta.url), 'utf8'))
+      .components.schemas as Record<string, { enum?: string[] }>;
+    const published = (name: string) => {
+      const values = schemas[name]?.enum ?? [];
+      expect(values.length, name).toBeGreaterThan(0);
+      return values;
+    };
+
+    for (const language of LANGUAGES) {
+      it(`${language}: a message for every error code (ProblemCode)`, () => {
+        const unlabelled = published('ProblemCode').filter((code) => {
+          const value = valueAt(CATALOGUES[language], `errors.codes.${code}`);
+          return typeof value !== 'string' || value.trim() === '';
+        });
+        expect(unlabelled).toEqual([]);
+      });
+
+      it(`${language}: a label for every audit action (AuditAction)`, () => {
+        const unlabelled = published('AuditAction').filter((action) => {
+          const value = valueAt(CATALOGUES[language], `securityLog.actions.${action.replace(/\./g, '_')}`);
+          return typeof value !== 'string' || value.trim() === '';
+        });
+        expect(unlabelled).toEqual([]);
+      });
+    }
   });
 
   it('is really translated: the token screen differs from English in zh-CN', () => {

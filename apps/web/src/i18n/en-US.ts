@@ -1,4 +1,4 @@
-import type { AuditAction, NoticeKind } from '@tessera/client';
+import type { AuditAction, NoticeKind, ProblemCode } from '@tessera/client';
 
 /**
  * English (United States): the reference catalogue. Every other catalogue must have exactly this
@@ -12,6 +12,8 @@ type Underscored<S extends string> = S extends `${infer Head}.${infer Tail}`
 export type AuditActionKey = Underscored<AuditAction>;
 /** A notice kind as a catalogue key: `token.created` → `token_created`. */
 export type NoticeKindKey = Underscored<NoticeKind>;
+/** The codes with a message of their own: the server's closed list, and `network_error` the web UI makes itself. */
+export type ErrorCodeKey = ProblemCode | 'network_error';
 
 export const enUS = {
   app: {
@@ -161,8 +163,12 @@ export const enUS = {
       insufficient_scope: 'You do not have permission to do this.',
       csrf_rejected:
         'The request was refused because it did not come from this site. Reload the page and try again.',
+      network_not_allowed:
+        'The request was refused: it came from a network this credential may not be used from.',
       forbidden: 'You do not have permission to do this.',
       not_found: 'This does not exist, or you do not have access to it.',
+      method_not_allowed: 'This action is not supported here.',
+      not_acceptable: 'The server cannot answer in the format that was asked for.',
       invalid_request: 'Some fields need your attention.',
       invalid_json: 'The request could not be read.',
       unsupported_media_type: 'The request could not be read.',
@@ -176,7 +182,8 @@ export const enUS = {
       insufficient_storage: 'The server has no room for this file right now. Please try again later.',
       bad_gateway: 'The provider did not answer properly. Please try again.',
       internal_error: 'Something went wrong on our side. Please try again.',
-    },
+      // One message per code the server can send (checked by tsc), and the seconds variant of rate_limited.
+    } satisfies Record<ErrorCodeKey | 'rate_limited_seconds', string>,
   },
   auth: {
     signIn: {

@@ -1,6 +1,15 @@
+import type { ErrorCodeKey } from '../i18n/en-US.ts';
 import type { Translate } from '../i18n/i18n-provider.tsx';
 import { isMessageKey } from '../i18n/translate.ts';
 import { isApiError } from './api-client.ts';
+
+/**
+ * Whether a code has a message of its own. Every code of the server's closed list has one (the
+ * catalogues are typed `Record<ErrorCodeKey, …>`); a newer server's unknown code has none.
+ */
+function isErrorCodeKey(code: string): code is ErrorCodeKey {
+  return code !== 'rate_limited_seconds' && isMessageKey(`errors.codes.${code}`);
+}
 
 type ProviderFailure = 'invalid_token' | 'insufficient_permissions' | 'token_expired' | 'unreachable';
 
@@ -20,8 +29,7 @@ export function errorMessage(error: unknown, t: Translate): string {
       reason: t(`providers.test.codes.${provider[1] as ProviderFailure}`),
     });
   }
-  const key = `errors.codes.${error.code}`;
-  if (isMessageKey(key)) return t(key);
+  if (isErrorCodeKey(error.code)) return t(`errors.codes.${error.code}`);
   return error.status >= 500 ? t('errors.codes.internal_error') : t('errors.unexpected');
 }
 
@@ -52,6 +60,6 @@ export function fieldCodesOf(error: unknown): Record<string, string> {
   return out;
 }
 
-export function hasErrorCode(error: unknown, code: string): boolean {
+export function hasErrorCode(error: unknown, code: ErrorCodeKey): boolean {
   return isApiError(error) && error.code === code;
 }
