@@ -1,4 +1,4 @@
-import { isTesseraApiError, type TesseraApiError } from '@tessera/client';
+import { isTesseraApiError, type ProblemCode, type TesseraApiError } from '@tessera/client';
 import { LOGIN_SCOPES } from './vocabulary.ts';
 
 /** The exit codes scripts can rely on (documented in the README, "Command line"). */
@@ -83,58 +83,98 @@ function scopeFromChallenge(challenge: string | undefined): string | undefined {
   return challenge ? /scope="([^"]+)"/.exec(challenge)?.[1] : undefined;
 }
 
+/** Turns a failed call, its detail (with field errors) and where the command stands into what to print. */
+type Explain = (detail: string, error: TesseraApiError, context: HintContext) => CliError;
+
+/** No hint of its own: the server's detail, and for a server failure the request id to quote. */
+const plainly: Explain = (detail, error) => {
+  if (error.status < 500) return new CliError(detail);
+  return new CliError(detail, {
+    hint: error.requestId
+      ? `The server failed; quote request id ${error.requestId} to its operator.`
+      : 'The server failed; try again later.',
+  });
+};
+
+const refusedCredential: Explain = (detail, _error, context) =>
+  new AuthError(detail, refusedCredentialHint(context));
+
+const missingScope: Explain = (detail, error, context) => {
+  const scope = scopeFromChallenge(error.challenge);
+  const login = `\`${loginCommandFor(context)}\``;
+  if (scope === 'account') {
+    return new AuthError(
+      detail,
+      'This login was made without the "account" scope, so it cannot manage tokens or other account ' +
+        `settings: run ${login} again without --scope (or with --scope account,…).`,
+    );
+  }
+  const holder = context.credential === 'env' ? 'Set TESSERA_TOKEN to a token' : 'Use a token';
+  return new AuthError(
+    detail,
+    scope
+      ? `${holder} with the "${scope}" scope, or log in interactively with ${login}.`
+      : `${holder} with more scopes, or log in interactively with ${login}.`,
+  );
+};
+
+/**
+ * What the CLI says for each code a problem+json answer can carry: one entry per code of the
+ * server's closed list, so a new code fails `tsc` here until someone decides what to say.
+ */
+export const PROBLEM_EXPLANATIONS = {
+  unauthenticated: refusedCredential,
+  invalid_token: refusedCredential,
+  invalid_credentials: plainly,
+  interactive_credential_required: (detail, _error, context) =>
+    new AuthError(detail, interactiveRequiredHint(context)),
+  insufficient_scope: missingScope,
+  csrf_rejected: plainly,
+  network_not_allowed: (detail) =>
+    new CliError(detail, {
+      hint: 'The token is restricted to some networks (its allowed CIDRs): use it from one of them, or change the restriction from an interactive login.',
+    }),
+  forbidden: plainly,
+  not_found: (detail) =>
+    new CliError(detail, { hint: 'Check the id; objects of other users are reported as not found.' }),
+  method_not_allowed: plainly,
+  not_acceptable: plainly,
+  invalid_request: plainly,
+  invalid_json: plainly,
+  unsupported_media_type: plainly,
+  payload_too_large: plainly,
+  storage_quota_exceeded: plainly,
+  conflict: plainly,
+  policy_violation: plainly,
+  rate_limited: (detail, error) =>
+    new CliError(detail, {
+      hint: error.retryAfter ? `Try again in ${error.retryAfter} s.` : 'Try again later.',
+    }),
+  service_unavailable: plainly,
+  insufficient_storage: plainly,
+  bad_gateway: plainly,
+  internal_error: plainly,
+} as const satisfies Record<ProblemCode, Explain>;
+
+/** RFC 6749 errors of the OAuth endpoints with a hint of their own; the others are said plainly. */
+const OAUTH_EXPLANATIONS: Readonly<Record<string, Explain>> = {
+  invalid_scope: (detail) => new UsageError(detail, `Scopes: ${LOGIN_SCOPES.join(', ')}.`),
+};
+
+function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(PROBLEM_EXPLANATIONS, code);
+}
+
 /** What to tell the user about a failed API call. */
 export function fromApiError(error: TesseraApiError, context: HintContext = {}): CliError {
   const fields = error.errors.map((field) => `  ${field.path}: ${field.message}`).join('\n');
   const detail = fields ? `${error.detail}\n${fields}` : error.detail;
-  switch (error.code) {
-    case 'unauthenticated':
-    case 'invalid_token':
-      return new AuthError(detail, refusedCredentialHint(context));
-    case 'interactive_credential_required':
-      return new AuthError(detail, interactiveRequiredHint(context));
-    case 'insufficient_scope': {
-      const scope = scopeFromChallenge(error.challenge);
-      const login = `\`${loginCommandFor(context)}\``;
-      if (scope === 'account') {
-        return new AuthError(
-          detail,
-          'This login was made without the "account" scope, so it cannot manage tokens or other account ' +
-            `settings: run ${login} again without --scope (or with --scope account,…).`,
-        );
-      }
-      const holder = context.credential === 'env' ? 'Set TESSERA_TOKEN to a token' : 'Use a token';
-      return new AuthError(
-        detail,
-        scope
-          ? `${holder} with the "${scope}" scope, or log in interactively with ${login}.`
-          : `${holder} with more scopes, or log in interactively with ${login}.`,
-      );
-    }
-    case 'not_found':
-      return new CliError(detail, {
-        hint: 'Check the id; objects of other users are reported as not found.',
-      });
-    case 'rate_limited':
-      return new CliError(detail, {
-        hint: error.retryAfter ? `Try again in ${error.retryAfter} s.` : 'Try again later.',
-      });
-    case 'network_not_allowed':
-      return new CliError(detail, {
-        hint: 'The token is restricted to some networks (its allowed CIDRs): use it from one of them, or change the restriction from an interactive login.',
-      });
-    case 'invalid_scope':
-      return new UsageError(detail, `Scopes: ${LOGIN_SCOPES.join(', ')}.`);
-    default:
-      if (error.status >= 500) {
-        return new CliError(detail, {
-          hint: error.requestId
-            ? `The server failed; quote request id ${error.requestId} to its operator.`
-            : 'The server failed; try again later.',
-        });
-      }
-      return new CliError(detail);
-  }
+  const explain: Explain = isProblemCode(error.code)
+    ? PROBLEM_EXPLANATIONS[error.code]
+    : Object.hasOwn(OAUTH_EXPLANATIONS, error.code)
+      ? OAUTH_EXPLANATIONS[error.code]!
+      : plainly;
+  return explain(detail, error, context);
 }
 
 /** Any thrown value → the CliError to print. Unknown failures keep their message, never a stack. */
