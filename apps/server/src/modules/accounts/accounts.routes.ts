@@ -4,6 +4,7 @@ import { type AppPlugin, iso, problemResponses } from '../../platform/http/schem
 import { requestContext } from '../../platform/request-context.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
 import { SESSION_LIFETIME_MS } from '../credentials/credentials.service.ts';
+import { requireIdentity, requireInteractiveIdentity } from '../credentials/identity.ts';
 import type { UserRow } from './accounts.repository.ts';
 import { DeleteAccountBody, LogInBody, Me, SignUpBody, UserEnvelope } from './accounts.schemas.ts';
 import type { AccountService } from './accounts.service.ts';
@@ -81,7 +82,7 @@ export const accountRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      await accountService.logOut(request.identity!, requestContext(request));
+      await accountService.logOut(requireInteractiveIdentity(request), requestContext(request));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },
@@ -99,7 +100,7 @@ export const accountRoutes: AppPlugin<{
       },
     },
     async (request) => {
-      const identity = request.identity!;
+      const identity = requireIdentity(request);
       // A verification that missed its cache read the owner in the same statement (one statement per cold request).
       const user = identity.owner ?? (await accountService.getUser(identity.userId));
       return {
@@ -134,7 +135,11 @@ export const accountRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      await accountService.deleteAccount(request.identity!, request.body.password, requestContext(request));
+      await accountService.deleteAccount(
+        requireIdentity(request),
+        request.body.password,
+        requestContext(request),
+      );
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

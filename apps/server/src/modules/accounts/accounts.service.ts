@@ -9,8 +9,8 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
 import { AUDIT_TARGET_TYPE_OF_CREDENTIAL, type AuditTargetType } from '../audit/audit-target-types.ts';
-import type { Identity } from '../credentials/authenticate-request.ts';
 import { type CredentialService, SESSION_LIFETIME_MS } from '../credentials/credentials.service.ts';
+import type { Identity, InteractiveIdentity } from '../credentials/identity.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { AccountRepository, UserRow } from './accounts.repository.ts';
 import { hashPassword, isCommonPassword, needsRehash, verifyPassword } from './password.ts';
@@ -236,9 +236,9 @@ export function createAccountService(deps: {
     },
 
     /** Ends the presenting sign-in: the session, or the access token with its refresh family. */
-    async logOut(identity: Identity, context: RequestContext) {
+    async logOut(identity: InteractiveIdentity, context: RequestContext) {
       await inTransaction(db, async (tx) => {
-        if (identity.familyId) {
+        if (identity.kind === 'access' && identity.familyId) {
           await credentials.revokeCredentials(tx, { familyId: identity.familyId }, 'logout');
         }
         await credentials.revokeCredentials(tx, { ids: [identity.credentialId] }, 'logout');

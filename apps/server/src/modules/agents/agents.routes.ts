@@ -5,6 +5,7 @@ import type { CursorCodec } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import type { FrameworkId } from '../frameworks/frameworks.ts';
 import { defineAgentCursor } from './agent-cursor.ts';
 import { SUGGESTED_AGENT_CATEGORIES } from './agent-rules.ts';
@@ -103,7 +104,7 @@ export const agentRoutes: AppPlugin<{
     },
     async (request, reply) => {
       const created = await agentService.createAgent(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       );
@@ -126,7 +127,7 @@ export const agentRoutes: AppPlugin<{
     async (request) => {
       const { cursor, ...filters } = request.query;
       const after = cursor === undefined ? null : agentCursor.decode(cursor);
-      const page = await agentService.listAgents(request.identity!.userId, { ...filters, after });
+      const page = await agentService.listAgents(requireIdentity(request).userId, { ...filters, after });
       return {
         agents: page.agents.map(agentView),
         next_cursor: page.nextAfter ? agentCursor.encode(page.nextAfter) : null,
@@ -146,7 +147,8 @@ export const agentRoutes: AppPlugin<{
         response: { 200: Agent, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => agentView(await agentService.getAgent(request.identity!.userId, request.params.id)),
+    async (request) =>
+      agentView(await agentService.getAgent(requireIdentity(request).userId, request.params.id)),
   );
 
   app.put(
@@ -165,7 +167,7 @@ export const agentRoutes: AppPlugin<{
     async (request) =>
       agentView(
         await agentService.updateAgent(
-          request.identity!.userId,
+          requireIdentity(request).userId,
           request.params.id,
           request.body,
           requestContext(request),
@@ -186,7 +188,11 @@ export const agentRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      await agentService.deleteAgent(request.identity!.userId, request.params.id, requestContext(request));
+      await agentService.deleteAgent(
+        requireIdentity(request).userId,
+        request.params.id,
+        requestContext(request),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -236,7 +242,7 @@ export const agentRoutes: AppPlugin<{
           const first = await nextPart(parts);
           if (first.done || first.value.type !== 'file') throw exactlyOneFile();
           const file = await agentService.uploadAgentFile(
-            request.identity!.userId,
+            requireIdentity(request).userId,
             request.params.id,
             { name: first.value.filename, content: first.value.file },
             requestContext(request),

@@ -1,6 +1,7 @@
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import { AuditLogPage, AuditLogQuery } from './audit.schemas.ts';
 import type { AuditService } from './audit.service.ts';
 import { type AuditAction, isAuditAction } from './audit-actions.ts';
@@ -26,7 +27,7 @@ export const auditRoutes: AppPlugin<{ audit: AuditService; cursors: CursorCodec 
       },
     },
     async (request) => {
-      const identity = request.identity!;
+      const identity = requireIdentity(request);
       const { cursor, limit, action, target_id } = request.query;
       const actions = action ? action.split(',') : [];
       const unknown = actions.find((a) => !isAuditAction(a));

@@ -1,13 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../platform/errors.ts';
-import type {
-  CredentialService,
-  FreshReads,
-  OwnerProfile,
-  VerifiedCredential,
-} from './credentials.service.ts';
-import { ACCOUNT_SCOPE, grantsScope, type ResourceScope, SCOPES, type Scope } from './scopes.ts';
+import type { CredentialService, FreshReads } from './credentials.service.ts';
+import { type Identity, interactiveCredentialRequired, isInteractive, toIdentity } from './identity.ts';
+import { ACCOUNT_SCOPE, grantsScope, type ResourceScope, type Scope } from './scopes.ts';
 
 export const SESSION_COOKIE = 'tessera_session';
 
@@ -21,29 +17,6 @@ export const SESSION_COOKIE = 'tessera_session';
  *   token, a PAT or an automation token holds what it was granted).
  */
 export type RouteAuth = 'public' | 'interactive' | 'any' | ResourceScope;
-
-export interface Identity {
-  userId: string;
-  credentialId: string;
-  kind: 'session' | 'access' | 'personal' | 'automation';
-  /** What the credential may do: every scope for a web session, the granted ones otherwise. */
-  scopes: string[];
-  expiresAt: Date | null;
-  familyId: string | null;
-  taskGroupId: string | null;
-  clientId: string | null;
-  /**
-   * A PAT limited to some repositories: the ids its repos:* and tasks:* routes may touch (ADR
-   * 0031). Null for every other credential and for an unrestricted PAT.
-   */
-  repoIds: string[] | null;
-  via: 'bearer' | 'cookie';
-  /**
-   * The owner's profile when this request's verification read it from the store (a cache miss):
-   * as fresh as a read by the route, so the route need not read it again. Absent on a cache hit.
-   */
-  owner?: OwnerProfile;
-}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,10 +42,6 @@ function insufficientScope(scope: Scope): AppError {
   });
 }
 
-export function isInteractive(identity: Identity): boolean {
-  return identity.kind === 'session' || identity.kind === 'access';
-}
-
 /** Reads `Authorization: Bearer <token>`; undefined when absent, null when present but malformed. */
 export function readBearer(header: string | string[] | undefined): string | null | undefined {
   if (header === undefined) return undefined;
@@ -87,28 +56,6 @@ function crossSiteRejected(request: FastifyRequest, publicOrigin: string): boole
   if (origin === undefined) return false;
   const ownOrigin = `${request.protocol}://${request.host}`;
   return origin !== publicOrigin && origin !== ownOrigin;
-}
-
-function toIdentity(credential: VerifiedCredential, via: Identity['via'], fresh: FreshReads): Identity {
-  return {
-    ...(fresh.owner ? { owner: fresh.owner } : {}),
-    userId: credential.userId,
-    credentialId: credential.id,
-    kind: credential.kind as Identity['kind'],
-    // A web session holds every scope (docs/api.md §3); every other kind holds what it was granted.
-    scopes: credential.kind === 'session' ? [...SCOPES] : credential.scopes,
-    expiresAt: credential.expiresAt,
-    familyId: credential.familyId,
-    taskGroupId: credential.taskGroupId,
-    clientId: credential.clientId,
-    repoIds: credential.repoIds,
-    via,
-  };
-}
-
-/** Whether a credential may act on a repository (its task groups and tasks included): ADR 0031. */
-export function mayUseRepo(identity: Pick<Identity, 'repoIds'>, repoId: string): boolean {
-  return identity.repoIds === null || identity.repoIds.includes(repoId);
 }
 
 export const authenticateRequests = fp(
@@ -147,20 +94,13 @@ export const authenticateRequests = fp(
 
       if (requirement === 'any') return;
       if (requirement === 'interactive') {
-        if (!isInteractive(identity)) {
-          const description =
-            'Token management needs an interactive sign-in (session or access token), not a PAT';
-          throw new AppError('interactive_credential_required', `${description}.`, {
-            headers: {
-              'www-authenticate': `${REALM}, error="invalid_token", error_description="${description}"`,
-            },
-          });
-        }
+        if (!isInteractive(identity)) throw interactiveCredentialRequired();
         // An access token manages the account only when the user granted `account` at sign-in.
         if (!grantsScope(identity.scopes, ACCOUNT_SCOPE)) throw insufficientScope(ACCOUNT_SCOPE);
         return;
       }
-      if (!grantsScope(identity.scopes, requirement as Scope)) throw insufficientScope(requirement as Scope);
+      if (requirement === 'public') return;
+      if (!grantsScope(identity.scopes, requirement)) throw insufficientScope(requirement);
       // What a PAT actually used, for its least-privilege report (batched, ADR 0031).
       if (identity.kind === 'personal')
         credentials.recordScopeUse(identity.credentialId, identity.userId, requirement);
@@ -192,13 +132,13 @@ export const authenticateRequests = fp(
       if (bearer !== undefined) {
         return credentials
           .verifyBearerToken(bearer, request.ip, fresh)
-          .then((credential) => toIdentity(credential, 'bearer', fresh));
+          .then((credential) => toIdentity(credential, 'bearer', fresh.owner));
       }
       const cookie = request.cookies?.[SESSION_COOKIE];
       if (!cookie) return null;
       return credentials
         .verifySessionToken(cookie, request.ip, fresh)
-        .then((session) => (session ? toIdentity(session, 'cookie', fresh) : null));
+        .then((session) => (session ? toIdentity(session, 'cookie', fresh.owner) : null));
     }
 
     // A callback-style hook: it runs on every request, and an async one costs a promise and a

@@ -67,7 +67,12 @@ export interface IssueCredentialInput {
   allowedCidrs?: string[] | null;
 }
 
-export interface VerifiedCredential extends CachedCredential {}
+/** A credential that authenticates requests: any kind but a refresh token. */
+export type VerifiedCredential = CachedCredential & { kind: Exclude<CachedCredential['kind'], 'refresh'> };
+
+function authenticates(record: CachedCredential): record is VerifiedCredential {
+  return record.kind !== 'refresh';
+}
 
 /** The owner's profile as read together with the credential (never cached: it is as fresh as the request). */
 export interface OwnerProfile {
@@ -686,6 +691,10 @@ export function createCredentialService(deps: {
         if (record) reportExpiredUse(record, now);
         throw invalidToken();
       }
+      if (!authenticates(record)) {
+        stats.refused.wrong_kind += 1;
+        throw invalidToken();
+      }
       // A PAT with an allow-list works from those networks only (ADR 0031); `ip` is the socket
       // address unless TRUST_PROXY is on, so a forged X-Forwarded-For cannot help.
       if (record.network !== null && !record.network.allows(ip)) {
@@ -732,7 +741,7 @@ export function createCredentialService(deps: {
       }
       const record = await lookup(hashToken(token), fresh);
       const now = clock.now();
-      if (!record || record.kind !== 'session' || !isLive(record, now)) {
+      if (!record || !authenticates(record) || record.kind !== 'session' || !isLive(record, now)) {
         if (record && record.kind !== 'session') stats.refused.wrong_kind += 1;
         else countRefusal(record);
         return null;

@@ -1,5 +1,6 @@
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import {
   MarkedCount,
   NoticeIdParams,
@@ -36,7 +37,7 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
     async (request, reply) => {
       const { cursor, limit = 50, unread = false } = request.query;
       const position = cursor === undefined ? undefined : noticeCursor.decode(cursor);
-      const page = await noticeService.listNotices(request.identity!.userId, {
+      const page = await noticeService.listNotices(requireIdentity(request).userId, {
         limit,
         unreadOnly: unread,
         before: position ? { createdAt: position.at, id: position.id } : undefined,
@@ -63,7 +64,7 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
     async (request, reply) =>
       reply
         .headers(NO_STORE)
-        .send({ unread_count: await noticeService.unreadCount(request.identity!.userId) }),
+        .send({ unread_count: await noticeService.unreadCount(requireIdentity(request).userId) }),
   );
 
   app.post(
@@ -78,7 +79,7 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
         response: { 200: NoticeView, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => noticeService.markRead(request.params.id, request.identity!.userId),
+    async (request) => noticeService.markRead(request.params.id, requireIdentity(request).userId),
   );
 
   app.post(
@@ -92,7 +93,7 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
         response: { 200: MarkedCount, ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ marked: await noticeService.markAllRead(request.identity!.userId) }),
+    async (request) => ({ marked: await noticeService.markAllRead(requireIdentity(request).userId) }),
   );
 
   app.get(
@@ -106,7 +107,7 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
         response: { 200: NoticeSettings, ...problemResponses(401, 403) },
       },
     },
-    async (request) => noticeService.getSettings(request.identity!.userId),
+    async (request) => noticeService.getSettings(requireIdentity(request).userId),
   );
 
   app.patch(
@@ -121,6 +122,6 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
         response: { 200: NoticeSettings, ...problemResponses(400, 401, 403, 415) },
       },
     },
-    async (request) => noticeService.updateSettings(request.identity!.userId, request.body),
+    async (request) => noticeService.updateSettings(requireIdentity(request).userId, request.body),
   );
 };

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -39,7 +40,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         response: { 200: WebhookEndpointList, ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ endpoints: await webhookService.listEndpoints(request.identity!.userId) }),
+    async (request) => ({ endpoints: await webhookService.listEndpoints(requireIdentity(request).userId) }),
   );
 
   app.post(
@@ -60,7 +61,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         .headers(NO_STORE)
         .send(
           await webhookService.createEndpoint(
-            request.identity!.userId,
+            requireIdentity(request).userId,
             request.body,
             requestContext(request),
           ),
@@ -79,7 +80,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         response: { 200: WebhookEndpointView, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => webhookService.getEndpoint(request.params.id, request.identity!.userId),
+    async (request) => webhookService.getEndpoint(request.params.id, requireIdentity(request).userId),
   );
 
   app.patch(
@@ -98,7 +99,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     async (request) =>
       webhookService.updateEndpoint(
         request.params.id,
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       ),
@@ -119,7 +120,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     async (request, reply) => {
       await webhookService.deleteEndpoint(
         request.params.id,
-        request.identity!.userId,
+        requireIdentity(request).userId,
         requestContext(request),
       );
       return reply.code(204).send(null);
@@ -144,7 +145,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         .send(
           await webhookService.rotateSecret(
             request.params.id,
-            request.identity!.userId,
+            requireIdentity(request).userId,
             requestContext(request),
           ),
         ),
@@ -163,7 +164,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         response: { 200: WebhookDeliveryView, ...problemResponses(401, 403, 404, 429) },
       },
     },
-    async (request) => webhookService.sendTestEvent(request.params.id, request.identity!.userId),
+    async (request) => webhookService.sendTestEvent(request.params.id, requireIdentity(request).userId),
   );
 
   app.get(
@@ -184,7 +185,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
       const position = cursor === undefined ? undefined : deliveryCursor.decode(cursor);
       const page = await webhookService.listDeliveries(
         request.params.id,
-        request.identity!.userId,
+        requireIdentity(request).userId,
         limit,
         position ? { createdAt: position.at, id: position.id } : undefined,
       );

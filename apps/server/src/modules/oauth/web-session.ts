@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import type { Identity } from '../credentials/authenticate-request.ts';
+import type { SessionIdentity } from '../credentials/identity.ts';
 
 /**
  * The consent and device pages are answered by a person in the browser, so their endpoints take
@@ -8,7 +8,7 @@ import type { Identity } from '../credentials/authenticate-request.ts';
  * accepted here, a native client could approve further clients without the user (OAUTH-6).
  * Routes declare `auth: 'interactive'` and call this first.
  */
-export function requireWebSession(request: FastifyRequest): Identity {
+export function requireWebSession(request: FastifyRequest): SessionIdentity {
   const identity = request.identity;
   if (!identity || identity.kind !== 'session') {
     const description = 'Sign in to the web UI to answer this request';

@@ -1,5 +1,6 @@
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import type { ProviderAccountRow } from './provider-accounts.repository.ts';
 import {
   CreateProviderAccountBody,
@@ -43,7 +44,9 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
         response: { 200: ProviderAccountList, ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ accounts: (await service.listAccounts(request.identity!.userId)).map(view) }),
+    async (request) => ({
+      accounts: (await service.listAccounts(requireIdentity(request).userId)).map(view),
+    }),
   );
 
   app.post(
@@ -66,7 +69,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     },
     async (request, reply) => {
       const row = await service.createAccount(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       );
@@ -96,7 +99,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     async (request) =>
       view(
         await service.updateAccount(
-          request.identity!.userId,
+          requireIdentity(request).userId,
           request.params.id,
           request.body,
           requestContext(request),
@@ -117,7 +120,11 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
       },
     },
     async (request, reply) => {
-      await service.removeAccount(request.identity!.userId, request.params.id, requestContext(request));
+      await service.removeAccount(
+        requireIdentity(request).userId,
+        request.params.id,
+        requestContext(request),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -138,7 +145,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     },
     async (request) => {
       const result = await service.testAccount(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.params.id,
         requestContext(request),
       );
@@ -160,7 +167,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     },
     async (request) => ({
       repositories: await service.listRepositories(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.params.id,
         requestContext(request),
       ),

@@ -190,7 +190,7 @@ describe('opening a task group while its repository is disconnected', () => {
     const afterAgentCheck = gate();
     const service = taskGroupsWith({ afterAgentCheck });
     const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
+      { userId: user.id, kind: 'session' },
       repoId,
       { agent_id: agentId, title: 'late' },
       context,
@@ -237,7 +237,7 @@ describe('opening a task group while its repository is disconnected', () => {
       }),
     });
     const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
+      { userId: user.id, kind: 'session' },
       repoId,
       { agent_id: agentId, title: 'first' },
       context,
@@ -279,11 +279,7 @@ describe('adding a task while its group closes', () => {
         },
       }),
     });
-    const close = service.closeTaskGroup(
-      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
-      groupId,
-      context,
-    );
+    const close = service.closeTaskGroup({ userId: user.id, kind: 'session' }, groupId, context);
     await closing.reached;
     const adding = ctx.app.inject({
       method: 'POST',
@@ -322,13 +318,9 @@ describe('adding a task while its group closes', () => {
         },
       }),
     });
-    const adding = service.createTask(
-      { userId: user.id, kind: 'session', taskGroupId: null, repoIds: null },
-      groupId,
-      {
-        title: 'just in time',
-      },
-    );
+    const adding = service.createTask({ userId: user.id, kind: 'session' }, groupId, {
+      title: 'just in time',
+    });
     await inserting.reached;
     const closing = ctx.app.inject({
       method: 'POST',

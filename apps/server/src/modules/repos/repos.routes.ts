@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import { tokenView } from '../tokens/tokens.service.ts';
 import type { AutomationTokenRow, RepoRow, TaskRow } from './repos.repository.ts';
 import {
@@ -26,7 +26,7 @@ import {
   UpdateTaskBody,
 } from './repos.schemas.ts';
 import type { RepoService } from './repos.service.ts';
-import type { Actor, TaskGroupService, TaskGroupWithAgent } from './task-groups.service.ts';
+import type { TaskGroupService, TaskGroupWithAgent } from './task-groups.service.ts';
 
 export function repoView(row: RepoRow) {
   return {
@@ -65,16 +65,6 @@ export function taskView(row: TaskRow) {
   };
 }
 
-function actorOf(request: FastifyRequest): Actor {
-  const identity = request.identity!;
-  return {
-    userId: identity.userId,
-    kind: identity.kind,
-    taskGroupId: identity.taskGroupId,
-    repoIds: identity.repoIds,
-  };
-}
-
 export const repoRoutes: AppPlugin<{
   repoService: RepoService;
   taskGroupService: TaskGroupService;
@@ -103,7 +93,7 @@ export const repoRoutes: AppPlugin<{
     },
     async (request, reply) => {
       const repo = await repoService.connectRepo(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       );
@@ -122,7 +112,7 @@ export const repoRoutes: AppPlugin<{
         response: { 200: RepoList, ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ repos: (await repoService.listRepos(request.identity!)).map(repoView) }),
+    async (request) => ({ repos: (await repoService.listRepos(requireIdentity(request))).map(repoView) }),
   );
 
   app.get(
@@ -137,7 +127,7 @@ export const repoRoutes: AppPlugin<{
         response: { 200: Repo, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => repoView(await repoService.getRepo(request.identity!, request.params.id)),
+    async (request) => repoView(await repoService.getRepo(requireIdentity(request), request.params.id)),
   );
 
   app.delete(
@@ -153,7 +143,11 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      await repoService.deleteRepo(request.identity!.userId, request.params.id, requestContext(request));
+      await repoService.deleteRepo(
+        requireIdentity(request).userId,
+        request.params.id,
+        requestContext(request),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -172,9 +166,9 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request) => ({
-      tokens: (await repoService.listAutomationTokens(request.identity!.userId, request.params.id)).map(
-        automationTokenView,
-      ),
+      tokens: (
+        await repoService.listAutomationTokens(requireIdentity(request).userId, request.params.id)
+      ).map(automationTokenView),
     }),
   );
 
@@ -192,7 +186,7 @@ export const repoRoutes: AppPlugin<{
     },
     async (request, reply) => {
       await repoService.revokeAutomationToken(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.params.id,
         request.params.token_id,
         requestContext(request),
@@ -217,7 +211,7 @@ export const repoRoutes: AppPlugin<{
     },
     async (request, reply) => {
       const reissued = await taskGroupService.reissueAutomationToken(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.params.id,
         request.params.group_id,
         requestContext(request),
@@ -250,7 +244,7 @@ export const repoRoutes: AppPlugin<{
     },
     async (request, reply) => {
       const ensured = await taskGroupService.ensureTaskGroup(
-        actorOf(request),
+        requireIdentity(request),
         request.params.id,
         request.body,
         requestContext(request),
@@ -280,9 +274,9 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request) => ({
-      task_groups: (await taskGroupService.listTaskGroups(actorOf(request), request.query.repo_id)).map(
-        taskGroupView,
-      ),
+      task_groups: (
+        await taskGroupService.listTaskGroups(requireIdentity(request), request.query.repo_id)
+      ).map(taskGroupView),
     }),
   );
 
@@ -299,7 +293,7 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request) =>
-      taskGroupView(await taskGroupService.getTaskGroup(actorOf(request), request.params.id)),
+      taskGroupView(await taskGroupService.getTaskGroup(requireIdentity(request), request.params.id)),
   );
 
   app.get(
@@ -315,7 +309,7 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request) => ({
-      tasks: (await taskGroupService.listTasks(actorOf(request), request.params.id)).map(taskView),
+      tasks: (await taskGroupService.listTasks(requireIdentity(request), request.params.id)).map(taskView),
     }),
   );
 
@@ -333,7 +327,11 @@ export const repoRoutes: AppPlugin<{
     },
     async (request) =>
       taskGroupView(
-        await taskGroupService.closeTaskGroup(actorOf(request), request.params.id, requestContext(request)),
+        await taskGroupService.closeTaskGroup(
+          requireIdentity(request),
+          request.params.id,
+          requestContext(request),
+        ),
       ),
   );
 
@@ -351,7 +349,11 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      const task = await taskGroupService.createTask(actorOf(request), request.params.id, request.body);
+      const task = await taskGroupService.createTask(
+        requireIdentity(request),
+        request.params.id,
+        request.body,
+      );
       return reply.code(201).send(taskView(task));
     },
   );
@@ -370,6 +372,6 @@ export const repoRoutes: AppPlugin<{
       },
     },
     async (request) =>
-      taskView(await taskGroupService.updateTask(actorOf(request), request.params.id, request.body)),
+      taskView(await taskGroupService.updateTask(requireIdentity(request), request.params.id, request.body)),
   );
 };

@@ -7,8 +7,8 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { type Identity, mayUseRepo } from '../credentials/authenticate-request.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { mayUseRepo, type RepoActor, repoLimitOf } from '../credentials/identity.ts';
 import { automationSubject } from '../notices/notice-subjects.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { ProviderAccountService } from '../provider-accounts/provider-accounts.service.ts';
@@ -17,7 +17,7 @@ import type { RepoRepository, RepoRow } from './repos.repository.ts';
 export const repoNotFound = () => new AppError('not_found', 'There is no such repository.');
 
 /** Who reads repositories: the user, and the repositories a restricted PAT is limited to. */
-export type RepoCaller = Pick<Identity, 'userId' | 'repoIds'>;
+export type RepoCaller = RepoActor;
 
 /**
  * What the tokens feature asks about repositories (a PAT's repository list must name the
@@ -108,7 +108,7 @@ export function createRepoService(deps: {
 
     /** The caller's repositories; a PAT limited to some sees only those (ADR 0031). */
     listRepos(caller: RepoCaller): Promise<RepoRow[]> {
-      return repos.listReposForOwner(caller.userId, caller.repoIds);
+      return repos.listReposForOwner(caller.userId, repoLimitOf(caller));
     },
 
     /** One repository of the caller; outside a restricted PAT's list it does not exist (404). */

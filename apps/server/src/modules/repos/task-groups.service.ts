@@ -8,9 +8,9 @@ import type { TaskStatus } from '../../schema.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AgentService } from '../agents/agents.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { type Identity, mayUseRepo } from '../credentials/authenticate-request.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { mayUseRepo, type RepoActor, repoLimitOf } from '../credentials/identity.ts';
 import { automationSubject } from '../notices/notice-subjects.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { AutomationTokenRow, RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
@@ -20,7 +20,7 @@ import { repoNotFound } from './repos.service.ts';
  * Who is asking: an automation token is confined to its own task group, a PAT limited to some
  * repositories to their task groups (ADR 0031).
  */
-export type Actor = Pick<Identity, 'userId' | 'kind' | 'taskGroupId' | 'repoIds'>;
+export type Actor = RepoActor;
 
 export const AUTOMATION_SCOPES = ['tasks:write'];
 
@@ -156,17 +156,18 @@ export function createTaskGroupService(deps: {
 
     async listTaskGroups(actor: Actor, repoId: string | undefined): Promise<TaskGroupWithAgent[]> {
       if (actor.kind === 'automation') {
-        // Its own group only, whatever else the user has.
+        // Its own group only, whatever else the user has (none for a token issued without one).
+        if (actor.taskGroupId === null) return [];
         return withAgentNames(
           actor.userId,
-          await repos.listTaskGroupsForOwner(actor.userId, { id: actor.taskGroupId ?? '', repoId }),
+          await repos.listTaskGroupsForOwner(actor.userId, { id: actor.taskGroupId, repoId }),
         );
       }
       if (repoId && (!mayUseRepo(actor, repoId) || !(await repos.findRepoForOwner(repoId, actor.userId))))
         throw repoNotFound();
       return withAgentNames(
         actor.userId,
-        await repos.listTaskGroupsForOwner(actor.userId, { repoId, repoIds: actor.repoIds }),
+        await repos.listTaskGroupsForOwner(actor.userId, { repoId, repoIds: repoLimitOf(actor) }),
       );
     },
 

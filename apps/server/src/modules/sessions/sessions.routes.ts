@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
+import { requireInteractiveIdentity } from '../credentials/identity.ts';
 import {
   ChangePasswordBody,
   RevokedCount,
@@ -36,7 +37,7 @@ export const sessionRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      const sessions = await sessionService.listSessions(request.identity!);
+      const sessions = await sessionService.listSessions(requireInteractiveIdentity(request));
       return reply.headers(NO_STORE).send({ sessions });
     },
   );
@@ -56,7 +57,7 @@ export const sessionRoutes: AppPlugin<{
     },
     async (request, reply) => {
       const revoked = await sessionService.revokeOtherSessions(
-        request.identity!,
+        requireInteractiveIdentity(request),
         request.body.password,
         requestContext(request),
       );
@@ -87,13 +88,14 @@ export const sessionRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
+      const identity = requireInteractiveIdentity(request);
       const { endedOwn } = await sessionService.revokeSession(
-        request.identity!,
+        identity,
         request.params.id,
         request.body.password,
         requestContext(request),
       );
-      if (endedOwn && request.identity!.kind === 'session') reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      if (endedOwn && identity.kind === 'session') reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).headers(NO_STORE).send(null);
     },
   );
@@ -115,7 +117,11 @@ export const sessionRoutes: AppPlugin<{
       },
     },
     async (request, reply) => {
-      await sessionService.changePassword(request.identity!, request.body, requestContext(request));
+      await sessionService.changePassword(
+        requireInteractiveIdentity(request),
+        request.body,
+        requestContext(request),
+      );
       return reply.code(204).headers(NO_STORE).send(null);
     },
   );

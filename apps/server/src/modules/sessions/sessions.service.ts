@@ -8,8 +8,8 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { AccountService, ConfirmationPurpose } from '../accounts/accounts.service.ts';
 import { hashPassword, isCommonPassword } from '../accounts/password.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { Identity } from '../credentials/authenticate-request.ts';
 import type { CredentialService, RevokedCredential } from '../credentials/credentials.service.ts';
+import type { InteractiveIdentity } from '../credentials/identity.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { OpenGrantService } from '../oauth/open-grants.ts';
 import type { SessionView } from './sessions.schemas.ts';
@@ -24,7 +24,7 @@ function fieldError(path: string, message: string, detail: string, code?: string
 }
 
 /** The caller's own sign-in: its web session, or its app sign-in (the access token's family). */
-function ownSignIn(identity: Identity): { sessionId?: string; familyId?: string } {
+function ownSignIn(identity: InteractiveIdentity): { sessionId?: string; familyId?: string } {
   if (identity.kind === 'session') return { sessionId: identity.credentialId };
   if (identity.kind === 'access' && identity.familyId) return { familyId: identity.familyId };
   return {};
@@ -64,7 +64,7 @@ export function createSessionService(deps: {
    * Revokes every web session and app sign-in of the user except the caller's own, and denies
    * the OAuth codes approved but not yet redeemed, which would otherwise become sign-ins later.
    */
-  async function endOtherSignIns(tx: Tx, identity: Identity, reason: string): Promise<number> {
+  async function endOtherSignIns(tx: Tx, identity: InteractiveIdentity, reason: string): Promise<number> {
     const own = ownSignIn(identity);
     await openGrants.denyOpenGrants(tx, identity.userId);
     const webSessions = await credentials.revokeCredentials(
@@ -93,7 +93,7 @@ export function createSessionService(deps: {
    * audited confirmation. A wrong one is audited as a failure of `action` and answered at `field`.
    */
   async function requirePassword(
-    identity: Identity,
+    identity: InteractiveIdentity,
     password: string | undefined,
     context: RequestContext,
     purpose: ConfirmationPurpose,
@@ -109,7 +109,7 @@ export function createSessionService(deps: {
   }
 
   return {
-    async listSessions(identity: Identity): Promise<SessionViewData[]> {
+    async listSessions(identity: InteractiveIdentity): Promise<SessionViewData[]> {
       const now = clock.now();
       const own = ownSignIn(identity);
       const [web, apps] = await Promise.all([
@@ -150,7 +150,7 @@ export function createSessionService(deps: {
      * Returns whether the caller ended its own sign-in (and is now signed out).
      */
     async revokeSession(
-      identity: Identity,
+      identity: InteractiveIdentity,
       id: string,
       password: string | undefined,
       context: RequestContext,
@@ -191,7 +191,7 @@ export function createSessionService(deps: {
 
     /** "Sign out everywhere else": ends every web session and app sign-in but the caller's. */
     async revokeOtherSessions(
-      identity: Identity,
+      identity: InteractiveIdentity,
       password: string,
       context: RequestContext,
     ): Promise<number> {
@@ -220,7 +220,7 @@ export function createSessionService(deps: {
      * so do PATs and automation tokens, which are not sign-ins (ADR 0012).
      */
     async changePassword(
-      identity: Identity,
+      identity: InteractiveIdentity,
       input: { current_password: string; new_password: string },
       context: RequestContext,
     ): Promise<{ revoked: number }> {

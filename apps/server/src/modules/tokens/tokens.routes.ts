@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 import {
   CreateTokenBody,
@@ -35,7 +36,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
       },
     },
     async (request) => ({
-      tokens: await tokenService.listTokens(request.identity!.userId, request.query.state ?? 'all'),
+      tokens: await tokenService.listTokens(requireIdentity(request).userId, request.query.state ?? 'all'),
     }),
   );
 
@@ -70,7 +71,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     },
     async (request, reply) => {
       const created = await tokenService.createToken(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       );
@@ -90,7 +91,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
       },
     },
     async (request) => ({
-      revoked: await tokenService.revokeAllTokens(request.identity!.userId, requestContext(request)),
+      revoked: await tokenService.revokeAllTokens(requireIdentity(request).userId, requestContext(request)),
     }),
   );
 
@@ -106,7 +107,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
         response: { 200: TokenView, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => tokenService.getToken(request.params.id, request.identity!.userId),
+    async (request) => tokenService.getToken(request.params.id, requireIdentity(request).userId),
   );
 
   app.get(
@@ -125,7 +126,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
       },
     },
     async (request) => ({
-      networks: await tokenService.listTokenNetworks(request.params.id, request.identity!.userId),
+      networks: await tokenService.listTokenNetworks(request.params.id, requireIdentity(request).userId),
     }),
   );
 
@@ -141,7 +142,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
         response: { 200: TokenUsage, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => tokenService.tokenUsage(request.params.id, request.identity!.userId),
+    async (request) => tokenService.tokenUsage(request.params.id, requireIdentity(request).userId),
   );
 
   app.patch(
@@ -160,7 +161,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     async (request) =>
       tokenService.updateToken(
         request.params.id,
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       ),
@@ -188,7 +189,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     async (request, reply) => {
       const rotated = await tokenService.rotateToken(
         request.params.id,
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       );
@@ -209,7 +210,11 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
       },
     },
     async (request, reply) => {
-      await tokenService.revokeToken(request.params.id, request.identity!.userId, requestContext(request));
+      await tokenService.revokeToken(
+        request.params.id,
+        requireIdentity(request).userId,
+        requestContext(request),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -233,7 +238,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     },
     async (request, reply) => {
       const rotated = await tokenService.selfRotateToken(
-        request.identity!,
+        requireIdentity(request),
         request.body,
         requestContext(request),
       );
@@ -252,6 +257,6 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
         response: { 200: TokenView, ...problemResponses(401, 404) },
       },
     },
-    async (request) => tokenService.getPresentingToken(request.identity!),
+    async (request) => tokenService.getPresentingToken(requireIdentity(request)),
   );
 };

@@ -1,5 +1,6 @@
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { requireIdentity } from '../credentials/identity.ts';
 import {
   GeneratedPat,
   PatInfoEnvelope,
@@ -33,7 +34,7 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
     },
     async (request) => ({
       success: true as const,
-      profile: await registryUsers.getProfile(request.identity!.userId),
+      profile: await registryUsers.getProfile(requireIdentity(request).userId),
     }),
   );
 
@@ -52,7 +53,7 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
     async (request) => ({
       success: true as const,
       profile: await registryUsers.updateProfile(
-        request.identity!.userId,
+        requireIdentity(request).userId,
         request.body,
         requestContext(request),
       ),
@@ -72,7 +73,7 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
     },
     async (request) => ({
       success: true as const,
-      pat_info: await registryUsers.describePat(request.identity!.userId),
+      pat_info: await registryUsers.describePat(requireIdentity(request).userId),
     }),
   );
 
@@ -90,7 +91,10 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
       },
     },
     async (request, reply) => {
-      const generated = await registryUsers.generatePat(request.identity!.userId, requestContext(request));
+      const generated = await registryUsers.generatePat(
+        requireIdentity(request).userId,
+        requestContext(request),
+      );
       return reply
         .code(201)
         .headers(NO_STORE)
@@ -111,7 +115,7 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
     },
     async (request) => ({
       success: true as const,
-      pat_info: await registryUsers.revokePat(request.identity!.userId, requestContext(request)),
+      pat_info: await registryUsers.revokePat(requireIdentity(request).userId, requestContext(request)),
     }),
   );
 };
