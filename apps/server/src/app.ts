@@ -203,9 +203,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     });
     await app.register(frameworkRoutes);
     await registerAudit({ ...deps, audit });
+    const { providerAccountService } = await registerProviderAccounts({
+      ...deps,
+      audit,
+      onBackgroundError: backgroundError('provider-recheck', 'daily provider token check failed'),
+    });
     await registerNotices({
       ...deps,
       audit,
+      providerAccountService,
       onBackgroundError: backgroundError('notices', 'notice delivery or expiry scan failed'),
     });
     const { accountService } = await registerAccounts({ ...deps, audit });
@@ -218,11 +224,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await registerSecretScanning({ ...deps, audit });
     const { agentService } = await registerAgents({ ...deps, audit });
     accountService.onAccountDeletion((tx, userId) => agentService.removeFilesOfOwnerAfterCommit(tx, userId));
-    const { providerAccountService } = await registerProviderAccounts({
-      ...deps,
-      audit,
-      onBackgroundError: backgroundError('provider-recheck', 'daily provider token check failed'),
-    });
     await registerRepos({ ...deps, audit, providerAccountService, agentService });
 
     if (serveWeb) await app.register(webApp, { root: config.webDistDir });

@@ -1,7 +1,7 @@
 import { addMs, type Clock, DAY_MS } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
-import type { CredentialRepository } from '../credentials/credentials.repository.ts';
-import type { ProviderAccountRepository } from '../provider-accounts/provider-accounts.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { ProviderAccountService } from '../provider-accounts/provider-accounts.service.ts';
 import { enqueueNotice } from './notices.outbox.ts';
 
 /** How far back an expiry still earns a `token.expired` notice (older ones predate the scan). */
@@ -63,8 +63,8 @@ export function createExpiryScan(deps: {
   db: Db;
   clock: Clock;
   thresholdsDays: readonly number[];
-  credentials: Pick<CredentialRepository, 'listPersonalTokensExpiringBetween'>;
-  providerAccounts: Pick<ProviderAccountRepository, 'listAccountsWithTokenExpiringBetween'>;
+  credentials: Pick<CredentialService, 'listPersonalTokensExpiringBetween'>;
+  providerAccounts: Pick<ProviderAccountService, 'listAccountsWithTokenExpiringBetween'>;
 }) {
   const { db, clock, thresholdsDays } = deps;
   const horizonMs = Math.max(...thresholdsDays) * DAY_MS;

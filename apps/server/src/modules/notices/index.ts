@@ -6,8 +6,8 @@ import type { Db } from '../../platform/database/database.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { createOutboundGuard } from '../../platform/net/outbound-guard.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { createCredentialRepository } from '../credentials/credentials.repository.ts';
-import { createProviderAccountRepository } from '../provider-accounts/provider-accounts.repository.ts';
+import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { ProviderAccountService } from '../provider-accounts/provider-accounts.service.ts';
 import { type ChannelSender, createDeliveryWorker } from './delivery-worker.ts';
 import { createEmailSender } from './email-sender.ts';
 import { createExpiryScan } from './expiry-scan.ts';
@@ -41,6 +41,9 @@ export interface NoticesModuleDeps {
   config: Config;
   cursors: CursorCodec;
   onBackgroundError: (error: unknown) => void;
+  /** The expiry scan asks the owners of the tokens it warns about. */
+  credentials: Pick<CredentialService, 'listPersonalTokensExpiringBetween'>;
+  providerAccountService: Pick<ProviderAccountService, 'listAccountsWithTokenExpiringBetween'>;
 }
 
 export async function registerNotices(deps: NoticesModuleDeps) {
@@ -117,8 +120,8 @@ export async function registerNotices(deps: NoticesModuleDeps) {
     db,
     clock,
     thresholdsDays: settings.expiryDays,
-    credentials: createCredentialRepository(db),
-    providerAccounts: createProviderAccountRepository(db),
+    credentials: deps.credentials,
+    providerAccounts: deps.providerAccountService,
   });
 
   app.decorate('noticeWorker', worker);

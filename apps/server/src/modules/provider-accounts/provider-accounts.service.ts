@@ -522,6 +522,10 @@ export function createProviderAccountService(deps: {
       return result;
     },
 
+    /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
+    listAccountsWithTokenExpiringBetween: (from: Date, to: Date) =>
+      accounts.listAccountsWithTokenExpiringBetween(from, to),
+
     /**
      * The daily re-check (ADR 0036): every stored token not checked in the last day is tested
      * again, by whichever instance claims it first, and recorded like a user's test. Returns how

@@ -1,16 +1,9 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { DB, ReposTable, TaskGroupsTable, TaskStatus, TasksTable } from '../../schema.ts';
-import type { CredentialRow } from '../credentials/credentials.repository.ts';
 
 export type RepoRow = Selectable<ReposTable>;
 export type TaskGroupRow = Selectable<TaskGroupsTable>;
 export type TaskRow = Selectable<TasksTable>;
-/** An automation token with the task group it acts for (its title and status are shown beside it). */
-export type AutomationTokenRow = CredentialRow & {
-  task_group_id: string;
-  task_group_title: string;
-  task_group_status: TaskGroupRow['status'];
-};
 
 export function createRepoRepository(db: Kysely<DB>) {
   return {
@@ -178,67 +171,6 @@ export function createRepoRepository(db: Kysely<DB>) {
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .execute();
-    },
-
-    /**
-     * The current automation token of a task group: the live one (a unique index allows at most
-     * one), else the newest revoked one (ADR 0024: a group may be given a new token).
-     */
-    async findAutomationTokenOfGroup(
-      taskGroupId: string,
-      executor: Kysely<DB> = db,
-    ): Promise<CredentialRow | undefined> {
-      return executor
-        .selectFrom('credentials')
-        .selectAll()
-        .where('kind', '=', 'automation')
-        .where('task_group_id', '=', taskGroupId)
-        .orderBy(sql`revoked_at is null`, 'desc')
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-    },
-
-    /** A repository's automation tokens (never PATs), newest first, with their task group. */
-    async listAutomationTokensOfRepo(
-      repoId: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-    ): Promise<AutomationTokenRow[]> {
-      const rows = await executor
-        .selectFrom('credentials as c')
-        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
-        .selectAll('c')
-        .select(['g.title as task_group_title', 'g.status as task_group_status'])
-        .where('c.kind', '=', 'automation')
-        .where('c.user_id', '=', userId)
-        .where('g.repo_id', '=', repoId)
-        .where('g.user_id', '=', userId)
-        .orderBy('c.created_at', 'desc')
-        .orderBy('c.id', 'desc')
-        .execute();
-      return rows as AutomationTokenRow[];
-    },
-
-    async findAutomationTokenOfRepo(
-      tokenId: string,
-      repoId: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-    ): Promise<AutomationTokenRow | undefined> {
-      const row = await executor
-        .selectFrom('credentials as c')
-        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
-        .selectAll('c')
-        .select(['g.title as task_group_title', 'g.status as task_group_status'])
-        .where('c.id', '=', tokenId)
-        .where('c.kind', '=', 'automation')
-        .where('c.user_id', '=', userId)
-        .where('g.repo_id', '=', repoId)
-        .where('g.user_id', '=', userId)
-        .executeTakeFirst();
-      return row as AutomationTokenRow | undefined;
     },
   };
 }

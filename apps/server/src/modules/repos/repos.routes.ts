@@ -1,9 +1,9 @@
 import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { AutomationTokenRow, CredentialService } from '../credentials/credentials.service.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import { tokenView } from '../tokens/tokens.service.ts';
-import type { AutomationTokenRow, RepoRow, TaskRow } from './repos.repository.ts';
+import type { RepoRow, TaskRow } from './repos.repository.ts';
 import {
   AutomationTokenList,
   AutomationTokenParams,

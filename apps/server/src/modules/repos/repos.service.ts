@@ -38,7 +38,10 @@ export function createRepoService(deps: {
   db: Db;
   repos: RepoRepository;
   providerAccounts: Pick<ProviderAccountService, 'describeRepository'>;
-  credentials: Pick<CredentialService, 'revokeCredentials'>;
+  credentials: Pick<
+    CredentialService,
+    'revokeCredentials' | 'listAutomationTokensOfRepo' | 'findAutomationTokenOfRepo'
+  >;
   audit: AuditService;
   clock: Clock;
 }) {
@@ -122,7 +125,7 @@ export function createRepoService(deps: {
       await inTransaction(db, async (tx) => {
         const repo = await repos.findRepoForOwner(id, userId, tx, { lock: true });
         if (!repo) throw repoNotFound();
-        const tokens = await repos.listAutomationTokensOfRepo(id, userId, tx);
+        const tokens = await credentials.listAutomationTokensOfRepo(tx, id, userId);
         const revoked = await credentials.revokeCredentials(
           tx,
           { ids: tokens.map((t) => t.id), kinds: ['automation'] },
@@ -156,12 +159,12 @@ export function createRepoService(deps: {
 
     async listAutomationTokens(userId: string, repoId: string) {
       await findOwned(userId, repoId);
-      return repos.listAutomationTokensOfRepo(repoId, userId);
+      return credentials.listAutomationTokensOfRepo(undefined, repoId, userId);
     },
 
     async revokeAutomationToken(userId: string, repoId: string, tokenId: string, context: RequestContext) {
       await inTransaction(db, async (tx) => {
-        const token = await repos.findAutomationTokenOfRepo(tokenId, repoId, userId, tx);
+        const token = await credentials.findAutomationTokenOfRepo(tx, tokenId, repoId, userId);
         if (!token) throw new AppError('not_found', 'There is no such automation token on this repository.');
         const revoked = await credentials.revokeCredentials(
           tx,

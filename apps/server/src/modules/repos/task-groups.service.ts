@@ -8,12 +8,15 @@ import type { TaskStatus } from '../../schema.ts';
 import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AgentService } from '../agents/agents.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { CredentialRow } from '../credentials/credentials.repository.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
+import type {
+  AutomationTokenRow,
+  CredentialRow,
+  CredentialService,
+} from '../credentials/credentials.service.ts';
 import { mayUseRepo, type RepoActor, repoLimitOf } from '../credentials/identity.ts';
 import { automationSubject } from '../notices/notice-subjects.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
-import type { AutomationTokenRow, RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
+import type { RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
 import { repoNotFound } from './repos.service.ts';
 
 /**
@@ -48,7 +51,10 @@ export function createTaskGroupService(deps: {
   db: Db;
   repos: RepoRepository;
   agents: Pick<AgentService, 'getAgent' | 'agentNamesVisibleTo'>;
-  credentials: Pick<CredentialService, 'issueCredential' | 'revokeCredentials'>;
+  credentials: Pick<
+    CredentialService,
+    'issueCredential' | 'revokeCredentials' | 'findAutomationTokenOfGroup'
+  >;
   audit: AuditService;
   clock: Clock;
 }) {
@@ -108,7 +114,7 @@ export function createTaskGroupService(deps: {
             // The other group was closed between our insert and our read: start over.
             if (!found) throw new LostRace();
             const group = { ...found, agent_name: agent.agent.name };
-            const existing = await repos.findAutomationTokenOfGroup(group.id, tx);
+            const existing = await credentials.findAutomationTokenOfGroup(tx, group.id);
             if (existing) return { created: false, group, token: existing };
 
             const issued = await credentials.issueCredential(tx, {
@@ -203,7 +209,7 @@ export function createTaskGroupService(deps: {
             'The task group is closed; a closed group gets no new token (open a new group instead).',
           );
         }
-        const previous = await repos.findAutomationTokenOfGroup(group.id, tx);
+        const previous = await credentials.findAutomationTokenOfGroup(tx, group.id);
         const revoked = await credentials.revokeCredentials(
           tx,
           { taskGroupId: group.id, kinds: ['automation'] },

@@ -3,7 +3,6 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { createCredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { createGitHubKeyring } from './github-public-keys.ts';
 import { revokeByValueRoutes } from './revoke-by-value.routes.ts';
@@ -22,15 +21,7 @@ export interface SecretScanningModuleDeps {
 
 export async function registerSecretScanning(deps: SecretScanningModuleDeps) {
   const { app, db, credentials, audit, config, clock } = deps;
-  const repository = createCredentialRepository(db);
-  const service = createSecretScanningService({
-    db,
-    credentials,
-    findCredentialsByHashes: repository.findCredentialsByHashes,
-    findLiveCredentialsBySecretHashes: repository.findLiveCredentialsBySecretHashes,
-    audit,
-    clock,
-  });
+  const service = createSecretScanningService({ db, credentials, audit, clock });
   const keyring = createGitHubKeyring({
     url: config.secretScanning.githubKeysUrl,
     timeoutMs: config.providers.timeoutMs,

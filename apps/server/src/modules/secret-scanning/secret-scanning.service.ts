@@ -4,7 +4,6 @@ import { inTransaction } from '../../platform/database/transaction.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AUDIT_TARGET_TYPE_OF_CREDENTIAL } from '../audit/audit-target-types.ts';
-import type { CredentialRepository } from '../credentials/credentials.repository.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { hashToken, parseToken } from '../credentials/token-format.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
@@ -29,9 +28,10 @@ export interface LeakLabel {
  */
 export function createSecretScanningService(deps: {
   db: Db;
-  credentials: Pick<CredentialService, 'revokeCredentials'>;
-  findCredentialsByHashes: CredentialRepository['findCredentialsByHashes'];
-  findLiveCredentialsBySecretHashes: CredentialRepository['findLiveCredentialsBySecretHashes'];
+  credentials: Pick<
+    CredentialService,
+    'revokeCredentials' | 'findCredentialsByHashes' | 'findLiveCredentialsBySecretHashes'
+  >;
   audit: Pick<AuditService, 'record'>;
   clock: Clock;
 }) {
@@ -44,7 +44,7 @@ export function createSecretScanningService(deps: {
      */
     async revokeByValue(values: string[], context: RequestContext): Promise<number> {
       const hashes = [...new Set(values.filter((value) => parseToken(value) !== null).map(hashToken))];
-      const live = await deps.findLiveCredentialsBySecretHashes(hashes, deps.clock.now());
+      const live = await deps.credentials.findLiveCredentialsBySecretHashes(hashes, deps.clock.now());
       if (live.length === 0) return 0;
       return inTransaction(deps.db, async (tx) => {
         const revoked = await deps.credentials.revokeCredentials(
@@ -96,7 +96,7 @@ export function createSecretScanningService(deps: {
       // Strings that are not well-formed tokens with a valid checksum cannot be ours.
       const candidates = reports.filter((r) => parseToken(r.token) !== null);
       const hashes = [...new Set(candidates.map((r) => hashToken(r.token)))];
-      const rows = await deps.findCredentialsByHashes(hashes);
+      const rows = await deps.credentials.findCredentialsByHashes(hashes);
       const byHash = new Map(rows.map((row) => [row.token_hash, row]));
 
       const live = rows.filter((row) => row.revoked_at === null);
