@@ -26,6 +26,7 @@ import { introspectionRoutes } from './introspection.ts';
 import { oauthRoutes } from './oauth.routes.ts';
 import { createOpenGrantService } from './open-grants.ts';
 import { issuerFor, serverMetadataRoutes } from './server-metadata.ts';
+import { createTokenRevocationService } from './token-revocation.service.ts';
 
 /** What the OAuth module is built from. */
 export interface OAuthModuleDeps {
@@ -58,7 +59,8 @@ export async function registerOAuth(deps: OAuthModuleDeps) {
     clock,
     verificationUri: `${issuer}/device`,
   });
-  await app.register(oauthRoutes, { grants, db, credentials, audit, clock, config });
+  const revocation = createTokenRevocationService({ db, credentials, audit });
+  await app.register(oauthRoutes, { grants, revocation, config });
   await app.register(authorizationRoutes, { authorizations, credentials, config });
   await app.register(deviceRoutes, { devices: deviceAuthorizations, config });
   await app.register(serverMetadataRoutes, { config });

@@ -1,18 +1,12 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/database/database.ts';
-import { inTransaction } from '../../platform/database/transaction.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { AUDIT_TARGET_TYPE_OF_CREDENTIAL } from '../audit/audit-target-types.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
-import { parseToken } from '../credentials/token-format.ts';
 import { findClient } from './clients.ts';
 import type { GrantHandler } from './grants/grant.ts';
 import { OAuthErrorSchema, RevokeRequest, TokenRequest, TokenResponseSchema } from './oauth.schemas.ts';
+import type { TokenRevocationService } from './token-revocation.service.ts';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
@@ -32,12 +26,9 @@ function stringParams(body: unknown): Record<string, string | undefined> {
 
 export const oauthRoutes: AppPlugin<{
   grants: Map<string, GrantHandler>;
-  db: Db;
-  credentials: CredentialService;
-  audit: AuditService;
-  clock: Clock;
+  revocation: TokenRevocationService;
   config: Pick<Config, 'rateLimits'>;
-}> = async (app, { grants, db, credentials, audit, config }) => {
+}> = async (app, { grants, revocation, config }) => {
   app.post(
     '/api/auth/token',
     {
@@ -96,24 +87,7 @@ export const oauthRoutes: AppPlugin<{
       if (hint && hint !== 'access_token' && hint !== 'refresh_token') {
         throw new OAuthError('unsupported_token_type', 'Only access and refresh tokens can be revoked here.');
       }
-      const prefix = parseToken(token);
-      if (prefix === 'acc' || prefix === 'ref') {
-        const row = await credentials.findByToken(token, prefix === 'acc' ? 'access' : 'refresh');
-        if (row && !row.revoked_at) {
-          await inTransaction(db, async (tx) => {
-            // Revoking a refresh token ends its whole family, as RFC 7009 §2.1 suggests.
-            const filter =
-              row.kind === 'refresh' && row.family_id ? { familyId: row.family_id } : { ids: [row.id] };
-            await credentials.revokeCredentials(tx, filter, 'oauth_revoke');
-            await audit.record(tx, requestContext(request), {
-              userId: row.user_id,
-              action: 'auth.token_revoked',
-              targetType: AUDIT_TARGET_TYPE_OF_CREDENTIAL[row.kind],
-              targetId: row.id,
-            });
-          });
-        }
-      }
+      await revocation.revokeToken(token, requestContext(request));
       return reply.headers(NO_STORE).send({});
     },
   );
