@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import { addMs, type Clock } from '../../platform/clock.ts';
 import type { CounterStore } from '../../platform/counter-store.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { isUniqueViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -19,11 +20,6 @@ const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-/** Unique-constraint violations, in both pg and PGlite. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 /** What a password confirmation is for: the audited action and the body member that held it. */

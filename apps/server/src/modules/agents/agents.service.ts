@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
-import { hasPostgresErrorCode, PostgresErrorCode } from '../../platform/database/postgres-errors.ts';
+import { isForeignKeyViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -275,7 +275,7 @@ export function createAgentService(deps: {
         await storage.discard(received, fileId);
         // The row lock makes this unreachable today; should the agent still vanish under the
         // insert, that is the same answer as deleted-before-the-lock, not a 500.
-        if (hasPostgresErrorCode(error, PostgresErrorCode.foreignKeyViolation)) throw agentNotFound();
+        if (isForeignKeyViolation(error)) throw agentNotFound();
         throw error;
       }
     },

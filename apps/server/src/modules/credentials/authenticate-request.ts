@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../platform/errors.ts';
+import { bearerChallenge } from './bearer-challenge.ts';
 import type { CredentialService, FreshReads } from './credentials.service.ts';
 import { type Identity, interactiveCredentialRequired, isInteractive, toIdentity } from './identity.ts';
 import { ACCOUNT_SCOPE, grantsScope, type ResourceScope, type Scope } from './scopes.ts';
@@ -33,12 +34,13 @@ declare module 'fastify' {
   }
 }
 
-const REALM = 'Bearer realm="tessera"';
+const UNAUTHENTICATED_CHALLENGE = bearerChallenge();
+const INVALID_TOKEN_CHALLENGE = bearerChallenge('invalid_token');
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function insufficientScope(scope: Scope): AppError {
   return new AppError('insufficient_scope', `This request needs the "${scope}" scope.`, {
-    headers: { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${scope}"` },
+    headers: { 'www-authenticate': bearerChallenge('insufficient_scope', { scope }) },
   });
 }
 
@@ -80,7 +82,7 @@ export const authenticateRequests = fp(
     function authorize(request: FastifyRequest, requirement: RouteAuth, identity: Identity | null) {
       if (!identity) {
         throw new AppError('unauthenticated', 'Sign in or present a bearer token.', {
-          headers: { 'www-authenticate': REALM },
+          headers: { 'www-authenticate': UNAUTHENTICATED_CHALLENGE },
         });
       }
       if (
@@ -125,7 +127,7 @@ export const authenticateRequests = fp(
       const bearer = readBearer(request.headers.authorization);
       if (bearer === null) {
         throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
-          headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
+          headers: { 'www-authenticate': INVALID_TOKEN_CHALLENGE },
         });
       }
       const fresh: FreshReads = {};

@@ -7,6 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import type { CredentialKind, RotatedOutUse } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
+import { bearerChallenge } from './bearer-challenge.ts';
 import {
   type CredentialRepository,
   type CredentialRow,
@@ -97,9 +98,10 @@ type SentInvalidation = InvalidationMessage & { n?: string };
 /** Sent on the same channel when a credential is issued: the new hash's filter key (ADR 0022). */
 type IssuanceMessage = { issued: string[] };
 
+const INVALID_TOKEN_CHALLENGE = bearerChallenge('invalid_token');
 const invalidToken = () =>
   new AppError('invalid_token', 'The access token is malformed, unknown, expired or revoked.', {
-    headers: { 'www-authenticate': 'Bearer realm="tessera", error="invalid_token"' },
+    headers: { 'www-authenticate': INVALID_TOKEN_CHALLENGE },
   });
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;

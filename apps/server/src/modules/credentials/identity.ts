@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { bearerChallenge } from './bearer-challenge.ts';
 import type { OwnerProfile, VerifiedCredential } from './credentials.service.ts';
 import { SCOPES } from './scopes.ts';
 
@@ -104,7 +105,7 @@ export function requireIdentity(request: FastifyRequest): Identity {
   const identity = request.identity;
   if (!identity) {
     throw new AppError('unauthenticated', 'Sign in or present a bearer token.', {
-      headers: { 'www-authenticate': 'Bearer realm="tessera"' },
+      headers: { 'www-authenticate': bearerChallenge() },
     });
   }
   return identity;
@@ -121,7 +122,7 @@ export function interactiveCredentialRequired(): AppError {
   const description = 'Token management needs an interactive sign-in (session or access token), not a PAT';
   return new AppError('interactive_credential_required', `${description}.`, {
     headers: {
-      'www-authenticate': `Bearer realm="tessera", error="invalid_token", error_description="${description}"`,
+      'www-authenticate': bearerChallenge('invalid_token', { description }),
     },
   });
 }

@@ -1,4 +1,5 @@
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import {
@@ -14,7 +15,6 @@ import {
 import type { NoticeService } from './notices.service.ts';
 
 const tags = ['notices'];
-const NO_STORE = { 'cache-control': 'no-store' };
 
 export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: CursorCodec }> = async (
   app,

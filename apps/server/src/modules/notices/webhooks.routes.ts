@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { requireIdentity } from '../credentials/identity.ts';
@@ -17,7 +18,6 @@ import {
 import type { WebhookService } from './webhooks.service.ts';
 
 const tags = ['notices'];
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors: CursorCodec }> = async (
   app,

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
@@ -13,8 +14,6 @@ import {
 } from './authorization.schemas.ts';
 import type { AuthorizationService } from './authorization.service.ts';
 import { requireWebSession } from './web-session.ts';
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /** Web UI pages the browser is sent to (the single-page app serves them). */
 export const LOGIN_PAGE = '/login';

@@ -1,10 +1,10 @@
 import { addMs, type Clock, DAY_MS } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { isUniqueViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { newId } from '../../platform/ids.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { findClient, GRANT_DEVICE_CODE, type OAuthClient, requestedScopes } from './clients.ts';
 import type { DeviceAuthorizationRepository } from './device-authorizations.repository.ts';

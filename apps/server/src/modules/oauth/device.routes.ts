@@ -2,6 +2,7 @@ import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
@@ -17,7 +18,6 @@ import type { DeviceAuthorizationService } from './device-authorization.service.
 import { OAuthErrorSchema } from './oauth.schemas.ts';
 import { requireWebSession } from './web-session.ts';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const USER_CODE_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export const deviceRoutes: AppPlugin<{

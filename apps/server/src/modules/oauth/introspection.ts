@@ -4,13 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config, IntrospectionClient } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { canonicalScopes } from '../credentials/scopes.ts';
 import { OAuthErrorSchema } from './oauth.schemas.ts';
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 const IntrospectionRequest = Type.Object({
   token: Type.String({ description: 'The token to describe' }),

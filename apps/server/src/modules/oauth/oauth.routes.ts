@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
@@ -7,8 +8,6 @@ import { findClient } from './clients.ts';
 import type { GrantHandler } from './grants/grant.ts';
 import { OAuthErrorSchema, RevokeRequest, TokenRequest, TokenResponseSchema } from './oauth.schemas.ts';
 import type { TokenRevocationService } from './token-revocation.service.ts';
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /** Reads the request body as the flat string map RFC 6749 expects, whatever its encoding. */
 function stringParams(body: unknown): Record<string, string | undefined> {

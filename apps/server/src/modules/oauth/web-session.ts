@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { bearerChallenge } from '../credentials/bearer-challenge.ts';
 import type { SessionIdentity } from '../credentials/identity.ts';
 
 /**
@@ -14,7 +15,7 @@ export function requireWebSession(request: FastifyRequest): SessionIdentity {
     const description = 'Sign in to the web UI to answer this request';
     throw new AppError('interactive_credential_required', `${description}.`, {
       headers: {
-        'www-authenticate': `Bearer realm="tessera", error="invalid_token", error_description="${description}"`,
+        'www-authenticate': bearerChallenge('invalid_token', { description }),
       },
     });
   }

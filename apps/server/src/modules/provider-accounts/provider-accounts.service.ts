@@ -17,6 +17,7 @@ import {
   UnknownKeyError,
 } from '../../platform/crypto/secret-cipher.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { isForeignKeyViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -504,7 +505,7 @@ export function createProviderAccountService(deps: {
       } catch (error) {
         // Connected repositories reference the account (ON DELETE RESTRICT): their automation
         // tokens must be revoked through the repository, not vanish with a cascade.
-        if ((error as { code?: string }).code === '23503') {
+        if (isForeignKeyViolation(error)) {
           throw new AppError(
             'conflict',
             'Repositories are connected through this provider account; disconnect them first.',

@@ -1,11 +1,10 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
-import { hasPostgresErrorCode, PostgresErrorCode } from '../../platform/database/postgres-errors.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { mayUseRepo, type RepoActor, repoLimitOf } from '../credentials/identity.ts';
@@ -102,7 +101,7 @@ export function createRepoService(deps: {
           );
         }
         // The provider account was deleted while the provider was being asked (issue #18).
-        if (hasPostgresErrorCode(error, PostgresErrorCode.foreignKeyViolation)) {
+        if (isForeignKeyViolation(error)) {
           throw new AppError('not_found', 'There is no such provider account.');
         }
         throw error;

@@ -1,11 +1,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { TaskStatus } from '../../schema.ts';
-import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AgentService } from '../agents/agents.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type {
@@ -152,7 +152,7 @@ export function createTaskGroupService(deps: {
         } catch (error) {
           if (attempt < 3 && (error instanceof LostRace || isUniqueViolation(error))) continue;
           // The repository or the agent was deleted while we were creating the group.
-          if ((error as { code?: string }).code === '23503') {
+          if (isForeignKeyViolation(error)) {
             throw new AppError('not_found', 'The repository or the agent no longer exists.');
           }
           throw error;

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
@@ -14,7 +15,6 @@ import {
 } from './sessions.schemas.ts';
 import type { SessionService } from './sessions.service.ts';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const tags = ['account'];
 
 export const sessionRoutes: AppPlugin<{

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { requireIdentity } from '../credentials/identity.ts';
@@ -19,7 +20,6 @@ import {
 } from './tokens.schemas.ts';
 import type { TokenService } from './tokens.service.ts';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const tags = ['tokens'];
 
 export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app, { tokenService }) => {

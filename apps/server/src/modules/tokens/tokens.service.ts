@@ -1,14 +1,15 @@
 import type { Config } from '../../config.ts';
 import { addMs, type Clock, DAY_MS } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
+import { isUniqueViolation } from '../../platform/database/postgres-errors.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { RotatedOutUse } from '../../schema.ts';
-import { isUniqueViolation } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
+import { bearerChallenge } from '../credentials/bearer-challenge.ts';
 import type { CredentialRow, CredentialService } from '../credentials/credentials.service.ts';
 import { parseCidrList } from '../credentials/network-policy.ts';
 import { canonicalScopes, expandScopes } from '../credentials/scopes.ts';
@@ -53,7 +54,7 @@ const SELF_ROTATION_REFUSED =
 const interactiveCredentialRequired = () =>
   new AppError('interactive_credential_required', `${SELF_ROTATION_REFUSED}.`, {
     headers: {
-      'www-authenticate': `Bearer realm="tessera", error="invalid_token", error_description="${SELF_ROTATION_REFUSED}"`,
+      'www-authenticate': bearerChallenge('invalid_token', { description: SELF_ROTATION_REFUSED }),
     },
   });
 

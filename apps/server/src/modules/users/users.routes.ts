@@ -1,3 +1,4 @@
+import { NO_STORE } from '../../platform/http/no-store.ts';
 import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { requireIdentity } from '../credentials/identity.ts';
@@ -10,7 +11,6 @@ import {
 } from './users.schemas.ts';
 import type { RegistryUserService } from './users.service.ts';
 
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const tags = ['registry-v1'];
 
 /**

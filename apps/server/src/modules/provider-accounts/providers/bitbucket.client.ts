@@ -1,11 +1,10 @@
 import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
 import {
   isRecord,
-  MAX_PAGES,
+  listAllPages,
   ProviderError,
   type ProviderResponse,
   providerGet,
-  sameOriginLink,
   stringField,
   unexpectedAnswer,
 } from './provider-http.ts';
@@ -115,29 +114,22 @@ export const bitbucketClient: ProviderClient = {
     return legacy ? 'repository' : 'read:repository:bitbucket';
   },
 
-  async listRepositories(access) {
-    const repositories: RepositorySummary[] = [];
-    let url: string | null = `${access.baseUrl}/2.0/repositories?role=member&pagelen=100`;
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const answer: ProviderResponse = await providerGet({
-        url,
+  listRepositories(access) {
+    return listAllPages({
+      firstUrl: `${access.baseUrl}/2.0/repositories?role=member&pagelen=100`,
+      baseUrl: access.baseUrl,
+      request: {
         headers: headersFor(access),
         timeoutMs: access.timeoutMs,
         fetch: access.fetch,
         label: LABEL,
-      });
-      if (answer.status !== 200) throw failure(answer, 'GET /2.0/repositories');
-      if (!isRecord(answer.body) || !Array.isArray(answer.body.values)) {
-        throw new ProviderError('unreachable', 'Bitbucket answered GET /2.0/repositories oddly.');
-      }
-      for (const item of answer.body.values) {
-        const summary = toSummary(item);
-        if (summary) repositories.push(summary);
-      }
-      const next = stringField(answer.body, 'next');
-      url = next ? sameOriginLink(next, access.baseUrl, LABEL) : null;
-    }
-    return repositories;
+      },
+      what: 'GET /2.0/repositories',
+      failure,
+      entries: (body) => (isRecord(body) && Array.isArray(body.values) ? body.values : null),
+      nextPage: (answer) => stringField(answer.body, 'next'),
+      toItem: toSummary,
+    });
   },
 
   async findRepository(access, fullName) {

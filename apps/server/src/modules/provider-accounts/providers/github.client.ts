@@ -1,12 +1,11 @@
 import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
 import {
   isRecord,
-  MAX_PAGES,
+  listAllPages,
   nextLinkOf,
   ProviderError,
   type ProviderResponse,
   providerGet,
-  sameOriginLink,
   stringField,
   unexpectedAnswer,
 } from './provider-http.ts';
@@ -108,28 +107,22 @@ export const githubClient: ProviderClient = {
     return scopes.includes(NEEDED_SCOPE) ? null : NEEDED_SCOPE;
   },
 
-  async listRepositories(access) {
-    const repositories: RepositorySummary[] = [];
-    let url: string | null = `${access.baseUrl}/user/repos?per_page=100&sort=full_name`;
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const answer = await providerGet({
-        url,
+  listRepositories(access) {
+    return listAllPages({
+      firstUrl: `${access.baseUrl}/user/repos?per_page=100&sort=full_name`,
+      baseUrl: access.baseUrl,
+      request: {
         headers: headersFor(access),
         timeoutMs: access.timeoutMs,
         fetch: access.fetch,
         label: LABEL,
-      });
-      if (answer.status !== 200) throw failure(answer, 'GET /user/repos');
-      if (!Array.isArray(answer.body))
-        throw new ProviderError('unreachable', 'GitHub answered GET /user/repos oddly.');
-      for (const item of answer.body) {
-        const summary = toSummary(item);
-        if (summary) repositories.push(summary);
-      }
-      const next = nextLinkOf(answer.headers.get('link'));
-      url = next ? sameOriginLink(next, access.baseUrl, LABEL) : null;
-    }
-    return repositories;
+      },
+      what: 'GET /user/repos',
+      failure,
+      entries: (body) => (Array.isArray(body) ? body : null),
+      nextPage: (answer) => nextLinkOf(answer.headers.get('link')),
+      toItem: toSummary,
+    });
   },
 
   async findRepository(access, fullName) {

@@ -1,12 +1,11 @@
 import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
 import {
   isRecord,
-  MAX_PAGES,
+  listAllPages,
   nextLinkOf,
   ProviderError,
   type ProviderResponse,
   providerGet,
-  sameOriginLink,
   stringField,
   unexpectedAnswer,
 } from './provider-http.ts';
@@ -119,39 +118,32 @@ export const gitlabClient: ProviderClient = {
     return scopes.some((s) => API_SCOPES.includes(s)) ? null : NEEDED_SCOPE;
   },
 
-  async listRepositories(access) {
-    const repositories: RepositorySummary[] = [];
-    let url: string | null = api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc');
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const answer: ProviderResponse = await providerGet({
-        url,
+  listRepositories(access) {
+    return listAllPages({
+      firstUrl: api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc'),
+      baseUrl: access.baseUrl,
+      request: {
         headers: headersFor(access),
         timeoutMs: access.timeoutMs,
         fetch: access.fetch,
         label: LABEL,
-      });
-      if (answer.status !== 200) throw failure(answer, 'GET /projects');
-      if (!Array.isArray(answer.body))
-        throw new ProviderError('unreachable', 'GitLab answered GET /projects oddly.');
-      for (const item of answer.body) {
-        const summary = toSummary(item);
-        if (summary) repositories.push(summary);
-      }
+      },
+      what: 'GET /projects',
+      failure,
+      entries: (body) => (Array.isArray(body) ? body : null),
       // Offset pagination sends X-Next-Page (empty on the last page) and a Link header; keyset
       // pagination sends only the Link header.
-      const link = nextLinkOf(answer.headers.get('link'));
-      const nextPage = answer.headers.get('x-next-page');
-      if (link) {
-        url = sameOriginLink(link, access.baseUrl, LABEL);
-      } else if (nextPage && /^\d+$/.test(nextPage)) {
-        const next: URL = new URL(url);
+      nextPage: (answer, url) => {
+        const link = nextLinkOf(answer.headers.get('link'));
+        if (link) return link;
+        const nextPage = answer.headers.get('x-next-page');
+        if (!nextPage || !/^\d+$/.test(nextPage)) return null;
+        const next = new URL(url);
         next.searchParams.set('page', nextPage);
-        url = next.toString();
-      } else {
-        url = null;
-      }
-    }
-    return repositories;
+        return next.toString();
+      },
+      toItem: toSummary,
+    });
   },
 
   async findRepository(access, fullName) {

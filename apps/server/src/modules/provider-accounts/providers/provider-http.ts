@@ -157,6 +157,44 @@ export function sameOriginLink(link: string, base: string, label: string): strin
 /** Pages a listing at most this deep; a provider that keeps answering "next" is not trusted forever. */
 export const MAX_PAGES = 100;
 
+export interface PagedListing<T> {
+  /** The first page; the following ones come from `nextPage`. */
+  firstUrl: string;
+  /** The API base: a next-page link is resolved against it and may not leave its origin. */
+  baseUrl: string;
+  request: Omit<ProviderRequest, 'url'>;
+  /** The call as messages name it, e.g. `GET /user/repos`. */
+  what: string;
+  /** The error of a page answered other than 200. */
+  failure: (answer: ProviderResponse, what: string) => ProviderError;
+  /** A page's entries; null when the answer is not a listing. */
+  entries: (body: unknown) => unknown[] | null;
+  /** The link (relative or absolute) to the page after `url`; null on the last page. */
+  nextPage: (answer: ProviderResponse, url: string) => string | null;
+  /** An entry as the caller wants it; null skips it. */
+  toItem: (entry: unknown) => T | null;
+}
+
+/** Reads a paginated listing to its end (at most MAX_PAGES pages), following only same-origin links. */
+export async function listAllPages<T>(listing: PagedListing<T>): Promise<T[]> {
+  const { request, what } = listing;
+  const items: T[] = [];
+  let url: string | null = listing.firstUrl;
+  for (let page = 0; url && page < MAX_PAGES; page++) {
+    const answer: ProviderResponse = await providerGet({ ...request, url });
+    if (answer.status !== 200) throw listing.failure(answer, what);
+    const entries = listing.entries(answer.body);
+    if (!entries) throw new ProviderError('unreachable', `${request.label} answered ${what} oddly.`);
+    for (const entry of entries) {
+      const item = listing.toItem(entry);
+      if (item) items.push(item);
+    }
+    const next = listing.nextPage(answer, url);
+    url = next ? sameOriginLink(next, listing.baseUrl, request.label) : null;
+  }
+  return items;
+}
+
 /** Failures every provider shares: rate limits, server errors, anything unexpected. */
 export function unexpectedAnswer(label: string, status: number, what: string): ProviderError {
   if (status === 429)
