@@ -3,6 +3,7 @@ import {
   isRecord,
   listAllPages,
   ProviderError,
+  type ProviderRequest,
   type ProviderResponse,
   providerGet,
   stringField,
@@ -45,9 +46,15 @@ export function bitbucketCredentialKind(token: string, username: string): 'api_t
   return username.includes('@') ? 'api_token' : 'app_password';
 }
 
-function headersFor(access: ProviderAccess) {
+/** A call's headers, time limit, fetch and label, with the credentials as Bitbucket wants them. */
+function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
   const basic = Buffer.from(`${access.username ?? ''}:${access.token}`, 'utf8').toString('base64');
-  return { authorization: `Basic ${basic}` };
+  return {
+    headers: { authorization: `Basic ${basic}` },
+    timeoutMs: access.timeoutMs,
+    fetch: access.fetch,
+    label: LABEL,
+  };
 }
 
 function failure(answer: ProviderResponse, what: string): ProviderError {
@@ -82,10 +89,7 @@ export const bitbucketClient: ProviderClient = {
   async checkToken(access) {
     const answer = await providerGet({
       url: `${access.baseUrl}/2.0/user`,
-      headers: headersFor(access),
-      timeoutMs: access.timeoutMs,
-      fetch: access.fetch,
-      label: LABEL,
+      ...requestFor(access),
     });
     if (answer.status !== 200) throw failure(answer, 'GET /2.0/user');
     const login =
@@ -119,10 +123,7 @@ export const bitbucketClient: ProviderClient = {
       firstUrl: `${access.baseUrl}/2.0/repositories?role=member&pagelen=100`,
       baseUrl: access.baseUrl,
       request: {
-        headers: headersFor(access),
-        timeoutMs: access.timeoutMs,
-        fetch: access.fetch,
-        label: LABEL,
+        ...requestFor(access),
       },
       what: 'GET /2.0/repositories',
       failure,
@@ -136,10 +137,7 @@ export const bitbucketClient: ProviderClient = {
     const [workspace, slug] = fullName.split('/');
     const answer = await providerGet({
       url: `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
-      headers: headersFor(access),
-      timeoutMs: access.timeoutMs,
-      fetch: access.fetch,
-      label: LABEL,
+      ...requestFor(access),
     });
     if (answer.status === 404 || answer.status === 403) return null;
     if (answer.status !== 200) throw failure(answer, 'GET /2.0/repositories/{workspace}/{repo_slug}');

@@ -4,6 +4,7 @@ import {
   listAllPages,
   nextLinkOf,
   ProviderError,
+  type ProviderRequest,
   type ProviderResponse,
   providerGet,
   stringField,
@@ -24,12 +25,14 @@ export interface GitHubRepository {
   default_branch: string;
 }
 
-function headersFor(access: ProviderAccess) {
-  return {
+/** A call's headers, time limit, fetch and label, with the token as GitHub wants it. */
+function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
+  const headers = {
     authorization: `Bearer ${access.token}`,
     accept: 'application/vnd.github+json',
     'x-github-api-version': '2022-11-28',
   };
+  return { headers, timeoutMs: access.timeoutMs, fetch: access.fetch, label: LABEL };
 }
 
 /** `GitHub-Authentication-Token-Expiration: 2026-05-04 13:27:04 UTC` (or with a numeric offset). */
@@ -78,10 +81,7 @@ export const githubClient: ProviderClient = {
   async checkToken(access) {
     const answer = await providerGet({
       url: `${access.baseUrl}/user`,
-      headers: headersFor(access),
-      timeoutMs: access.timeoutMs,
-      fetch: access.fetch,
-      label: LABEL,
+      ...requestFor(access),
     });
     if (answer.status !== 200) throw failure(answer, 'GET /user');
     const login = stringField(answer.body, 'login');
@@ -112,10 +112,7 @@ export const githubClient: ProviderClient = {
       firstUrl: `${access.baseUrl}/user/repos?per_page=100&sort=full_name`,
       baseUrl: access.baseUrl,
       request: {
-        headers: headersFor(access),
-        timeoutMs: access.timeoutMs,
-        fetch: access.fetch,
-        label: LABEL,
+        ...requestFor(access),
       },
       what: 'GET /user/repos',
       failure,
@@ -129,10 +126,7 @@ export const githubClient: ProviderClient = {
     const [owner, repo] = fullName.split('/');
     const answer = await providerGet({
       url: `${access.baseUrl}/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(repo!)}`,
-      headers: headersFor(access),
-      timeoutMs: access.timeoutMs,
-      fetch: access.fetch,
-      label: LABEL,
+      ...requestFor(access),
     });
     // 404 for a private repository the token cannot see, 301 for a renamed one: not visible as named.
     if (answer.status === 404 || answer.status === 301) return null;

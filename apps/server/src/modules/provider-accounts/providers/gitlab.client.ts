@@ -4,6 +4,7 @@ import {
   listAllPages,
   nextLinkOf,
   ProviderError,
+  type ProviderRequest,
   type ProviderResponse,
   providerGet,
   stringField,
@@ -43,8 +44,10 @@ export interface GitLabErrorBody {
   scope?: string;
 }
 
-function headersFor(access: ProviderAccess) {
-  return { 'private-token': access.token };
+/** A call's headers, time limit, fetch and label, with the token as GitLab wants it. */
+function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
+  const headers = { 'private-token': access.token };
+  return { headers, timeoutMs: access.timeoutMs, fetch: access.fetch, label: LABEL };
 }
 
 function failure(answer: ProviderResponse, what: string): ProviderError {
@@ -91,12 +94,7 @@ export const gitlabClient: ProviderClient = {
   label: LABEL,
 
   async checkToken(access) {
-    const request = {
-      headers: headersFor(access),
-      timeoutMs: access.timeoutMs,
-      fetch: access.fetch,
-      label: LABEL,
-    };
+    const request = requestFor(access);
     const user = await providerGet({ url: api(access, '/user'), ...request });
     if (user.status !== 200) throw failure(user, 'GET /user');
     const login = stringField(user.body, 'username');
@@ -123,10 +121,7 @@ export const gitlabClient: ProviderClient = {
       firstUrl: api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc'),
       baseUrl: access.baseUrl,
       request: {
-        headers: headersFor(access),
-        timeoutMs: access.timeoutMs,
-        fetch: access.fetch,
-        label: LABEL,
+        ...requestFor(access),
       },
       what: 'GET /projects',
       failure,
@@ -149,10 +144,7 @@ export const gitlabClient: ProviderClient = {
   async findRepository(access, fullName) {
     const answer = await providerGet({
       url: api(access, `/projects/${encodeURIComponent(fullName)}`),
-      headers: headersFor(access),
-      timeoutMs: access.timeoutMs,
-      fetch: access.fetch,
-      label: LABEL,
+      ...requestFor(access),
     });
     if (answer.status === 404 || answer.status === 403) return null;
     if (answer.status !== 200) throw failure(answer, 'GET /projects/{id}');
