@@ -4,6 +4,7 @@ import type { Database, Db, NotificationListener } from '../../platform/database
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { RecentSet } from '../../platform/recent-set.ts';
 import type { CredentialKind, RotatedOutUse } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
@@ -105,6 +106,8 @@ const invalidToken = () =>
   });
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** How many tokens' expired use this process remembers having reported (least recent forgotten first). */
+const EXPIRED_USE_MEMORY = 10_000;
 /** How long a secret a rotation replaced is remembered, so that presenting it counts as a replay. */
 export const ROTATED_OUT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const PURGE_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -120,7 +123,10 @@ export function createCredentialService(deps: {
   onInvalidationFeed?: (
     event: { state: 'lost'; cause: unknown } | { state: 'restored'; gapMs: number },
   ) => void;
-  /** Told once per process per PAT or automation token presented after its expiry (for the audit log). */
+  /**
+   * Told when a PAT or automation token is presented after its expiry (for the audit log): once
+   * per token while this process remembers it among the last EXPIRED_USE_MEMORY reported.
+   */
   onExpiredUse?: (credential: CachedCredential) => void;
   /** Records the rotation events the verifier itself causes: cut-over and rotated-out replays (ADR 0029). */
   audit?: Pick<AuditService, 'record'>;
@@ -139,6 +145,7 @@ export function createCredentialService(deps: {
     maxSize: config.tokens.cacheSize,
     ttlMs: config.tokens.cacheTtlMs,
     negativeTtlMs: config.tokens.negativeCacheTtlMs,
+    now: () => clock.now().getTime(),
   });
   const lastUsed = new LastUsedBuffer(database.db, {
     flushIntervalMs: config.tokens.lastUsedFlushMs,
@@ -190,7 +197,8 @@ export function createCredentialService(deps: {
   /** The waits in progress, by message id: called on every acknowledgement for that message. */
   const ackWaiters = new Map<string, () => void>();
   let purgeTimer: NodeJS.Timeout | undefined;
-  const expiredUseReported = new Set<string>();
+  /** Tokens whose expired use was reported: the most recent ones, so a new one is always reported. */
+  const expiredUseReported = new RecentSet<string>(EXPIRED_USE_MEMORY);
   /** Cut-overs in flight on this instance, by credential id: concurrent first uses share one. */
   const overlapEndings = new Map<string, Promise<void>>();
   /** When each credential's rotated-out replay was last recorded here: at most one event a minute. */
@@ -210,9 +218,7 @@ export function createCredentialService(deps: {
   function reportExpiredUse(record: CachedCredential, now: Date) {
     if (record.revoked || !record.expiresAt || record.expiresAt.getTime() > now.getTime()) return;
     if (record.kind !== 'personal' && record.kind !== 'automation') return;
-    if (expiredUseReported.has(record.id) || expiredUseReported.size > 10_000) return;
-    expiredUseReported.add(record.id);
-    deps.onExpiredUse?.(record);
+    if (expiredUseReported.add(record.id)) deps.onExpiredUse?.(record);
   }
 
   function recordAcknowledgement(payload: string) {
@@ -369,10 +375,13 @@ export function createCredentialService(deps: {
       onRotatedOutUse: row.on_rotated_out_use,
       repoIds: row.repo_ids,
       network: row.allowed_cidrs ? new NetworkPolicy(row.allowed_cidrs) : null,
+      // Found by the secret a rotation replaced: valid until the overlap's end (ADR 0029).
+      ...(row.token_hash !== hash
+        ? { replacedSecretValidUntil: row.previous_valid_until ?? new Date(0) }
+        : row.previous_valid_until
+          ? { overlapEndsAt: row.previous_valid_until }
+          : {}),
     };
-    // Found by the secret a rotation replaced: valid until the overlap's end (ADR 0029).
-    if (row.token_hash !== hash) record.replacedSecretValidUntil = row.previous_valid_until ?? new Date(0);
-    else if (row.previous_valid_until) record.overlapEndsAt = row.previous_valid_until;
     if (cacheable) cache.set(hash, record, epoch);
     if (fresh) {
       fresh.owner = {
@@ -496,7 +505,7 @@ export function createCredentialService(deps: {
   }
 
   /** The first use of a new secret ends its rotation's overlap on every instance (ADR 0029). */
-  function endOverlap(record: CachedCredential): Promise<void> {
+  function endOverlap(hash: string, record: CachedCredential): Promise<void> {
     const running = overlapEndings.get(record.id);
     if (running) return running;
     const ending = inTransaction(database.db, async (tx) => {
@@ -512,7 +521,9 @@ export function createCredentialService(deps: {
       });
     })
       .then(() => {
-        record.overlapEndsAt = undefined;
+        // Ended (here or elsewhere): what is cached stops trying; the eviction may not have come yet.
+        const { overlapEndsAt: _ended, ...withoutOverlap } = record;
+        cache.replace(hash, record, withoutOverlap);
       })
       // The old secret then stays valid until its deadline: safe, and the next use tries again.
       .catch((error) => deps.onBackgroundError?.(error))
@@ -588,7 +599,7 @@ export function createCredentialService(deps: {
         },
         onDisconnect(cause) {
           stats.feedDisconnects += 1;
-          feedLostAt = Date.now();
+          feedLostAt = clock.now().getTime();
           cache.clear();
           deps.onInvalidationFeed?.({ state: 'lost', cause });
         },
@@ -597,7 +608,7 @@ export function createCredentialService(deps: {
           // Revocations sent while we were away were lost: forget everything cached.
           cache.clear();
           issued.reset();
-          const gapMs = feedLostAt === undefined ? 0 : Date.now() - feedLostAt;
+          const gapMs = feedLostAt === undefined ? 0 : clock.now().getTime() - feedLostAt;
           feedLostAt = undefined;
           deps.onInvalidationFeed?.({ state: 'restored', gapMs });
         },
@@ -707,7 +718,8 @@ export function createCredentialService(deps: {
           'This token may not be used from your network; its owner limited it to other addresses.',
         );
       }
-      if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime()) await endOverlap(record);
+      if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime())
+        await endOverlap(hash, record);
       lastUsed.record(record.id, now, ip);
       if (record.kind === 'personal') activity.recordAddress(record.id, record.userId, ip, now);
       return record;
@@ -741,7 +753,8 @@ export function createCredentialService(deps: {
         stats.refused.malformed += 1;
         return null;
       }
-      const record = await lookup(hashToken(token), fresh);
+      const hash = hashToken(token);
+      const record = await lookup(hash, fresh);
       const now = clock.now();
       if (!record || !authenticates(record) || record.kind !== 'session' || !isLive(record, now)) {
         if (record && record.kind !== 'session') stats.refused.wrong_kind += 1;
@@ -750,9 +763,10 @@ export function createCredentialService(deps: {
       }
       // Sliding expiry: every use pushes the end out to 30 days from now.
       const slideTo = new Date(now.getTime() + SESSION_LIFETIME_MS);
-      record.expiresAt = slideTo;
+      const slid = { ...record, expiresAt: slideTo };
+      cache.replace(hash, record, slid);
       lastUsed.record(record.id, now, ip, slideTo);
-      return record;
+      return slid;
     },
 
     /** Finds a credential of one kind by its presented secret, without caching (token endpoint). */

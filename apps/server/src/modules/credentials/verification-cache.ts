@@ -1,34 +1,37 @@
 import type { NetworkPolicy } from './network-policy.ts';
 
-/** What the hot path needs to know about a credential, cached by token hash. */
+/**
+ * What the hot path needs to know about a credential, cached by token hash. Never changed in
+ * place (a request may hold it while another reads the cache): a change is a new record (`replace`).
+ */
 export interface CachedCredential {
-  id: string;
-  userId: string;
-  kind: 'session' | 'access' | 'refresh' | 'personal' | 'automation';
-  scopes: string[];
-  expiresAt: Date | null;
-  revoked: boolean;
-  familyId: string | null;
-  taskGroupId: string | null;
-  clientId: string | null;
+  readonly id: string;
+  readonly userId: string;
+  readonly kind: 'session' | 'access' | 'refresh' | 'personal' | 'automation';
+  readonly scopes: string[];
+  readonly expiresAt: Date | null;
+  readonly revoked: boolean;
+  readonly familyId: string | null;
+  readonly taskGroupId: string | null;
+  readonly clientId: string | null;
   /**
    * Set when this entry was found by the secret a rotation replaced: it verifies until then and is
    * a rotated-out replay after (ADR 0029).
    */
-  replacedSecretValidUntil?: Date;
+  readonly replacedSecretValidUntil?: Date;
   /** Set on the current secret while the replaced one is in its overlap: its first use ends it. */
-  overlapEndsAt?: Date;
+  readonly overlapEndsAt?: Date;
   /** What presenting a rotated-out secret of this credential does besides being recorded. */
-  onRotatedOutUse?: 'notify' | 'revoke';
+  readonly onRotatedOutUse?: 'notify' | 'revoke';
   /** PATs limited to some repositories: their ids (repos:* and tasks:* routes); null = all (ADR 0031). */
-  repoIds: string[] | null;
+  readonly repoIds: string[] | null;
   /** PATs with an allow-list: the parsed networks; null = any network (ADR 0031). */
-  network: NetworkPolicy | null;
+  readonly network: NetworkPolicy | null;
 }
 
 interface Entry<V> {
-  value: V;
-  storedAt: number;
+  readonly value: V;
+  readonly storedAt: number;
 }
 
 /**
@@ -47,11 +50,17 @@ export class VerificationCache {
   epoch = 0;
 
   constructor(
-    private readonly options: { maxSize: number; ttlMs: number; negativeTtlMs: number; now?: () => number },
+    private readonly options: {
+      maxSize: number;
+      ttlMs: number;
+      negativeTtlMs: number;
+      /** The service's clock, in ms: the same "now" as every expiry check. */
+      now: () => number;
+    },
   ) {}
 
   private now() {
-    return this.options.now ? this.options.now() : Date.now();
+    return this.options.now();
   }
 
   get(hash: string): CachedCredential | undefined {
@@ -90,6 +99,15 @@ export class VerificationCache {
       this.positive.delete(oldest);
       if (evicted) this.forgetHash(evicted.value.id, oldest);
     }
+  }
+
+  /**
+   * Puts `next` (the same credential, changed) where `previous` is cached under this hash, keeping
+   * its age and LRU position; nothing if the entry is gone or was replaced meanwhile.
+   */
+  replace(hash: string, previous: CachedCredential, next: CachedCredential) {
+    const entry = this.positive.get(hash);
+    if (entry?.value === previous) this.positive.set(hash, { value: next, storedAt: entry.storedAt });
   }
 
   private forgetHash(id: string, hash: string) {
