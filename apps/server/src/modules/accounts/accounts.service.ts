@@ -235,7 +235,11 @@ export function createAccountService(deps: {
     async logOut(identity: InteractiveIdentity, context: RequestContext) {
       await inTransaction(db, async (tx) => {
         if (identity.kind === 'access' && identity.familyId) {
-          await credentials.revokeCredentials(tx, { familyId: identity.familyId }, 'logout');
+          await credentials.revokeCredentials(
+            tx,
+            { userId: identity.userId, familyId: identity.familyId },
+            'logout',
+          );
         }
         await credentials.revokeCredentials(tx, { ids: [identity.credentialId] }, 'logout');
         await audit.record(tx, context, {

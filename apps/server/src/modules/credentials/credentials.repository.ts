@@ -52,6 +52,20 @@ export interface AppSignInRow {
   expires_at: Date | null;
 }
 
+/**
+ * Which credentials a revocation takes: named by id or by owner (never "everyone"), then
+ * narrowed by the other fields.
+ */
+export type RevocationFilter = {
+  familyId?: string;
+  kinds?: CredentialKind[];
+  taskGroupId?: string;
+  /** Leave these ids alone (the caller's own session when ending the others). */
+  exceptIds?: string[];
+  /** Leave this family alone (the caller's own app sign-in when ending the others). */
+  exceptFamilyId?: string;
+} & ({ ids: string[]; userId?: string } | { userId: string; ids?: string[] });
+
 /** What a revocation reports about each credential it revoked. */
 export interface RevokedCredential {
   id: string;
@@ -289,20 +303,14 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
      */
     async revokeCredentials(
       executor: Kysely<DB>,
-      filter: {
-        ids?: string[];
-        familyId?: string;
-        userId?: string;
-        kinds?: CredentialKind[];
-        taskGroupId?: string;
-        /** Leave these ids alone (the caller's own session when ending the others). */
-        exceptIds?: string[];
-        /** Leave this family alone (the caller's own app sign-in when ending the others). */
-        exceptFamilyId?: string;
-      },
+      filter: RevocationFilter,
       reason: string,
       at: Date,
     ): Promise<RevokedCredential[]> {
+      // The type says so too: a filter without either would revoke every credential of everyone.
+      if (filter.ids === undefined && !filter.userId) {
+        throw new Error('revokeCredentials needs ids or a userId');
+      }
       let query = executor
         .updateTable('credentials')
         .set({ revoked_at: at, revoked_reason: reason })

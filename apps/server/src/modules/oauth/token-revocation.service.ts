@@ -26,7 +26,9 @@ export function createTokenRevocationService(deps: {
       await inTransaction(db, async (tx) => {
         // Revoking a refresh token ends its whole family, as RFC 7009 §2.1 suggests.
         const filter =
-          row.kind === 'refresh' && row.family_id ? { familyId: row.family_id } : { ids: [row.id] };
+          row.kind === 'refresh' && row.family_id
+            ? { userId: row.user_id, familyId: row.family_id }
+            : { ids: [row.id] };
         await credentials.revokeCredentials(tx, filter, 'oauth_revoke');
         await audit.record(tx, context, {
           userId: row.user_id,

@@ -212,7 +212,7 @@ export function createTaskGroupService(deps: {
         const previous = await credentials.findAutomationTokenOfGroup(tx, group.id);
         const revoked = await credentials.revokeCredentials(
           tx,
-          { taskGroupId: group.id, kinds: ['automation'] },
+          { userId, taskGroupId: group.id, kinds: ['automation'] },
           'reissued',
         );
         const issued = await credentials.issueCredential(tx, {
@@ -277,7 +277,7 @@ export function createTaskGroupService(deps: {
         const closed = (await repos.closeTaskGroup(id, clock.now(), tx))!;
         const revoked = await credentials.revokeCredentials(
           tx,
-          { taskGroupId: id, kinds: ['automation'] },
+          { userId: actor.userId, taskGroupId: id, kinds: ['automation'] },
           'task_group_closed',
         );
         await audit.record(tx, context, {

@@ -39,7 +39,7 @@ export function authorizationCodeGrant(
           if (current?.family_id) {
             await deps.credentials.revokeCredentials(
               tx,
-              { familyId: current.family_id },
+              { userId: found.user_id, familyId: current.family_id },
               'authorization_code_reused',
             );
           }

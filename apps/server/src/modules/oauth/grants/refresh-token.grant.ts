@@ -20,12 +20,16 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
 
     const outcome = await inTransaction(deps.db, async (tx) => {
       const revokeFamily = async (reason: string) => {
-        await deps.credentials.revokeCredentials(tx, { familyId: row.family_id! }, 'refresh_reuse');
+        await deps.credentials.revokeCredentials(
+          tx,
+          row.family_id ? { userId: row.user_id, familyId: row.family_id } : { ids: [row.id] },
+          'refresh_reuse',
+        );
         await deps.audit.record(tx, context, {
           userId: row.user_id,
           action: 'auth.refresh_family_revoked',
           targetType: 'token_family',
-          targetId: row.family_id!,
+          targetId: row.family_id ?? row.id,
           outcome: 'failure',
           metadata: { reason, client_id: client.id },
         });
