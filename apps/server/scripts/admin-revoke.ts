@@ -11,10 +11,10 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ConfigError, ensureEmbeddedEncryptionKey, loadConfig } from '../src/config.ts';
 import { revokeTokenAsOperator } from '../src/modules/tokens/operator-revoke.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase } from '../src/platform/database/database.ts';
+import { loadScriptConfig, runScript } from './operator-script.ts';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -31,17 +31,8 @@ async function main(): Promise<number> {
     console.error('--reason must be at most 500 characters');
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-    if (!config.databaseUrl) config = ensureEmbeddedEncryptionKey(config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadScriptConfig();
+  if (!config) return 2;
 
   const database = await openDatabase(config);
   try {
@@ -68,10 +59,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(main);

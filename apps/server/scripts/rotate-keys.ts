@@ -8,7 +8,6 @@
  * server first: the data folder can be open in one process only.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, ensureEmbeddedEncryptionKey, loadConfig } from '../src/config.ts';
 import { createAuditRepository } from '../src/modules/audit/audit.repository.ts';
 import { createAuditService } from '../src/modules/audit/audit.service.ts';
 import { reencryptWebhookSecrets } from '../src/modules/notices/webhook-key-rotation.ts';
@@ -18,6 +17,7 @@ import { createProviderAccountRepository } from '../src/modules/provider-account
 import { systemClock } from '../src/platform/clock.ts';
 import { createSecretCipher } from '../src/platform/crypto/secret-cipher.ts';
 import { openDatabase } from '../src/platform/database/database.ts';
+import { loadScriptConfig, runScript } from './operator-script.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { 'batch-size': { type: 'string', default: '100' } } });
@@ -26,17 +26,8 @@ async function main(): Promise<number> {
     console.error('--batch-size must be a whole number between 1 and 10000');
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-    if (!config.databaseUrl) config = ensureEmbeddedEncryptionKey(config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadScriptConfig();
+  if (!config) return 2;
 
   const cipher = createSecretCipher(config.encryptionKeys);
   const database = await openDatabase(config);
@@ -116,10 +107,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(main);

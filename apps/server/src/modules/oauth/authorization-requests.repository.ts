@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 import type { DB, OAuthAuthorizationRequestsTable } from '../../schema.ts';
 
 export type AuthorizationRequestRow = Selectable<OAuthAuthorizationRequestsTable>;
@@ -8,7 +8,21 @@ export type AuthorizationDecision =
   | { status: 'approved'; codeHash: string; codeExpiresAt: Date }
   | { status: 'denied' };
 
+/** The user's own request, still undecided and unexpired: the only one a consent may show or decide. */
+function isPendingForUser(id: string, userId: string, now: Date) {
+  return (eb: ExpressionBuilder<DB, 'oauth_authorization_requests'>) =>
+    eb.and([
+      eb('id', '=', id),
+      eb('user_id', '=', userId),
+      eb('status', '=', 'pending'),
+      eb('expires_at', '>', now),
+    ]);
+}
+
 export function createAuthorizationRequestRepository(db: Kysely<DB>) {
+  const selectRequests = (executor: Kysely<DB>) =>
+    executor.selectFrom('oauth_authorization_requests').selectAll();
+
   return {
     async insertRequest(row: NewAuthorizationRequestRow, executor: Kysely<DB> = db): Promise<void> {
       await executor.insertInto('oauth_authorization_requests').values(row).execute();
@@ -26,13 +40,8 @@ export function createAuthorizationRequestRepository(db: Kysely<DB>) {
       now: Date,
       executor: Kysely<DB> = db,
     ): Promise<AuthorizationRequestRow | undefined> {
-      return executor
-        .selectFrom('oauth_authorization_requests')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('status', '=', 'pending')
-        .where('expires_at', '>', now)
+      return selectRequests(executor)
+        .where(isPendingForUser(id, userId, now))
         .executeTakeFirst();
     },
 
@@ -56,10 +65,7 @@ export function createAuthorizationRequestRepository(db: Kysely<DB>) {
               }
             : { status: 'denied', decided_at: now },
         )
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('status', '=', 'pending')
-        .where('expires_at', '>', now)
+        .where(isPendingForUser(id, userId, now))
         .returningAll()
         .executeTakeFirst();
     },
@@ -68,22 +74,14 @@ export function createAuthorizationRequestRepository(db: Kysely<DB>) {
       codeHash: string,
       executor: Kysely<DB> = db,
     ): Promise<AuthorizationRequestRow | undefined> {
-      return executor
-        .selectFrom('oauth_authorization_requests')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .executeTakeFirst();
+      return selectRequests(executor).where('code_hash', '=', codeHash).executeTakeFirst();
     },
 
     async findRequestById(
       id: string,
       executor: Kysely<DB> = db,
     ): Promise<AuthorizationRequestRow | undefined> {
-      return executor
-        .selectFrom('oauth_authorization_requests')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
+      return selectRequests(executor).where('id', '=', id).executeTakeFirst();
     },
 
     /**

@@ -8,9 +8,8 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
 import { mayUseRepo, type RepoActor, repoLimitOf } from '../credentials/identity.ts';
-import { automationSubject } from '../notices/notice-subjects.ts';
-import { enqueueNotice } from '../notices/notices.outbox.ts';
 import type { ProviderAccountService } from '../provider-accounts/provider-accounts.service.ts';
+import { recordAutomationTokenRevoked } from './automation-token-events.ts';
 import type { RepoRepository, RepoRow } from './repos.repository.ts';
 
 export const repoNotFound = () => new AppError('not_found', 'There is no such repository.');
@@ -131,18 +130,11 @@ export function createRepoService(deps: {
           'repo_deleted',
         );
         for (const token of revoked) {
-          await audit.record(tx, context, {
-            userId,
-            action: 'automation_token.revoked',
-            targetType: 'automation_token',
-            targetId: token.id,
-            metadata: { reason: 'repo_deleted', repo_id: id },
-          });
-          await enqueueNotice(tx, {
-            userId,
-            kind: 'automation_token.revoked',
-            subject: automationSubject(token),
-            data: { by: 'repo_disconnected', repo_id: id, repo: repo.full_name },
+          await recordAutomationTokenRevoked(audit, tx, context, userId, token, {
+            reason: 'repo_deleted',
+            by: 'repo_disconnected',
+            where: { repo_id: id },
+            notice: { repo: repo.full_name },
           });
         }
         await repos.deleteRepoForOwner(id, userId, tx);
@@ -171,19 +163,12 @@ export function createRepoService(deps: {
           'revoked_by_user',
         );
         // A second revoke is a no-op: the token keeps its first revocation time and reason.
-        if (revoked.length > 0) {
-          await audit.record(tx, context, {
-            userId,
-            action: 'automation_token.revoked',
-            targetType: 'automation_token',
-            targetId: token.id,
-            metadata: { reason: 'revoked_by_user', repo_id: repoId, task_group_id: token.task_group_id },
-          });
-          await enqueueNotice(tx, {
-            userId,
-            kind: 'automation_token.revoked',
-            subject: automationSubject(revoked[0]!),
-            data: { by: 'owner', repo_id: repoId, task_group_id: token.task_group_id },
+        const [revokedToken] = revoked;
+        if (revokedToken) {
+          await recordAutomationTokenRevoked(audit, tx, context, userId, revokedToken, {
+            reason: 'revoked_by_user',
+            by: 'owner',
+            where: { repo_id: repoId, task_group_id: token.task_group_id },
           });
         }
       });

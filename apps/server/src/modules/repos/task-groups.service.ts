@@ -16,6 +16,7 @@ import type {
 import { mayUseRepo, type RepoActor, repoLimitOf } from '../credentials/identity.ts';
 import { automationSubject } from '../notices/notice-subjects.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
+import { recordAutomationTokenRevoked } from './automation-token-events.ts';
 import type { RepoRepository, TaskGroupRow, TaskRow } from './repos.repository.ts';
 import { repoNotFound } from './repos.service.ts';
 
@@ -225,18 +226,10 @@ export function createTaskGroupService(deps: {
           rotatedFromId: previous?.id ?? null,
         });
         for (const token of revoked) {
-          await audit.record(tx, context, {
-            userId,
-            action: 'automation_token.revoked',
-            targetType: 'automation_token',
-            targetId: token.id,
-            metadata: { reason: 'reissued', repo_id: repoId, task_group_id: group.id },
-          });
-          await enqueueNotice(tx, {
-            userId,
-            kind: 'automation_token.revoked',
-            subject: automationSubject(token),
-            data: { by: 'reissued', repo_id: repoId, task_group_id: group.id },
+          await recordAutomationTokenRevoked(audit, tx, context, userId, token, {
+            reason: 'reissued',
+            by: 'reissued',
+            where: { repo_id: repoId, task_group_id: group.id },
           });
         }
         await enqueueNotice(tx, {
@@ -288,18 +281,10 @@ export function createTaskGroupService(deps: {
           metadata: { repo_id: group.repo_id, revoked_tokens: revoked.map((r) => r.id) },
         });
         for (const token of revoked) {
-          await audit.record(tx, context, {
-            userId: actor.userId,
-            action: 'automation_token.revoked',
-            targetType: 'automation_token',
-            targetId: token.id,
-            metadata: { reason: 'task_group_closed', task_group_id: id },
-          });
-          await enqueueNotice(tx, {
-            userId: actor.userId,
-            kind: 'automation_token.revoked',
-            subject: automationSubject(token),
-            data: { by: 'task_group_closed', task_group_id: id },
+          await recordAutomationTokenRevoked(audit, tx, context, actor.userId, token, {
+            reason: 'task_group_closed',
+            by: 'task_group_closed',
+            where: { task_group_id: id },
           });
         }
         return closed;
