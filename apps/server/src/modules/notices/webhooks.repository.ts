@@ -1,10 +1,13 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { encryptedColumnQueries } from '../../platform/crypto/encrypted-column-queries.ts';
 import type { DB, WebhookEndpointsTable } from '../../schema.ts';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 
 /** Webhook endpoints and their delivery log; ownership always in the WHERE clause. */
 export function createWebhookRepository(db: Kysely<DB>) {
+  const secrets = encryptedColumnQueries(db, 'webhook_endpoints', 'secret_ciphertext', ['user_id']);
+
   return {
     async insertEndpoint(
       row: {
@@ -63,47 +66,16 @@ export function createWebhookRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    /** How many endpoint secrets each key id encrypts (read from the envelope `v1|keyId|…`). */
+    /** How many endpoint secrets each key id encrypts. */
     async countSecretsByKeyId(): Promise<Array<{ key_id: string; secrets: number }>> {
-      const rows = await db
-        .selectFrom('webhook_endpoints')
-        .select([
-          sql<string>`split_part(secret_ciphertext, '|', 2)`.as('key_id'),
-          sql<string>`count(*)::text`.as('secrets'),
-        ])
-        .groupBy(sql`split_part(secret_ciphertext, '|', 2)`)
-        .execute();
-      return rows.map((r) => ({ key_id: r.key_id, secrets: Number(r.secrets) }));
+      return (await secrets.countByKeyId()).map((k) => ({ key_id: k.key_id, secrets: k.count }));
     },
 
     /** A batch of endpoints whose secret is not under `currentKeyId`, in id order after `afterId`. */
-    async listSecretsNotUnderKey(currentKeyId: string, afterId: string | null, limit: number) {
-      let query = db
-        .selectFrom('webhook_endpoints')
-        .select(['id', 'user_id', 'secret_ciphertext'])
-        .where(sql<string>`split_part(secret_ciphertext, '|', 2)`, '<>', currentKeyId)
-        .orderBy('id')
-        .limit(limit);
-      if (afterId !== null) query = query.where('id', '>', afterId);
-      return query.execute();
-    },
+    listSecretsNotUnderKey: secrets.listNotUnderKey,
 
     /** Swaps one secret ciphertext for another, only if nobody changed it meanwhile (a rotation). */
-    async replaceSecretCiphertext(
-      id: string,
-      expected: string,
-      replacement: string,
-      executor: Kysely<DB> = db,
-    ): Promise<boolean> {
-      const updated = await executor
-        .updateTable('webhook_endpoints')
-        .set({ secret_ciphertext: replacement })
-        .where('id', '=', id)
-        .where('secret_ciphertext', '=', expected)
-        .returning('id')
-        .executeTakeFirst();
-      return updated !== undefined;
-    },
+    replaceSecretCiphertext: secrets.replace,
 
     async deleteEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
       const result = await executor

@@ -1,4 +1,5 @@
-import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import { encryptedColumnQueries } from '../../platform/crypto/encrypted-column-queries.ts';
 import type { DB, ProviderAccountsTable } from '../../schema.ts';
 
 export type ProviderAccountRow = Selectable<ProviderAccountsTable>;
@@ -19,7 +20,18 @@ export type ProviderAccountPatch = Pick<
   | 'updated_at'
 >;
 
+/** The update of the user's own account; ownership in the WHERE clause. */
+function updateOwned(executor: Kysely<DB>, id: string, userId: string, patch: ProviderAccountPatch) {
+  return executor
+    .updateTable('provider_accounts')
+    .set(patch)
+    .where('id', '=', id)
+    .where('user_id', '=', userId);
+}
+
 export function createProviderAccountRepository(db: Kysely<DB>) {
+  const tokens = encryptedColumnQueries(db, 'provider_accounts', 'token_ciphertext', ['user_id', 'provider']);
+
   return {
     /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
     async listAccountsWithTokenExpiringBetween(from: Date, to: Date) {
@@ -103,13 +115,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return executor
-        .updateTable('provider_accounts')
-        .set(patch)
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returningAll()
-        .executeTakeFirst();
+      return updateOwned(executor, id, userId, patch).returningAll().executeTakeFirst();
     },
 
     /**
@@ -123,11 +129,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return executor
-        .updateTable('provider_accounts')
-        .set(patch)
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
+      return updateOwned(executor, id, userId, patch)
         .where('token_ciphertext', '=', testedCiphertext)
         .returningAll()
         .executeTakeFirst();
@@ -143,51 +145,16 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       return deleted !== undefined;
     },
 
-    /** How many stored tokens each key id encrypts (read from the envelope `v1|keyId|…`). */
+    /** How many stored tokens each key id encrypts. */
     async countTokensByKeyId(): Promise<Array<{ key_id: string; tokens: number }>> {
-      const rows = await db
-        .selectFrom('provider_accounts')
-        .select([
-          sql<string>`split_part(token_ciphertext, '|', 2)`.as('key_id'),
-          sql<string>`count(*)::text`.as('tokens'),
-        ])
-        .groupBy(sql`split_part(token_ciphertext, '|', 2)`)
-        .execute();
-      return rows.map((r) => ({ key_id: r.key_id, tokens: Number(r.tokens) }));
+      return (await tokens.countByKeyId()).map((k) => ({ key_id: k.key_id, tokens: k.count }));
     },
 
     /** A batch of rows whose token is not under `currentKeyId`, in id order after `afterId`. */
-    async listTokensNotUnderKey(
-      currentKeyId: string,
-      afterId: string | null,
-      limit: number,
-    ): Promise<Array<Pick<ProviderAccountRow, 'id' | 'user_id' | 'provider' | 'token_ciphertext'>>> {
-      let query = db
-        .selectFrom('provider_accounts')
-        .select(['id', 'user_id', 'provider', 'token_ciphertext'])
-        .where(sql<string>`split_part(token_ciphertext, '|', 2)`, '<>', currentKeyId)
-        .orderBy('id')
-        .limit(limit);
-      if (afterId !== null) query = query.where('id', '>', afterId);
-      return query.execute();
-    },
+    listTokensNotUnderKey: tokens.listNotUnderKey,
 
     /** Swaps one ciphertext for another, only if nobody changed it meanwhile. */
-    async replaceCiphertext(
-      id: string,
-      expected: string,
-      replacement: string,
-      executor: Kysely<DB> = db,
-    ): Promise<boolean> {
-      const updated = await executor
-        .updateTable('provider_accounts')
-        .set({ token_ciphertext: replacement })
-        .where('id', '=', id)
-        .where('token_ciphertext', '=', expected)
-        .returning('id')
-        .executeTakeFirst();
-      return updated !== undefined;
-    },
+    replaceCiphertext: tokens.replace,
   };
 }
 
