@@ -7,7 +7,12 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { DB } from '../../schema.ts';
 import type { CredentialRow } from '../credentials/credentials.repository.ts';
 import type { IssueCredentialInput } from '../credentials/credentials.service.ts';
-import { createTokenService, DEFAULT_LIFETIME_DAYS, leastGrantCovering } from './tokens.service.ts';
+import {
+  createTokenService,
+  DEFAULT_LIFETIME_DAYS,
+  leastGrantCovering,
+  tokenView,
+} from './tokens.service.ts';
 
 /**
  * The PAT expiry policy without a store: a Kysely whose driver runs nothing (transactions open
@@ -179,5 +184,40 @@ describe('leastGrantCovering (the least-privilege suggestion)', () => {
       'agents:read',
     ]);
     expect(leastGrantCovering(['agents:read'], [])).toEqual([]);
+  });
+});
+
+describe('tokenView (what leaves the server about a token)', () => {
+  const rotated = credentialRow({
+    kind: 'automation',
+    name: null,
+    previous_token_hash: 'old-hash',
+    previous_valid_until: new Date(NOW.getTime() + 60_000),
+  });
+
+  it('never carries the hash of the secret or of the one it replaced', () => {
+    const view = tokenView(rotated, 'active', NOW);
+    expect(Object.keys(view)).not.toContain('token_hash');
+    expect(Object.keys(view)).not.toContain('previous_token_hash');
+    expect(JSON.stringify(view)).not.toContain('hash');
+  });
+
+  it('names the kind, shows an unnamed token as empty and dates as ISO strings', () => {
+    expect(tokenView(rotated, 'active', NOW)).toMatchObject({
+      kind: 'automation',
+      name: '',
+      created_at: NOW.toISOString(),
+      expires_at: null,
+    });
+    expect(tokenView(credentialRow({ kind: 'personal' }), 'active', NOW).kind).toBe('personal');
+  });
+
+  it('shows the old secret’s deadline only while the token is active and the overlap runs', () => {
+    expect(tokenView(rotated, 'active', NOW).old_secret_valid_until).toBe(
+      new Date(NOW.getTime() + 60_000).toISOString(),
+    );
+    expect(tokenView(rotated, 'active', new Date(NOW.getTime() + 60_000)).old_secret_valid_until).toBeNull();
+    expect(tokenView(rotated, 'revoked', NOW).old_secret_valid_until).toBeNull();
+    expect(tokenView(credentialRow({}), 'active', NOW).old_secret_valid_until).toBeNull();
   });
 });
