@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, signUp, type TestUser, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 // Issue #16 item 3 (ADR 0031): a PAT's network allow-list, and attempts to get around it.
-let store: TestStore;
+const ctx = useTestApp();
+// A second instance on the same store behind a trusted proxy.
+const behindProxy = useSecondApp(ctx, { env: { TRUST_PROXY: 'true' } });
 let app: App;
 let proxied: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-  // A second instance on the same store behind a trusted proxy.
-  proxied = await buildTestApp(store, { env: { TRUST_PROXY: 'true' } });
-});
-afterAll(async () => {
-  await proxied.close();
-  await app.close();
-  await store.destroy();
+beforeAll(() => {
+  app = ctx.app;
+  proxied = behindProxy.app;
 });
 
 const as = (user: TestUser) => ({ cookie: user.cookie });

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { leastGrantCovering } from './tokens.service.ts';
 
 // Issue #16 item 4 (ADR 0031): granted versus used scopes, and the one-click reduction.
-let store: TestStore;
+const ctx = useTestApp();
 let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
+beforeAll(() => {
+  app = ctx.app;
 });
 
 const as = (user: TestUser) => ({ cookie: user.cookie });

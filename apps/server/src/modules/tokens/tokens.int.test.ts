@@ -1,45 +1,29 @@
 import type { KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   captureLogs,
-  createTestStore,
   signUp,
   type TestStore,
   type TestUser,
   testClock,
+  useTestApp,
 } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
+const ctx = useTestApp();
 let store: TestStore;
 let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
+beforeAll(() => {
+  ({ app, store } = ctx);
 });
 
-async function createPat(
-  target: App,
-  user: TestUser,
-  body: Record<string, unknown> = {},
-): Promise<{ token: Record<string, unknown> & { id: string }; secret: string }> {
-  const response = await target.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: `token ${Math.random()}`, scopes: ['agents:read', 'profile:read'], ...body },
-  });
-  if (response.statusCode !== 201) throw new Error(`${response.statusCode} ${response.body}`);
-  return response.json();
-}
+const createPat = (target: App, user: TestUser, body: Record<string, unknown> = {}) =>
+  createPatWith(target, user, { scopes: ['agents:read', 'profile:read'], ...body });
 
 describe('creating and listing personal access tokens', () => {
   it('creates a PAT, shows the secret once, and lists it without the secret', async () => {
@@ -180,68 +164,60 @@ describe('creating and listing personal access tokens', () => {
 
 describe('expiry policy', () => {
   it('refuses a lifetime over the maximum and null when expiry is required, with 422 naming the limit', async () => {
-    const strict = await buildTestApp(store, {
+    const strict = await buildAppForTest(store, {
       env: { TOKEN_MAX_LIFETIME_DAYS: '90', TOKEN_REQUIRE_EXPIRY: 'true' },
     });
-    try {
-      const user = await signUp(strict);
-      const tooLong = await strict.inject({
-        method: 'POST',
-        url: '/api/account/tokens',
-        headers: { cookie: user.cookie },
-        payload: { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
-      });
-      expect(tooLong.statusCode).toBe(422);
-      expect(tooLong.json().code).toBe('policy_violation');
-      expect(tooLong.json().detail).toContain('90');
-      const never = await strict.inject({
-        method: 'POST',
-        url: '/api/account/tokens',
-        headers: { cookie: user.cookie },
-        payload: { name: 'x', scopes: ['agents:read'], expires_in_days: null },
-      });
-      expect(never.statusCode).toBe(422);
-      const policy = await strict.inject({
-        url: '/api/account/tokens/policy',
-        headers: { cookie: user.cookie },
-      });
-      expect(policy.json()).toMatchObject({ max_lifetime_days: 90, require_expiry: true });
-      expect(policy.json().scopes.map((s: { id: string }) => s.id)).toContain('agents:read');
-      expect((await createPat(strict, user, { expires_in_days: 90 })).token.status).toBe('active');
-    } finally {
-      await strict.close();
-    }
+    const user = await signUp(strict);
+    const tooLong = await strict.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload: { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
+    });
+    expect(tooLong.statusCode).toBe(422);
+    expect(tooLong.json().code).toBe('policy_violation');
+    expect(tooLong.json().detail).toContain('90');
+    const never = await strict.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: { cookie: user.cookie },
+      payload: { name: 'x', scopes: ['agents:read'], expires_in_days: null },
+    });
+    expect(never.statusCode).toBe(422);
+    const policy = await strict.inject({
+      url: '/api/account/tokens/policy',
+      headers: { cookie: user.cookie },
+    });
+    expect(policy.json()).toMatchObject({ max_lifetime_days: 90, require_expiry: true });
+    expect(policy.json().scopes.map((s: { id: string }) => s.id)).toContain('agents:read');
+    expect((await createPat(strict, user, { expires_in_days: 90 })).token.status).toBe('active');
   });
 
   it('refuses a token once it has expired and shows it as expired (expiry checked on cached tokens too)', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    try {
-      const user = await signUp(timed);
-      const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
-      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-      clock.advance(86_400_000 - 2_000);
-      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-      clock.advance(2_001);
-      const refused = await timed.inject({ url: '/api/me', headers: bearer(secret) });
-      expect(refused.statusCode).toBe(401);
-      expect(refused.json().code).toBe('invalid_token');
-      const view = await timed.inject({
-        url: `/api/account/tokens/${token.id}`,
-        headers: { cookie: user.cookie },
-      });
-      expect(view.json().status).toBe('expired');
-      // The first use after expiry is audited, once.
-      await timed.inject({ url: '/api/me', headers: bearer(secret) });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const events = (
-        await timed.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
-      ).json().events as Array<{ action: string; target_id: string }>;
-      const expiredUses = events.filter((e) => e.action === 'token.expired_used');
-      expect(expiredUses).toEqual([expect.objectContaining({ target_id: token.id })]);
-    } finally {
-      await timed.close();
-    }
+    const timed = await buildAppForTest(store, { clock });
+    const user = await signUp(timed);
+    const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
+    expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    clock.advance(86_400_000 - 2_000);
+    expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    clock.advance(2_001);
+    const refused = await timed.inject({ url: '/api/me', headers: bearer(secret) });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe('invalid_token');
+    const view = await timed.inject({
+      url: `/api/account/tokens/${token.id}`,
+      headers: { cookie: user.cookie },
+    });
+    expect(view.json().status).toBe('expired');
+    // The first use after expiry is audited, once.
+    await timed.inject({ url: '/api/me', headers: bearer(secret) });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const events = (
+      await timed.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
+    ).json().events as Array<{ action: string; target_id: string }>;
+    const expiredUses = events.filter((e) => e.action === 'token.expired_used');
+    expect(expiredUses).toEqual([expect.objectContaining({ target_id: token.id })]);
   });
 });
 
@@ -516,30 +492,26 @@ describe('bearer verification', () => {
         return args.result;
       },
     };
-    const counted = await buildTestApp({ ...store, db: store.db.withPlugin(counter) });
-    try {
-      const valid = generateToken('pat');
-      const inputs = [
-        `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
-        valid.replace('tes_pat_', 'tes_xyz_'),
-        valid.slice(0, 53),
-        `${valid}x`,
-        valid.replace(/[a-z]/, 'а'),
-        'x'.repeat(10_000),
-        '%00',
-      ];
-      queries = 0;
-      for (const token of inputs) {
-        const response = await counted.inject({
-          url: '/api/me',
-          headers: { authorization: `Bearer ${token}` },
-        });
-        expect(response.statusCode).toBe(401);
-      }
-      expect(queries).toBe(0);
-    } finally {
-      await counted.close();
+    const counted = await buildAppForTest({ ...store, db: store.db.withPlugin(counter) });
+    const valid = generateToken('pat');
+    const inputs = [
+      `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
+      valid.replace('tes_pat_', 'tes_xyz_'),
+      valid.slice(0, 53),
+      `${valid}x`,
+      valid.replace(/[a-z]/, 'а'),
+      'x'.repeat(10_000),
+      '%00',
+    ];
+    queries = 0;
+    for (const token of inputs) {
+      const response = await counted.inject({
+        url: '/api/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(401);
     }
+    expect(queries).toBe(0);
   });
 
   it('never looks an unknown well-formed token up: the issued-token filter refuses it (ADR 0022)', async () => {
@@ -553,17 +525,13 @@ describe('bearer verification', () => {
         return args.result;
       },
     };
-    const counted = await buildTestApp({ ...store, db: store.db.withPlugin(counter) });
-    try {
-      const unknown = generateToken('pat');
-      queries = 0;
-      for (let i = 0; i < 20; i++) {
-        expect((await counted.inject({ url: '/api/me', headers: bearer(unknown) })).statusCode).toBe(401);
-      }
-      expect(queries).toBe(0);
-    } finally {
-      await counted.close();
+    const counted = await buildAppForTest({ ...store, db: store.db.withPlugin(counter) });
+    const unknown = generateToken('pat');
+    queries = 0;
+    for (let i = 0; i < 20; i++) {
+      expect((await counted.inject({ url: '/api/me', headers: bearer(unknown) })).statusCode).toBe(401);
     }
+    expect(queries).toBe(0);
   });
 
   it('ignores a token in the query string', async () => {
@@ -737,25 +705,21 @@ describe('audit log', () => {
 describe('logs', () => {
   it('never contain a token, password or cookie', async () => {
     const logs = captureLogs();
-    const logged = await buildTestApp(store, { logStream: logs.stream });
-    try {
-      const user = await signUp(logged);
-      const { secret } = await createPat(logged, user);
-      const { access_token, refresh_token } = await accessTokenFor(logged, user);
-      await logged.inject({ url: `/api/me?access_token=${secret}`, headers: bearer(secret) });
-      await logged.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}x` } });
-      await logged.inject({
-        method: 'POST',
-        url: '/api/auth/token',
-        payload: { grant_type: 'refresh_token', refresh_token },
-      });
-      const text = logs.text();
-      expect(text.length).toBeGreaterThan(0);
-      for (const secretValue of [secret, access_token, refresh_token, user.sessionToken, user.password]) {
-        expect(text).not.toContain(secretValue);
-      }
-    } finally {
-      await logged.close();
+    const logged = await buildAppForTest(store, { logStream: logs.stream });
+    const user = await signUp(logged);
+    const { secret } = await createPat(logged, user);
+    const { access_token, refresh_token } = await accessTokenFor(logged, user);
+    await logged.inject({ url: `/api/me?access_token=${secret}`, headers: bearer(secret) });
+    await logged.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}x` } });
+    await logged.inject({
+      method: 'POST',
+      url: '/api/auth/token',
+      payload: { grant_type: 'refresh_token', refresh_token },
+    });
+    const text = logs.text();
+    expect(text.length).toBeGreaterThan(0);
+    for (const secretValue of [secret, access_token, refresh_token, user.sessionToken, user.password]) {
+      expect(text).not.toContain(secretValue);
     }
   });
 });
@@ -785,127 +749,105 @@ describe('rotation and expiry (ADR 0014)', () => {
 
   it('never lets a 366-day PAT outlive the policy, however often it is rotated', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    try {
-      const user = await signUp(timed);
-      const { token } = await createPat(timed, user, { expires_in_days: 366 });
-      for (let i = 0; i < 3; i++) {
-        clock.advance(100 * DAY);
-        const response = await rotate(timed, await cookieFor(timed, user), token.id);
-        expect(response.statusCode).toBe(200);
-        const rotated = response.json().token;
-        const now = clock.now().getTime();
-        // Its lifetime again, counted from the rotation: exactly the maximum, never more.
-        expect(Date.parse(rotated.expires_at)).toBe(now + 366 * DAY);
-        // The list keeps saying when the token was made.
-        expect(rotated.created_at).toBe(token.created_at);
-        expect(rotated.status).toBe('active');
-      }
-    } finally {
-      await timed.close();
+    const timed = await buildAppForTest(store, { clock });
+    const user = await signUp(timed);
+    const { token } = await createPat(timed, user, { expires_in_days: 366 });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(100 * DAY);
+      const response = await rotate(timed, await cookieFor(timed, user), token.id);
+      expect(response.statusCode).toBe(200);
+      const rotated = response.json().token;
+      const now = clock.now().getTime();
+      // Its lifetime again, counted from the rotation: exactly the maximum, never more.
+      expect(Date.parse(rotated.expires_at)).toBe(now + 366 * DAY);
+      // The list keeps saying when the token was made.
+      expect(rotated.created_at).toBe(token.created_at);
+      expect(rotated.status).toBe('active');
     }
   });
 
   it('keeps the lifetime of a shorter token, and cuts it to a maximum lowered since', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    const stricter = await buildTestApp(store, { clock, env: { TOKEN_MAX_LIFETIME_DAYS: '90' } });
-    try {
-      const user = await signUp(timed);
-      const short = await createPat(timed, user, { expires_in_days: 7 });
-      const long = await createPat(timed, user, { expires_in_days: 300 });
-      clock.advance(3 * DAY);
-      const cookie = await cookieFor(timed, user);
-      const again = (await rotate(timed, cookie, short.token.id)).json().token;
-      expect(Date.parse(again.expires_at)).toBe(clock.now().getTime() + 7 * DAY);
-      const cut = await rotate(stricter, cookie, long.token.id);
-      expect(cut.statusCode).toBe(200);
-      expect(Date.parse(cut.json().token.expires_at)).toBe(clock.now().getTime() + 90 * DAY);
-    } finally {
-      await timed.close();
-      await stricter.close();
-    }
+    const timed = await buildAppForTest(store, { clock });
+    const stricter = await buildAppForTest(store, { clock, env: { TOKEN_MAX_LIFETIME_DAYS: '90' } });
+    const user = await signUp(timed);
+    const short = await createPat(timed, user, { expires_in_days: 7 });
+    const long = await createPat(timed, user, { expires_in_days: 300 });
+    clock.advance(3 * DAY);
+    const cookie = await cookieFor(timed, user);
+    const again = (await rotate(timed, cookie, short.token.id)).json().token;
+    expect(Date.parse(again.expires_at)).toBe(clock.now().getTime() + 7 * DAY);
+    const cut = await rotate(stricter, cookie, long.token.id);
+    expect(cut.statusCode).toBe(200);
+    expect(Date.parse(cut.json().token.expires_at)).toBe(clock.now().getTime() + 90 * DAY);
   });
 
   it('takes a new expiry like creation does, and refuses one beyond the maximum with 422 (the old secret stays)', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    try {
-      const user = await signUp(timed);
-      const { token, secret } = await createPat(timed, user, { expires_in_days: 30 });
-      const beyond = await rotate(timed, user.cookie, token.id, { expires_in_days: 367 });
-      expect(beyond.statusCode).toBe(422);
-      expect(beyond.json().code).toBe('policy_violation');
-      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    const timed = await buildAppForTest(store, { clock });
+    const user = await signUp(timed);
+    const { token, secret } = await createPat(timed, user, { expires_in_days: 30 });
+    const beyond = await rotate(timed, user.cookie, token.id, { expires_in_days: 367 });
+    expect(beyond.statusCode).toBe(422);
+    expect(beyond.json().code).toBe('policy_violation');
+    expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
 
-      const shorter = await rotate(timed, user.cookie, token.id, { expires_in_days: 5 });
-      expect(shorter.statusCode).toBe(200);
-      expect(Date.parse(shorter.json().token.expires_at)).toBe(clock.now().getTime() + 5 * DAY);
-      const forever = await rotate(timed, user.cookie, token.id, { expires_in_days: null });
-      expect(forever.json().token.expires_at).toBeNull();
+    const shorter = await rotate(timed, user.cookie, token.id, { expires_in_days: 5 });
+    expect(shorter.statusCode).toBe(200);
+    expect(Date.parse(shorter.json().token.expires_at)).toBe(clock.now().getTime() + 5 * DAY);
+    const forever = await rotate(timed, user.cookie, token.id, { expires_in_days: null });
+    expect(forever.json().token.expires_at).toBeNull();
 
-      expect((await rotate(timed, user.cookie, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
-      expect(
-        (await rotate(timed, user.cookie, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode,
-      ).toBe(400);
-    } finally {
-      await timed.close();
-    }
+    expect((await rotate(timed, user.cookie, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
+    expect(
+      (await rotate(timed, user.cookie, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode,
+    ).toBe(400);
   });
 
   it('keeps a token without expiry without one, unless the policy now requires expiry (then the maximum)', async () => {
     const clock = testClock();
-    const lenient = await buildTestApp(store, { clock });
-    const strict = await buildTestApp(store, {
+    const lenient = await buildAppForTest(store, { clock });
+    const strict = await buildAppForTest(store, {
       clock,
       env: { TOKEN_REQUIRE_EXPIRY: 'true', TOKEN_MAX_LIFETIME_DAYS: '60' },
     });
-    try {
-      const user = await signUp(lenient);
-      const { token } = await createPat(lenient, user, { expires_in_days: null });
-      expect((await rotate(lenient, user.cookie, token.id)).json().token.expires_at).toBeNull();
-      const refused = await rotate(strict, user.cookie, token.id, { expires_in_days: null });
-      expect(refused.statusCode).toBe(422);
-      const capped = await rotate(strict, user.cookie, token.id);
-      expect(Date.parse(capped.json().token.expires_at)).toBe(clock.now().getTime() + 60 * DAY);
-    } finally {
-      await lenient.close();
-      await strict.close();
-    }
+    const user = await signUp(lenient);
+    const { token } = await createPat(lenient, user, { expires_in_days: null });
+    expect((await rotate(lenient, user.cookie, token.id)).json().token.expires_at).toBeNull();
+    const refused = await rotate(strict, user.cookie, token.id, { expires_in_days: null });
+    expect(refused.statusCode).toBe(422);
+    const capped = await rotate(strict, user.cookie, token.id);
+    expect(Date.parse(capped.json().token.expires_at)).toBe(clock.now().getTime() + 60 * DAY);
   });
 
   it('regenerates an expired token: active again with a new expiry, audited as such', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(store, { clock });
-    try {
-      const user = await signUp(timed);
-      const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
-      clock.advance(2 * DAY);
-      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
-      const cookie = await cookieFor(timed, user);
-      const expired = await timed.inject({ url: `/api/account/tokens/${token.id}`, headers: { cookie } });
-      expect(expired.json().status).toBe('expired');
+    const timed = await buildAppForTest(store, { clock });
+    const user = await signUp(timed);
+    const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
+    clock.advance(2 * DAY);
+    expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    const cookie = await cookieFor(timed, user);
+    const expired = await timed.inject({ url: `/api/account/tokens/${token.id}`, headers: { cookie } });
+    expect(expired.json().status).toBe('expired');
 
-      const response = await rotate(timed, cookie, token.id, { expires_in_days: 14 });
-      expect(response.statusCode).toBe(200);
-      const { token: regenerated, secret: fresh } = response.json();
-      expect(regenerated.status).toBe('active');
-      expect(Date.parse(regenerated.expires_at)).toBe(clock.now().getTime() + 14 * DAY);
-      expect((await timed.inject({ url: '/api/me', headers: bearer(fresh) })).statusCode).toBe(200);
-      expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    const response = await rotate(timed, cookie, token.id, { expires_in_days: 14 });
+    expect(response.statusCode).toBe(200);
+    const { token: regenerated, secret: fresh } = response.json();
+    expect(regenerated.status).toBe('active');
+    expect(Date.parse(regenerated.expires_at)).toBe(clock.now().getTime() + 14 * DAY);
+    expect((await timed.inject({ url: '/api/me', headers: bearer(fresh) })).statusCode).toBe(200);
+    expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
 
-      const events = (await timed.inject({ url: '/api/account/audit-log', headers: { cookie } })).json()
-        .events as Array<{ action: string; target_id: string; metadata: Record<string, unknown> }>;
-      expect(events.find((e) => e.action === 'token.rotated' && e.target_id === token.id)?.metadata).toEqual({
-        name: token.name,
-        was_expired: true,
-        previous_expires_at: expired.json().expires_at,
-        expires_at: regenerated.expires_at,
-        overlap: 'none',
-        old_secret_valid_until: null,
-      });
-    } finally {
-      await timed.close();
-    }
+    const events = (await timed.inject({ url: '/api/account/audit-log', headers: { cookie } })).json()
+      .events as Array<{ action: string; target_id: string; metadata: Record<string, unknown> }>;
+    expect(events.find((e) => e.action === 'token.rotated' && e.target_id === token.id)?.metadata).toEqual({
+      name: token.name,
+      was_expired: true,
+      previous_expires_at: expired.json().expires_at,
+      expires_at: regenerated.expires_at,
+      overlap: 'none',
+      old_secret_valid_until: null,
+    });
   });
 });
