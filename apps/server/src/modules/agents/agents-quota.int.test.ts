@@ -3,14 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, expectProblem, uploadFile } from '../../../test/agent-helpers.ts';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-} from '../../../test/harness.ts';
+import { accessTokenFor, bearer, signUp, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 /**
@@ -20,27 +13,26 @@ import type { App } from '../../platform/http/schemas.ts';
  */
 
 const QUOTA = 1000;
-let store: TestStore;
-let app: App;
-let limited: App;
 let uploadDir: string;
-
 beforeAll(async () => {
   uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-agent-quota-'));
-  store = await createTestStore();
-  const env = {
-    AGENT_UPLOAD_DIR: uploadDir,
-    AGENT_UPLOAD_MAX_BYTES: '4096',
-    AGENT_STORAGE_QUOTA_BYTES: String(QUOTA),
-  };
-  app = await buildTestApp(store, { env: { ...env, RATE_LIMIT_UPLOADS_PER_MINUTE: '1000' } });
-  limited = await buildTestApp(store, { env: { ...env, RATE_LIMIT_UPLOADS_PER_MINUTE: '3' } });
 });
 afterAll(async () => {
-  await app.close();
-  await limited.close();
-  await store.destroy();
   await rm(uploadDir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  AGENT_UPLOAD_DIR: uploadDir,
+  AGENT_UPLOAD_MAX_BYTES: '4096',
+  AGENT_STORAGE_QUOTA_BYTES: String(QUOTA),
+});
+const ctx = useTestApp(() => ({ env: { ...env(), RATE_LIMIT_UPLOADS_PER_MINUTE: '1000' } }));
+const limitedApp = useSecondApp(ctx, () => ({ env: { ...env(), RATE_LIMIT_UPLOADS_PER_MINUTE: '3' } }));
+let app: App;
+let limited: App;
+beforeAll(() => {
+  app = ctx.app;
+  limited = limitedApp.app;
 });
 
 async function owner(target: App = app) {
@@ -51,7 +43,7 @@ async function owner(target: App = app) {
 }
 
 async function storedBytesOf(userId: string) {
-  const row = await store.db
+  const row = await ctx.store.db
     .selectFrom('agent_files')
     .innerJoin('agents', 'agents.id', 'agent_files.agent_id')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('agent_files.size'), eb.val('0')).as('used'))

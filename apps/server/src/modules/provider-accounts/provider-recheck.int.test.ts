@@ -6,20 +6,11 @@ import {
 } from '../../../test/fakes/bitbucket.ts';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
 import { type FakeGitLab, newGitLabToken, startFakeGitLab } from '../../../test/fakes/gitlab.ts';
-import {
-  buildTestApp,
-  createTestStore,
-  signUp,
-  storeKind,
-  type TestStore,
-  type TestUser,
-  testClock,
-} from '../../../test/harness.ts';
+import { signUp, type TestUser, testClock, useTwoInstances } from '../../../test/harness.ts';
 import { DAY_MS } from '../../platform/clock.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-import { type Database, openPostgres } from '../../platform/database/database.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 /**
@@ -28,38 +19,35 @@ import type { App } from '../../platform/http/schemas.ts';
  * reports is recorded, and the owner hears once per account and threshold, or once when a token
  * becomes refused.
  */
-let store: TestStore;
-let second: Database | undefined;
-let a: App;
-let b: App;
 let github: FakeGitHub;
 let gitlab: FakeGitLab;
 let bitbucket: FakeBitbucket;
 const clock = testClock();
 
 beforeAll(async () => {
-  store = await createTestStore();
   [github, gitlab, bitbucket] = await Promise.all([
     startFakeGitHub(),
     startFakeGitLab(),
     startFakeBitbucket(),
   ]);
-  const env = {
+}, 120_000);
+afterAll(async () => {
+  await Promise.all([github.close(), gitlab.close(), bitbucket.close()]);
+});
+
+const instances = useTwoInstances(() => ({
+  clock,
+  env: {
     GITHUB_API_URL: github.url,
     GITLAB_URL: gitlab.url,
     BITBUCKET_API_URL: bitbucket.url,
     PROVIDER_TIMEOUT_MS: '3000',
-  };
-  a = await buildTestApp(store, { clock, env });
-  second = storeKind === 'postgres' ? await openPostgres(store.url!) : undefined;
-  b = await buildTestApp(second ?? store, { clock, env });
-}, 120_000);
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await second?.close();
-  await Promise.all([github.close(), gitlab.close(), bitbucket.close()]);
-  await store.destroy();
+  },
+}));
+let a: App;
+let b: App;
+beforeAll(() => {
+  ({ a, b } = instances);
 });
 
 async function addAccount(user: TestUser, payload: Record<string, unknown>): Promise<string> {

@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessTokenFor,
-  bearer,
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accessTokenFor, bearer, signUp, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
-let store: TestStore;
+const ctx = useTestApp();
+const requireExpiry = useSecondApp(ctx, {
+  env: { TOKEN_REQUIRE_EXPIRY: 'true', TOKEN_MAX_LIFETIME_DAYS: '90' },
+});
 let app: App;
 let requireExpiryApp: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
-  requireExpiryApp = await buildTestApp(store, {
-    env: { TOKEN_REQUIRE_EXPIRY: 'true', TOKEN_MAX_LIFETIME_DAYS: '90' },
-  });
-});
-afterAll(async () => {
-  await app.close();
-  await requireExpiryApp.close();
-  await store.destroy();
+beforeAll(() => {
+  app = ctx.app;
+  requireExpiryApp = requireExpiry.app;
 });
 
 async function generate(target: App, cookie: string) {
