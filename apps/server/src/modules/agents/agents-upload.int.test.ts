@@ -69,15 +69,6 @@ async function listeningPort(): Promise<number> {
   return (ctx.app.server.address() as AddressInfo).port;
 }
 
-/** Waits until `check` holds, polling; fails the test after 10 s. */
-async function eventually(check: () => Promise<boolean>) {
-  for (let i = 0; i < 1000; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('the condition never held');
-}
-
 function sendParts(
   auth: Headers,
   agentId: string,
@@ -377,8 +368,10 @@ describe('deleting the account removes its agents’ files', () => {
     });
     expect(response.statusCode).toBe(204);
     // The files go after COMMIT, without holding up the answer.
-    await eventually(async () => !existsSync(path.join(uploadDir, agentId)));
-    await eventually(async () => !existsSync(path.join(uploadDir, second.agent_id)));
+    await expect.poll(() => existsSync(path.join(uploadDir, agentId)), { timeout: 10_000 }).toBe(false);
+    await expect
+      .poll(() => existsSync(path.join(uploadDir, second.agent_id)), { timeout: 10_000 })
+      .toBe(false);
     expect(await filesOf(keep.agentId)).toHaveLength(1);
   });
 

@@ -1,18 +1,9 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildTestApp, createTestStore, storeKind, useTestApp } from '../../../test/harness.ts';
 import { openPostgres } from '../../platform/database/database.ts';
 
 const ctx = useTestApp();
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
 
 describe('health probes', () => {
   it('live answers 200 without touching the store', async () => {
@@ -65,20 +56,21 @@ describe.runIf(storeKind === 'postgres')('readiness follows the LISTEN connectio
     const other = await buildTestApp(own);
     try {
       // Hold the feed down: terminate the listener as often as it comes back, until we saw 503.
-      let notReady = false;
-      await until(async () => {
-        await sql`select pg_terminate_backend(pid) from pg_stat_activity
-          where application_name like 'tessera-listener%' and datname = current_database()`.execute(
-          ctx.store.db,
-        );
-        const response = await other.inject({ url: '/api/health/ready' });
-        if (response.statusCode === 503) {
+      await vi.waitFor(
+        async () => {
+          await sql`select pg_terminate_backend(pid) from pg_stat_activity
+            where application_name like 'tessera-listener%' and datname = current_database()`.execute(
+            ctx.store.db,
+          );
+          const response = await other.inject({ url: '/api/health/ready' });
+          expect(response.statusCode).toBe(503);
           expect(response.json().detail).toContain('LISTEN');
-          notReady = true;
-        }
-        return notReady;
-      }, 10_000);
-      await until(async () => (await other.inject({ url: '/api/health/ready' })).statusCode === 200, 10_000);
+        },
+        { timeout: 10_000, interval: 10 },
+      );
+      await expect
+        .poll(async () => (await other.inject({ url: '/api/health/ready' })).statusCode, { timeout: 10_000 })
+        .toBe(200);
     } finally {
       await other.close();
       await own.close();

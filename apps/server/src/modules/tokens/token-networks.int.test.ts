@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, signUp, type TestUser, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
@@ -50,12 +50,11 @@ describe('a PAT with a network allow-list', () => {
 
     // The refusal is in the owner's audit log (written in the background: wait for it).
     let events: Array<{ action: string; outcome: string; metadata: { ip?: string } }> = [];
-    for (let i = 0; i < 50; i++) {
+    await vi.waitFor(async () => {
       const log = await app.inject({ url: '/api/account/audit-log', headers: as(user) });
       events = log.json().events.filter((e: { action: string }) => e.action === 'token.network_refused');
-      if (events.length >= 2) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+      expect(events).toHaveLength(2);
+    });
     expect(events.map((e) => e.metadata.ip).sort()).toEqual(['198.51.100.7', '2001:db8:ab::1']);
     expect(events.every((e) => e.outcome === 'failure')).toBe(true);
   });

@@ -210,9 +210,15 @@ describe('expiry policy', () => {
       headers: { cookie: user.cookie },
     });
     expect(view.json().status).toBe('expired');
-    // The first use after expiry is audited, once.
+    // The first use after expiry is audited, once: the audit row, then the notice, are written in
+    // the background; once the notice is there, the audit row is too.
     await timed.inject({ url: '/api/me', headers: bearer(secret) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect
+      .poll(async () => {
+        const notices = await timed.inject({ url: '/api/account/notices', headers: { cookie: user.cookie } });
+        return notices.json().notices.map((n: { kind: string }) => n.kind);
+      })
+      .toContain('token.expired_used');
     const events = (
       await timed.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events as Array<{ action: string; target_id: string }>;
