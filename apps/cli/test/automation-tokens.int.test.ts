@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../server/test/fakes/github.ts';
+import { beforeAll, describe, it } from 'vitest';
+import type { FakeGitHub } from '../../server/test/fakes/github.ts';
+import { automationToken } from '../../server/test/fixtures/index.ts';
 import {
-  type CliHome,
-  createCliHome,
+  bearer,
   type RunningServer,
   runCli,
   runJson,
   signUp,
-  startServer,
   storeOAuthLogin,
+  useCliServer,
 } from './cli-harness.ts';
 
 /**
@@ -16,66 +16,24 @@ import {
  * title, scope, expiry, created and last used; a revoked token's group goes on with `reissue`,
  * or ends with `close-group`.
  */
+const cli = useCliServer({ github: true });
+const { newHome } = cli;
 let server: RunningServer;
 let github: FakeGitHub;
-const homes: CliHome[] = [];
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-  server = await startServer({ GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' });
+beforeAll(() => {
+  ({ server, github } = cli);
 });
-afterAll(async () => {
-  await server?.close();
-  await github?.close();
-  await Promise.all(homes.map((home) => home.cleanup()));
-});
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A signed-in CLI home, a connected repository and an open task group with its token. */
 async function setUp(title: string) {
-  const home = await createCliHome(server.url);
-  homes.push(home);
+  const home = await newHome();
   const user = await signUp(server.app);
   await storeOAuthLogin(home, server, user);
-  const login = `cli${Math.random().toString(36).slice(2, 8)}`;
-  const githubToken = newGitHubToken();
-  github.addToken(githubToken, {
-    login,
-    scopes: ['repo'],
-    repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
+  const made = await automationToken(server.app, user, github, {
+    login: `cli${Math.random().toString(36).slice(2, 8)}`,
+    title,
   });
-  const inject = async (url: string, payload: object) => {
-    const response = await server.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie },
-      payload,
-    });
-    if (response.statusCode !== 201) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-    return response.json();
-  };
-  const account = await inject('/api/provider-accounts', {
-    provider: 'github',
-    name: 'GitHub',
-    token: githubToken,
-  });
-  const repo = await inject('/api/repos', { provider_account_id: account.id, full_name: `${login}/alpha` });
-  const agent = await inject('/api/agents', {
-    name: 'Fixer',
-    description: '',
-    category: 'coding',
-    tags: [],
-    visibility: 'private',
-  });
-  const ensured = await inject(`/api/repos/${repo.id}/task-groups`, { agent_id: agent.agent_id, title });
-  return {
-    home,
-    repoId: repo.id as string,
-    groupId: ensured.task_group.id as string,
-    tokenId: ensured.automation_token.token.id as string,
-    secret: ensured.automation_token.secret as string,
-  };
+  return { home, repoId: made.repoId, groupId: made.groupId, tokenId: made.tokenId, secret: made.secret };
 }
 
 describe.concurrent('tessera automation-tokens', () => {

@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { App } from '../../server/src/platform/http/schemas.ts';
+import { type FakeGitHub, startFakeGitHub } from '../../server/test/fakes/github.ts';
 import {
   accessTokenFor,
   buildTestApp,
@@ -38,6 +40,58 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     },
   };
 }
+
+export interface CliTestServer {
+  /** The file's server (started in `beforeAll`). */
+  readonly server: RunningServer;
+  /** The fake GitHub the server talks to, with `{ github: true }`. */
+  readonly github: FakeGitHub;
+  /**
+   * A config folder of the test's own (the tests of a file run concurrently). Removed after the
+   * file, not with `onTestFinished`: Vitest cannot tell concurrent tests apart there, so it would
+   * remove a folder when another test finished, while its own test still ran.
+   */
+  newHome(): Promise<CliHome>;
+}
+
+/**
+ * The usual set-up of a CLI test file: a real server on a loopback port (and, with
+ * `{ github: true }`, a fake GitHub it talks to) started in `beforeAll`; the server, the fake and
+ * every home from `newHome()` closed or removed in `afterAll`.
+ */
+export function useCliServer(options: { github?: boolean } = {}): CliTestServer {
+  let server: RunningServer | undefined;
+  let github: FakeGitHub | undefined;
+  const homes: CliHome[] = [];
+  beforeAll(async () => {
+    // GitHub is the one outside service here: a local fake that answers as its REST API documents.
+    if (options.github) github = await startFakeGitHub();
+    server = await startServer(github ? { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } : {});
+  });
+  afterAll(async () => {
+    await server?.close();
+    await github?.close();
+    await Promise.all(homes.map((home) => home.cleanup()));
+  });
+  const started = {
+    get server() {
+      if (!server) throw new Error('useCliServer: the server exists once beforeAll has run');
+      return server;
+    },
+    get github() {
+      if (!github) throw new Error('useCliServer: no fake GitHub (pass { github: true })');
+      return github;
+    },
+    async newHome() {
+      const home = await createCliHome(started.server.url);
+      homes.push(home);
+      return home;
+    },
+  };
+  return started;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A home of its own for one test: config folder, no keyring, no browser, the server's URL. */
 export interface CliHome {

@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { SCOPES } from '../../server/src/modules/credentials/scopes.ts';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../server/test/fakes/github.ts';
+import { type FakeGitHub, newGitHubToken } from '../../server/test/fakes/github.ts';
 import {
-  type CliHome,
-  createCliHome,
+  bearer,
   createPat,
   type RunningServer,
   readCredentialsFile,
@@ -14,8 +13,8 @@ import {
   runJson,
   signUp,
   startCli,
-  startServer,
   storeOAuthLogin,
+  useCliServer,
 } from './cli-harness.ts';
 
 /**
@@ -24,33 +23,13 @@ import {
  * (TESSERA_NO_KEYRING=1, and this machine has no Secret Service), so logins go to the 0600 file.
  */
 
+const cli = useCliServer({ github: true });
+const { newHome } = cli;
 let server: RunningServer;
 let github: FakeGitHub;
-
-beforeAll(async () => {
-  // GitHub is the one outside service here: a local fake that answers as its REST API documents.
-  github = await startFakeGitHub();
-  server = await startServer({ GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' });
+beforeAll(() => {
+  ({ server, github } = cli);
 });
-afterAll(async () => {
-  await server?.close();
-  await github?.close();
-  await Promise.all(homes.map((home) => home.cleanup()));
-});
-const homes: CliHome[] = [];
-
-/**
- * A config folder of the test's own (the tests of this file run concurrently). Removed after
- * the file, not with a global `onTestFinished`: Vitest cannot tell concurrent tests apart there,
- * so it would remove a folder when another test finished, while its own test still ran.
- */
-async function newHome(): Promise<CliHome> {
-  const home = await createCliHome(server.url);
-  homes.push(home);
-  return home;
-}
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe.concurrent('tessera login --with-token', () => {
   it('checks the token, stores it in a 0600 file, and whoami shows its owner', async ({ expect }) => {

@@ -1,20 +1,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { SUGGESTED_AGENT_CATEGORIES } from '../../server/src/modules/agents/agent-rules.ts';
 import { RESOURCE_SCOPES, SCOPES } from '../../server/src/modules/credentials/scopes.ts';
 import { uniqueEmail } from '../../server/test/harness.ts';
 import {
-  type CliHome,
-  createCliHome,
+  bearer,
   createPat,
   type RunningServer,
   readCredentialsFile,
   runCli,
   runJson,
   signUp,
-  startServer,
   storeOAuthLogin,
+  useCliServer,
 } from './cli-harness.ts';
 
 /**
@@ -23,24 +22,12 @@ import {
  * exit code, running the real binary against a real server.
  */
 
+const cli = useCliServer();
+const { newHome } = cli;
 let server: RunningServer;
-const homes: CliHome[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
+beforeAll(() => {
+  ({ server } = cli);
 });
-afterAll(async () => {
-  await server?.close();
-  await Promise.all(homes.map((home) => home.cleanup()));
-});
-
-async function newHome(): Promise<CliHome> {
-  const home = await createCliHome(server.url);
-  homes.push(home);
-  return home;
-}
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const PASSWORD = 'a newcomer passphrase 42';
 
 describe.concurrent('tessera signup', { timeout: 180_000 }, () => {

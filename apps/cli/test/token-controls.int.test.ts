@@ -1,17 +1,16 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../server/test/fakes/github.ts';
+import { beforeAll, describe, it } from 'vitest';
+import { type FakeGitHub, newGitHubToken } from '../../server/test/fakes/github.ts';
 import {
-  type CliHome,
-  createCliHome,
+  bearer,
   type RunningServer,
   readCredentialsFile,
   runCli,
   runJson,
   signUp,
-  startServer,
   storeOAuthLogin,
+  useCliServer,
 } from './cli-harness.ts';
 
 /**
@@ -19,27 +18,13 @@ import {
  * overlap, `show`, `restrict-networks`, `reduce-scopes` and `self-rotate`, through the real binary
  * against a real server on a loopback port (so every request comes from 127.0.0.0/24).
  */
+const cli = useCliServer({ github: true });
+const { newHome } = cli;
 let server: RunningServer;
 let github: FakeGitHub;
-const homes: CliHome[] = [];
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-  server = await startServer({ GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' });
+beforeAll(() => {
+  ({ server, github } = cli);
 });
-afterAll(async () => {
-  await server?.close();
-  await github?.close();
-  await Promise.all(homes.map((home) => home.cleanup()));
-});
-
-async function newHome(): Promise<CliHome> {
-  const home = await createCliHome(server.url);
-  homes.push(home);
-  return home;
-}
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const presents = async (secret: string, url = '/api/tokens/self') =>
   (await server.app.inject({ url, headers: bearer(secret) })).statusCode;
 
