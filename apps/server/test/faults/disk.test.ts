@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkLedger, newLedger, runLoad } from './load.ts';
-import { signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
+import { checkLedger, startLoad } from './load.ts';
+import { mountTmpfsFolder, signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
 
 /**
  * Scenario 6: the upload folder is full, then read-only. The folder is a private 512 KiB tmpfs
@@ -12,26 +11,15 @@ import { signUpOver, startTessera, type TesseraProcess, until } from './support.
  * "read-only" a real EROFS (`mount -o remount,ro`), which chmod cannot give a root process.
  * Where mounting is not allowed the scenario is skipped with a warning. ADR 0026.
  */
-const root = mkdtempSync(path.join(tmpdir(), 'tessera-faults-disk-'));
-const dataDir = path.join(root, 'data');
-const uploadDir = path.join(root, 'uploads');
-mkdirSync(uploadDir);
-let mounted = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tessera-faults', uploadDir], {
-    stdio: 'ignore',
-  });
-  mounted = true;
-} catch {
-  console.warn('fault tests: cannot mount a tmpfs here (needs root); the disk scenario is skipped');
-}
+const uploads = mountTmpfsFolder('tessera-faults-disk', 'uploads', '512k', 'the disk scenario');
+const { mounted, dir: uploadDir } = uploads;
+const dataDir = path.join(uploads.root, 'data');
 const remount = (mode: 'ro' | 'rw') => execFileSync('mount', ['-o', `remount,${mode}`, uploadDir]);
 
 let server: TesseraProcess | undefined;
 afterAll(async () => {
   await server?.stop('SIGKILL');
-  if (mounted) execFileSync('umount', [uploadDir]);
-  rmSync(root, { recursive: true, force: true });
+  uploads.remove();
 });
 
 function multipart(name: string, content: Buffer) {
@@ -100,18 +88,13 @@ describe.skipIf(!mounted)('disk faults (a private tmpfs as the upload folder)', 
       return [agent.status, me.status];
     };
 
-    const ledger = newLedger();
-    let endLoad!: () => void;
-    const load = runLoad({
+    const load = startLoad({
       bases: () => [base],
       users,
       clients: 2,
-      ledger,
-      until: new Promise<void>((resolve) => {
-        endLoad = resolve;
-      }),
       pauseMs: 30,
     });
+    const { ledger } = load;
 
     expect((await upload('small.bin', 64 * 1024)).status).toBe(201);
     const kept = filesOnDisk();
@@ -147,8 +130,7 @@ describe.skipIf(!mounted)('disk faults (a private tmpfs as the upload folder)', 
     };
     if (agent.files) expect(agent.files).toHaveLength(2);
 
-    endLoad();
-    await load;
+    await load.stop();
     expect(await checkLedger(base, ledger)).toEqual([]);
     expect(Object.keys(ledger.statuses).filter((k) => /:5\d\d$/.test(k))).toEqual([]);
     // The log keeps why (the fs error), not just our 507/503.

@@ -162,6 +162,29 @@ export async function runLoad(options: {
   );
 }
 
+/**
+ * `runLoad` in the background with a ledger of its own, until `stop()`, which resolves once every
+ * client has finished its last request.
+ */
+export function startLoad(options: Omit<Parameters<typeof runLoad>[0], 'ledger' | 'until'>) {
+  const ledger = newLedger();
+  let end!: () => void;
+  const running = runLoad({
+    ...options,
+    ledger,
+    until: new Promise<void>((resolve) => {
+      end = resolve;
+    }),
+  });
+  return {
+    ledger,
+    async stop() {
+      end();
+      await running;
+    },
+  };
+}
+
 /** After the fault: every acknowledged create is there, every acknowledged revoke holds, no dead secret works. */
 export async function checkLedger(base: string, ledger: Ledger): Promise<string[]> {
   const problems = [...ledger.violations];

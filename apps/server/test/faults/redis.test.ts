@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkLedger, newLedger, runLoad } from './load.ts';
+import { checkLedger, startLoad } from './load.ts';
 import {
   type PrivateRedis,
   redisBinaryPresent,
@@ -54,18 +54,13 @@ describe.skipIf(!redisBinaryPresent)('Redis faults (private redis-server)', () =
     });
     const { secret } = (await created.json()) as { secret: string };
 
-    const ledger = newLedger();
-    let endLoad!: () => void;
-    const load = runLoad({
+    const load = startLoad({
       bases: () => [base],
       users,
       clients: 3,
-      ledger,
-      until: new Promise<void>((resolve) => {
-        endLoad = resolve;
-      }),
       pauseMs: 20,
     });
+    const { ledger } = load;
     await until('some acknowledged writes before the stop', () => ledger.created.size >= 4, 60_000);
 
     await redis!.stop();
@@ -99,8 +94,7 @@ describe.skipIf(!redisBinaryPresent)('Redis faults (private redis-server)', () =
       15_000,
       200,
     );
-    endLoad();
-    await load;
+    await load.stop();
     expect(await checkLedger(base, ledger)).toEqual([]);
     expect(Object.keys(ledger.statuses).filter((k) => /:5\d\d$/.test(k))).toEqual([]);
     const output = server.output();

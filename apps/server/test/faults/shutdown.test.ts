@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkLedger, newLedger, runLoad } from './load.ts';
+import { checkLedger, startLoad } from './load.ts';
 import { acceptsConnections, connectRaw } from './raw-http.ts';
 import { signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
 
@@ -45,17 +45,12 @@ describe('SIGTERM under load', () => {
       (await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${probeSecret}` } })).status,
     ).toBe(200);
 
-    const ledger = newLedger();
-    let endLoad!: () => void;
-    const load = runLoad({
+    const load = startLoad({
       bases: () => [base],
       users,
       clients: 3,
-      ledger,
-      until: new Promise<void>((resolve) => {
-        endLoad = resolve;
-      }),
     });
+    const { ledger } = load;
     await until('some acknowledged writes before the signal', () => ledger.created.size >= 6, 60_000);
 
     // An idle keep-alive connection (it answered once and stays open).
@@ -106,8 +101,7 @@ describe('SIGTERM under load', () => {
     expect(await server.exited).toBe(0);
     const shutdownMs = Date.now() - signalledAt;
     expect(shutdownMs).toBeLessThan(GRACE_MS);
-    endLoad();
-    await load;
+    await load.stop();
     expect(server.output()).toContain('"msg":"shut down"');
 
     // Restart on the same data: everything acknowledged is there, and last use was flushed at shutdown.

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkLedger, newLedger, runLoad } from './load.ts';
-import { signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
+import { checkLedger, startLoad } from './load.ts';
+import { mountTmpfsFolder, signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
 
 /**
  * Scenario 7: the embedded store's data folder (TESSERA_DATA_DIR) fills up under load. The folder
@@ -19,19 +18,9 @@ import { signUpOver, startTessera, type TesseraProcess, until } from './support.
  * writing (EBUSY), so the read-only mapping (EROFS → 503) is covered by the unit test of
  * store-errors only. ADR 0035.
  */
-const root = mkdtempSync(path.join(tmpdir(), 'tessera-faults-store-disk-'));
-const dataDir = path.join(root, 'data');
+const data = mountTmpfsFolder('tessera-faults-store-disk', 'data', '96m', 'the store disk scenario');
+const { mounted, dir: dataDir } = data;
 const filler = path.join(dataDir, 'filler');
-mkdirSync(dataDir);
-let mounted = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m,mode=0700', 'tessera-faults-store', dataDir], {
-    stdio: 'ignore',
-  });
-  mounted = true;
-} catch {
-  console.warn('fault tests: cannot mount a tmpfs here (needs root); the store disk scenario is skipped');
-}
 
 /** Takes every free block of the data folder (dd stops at ENOSPC and exits non-zero). */
 function fillTheDisk() {
@@ -47,8 +36,7 @@ function fillTheDisk() {
 let server: TesseraProcess | undefined;
 afterAll(async () => {
   await server?.stop('SIGKILL');
-  if (mounted) execFileSync('umount', [dataDir]);
-  rmSync(root, { recursive: true, force: true });
+  data.remove();
 });
 
 describe.skipIf(!mounted)('store disk faults (a private tmpfs as the embedded data folder)', () => {
@@ -104,18 +92,13 @@ describe.skipIf(!mounted)('store disk faults (a private tmpfs as the embedded da
       return statuses;
     };
 
-    const ledger = newLedger();
-    let endLoad!: () => void;
-    const load = runLoad({
+    const load = startLoad({
       bases: () => [base],
       users,
       clients: 2,
-      ledger,
-      until: new Promise<void>((resolve) => {
-        endLoad = resolve;
-      }),
       pauseMs: 20,
     });
+    const { ledger } = load;
     await until('acknowledged writes before the disk fills', () => ledger.created.size >= 5, 15_000);
 
     fillTheDisk();
@@ -155,8 +138,7 @@ describe.skipIf(!mounted)('store disk faults (a private tmpfs as the embedded da
     );
     expect((await createAgent()).status).toBe(201);
 
-    endLoad();
-    await load;
+    await load.stop();
     expect(ledger.violations).toEqual([]);
     expect(
       Object.keys(ledger.statuses).filter((k) => /:(5\d\d|error)$/.test(k) && !k.endsWith(':507')),

@@ -4,7 +4,7 @@
  * PostgreSQL (5432) and Redis (6379) are never touched: these scenarios stop and kill things.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,46 @@ function portAnswers(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+// --- a small disk of its own -------------------------------------------------------------
+
+export interface TmpfsFolder {
+  /** The folder the tmpfs is mounted on. */
+  dir: string;
+  /** The temporary folder holding `dir`; other folders of the scenario may go beside it. */
+  root: string;
+  mounted: boolean;
+  /** Unmounts the tmpfs and removes the root. */
+  remove(): void;
+}
+
+/**
+ * A folder `name` under a new temporary root with a private tmpfs of `size` mounted on it (root
+ * with CAP_SYS_ADMIN, as in CI), so "full" is a real ENOSPC and "read-only" a real EROFS, which
+ * chmod cannot give a root process. Where mounting is not allowed, `mounted` is false and a
+ * warning says that `scenario` is skipped.
+ */
+export function mountTmpfsFolder(label: string, name: string, size: string, scenario: string): TmpfsFolder {
+  const root = mkdtempSync(path.join(tmpdir(), `${label}-`));
+  const dir = path.join(root, name);
+  mkdirSync(dir);
+  let mounted = false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, label, dir], { stdio: 'ignore' });
+    mounted = true;
+  } catch {
+    console.warn(`fault tests: cannot mount a tmpfs here (needs root); ${scenario} is skipped`);
+  }
+  return {
+    dir,
+    root,
+    mounted,
+    remove() {
+      if (mounted) execFileSync('umount', [dir]);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
 
 // --- Tessera -----------------------------------------------------------------------------
