@@ -23,7 +23,7 @@ export interface Cli {
 }
 
 /** A server URL as given, normalised; `droppedApi` when a trailing `/api` was taken off. */
-export interface NormalisedServer {
+export interface NormalizedServer {
   server: string;
   droppedApi: boolean;
 }
@@ -33,7 +33,7 @@ export interface NormalisedServer {
  * root: the registry's clients take `https://HOST/api` as their base URL, so a URL ending in
  * `/api` (or `/api/`) is corrected rather than sent to `/api/api/…`.
  */
-export function normaliseServer(raw: string): NormalisedServer {
+export function normalizeServer(raw: string): NormalizedServer {
   let url: URL;
   try {
     url = new URL(raw);
@@ -59,7 +59,7 @@ export async function resolveServer(
   env: NodeJS.ProcessEnv,
   store: CredentialStore,
 ): Promise<
-  NormalisedServer & { given: string; from: '--server' | 'TESSERA_URL' | 'last login' | 'default' }
+  NormalizedServer & { given: string; from: '--server' | 'TESSERA_URL' | 'last login' | 'default' }
 > {
   const fromEnv = env.TESSERA_URL || undefined;
   const stored = flag === undefined && fromEnv === undefined ? await store.defaultServer() : undefined;
@@ -71,7 +71,7 @@ export async function resolveServer(
         : stored !== undefined
           ? [stored, 'last login' as const]
           : [DEFAULT_SERVER, 'default' as const];
-  return { ...normaliseServer(given), given, from };
+  return { ...normalizeServer(given), given, from };
 }
 
 /** The command, or one of its parents, needs an interactive login (see `requireInteractiveLogin`). */

@@ -10,7 +10,7 @@ import { DeleteAccountBody, LogInBody, Me, SignUpBody, UserEnvelope } from './ac
 import type { AccountService } from './accounts.service.ts';
 
 export function userView(user: Pick<UserRow, 'id' | 'email' | 'name' | 'created_at'>) {
-  return { id: user.id, email: user.email, name: user.name, created_at: iso(user.created_at)! };
+  return { id: user.id, email: user.email, name: user.name, created_at: iso(user.created_at) };
 }
 
 export const accountRoutes: AppPlugin<{

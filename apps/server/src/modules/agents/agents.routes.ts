@@ -39,8 +39,8 @@ export function agentView({ agent, files }: AgentWithFiles) {
     visibility: agent.visibility,
     status: files.length > 0 ? ('ready' as const) : ('draft' as const),
     owner_id: agent.owner_id,
-    created_at: iso(agent.created_at)!,
-    updated_at: iso(agent.updated_at)!,
+    created_at: iso(agent.created_at),
+    updated_at: iso(agent.updated_at),
     files: files.map(agentFileView),
   };
 }

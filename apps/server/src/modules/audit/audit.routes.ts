@@ -48,7 +48,7 @@ export const auditRoutes: AppPlugin<{ audit: AuditService; cursors: CursorCodec 
           action: e.action as AuditAction,
           target_type: readAuditTargetType(e.target_type),
           outcome: e.outcome === 'failure' ? ('failure' as const) : ('success' as const),
-          created_at: iso(e.created_at)!,
+          created_at: iso(e.created_at),
         })),
         next_cursor: page.lastId === null ? null : auditCursor.encode({ id: page.lastId }),
       };

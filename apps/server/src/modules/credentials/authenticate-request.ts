@@ -147,6 +147,8 @@ export const authenticateRequests = fp(
     // microtask turn each even on public routes (issue #13). `done` is always called outside the
     // try blocks, so an error thrown further down the chain is never taken for a refusal.
     app.addHook('onRequest', (request, _reply, done) => {
+      // `auth!` below: verify() answers null or a pending verification only for a route that
+      // declared its auth (every API route must, checked at registration).
       let pending: Promise<Identity | null> | null | undefined;
       let refusal: unknown;
       try {

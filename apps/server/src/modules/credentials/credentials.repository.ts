@@ -531,7 +531,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .execute();
       return rows.map((row) => ({
         ...row,
-        family_id: row.family_id!,
+        family_id: row.family_id!, // safe: the query keeps only rows with a family
         signed_in_at: row.signed_in_at === null ? null : new Date(row.signed_in_at),
       }));
     },

@@ -435,15 +435,18 @@ export function createCredentialService(deps: {
   async function checkReplacedSecret(
     hash: string,
     record: CachedCredential,
+    validUntil: Date,
     now: Date,
     ip: string | null,
   ): Promise<CachedCredential | undefined> {
     let current: CachedCredential | undefined = record;
-    if (record.replacedSecretValidUntil!.getTime() > now.getTime() && listener?.connected) {
+    if (validUntil.getTime() > now.getTime() && listener?.connected) {
       const epoch = cache.epoch;
       try {
         await listener.sync();
-      } catch {
+      } catch (error) {
+        // A cut-over may have gone unheard: read the store again, and say why (once per window).
+        deps.onBackgroundError?.(error);
         cache.evictIds([record.id]);
       }
       if (cache.epoch !== epoch) current = await lookup(hash);
@@ -693,7 +696,7 @@ export function createCredentialService(deps: {
       let record = await lookup(hash, fresh);
       const now = clock.now();
       if (record?.replacedSecretValidUntil) {
-        record = await checkReplacedSecret(hash, record, now, ip);
+        record = await checkReplacedSecret(hash, record, record.replacedSecretValidUntil, now, ip);
         if (!record) {
           stats.refused.revoked += 1;
           throw invalidToken();

@@ -37,7 +37,12 @@ export function createIssuedTokenIndex(deps: {
   let builds = 0;
 
   function ready(): boolean {
-    return complete && filter !== undefined && (deps.listener()?.connected ?? false);
+    return readyFilter() !== undefined;
+  }
+
+  /** The filter, when it may answer "never issued": complete and kept current by a connected listener. */
+  function readyFilter(): MembershipFilter | undefined {
+    return complete && deps.listener()?.connected ? filter : undefined;
   }
 
   async function loadAll(): Promise<string[]> {
@@ -49,11 +54,12 @@ export function createIssuedTokenIndex(deps: {
         keys.push(row.key);
         if (row.previous_key) keys.push(row.previous_key);
       }
-      if (page.length < PAGE_SIZE) {
+      const last = page.at(-1);
+      if (last === undefined || page.length < PAGE_SIZE) {
         if (deps.loadRetiredKeys) keys.push(...(await deps.loadRetiredKeys()));
         return keys;
       }
-      after = page[page.length - 1]!.id;
+      after = last.id;
     }
   }
 
@@ -119,15 +125,19 @@ export function createIssuedTokenIndex(deps: {
      * filter is not complete, the answer is "maybe" and the store decides.
      */
     async mightBeIssued(tokenHash: string): Promise<boolean> {
-      if (!ready()) return true;
+      const listener = deps.listener();
+      const current = readyFilter();
+      if (!current || !listener) return true;
       const key = filterKeyOf(tokenHash);
-      if (filter!.mightContain(key)) return true;
+      if (current.mightContain(key)) return true;
       try {
-        await deps.listener()!.sync();
-      } catch {
+        await listener.sync();
+      } catch (error) {
+        // Unconfirmed: the store decides; the failing feed is reported (logged once per window).
+        deps.onError?.(error);
         return true;
       }
-      return !ready() || filter!.mightContain(key);
+      return readyFilter()?.mightContain(key) ?? true;
     },
 
     /** For the benchmark and operators. */

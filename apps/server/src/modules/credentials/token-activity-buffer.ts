@@ -89,10 +89,6 @@ export class TokenActivityBuffer {
     entry.scopes.set(scope, (entry.scopes.get(scope) ?? 0) + 1);
   }
 
-  get pendingCount() {
-    return this.pending.size;
-  }
-
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.write());
     return this.flushing;
@@ -174,6 +170,7 @@ export class TokenActivityBuffer {
         const events: NewNetworkEvent[] = upserted.rows
           .filter((row) => row.inserted && hadNetworks.has(row.credential_id))
           .map((row) => {
+            // Safe: every upserted row was built from these two maps just above.
             const use = networkUses.get(`${row.credential_id} ${row.network}`)!;
             return {
               credentialId: row.credential_id,

@@ -13,7 +13,7 @@ export function noticeView(row: NoticeEventRow) {
     subject_type: row.subject_type as NoticeSubjectType | null,
     subject_id: row.subject_id,
     data: row.data,
-    created_at: iso(row.created_at)!,
+    created_at: iso(row.created_at),
     read_at: iso(row.read_at),
   };
 }

@@ -25,8 +25,8 @@ export function endpointView(row: WebhookEndpointRow) {
     description: row.description,
     kinds: row.kinds as NoticeKind[],
     enabled: row.enabled,
-    created_at: iso(row.created_at)!,
-    updated_at: iso(row.updated_at)!,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
   };
 }
 
@@ -73,14 +73,14 @@ export function createWebhookService(deps: {
       last_status_code: row.last_status_code,
       last_error: row.last_error,
       next_attempt_at: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-      created_at: iso(row.created_at)!,
+      created_at: iso(row.created_at),
       delivered_at: iso(row.delivered_at),
       attempt_log: attempts
         .filter((attempt) => attempt.delivery_id === row.id)
         .slice(0, 20)
         .map((attempt) => ({
           attempt: attempt.attempt,
-          attempted_at: iso(attempt.attempted_at)!,
+          attempted_at: iso(attempt.attempted_at),
           status_code: attempt.status_code,
           error: attempt.error,
           duration_ms: attempt.duration_ms,

@@ -9,7 +9,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { findClient, GRANT_DEVICE_CODE, type OAuthClient, requestedScopes } from './clients.ts';
 import type { DeviceAuthorizationRepository } from './device-authorizations.repository.ts';
 import { hashOneTimeSecret, newOneTimeSecret } from './one-time-secret.ts';
-import { formatUserCode, generateUserCode, normaliseUserCode } from './user-code.ts';
+import { formatUserCode, generateUserCode, normalizeUserCode } from './user-code.ts';
 
 /** RFC 8628 §3.2: how long the codes live and how often the device may poll. */
 export const DEVICE_CODE_LIFETIME_S = 600;
@@ -102,7 +102,7 @@ export function createDeviceAuthorizationService(deps: {
 
     /** What the device page shows for a typed code; null when no pending authorization has it. */
     async findPendingByUserCode(typed: string): Promise<PendingDeviceAuthorization | null> {
-      const userCode = normaliseUserCode(typed);
+      const userCode = normalizeUserCode(typed);
       if (!userCode) return null;
       const row = await devices.findPendingByUserCode(userCode, clock.now());
       if (!row) return null;
@@ -115,7 +115,7 @@ export function createDeviceAuthorizationService(deps: {
 
     /** The signed-in user approves or denies; false when no pending authorization has the code. */
     async decide(typed: string, userId: string, approve: boolean, context: RequestContext): Promise<boolean> {
-      const userCode = normaliseUserCode(typed);
+      const userCode = normalizeUserCode(typed);
       if (!userCode) return false;
       return inTransaction(db, async (tx) => {
         const row = await devices.decidePendingByUserCode(

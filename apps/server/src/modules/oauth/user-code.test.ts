@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatUserCode,
   generateUserCode,
-  normaliseUserCode,
+  normalizeUserCode,
   USER_CODE_ALPHABET,
   USER_CODE_LENGTH,
 } from './user-code.ts';
@@ -24,17 +24,17 @@ describe('device user codes (RFC 8628 §6.1)', () => {
   });
 
   it('are entered case- and dash-insensitively', () => {
-    expect(normaliseUserCode('WDJB-MJHT')).toBe('WDJBMJHT');
-    expect(normaliseUserCode('wdjb-mjht')).toBe('WDJBMJHT');
-    expect(normaliseUserCode('wdjbmjht')).toBe('WDJBMJHT');
-    expect(normaliseUserCode(' WdJb - MjHt ')).toBe('WDJBMJHT');
-    expect(normaliseUserCode('W-D-J-B-M-J-H-T')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('WDJB-MJHT')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('wdjb-mjht')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('wdjbmjht')).toBe('WDJBMJHT');
+    expect(normalizeUserCode(' WdJb - MjHt ')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('W-D-J-B-M-J-H-T')).toBe('WDJBMJHT');
   });
 
   it.each(['', 'WDJB-MJH', 'WDJB-MJHTB', 'WDJB-MJHA', 'WDJB_MJHT', 'WDJB-MJH1', 'ＷDJB-MJHT'])(
     'refuses %j',
     (input) => {
-      expect(normaliseUserCode(input)).toBeNull();
+      expect(normalizeUserCode(input)).toBeNull();
     },
   );
 
@@ -47,7 +47,7 @@ describe('device user codes (RFC 8628 §6.1)', () => {
         (letters, lower) => {
           const code = letters.join('');
           const typed = formatUserCode(letters.map((l, i) => (lower[i] ? l.toLowerCase() : l)).join(''));
-          expect(normaliseUserCode(typed)).toBe(code);
+          expect(normalizeUserCode(typed)).toBe(code);
         },
       ),
     );
@@ -56,7 +56,7 @@ describe('device user codes (RFC 8628 §6.1)', () => {
   it('never throws and only ever returns a well-formed code (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 100 }), (input) => {
-        const result = normaliseUserCode(input);
+        const result = normalizeUserCode(input);
         expect(result === null || /^[BCDFGHJKLMNPQRSTVWXZ]{8}$/.test(result)).toBe(true);
       }),
     );

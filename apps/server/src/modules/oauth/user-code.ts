@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  */
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 8;
-const NORMALISED = new RegExp(`^[${USER_CODE_ALPHABET}]{${USER_CODE_LENGTH}}$`);
+const NORMALIZED = new RegExp(`^[${USER_CODE_ALPHABET}]{${USER_CODE_LENGTH}}$`);
 
 export function generateUserCode(): string {
   let out = '';
@@ -23,8 +23,8 @@ export function generateUserCode(): string {
 }
 
 /** `WDJBMJHT` → `WDJB-MJHT`. */
-export function formatUserCode(normalised: string): string {
-  return `${normalised.slice(0, 4)}-${normalised.slice(4)}`;
+export function formatUserCode(normalized: string): string {
+  return `${normalized.slice(0, 4)}-${normalized.slice(4)}`;
 }
 
 /**
@@ -32,8 +32,8 @@ export function formatUserCode(normalised: string): string {
  * and spaces are ignored (§6.1: "the server should remove all characters other than valid ones"
  * would also accept typos into other letters, so only separators are dropped).
  */
-export function normaliseUserCode(input: string): string | null {
+export function normalizeUserCode(input: string): string | null {
   if (input.length > 64) return null;
   const candidate = input.replace(/[\s-]/g, '').toUpperCase();
-  return NORMALISED.test(candidate) ? candidate : null;
+  return NORMALIZED.test(candidate) ? candidate : null;
 }

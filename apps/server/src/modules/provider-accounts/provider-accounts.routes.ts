@@ -30,7 +30,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     token_preview: row.token_preview,
     status: row.status,
     last_checked_at: iso(row.last_checked_at),
-    created_at: iso(row.created_at)!,
+    created_at: iso(row.created_at),
   });
 
   app.get(

@@ -123,7 +123,7 @@ export function createProviderAccountService(deps: {
    * A self-hosted GitLab URL. The server will send the user's token there, so it must be https;
    * plain http is accepted only for the host the operator configured in GITLAB_URL.
    */
-  function normaliseGitLabUrl(input: string): string | null {
+  function normalizeGitLabUrl(input: string): string | null {
     let url: URL;
     try {
       url = new URL(input.trim());
@@ -139,8 +139,8 @@ export function createProviderAccountService(deps: {
       throw invalidField('base_url', 'must not contain credentials, a query or a fragment');
     }
     const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
-    const normalised = `${url.origin}${path}`;
-    return normalised === config.providers.gitlabUrl ? null : normalised;
+    const normalized = `${url.origin}${path}`;
+    return normalized === config.providers.gitlabUrl ? null : normalized;
   }
 
   function checkTokenInput(provider: ProviderName, token: string, username: string | null) {
@@ -408,7 +408,7 @@ export function createProviderAccountService(deps: {
           `A per-account base_url applies to GitLab only; the ${clients[input.provider].label} API URL is set by the server's configuration.`,
         );
       }
-      const baseUrl = baseUrlInput ? normaliseGitLabUrl(baseUrlInput) : null;
+      const baseUrl = baseUrlInput ? normalizeGitLabUrl(baseUrlInput) : null;
       checkTokenInput(input.provider, token, username);
 
       const id = newId('pa');
@@ -549,7 +549,11 @@ export function createProviderAccountService(deps: {
           let token: string;
           try {
             token = await openToken(claimed, null);
-          } catch {
+          } catch (error) {
+            // An unreadable token was logged and audited by openToken; anything else is logged here.
+            if (!(error instanceof AppError)) {
+              log.error({ err: error, providerAccountId: claimed.id }, 'daily provider token check failed');
+            }
             continue;
           }
           try {

@@ -36,7 +36,7 @@ export function repoView(row: RepoRow) {
     full_name: row.full_name,
     private: row.private,
     default_branch: row.default_branch,
-    created_at: iso(row.created_at)!,
+    created_at: iso(row.created_at),
   };
 }
 
@@ -48,7 +48,7 @@ export function taskGroupView(row: TaskGroupWithAgent) {
     agent_name: row.agent_name,
     title: row.title,
     status: row.status,
-    created_at: iso(row.created_at)!,
+    created_at: iso(row.created_at),
     closed_at: iso(row.closed_at),
   };
 }
@@ -60,8 +60,8 @@ export function taskView(row: TaskRow) {
     title: row.title,
     status: row.status,
     output: row.output,
-    created_at: iso(row.created_at)!,
-    updated_at: iso(row.updated_at)!,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
   };
 }
 

@@ -74,6 +74,10 @@ export function createTaskGroupService(deps: {
     const names = ids.length > 0 ? await agents.agentNamesVisibleTo(userId, ids) : new Map<string, string>();
     return groups.map((g) => ({ ...g, agent_name: g.agent_id ? (names.get(g.agent_id) ?? null) : null }));
   }
+  async function withAgentName(userId: string, group: TaskGroupRow): Promise<TaskGroupWithAgent> {
+    const names = group.agent_id ? await agents.agentNamesVisibleTo(userId, [group.agent_id]) : undefined;
+    return { ...group, agent_name: group.agent_id ? (names?.get(group.agent_id) ?? null) : null };
+  }
 
   return {
     /**
@@ -179,8 +183,7 @@ export function createTaskGroupService(deps: {
     },
 
     async getTaskGroup(actor: Actor, id: string): Promise<TaskGroupWithAgent> {
-      const [group] = await withAgentNames(actor.userId, [await findGroupFor(actor, id)]);
-      return group!;
+      return withAgentName(actor.userId, await findGroupFor(actor, id));
     },
 
     /** The group's tasks, newest first. */
@@ -267,7 +270,9 @@ export function createTaskGroupService(deps: {
       const group = await inTransaction(db, async (tx) => {
         const group = await findGroupFor(actor, id, tx, true);
         if (group.status === 'closed') return group;
-        const closed = (await repos.closeTaskGroup(id, clock.now(), tx))!;
+        // Locked and open (above), so the update finds it; the throw only guards the type.
+        const closed = await repos.closeTaskGroup(id, clock.now(), tx);
+        if (!closed) throw taskGroupNotFound();
         const revoked = await credentials.revokeCredentials(
           tx,
           { userId: actor.userId, taskGroupId: id, kinds: ['automation'] },
@@ -289,8 +294,7 @@ export function createTaskGroupService(deps: {
         }
         return closed;
       });
-      const [named] = await withAgentNames(actor.userId, [group]);
-      return named!;
+      return withAgentName(actor.userId, group);
     },
 
     async createTask(actor: Actor, groupId: string, input: { title: string }): Promise<TaskRow> {

@@ -122,9 +122,10 @@ export function createSessionService(deps: {
           type: 'web' as const,
           client_id: null,
           user_agent: row.user_agent,
-          created_at: iso(row.created_at)!,
+          created_at: iso(row.created_at),
           last_used_at: iso(row.last_used_at),
           last_used_ip: row.last_used_ip,
+          // Safe: the query keeps only sessions whose expires_at is after now.
           expires_at: iso(row.expires_at)!,
           current: row.id === own.sessionId,
         })),
@@ -133,9 +134,10 @@ export function createSessionService(deps: {
           type: 'app' as const,
           client_id: row.client_id,
           user_agent: row.user_agent,
-          created_at: iso(row.signed_in_at ?? row.refreshed_at)!,
+          created_at: iso(row.signed_in_at ?? row.refreshed_at),
           last_used_at: iso(row.last_used_at),
           last_used_ip: row.last_used_ip,
+          // Safe: the query keeps only refresh tokens whose expires_at is after now.
           expires_at: iso(row.expires_at)!,
           current: row.family_id === own.familyId,
         })),

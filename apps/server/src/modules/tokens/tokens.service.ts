@@ -72,7 +72,7 @@ export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 're
     kind: row.kind === 'automation' ? ('automation' as const) : ('personal' as const),
     preview: row.preview,
     scopes: row.scopes,
-    created_at: iso(row.created_at)!,
+    created_at: iso(row.created_at),
     expires_at: iso(row.expires_at),
     last_used_at: iso(row.last_used_at),
     last_used_ip: row.last_used_ip,
@@ -238,11 +238,12 @@ export function createTokenService(deps: {
             'repo_ids limits repos:* and tasks:* scopes; this token holds neither.',
           );
         }
-        const unknown = await repoDirectory.unknownRepoIds(ownerId, input.repo_ids);
+        const repoIds = input.repo_ids;
+        const unknown = await repoDirectory.unknownRepoIds(ownerId, repoIds);
         if (unknown.length > 0) {
           throw new AppError('invalid_request', 'repo_ids names repositories you have not connected.', {
             errors: unknown.map((id) => ({
-              path: `body.repo_ids.${input.repo_ids!.indexOf(id)}`,
+              path: `body.repo_ids.${repoIds.indexOf(id)}`,
               message: 'no such repository',
             })),
           });
@@ -253,11 +254,12 @@ export function createTokenService(deps: {
     if (input.allowed_cidrs !== undefined) {
       if (input.allowed_cidrs === null) out.allowed_cidrs = null;
       else {
-        const parsed = parseCidrList(input.allowed_cidrs);
+        const cidrs = input.allowed_cidrs;
+        const parsed = parseCidrList(cidrs);
         if ('invalid' in parsed) {
           throw new AppError('invalid_request', 'allowed_cidrs holds entries that are not CIDRs.', {
             errors: parsed.invalid.map((entry) => ({
-              path: `body.allowed_cidrs.${input.allowed_cidrs!.indexOf(entry)}`,
+              path: `body.allowed_cidrs.${cidrs.indexOf(entry)}`,
               message: 'expected an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
             })),
           });
@@ -299,8 +301,8 @@ export function createTokenService(deps: {
       const rows = await credentials.listNetworksOfToken(id);
       return rows.map((row) => ({
         network: row.network,
-        first_seen_at: iso(row.first_seen_at)!,
-        last_seen_at: iso(row.last_seen_at)!,
+        first_seen_at: iso(row.first_seen_at),
+        last_seen_at: iso(row.last_seen_at),
         last_ip: row.last_ip,
         uses: row.uses,
       }));

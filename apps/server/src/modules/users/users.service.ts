@@ -34,7 +34,7 @@ export function createRegistryUserService(deps: {
     user_id: user.id,
     email: user.email,
     name: user.name,
-    created_at: iso(user.created_at)!,
+    created_at: iso(user.created_at),
   });
 
   /** The token `GET /users/pat` describes and `DELETE /users/pat/revoke` revokes: the newest active PAT. */

@@ -361,11 +361,6 @@ class PostgresListener {
     await client.query('');
   }
 
-  /** For tests: the backend pid of the LISTEN connection, so a test can terminate it. */
-  get pid(): number | undefined {
-    return (this.client as unknown as { processID?: number } | undefined)?.processID;
-  }
-
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.connectionString,

@@ -79,6 +79,8 @@ export function problemResponses(...statuses: number[]) {
 export const Timestamp = Type.String({ format: 'date-time' });
 export const NullableTimestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
+export function iso(date: Date | string): string;
+export function iso(date: Date | string | null | undefined): string | null;
 export function iso(date: Date | string | null | undefined): string | null {
   if (date === null || date === undefined) return null;
   return (date instanceof Date ? date : new Date(date)).toISOString();

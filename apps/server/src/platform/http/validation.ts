@@ -59,7 +59,7 @@ function withQuerySpellings(validate: ValidateFunction, schema: unknown): Valida
   const booleans = Object.keys(properties).filter((name) => properties[name]?.type === 'boolean');
   const lists = Object.keys(properties).filter((name) => properties[name]?.type === 'array');
   if (booleans.length === 0 && lists.length === 0) return validate;
-  const normalised = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+  const normalized = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
     if (data && typeof data === 'object') {
       const query = data as Record<string, unknown>;
       for (const name of booleans) {
@@ -69,7 +69,7 @@ function withQuerySpellings(validate: ValidateFunction, schema: unknown): Valida
         if ((QUERY_TRUE as readonly string[]).includes(spelled)) query[name] = true;
         else if ((QUERY_FALSE as readonly string[]).includes(spelled)) query[name] = false;
         else {
-          normalised.errors = [
+          normalized.errors = [
             {
               keyword: 'enum',
               instancePath: `/${name}`,
@@ -89,12 +89,12 @@ function withQuerySpellings(validate: ValidateFunction, schema: unknown): Valida
       }
     }
     const valid = validate(data, context);
-    normalised.errors = validate.errors;
+    normalized.errors = validate.errors;
     return valid;
   }) as ValidateFunction;
-  normalised.schemaEnv = validate.schemaEnv;
-  normalised.schema = validate.schema;
-  return normalised;
+  normalized.schemaEnv = validate.schemaEnv;
+  normalized.schema = validate.schema;
+  return normalized;
 }
 
 /**

@@ -93,10 +93,10 @@ export function parseAllowList(raw: string | undefined): Pick<OutboundAllowList,
 export function originKey(url: string | URL): string {
   const parsed = new URL(url);
   const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
-  return `${normaliseHost(parsed.hostname)}:${port}`;
+  return `${normalizeHost(parsed.hostname)}:${port}`;
 }
 
-function normaliseHost(host: string): string {
+function normalizeHost(host: string): string {
   const bare = host
     .replace(/^\[(.*)\]$/, '$1')
     .toLowerCase()
@@ -133,7 +133,7 @@ export function createOutboundGuard(
   };
 
   async function resolve(host: string, port: number) {
-    const name = normaliseHost(host);
+    const name = normalizeHost(host);
     const addresses = isIP(name) ? [{ address: name, family: isIP(name) }] : await lookup(name);
     if (hosts.has(name) || origins.has(`${name}:${port}`)) return addresses;
     if (addresses.length === 0) throw new Error(`${name} did not resolve`);

@@ -17,19 +17,18 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
     if (!presented) throw new OAuthError('invalid_request', 'refresh_token is required.');
     const row = await deps.credentials.findByToken(presented, 'refresh');
     if (!row || row.client_id !== client.id) throw invalidGrant();
+    // Every refresh token is issued into a family (token-pair.ts); one without is not redeemable.
+    const familyId = row.family_id;
+    if (!familyId) throw invalidGrant();
 
     const outcome = await inTransaction(deps.db, async (tx) => {
       const revokeFamily = async (reason: string) => {
-        await deps.credentials.revokeCredentials(
-          tx,
-          row.family_id ? { userId: row.user_id, familyId: row.family_id } : { ids: [row.id] },
-          'refresh_reuse',
-        );
+        await deps.credentials.revokeCredentials(tx, { userId: row.user_id, familyId }, 'refresh_reuse');
         await deps.audit.record(tx, context, {
           userId: row.user_id,
           action: 'auth.refresh_family_revoked',
           targetType: 'token_family',
-          targetId: row.family_id ?? row.id,
+          targetId: familyId,
           outcome: 'failure',
           metadata: { reason, client_id: client.id },
         });
@@ -51,7 +50,7 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
       const pair = await issueTokenPair(deps, tx, {
         userId: row.user_id,
         clientId: client.id,
-        familyId: row.family_id!,
+        familyId,
         rotatedFromId: row.id,
         scopes,
         userAgent: context.userAgent,
@@ -60,7 +59,7 @@ export function refreshTokenGrant(deps: GrantDeps): GrantHandler {
         userId: row.user_id,
         action: 'auth.token_refreshed',
         targetType: 'token_family',
-        targetId: row.family_id!,
+        targetId: familyId,
         metadata: { client_id: client.id, scopes: pair.scopes },
       });
       return pair.response;
