@@ -15,7 +15,9 @@ import {
 import type { App } from '../../platform/http/schemas.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
-const ctx = useTestApp();
+// Last use is written only by the flushes the tests ask for: the timed one (5 s by default) could
+// otherwise land in the middle of a test on a loaded machine.
+const ctx = useTestApp({ env: { TOKEN_LAST_USED_FLUSH_MS: '60000' } });
 let store: TestStore;
 let app: App;
 beforeAll(() => {
