@@ -106,7 +106,12 @@ function notificationValve() {
 }
 
 // A's statements are counted; B's notifications pass through the valve.
-const instances = useTwoInstances({ wrapA: countingStatements, wrapB: valve.wrap });
+// The timed last-use flush (5 s by default) would add a statement to whatever request it lands in.
+const instances = useTwoInstances({
+  wrapA: countingStatements,
+  wrapB: valve.wrap,
+  env: { TOKEN_LAST_USED_FLUSH_MS: '60000' },
+});
 
 describe('zero-query rejection', () => {
   it('refuses a flood of well-formed, never-issued tokens without a single store statement', async () => {
