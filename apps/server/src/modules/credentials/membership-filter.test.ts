@@ -21,7 +21,8 @@ describe('MembershipFilter', () => {
     for (let i = 0; i < probes; i++) if (filter.mightContain(randomKey())) falsePositives += 1;
     expect(falsePositives / probes).toBeLessThanOrEqual(0.01);
     expect(filter.byteLength).toBeLessThan(1.5 * 1024 * 1024);
-  });
+    // 1.2 million SHA-256 keys: a few seconds alone, far more on a machine shared with other suites.
+  }, 120_000);
 
   it('answers "no" for every key when empty', () => {
     const filter = new MembershipFilter(100);
