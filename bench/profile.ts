@@ -1,5 +1,5 @@
 /**
- * Profiles one Tessera load under autocannon: `tsx bench/profile.ts <read|401|unknown|cold> [pg|pglite] [seconds]`.
+ * Profiles one Tessera load under autocannon: `tsx bench/profile.ts <read|401|unknown|me> [pg|pglite] [seconds]`.
  * Starts bench/servers/tessera.ts with `node --cpu-prof` (profile written to BENCH_PROFILE_DIR,
  * default /tmp/tessera-profile) and prints req/s, p99 and CPU µs/req; a developer's tool, not part
  * of `npm run bench`.
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { generateToken } from '../apps/server/src/modules/credentials/token-format.ts';
 
 const [load = 'read', store = 'pg', seconds = '5'] = process.argv.slice(2);
 const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -68,9 +69,23 @@ if (load === 'read') {
 } else if (load === 'me') {
   headers.authorization = `Bearer ${info.pat}`;
 }
-await autocannon({ url, headers, connections: 10, duration: 1 });
+// `unknown`: a well-formed, never-issued PAT, a new one each request (as bench/run.ts sends them).
+const perRequest =
+  load === 'unknown'
+    ? {
+        requests: [
+          {
+            setupRequest: (request: Record<string, unknown>) => ({
+              ...request,
+              headers: { ...(request.headers as object), authorization: `Bearer ${generateToken('pat')}` },
+            }),
+          },
+        ],
+      }
+    : {};
+await autocannon({ url, headers, connections: 10, duration: 1, ...perRequest });
 await call('reset');
-const result = await autocannon({ url, headers, connections: 10, duration: Number(seconds) });
+const result = await autocannon({ url, headers, connections: 10, duration: Number(seconds), ...perRequest });
 const stats = await call('stats');
 console.log(
   JSON.stringify({
