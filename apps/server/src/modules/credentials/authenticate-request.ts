@@ -1,8 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction as HookDone,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../platform/errors.ts';
+import { prebuiltProblem, sendProblem } from '../../platform/http/error-handler.ts';
 import { bearerChallenge } from './bearer-challenge.ts';
-import type { CredentialService, FreshReads } from './credentials.service.ts';
+import { type CredentialService, type FreshReads, INVALID_TOKEN } from './credentials.service.ts';
 import { type Identity, interactiveCredentialRequired, isInteractive, toIdentity } from './identity.ts';
 import { ACCOUNT_SCOPE, grantsScope, type ResourceScope, type Scope } from './scopes.ts';
 
@@ -34,14 +40,44 @@ declare module 'fastify' {
   }
 }
 
-const UNAUTHENTICATED_CHALLENGE = bearerChallenge();
-const INVALID_TOKEN_CHALLENGE = bearerChallenge('invalid_token');
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * The refusals this hook makes, each one AppError instance with its answer built at start (the
+ * error handler's status, headers and problem+json bytes): refusing a request serializes nothing
+ * (issue #13). Their bodies name no request (only 5xx answers carry a request id).
+ */
+const PREBUILT = new Map<AppError, (reply: FastifyReply) => void>();
+function prebuiltRefusal(error: AppError): AppError {
+  PREBUILT.set(error, prebuiltProblem(error));
+  return error;
+}
+
+const NO_CREDENTIAL = prebuiltRefusal(
+  new AppError('unauthenticated', 'Sign in or present a bearer token.', {
+    headers: Object.freeze({ 'www-authenticate': bearerChallenge() }),
+  }),
+);
+const MALFORMED_AUTHORIZATION = prebuiltRefusal(
+  new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
+    headers: Object.freeze({ 'www-authenticate': bearerChallenge('invalid_token') }),
+  }),
+);
+const NOT_INTERACTIVE = prebuiltRefusal(interactiveCredentialRequired());
+prebuiltRefusal(INVALID_TOKEN);
+const INSUFFICIENT_SCOPE = new Map<Scope, AppError>();
+
 function insufficientScope(scope: Scope): AppError {
-  return new AppError('insufficient_scope', `This request needs the "${scope}" scope.`, {
-    headers: { 'www-authenticate': bearerChallenge('insufficient_scope', { scope }) },
-  });
+  let error = INSUFFICIENT_SCOPE.get(scope);
+  if (!error) {
+    error = prebuiltRefusal(
+      new AppError('insufficient_scope', `This request needs the "${scope}" scope.`, {
+        headers: Object.freeze({ 'www-authenticate': bearerChallenge('insufficient_scope', { scope }) }),
+      }),
+    );
+    INSUFFICIENT_SCOPE.set(scope, error);
+  }
+  return error;
 }
 
 /** Reads `Authorization: Bearer <token>`; undefined when absent, null when present but malformed. */
@@ -80,11 +116,7 @@ export const authenticateRequests = fp(
 
     /** What the route requires of a verified (or absent) identity; throws the refusal. */
     function authorize(request: FastifyRequest, requirement: RouteAuth, identity: Identity | null) {
-      if (!identity) {
-        throw new AppError('unauthenticated', 'Sign in or present a bearer token.', {
-          headers: { 'www-authenticate': UNAUTHENTICATED_CHALLENGE },
-        });
-      }
+      if (!identity) throw NO_CREDENTIAL;
       if (
         identity.via === 'cookie' &&
         UNSAFE_METHODS.has(request.method) &&
@@ -96,7 +128,7 @@ export const authenticateRequests = fp(
 
       if (requirement === 'any') return;
       if (requirement === 'interactive') {
-        if (!isInteractive(identity)) throw interactiveCredentialRequired();
+        if (!isInteractive(identity)) throw NOT_INTERACTIVE;
         // An access token manages the account only when the user granted `account` at sign-in.
         if (!grantsScope(identity.scopes, ACCOUNT_SCOPE)) throw insufficientScope(ACCOUNT_SCOPE);
         return;
@@ -125,11 +157,7 @@ export const authenticateRequests = fp(
       if (requirement === undefined || requirement === 'public') return undefined;
 
       const bearer = readBearer(request.headers.authorization);
-      if (bearer === null) {
-        throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".', {
-          headers: { 'www-authenticate': INVALID_TOKEN_CHALLENGE },
-        });
-      }
+      if (bearer === null) throw MALFORMED_AUTHORIZATION;
       const fresh: FreshReads = {};
       if (bearer !== undefined) {
         return credentials
@@ -143,10 +171,23 @@ export const authenticateRequests = fp(
         .then((session) => (session ? toIdentity(session, 'cookie', fresh.owner) : null));
     }
 
+    /**
+     * An expected refusal (a 4xx AppError: no credential, a bad token, a missing scope, a
+     * cross-site request) is answered from this hook, without Fastify's error path, with the
+     * error handler's answer; anything else (a store failure) goes through the error handler,
+     * which logs it.
+     */
+    function refuse(error: unknown, request: FastifyRequest, reply: FastifyReply, done: HookDone) {
+      if (!(error instanceof AppError) || error.status >= 500) return done(error as Error);
+      const answer = PREBUILT.get(error);
+      if (answer) answer(reply);
+      else sendProblem(reply, error, request);
+    }
+
     // A callback-style hook: it runs on every request, and an async one costs a promise and a
     // microtask turn each even on public routes (issue #13). `done` is always called outside the
     // try blocks, so an error thrown further down the chain is never taken for a refusal.
-    app.addHook('onRequest', (request, _reply, done) => {
+    app.addHook('onRequest', (request, reply, done) => {
       // `auth!` below: verify() answers null or a pending verification only for a route that
       // declared its auth (every API route must, checked at registration).
       let pending: Promise<Identity | null> | null | undefined;
@@ -157,17 +198,21 @@ export const authenticateRequests = fp(
       } catch (error) {
         refusal = error;
       }
-      if (refusal !== undefined) return done(refusal as Error);
+      if (refusal !== undefined) return refuse(refusal, request, reply, done);
       if (!pending) return done();
-      pending.then((identity) => {
-        let refused: unknown;
-        try {
-          authorize(request, request.routeOptions.config.auth!, identity);
-        } catch (error) {
-          refused = error;
-        }
-        done(refused as Error | undefined);
-      }, done);
+      pending.then(
+        (identity) => {
+          let refused: unknown;
+          try {
+            authorize(request, request.routeOptions.config.auth!, identity);
+          } catch (error) {
+            refused = error;
+          }
+          if (refused === undefined) done();
+          else refuse(refused, request, reply, done);
+        },
+        (error) => refuse(error, request, reply, done),
+      );
     });
   },
   { name: 'authenticate-requests', dependencies: ['@fastify/cookie'] },

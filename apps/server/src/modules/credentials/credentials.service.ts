@@ -99,11 +99,15 @@ type SentInvalidation = InvalidationMessage & { n?: string };
 /** Sent on the same channel when a credential is issued: the new hash's filter key (ADR 0022). */
 type IssuanceMessage = { issued: string[] };
 
-const INVALID_TOKEN_CHALLENGE = bearerChallenge('invalid_token');
-const invalidToken = () =>
-  new AppError('invalid_token', 'The access token is malformed, unknown, expired or revoked.', {
-    headers: { 'www-authenticate': INVALID_TOKEN_CHALLENGE },
-  });
+/**
+ * The refusal of every bearer token that is not a live credential: one instance, thrown every
+ * time, so that the authentication hook answers it with a response built at start (issue #13).
+ */
+export const INVALID_TOKEN = new AppError(
+  'invalid_token',
+  'The access token is malformed, unknown, expired or revoked.',
+  { headers: Object.freeze({ 'www-authenticate': bearerChallenge('invalid_token') }) },
+);
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** How many tokens' expired use this process remembers having reported (least recent forgotten first). */
@@ -690,7 +694,7 @@ export function createCredentialService(deps: {
       if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') {
         if (prefix === null) stats.refused.malformed += 1;
         else stats.refused.wrong_kind += 1;
-        throw invalidToken();
+        throw INVALID_TOKEN;
       }
       const hash = hashToken(token);
       let record = await lookup(hash, fresh);
@@ -699,17 +703,17 @@ export function createCredentialService(deps: {
         record = await checkReplacedSecret(hash, record, record.replacedSecretValidUntil, now, ip);
         if (!record) {
           stats.refused.revoked += 1;
-          throw invalidToken();
+          throw INVALID_TOKEN;
         }
       }
       if (!record || !isLive(record, now)) {
         countRefusal(record);
         if (record) reportExpiredUse(record, now);
-        throw invalidToken();
+        throw INVALID_TOKEN;
       }
       if (!authenticates(record)) {
         stats.refused.wrong_kind += 1;
-        throw invalidToken();
+        throw INVALID_TOKEN;
       }
       // A PAT with an allow-list works from those networks only (ADR 0031); `ip` is the socket
       // address unless TRUST_PROXY is on, so a forged X-Forwarded-For cannot help.
