@@ -32,8 +32,6 @@ const ROUNDS = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = quick ? 1.5 : Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 const SCALE = quick ? 30_000 : Number(process.env.BENCH_SCALE ?? 1_000_000);
-/** The fixed offered rate of the scale run's latency measurement (req/s over all connections). */
-const SCALE_RATE = Number(process.env.BENCH_SCALE_RATE ?? 1000);
 const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const here = import.meta.dirname;
 const started = Date.now();
@@ -115,8 +113,6 @@ interface Load {
   /** A fresh header set per request (new tokens, cycling tokens). */
   perRequest?: () => Record<string, string>;
   connections?: number;
-  /** Requests per second offered over all connections (autocannon's overallRate); unset = as fast as served. */
-  rate?: number;
 }
 interface Stats {
   cpuMicros: number;
@@ -148,7 +144,6 @@ function cannon(server: Server, load: Load, seconds = SECONDS) {
     body: load.body,
     connections: load.connections ?? CONNECTIONS,
     duration: seconds,
-    ...(load.rate ? { overallRate: load.rate } : {}),
     ...(load.perRequest
       ? {
           requests: [
@@ -338,12 +333,6 @@ async function scale() {
     });
   }
   const measured = await interleaved(sides);
-  // Latency, as opposed to capacity: the same requests offered at a fixed rate well below what
-  // either side serves, so the p99 is the lookup's and not the queue's (at saturation ten
-  // connections on two shared cores queue behind each other, whatever the table size).
-  const atRate = await interleaved(
-    sides.map((side) => ({ ...side, load: { ...side.load, rate: SCALE_RATE } })),
-  );
   results.scale = Object.fromEntries(
     await Promise.all(
       sides.map(async (side) => {
@@ -355,7 +344,6 @@ async function scale() {
           side.label,
           {
             ...measured[side.label],
-            at_rate: { offered_rps: SCALE_RATE, ...atRate[side.label] },
             startup_ms: Math.round(Number(side.server.info.startupMs)),
             rss_mb_after: Math.round(stats.rss / 1024 / 1024),
             filter: {
