@@ -2,6 +2,17 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../platform/database/database.ts';
 import type { CredentialKind, CredentialsTable, DB, RotatedOutUse, TaskGroupsTable } from '../../schema.ts';
 
+/** What an owner may change on a personal access token (PATCH /api/account/tokens/{id}). */
+export interface PersonalTokenChanges {
+  name?: string;
+  description?: string | null;
+  scopes?: string[];
+  on_rotated_out_use?: RotatedOutUse;
+  allow_self_rotation?: boolean;
+  repo_ids?: string[] | null;
+  allowed_cidrs?: string[] | null;
+}
+
 export type CredentialRow = Selectable<CredentialsTable>;
 export type NewCredentialRow = Omit<
   CredentialRow,
@@ -456,15 +467,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     async updatePersonalToken(
       id: string,
       ownerId: string,
-      changes: {
-        name?: string;
-        description?: string | null;
-        scopes?: string[];
-        on_rotated_out_use?: RotatedOutUse;
-        allow_self_rotation?: boolean;
-        repo_ids?: string[] | null;
-        allowed_cidrs?: string[] | null;
-      },
+      changes: PersonalTokenChanges,
       executor: Kysely<DB>,
     ): Promise<CredentialRow | undefined> {
       return executor

@@ -24,7 +24,12 @@ import { generateToken, hashToken, parseToken, previewToken, type TokenKind } fr
 import { type CachedCredential, VerificationCache } from './verification-cache.ts';
 
 /** The row types other features see: they read credentials through this service, never the repository. */
-export type { AutomationTokenRow, CredentialRow, RevokedCredential } from './credentials.repository.ts';
+export type {
+  AutomationTokenRow,
+  CredentialRow,
+  PersonalTokenChanges,
+  RevokedCredential,
+} from './credentials.repository.ts';
 
 export const INVALIDATION_CHANNEL = 'tessera_credential_revoked';
 /** Each instance's receipt for an invalidation it has applied: `<message id> <instance id>` (ADR 0039). */

@@ -10,7 +10,11 @@ import type { RotatedOutUse } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit-actions.ts';
 import { bearerChallenge } from '../credentials/bearer-challenge.ts';
-import type { CredentialRow, CredentialService } from '../credentials/credentials.service.ts';
+import type {
+  CredentialRow,
+  CredentialService,
+  PersonalTokenChanges,
+} from '../credentials/credentials.service.ts';
 import { parseCidrList } from '../credentials/network-policy.ts';
 import { canonicalScopes, expandScopes } from '../credentials/scopes.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
@@ -388,18 +392,7 @@ export function createTokenService(deps: {
       }
     },
 
-    async updateToken(
-      id: string,
-      ownerId: string,
-      changes: {
-        name?: string;
-        description?: string | null;
-        scopes?: string[];
-        on_rotated_out_use?: RotatedOutUse;
-        allow_self_rotation?: boolean;
-      } & RestrictionInput,
-      context: RequestContext,
-    ) {
+    async updateToken(id: string, ownerId: string, changes: PersonalTokenChanges, context: RequestContext) {
       const current = await findOwned(id, ownerId);
       const restrictions = await checkRestrictions(ownerId, changes.scopes ?? current.scopes, changes);
       if (current.revoked_at) throw new AppError('policy_violation', 'A revoked token cannot be changed.');
