@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { seedReader } from './lib/seed-reader.ts';
 
 const [dirA, dirB] = process.argv.slice(2);
 if (!dirA || !dirB) throw new Error('usage: ab-cost.ts <dir A> <dir B>');
@@ -47,29 +48,7 @@ async function side(dir: string, tag: string) {
   const database = await openDatabase(config);
   const app = await buildApp({ config, database, ownsDatabase: true });
   await app.ready();
-  const signup = await app.inject({
-    method: 'POST',
-    url: '/api/auth/signup',
-    payload: { email: `ab${tag}${process.pid}@example.test`, password: 'benchmark password 123' },
-  });
-  const cookie = `tessera_session=${signup.cookies.find((c: { name: string }) => c.name === 'tessera_session').value}`;
-  const pat = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie },
-      payload: { name: 'b', scopes: ['agents:read', 'agents:write', 'profile:read'] },
-    })
-  ).json().secret as string;
-  const auth = { authorization: `Bearer ${pat}` };
-  const agentId = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: auth,
-      payload: { name: 'a', description: 'd', category: 'coding', tags: ['x'], visibility: 'private' },
-    })
-  ).json().agent_id as string;
+  const { pat, auth, agentId } = await seedReader(app, `ab${tag}${process.pid}@example.test`);
   const bad = { authorization: `Bearer ${pat.slice(0, -1)}${pat.endsWith('A') ? 'B' : 'A'}` };
   const unknown = Array.from({ length: N * (ROUNDS + 2) }, () => `Bearer ${generateToken('pat')}`);
   let u = 0;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { AGENT_VISIBLE_WITH_FILES, agentView } from './baselines/agent-sql.ts';
+import { seedReader } from './lib/seed-reader.ts';
 
 const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `tessera_inject_${process.pid}`;
@@ -43,29 +44,7 @@ const database = await openDatabase(config);
 const app = await buildApp({ config, database, ownsDatabase: true });
 await app.ready();
 
-const signup = await app.inject({
-  method: 'POST',
-  url: '/api/auth/signup',
-  payload: { email: `i${process.pid}@example.test`, password: 'benchmark password 123' },
-});
-const cookie = `tessera_session=${signup.cookies.find((c) => c.name === 'tessera_session')!.value}`;
-const pat = (
-  await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie },
-    payload: { name: 'b', scopes: ['agents:read', 'agents:write', 'profile:read'] },
-  })
-).json().secret as string;
-const auth = { authorization: `Bearer ${pat}` };
-const agentId = (
-  await app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: auth,
-    payload: { name: 'a', description: 'd', category: 'coding', tags: ['x'], visibility: 'private' },
-  })
-).json().agent_id as string;
+const { pat, auth, agentId } = await seedReader(app, `i${process.pid}@example.test`);
 const userId = (await app.inject({ url: '/api/me', headers: auth })).json().user.id as string;
 
 const bare = Fastify({ logger: false });
