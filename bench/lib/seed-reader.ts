@@ -8,7 +8,7 @@ interface Injectable {
     url: string;
     headers?: Record<string, string>;
     payload?: unknown;
-  // biome-ignore lint/suspicious/noExplicitAny: each checkout's app answers its own JSON shapes
+    // biome-ignore lint/suspicious/noExplicitAny: each checkout's app answers its own JSON shapes
   }): Promise<{ json(): any; cookies: Array<{ name: string; value: string }> }>;
 }
 
