@@ -1,6 +1,6 @@
-import type { KyselyPlugin } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
+import { statementCounter } from '../../../test/fixtures/statement-counter.ts';
 import {
   accessTokenFor,
   bearer,
@@ -27,15 +27,18 @@ beforeAll(() => {
 const createPat = (target: App, user: TestUser, body: Record<string, unknown> = {}) =>
   createPatWith(target, user, { scopes: ['agents:read', 'profile:read'], ...body });
 
+/** POST /api/account/tokens as is, for the tests that read the answer (`createPat` wants a 201). */
+const postPat = (target: App, headers: Record<string, string>, payload: Record<string, unknown>) =>
+  target.inject({ method: 'POST', url: '/api/account/tokens', headers, payload });
+
 describe('creating and listing personal access tokens', () => {
   it('creates a PAT, shows the secret once, and lists it without the secret', async () => {
     const user = await signUp(app);
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'ci', description: 'for CI', scopes: ['agents:write'], expires_in_days: 7 },
-    });
+    const response = await postPat(
+      app,
+      { cookie: user.cookie },
+      { name: 'ci', description: 'for CI', scopes: ['agents:write'], expires_in_days: 7 },
+    );
     expect(response.statusCode).toBe(201);
     expect(response.headers['cache-control']).toBe('no-store');
     const { token, secret } = response.json();
@@ -133,12 +136,7 @@ describe('creating and listing personal access tokens', () => {
     ['an unknown property', { name: 'x', scopes: ['agents:read'], owner_id: 'usr_someone' }],
   ])('rejects %s with 400 invalid_request', async (_label, payload) => {
     const user = await signUp(app);
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload,
-    });
+    const response = await postPat(app, { cookie: user.cookie }, payload);
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('invalid_request');
     expect(response.json().errors.length).toBeGreaterThan(0);
@@ -147,12 +145,7 @@ describe('creating and listing personal access tokens', () => {
   it('answers 409 for a name already used by an active token, and frees it on revoke', async () => {
     const user = await signUp(app);
     const first = await createPat(app, user, { name: 'Deploy' });
-    const clash = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'deploy', scopes: ['agents:read'] },
-    });
+    const clash = await postPat(app, { cookie: user.cookie }, { name: 'deploy', scopes: ['agents:read'] });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().code).toBe('conflict');
     await app.inject({
@@ -170,21 +163,19 @@ describe('expiry policy', () => {
       env: { TOKEN_MAX_LIFETIME_DAYS: '90', TOKEN_REQUIRE_EXPIRY: 'true' },
     });
     const user = await signUp(strict);
-    const tooLong = await strict.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
-    });
+    const tooLong = await postPat(
+      strict,
+      { cookie: user.cookie },
+      { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
+    );
     expect(tooLong.statusCode).toBe(422);
     expect(tooLong.json().code).toBe('policy_violation');
     expect(tooLong.json().detail).toContain('90');
-    const never = await strict.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'x', scopes: ['agents:read'], expires_in_days: null },
-    });
+    const never = await postPat(
+      strict,
+      { cookie: user.cookie },
+      { name: 'x', scopes: ['agents:read'], expires_in_days: null },
+    );
     expect(never.statusCode).toBe(422);
     const policy = await strict.inject({
       url: '/api/account/tokens/policy',
@@ -270,12 +261,7 @@ describe('interactive-only management', () => {
   it('allows an OAuth access token to manage tokens', async () => {
     const user = await signUp(app);
     const { access_token } = await accessTokenFor(app, user);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: bearer(access_token),
-      payload: { name: 'from-cli', scopes: ['agents:read'] },
-    });
+    const created = await postPat(app, bearer(access_token), { name: 'from-cli', scopes: ['agents:read'] });
     expect(created.statusCode).toBe(201);
     const list = await app.inject({ url: '/api/account/tokens', headers: bearer(access_token) });
     expect(list.json().tokens).toHaveLength(1);
@@ -478,17 +464,8 @@ describe('bearer verification', () => {
   });
 
   it('rejects malformed tokens without any database query', async () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery(args) {
-        queries += 1;
-        return args.node;
-      },
-      async transformResult(args) {
-        return args.result;
-      },
-    };
-    const counted = await buildAppForTest({ ...store, db: store.db.withPlugin(counter) });
+    const queries = statementCounter();
+    const counted = await buildAppForTest(queries.wrap(store));
     const valid = generateToken('pat');
     const inputs = [
       `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
@@ -499,7 +476,7 @@ describe('bearer verification', () => {
       'x'.repeat(10_000),
       '%00',
     ];
-    queries = 0;
+    queries.reset();
     for (const token of inputs) {
       const response = await counted.inject({
         url: '/api/me',
@@ -507,27 +484,18 @@ describe('bearer verification', () => {
       });
       expect(response.statusCode).toBe(401);
     }
-    expect(queries).toBe(0);
+    expect(queries.count).toBe(0);
   });
 
   it('never looks an unknown well-formed token up: the issued-token filter refuses it (ADR 0022)', async () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery(args) {
-        queries += 1;
-        return args.node;
-      },
-      async transformResult(args) {
-        return args.result;
-      },
-    };
-    const counted = await buildAppForTest({ ...store, db: store.db.withPlugin(counter) });
+    const queries = statementCounter();
+    const counted = await buildAppForTest(queries.wrap(store));
     const unknown = generateToken('pat');
-    queries = 0;
+    queries.reset();
     for (let i = 0; i < 20; i++) {
       expect((await counted.inject({ url: '/api/me', headers: bearer(unknown) })).statusCode).toBe(401);
     }
-    expect(queries).toBe(0);
+    expect(queries.count).toBe(0);
   });
 
   it('ignores a token in the query string', async () => {
