@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   signUp,
   testClock,
+  useSecondApp,
   useTestApp,
 } from '../../../test/harness.ts';
 import {
@@ -15,7 +16,6 @@ import {
   pollDevice,
   startDeviceAuthorization,
 } from '../../../test/oauth-flows.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
 const USER_CODE_SHOWN = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const clock = testClock();
@@ -27,6 +27,14 @@ const oauthError = (response: { statusCode: number; json(): unknown; headers: Re
   expect(response.headers['cache-control']).toBe('no-store');
   return (response.json() as { error: string }).error;
 };
+
+/** Nothing was decided: polling still answers authorization_pending. */
+const expectStillPending = async (device: { device_code: string }, target = ctx.app) =>
+  expect(oauthError(await pollDevice(target, device.device_code))).toBe('authorization_pending');
+
+/** POST /api/oauth/device/decision with any headers and body (`decideDevice` sends a valid one). */
+const postDecision = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'POST', url: '/api/oauth/device/decision', headers, payload });
 
 describe('POST /api/oauth/device_authorization', () => {
   it('answers every RFC 8628 §3.2 field, with no-store', async () => {
@@ -105,7 +113,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
     clock.advance(20_000);
     expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
     clock.advance(20_000);
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('a device that keeps the 5 s interval is never told to slow down', async () => {
@@ -242,7 +250,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
       const response = await ctx.app.inject({ method: 'POST', url, payload });
       expect(response.statusCode).toBe(401);
     }
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('refuse an access token: only the person in the browser may approve a device', async () => {
@@ -257,21 +265,19 @@ describe('the device page endpoints (OAUTH-6)', () => {
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('refuse a cross-site approval (CSRF)', async () => {
     const user = await signUp(ctx.app);
     const device = await startDeviceAuthorization(ctx.app);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/oauth/device/decision',
-      headers: { cookie: user.cookie, origin: 'https://evil.example' },
-      payload: { user_code: device.user_code, approve: true },
-    });
+    const response = await postDecision(
+      { cookie: user.cookie, origin: 'https://evil.example' },
+      { user_code: device.user_code, approve: true },
+    );
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('csrf_rejected');
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('refuse a decision body with extra members or without approve', async () => {
@@ -281,27 +287,17 @@ describe('the device page endpoints (OAUTH-6)', () => {
       { user_code: device.user_code, approve: true, user_id: 'usr_other' },
       { user_code: device.user_code },
     ]) {
-      const response = await ctx.app.inject({
-        method: 'POST',
-        url: '/api/oauth/device/decision',
-        headers: { cookie: user.cookie },
-        payload,
-      });
+      const response = await postDecision({ cookie: user.cookie }, payload);
       expect(response.statusCode).toBe(400);
     }
   });
 });
 
 describe('user code entry rate limit (RFC 8628 §5.1)', () => {
-  let limited: App;
-  beforeAll(async () => {
-    limited = await buildTestApp(ctx.store, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '3' } });
-  });
-  afterAll(async () => {
-    await limited.close();
-  });
+  const strict = useSecondApp(ctx, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '3' } });
 
   it('answers 429 with Retry-After after N wrong codes from one IP, for lookup and decision alike', async () => {
+    const limited = strict.app;
     const user = await signUp(limited);
     const device = await startDeviceAuthorization(limited);
     const ip = '203.0.113.7';
@@ -316,13 +312,14 @@ describe('user code entry rate limit (RFC 8628 §5.1)', () => {
     expect(lookup.headers['x-ratelimit-limit']).toBe('3');
     const decision = await decideDevice(limited, user, device.user_code, true, ip);
     expect(decision.statusCode).toBe(429);
-    expect(oauthError(await pollDevice(limited, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device, limited);
 
     // Another address is not affected.
     expect((await lookUpDevice(limited, user, device.user_code, '203.0.113.8')).statusCode).toBe(200);
   });
 
   it('counts wrong decisions too, and never the right codes', async () => {
+    const limited = strict.app;
     const user = await signUp(limited);
     const device = await startDeviceAuthorization(limited);
     const ip = '198.51.100.20';
@@ -341,20 +338,15 @@ describe('user code entry rate limit across instances (RATE-2)', () => {
 
   it.runIf(Boolean(redisUrl))('shares one failure budget between two instances through Redis', async () => {
     const env = { REDIS_URL: redisUrl!, RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '2' };
-    const a = await buildTestApp(ctx.store, { clock, env });
-    const b = await buildTestApp(ctx.store, { clock, env });
-    try {
-      const user = await signUp(a);
-      const device = await startDeviceAuthorization(a);
-      // A fresh address per run: the Redis counter outlives the test.
-      const ip = `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
-      expect((await lookUpDevice(a, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
-      expect((await lookUpDevice(b, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
-      expect((await lookUpDevice(a, user, device.user_code, ip)).statusCode).toBe(429);
-      expect((await lookUpDevice(b, user, device.user_code, ip)).statusCode).toBe(429);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const a = await buildAppForTest(ctx.store, { clock, env });
+    const b = await buildAppForTest(ctx.store, { clock, env });
+    const user = await signUp(a);
+    const device = await startDeviceAuthorization(a);
+    // A fresh address per run: the Redis counter outlives the test.
+    const ip = `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+    expect((await lookUpDevice(a, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
+    expect((await lookUpDevice(b, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
+    expect((await lookUpDevice(a, user, device.user_code, ip)).statusCode).toBe(429);
+    expect((await lookUpDevice(b, user, device.user_code, ip)).statusCode).toBe(429);
   });
 });
