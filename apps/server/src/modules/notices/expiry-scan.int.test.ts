@@ -1,6 +1,7 @@
 import { CompiledQuery, createQueryId, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
+import { rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { signUp, type TestUser, testClock, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import { DAY_MS } from '../../platform/clock.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
@@ -63,12 +64,7 @@ describe('the expiry scan', () => {
     const tokenId = await createToken(user, 'short', 5);
     await Promise.all([ctx.app.noticeScan(), peer.app.noticeScan()]);
     expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7]);
-    const rotated = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${tokenId}/rotate`,
-      headers: { cookie: user.cookie },
-      payload: { expires_in_days: 3 },
-    });
+    const rotated = await rotatePat(ctx.app, user, tokenId, { expires_in_days: 3 });
     expect(rotated.statusCode).toBe(200);
     await Promise.all([ctx.app.noticeScan(), peer.app.noticeScan()]);
     expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7, 7]);

@@ -5,6 +5,7 @@ import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import { type SmtpSink, startSmtpSink } from '../../../test/fakes/smtp-sink.ts';
 import { createPat } from '../../../test/fixtures/index.ts';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import {
   bearer,
   signUp,
@@ -142,20 +143,12 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
     // PAT created / rotated / revoked by its owner; the replaced secret presented again.
     const kept = await createToken(user, 'deploy', 10);
     const other = await createToken(user, 'scratch');
-    const rotation = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${kept.token.id}/rotate`,
-      headers: as(user),
-    });
+    const rotation = await rotatePat(ctx.app, user, kept.token.id);
     const rotatedSecret = rotation.json().secret as string;
     expect((await ctx.app.inject({ url: '/api/tokens/self', headers: bearer(kept.secret) })).statusCode).toBe(
       401,
     );
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${other.token.id}`,
-      headers: as(user),
-    });
+    await revokePat(ctx.app, user, other.token.id);
 
     // First use from a second network (the first network is the token's first use, not news).
     const roaming = await createToken(user, 'roaming');
@@ -358,11 +351,7 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
       payload: { preferences: [{ kind: 'token.created', email: false }] },
     });
     const token = await createToken(user, 'filtered');
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.token.id}`,
-      headers: as(user),
-    });
+    await revokePat(ctx.app, user, token.token.id);
     await drain();
     const subjects = smtp.messages
       .filter((m) => m.to.includes(user.email))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { type ChannelSender, createDeliveryWorker, type DeliverySettings } from './delivery-worker.ts';
@@ -41,16 +42,8 @@ describe('the outbox, written in the transaction of the change', () => {
     const created = await createPat(user, 'ci');
     expect(created.statusCode).toBe(201);
     const { token, secret } = created.json();
-    await ctx.app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await rotatePat(ctx.app, user, token.id);
+    await revokePat(ctx.app, user, token.id);
 
     const page = await listNotices(user);
     expect(page.notices.map((n) => n.kind)).toEqual(['token.revoked', 'token.rotated', 'token.created']);

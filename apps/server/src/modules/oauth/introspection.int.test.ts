@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
+import { revokePat } from '../../../test/fixtures/pat-actions.ts';
 import { accessTokenFor, buildAppForTest, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
@@ -59,11 +60,7 @@ describe('POST /api/oauth/introspect', () => {
     const user = await signUp(ctx.app);
     const revoked = await createPat(ctx.app, user, PAT);
     expect((await introspect(revoked.secret)).json().active).toBe(true);
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${revoked.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(ctx.app, user, revoked.token.id);
     const expiring = await createPat(ctx.app, user, { ...PAT, expires_in_days: 1 });
     const { refresh_token } = await accessTokenFor(ctx.app, user);
     const forged = `tes_pat_${'A'.repeat(40)}000000`;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { bearer, signUp, type TestUser, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
@@ -132,12 +133,7 @@ describe('a PAT with a network allow-list, rotated', () => {
     const created = await createPat(user, ['203.0.113.0/24'], { name: 'rotated', allow_self_rotation: true });
     expect(created.statusCode, created.body).toBe(201);
     const { token, secret: oldSecret } = created.json();
-    const rotated = await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: as(user),
-      payload: { overlap: 'until_first_use' },
-    });
+    const rotated = await rotatePat(app, user, token.id, { overlap: 'until_first_use' });
     expect(rotated.statusCode, rotated.body).toBe(200);
     expect(rotated.json().token.allowed_cidrs).toEqual(['203.0.113.0/24']);
     const newSecret = rotated.json().secret;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { statementCounter } from '../../../test/fixtures/statement-counter.ts';
 import {
   accessTokenFor,
@@ -148,11 +149,7 @@ describe('creating and listing personal access tokens', () => {
     const clash = await postPat(app, { cookie: user.cookie }, { name: 'deploy', scopes: ['agents:read'] });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().code).toBe('conflict');
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${first.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, first.token.id);
     expect((await createPat(app, user, { name: 'deploy' })).token.name).toBe('deploy');
   });
 });
@@ -336,11 +333,7 @@ describe('rotation and revocation', () => {
     const user = await signUp(app);
     const { token, secret } = await createPat(app, user, { name: 'rotating', expires_in_days: 10 });
     expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-    const response = await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
+    const response = await rotatePat(app, user, token.id);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const rotated = response.json();
@@ -363,11 +356,7 @@ describe('rotation and revocation', () => {
     for (let i = 0; i < 3; i++) {
       expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
     }
-    const revoke = await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    const revoke = await revokePat(app, user, token.id);
     expect(revoke.statusCode).toBe(204);
     const after = await app.inject({ url: '/api/me', headers: bearer(secret) });
     expect(after.statusCode).toBe(401);
@@ -377,11 +366,7 @@ describe('rotation and revocation', () => {
     });
     expect(view.json().status).toBe('revoked');
     expect(view.json().revoked_at).not.toBeNull();
-    const rotate = await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
+    const rotate = await rotatePat(app, user, token.id);
     expect(rotate.statusCode).toBe(422);
   });
 
@@ -423,11 +408,7 @@ describe('rotation and revocation', () => {
     });
     const revoke = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 8));
-      const response = await app.inject({
-        method: 'DELETE',
-        url: `/api/account/tokens/${token.id}`,
-        headers: { cookie: user.cookie },
-      });
+      const response = await revokePat(app, user, token.id);
       expect(response.statusCode).toBe(204);
       revokedAt = performance.now();
     })();
@@ -445,11 +426,7 @@ describe('bearer verification', () => {
   it('answers byte-identical 401 invalid_token for unknown, bad-checksum, expired and revoked tokens', async () => {
     const user = await signUp(app);
     const revoked = await createPat(app, user);
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${revoked.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, revoked.token.id);
     const wellFormedUnknown = generateToken('pat');
     const badChecksum = `${wellFormedUnknown.slice(0, -1)}${wellFormedUnknown.endsWith('0') ? '1' : '0'}`;
     const bodies = new Set<string>();
@@ -591,11 +568,7 @@ describe('last use', () => {
     const user = await signUp(app);
     const { token, secret } = await createPat(app, user);
     await app.inject({ url: '/api/me', headers: bearer(secret) });
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, token.id);
     await app.credentials.lastUsed.flush();
     expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
     const view = await app.inject({
@@ -621,11 +594,7 @@ describe('audit log', () => {
       url: `/api/account/tokens/${token.id}/rotate`,
       headers: { cookie: user.cookie, 'user-agent': 'audit-test/1.0' },
     });
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, token.id);
     const page1 = await app.inject({
       url: '/api/account/audit-log?limit=2',
       headers: { cookie: user.cookie },
@@ -702,15 +671,6 @@ describe('rotation and expiry (ADR 0014)', () => {
     return `tessera_session=${response.cookies.find((c) => c.name === 'tessera_session')!.value}`;
   }
 
-  function rotate(target: App, cookie: string, id: string, payload?: Record<string, unknown>) {
-    return target.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${id}/rotate`,
-      headers: { cookie },
-      ...(payload ? { payload } : {}),
-    });
-  }
-
   it('never lets a 366-day PAT outlive the policy, however often it is rotated', async () => {
     const clock = testClock();
     const timed = await buildAppForTest(store, { clock });
@@ -718,7 +678,7 @@ describe('rotation and expiry (ADR 0014)', () => {
     const { token } = await createPat(timed, user, { expires_in_days: 366 });
     for (let i = 0; i < 3; i++) {
       clock.advance(100 * DAY);
-      const response = await rotate(timed, await cookieFor(timed, user), token.id);
+      const response = await rotatePat(timed, { cookie: await cookieFor(timed, user) }, token.id);
       expect(response.statusCode).toBe(200);
       const rotated = response.json().token;
       const now = clock.now().getTime();
@@ -739,9 +699,9 @@ describe('rotation and expiry (ADR 0014)', () => {
     const long = await createPat(timed, user, { expires_in_days: 300 });
     clock.advance(3 * DAY);
     const cookie = await cookieFor(timed, user);
-    const again = (await rotate(timed, cookie, short.token.id)).json().token;
+    const again = (await rotatePat(timed, { cookie }, short.token.id)).json().token;
     expect(Date.parse(again.expires_at)).toBe(clock.now().getTime() + 7 * DAY);
-    const cut = await rotate(stricter, cookie, long.token.id);
+    const cut = await rotatePat(stricter, { cookie }, long.token.id);
     expect(cut.statusCode).toBe(200);
     expect(Date.parse(cut.json().token.expires_at)).toBe(clock.now().getTime() + 90 * DAY);
   });
@@ -751,21 +711,21 @@ describe('rotation and expiry (ADR 0014)', () => {
     const timed = await buildAppForTest(store, { clock });
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 30 });
-    const beyond = await rotate(timed, user.cookie, token.id, { expires_in_days: 367 });
+    const beyond = await rotatePat(timed, user, token.id, { expires_in_days: 367 });
     expect(beyond.statusCode).toBe(422);
     expect(beyond.json().code).toBe('policy_violation');
     expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
 
-    const shorter = await rotate(timed, user.cookie, token.id, { expires_in_days: 5 });
+    const shorter = await rotatePat(timed, user, token.id, { expires_in_days: 5 });
     expect(shorter.statusCode).toBe(200);
     expect(Date.parse(shorter.json().token.expires_at)).toBe(clock.now().getTime() + 5 * DAY);
-    const forever = await rotate(timed, user.cookie, token.id, { expires_in_days: null });
+    const forever = await rotatePat(timed, user, token.id, { expires_in_days: null });
     expect(forever.json().token.expires_at).toBeNull();
 
-    expect((await rotate(timed, user.cookie, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
-    expect(
-      (await rotate(timed, user.cookie, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode,
-    ).toBe(400);
+    expect((await rotatePat(timed, user, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
+    expect((await rotatePat(timed, user, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode).toBe(
+      400,
+    );
   });
 
   it('keeps a token without expiry without one, unless the policy now requires expiry (then the maximum)', async () => {
@@ -777,10 +737,10 @@ describe('rotation and expiry (ADR 0014)', () => {
     });
     const user = await signUp(lenient);
     const { token } = await createPat(lenient, user, { expires_in_days: null });
-    expect((await rotate(lenient, user.cookie, token.id)).json().token.expires_at).toBeNull();
-    const refused = await rotate(strict, user.cookie, token.id, { expires_in_days: null });
+    expect((await rotatePat(lenient, user, token.id)).json().token.expires_at).toBeNull();
+    const refused = await rotatePat(strict, user, token.id, { expires_in_days: null });
     expect(refused.statusCode).toBe(422);
-    const capped = await rotate(strict, user.cookie, token.id);
+    const capped = await rotatePat(strict, user, token.id);
     expect(Date.parse(capped.json().token.expires_at)).toBe(clock.now().getTime() + 60 * DAY);
   });
 
@@ -795,7 +755,7 @@ describe('rotation and expiry (ADR 0014)', () => {
     const expired = await timed.inject({ url: `/api/account/tokens/${token.id}`, headers: { cookie } });
     expect(expired.json().status).toBe('expired');
 
-    const response = await rotate(timed, cookie, token.id, { expires_in_days: 14 });
+    const response = await rotatePat(timed, { cookie }, token.id, { expires_in_days: 14 });
     expect(response.statusCode).toBe(200);
     const { token: regenerated, secret: fresh } = response.json();
     expect(regenerated.status).toBe('active');
