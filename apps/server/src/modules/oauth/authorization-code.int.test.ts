@@ -33,6 +33,13 @@ const clock = testClock();
 
 const ctx = useTestApp({ clock });
 
+/** A signed-in user and the authorization request of theirs the consent page would show. */
+async function userWithPendingRequest() {
+  const user = await signUp(ctx.app);
+  const id = await startAuthorization(ctx.app, user, authorizeParams());
+  return { user, id };
+}
+
 /** GET /api/oauth/requests/{id} (what the consent page shows), as whoever `headers` says. */
 const viewRequest = (id: string, headers: Record<string, string> = {}) =>
   ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers });
@@ -88,8 +95,7 @@ describe('GET /api/oauth/authorize', () => {
   });
 
   it('asks for every scope the client may have when no scope is given', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     const response = await viewRequest(id, { cookie: user.cookie });
     expect(response.json().scopes).toContain('agents:write');
     expect(response.json().scopes).toContain('profile:read');
@@ -198,8 +204,7 @@ describe('GET /api/oauth/authorize', () => {
 
 describe('the consent endpoints', () => {
   it('answer 401 without a credential', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { id } = await userWithPendingRequest();
     expect((await viewRequest(id)).statusCode).toBe(401);
     const decision = await postDecision(id, {}, { approve: true });
     expect(decision.statusCode).toBe(401);
@@ -222,8 +227,7 @@ describe('the consent endpoints', () => {
   });
 
   it('refuses a cross-site decision (CSRF) and leaves the request pending', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     const crossSite: Array<Record<string, string>> = [
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
@@ -237,8 +241,7 @@ describe('the consent endpoints', () => {
   });
 
   it('accepts a same-origin decision', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     const response = await postDecision(
       id,
       { cookie: user.cookie, origin: ISSUER, 'sec-fetch-site': 'same-origin' },
@@ -248,8 +251,7 @@ describe('the consent endpoints', () => {
   });
 
   it('refuse an access token: only the person in the browser may answer, not a program', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     const { access_token: accessToken } = await accessTokenFor(ctx.app, user);
     const peek = await viewRequest(id, bearer(accessToken));
     const approve = await postDecision(id, bearer(accessToken), { approve: true });
@@ -305,8 +307,7 @@ describe('the consent endpoints', () => {
   });
 
   it('refuses a body with extra members', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     const response = await postDecision(
       id,
       { cookie: user.cookie },
@@ -316,8 +317,7 @@ describe('the consent endpoints', () => {
   });
 
   it('answers 404 once the request is older than 10 minutes', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     clock.advance(10 * 60 * 1000 + 1);
     expect((await viewRequest(id, { cookie: user.cookie })).statusCode).toBe(404);
     expect((await decide(ctx.app, user, id, true)).statusCode).toBe(404);

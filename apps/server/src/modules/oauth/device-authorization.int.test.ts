@@ -28,6 +28,13 @@ const oauthError = (response: { statusCode: number; json(): unknown; headers: Re
   return (response.json() as { error: string }).error;
 };
 
+/** A signed-in user and a device authorization waiting for someone's decision. */
+async function userWithPendingDevice() {
+  const user = await signUp(ctx.app);
+  const device = await startDeviceAuthorization(ctx.app);
+  return { user, device };
+}
+
 /** Nothing was decided: polling still answers authorization_pending. */
 const expectStillPending = async (device: { device_code: string }, target = ctx.app) =>
   expect(oauthError(await pollDevice(target, device.device_code))).toBe('authorization_pending');
@@ -125,8 +132,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('issues a token pair once the user approves, then never again (single use)', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     expect((await decideDevice(ctx.app, user, device.user_code, true)).statusCode).toBe(204);
     const response = await pollDevice(ctx.app, device.device_code);
     expect(response.statusCode).toBe(200);
@@ -144,8 +150,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('lets only one of two concurrent polls of an approved code through', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     await decideDevice(ctx.app, user, device.user_code, true);
     const answers = await Promise.all([
       pollDevice(ctx.app, device.device_code),
@@ -155,8 +160,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('answers access_denied after the user denies', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     expect((await decideDevice(ctx.app, user, device.user_code, false)).statusCode).toBe(204);
     expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('access_denied');
     expect(await auditActions(ctx.app, user)).toContain('oauth.device_denied');
@@ -213,8 +217,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
     ['without the dash', (code: string) => code.replace('-', '')],
     ['with spaces', (code: string) => ` ${code.slice(0, 4)} ${code.slice(5)} `],
   ])('accept the user code typed in %s, for lookup and decision', async (_label, typed) => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     const lookup = await lookUpDevice(ctx.app, user, typed(device.user_code));
     expect(lookup.statusCode).toBe(200);
     expect(lookup.json().user_code).toBe(device.user_code);
@@ -254,8 +257,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
   });
 
   it('refuse an access token: only the person in the browser may approve a device', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     const { access_token: accessToken } = await accessTokenFor(ctx.app, user);
     for (const [url, payload] of [
       ['/api/oauth/device/lookup', { user_code: device.user_code }],
@@ -269,8 +271,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
   });
 
   it('refuse a cross-site approval (CSRF)', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     const response = await postDecision(
       { cookie: user.cookie, origin: 'https://evil.example' },
       { user_code: device.user_code, approve: true },
@@ -281,8 +282,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
   });
 
   it('refuse a decision body with extra members or without approve', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     for (const payload of [
       { user_code: device.user_code, approve: true, user_id: 'usr_other' },
       { user_code: device.user_code },

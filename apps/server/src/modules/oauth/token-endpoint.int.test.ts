@@ -12,6 +12,12 @@ import type { App } from '../../platform/http/schemas.ts';
 
 const ctx = useTestApp();
 
+/** A new user signed in through the password grant: the user and the token pair. */
+async function signedInWithTokens() {
+  const user = await signUp(ctx.app);
+  return { user, tokens: await accessTokenFor(ctx.app, user) };
+}
+
 /** POST /api/auth/token with a JSON body. */
 const requestToken = (payload: Record<string, unknown>, target: App = ctx.app) =>
   target.inject({ method: 'POST', url: '/api/auth/token', payload });
@@ -105,8 +111,7 @@ describe('password grant', () => {
 
 describe('refresh_token grant', () => {
   it('rotates: a new pair, and the spent refresh token cannot be used again', async () => {
-    const user = await signUp(ctx.app);
-    const first = await accessTokenFor(ctx.app, user);
+    const { tokens: first } = await signedInWithTokens();
     const refreshed = await ctx.app.inject(
       tokenForm({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
     );
@@ -119,8 +124,7 @@ describe('refresh_token grant', () => {
   });
 
   it('revokes the whole family when a spent refresh token is reused', async () => {
-    const user = await signUp(ctx.app);
-    const first = await accessTokenFor(ctx.app, user);
+    const { user, tokens: first } = await signedInWithTokens();
     const second = (await refreshWith(first.refresh_token)).json();
     // An attacker replays the first refresh token.
     const replay = await refreshWith(first.refresh_token);
@@ -139,8 +143,7 @@ describe('refresh_token grant', () => {
   });
 
   it('lets only one of two concurrent refreshes with the same token win', async () => {
-    const user = await signUp(ctx.app);
-    const first = await accessTokenFor(ctx.app, user);
+    const { tokens: first } = await signedInWithTokens();
     const [a, b] = await Promise.all([1, 2].map(() => refreshWith(first.refresh_token)));
     const statuses = [a!.statusCode, b!.statusCode].sort();
     expect(statuses).toEqual([200, 400]);
@@ -174,8 +177,7 @@ describe('refresh_token grant', () => {
 
 describe('logout with an access token', () => {
   it('revokes the access token and its refresh family', async () => {
-    const user = await signUp(ctx.app);
-    const pair = await accessTokenFor(ctx.app, user);
+    const { tokens: pair } = await signedInWithTokens();
     const logout = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
@@ -190,8 +192,7 @@ describe('logout with an access token', () => {
 
 describe('POST /api/oauth/revoke (RFC 7009)', () => {
   it('revokes an access token, answers 200 for garbage, and refuses unsupported hints', async () => {
-    const user = await signUp(ctx.app);
-    const pair = await accessTokenFor(ctx.app, user);
+    const { tokens: pair } = await signedInWithTokens();
     const revoke = await ctx.app.inject({
       method: 'POST',
       url: '/api/oauth/revoke',
@@ -207,8 +208,7 @@ describe('POST /api/oauth/revoke (RFC 7009)', () => {
   });
 
   it('revoking a refresh token ends its family', async () => {
-    const user = await signUp(ctx.app);
-    const pair = await accessTokenFor(ctx.app, user);
+    const { tokens: pair } = await signedInWithTokens();
     await revokeToken({ token: pair.refresh_token });
     expect(await meStatus(pair.access_token)).toBe(401);
   });

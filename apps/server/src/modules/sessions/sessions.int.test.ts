@@ -9,6 +9,7 @@ import {
   useTestApp,
 } from '../../../test/harness.ts';
 import { obtainCode, redeemCode } from '../../../test/oauth-flows.ts';
+import type { App } from '../../platform/http/schemas.ts';
 
 const ctx = useTestApp();
 
@@ -26,19 +27,28 @@ interface SessionView {
   current: boolean;
 }
 
+/** A sign-in request sent by this user agent, which must succeed (200). */
+async function signInFrom(target: App, userAgent: string, url: string, payload: Record<string, unknown>) {
+  const response = await target.inject({
+    method: 'POST',
+    url,
+    headers: { 'user-agent': userAgent },
+    payload,
+  });
+  expect(response.statusCode).toBe(200);
+  return response;
+}
+
 /** Signs the user in again on the web, as another browser; returns that browser's Cookie header. */
 async function logIn(
   user: Pick<TestUser, 'email' | 'password'>,
   userAgent = 'Browser/2.0',
   target = ctx.app,
 ) {
-  const response = await target.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    headers: { 'user-agent': userAgent },
-    payload: { email: user.email, password: user.password },
+  const response = await signInFrom(target, userAgent, '/api/auth/login', {
+    email: user.email,
+    password: user.password,
   });
-  expect(response.statusCode).toBe(200);
   const value = response.cookies.find((c) => c.name === 'tessera_session')!.value;
   return { cookie: `tessera_session=${value}`, token: value };
 }
@@ -49,13 +59,11 @@ async function appSignIn(
   userAgent = 'tessera-cli/1.0',
   target = ctx.app,
 ) {
-  const response = await target.inject({
-    method: 'POST',
-    url: '/api/auth/token',
-    headers: { 'user-agent': userAgent },
-    payload: { grant_type: 'password', username: user.email, password: user.password },
+  const response = await signInFrom(target, userAgent, '/api/auth/token', {
+    grant_type: 'password',
+    username: user.email,
+    password: user.password,
   });
-  expect(response.statusCode).toBe(200);
   return response.json() as { access_token: string; refresh_token: string };
 }
 
