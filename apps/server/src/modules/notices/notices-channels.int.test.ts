@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import { type SmtpSink, startSmtpSink } from '../../../test/fakes/smtp-sink.ts';
-import { createPat } from '../../../test/fixtures/index.ts';
+import { automationToken, createPat } from '../../../test/fixtures/index.ts';
 import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
+import { postSignedAlert, secretScanningAlert } from '../../../test/fixtures/secret-scanning-alerts.ts';
 import {
   bearer,
   signUp,
@@ -164,20 +165,7 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
 
     // Reported as leaked by GitHub secret scanning (revoked: by leak_report).
     const leaky = await createToken(user, 'leaky');
-    const alert = JSON.stringify([
-      {
-        token: leaky.secret,
-        type: 'tessera_personal_access_token',
-        url: 'https://github.com/o/r',
-        source: 'content',
-      },
-    ]);
-    const reported = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: scanningKeys.sign(alert),
-      payload: alert,
-    });
+    const reported = await postSignedAlert(ctx.app, scanningKeys, secretScanningAlert([leaky.secret]));
     expect(reported.statusCode).toBe(200);
     // Revoked by whoever found its value (public revoke-by-value endpoint).
     const found = await createToken(user, 'found');
@@ -200,38 +188,9 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
     secrets.push(kept.secret, other.secret, roaming.secret, leaky.secret, found.secret, support.secret);
 
     // Automation token issued (task group opened) and revoked (group closed).
-    const repoToken = newGitHubToken();
-    github.addToken(repoToken, {
-      login: 'octo',
-      scopes: ['repo'],
-      repos: [{ full_name: 'octo/alpha', private: true, default_branch: 'main' }],
-    });
-    const repoAccount = await post('/api/provider-accounts', {
-      provider: 'github',
-      name: 'Repos',
-      token: repoToken,
-    });
-    expect(repoAccount.statusCode).toBe(201);
-    const repo = await post('/api/repos', {
-      provider_account_id: repoAccount.json().id,
-      full_name: 'octo/alpha',
-    });
-    expect(repo.statusCode, repo.body).toBe(201);
-    const agent = await post('/api/agents', {
-      name: 'Fixer',
-      description: '',
-      category: 'coding',
-      tags: [],
-      visibility: 'private',
-    });
-    expect(agent.statusCode).toBe(201);
-    const group = await post(`/api/repos/${repo.json().id}/task-groups`, {
-      agent_id: agent.json().agent_id,
-      title: 'fix things',
-    });
-    expect(group.statusCode, group.body).toBe(201);
-    secrets.push(group.json().automation_token.secret);
-    const closed = await post(`/api/task-groups/${group.json().task_group.id}/close`, {});
+    const automation = await automationToken(ctx.app, user, github, { login: 'octo', title: 'fix things' });
+    secrets.push(automation.secret);
+    const closed = await post(`/api/task-groups/${automation.groupId}/close`, {});
     expect(closed.statusCode, closed.body).toBeLessThan(300);
 
     // The scan: 10 days left → the 30-day notice; 11 days later → expired; then used after expiry.

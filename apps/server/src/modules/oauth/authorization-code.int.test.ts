@@ -36,8 +36,9 @@ const ctx = useTestApp({ clock });
 /** A signed-in user and the authorization request of theirs the consent page would show. */
 async function userWithPendingRequest() {
   const user = await signUp(ctx.app);
-  const id = await startAuthorization(ctx.app, user, authorizeParams());
-  return { user, id };
+  const params = authorizeParams();
+  const id = await startAuthorization(ctx.app, user, params);
+  return { user, id, params };
 }
 
 /** GET /api/oauth/requests/{id} (what the consent page shows), as whoever `headers` says. */
@@ -263,9 +264,7 @@ describe('the consent endpoints', () => {
   });
 
   it('approval answers redirect_to with code, state and iss, once', async () => {
-    const user = await signUp(ctx.app);
-    const params = authorizeParams();
-    const id = await startAuthorization(ctx.app, user, params);
+    const { user, id, params } = await userWithPendingRequest();
     const response = await decide(ctx.app, user, id, true);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -294,9 +293,7 @@ describe('the consent endpoints', () => {
   });
 
   it('denial answers redirect_to with error=access_denied and state, and is audited', async () => {
-    const user = await signUp(ctx.app);
-    const params = authorizeParams();
-    const id = await startAuthorization(ctx.app, user, params);
+    const { user, id, params } = await userWithPendingRequest();
     const response = await decide(ctx.app, user, id, false);
     expect(response.statusCode).toBe(200);
     const query = new URL(response.json().redirect_to).searchParams;

@@ -29,9 +29,9 @@ const oauthError = (response: { statusCode: number; json(): unknown; headers: Re
 };
 
 /** A signed-in user and a device authorization waiting for someone's decision. */
-async function userWithPendingDevice() {
-  const user = await signUp(ctx.app);
-  const device = await startDeviceAuthorization(ctx.app);
+async function userWithPendingDevice(target = ctx.app) {
+  const user = await signUp(target);
+  const device = await startDeviceAuthorization(target);
   return { user, device };
 }
 
@@ -298,8 +298,7 @@ describe('user code entry rate limit (RFC 8628 §5.1)', () => {
 
   it('answers 429 with Retry-After after N wrong codes from one IP, for lookup and decision alike', async () => {
     const limited = strict.app;
-    const user = await signUp(limited);
-    const device = await startDeviceAuthorization(limited);
+    const { user, device } = await userWithPendingDevice(limited);
     const ip = '203.0.113.7';
     for (let i = 0; i < 3; i += 1) {
       expect((await lookUpDevice(limited, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
@@ -320,8 +319,7 @@ describe('user code entry rate limit (RFC 8628 §5.1)', () => {
 
   it('counts wrong decisions too, and never the right codes', async () => {
     const limited = strict.app;
-    const user = await signUp(limited);
-    const device = await startDeviceAuthorization(limited);
+    const { user, device } = await userWithPendingDevice(limited);
     const ip = '198.51.100.20';
     for (let i = 0; i < 10; i += 1) {
       expect((await lookUpDevice(limited, user, device.user_code, ip)).statusCode).toBe(200);
