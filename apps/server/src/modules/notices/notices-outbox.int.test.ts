@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
@@ -219,17 +219,14 @@ describe('the delivery worker', () => {
       senders: { webhook: recordingSender(received) },
     });
     worker.start();
-    try {
-      await expect.poll(() => kinds.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-      expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
+    onTestFinished(() => worker.stop());
+    await expect.poll(() => kinds.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
 
-      const user = await userWithEndpoint();
-      const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.leaked' }))!;
-      await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
-      expect(kinds).toContain('UpdateQueryNode');
-    } finally {
-      await worker.stop();
-    }
+    const user = await userWithEndpoint();
+    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.leaked' }))!;
+    await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
+    expect(kinds).toContain('UpdateQueryNode');
   });
 
   it('two workers on one store deliver each event exactly once', async () => {

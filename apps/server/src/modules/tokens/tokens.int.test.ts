@@ -28,6 +28,12 @@ beforeAll(() => {
 const createPat = (target: App, user: TestUser, body: Record<string, unknown> = {}) =>
   createPatWith(target, user, { scopes: ['agents:read', 'profile:read'], ...body });
 
+/** An app for the current test with a clock of its own, which the test moves. */
+async function appWithOwnClock() {
+  const clock = testClock();
+  return { clock, timed: await buildAppForTest(store, { clock }) };
+}
+
 /** POST /api/account/tokens as is, for the tests that read the answer (`createPat` wants a 201). */
 const postPat = (target: App, headers: Record<string, string>, payload: Record<string, unknown>) =>
   target.inject({ method: 'POST', url: '/api/account/tokens', headers, payload });
@@ -184,8 +190,7 @@ describe('expiry policy', () => {
   });
 
   it('refuses a token once it has expired and shows it as expired (expiry checked on cached tokens too)', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
     expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
@@ -672,8 +677,7 @@ describe('rotation and expiry (ADR 0014)', () => {
   }
 
   it('never lets a 366-day PAT outlive the policy, however often it is rotated', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token } = await createPat(timed, user, { expires_in_days: 366 });
     for (let i = 0; i < 3; i++) {
@@ -691,8 +695,7 @@ describe('rotation and expiry (ADR 0014)', () => {
   });
 
   it('keeps the lifetime of a shorter token, and cuts it to a maximum lowered since', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const stricter = await buildAppForTest(store, { clock, env: { TOKEN_MAX_LIFETIME_DAYS: '90' } });
     const user = await signUp(timed);
     const short = await createPat(timed, user, { expires_in_days: 7 });
@@ -707,8 +710,7 @@ describe('rotation and expiry (ADR 0014)', () => {
   });
 
   it('takes a new expiry like creation does, and refuses one beyond the maximum with 422 (the old secret stays)', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 30 });
     const beyond = await rotatePat(timed, user, token.id, { expires_in_days: 367 });
@@ -745,8 +747,7 @@ describe('rotation and expiry (ADR 0014)', () => {
   });
 
   it('regenerates an expired token: active again with a new expiry, audited as such', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
     clock.advance(2 * DAY);
