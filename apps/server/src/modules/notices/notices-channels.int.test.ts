@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import { type SmtpSink, startSmtpSink } from '../../../test/fakes/smtp-sink.ts';
-import { automationToken, createPat } from '../../../test/fixtures/index.ts';
+import { addGitHubAccount, automationToken, createPat } from '../../../test/fixtures/index.ts';
 import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { postSignedAlert, secretScanningAlert } from '../../../test/fixtures/secret-scanning-alerts.ts';
 import {
@@ -206,20 +206,10 @@ describe('every event reaches in-app, e-mail and webhooks', () => {
 
     // Provider token expiring (the expiry GitHub reports, found by the daily re-check), then
     // rejected by GitHub at the next day's re-check.
-    const ghToken = newGitHubToken();
-    github.addToken(ghToken, {
-      login: 'octo',
-      scopes: ['repo'],
+    const { token: ghToken } = await addGitHubAccount(ctx.app, user, github, {
       // In the server's clock, 5 days from now (the fake measures expiry in real time).
       expiresAt: new Date(clock.now().getTime() + 5 * DAY_MS),
     });
-    const account = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/provider-accounts',
-      headers: as(user),
-      payload: { provider: 'github', name: 'GitHub', token: ghToken },
-    });
-    expect(account.statusCode).toBe(201);
     clock.advance(DAY_MS + 60_000);
     expect(await ctx.app.providerRecheck()).toBeGreaterThanOrEqual(1);
     github.addToken(ghToken, { login: 'octo', scopes: ['repo'], expiresAt: new Date(0) });
