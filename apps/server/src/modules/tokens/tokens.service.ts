@@ -537,7 +537,7 @@ export function createTokenService(deps: {
           'The presenting credential is not a personal access or automation token.',
         );
       }
-      return tokenView(row, credentials.statusOf(row));
+      return view(row);
     },
 
     async revokeToken(id: string, ownerId: string, context: RequestContext) {
