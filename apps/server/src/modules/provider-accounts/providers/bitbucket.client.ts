@@ -1,11 +1,11 @@
-import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
+import type { ProviderClient, RepositorySummary } from './provider-client.ts';
 import {
   isRecord,
-  listAllPages,
+  listedScopes,
   ProviderError,
-  type ProviderRequest,
   type ProviderResponse,
-  providerGet,
+  providerApi,
+  repositorySummary,
   stringField,
   unexpectedAnswer,
 } from './provider-http.ts';
@@ -46,17 +46,6 @@ export function bitbucketCredentialKind(token: string, username: string): 'api_t
   return username.includes('@') ? 'api_token' : 'app_password';
 }
 
-/** A call's headers, time limit, fetch and label, with the credentials as Bitbucket wants them. */
-function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
-  const basic = Buffer.from(`${access.username ?? ''}:${access.token}`, 'utf8').toString('base64');
-  return {
-    headers: { authorization: `Basic ${basic}` },
-    timeoutMs: access.timeoutMs,
-    fetch: access.fetch,
-    label: LABEL,
-  };
-}
-
 function failure(answer: ProviderResponse, what: string): ProviderError {
   if (answer.status === 401) {
     return new ProviderError(
@@ -74,38 +63,34 @@ function failure(answer: ProviderResponse, what: string): ProviderError {
 }
 
 function toSummary(item: unknown): RepositorySummary | null {
-  if (!isRecord(item) || typeof item.full_name !== 'string') return null;
-  return {
-    full_name: item.full_name,
-    private: item.is_private === true,
-    default_branch: stringField(item.mainbranch, 'name'),
-  };
+  return repositorySummary(item, {
+    nameField: 'full_name',
+    isPrivate: (entry) => entry.is_private === true,
+    defaultBranch: (entry) => stringField(entry.mainbranch, 'name'),
+  });
 }
+
+const bitbucket = providerApi({
+  label: LABEL,
+  authHeaders: (access) => ({
+    authorization: `Basic ${Buffer.from(`${access.username ?? ''}:${access.token}`, 'utf8').toString('base64')}`,
+  }),
+  failure,
+});
 
 export const bitbucketClient: ProviderClient = {
   provider: 'bitbucket',
   label: LABEL,
 
   async checkToken(access) {
-    const answer = await providerGet({
-      url: `${access.baseUrl}/2.0/user`,
-      ...requestFor(access),
-    });
-    if (answer.status !== 200) throw failure(answer, 'GET /2.0/user');
-    const login =
-      stringField(answer.body, 'username') ??
-      stringField(answer.body, 'nickname') ??
-      stringField(answer.body, 'display_name');
-    if (!login)
-      throw new ProviderError('unreachable', 'Bitbucket answered GET /2.0/user without a username.');
-    const header = answer.headers.get('x-oauth-scopes');
-    const scopes =
-      header === null
-        ? null
-        : header
-            .split(/[,\s]+/)
-            .map((s) => s.trim())
-            .filter(Boolean);
+    const { answer, login } = await bitbucket.tokenUser(
+      access,
+      `${access.baseUrl}/2.0/user`,
+      'GET /2.0/user',
+      'username',
+      ['username', 'nickname', 'display_name'],
+    );
+    const scopes = listedScopes(answer.headers.get('x-oauth-scopes'), /[,\s]+/);
     // Bitbucket does not report when a token expires.
     return { login, scopes, expiresAt: null };
   },
@@ -119,14 +104,9 @@ export const bitbucketClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return listAllPages({
+    return bitbucket.listAll(access, {
       firstUrl: `${access.baseUrl}/2.0/repositories?role=member&pagelen=100`,
-      baseUrl: access.baseUrl,
-      request: {
-        ...requestFor(access),
-      },
       what: 'GET /2.0/repositories',
-      failure,
       entries: (body) => (isRecord(body) && Array.isArray(body.values) ? body.values : null),
       nextPage: (answer) => stringField(answer.body, 'next'),
       toItem: toSummary,
@@ -135,12 +115,12 @@ export const bitbucketClient: ProviderClient = {
 
   async findRepository(access, fullName) {
     const [workspace, slug] = fullName.split('/');
-    const answer = await providerGet({
-      url: `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
-      ...requestFor(access),
-    });
-    if (answer.status === 404 || answer.status === 403) return null;
-    if (answer.status !== 200) throw failure(answer, 'GET /2.0/repositories/{workspace}/{repo_slug}');
-    return toSummary(answer.body);
+    const answer = await bitbucket.getVisible(
+      access,
+      `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
+      'GET /2.0/repositories/{workspace}/{repo_slug}',
+      (answer) => answer.status === 404 || answer.status === 403,
+    );
+    return answer ? toSummary(answer.body) : null;
   },
 };

@@ -1,12 +1,12 @@
 import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
 import {
+  arrayEntries,
   isRecord,
-  listAllPages,
   nextLinkOf,
   ProviderError,
-  type ProviderRequest,
   type ProviderResponse,
-  providerGet,
+  providerApi,
+  repositorySummary,
   stringField,
   unexpectedAnswer,
 } from './provider-http.ts';
@@ -44,12 +44,6 @@ export interface GitLabErrorBody {
   scope?: string;
 }
 
-/** A call's headers, time limit, fetch and label, with the token as GitLab wants it. */
-function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
-  const headers = { 'private-token': access.token };
-  return { headers, timeoutMs: access.timeoutMs, fetch: access.fetch, label: LABEL };
-}
-
 function failure(answer: ProviderResponse, what: string): ProviderError {
   const description = stringField(answer.body, 'error_description') ?? '';
   if (answer.status === 401) {
@@ -69,13 +63,12 @@ function failure(answer: ProviderResponse, what: string): ProviderError {
 }
 
 function toSummary(item: unknown): RepositorySummary | null {
-  if (!isRecord(item) || typeof item.path_with_namespace !== 'string') return null;
-  return {
-    full_name: item.path_with_namespace,
+  return repositorySummary(item, {
+    nameField: 'path_with_namespace',
     // "internal" projects are visible to every signed-in user of the instance, not to the world.
-    private: item.visibility !== 'public',
-    default_branch: typeof item.default_branch === 'string' ? item.default_branch : null,
-  };
+    isPrivate: (entry) => entry.visibility !== 'public',
+    defaultBranch: (entry) => stringField(entry, 'default_branch'),
+  });
 }
 
 /** GitLab tokens expire at the start of their expiry date, in UTC. */
@@ -89,20 +82,24 @@ function api(access: ProviderAccess, path: string) {
   return `${access.baseUrl}/api/v4${path}`;
 }
 
+const gitlab = providerApi({
+  label: LABEL,
+  authHeaders: (access) => ({ 'private-token': access.token }),
+  failure,
+});
+
 export const gitlabClient: ProviderClient = {
   provider: 'gitlab',
   label: LABEL,
 
   async checkToken(access) {
-    const request = requestFor(access);
-    const user = await providerGet({ url: api(access, '/user'), ...request });
-    if (user.status !== 200) throw failure(user, 'GET /user');
-    const login = stringField(user.body, 'username');
-    if (!login) throw new ProviderError('unreachable', 'GitLab answered GET /user without a username.');
+    const { login } = await gitlab.tokenUser(access, api(access, '/user'), 'GET /user', 'username', [
+      'username',
+    ]);
 
     // Scopes and expiry come from the token's own record (GitLab 15.5+). Older instances and
     // other token kinds answer 404; then they are simply unknown.
-    const self = await providerGet({ url: api(access, '/personal_access_tokens/self'), ...request });
+    const self = await gitlab.get(access, api(access, '/personal_access_tokens/self'));
     if (self.status === 401) throw failure(self, 'GET /personal_access_tokens/self');
     if (self.status !== 200 || !isRecord(self.body)) return { login, scopes: null, expiresAt: null };
     const scopes = Array.isArray(self.body.scopes)
@@ -117,15 +114,10 @@ export const gitlabClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return listAllPages({
+    return gitlab.listAll(access, {
       firstUrl: api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc'),
-      baseUrl: access.baseUrl,
-      request: {
-        ...requestFor(access),
-      },
       what: 'GET /projects',
-      failure,
-      entries: (body) => (Array.isArray(body) ? body : null),
+      entries: arrayEntries,
       // Offset pagination sends X-Next-Page (empty on the last page) and a Link header; keyset
       // pagination sends only the Link header.
       nextPage: (answer, url) => {
@@ -142,12 +134,12 @@ export const gitlabClient: ProviderClient = {
   },
 
   async findRepository(access, fullName) {
-    const answer = await providerGet({
-      url: api(access, `/projects/${encodeURIComponent(fullName)}`),
-      ...requestFor(access),
-    });
-    if (answer.status === 404 || answer.status === 403) return null;
-    if (answer.status !== 200) throw failure(answer, 'GET /projects/{id}');
-    return toSummary(answer.body);
+    const answer = await gitlab.getVisible(
+      access,
+      api(access, `/projects/${encodeURIComponent(fullName)}`),
+      'GET /projects/{id}',
+      (answer) => answer.status === 404 || answer.status === 403,
+    );
+    return answer ? toSummary(answer.body) : null;
   },
 };
