@@ -1,14 +1,6 @@
-import type { ProviderClient, RepositorySummary } from './provider-client.ts';
-import {
-  isRecord,
-  listedScopes,
-  ProviderError,
-  type ProviderResponse,
-  providerApi,
-  repositorySummary,
-  stringField,
-  unexpectedAnswer,
-} from './provider-http.ts';
+import { listedScopes, providerApi } from './provider-api.ts';
+import type { ProviderClient } from './provider-client.ts';
+import { isRecord, stringField } from './provider-http.ts';
 
 const LABEL = 'Bitbucket';
 /** Read access to repositories, as an Atlassian API token scope and as an app-password permission. */
@@ -46,36 +38,20 @@ export function bitbucketCredentialKind(token: string, username: string): 'api_t
   return username.includes('@') ? 'api_token' : 'app_password';
 }
 
-function failure(answer: ProviderResponse, what: string): ProviderError {
-  if (answer.status === 401) {
-    return new ProviderError(
-      'invalid_token',
-      'Bitbucket rejected the credentials: check the token and the username (the account e-mail for an API token).',
-    );
-  }
-  if (answer.status === 403) {
-    return new ProviderError(
-      'insufficient_permissions',
-      `Bitbucket refused ${what}: the token needs the "read:user:bitbucket" and "read:repository:bitbucket" scopes (Account: Read and Repositories: Read for an app password).`,
-    );
-  }
-  return unexpectedAnswer(LABEL, answer.status, what);
-}
-
-function toSummary(item: unknown): RepositorySummary | null {
-  return repositorySummary(item, {
-    nameField: 'full_name',
-    isPrivate: (entry) => entry.is_private === true,
-    defaultBranch: (entry) => stringField(entry.mainbranch, 'name'),
-  });
-}
-
 const bitbucket = providerApi({
   label: LABEL,
   authHeaders: (access) => ({
     authorization: `Basic ${Buffer.from(`${access.username ?? ''}:${access.token}`, 'utf8').toString('base64')}`,
   }),
-  failure,
+  unauthorized:
+    'Bitbucket rejected the credentials: check the token and the username (the account e-mail for an API token).',
+  forbidden: (what) =>
+    `Bitbucket refused ${what}: the token needs the "read:user:bitbucket" and "read:repository:bitbucket" scopes (Account: Read and Repositories: Read for an app password).`,
+  repository: {
+    nameField: 'full_name',
+    isPrivate: (entry) => entry.is_private === true,
+    defaultBranch: (entry) => stringField(entry.mainbranch, 'name'),
+  },
 });
 
 export const bitbucketClient: ProviderClient = {
@@ -104,23 +80,21 @@ export const bitbucketClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return bitbucket.listAll(access, {
+    return bitbucket.listRepositories(access, {
       firstUrl: `${access.baseUrl}/2.0/repositories?role=member&pagelen=100`,
       what: 'GET /2.0/repositories',
       entries: (body) => (isRecord(body) && Array.isArray(body.values) ? body.values : null),
       nextPage: (answer) => stringField(answer.body, 'next'),
-      toItem: toSummary,
     });
   },
 
   async findRepository(access, fullName) {
     const [workspace, slug] = fullName.split('/');
-    const answer = await bitbucket.getVisible(
+    return bitbucket.findRepository(
       access,
       `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
       'GET /2.0/repositories/{workspace}/{repo_slug}',
       (answer) => answer.status === 404 || answer.status === 403,
     );
-    return answer ? toSummary(answer.body) : null;
   },
 };

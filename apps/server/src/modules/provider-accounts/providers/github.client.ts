@@ -1,15 +1,6 @@
-import type { ProviderClient, RepositorySummary } from './provider-client.ts';
-import {
-  arrayEntries,
-  listedScopes,
-  nextLinkOf,
-  ProviderError,
-  type ProviderResponse,
-  providerApi,
-  repositorySummary,
-  stringField,
-  unexpectedAnswer,
-} from './provider-http.ts';
+import { arrayEntries, listedScopes, providerApi } from './provider-api.ts';
+import type { ProviderClient } from './provider-client.ts';
+import { nextLinkOf, ProviderError, type ProviderResponse, stringField } from './provider-http.ts';
 
 const LABEL = 'GitHub';
 const NEEDED_SCOPE = 'repo';
@@ -41,28 +32,6 @@ function isRateLimited(answer: ProviderResponse) {
   );
 }
 
-function failure(answer: ProviderResponse, what: string): ProviderError {
-  if (answer.status === 401)
-    return new ProviderError('invalid_token', 'GitHub rejected the token (bad credentials).');
-  if (isRateLimited(answer))
-    return new ProviderError('unreachable', 'GitHub rate limit reached; try again later.');
-  if (answer.status === 403) {
-    return new ProviderError(
-      'insufficient_permissions',
-      `GitHub refused ${what}: a classic token needs the "${NEEDED_SCOPE}" scope; a fine-grained token needs read access to Metadata.`,
-    );
-  }
-  return unexpectedAnswer(LABEL, answer.status, what);
-}
-
-function toSummary(item: unknown): RepositorySummary | null {
-  return repositorySummary(item, {
-    nameField: 'full_name',
-    isPrivate: (entry) => entry.private === true,
-    defaultBranch: (entry) => stringField(entry, 'default_branch'),
-  });
-}
-
 const github = providerApi({
   label: LABEL,
   authHeaders: (access) => ({
@@ -70,7 +39,18 @@ const github = providerApi({
     accept: 'application/vnd.github+json',
     'x-github-api-version': '2022-11-28',
   }),
-  failure,
+  unauthorized: 'GitHub rejected the token (bad credentials).',
+  forbidden: (what) =>
+    `GitHub refused ${what}: a classic token needs the "${NEEDED_SCOPE}" scope; a fine-grained token needs read access to Metadata.`,
+  specialFailure: (answer) =>
+    isRateLimited(answer)
+      ? new ProviderError('unreachable', 'GitHub rate limit reached; try again later.')
+      : null,
+  repository: {
+    nameField: 'full_name',
+    isPrivate: (entry) => entry.private === true,
+    defaultBranch: (entry) => stringField(entry, 'default_branch'),
+  },
 });
 
 export const githubClient: ProviderClient = {
@@ -95,18 +75,17 @@ export const githubClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return github.listAll(access, {
+    return github.listRepositories(access, {
       firstUrl: `${access.baseUrl}/user/repos?per_page=100&sort=full_name`,
       what: 'GET /user/repos',
       entries: arrayEntries,
       nextPage: (answer) => nextLinkOf(answer.headers.get('link')),
-      toItem: toSummary,
     });
   },
 
   async findRepository(access, fullName) {
     const [owner, repo] = fullName.split('/');
-    const answer = await github.getVisible(
+    return github.findRepository(
       access,
       `${access.baseUrl}/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(repo!)}`,
       'GET /repos/{owner}/{repo}',
@@ -114,6 +93,5 @@ export const githubClient: ProviderClient = {
       (answer) =>
         answer.status === 404 || answer.status === 301 || (answer.status === 403 && !isRateLimited(answer)),
     );
-    return answer ? toSummary(answer.body) : null;
   },
 };

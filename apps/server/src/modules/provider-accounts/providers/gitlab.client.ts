@@ -1,15 +1,6 @@
-import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
-import {
-  arrayEntries,
-  isRecord,
-  nextLinkOf,
-  ProviderError,
-  type ProviderResponse,
-  providerApi,
-  repositorySummary,
-  stringField,
-  unexpectedAnswer,
-} from './provider-http.ts';
+import { arrayEntries, providerApi } from './provider-api.ts';
+import type { ProviderAccess, ProviderClient } from './provider-client.ts';
+import { isRecord, nextLinkOf, ProviderError, stringField } from './provider-http.ts';
 
 const LABEL = 'GitLab';
 const NEEDED_SCOPE = 'read_api';
@@ -44,33 +35,6 @@ export interface GitLabErrorBody {
   scope?: string;
 }
 
-function failure(answer: ProviderResponse, what: string): ProviderError {
-  const description = stringField(answer.body, 'error_description') ?? '';
-  if (answer.status === 401) {
-    if (/expired/i.test(description))
-      return new ProviderError('token_expired', 'GitLab says the token has expired.');
-    if (/revoked/i.test(description))
-      return new ProviderError('invalid_token', 'GitLab says the token was revoked.');
-    return new ProviderError('invalid_token', 'GitLab rejected the token (401 Unauthorized).');
-  }
-  if (answer.status === 403) {
-    return new ProviderError(
-      'insufficient_permissions',
-      `GitLab refused ${what}: the token needs the "${NEEDED_SCOPE}" (or "api") scope.`,
-    );
-  }
-  return unexpectedAnswer(LABEL, answer.status, what);
-}
-
-function toSummary(item: unknown): RepositorySummary | null {
-  return repositorySummary(item, {
-    nameField: 'path_with_namespace',
-    // "internal" projects are visible to every signed-in user of the instance, not to the world.
-    isPrivate: (entry) => entry.visibility !== 'public',
-    defaultBranch: (entry) => stringField(entry, 'default_branch'),
-  });
-}
-
 /** GitLab tokens expire at the start of their expiry date, in UTC. */
 function parseExpiryDate(value: unknown): Date | null {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
@@ -85,7 +49,23 @@ function api(access: ProviderAccess, path: string) {
 const gitlab = providerApi({
   label: LABEL,
   authHeaders: (access) => ({ 'private-token': access.token }),
-  failure,
+  unauthorized: 'GitLab rejected the token (401 Unauthorized).',
+  forbidden: (what) => `GitLab refused ${what}: the token needs the "${NEEDED_SCOPE}" (or "api") scope.`,
+  specialFailure: (answer) => {
+    if (answer.status !== 401) return null;
+    const description = stringField(answer.body, 'error_description') ?? '';
+    if (/expired/i.test(description))
+      return new ProviderError('token_expired', 'GitLab says the token has expired.');
+    if (/revoked/i.test(description))
+      return new ProviderError('invalid_token', 'GitLab says the token was revoked.');
+    return null;
+  },
+  repository: {
+    nameField: 'path_with_namespace',
+    // "internal" projects are visible to every signed-in user of the instance, not to the world.
+    isPrivate: (entry) => entry.visibility !== 'public',
+    defaultBranch: (entry) => stringField(entry, 'default_branch'),
+  },
 });
 
 export const gitlabClient: ProviderClient = {
@@ -100,7 +80,7 @@ export const gitlabClient: ProviderClient = {
     // Scopes and expiry come from the token's own record (GitLab 15.5+). Older instances and
     // other token kinds answer 404; then they are simply unknown.
     const self = await gitlab.get(access, api(access, '/personal_access_tokens/self'));
-    if (self.status === 401) throw failure(self, 'GET /personal_access_tokens/self');
+    if (self.status === 401) throw gitlab.failure(self, 'GET /personal_access_tokens/self');
     if (self.status !== 200 || !isRecord(self.body)) return { login, scopes: null, expiresAt: null };
     const scopes = Array.isArray(self.body.scopes)
       ? self.body.scopes.filter((s): s is string => typeof s === 'string')
@@ -114,7 +94,7 @@ export const gitlabClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return gitlab.listAll(access, {
+    return gitlab.listRepositories(access, {
       firstUrl: api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc'),
       what: 'GET /projects',
       entries: arrayEntries,
@@ -129,17 +109,15 @@ export const gitlabClient: ProviderClient = {
         next.searchParams.set('page', nextPage);
         return next.toString();
       },
-      toItem: toSummary,
     });
   },
 
   async findRepository(access, fullName) {
-    const answer = await gitlab.getVisible(
+    return gitlab.findRepository(
       access,
       api(access, `/projects/${encodeURIComponent(fullName)}`),
       'GET /projects/{id}',
       (answer) => answer.status === 404 || answer.status === 403,
     );
-    return answer ? toSummary(answer.body) : null;
   },
 };

@@ -1,5 +1,4 @@
 import { OutboundAddressRefused, type OutboundGuard } from '../../../platform/net/outbound-guard.ts';
-import type { ProviderAccess, RepositorySummary } from './provider-client.ts';
 
 /**
  * The little HTTP client the provider adapters share: a timeout on the whole exchange, no
@@ -208,95 +207,6 @@ export function unexpectedAnswer(label: string, status: number, what: string): P
     'unreachable',
     `${label} answered ${status} to ${what}; check the configured URL.`,
   );
-}
-
-/** What differs between providers in how they are called; `providerApi` does the rest once. */
-export interface ProviderDialect {
-  /** "GitHub", "GitLab", "Bitbucket": used in messages a user reads. */
-  label: string;
-  /** The account's credentials as the provider wants them. */
-  authHeaders(access: ProviderAccess): Record<string, string>;
-  /** The error of an answer other than the one a call expects. */
-  failure(answer: ProviderResponse, what: string): ProviderError;
-}
-
-/**
- * One provider's calls with an account's credentials: a GET as answered, a GET that must answer
- * 200, a GET of one entry the token may not see, the token's user, and a listing to its end.
- * `what` names the call in messages (`GET /user/repos`).
- */
-export function providerApi(dialect: ProviderDialect) {
-  const { label, failure } = dialect;
-  const request = (access: ProviderAccess): Omit<ProviderRequest, 'url'> => ({
-    headers: dialect.authHeaders(access),
-    timeoutMs: access.timeoutMs,
-    fetch: access.fetch,
-    label,
-  });
-  const get = (access: ProviderAccess, url: string) => providerGet({ url, ...request(access) });
-  const getOk = async (access: ProviderAccess, url: string, what: string) => {
-    const answer = await get(access, url);
-    if (answer.status !== 200) throw failure(answer, what);
-    return answer;
-  };
-  return {
-    get,
-    getOk,
-
-    /** The answer, or null when `hidden` says the token cannot see the entry (a 404, say). */
-    async getVisible(
-      access: ProviderAccess,
-      url: string,
-      what: string,
-      hidden: (answer: ProviderResponse) => boolean,
-    ): Promise<ProviderResponse | null> {
-      const answer = await get(access, url);
-      if (hidden(answer)) return null;
-      if (answer.status !== 200) throw failure(answer, what);
-      return answer;
-    },
-
-    /** The token's user: the answer and its login, the first of `fields` the body has (named `noun` in the error). */
-    async tokenUser(access: ProviderAccess, url: string, what: string, noun: string, fields: string[]) {
-      const answer = await getOk(access, url, what);
-      const login = fields.map((field) => stringField(answer.body, field)).find((value) => value !== null);
-      if (!login) throw new ProviderError('unreachable', `${label} answered ${what} without a ${noun}.`);
-      return { answer, login };
-    },
-
-    listAll<T>(access: ProviderAccess, listing: Omit<PagedListing<T>, 'baseUrl' | 'request' | 'failure'>) {
-      return listAllPages({ ...listing, baseUrl: access.baseUrl, request: request(access), failure });
-    },
-  };
-}
-
-/** The scopes a provider lists in a header, or null when it sends none (it does not say). */
-export function listedScopes(header: string | null, separator: string | RegExp): string[] | null {
-  if (header === null) return null;
-  return header
-    .split(separator)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** A listing's body when it is a plain array of entries. */
-export function arrayEntries(body: unknown): unknown[] | null {
-  return Array.isArray(body) ? body : null;
-}
-
-/** A repository entry as a summary, or null when it has no name where the provider puts it. */
-export function repositorySummary(
-  item: unknown,
-  read: {
-    nameField: string;
-    isPrivate(entry: Record<string, unknown>): boolean;
-    defaultBranch(entry: Record<string, unknown>): string | null;
-  },
-): RepositorySummary | null {
-  if (!isRecord(item)) return null;
-  const fullName = item[read.nameField];
-  if (typeof fullName !== 'string') return null;
-  return { full_name: fullName, private: read.isPrivate(item), default_branch: read.defaultBranch(item) };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
