@@ -71,24 +71,19 @@ describe('providerApi', () => {
   });
 
   it('finds a repository as a summary, or null when the answer says it is hidden', async () => {
-    const visible = accessAnswering(200, { path: 'a/b', hidden: true, main: 'trunk' });
-    expect(
-      await example.findRepository(
-        visible.access,
+    const find = (status: number, body: unknown) =>
+      example.findRepository(
+        accessAnswering(status, body).access,
         'https://api.example.test/r',
         'GET /r',
-        (a) => a.status === 404,
-      ),
-    ).toEqual({ full_name: 'a/b', private: true, default_branch: 'trunk' });
-    const missing = accessAnswering(404, {});
-    expect(
-      await example.findRepository(
-        missing.access,
-        'https://api.example.test/r',
-        'GET /r',
-        (a) => a.status === 404,
-      ),
-    ).toBeNull();
+        (answer) => answer.status === 404,
+      );
+    expect(await find(200, { path: 'a/b', hidden: true, main: 'trunk' })).toEqual({
+      full_name: 'a/b',
+      private: true,
+      default_branch: 'trunk',
+    });
+    expect(await find(404, {})).toBeNull();
   });
 });
 
