@@ -1,6 +1,7 @@
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import {
   GeneratedPat,
@@ -11,8 +12,6 @@ import {
 } from './users.schemas.ts';
 import type { RegistryUserService } from './users.service.ts';
 
-const tags = ['registry-v1'];
-
 /**
  * The agents registry's `/users/…` endpoints. Interactive only, as in the registry's document
  * and like token management (`/api/account/tokens`): a PAT gets 401 `interactive_credential_required`.
@@ -21,17 +20,15 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
   app,
   { registryUsers },
 ) => {
+  const route = declareRoutes(['registry-v1'], 'interactive');
+
   app.get(
     '/api/users/profile',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Your profile (agents registry v1 compatibility)',
-        operationId: 'registryGetProfile',
-        tags,
-        response: { 200: ProfileEnvelope, ...problemResponses(401, 403) },
-      },
-    },
+    route({
+      summary: 'Your profile (agents registry v1 compatibility)',
+      operationId: 'registryGetProfile',
+      response: { 200: ProfileEnvelope },
+    }),
     async (request) => ({
       success: true as const,
       profile: await registryUsers.getProfile(requireIdentity(request).userId),
@@ -40,16 +37,12 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
 
   app.put(
     '/api/users/profile',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Change your display name (agents registry v1 compatibility)',
-        operationId: 'registryUpdateProfile',
-        tags,
-        body: UpdateProfileBody,
-        response: { 200: ProfileEnvelope, ...problemResponses(400, 401, 403, 415) },
-      },
-    },
+    route({
+      summary: 'Change your display name (agents registry v1 compatibility)',
+      operationId: 'registryUpdateProfile',
+      body: UpdateProfileBody,
+      response: { 200: ProfileEnvelope },
+    }),
     async (request) => ({
       success: true as const,
       profile: await registryUsers.updateProfile(
@@ -62,15 +55,11 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
 
   app.get(
     '/api/users/pat',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Describe your newest active personal access token (agents registry v1 compatibility)',
-        operationId: 'registryGetPatInfo',
-        tags,
-        response: { 200: PatInfoEnvelope, ...problemResponses(401, 403) },
-      },
-    },
+    route({
+      summary: 'Describe your newest active personal access token (agents registry v1 compatibility)',
+      operationId: 'registryGetPatInfo',
+      response: { 200: PatInfoEnvelope },
+    }),
     async (request) => ({
       success: true as const,
       pat_info: await registryUsers.describePat(requireIdentity(request).userId),
@@ -79,17 +68,14 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
 
   app.post(
     '/api/users/pat/generate',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Create a personal access token with full agent access; the secret is in this response only',
-        description:
-          'The same as `POST /api/account/tokens` with scopes `agents:read agents:write` and no expiry (or the longest the policy allows when it requires expiry). Earlier tokens keep working.',
-        operationId: 'registryGeneratePat',
-        tags,
-        response: { 201: GeneratedPat, ...problemResponses(401, 403, 409, 415) },
-      },
-    },
+    route({
+      summary: 'Create a personal access token with full agent access; the secret is in this response only',
+      description:
+        'The same as `POST /api/account/tokens` with scopes `agents:read agents:write` and no expiry (or the longest the policy allows when it requires expiry). Earlier tokens keep working.',
+      operationId: 'registryGeneratePat',
+      response: { 201: GeneratedPat },
+      errors: [409, 415],
+    }),
     async (request, reply) => {
       const generated = await registryUsers.generatePat(
         requireIdentity(request).userId,
@@ -104,15 +90,12 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
 
   app.delete(
     '/api/users/pat/revoke',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Revoke the token `GET /api/users/pat` describes (agents registry v1 compatibility)',
-        operationId: 'registryRevokePat',
-        tags,
-        response: { 200: RevokedPat, ...problemResponses(401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Revoke the token `GET /api/users/pat` describes (agents registry v1 compatibility)',
+      operationId: 'registryRevokePat',
+      response: { 200: RevokedPat },
+      errors: [404],
+    }),
     async (request) => ({
       success: true as const,
       pat_info: await registryUsers.revokePat(requireIdentity(request).userId, requestContext(request)),

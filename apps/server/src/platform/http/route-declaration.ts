@@ -1,4 +1,4 @@
-import type { FastifyContextConfig, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { problemResponses } from './schemas.ts';
 
@@ -43,6 +43,9 @@ export interface DeclaredRoute<S extends RouteSpec> {
   preValidation?: (request: FastifyRequest) => Promise<void>;
 }
 
+/** Route options besides those the declaration makes. */
+export type RouteOptions = Omit<RouteShorthandOptions, 'config' | 'schema' | 'preValidation'>;
+
 export interface RouteDefaults {
   /** The route's section of the API reference. */
   tags: string[];
@@ -72,9 +75,15 @@ function documentedProblems(spec: RouteSpec, config: FastifyContextConfig, defau
   ];
 }
 
-/** A declarer of routes sharing `defaults`: `route(spec)` gives the `config`, `schema` and hooks of one. */
+/**
+ * A declarer of routes sharing `defaults`: `route(spec)` gives the `config`, `schema` and hooks
+ * of one; `route(spec, { logLevel, bodyLimit, … })` adds other route options as they are.
+ */
 export function routeDeclarer(defaults: RouteDefaults) {
-  return <const S extends RouteSpec>(spec: S): DeclaredRoute<S> => {
+  return <const S extends RouteSpec, O extends RouteOptions = Record<never, never>>(
+    spec: S,
+    options?: O,
+  ): DeclaredRoute<S> & O => {
     const { errors: _, problems: __, bodyOptional, config: own, response, ...schema } = spec;
     const config = { ...defaults.config, ...own };
     const problems = problemResponses(...documentedProblems(spec, config, defaults));
@@ -87,7 +96,8 @@ export function routeDeclarer(defaults: RouteDefaults) {
         response: { ...problems, ...response },
       },
       ...(bodyOptional ? { preValidation: readMissingBodyAsEmpty } : {}),
-    } as DeclaredRoute<S>;
+      ...options,
+    } as DeclaredRoute<S> & O;
   };
 }
 
