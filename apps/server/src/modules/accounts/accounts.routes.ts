@@ -11,6 +11,7 @@ import { requireIdentity, requireInteractiveIdentity } from '../credentials/iden
 import type { UserRow } from './accounts.repository.ts';
 import { DeleteAccountBody, LogInBody, Me, SignUpBody, UserEnvelope } from './accounts.schemas.ts';
 import type { AccountService } from './accounts.service.ts';
+import { passwordCheckRoute } from './password-check-route.ts';
 
 export function userView(user: Pick<UserRow, 'id' | 'email' | 'name' | 'created_at'>) {
   return { id: user.id, email: user.email, name: user.name, created_at: iso(user.created_at) };
@@ -31,9 +32,12 @@ export const accountRoutes: AppPlugin<{
     });
   const authRoute = declareRoutes(['auth'], 'interactive');
   const accountRoute = declareRoutes(['account'], 'interactive');
-  const signInLimit = perMinute(config.rateLimits.signInPerMinute);
-  // Signing up and in: no credential yet, but the cross-site check still applies.
-  const signIn = { auth: 'public', csrfCheck: true, rateLimit: signInLimit } as const;
+  // Signing up and in: no credential yet, but the cross-site check applies, and a limit per client.
+  const signIn = {
+    auth: 'public',
+    csrfCheck: true,
+    rateLimit: perMinute(config.rateLimits.signInPerMinute),
+  } as const;
   /** Starts the session of a sign-up or sign-in: the cookie, and an answer no cache keeps. */
   const startSession = (
     reply: FastifyReply,
@@ -117,14 +121,12 @@ export const accountRoutes: AppPlugin<{
   app.delete(
     '/api/account',
     accountRoute({
-      // A password check: limited per client like sign-in, on top of the per-account budget.
-      config: { rateLimit: signInLimit },
+      ...passwordCheckRoute(config.rateLimits),
       summary:
         'Delete the account; every credential of the user is revoked at once (needs your password; a wrong one is 400 on body.password)',
       operationId: 'deleteAccount',
       body: DeleteAccountBody,
       response: { 204: Type.Null({ description: 'Deleted' }) },
-      errors: [503],
     }),
     async (request, reply) => {
       await accountService.deleteAccount(

@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { IdParams, perMinute } from '../../platform/http/route-declaration.ts';
+import { IdParams } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { passwordCheckRoute } from '../accounts/password-check-route.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireInteractiveIdentity } from '../credentials/identity.ts';
@@ -21,9 +22,7 @@ export const sessionRoutes: AppPlugin<{
   config: Pick<Config, 'rateLimits'>;
 }> = async (app, { sessionService, config }) => {
   const route = declareRoutes(['account'], 'interactive');
-  // The routes that check a password cost an argon2 verification: limited per client like sign-in,
-  // and shed with 503 when the hashing queue is full.
-  const passwordLimit = perMinute(config.rateLimits.signInPerMinute);
+  const checksPassword = passwordCheckRoute(config.rateLimits);
 
   app.get(
     '/api/account/sessions',
@@ -41,13 +40,12 @@ export const sessionRoutes: AppPlugin<{
   app.post(
     '/api/account/sessions/revoke-others',
     route({
-      config: { rateLimit: passwordLimit },
+      ...checksPassword,
       summary:
         'Sign out everywhere else: end every web session and app sign-in but this one (needs your password; PATs stay)',
       operationId: 'revokeOtherSessions',
       body: RevokeOtherSessionsBody,
       response: { 200: RevokedCount },
-      errors: [503],
     }),
     async (request, reply) => {
       const revoked = await sessionService.revokeOtherSessions(
@@ -62,7 +60,7 @@ export const sessionRoutes: AppPlugin<{
   app.delete(
     '/api/account/sessions/:id',
     route({
-      config: { rateLimit: passwordLimit },
+      ...checksPassword,
       summary:
         'End one web session or app sign-in (an app sign-in with all its tokens); ending another than your own needs your password',
       operationId: 'revokeSession',
@@ -71,7 +69,6 @@ export const sessionRoutes: AppPlugin<{
       body: RevokeSessionBody,
       bodyOptional: true,
       response: { 204: Type.Null({ description: 'Ended' }) },
-      errors: [503],
     }),
     async (request, reply) => {
       const identity = requireInteractiveIdentity(request);
@@ -89,13 +86,12 @@ export const sessionRoutes: AppPlugin<{
   app.post(
     '/api/account/password',
     route({
-      config: { rateLimit: passwordLimit },
+      ...checksPassword,
       summary:
         'Change your password; every other web session and app sign-in ends (this one and your PATs stay)',
       operationId: 'changePassword',
       body: ChangePasswordBody,
       response: { 204: Type.Null({ description: 'Changed' }) },
-      errors: [503],
     }),
     async (request, reply) => {
       await sessionService.changePassword(

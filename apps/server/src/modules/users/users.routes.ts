@@ -12,6 +12,9 @@ import {
 } from './users.schemas.ts';
 import type { RegistryUserService } from './users.service.ts';
 
+/** The registry's answer envelope. */
+const succeeded = <T extends object>(payload: T) => ({ success: true as const, ...payload });
+
 /**
  * The agents registry's `/users/…` endpoints. Interactive only, as in the registry's document
  * and like token management (`/api/account/tokens`): a PAT gets 401 `interactive_credential_required`.
@@ -29,10 +32,8 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
       operationId: 'registryGetProfile',
       response: { 200: ProfileEnvelope },
     }),
-    async (request) => ({
-      success: true as const,
-      profile: await registryUsers.getProfile(requireIdentity(request).userId),
-    }),
+    async (request) =>
+      succeeded({ profile: await registryUsers.getProfile(requireIdentity(request).userId) }),
   );
 
   app.put(
@@ -43,14 +44,14 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
       body: UpdateProfileBody,
       response: { 200: ProfileEnvelope },
     }),
-    async (request) => ({
-      success: true as const,
-      profile: await registryUsers.updateProfile(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      ),
-    }),
+    async (request) =>
+      succeeded({
+        profile: await registryUsers.updateProfile(
+          requireIdentity(request).userId,
+          request.body,
+          requestContext(request),
+        ),
+      }),
   );
 
   app.get(
@@ -60,10 +61,8 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
       operationId: 'registryGetPatInfo',
       response: { 200: PatInfoEnvelope },
     }),
-    async (request) => ({
-      success: true as const,
-      pat_info: await registryUsers.describePat(requireIdentity(request).userId),
-    }),
+    async (request) =>
+      succeeded({ pat_info: await registryUsers.describePat(requireIdentity(request).userId) }),
   );
 
   app.post(
@@ -81,10 +80,7 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
         requireIdentity(request).userId,
         requestContext(request),
       );
-      return reply
-        .code(201)
-        .headers(NO_STORE)
-        .send({ success: true as const, ...generated });
+      return reply.code(201).headers(NO_STORE).send(succeeded(generated));
     },
   );
 
@@ -96,9 +92,9 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
       response: { 200: RevokedPat },
       errors: [404],
     }),
-    async (request) => ({
-      success: true as const,
-      pat_info: await registryUsers.revokePat(requireIdentity(request).userId, requestContext(request)),
-    }),
+    async (request) =>
+      succeeded({
+        pat_info: await registryUsers.revokePat(requireIdentity(request).userId, requestContext(request)),
+      }),
   );
 };
