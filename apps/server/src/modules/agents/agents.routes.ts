@@ -1,10 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { CursorCodec } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
+import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import type { FrameworkId } from '../frameworks/frameworks.ts';
 import { defineAgentCursor } from './agent-cursor.ts';
@@ -21,8 +24,6 @@ import {
   UploadedFile,
 } from './agents.schemas.ts';
 import type { AgentService, AgentWithFiles } from './agents.service.ts';
-
-const tags = ['agents'];
 
 export function agentFileView(file: AgentFileRow) {
   return { id: file.id, name: file.name, size: file.size, sha256: file.sha256 };
@@ -72,36 +73,31 @@ export const agentRoutes: AppPlugin<{
   cursors: CursorCodec;
   config: Pick<Config, 'uploadMaxBytes' | 'uploadQuotaBytes' | 'rateLimits'>;
 }> = async (app, { agentService, cursors, config }) => {
+  const route = declareRoutes(['agents'], 'agents:read');
   const agentCursor = defineAgentCursor(cursors);
+
   app.get(
     '/api/categories',
-    {
+    route({
       config: { auth: 'public' },
-      schema: {
-        summary: 'The suggested agent categories',
-        description:
-          'The categories the web UI offers. `category` accepts any slug matching the same rule, so registry clients that send their own values keep working.',
-        operationId: 'listCategories',
-        tags,
-        security: [],
-        response: { 200: CategoryList },
-      },
-    },
+      summary: 'The suggested agent categories',
+      description:
+        'The categories the web UI offers. `category` accepts any slug matching the same rule, so registry clients that send their own values keep working.',
+      operationId: 'listCategories',
+      response: { 200: CategoryList },
+    }),
     async () => ({ categories: SUGGESTED_AGENT_CATEGORIES.map(({ id, name }) => ({ id, name })) }),
   );
 
   app.post(
     '/api/agents',
-    {
+    route({
       config: { auth: 'agents:write' },
-      schema: {
-        summary: 'Register an agent',
-        operationId: 'createAgent',
-        tags,
-        body: CreateAgentBody,
-        response: { 201: Agent, ...problemResponses(400, 401, 403, 415) },
-      },
-    },
+      summary: 'Register an agent',
+      operationId: 'createAgent',
+      body: CreateAgentBody,
+      response: { 201: Agent },
+    }),
     async (request, reply) => {
       const created = await agentService.createAgent(
         requireIdentity(request).userId,
@@ -114,16 +110,12 @@ export const agentRoutes: AppPlugin<{
 
   app.get(
     '/api/agents',
-    {
-      config: { auth: 'agents:read' },
-      schema: {
-        summary: 'Search public agents and your own, newest first, a page at a time',
-        operationId: 'listAgents',
-        tags,
-        querystring: AgentListQuery,
-        response: { 200: AgentPage, ...problemResponses(400, 401, 403) },
-      },
-    },
+    route({
+      summary: 'Search public agents and your own, newest first, a page at a time',
+      operationId: 'listAgents',
+      querystring: AgentListQuery,
+      response: { 200: AgentPage },
+    }),
     async (request) => {
       const { cursor, ...filters } = request.query;
       const after = cursor === undefined ? null : agentCursor.decode(cursor);
@@ -137,33 +129,26 @@ export const agentRoutes: AppPlugin<{
 
   app.get(
     '/api/agents/:id',
-    {
-      config: { auth: 'agents:read' },
-      schema: {
-        summary: 'An agent: a public one, or one of your own',
-        operationId: 'getAgent',
-        tags,
-        params: AgentParams,
-        response: { 200: Agent, ...problemResponses(401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'An agent: a public one, or one of your own',
+      operationId: 'getAgent',
+      params: AgentParams,
+      response: { 200: Agent },
+    }),
     async (request) =>
       agentView(await agentService.getAgent(requireIdentity(request).userId, request.params.id)),
   );
 
   app.put(
     '/api/agents/:id',
-    {
+    route({
       config: { auth: 'agents:write' },
-      schema: {
-        summary: 'Change some members of your agent',
-        operationId: 'updateAgent',
-        tags,
-        params: AgentParams,
-        body: UpdateAgentBody,
-        response: { 200: Agent, ...problemResponses(400, 401, 403, 404, 415) },
-      },
-    },
+      summary: 'Change some members of your agent',
+      operationId: 'updateAgent',
+      params: AgentParams,
+      body: UpdateAgentBody,
+      response: { 200: Agent },
+    }),
     async (request) =>
       agentView(
         await agentService.updateAgent(
@@ -177,16 +162,13 @@ export const agentRoutes: AppPlugin<{
 
   app.delete(
     '/api/agents/:id',
-    {
+    route({
       config: { auth: 'agents:write' },
-      schema: {
-        summary: 'Delete your agent and its files',
-        operationId: 'deleteAgent',
-        tags,
-        params: AgentParams,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...problemResponses(401, 403, 404) },
-      },
-    },
+      summary: 'Delete your agent and its files',
+      operationId: 'deleteAgent',
+      params: AgentParams,
+      response: { 204: Type.Null({ description: 'Deleted' }) },
+    }),
     async (request, reply) => {
       await agentService.deleteAgent(
         requireIdentity(request).userId,
@@ -213,29 +195,26 @@ export const agentRoutes: AppPlugin<{
 
     uploads.post(
       '/api/agents/:id/upload',
-      {
+      route({
         config: {
           auth: 'agents:write',
           // Per user (the authenticated identity), so one account cannot fill the disk from many addresses.
           rateLimit: {
-            max: config.rateLimits.uploadsPerMinute,
-            timeWindow: '1 minute',
+            ...perMinute(config.rateLimits.uploadsPerMinute),
             keyGenerator: (request) => `upload:${request.identity?.userId ?? request.ip}`,
           },
         },
-        schema: {
-          summary: `Upload a file to your agent (multipart/form-data, exactly one file part, at most ${config.uploadMaxBytes} bytes)`,
-          description:
-            `413 \`payload_too_large\` over the file limit; 413 \`storage_quota_exceeded\` when all your agents' files would exceed ${config.uploadQuotaBytes} bytes (the detail says how much is used); ` +
-            `429 \`rate_limited\` with Retry-After beyond ${config.rateLimits.uploadsPerMinute} uploads a minute; ` +
-            "507 `insufficient_storage` when the server's disk is full, 503 `service_unavailable` with Retry-After when its upload folder cannot be written (nothing is kept either way).",
-          operationId: 'uploadAgentFile',
-          tags,
-          consumes: ['multipart/form-data'],
-          params: AgentParams,
-          response: { 201: UploadedFile, ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503, 507) },
-        },
-      },
+        summary: `Upload a file to your agent (multipart/form-data, exactly one file part, at most ${config.uploadMaxBytes} bytes)`,
+        description:
+          `413 \`payload_too_large\` over the file limit; 413 \`storage_quota_exceeded\` when all your agents' files would exceed ${config.uploadQuotaBytes} bytes (the detail says how much is used); ` +
+          `429 \`rate_limited\` with Retry-After beyond ${config.rateLimits.uploadsPerMinute} uploads a minute; ` +
+          "507 `insufficient_storage` when the server's disk is full, 503 `service_unavailable` with Retry-After when its upload folder cannot be written (nothing is kept either way).",
+        operationId: 'uploadAgentFile',
+        consumes: ['multipart/form-data'],
+        params: AgentParams,
+        response: { 201: UploadedFile },
+        errors: [400, 413, 415, 503, 507],
+      }),
       async (request, reply) => {
         const parts = request.parts();
         try {

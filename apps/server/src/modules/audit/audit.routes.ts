@@ -1,6 +1,7 @@
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import { AuditLogPage, AuditLogQuery } from './audit.schemas.ts';
 import type { AuditService } from './audit.service.ts';
@@ -14,18 +15,17 @@ export const auditRoutes: AppPlugin<{ audit: AuditService; cursors: CursorCodec 
   const auditCursor = cursors.define('audit-log', { id: cursorFields.bigint() });
   app.get(
     '/api/account/audit-log',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: "Page through the signed-in user's security events, newest first",
-        description:
-          'Filter by `action` (one or a comma-separated list) and by `target_id` (the token, session, account… an event is about). The cursor is only valid with the same filters.',
-        operationId: 'listAuditEvents',
-        tags: ['account'],
-        querystring: AuditLogQuery,
-        response: { 200: AuditLogPage, ...problemResponses(400, 401, 403) },
-      },
-    },
+    declareRoutes(
+      ['account'],
+      'interactive',
+    )({
+      summary: "Page through the signed-in user's security events, newest first",
+      description:
+        'Filter by `action` (one or a comma-separated list) and by `target_id` (the token, session, account… an event is about). The cursor is only valid with the same filters.',
+      operationId: 'listAuditEvents',
+      querystring: AuditLogQuery,
+      response: { 200: AuditLogPage },
+    }),
     async (request) => {
       const identity = requireIdentity(request);
       const { cursor, limit, action, target_id } = request.query;

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { FRAMEWORKS } from './frameworks.ts';
 
 const FrameworkList = Type.Object({
@@ -9,16 +10,14 @@ const FrameworkList = Type.Object({
 export const frameworkRoutes: AppPlugin<Record<never, never>> = async (app) => {
   app.get(
     '/api/frameworks',
-    {
-      config: { auth: 'public' },
-      schema: {
-        summary: 'The AI frameworks an agent may declare',
-        operationId: 'listFrameworks',
-        tags: ['agents'],
-        security: [],
-        response: { 200: FrameworkList },
-      },
-    },
+    declareRoutes(
+      ['agents'],
+      'public',
+    )({
+      summary: 'The AI frameworks an agent may declare',
+      operationId: 'listFrameworks',
+      response: { 200: FrameworkList },
+    }),
     async () => ({ frameworks: FRAMEWORKS.map((f) => ({ id: f.id, name: f.name })) }),
   );
 };

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { Database } from '../../platform/database/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
@@ -26,6 +27,7 @@ export type HealthDeps = {
 };
 
 export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notificationsConnected }) => {
+  const route = declareRoutes(['meta'], 'public');
   // `/health` at the root answers the same, for load balancers and for registry clients'
   // connectivity checks (`curl -I HOST/health`).
   for (const [url, operationId] of [
@@ -34,19 +36,14 @@ export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notif
   ] as const) {
     app.get(
       url,
-      {
-        config: { auth: 'public' },
-        schema: {
-          summary:
-            url === '/health'
-              ? 'Liveness and store health (root alias of /api/health)'
-              : 'Liveness and store health',
-          operationId,
-          tags: ['meta'],
-          security: [],
-          response: { 200: Health, 503: Health },
-        },
-      },
+      route({
+        summary:
+          url === '/health'
+            ? 'Liveness and store health (root alias of /api/health)'
+            : 'Liveness and store health',
+        operationId,
+        response: { 200: Health, 503: Health },
+      }),
       async (_request, reply) => {
         const up = await database.ping();
         reply.header('cache-control', 'no-store');
@@ -59,19 +56,16 @@ export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notif
 
   app.get(
     '/api/health/live',
-    {
-      config: { auth: 'public' },
-      logLevel: 'warn',
-      schema: {
+    route(
+      {
         summary: 'Liveness: the process is up and answering',
         description:
           'Never looks at the store: a load balancer or orchestrator restarts the process only when this fails.',
         operationId: 'getHealthLive',
-        tags: ['meta'],
-        security: [],
         response: { 200: Live },
       },
-    },
+      { logLevel: 'warn' },
+    ),
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
       return { status: 'ok' as const };
@@ -80,21 +74,19 @@ export const healthRoutes: AppPlugin<HealthDeps> = async (app, { database, notif
 
   app.get(
     '/api/health/ready',
-    {
-      config: { auth: 'public' },
-      logLevel: 'warn',
-      schema: {
+    route(
+      {
         summary: 'Readiness: this instance can serve traffic',
         description:
           'Ready when the store answers, revocations from other instances are being heard (LISTEN on ' +
           'PostgreSQL) and every migration this version knows has been applied. Otherwise 503 with ' +
           '`Retry-After`; the `detail` names what is missing. Send traffic elsewhere until it is ready.',
         operationId: 'getHealthReady',
-        tags: ['meta'],
-        security: [],
-        response: { 200: Ready, ...problemResponses(503) },
+        response: { 200: Ready },
+        errors: [503],
       },
-    },
+      { logLevel: 'warn' },
+    ),
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const missing: string[] = [];

@@ -49,7 +49,6 @@ export const NoticeListQuery = Type.Object(
 
 export const UnreadCount = Type.Object({ unread_count: Type.Integer() });
 export const MarkedCount = Type.Object({ marked: Type.Integer({ description: 'Notices marked read' }) });
-export const NoticeIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 const ChannelFlags = {
   in_app: Type.Boolean({ description: 'Show it in the notices list' }),

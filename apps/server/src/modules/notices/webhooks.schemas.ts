@@ -55,8 +55,6 @@ export const UpdateWebhookEndpointBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const WebhookEndpointParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-
 export const WebhookDeliveryView = Type.Object(
   {
     id: Type.String(),

@@ -1,10 +1,13 @@
+import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import {
   AuthorizationRequestParams,
   AuthorizationRequestView,
@@ -24,29 +27,25 @@ export const authorizationRoutes: AppPlugin<{
   credentials: Pick<CredentialService, 'verifySessionToken'>;
   config: Pick<Config, 'rateLimits'>;
 }> = async (app, { authorizations, credentials, config }) => {
+  const route = declareRoutes(['oauth'], 'interactive');
   app.get(
     '/api/oauth/authorize',
-    {
-      // Public: the browser arrives here from a native app, signed in or not; the session
-      // cookie is read below, and without one the user is sent to sign in first.
-      config: {
-        auth: 'public',
-        rateLimit: { max: config.rateLimits.tokenEndpointPerMinute, timeWindow: '1 minute' },
-      },
-      schema: {
+    route(
+      {
+        // Public: the browser arrives here from a native app, signed in or not; the session
+        // cookie is read below, and without one the user is sent to sign in first.
+        config: { auth: 'public', rateLimit: perMinute(config.rateLimits.tokenEndpointPerMinute) },
         summary: 'OAuth 2.0 authorization endpoint (code + PKCE S256, loopback redirects per RFC 8252)',
         description:
           'Redirects (302) to the sign-in page, then to the consent page `/oauth/consent?request=<id>`. ' +
           'Errors about the request go to the redirect URI; an unknown client or redirect URI is answered with 400.',
         operationId: 'authorize',
-        tags: ['oauth'],
-        security: [],
         querystring: AuthorizeQuery,
-        response: { 302: { type: 'null', description: 'Redirect' }, ...problemResponses(400, 429) },
+        response: { 302: Type.Null({ description: 'Redirect' }) },
       },
       // A malformed query (e.g. a parameter given twice) must not redirect anywhere.
-      attachValidation: true,
-    },
+      { attachValidation: true },
+    ),
     async (request, reply) => {
       if (request.validationError) {
         throw new AppError('invalid_request', 'Each authorization parameter may appear once, as a string.');
@@ -68,16 +67,13 @@ export const authorizationRoutes: AppPlugin<{
 
   app.get(
     '/api/oauth/requests/:id',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'The pending authorization request the consent page asks the user about (web session only)',
-        operationId: 'getAuthorizationRequest',
-        tags: ['oauth'],
-        params: AuthorizationRequestParams,
-        response: { 200: AuthorizationRequestView, ...problemResponses(400, 401, 404) },
-      },
-    },
+    route({
+      summary: 'The pending authorization request the consent page asks the user about (web session only)',
+      operationId: 'getAuthorizationRequest',
+      params: AuthorizationRequestParams,
+      response: { 200: AuthorizationRequestView },
+      problems: [400, 401, 404],
+    }),
     async (request, reply) => {
       const identity = requireWebSession(request);
       const view = await authorizations.getPendingRequest(request.params.id, identity.userId);
@@ -88,18 +84,14 @@ export const authorizationRoutes: AppPlugin<{
 
   app.post(
     '/api/oauth/requests/:id/decision',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary:
-          'Approve or deny a pending authorization request (web session only); answers where to send the browser',
-        operationId: 'decideAuthorizationRequest',
-        tags: ['oauth'],
-        params: AuthorizationRequestParams,
-        body: DecisionBody,
-        response: { 200: DecisionResponse, ...problemResponses(400, 401, 403, 404, 415) },
-      },
-    },
+    route({
+      summary:
+        'Approve or deny a pending authorization request (web session only); answers where to send the browser',
+      operationId: 'decideAuthorizationRequest',
+      params: AuthorizationRequestParams,
+      body: DecisionBody,
+      response: { 200: DecisionResponse },
+    }),
     async (request, reply) => {
       const identity = requireWebSession(request);
       const { redirectTo } = await authorizations.decide(

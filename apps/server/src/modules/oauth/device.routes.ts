@@ -1,11 +1,14 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { findClient } from './clients.ts';
 import {
   DeviceAuthorizationRequest,
@@ -16,14 +19,18 @@ import {
 } from './device.schemas.ts';
 import type { DeviceAuthorizationService } from './device-authorization.service.ts';
 import { OAuthErrorSchema } from './oauth.schemas.ts';
+import { oauthEndpoint } from './oauth-endpoint.ts';
 import { requireWebSession } from './web-session.ts';
 
 const USER_CODE_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** A wrong user code is 404; too many of them from one address, 429 (see userCodeFailures). */
+const USER_CODE_ERRORS = [404, 429];
 
 export const deviceRoutes: AppPlugin<{
   devices: DeviceAuthorizationService;
   config: Pick<Config, 'rateLimits'>;
 }> = async (app, { devices, config }) => {
+  const route = declareRoutes(['oauth'], 'interactive');
   /*
    * RFC 8628 §5.1: user codes are short, so guessing is throttled. Only wrong codes count, per
    * IP, and lookup and decision share one counter (either could be used to probe). The limiter
@@ -56,25 +63,13 @@ export const deviceRoutes: AppPlugin<{
 
   app.post(
     '/api/oauth/device_authorization',
-    {
-      config: {
-        auth: 'public',
-        oauthErrors: true,
-        rateLimit: { max: config.rateLimits.tokenEndpointPerMinute, timeWindow: '1 minute' },
-      },
-      schema: {
-        summary:
-          'Start a device authorization (RFC 8628): returns the device code and the code the user types',
-        operationId: 'startDeviceAuthorization',
-        tags: ['oauth'],
-        security: [],
-        consumes: ['application/x-www-form-urlencoded', 'application/json'],
-        body: DeviceAuthorizationRequest,
-        response: { 200: DeviceAuthorizationResponseSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
-      },
-      // Errors here are RFC 6749 §5.2 errors, like the token endpoint's.
-      attachValidation: true,
-    },
+    oauthEndpoint({
+      config: { rateLimit: perMinute(config.rateLimits.tokenEndpointPerMinute) },
+      summary: 'Start a device authorization (RFC 8628): returns the device code and the code the user types',
+      operationId: 'startDeviceAuthorization',
+      body: DeviceAuthorizationRequest,
+      response: { 200: DeviceAuthorizationResponseSchema, 401: OAuthErrorSchema },
+    }),
     async (request, reply) => {
       if (request.validationError) {
         throw new OAuthError('invalid_request', 'client_id is required; every parameter is a single string.');
@@ -88,18 +83,15 @@ export const deviceRoutes: AppPlugin<{
 
   app.post(
     '/api/oauth/device/lookup',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary:
-          'Find the pending device authorization for a user code, to show the confirmation page (web session only)',
-        description: `404 for an unknown, expired or decided code; wrong codes are rate-limited per IP (429).`,
-        operationId: 'lookUpDeviceAuthorization',
-        tags: ['oauth'],
-        body: DeviceLookupBody,
-        response: { 200: DeviceLookupResponse, ...problemResponses(400, 401, 403, 404, 415, 429) },
-      },
-    },
+    route({
+      summary:
+        'Find the pending device authorization for a user code, to show the confirmation page (web session only)',
+      description: `404 for an unknown, expired or decided code; wrong codes are rate-limited per IP (429).`,
+      operationId: 'lookUpDeviceAuthorization',
+      body: DeviceLookupBody,
+      response: { 200: DeviceLookupResponse },
+      errors: USER_CODE_ERRORS,
+    }),
     async (request, reply) => {
       requireWebSession(request);
       await refuseWhenThrottled(request);
@@ -112,19 +104,13 @@ export const deviceRoutes: AppPlugin<{
 
   app.post(
     '/api/oauth/device/decision',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Approve or deny a device authorization by its user code (web session only)',
-        operationId: 'decideDeviceAuthorization',
-        tags: ['oauth'],
-        body: DeviceDecisionBody,
-        response: {
-          204: { type: 'null', description: 'Decided; the device learns it on its next poll' },
-          ...problemResponses(400, 401, 403, 404, 415, 429),
-        },
-      },
-    },
+    route({
+      summary: 'Approve or deny a device authorization by its user code (web session only)',
+      operationId: 'decideDeviceAuthorization',
+      body: DeviceDecisionBody,
+      response: { 204: Type.Null({ description: 'Decided; the device learns it on its next poll' }) },
+      errors: USER_CODE_ERRORS,
+    }),
     async (request, reply) => {
       const identity = requireWebSession(request);
       await refuseWhenThrottled(request);

@@ -1,12 +1,14 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { findClient } from './clients.ts';
 import type { GrantHandler } from './grants/grant.ts';
 import { OAuthErrorSchema, RevokeRequest, TokenRequest, TokenResponseSchema } from './oauth.schemas.ts';
+import { oauthEndpoint } from './oauth-endpoint.ts';
 import type { TokenRevocationService } from './token-revocation.service.ts';
 
 /** Reads the request body as the flat string map RFC 6749 expects, whatever its encoding. */
@@ -30,24 +32,13 @@ export const oauthRoutes: AppPlugin<{
 }> = async (app, { grants, revocation, config }) => {
   app.post(
     '/api/auth/token',
-    {
-      config: {
-        auth: 'public',
-        oauthErrors: true,
-        rateLimit: { max: config.rateLimits.tokenEndpointPerMinute, timeWindow: '1 minute' },
-      },
-      schema: {
-        summary: 'OAuth 2.0 token endpoint (password, refresh_token, authorization_code + PKCE, device_code)',
-        operationId: 'exchangeOAuthToken',
-        tags: ['oauth'],
-        security: [],
-        consumes: ['application/x-www-form-urlencoded', 'application/json'],
-        body: TokenRequest,
-        response: { 200: TokenResponseSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
-      },
-      // Token-endpoint validation errors are OAuth errors, not problem+json.
-      attachValidation: true,
-    },
+    oauthEndpoint({
+      config: { rateLimit: perMinute(config.rateLimits.tokenEndpointPerMinute) },
+      summary: 'OAuth 2.0 token endpoint (password, refresh_token, authorization_code + PKCE, device_code)',
+      operationId: 'exchangeOAuthToken',
+      body: TokenRequest,
+      response: { 200: TokenResponseSchema, 401: OAuthErrorSchema },
+    }),
     async (request, reply) => {
       if (request.validationError) throw new OAuthError('invalid_request', 'The token request is malformed.');
       const params = stringParams(request.body);
@@ -66,19 +57,12 @@ export const oauthRoutes: AppPlugin<{
 
   app.post(
     '/api/oauth/revoke',
-    {
-      config: { auth: 'public', oauthErrors: true },
-      schema: {
-        summary: 'Revoke an access or refresh token (RFC 7009); always 200 for unknown tokens',
-        operationId: 'revokeOAuthToken',
-        tags: ['oauth'],
-        security: [],
-        consumes: ['application/x-www-form-urlencoded', 'application/json'],
-        body: RevokeRequest,
-        response: { 200: Type.Object({}), 400: OAuthErrorSchema },
-      },
-      attachValidation: true,
-    },
+    oauthEndpoint({
+      summary: 'Revoke an access or refresh token (RFC 7009); always 200 for unknown tokens',
+      operationId: 'revokeOAuthToken',
+      body: RevokeRequest,
+      response: { 200: Type.Object({}) },
+    }),
     async (request, reply) => {
       if (request.validationError)
         throw new OAuthError('invalid_request', 'The token parameter is required.');

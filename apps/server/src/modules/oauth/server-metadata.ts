@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { SCOPES } from '../credentials/scopes.ts';
 import {
   GRANT_AUTHORIZATION_CODE,
@@ -61,16 +62,14 @@ export const serverMetadataRoutes: AppPlugin<{ config: Pick<Config, 'publicUrl'>
 
   app.get(
     '/.well-known/oauth-authorization-server',
-    {
-      config: { auth: 'public' },
-      schema: {
-        summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
-        operationId: 'getOAuthServerMetadata',
-        tags: ['oauth'],
-        security: [],
-        response: { 200: ServerMetadata },
-      },
-    },
+    declareRoutes(
+      ['oauth'],
+      'public',
+    )({
+      summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+      operationId: 'getOAuthServerMetadata',
+      response: { 200: ServerMetadata },
+    }),
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=3600');
       return metadata;

@@ -1,12 +1,14 @@
-import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { Type } from 'typebox';
+import { IdParams } from '../../platform/http/route-declaration.ts';
+import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import type { ProviderAccountRow } from './provider-accounts.repository.ts';
 import {
   CreateProviderAccountBody,
   ProviderAccount,
   ProviderAccountList,
-  ProviderAccountParams,
   ProviderAccountTest,
   ProviderCheckRefusal,
   ProviderRepositoryList,
@@ -14,12 +16,12 @@ import {
 } from './provider-accounts.schemas.ts';
 import { checkView, type ProviderAccountService } from './provider-accounts.service.ts';
 
-const TAGS = ['provider-accounts'];
-
 export const providerAccountRoutes: AppPlugin<{ providerAccountService: ProviderAccountService }> = async (
   app,
   { providerAccountService: service },
 ) => {
+  const route = declareRoutes(['provider-accounts'], 'interactive');
+
   // Only what the response schema declares leaves the server: never the ciphertext, never the token.
   const view = (row: ProviderAccountRow) => ({
     id: row.id,
@@ -35,15 +37,11 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
 
   app.get(
     '/api/provider-accounts',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'List your provider accounts (GitHub, GitLab, Bitbucket); tokens are never shown',
-        operationId: 'listProviderAccounts',
-        tags: TAGS,
-        response: { 200: ProviderAccountList, ...problemResponses(401, 403) },
-      },
-    },
+    route({
+      summary: 'List your provider accounts (GitHub, GitLab, Bitbucket); tokens are never shown',
+      operationId: 'listProviderAccounts',
+      response: { 200: ProviderAccountList },
+    }),
     async (request) => ({
       accounts: (await service.listAccounts(requireIdentity(request).userId)).map(view),
     }),
@@ -51,22 +49,14 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
 
   app.post(
     '/api/provider-accounts',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Test a provider token, then store it (encrypted)',
-        description:
-          'The token is checked against the provider first. When the provider refuses it, it lacks a needed scope or the provider cannot be reached, nothing is stored and the answer is 422 `policy_violation` with the outcome in `check`; `force: true` stores it anyway, with the outcome in `status`.',
-        operationId: 'createProviderAccount',
-        tags: TAGS,
-        body: CreateProviderAccountBody,
-        response: {
-          201: ProviderAccount,
-          ...problemResponses(400, 401, 403, 415),
-          422: ProviderCheckRefusal,
-        },
-      },
-    },
+    route({
+      summary: 'Test a provider token, then store it (encrypted)',
+      description:
+        'The token is checked against the provider first. When the provider refuses it, it lacks a needed scope or the provider cannot be reached, nothing is stored and the answer is 422 `policy_violation` with the outcome in `check`; `force: true` stores it anyway, with the outcome in `status`.',
+      operationId: 'createProviderAccount',
+      body: CreateProviderAccountBody,
+      response: { 201: ProviderAccount, 422: ProviderCheckRefusal },
+    }),
     async (request, reply) => {
       const row = await service.createAccount(
         requireIdentity(request).userId,
@@ -79,23 +69,15 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
 
   app.patch(
     '/api/provider-accounts/:id',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Rename a provider account or replace its (rotated) token',
-        description:
-          'A replacement token is tested first; when the check fails the old token is kept and the answer is 422 `policy_violation` with the outcome in `check`, unless `force: true`.',
-        operationId: 'updateProviderAccount',
-        tags: TAGS,
-        params: ProviderAccountParams,
-        body: UpdateProviderAccountBody,
-        response: {
-          200: ProviderAccount,
-          ...problemResponses(400, 401, 403, 404, 415),
-          422: ProviderCheckRefusal,
-        },
-      },
-    },
+    route({
+      summary: 'Rename a provider account or replace its (rotated) token',
+      description:
+        'A replacement token is tested first; when the check fails the old token is kept and the answer is 422 `policy_violation` with the outcome in `check`, unless `force: true`.',
+      operationId: 'updateProviderAccount',
+      params: IdParams,
+      body: UpdateProviderAccountBody,
+      response: { 200: ProviderAccount, 422: ProviderCheckRefusal },
+    }),
     async (request) =>
       view(
         await service.updateAccount(
@@ -109,16 +91,13 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
 
   app.delete(
     '/api/provider-accounts/:id',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Delete a provider account and its stored token',
-        operationId: 'deleteProviderAccount',
-        tags: TAGS,
-        params: ProviderAccountParams,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Delete a provider account and its stored token',
+      operationId: 'deleteProviderAccount',
+      params: IdParams,
+      response: { 204: Type.Null({ description: 'Deleted' }) },
+      errors: [409],
+    }),
     async (request, reply) => {
       await service.removeAccount(
         requireIdentity(request).userId,
@@ -131,18 +110,14 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
 
   app.post(
     '/api/provider-accounts/:id/test',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Check the stored token against the provider',
-        description:
-          'Answers 200 with `ok: false` and an error code when the provider refuses the token or cannot be reached.',
-        operationId: 'testProviderAccount',
-        tags: TAGS,
-        params: ProviderAccountParams,
-        response: { 200: ProviderAccountTest, ...problemResponses(401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Check the stored token against the provider',
+      description:
+        'Answers 200 with `ok: false` and an error code when the provider refuses the token or cannot be reached.',
+      operationId: 'testProviderAccount',
+      params: IdParams,
+      response: { 200: ProviderAccountTest },
+    }),
     async (request) => {
       const result = await service.testAccount(
         requireIdentity(request).userId,
@@ -155,16 +130,13 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
 
   app.get(
     '/api/provider-accounts/:id/repositories',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'List the repositories the stored token can see',
-        operationId: 'listProviderRepositories',
-        tags: TAGS,
-        params: ProviderAccountParams,
-        response: { 200: ProviderRepositoryList, ...problemResponses(401, 403, 404, 502) },
-      },
-    },
+    route({
+      summary: 'List the repositories the stored token can see',
+      operationId: 'listProviderRepositories',
+      params: IdParams,
+      response: { 200: ProviderRepositoryList },
+      errors: [502],
+    }),
     async (request) => ({
       repositories: await service.listRepositories(
         requireIdentity(request).userId,

@@ -101,8 +101,6 @@ export const UpdateProviderAccountBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const ProviderAccountParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-
 export const ProviderAccountTest = Type.Object(
   {
     ok: Type.Boolean(),

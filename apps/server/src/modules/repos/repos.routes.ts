@@ -1,6 +1,8 @@
-import { type AppPlugin, iso, problemResponses } from '../../platform/http/schemas.ts';
+import { Type } from 'typebox';
+import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { AutomationTokenRow, CredentialService } from '../credentials/credentials.service.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import { tokenView } from '../tokens/tokens.service.ts';
 import type { RepoRow, TaskRow } from './repos.repository.ts';
@@ -78,19 +80,19 @@ export const repoRoutes: AppPlugin<{
     task_group_status: row.task_group_status,
   });
 
+  const repoRoute = declareRoutes(['repos'], 'interactive');
+  const taskGroupRoute = declareRoutes(['task-groups'], 'tasks:read');
+
   // --- Repositories ---------------------------------------------------------------------
   app.post(
     '/api/repos',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Connect a repository that one of your provider accounts can see',
-        operationId: 'connectRepo',
-        tags: ['repos'],
-        body: ConnectRepoBody,
-        response: { 201: Repo, ...problemResponses(400, 401, 403, 404, 409, 415, 502) },
-      },
-    },
+    repoRoute({
+      summary: 'Connect a repository that one of your provider accounts can see',
+      operationId: 'connectRepo',
+      body: ConnectRepoBody,
+      response: { 201: Repo },
+      errors: [404, 409, 502],
+    }),
     async (request, reply) => {
       const repo = await repoService.connectRepo(
         requireIdentity(request).userId,
@@ -103,45 +105,35 @@ export const repoRoutes: AppPlugin<{
 
   app.get(
     '/api/repos',
-    {
+    repoRoute({
       config: { auth: 'repos:read' },
-      schema: {
-        summary: 'List your connected repositories, newest first',
-        operationId: 'listRepos',
-        tags: ['repos'],
-        response: { 200: RepoList, ...problemResponses(401, 403) },
-      },
-    },
+      summary: 'List your connected repositories, newest first',
+      operationId: 'listRepos',
+      response: { 200: RepoList },
+    }),
     async (request) => ({ repos: (await repoService.listRepos(requireIdentity(request))).map(repoView) }),
   );
 
   app.get(
     '/api/repos/:id',
-    {
+    repoRoute({
       config: { auth: 'repos:read' },
-      schema: {
-        summary: 'One connected repository',
-        operationId: 'getRepo',
-        tags: ['repos'],
-        params: RepoParams,
-        response: { 200: Repo, ...problemResponses(401, 403, 404) },
-      },
-    },
+      summary: 'One connected repository',
+      operationId: 'getRepo',
+      params: RepoParams,
+      response: { 200: Repo },
+    }),
     async (request) => repoView(await repoService.getRepo(requireIdentity(request), request.params.id)),
   );
 
   app.delete(
     '/api/repos/:id',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Disconnect a repository; every automation token of its task groups is revoked',
-        operationId: 'deleteRepo',
-        tags: ['repos'],
-        params: RepoParams,
-        response: { 204: { type: 'null', description: 'Disconnected' }, ...problemResponses(401, 403, 404) },
-      },
-    },
+    repoRoute({
+      summary: 'Disconnect a repository; every automation token of its task groups is revoked',
+      operationId: 'deleteRepo',
+      params: RepoParams,
+      response: { 204: Type.Null({ description: 'Disconnected' }) },
+    }),
     async (request, reply) => {
       await repoService.deleteRepo(
         requireIdentity(request).userId,
@@ -155,16 +147,12 @@ export const repoRoutes: AppPlugin<{
   // --- Automation tokens of a repository --------------------------------------------------
   app.get(
     '/api/repos/:id/automation-tokens',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: "The repository's automation tokens (one per task group; never personal access tokens)",
-        operationId: 'listAutomationTokens',
-        tags: ['repos'],
-        params: RepoParams,
-        response: { 200: AutomationTokenList, ...problemResponses(401, 403, 404) },
-      },
-    },
+    repoRoute({
+      summary: "The repository's automation tokens (one per task group; never personal access tokens)",
+      operationId: 'listAutomationTokens',
+      params: RepoParams,
+      response: { 200: AutomationTokenList },
+    }),
     async (request) => ({
       tokens: (
         await repoService.listAutomationTokens(requireIdentity(request).userId, request.params.id)
@@ -174,16 +162,12 @@ export const repoRoutes: AppPlugin<{
 
   app.delete(
     '/api/repos/:id/automation-tokens/:token_id',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Revoke an automation token of the repository',
-        operationId: 'revokeAutomationToken',
-        tags: ['repos'],
-        params: AutomationTokenParams,
-        response: { 204: { type: 'null', description: 'Revoked' }, ...problemResponses(401, 403, 404) },
-      },
-    },
+    repoRoute({
+      summary: 'Revoke an automation token of the repository',
+      operationId: 'revokeAutomationToken',
+      params: AutomationTokenParams,
+      response: { 204: Type.Null({ description: 'Revoked' }) },
+    }),
     async (request, reply) => {
       await repoService.revokeAutomationToken(
         requireIdentity(request).userId,
@@ -197,18 +181,15 @@ export const repoRoutes: AppPlugin<{
 
   app.post(
     '/api/repos/:id/task-groups/:group_id/automation-token',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Issue a new automation token for an open task group (the secret is shown once)',
-        description:
-          'For a group whose token was revoked or lost: the group continues with a new token. A live token of the group is revoked in the same transaction, so the group never has two. A closed group answers 409 `conflict`. Interactive only: a personal access or automation token cannot mint automation tokens.',
-        operationId: 'reissueAutomationToken',
-        tags: ['repos'],
-        params: RepoTaskGroupParams,
-        response: { 201: ReissuedAutomationToken, ...problemResponses(401, 403, 404, 409) },
-      },
-    },
+    repoRoute({
+      summary: 'Issue a new automation token for an open task group (the secret is shown once)',
+      description:
+        'For a group whose token was revoked or lost: the group continues with a new token. A live token of the group is revoked in the same transaction, so the group never has two. A closed group answers 409 `conflict`. Interactive only: a personal access or automation token cannot mint automation tokens.',
+      operationId: 'reissueAutomationToken',
+      params: RepoTaskGroupParams,
+      response: { 201: ReissuedAutomationToken },
+      errors: [409],
+    }),
     async (request, reply) => {
       const reissued = await taskGroupService.reissueAutomationToken(
         requireIdentity(request).userId,
@@ -224,24 +205,20 @@ export const repoRoutes: AppPlugin<{
   // --- Task groups and tasks --------------------------------------------------------------
   app.post(
     '/api/repos/:id/task-groups',
-    {
+    taskGroupRoute({
       config: { auth: 'tasks:write' },
-      schema: {
-        summary:
-          'Create a task group with its automation token, or find the open one with the same agent and title',
-        description:
-          'Answers 201 with the token secret when it creates the group, and 200 with the existing group and token (no secret) when an open group with the same agent and title exists. Automation tokens cannot create task groups.',
-        operationId: 'ensureTaskGroup',
-        tags: ['task-groups'],
-        params: RepoParams,
-        body: EnsureTaskGroupBody,
-        response: {
-          200: EnsuredTaskGroup,
-          201: EnsuredTaskGroup,
-          ...problemResponses(400, 401, 403, 404, 415),
-        },
+      summary:
+        'Create a task group with its automation token, or find the open one with the same agent and title',
+      description:
+        'Answers 201 with the token secret when it creates the group, and 200 with the existing group and token (no secret) when an open group with the same agent and title exists. Automation tokens cannot create task groups.',
+      operationId: 'ensureTaskGroup',
+      params: RepoParams,
+      body: EnsureTaskGroupBody,
+      response: {
+        200: EnsuredTaskGroup,
+        201: EnsuredTaskGroup,
       },
-    },
+    }),
     async (request, reply) => {
       const ensured = await taskGroupService.ensureTaskGroup(
         requireIdentity(request),
@@ -262,17 +239,13 @@ export const repoRoutes: AppPlugin<{
 
   app.get(
     '/api/task-groups',
-    {
-      config: { auth: 'tasks:read' },
-      schema: {
-        summary:
-          'List task groups, optionally of one repository (an automation token sees its own group only)',
-        operationId: 'listTaskGroups',
-        tags: ['task-groups'],
-        querystring: TaskGroupListQuery,
-        response: { 200: TaskGroupList, ...problemResponses(400, 401, 403, 404) },
-      },
-    },
+    taskGroupRoute({
+      summary: 'List task groups, optionally of one repository (an automation token sees its own group only)',
+      operationId: 'listTaskGroups',
+      querystring: TaskGroupListQuery,
+      response: { 200: TaskGroupList },
+      errors: [404],
+    }),
     async (request) => ({
       task_groups: (
         await taskGroupService.listTaskGroups(requireIdentity(request), request.query.repo_id)
@@ -282,32 +255,24 @@ export const repoRoutes: AppPlugin<{
 
   app.get(
     '/api/task-groups/:id',
-    {
-      config: { auth: 'tasks:read' },
-      schema: {
-        summary: 'One task group (an automation token: its own group only)',
-        operationId: 'getTaskGroup',
-        tags: ['task-groups'],
-        params: TaskGroupParams,
-        response: { 200: TaskGroup, ...problemResponses(401, 403, 404) },
-      },
-    },
+    taskGroupRoute({
+      summary: 'One task group (an automation token: its own group only)',
+      operationId: 'getTaskGroup',
+      params: TaskGroupParams,
+      response: { 200: TaskGroup },
+    }),
     async (request) =>
       taskGroupView(await taskGroupService.getTaskGroup(requireIdentity(request), request.params.id)),
   );
 
   app.get(
     '/api/task-groups/:id/tasks',
-    {
-      config: { auth: 'tasks:read' },
-      schema: {
-        summary: "A task group's tasks, newest first (an automation token: its own group only)",
-        operationId: 'listTasks',
-        tags: ['task-groups'],
-        params: TaskGroupParams,
-        response: { 200: TaskList, ...problemResponses(401, 403, 404) },
-      },
-    },
+    taskGroupRoute({
+      summary: "A task group's tasks, newest first (an automation token: its own group only)",
+      operationId: 'listTasks',
+      params: TaskGroupParams,
+      response: { 200: TaskList },
+    }),
     async (request) => ({
       tasks: (await taskGroupService.listTasks(requireIdentity(request), request.params.id)).map(taskView),
     }),
@@ -315,16 +280,13 @@ export const repoRoutes: AppPlugin<{
 
   app.post(
     '/api/task-groups/:id/close',
-    {
+    taskGroupRoute({
       config: { auth: 'tasks:write' },
-      schema: {
-        summary: 'Close a task group; its automation token is revoked at once',
-        operationId: 'closeTaskGroup',
-        tags: ['task-groups'],
-        params: TaskGroupParams,
-        response: { 200: TaskGroup, ...problemResponses(401, 403, 404) },
-      },
-    },
+      summary: 'Close a task group; its automation token is revoked at once',
+      operationId: 'closeTaskGroup',
+      params: TaskGroupParams,
+      response: { 200: TaskGroup },
+    }),
     async (request) =>
       taskGroupView(
         await taskGroupService.closeTaskGroup(
@@ -337,17 +299,15 @@ export const repoRoutes: AppPlugin<{
 
   app.post(
     '/api/task-groups/:id/tasks',
-    {
+    taskGroupRoute({
       config: { auth: 'tasks:write' },
-      schema: {
-        summary: 'Add a task to an open task group (an automation token: its own group only)',
-        operationId: 'createTask',
-        tags: ['task-groups'],
-        params: TaskGroupParams,
-        body: CreateTaskBody,
-        response: { 201: Task, ...problemResponses(400, 401, 403, 404, 409, 415) },
-      },
-    },
+      summary: 'Add a task to an open task group (an automation token: its own group only)',
+      operationId: 'createTask',
+      params: TaskGroupParams,
+      body: CreateTaskBody,
+      response: { 201: Task },
+      errors: [409],
+    }),
     async (request, reply) => {
       const task = await taskGroupService.createTask(
         requireIdentity(request),
@@ -360,17 +320,14 @@ export const repoRoutes: AppPlugin<{
 
   app.patch(
     '/api/tasks/:id',
-    {
+    taskGroupRoute({
       config: { auth: 'tasks:write' },
-      schema: {
-        summary: "Report a task's status and output (an automation token: its own group's tasks only)",
-        operationId: 'updateTask',
-        tags: ['task-groups'],
-        params: TaskParams,
-        body: UpdateTaskBody,
-        response: { 200: Task, ...problemResponses(400, 401, 403, 404, 415) },
-      },
-    },
+      summary: "Report a task's status and output (an automation token: its own group's tasks only)",
+      operationId: 'updateTask',
+      params: TaskParams,
+      body: UpdateTaskBody,
+      response: { 200: Task },
+    }),
     async (request) =>
       taskView(await taskGroupService.updateTask(requireIdentity(request), request.params.id, request.body)),
   );

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import type { SecretScanningService } from './secret-scanning.service.ts';
 
 export const MAX_REVOKE_BY_VALUE = 1000;
@@ -36,23 +38,22 @@ const RevokeByValueAnswer = Type.Object(
  */
 export const revokeByValueRoutes: AppPlugin<{ service: SecretScanningService; perMinute: number }> = async (
   app,
-  { service, perMinute },
+  { service, perMinute: requestsPerMinute },
 ) => {
   app.post(
     '/api/credentials/revoke',
-    {
-      config: { auth: 'public', rateLimit: { max: perMinute, timeWindow: '1 minute' } },
-      bodyLimit: 256 * 1024,
-      schema: {
+    declareRoutes(['leak-response'], 'public')(
+      {
+        config: { rateLimit: perMinute(requestsPerMinute) },
         summary:
           'Revoke Tessera tokens you found, by value (no account needed): every live token among them is revoked and its owner told. The answer is the same whether or not any was a token',
         operationId: 'revokeCredentialsByValue',
-        tags: ['leak-response'],
-        security: [],
         body: RevokeByValueBody,
-        response: { 202: RevokeByValueAnswer, ...problemResponses(400, 413, 415, 429) },
+        response: { 202: RevokeByValueAnswer },
+        errors: [413],
       },
-    },
+      { bodyLimit: 256 * 1024 },
+    ),
     async (request, reply) => {
       const { credentials } = request.body;
       const revoked = await service.revokeByValue(credentials, requestContext(request));

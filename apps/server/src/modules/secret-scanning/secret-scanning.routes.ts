@@ -1,8 +1,10 @@
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import { jsonBodyParserKeepingRaw } from '../../platform/http/body-parsers.ts';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import type { GitHubKeyring } from './github-public-keys.ts';
 import type { LeakReport, SecretScanningService } from './secret-scanning.service.ts';
 
@@ -34,7 +36,7 @@ export const secretScanningRoutes: AppPlugin<{
   service: SecretScanningService;
   keyring: GitHubKeyring;
   perMinute: number;
-}> = async (app, { service, keyring, perMinute }) => {
+}> = async (app, { service, keyring, perMinute: requestsPerMinute }) => {
   // The signature covers the exact bytes GitHub sent, so this route keeps the raw body (in this
   // plugin's scope only; the shared parser's rules still apply).
   app.removeContentTypeParser('application/json');
@@ -48,22 +50,22 @@ export const secretScanningRoutes: AppPlugin<{
 
   app.post(
     '/api/secret-scanning/github',
-    {
-      config: { auth: 'public', rateLimit: { max: perMinute, timeWindow: '1 minute' } },
-      bodyLimit: 5 * 1024 * 1024,
-      schema: {
+    declareRoutes(['leak-response'], 'public')(
+      {
+        config: { rateLimit: perMinute(requestsPerMinute) },
         summary: "Receive GitHub's secret-scanning alerts; leaked Tessera tokens are revoked",
         operationId: 'receiveGitHubSecretScanningAlert',
-        tags: ['leak-response'],
-        security: [],
         headers: Type.Object({
           'github-public-key-identifier': Type.String({ minLength: 1, maxLength: 200 }),
           'github-public-key-signature': Type.String({ minLength: 1, maxLength: 1000 }),
         }),
         body: LeakReports,
-        response: { 200: LeakLabels, ...problemResponses(400, 401, 413, 415, 429) },
+        response: { 200: LeakLabels },
+        // 401: the signature does not verify.
+        errors: [401, 413],
       },
-    },
+      { bodyLimit: 5 * 1024 * 1024 },
+    ),
     async (request) => {
       const keyId = request.headers['github-public-key-identifier'] as string;
       const signature = request.headers['github-public-key-signature'] as string;

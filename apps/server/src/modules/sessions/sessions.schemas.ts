@@ -29,8 +29,6 @@ export const SessionView = Type.Object(
 
 export const SessionList = Type.Object({ sessions: Type.Array(SessionView) });
 
-export const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-
 const ConfirmPassword = Type.String({
   minLength: 1,
   maxLength: PASSWORD_MAX_LENGTH,

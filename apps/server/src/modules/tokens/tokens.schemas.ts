@@ -73,34 +73,25 @@ export const TokenWithSecret = Type.Object({
 
 export const MAX_REPO_IDS = 100;
 
-const RepoIds = Type.Union(
-  [
-    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
-      minItems: 1,
-      maxItems: MAX_REPO_IDS,
-      uniqueItems: true,
-    }),
-    Type.Null(),
-  ],
-  {
-    description:
-      "Limit the token's repos:* and tasks:* scopes to these of your repositories (ids from `GET /api/repos`); outside them every repository and task-group route answers 404 and lists leave them out. `null` or omitted: every repository. Needs a repos:* or tasks:* scope",
-  },
+/** A restriction of the token: a non-empty list of distinct values, or `null` for none. */
+function Restriction(maxItems: number, description: string) {
+  return Type.Union(
+    [
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems, uniqueItems: true }),
+      Type.Null(),
+    ],
+    { description },
+  );
+}
+
+const RepoIds = Restriction(
+  MAX_REPO_IDS,
+  "Limit the token's repos:* and tasks:* scopes to these of your repositories (ids from `GET /api/repos`); outside them every repository and task-group route answers 404 and lists leave them out. `null` or omitted: every repository. Needs a repos:* or tasks:* scope",
 );
 
-const AllowedCidrs = Type.Union(
-  [
-    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
-      minItems: 1,
-      maxItems: MAX_ALLOWED_CIDRS,
-      uniqueItems: true,
-    }),
-    Type.Null(),
-  ],
-  {
-    description:
-      'Only accept the token from these networks (IPv4/IPv6 CIDRs such as `203.0.113.0/24`, `2001:db8::/48`); requests from elsewhere get 403 `network_not_allowed`. `null` or omitted: any network',
-  },
+const AllowedCidrs = Restriction(
+  MAX_ALLOWED_CIDRS,
+  'Only accept the token from these networks (IPv4/IPv6 CIDRs such as `203.0.113.0/24`, `2001:db8::/48`); requests from elsewhere get 403 `network_not_allowed`. `null` or omitted: any network',
 );
 
 const Name = SafeText({ maxLength: 100, description: 'Unique among your active tokens' });
@@ -181,8 +172,6 @@ export const UpdateTokenBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-
-export const TokenIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const ListTokensQuery = Type.Object(
   {

@@ -1,6 +1,7 @@
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { type AppPlugin, problemResponses } from '../../platform/http/schemas.ts';
+import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
+import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import {
   GeneratedPat,
@@ -11,7 +12,8 @@ import {
 } from './users.schemas.ts';
 import type { RegistryUserService } from './users.service.ts';
 
-const tags = ['registry-v1'];
+/** The registry's answer envelope. */
+const succeeded = <T extends object>(payload: T) => ({ success: true as const, ...payload });
 
 /**
  * The agents registry's `/users/…` endpoints. Interactive only, as in the registry's document
@@ -21,101 +23,78 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
   app,
   { registryUsers },
 ) => {
+  const route = declareRoutes(['registry-v1'], 'interactive');
+
   app.get(
     '/api/users/profile',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Your profile (agents registry v1 compatibility)',
-        operationId: 'registryGetProfile',
-        tags,
-        response: { 200: ProfileEnvelope, ...problemResponses(401, 403) },
-      },
-    },
-    async (request) => ({
-      success: true as const,
-      profile: await registryUsers.getProfile(requireIdentity(request).userId),
+    route({
+      summary: 'Your profile (agents registry v1 compatibility)',
+      operationId: 'registryGetProfile',
+      response: { 200: ProfileEnvelope },
     }),
+    async (request) =>
+      succeeded({ profile: await registryUsers.getProfile(requireIdentity(request).userId) }),
   );
 
   app.put(
     '/api/users/profile',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Change your display name (agents registry v1 compatibility)',
-        operationId: 'registryUpdateProfile',
-        tags,
-        body: UpdateProfileBody,
-        response: { 200: ProfileEnvelope, ...problemResponses(400, 401, 403, 415) },
-      },
-    },
-    async (request) => ({
-      success: true as const,
-      profile: await registryUsers.updateProfile(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      ),
+    route({
+      summary: 'Change your display name (agents registry v1 compatibility)',
+      operationId: 'registryUpdateProfile',
+      body: UpdateProfileBody,
+      response: { 200: ProfileEnvelope },
     }),
+    async (request) =>
+      succeeded({
+        profile: await registryUsers.updateProfile(
+          requireIdentity(request).userId,
+          request.body,
+          requestContext(request),
+        ),
+      }),
   );
 
   app.get(
     '/api/users/pat',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Describe your newest active personal access token (agents registry v1 compatibility)',
-        operationId: 'registryGetPatInfo',
-        tags,
-        response: { 200: PatInfoEnvelope, ...problemResponses(401, 403) },
-      },
-    },
-    async (request) => ({
-      success: true as const,
-      pat_info: await registryUsers.describePat(requireIdentity(request).userId),
+    route({
+      summary: 'Describe your newest active personal access token (agents registry v1 compatibility)',
+      operationId: 'registryGetPatInfo',
+      response: { 200: PatInfoEnvelope },
     }),
+    async (request) =>
+      succeeded({ pat_info: await registryUsers.describePat(requireIdentity(request).userId) }),
   );
 
   app.post(
     '/api/users/pat/generate',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Create a personal access token with full agent access; the secret is in this response only',
-        description:
-          'The same as `POST /api/account/tokens` with scopes `agents:read agents:write` and no expiry (or the longest the policy allows when it requires expiry). Earlier tokens keep working.',
-        operationId: 'registryGeneratePat',
-        tags,
-        response: { 201: GeneratedPat, ...problemResponses(401, 403, 409, 415) },
-      },
-    },
+    route({
+      summary: 'Create a personal access token with full agent access; the secret is in this response only',
+      description:
+        'The same as `POST /api/account/tokens` with scopes `agents:read agents:write` and no expiry (or the longest the policy allows when it requires expiry). Earlier tokens keep working.',
+      operationId: 'registryGeneratePat',
+      response: { 201: GeneratedPat },
+      errors: [409, 415],
+    }),
     async (request, reply) => {
       const generated = await registryUsers.generatePat(
         requireIdentity(request).userId,
         requestContext(request),
       );
-      return reply
-        .code(201)
-        .headers(NO_STORE)
-        .send({ success: true as const, ...generated });
+      return reply.code(201).headers(NO_STORE).send(succeeded(generated));
     },
   );
 
   app.delete(
     '/api/users/pat/revoke',
-    {
-      config: { auth: 'interactive' },
-      schema: {
-        summary: 'Revoke the token `GET /api/users/pat` describes (agents registry v1 compatibility)',
-        operationId: 'registryRevokePat',
-        tags,
-        response: { 200: RevokedPat, ...problemResponses(401, 403, 404) },
-      },
-    },
-    async (request) => ({
-      success: true as const,
-      pat_info: await registryUsers.revokePat(requireIdentity(request).userId, requestContext(request)),
+    route({
+      summary: 'Revoke the token `GET /api/users/pat` describes (agents registry v1 compatibility)',
+      operationId: 'registryRevokePat',
+      response: { 200: RevokedPat },
+      errors: [404],
     }),
+    async (request) =>
+      succeeded({
+        pat_info: await registryUsers.revokePat(requireIdentity(request).userId, requestContext(request)),
+      }),
   );
 };
