@@ -171,7 +171,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   try {
     await registerFeatures();
   } catch (error) {
-    await credentials.stop().catch(() => {});
+    await credentials
+      .stop()
+      .catch((stopError: unknown) =>
+        app.log.error({ err: stopError }, 'stopping the credential verifier after a failed start failed'),
+      );
     counters.close();
     throw error;
   }

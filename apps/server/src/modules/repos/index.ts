@@ -40,6 +40,6 @@ export async function registerRepos(deps: ReposModuleDeps) {
     audit,
     clock,
   });
-  await app.register(repoRoutes, { repoService, taskGroupService, credentials });
+  await app.register(repoRoutes, { repoService, taskGroupService, credentials, clock });
   return { repoService, taskGroupService };
 }

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { Clock } from '../../platform/clock.ts';
 import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import type { AutomationTokenRow, CredentialService } from '../credentials/credentials.service.ts';
@@ -71,9 +72,10 @@ export const repoRoutes: AppPlugin<{
   repoService: RepoService;
   taskGroupService: TaskGroupService;
   credentials: Pick<CredentialService, 'statusOf'>;
-}> = async (app, { repoService, taskGroupService, credentials }) => {
+  clock: Clock;
+}> = async (app, { repoService, taskGroupService, credentials, clock }) => {
   const automationTokenView = (row: AutomationTokenRow) => ({
-    ...tokenView(row, credentials.statusOf(row)),
+    ...tokenView(row, credentials.statusOf(row), clock.now()),
     name: row.name ?? `task-group-${row.task_group_id}`,
     task_group_id: row.task_group_id,
     task_group_title: row.task_group_title,
@@ -230,7 +232,7 @@ export const repoRoutes: AppPlugin<{
       return reply.code(ensured.created ? 201 : 200).send({
         task_group: taskGroupView(ensured.group),
         automation_token: {
-          token: tokenView(ensured.token, credentials.statusOf(ensured.token)),
+          token: tokenView(ensured.token, credentials.statusOf(ensured.token), clock.now()),
           ...(ensured.secret ? { secret: ensured.secret } : {}),
         },
       });

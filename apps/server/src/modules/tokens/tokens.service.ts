@@ -63,7 +63,7 @@ const interactiveCredentialRequired = () =>
   });
 
 /** The public view of a PAT or automation token (docs/api.md TokenView): never the secret or hash. */
-export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 'revoked', now = new Date()) {
+export function tokenView(row: CredentialRow, status: 'active' | 'expired' | 'revoked', now: Date) {
   const overlapRunning =
     status === 'active' &&
     row.previous_token_hash !== null &&

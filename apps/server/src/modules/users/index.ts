@@ -1,4 +1,5 @@
 import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import type { TokenService } from '../tokens/tokens.service.ts';
@@ -11,10 +12,11 @@ export interface RegistryUsersModuleDeps {
   config: Config;
   accountService: AccountService;
   tokenService: TokenService;
+  clock: Clock;
 }
 
 export async function registerRegistryUsers(deps: RegistryUsersModuleDeps) {
-  const { app, config, accountService, tokenService } = deps;
-  const registryUsers = createRegistryUserService({ accountService, tokenService, config });
+  const { app, config, accountService, tokenService, clock } = deps;
+  const registryUsers = createRegistryUserService({ accountService, tokenService, config, clock });
   await app.register(registryUserRoutes, { registryUsers });
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -27,8 +28,9 @@ export function createRegistryUserService(deps: {
   accountService: Pick<AccountService, 'getUser' | 'updateProfile'>;
   tokenService: Pick<TokenService, 'listTokens' | 'createToken' | 'revokeToken'>;
   config: Pick<Config, 'tokens'>;
+  clock: Clock;
 }) {
-  const { accountService, tokenService, config } = deps;
+  const { accountService, tokenService, config, clock } = deps;
 
   const profileView = (user: Awaited<ReturnType<AccountService['getUser']>>) => ({
     user_id: user.id,
@@ -63,7 +65,7 @@ export function createRegistryUserService(deps: {
         userId,
         {
           // Unique among active tokens (a name clash would be a 409): the creation instant, to the ms.
-          name: `registry-pat-${new Date().toISOString()}`,
+          name: `registry-pat-${clock.now().toISOString()}`,
           description: 'Generated with POST /api/users/pat/generate',
           scopes: REGISTRY_PAT_SCOPES,
           // The registry's PATs never expire; an operator who requires expiry gets the longest allowed.
