@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { addGitHubAccount } from '../../../test/fixtures/index.ts';
+import {
+  alphaAndBeta,
+  connectRepo,
+  createTaskAgent,
+  ensureTaskGroup,
+  randomLogin,
+} from '../../../test/fixtures/repos.ts';
 import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
@@ -20,49 +28,19 @@ const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A user with two connected repositories (alpha, beta), an agent and an open task group in each. */
 async function setUp() {
-  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
+  const login = randomLogin();
   const user = await signUp(ctx.app);
-  const token = newGitHubToken();
-  github.addToken(token, {
-    login,
-    scopes: ['repo'],
-    repos: [
-      { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
-      { full_name: `${login}/beta`, private: false, default_branch: 'main' },
-    ],
-  });
-  const account = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: as(user),
-    payload: { provider: 'github', name: 'GitHub', token },
-  });
+  const { account } = await addGitHubAccount(ctx.app, user, github, { login, repos: alphaAndBeta(login) });
   const connect = async (name: string) => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/repos',
-      headers: as(user),
-      payload: { provider_account_id: account.json().id, full_name: `${login}/${name}` },
-    });
+    const response = await connectRepo(ctx.app, as(user), account.id, `${login}/${name}`);
     expect(response.statusCode).toBe(201);
     return response.json().id as string;
   };
   const alpha = await connect('alpha');
   const beta = await connect('beta');
-  const agent = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: as(user),
-    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility: 'private' },
-  });
-  const agentId = agent.json().agent_id as string;
+  const agentId = await createTaskAgent(ctx.app, as(user));
   const group = async (repoId: string) => {
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/repos/${repoId}/task-groups`,
-      headers: as(user),
-      payload: { agent_id: agentId, title: `work ${Math.random()}` },
-    });
+    const created = await ensureTaskGroup(ctx.app, as(user), repoId, agentId, `work ${Math.random()}`);
     expect(created.statusCode).toBe(201);
     const groupId = created.json().task_group.id as string;
     const task = await ctx.app.inject({

@@ -2,10 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { addGitHubAccount } from '../../../test/fixtures/index.ts';
+import { expectNotFound, type Gate, gate, raceContext as context } from '../../../test/fixtures/races.ts';
+import {
+  connectRepo,
+  createTaskAgent,
+  deleteProviderAccount,
+  ensureTaskGroup,
+  randomLogin,
+} from '../../../test/fixtures/repos.ts';
 import { signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { RequestContext } from '../../platform/request-context.ts';
 import { createAgentFileStorage } from '../agents/agent-file-storage.ts';
 import { createAgentRepository } from '../agents/agents.repository.ts';
 import { createAgentService } from '../agents/agents.service.ts';
@@ -38,67 +45,19 @@ const ctx = useTestApp(() => ({
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
-const context: RequestContext = {
-  ip: '127.0.0.1',
-  userAgent: 'race test',
-  requestId: 'race',
-  actorCredentialId: null,
-  actorKind: 'session',
-};
-
-function gate() {
-  let open!: () => void;
-  let reach!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
-  return {
-    reached,
-    open,
-    async pass() {
-      reach();
-      await opened;
-    },
-  };
-}
-
 async function setUp() {
-  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
+  const login = randomLogin();
   const user = await signUp(ctx.app);
-  const token = newGitHubToken();
-  github.addToken(token, {
+  const { account } = await addGitHubAccount(ctx.app, user, github, {
     login,
-    scopes: ['repo'],
     repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
   });
-  const account = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: as(user),
-    payload: { provider: 'github', name: 'GitHub', token },
-  });
-  expect(account.statusCode).toBe(201);
-  const providerAccountId = account.json().id as string;
-  const agent = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: as(user),
-    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility: 'private' },
-  });
-  return { user, login, providerAccountId, agentId: agent.json().agent_id as string };
+  const providerAccountId = account.id;
+  return { user, login, providerAccountId, agentId: await createTaskAgent(ctx.app, as(user)) };
 }
 
-async function connect(user: TestUser, providerAccountId: string, fullName: string) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/repos',
-    headers: as(user),
-    payload: { provider_account_id: providerAccountId, full_name: fullName },
-  });
-}
+const connect = (user: TestUser, providerAccountId: string, fullName: string) =>
+  connectRepo(ctx.app, as(user), providerAccountId, fullName);
 
 async function setUpWithRepo() {
   const base = await setUp();
@@ -109,7 +68,7 @@ async function setUpWithRepo() {
 
 /** A task-group service over the app's store whose repository and agent steps the test can hold. */
 function taskGroupsWith(options: {
-  afterAgentCheck?: ReturnType<typeof gate>;
+  afterAgentCheck?: Gate;
   repos?: (repos: RepoRepository) => RepoRepository;
 }) {
   const agentService = createAgentService({
@@ -144,11 +103,23 @@ function taskGroupsWith(options: {
   });
 }
 
-async function errorOf(promise: Promise<unknown>) {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+/** The repository with `held` passed before its step `step` runs. */
+function holdingBefore(step: 'closeTaskGroup' | 'insertTask', held: Gate) {
+  return (repos: RepoRepository): RepoRepository => {
+    const original = repos[step] as (...args: unknown[]) => Promise<never>;
+    return {
+      ...repos,
+      async [step](...args: unknown[]) {
+        await held.pass();
+        return original(...args);
+      },
+    };
+  };
+}
+
+/** A task group of the user's, open, through the API. */
+async function openGroupId(user: TestUser, repoId: string, agentId: string, title: string) {
+  return (await ensureTaskGroup(ctx.app, as(user), repoId, agentId, title)).json().task_group.id as string;
 }
 
 describe('connecting a repository while its provider account is deleted', () => {
@@ -157,11 +128,7 @@ describe('connecting a repository while its provider account is deleted', () => 
     const held = github.holdNext();
     const connecting = connect(user, providerAccountId, `${login}/alpha`);
     await held.reached;
-    const removed = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/provider-accounts/${providerAccountId}`,
-      headers: as(user),
-    });
+    const removed = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
     expect(removed.statusCode).toBe(204);
     held.release();
     const answer = await connecting;
@@ -173,11 +140,7 @@ describe('connecting a repository while its provider account is deleted', () => 
 
   it('refuses the deletion with 409 once the repository is connected, and keeps both', async () => {
     const { user, providerAccountId, repoId } = await setUpWithRepo();
-    const removed = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/provider-accounts/${providerAccountId}`,
-      headers: as(user),
-    });
+    const removed = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
     expect(removed.statusCode).toBe(409);
     const repo = await ctx.app.inject({ method: 'GET', url: `/api/repos/${repoId}`, headers: as(user) });
     expect(repo.statusCode).toBe(200);
@@ -203,9 +166,7 @@ describe('opening a task group while its repository is disconnected', () => {
     });
     expect(removed.statusCode).toBe(204);
     afterAgentCheck.open();
-    const error = await errorOf(ensuring);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('not_found');
+    await expectNotFound(ensuring);
     const groups = await ctx.store.db
       .selectFrom('task_groups')
       .select('id')
@@ -262,23 +223,9 @@ describe('opening a task group while its repository is disconnected', () => {
 describe('adding a task while its group closes', () => {
   it('refuses the task with 409 when the close holds the group first', async () => {
     const { user, repoId, agentId } = await setUpWithRepo();
-    const opened = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/repos/${repoId}/task-groups`,
-      headers: as(user),
-      payload: { agent_id: agentId, title: 'closing' },
-    });
-    const groupId = opened.json().task_group.id as string;
+    const groupId = await openGroupId(user, repoId, agentId, 'closing');
     const closing = gate();
-    const service = taskGroupsWith({
-      repos: (repos) => ({
-        ...repos,
-        async closeTaskGroup(...args: Parameters<RepoRepository['closeTaskGroup']>) {
-          await closing.pass();
-          return repos.closeTaskGroup(...args);
-        },
-      }),
-    });
+    const service = taskGroupsWith({ repos: holdingBefore('closeTaskGroup', closing) });
     const close = service.closeTaskGroup({ userId: user.id, kind: 'session' }, groupId, context);
     await closing.reached;
     const adding = ctx.app.inject({
@@ -301,23 +248,9 @@ describe('adding a task while its group closes', () => {
 
   it('lets a task being added finish first; the close then succeeds', async () => {
     const { user, repoId, agentId } = await setUpWithRepo();
-    const opened = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/repos/${repoId}/task-groups`,
-      headers: as(user),
-      payload: { agent_id: agentId, title: 'adding' },
-    });
-    const groupId = opened.json().task_group.id as string;
+    const groupId = await openGroupId(user, repoId, agentId, 'adding');
     const inserting = gate();
-    const service = taskGroupsWith({
-      repos: (repos) => ({
-        ...repos,
-        async insertTask(...args: Parameters<RepoRepository['insertTask']>) {
-          await inserting.pass();
-          return repos.insertTask(...args);
-        },
-      }),
-    });
+    const service = taskGroupsWith({ repos: holdingBefore('insertTask', inserting) });
     const adding = service.createTask({ userId: user.id, kind: 'session' }, groupId, {
       title: 'just in time',
     });
