@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   createAgent,
   expectProblem,
@@ -15,9 +15,9 @@ import {
   type Part,
   uploadFile,
 } from '../../../test/agent-helpers.ts';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
+import { raceContext as context, expectNotFound, type Gate, gate } from '../../../test/fixtures/races.ts';
 import { accessTokenFor, bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { RequestContext } from '../../platform/request-context.ts';
 import { createAuditRepository } from '../audit/audit.repository.ts';
 import { createAuditService } from '../audit/audit.service.ts';
 import { type AgentFileStorage, createAgentFileStorage } from './agent-file-storage.ts';
@@ -271,61 +271,58 @@ describe('refused uploads leave nothing behind', () => {
   it('refuses an oversized upload over a real connection promptly, closing it, with no file left', async () => {
     const { auth, agentId } = await ownerWithAgent();
     const port = await listeningPort();
-    try {
-      const boundary = 'tessera-stream-boundary';
-      const head = Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\n` +
-          'Content-Type: application/octet-stream\r\n\r\n',
-      );
-      const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
-        (resolve, reject) => {
-          const request = http.request({
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: `/api/agents/${agentId}/upload`,
-            headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    onTestFinished(() => ctx.app.server.closeAllConnections?.());
+    const boundary = 'tessera-stream-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const request = http.request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/agents/${agentId}/upload`,
+          headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk) => {
+            body += chunk;
           });
-          request.on('response', (response) => {
-            let body = '';
-            response.on('data', (chunk) => {
-              body += chunk;
-            });
-            response.on('end', () =>
-              resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }),
-            );
-          });
-          // The server may close while we are still sending; that is the point.
-          request.on('error', (error) => {
-            if (
-              (error as NodeJS.ErrnoException).code !== 'EPIPE' &&
-              (error as NodeJS.ErrnoException).code !== 'ECONNRESET'
-            )
-              reject(error);
-          });
-          request.write(head);
-          // Far more than the limit, sent in chunks; the body never ends on its own.
-          let sent = 0;
-          const chunk = Buffer.alloc(1024, 7);
-          const pump = () => {
-            while (sent < MAX_BYTES * 256 && !request.destroyed) {
-              sent += chunk.length;
-              if (!request.write(chunk)) {
-                request.once('drain', pump);
-                return;
-              }
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }),
+          );
+        });
+        // The server may close while we are still sending; that is the point.
+        request.on('error', (error) => {
+          if (
+            (error as NodeJS.ErrnoException).code !== 'EPIPE' &&
+            (error as NodeJS.ErrnoException).code !== 'ECONNRESET'
+          )
+            reject(error);
+        });
+        request.write(head);
+        // Far more than the limit, sent in chunks; the body never ends on its own.
+        let sent = 0;
+        const chunk = Buffer.alloc(1024, 7);
+        const pump = () => {
+          while (sent < MAX_BYTES * 256 && !request.destroyed) {
+            sent += chunk.length;
+            if (!request.write(chunk)) {
+              request.once('drain', pump);
+              return;
             }
-          };
-          pump();
-        },
-      );
-      expect(answer.status).toBe(413);
-      expect(answer.connection).toBe('close');
-      expect(JSON.parse(answer.body).code).toBe('payload_too_large');
-      expect(await filesOf(agentId)).toEqual([]);
-    } finally {
-      await ctx.app.server.closeAllConnections?.();
-    }
+          }
+        };
+        pump();
+      },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.connection).toBe('close');
+    expect(JSON.parse(answer.body).code).toBe('payload_too_large');
+    expect(await filesOf(agentId)).toEqual([]);
   });
 });
 
@@ -360,12 +357,7 @@ describe('deleting the account removes its agents’ files', () => {
     await uploadFile(ctx.app, auth, second.agent_id, { filename: 'b.txt', content: 'b' });
     await uploadFile(ctx.app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
 
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    const response = await deleteAccount(ctx.app, user);
     expect(response.statusCode).toBe(204);
     // The files go after COMMIT, without holding up the answer.
     await expect.poll(() => existsSync(path.join(uploadDir, agentId)), { timeout: 10_000 }).toBe(false);
@@ -378,38 +370,12 @@ describe('deleting the account removes its agents’ files', () => {
   it('keeps the files when the password is wrong and nothing is deleted', async () => {
     const { user, auth, agentId } = await ownerWithAgent();
     await uploadFile(ctx.app, auth, agentId, { filename: 'a.txt', content: 'a' });
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: `${user.password}!` },
-    });
+    const response = await deleteAccount(ctx.app, user, `${user.password}!`);
     // A wrong confirmation is a field error on the throttled confirmation path (ADR 0014).
     expect(response.statusCode).toBe(400);
     expect(await filesOf(agentId)).toHaveLength(1);
   });
 });
-
-/** A step that waits until the test lets it go on, and tells the test when it has been reached. */
-function gate() {
-  let open!: () => void;
-  let reach!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
-  return {
-    opened,
-    reached,
-    open,
-    async pass() {
-      reach();
-      await opened;
-    },
-  };
-}
 
 type StorageStep = 'receive' | 'received' | 'keep' | 'removeAgentFiles';
 
@@ -418,10 +384,7 @@ type StorageStep = 'receive' | 'received' | 'keep' | 'removeAgentFiles';
  * decides where the other request runs: each interleaving is driven explicitly, not left to
  * turns of the event loop (issue #18).
  */
-function steppedStorage(
-  storage: AgentFileStorage,
-  gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>,
-) {
+function steppedStorage(storage: AgentFileStorage, gates: Partial<Record<StorageStep, Gate>>) {
   return {
     ...storage,
     async receive(...args: Parameters<AgentFileStorage['receive']>) {
@@ -441,16 +404,8 @@ function steppedStorage(
   } satisfies AgentFileStorage;
 }
 
-const context: RequestContext = {
-  ip: '127.0.0.1',
-  userAgent: 'race test',
-  requestId: 'race',
-  actorCredentialId: null,
-  actorKind: 'session',
-};
-
 /** An agent service over the app's store and upload folder, whose storage steps the test drives. */
-function serviceWith(gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>) {
+function serviceWith(gates: Partial<Record<StorageStep, Gate>>) {
   return createAgentService({
     db: ctx.store.db,
     agents: createAgentRepository(ctx.store.db, ctx.store.prepare),
@@ -493,13 +448,14 @@ async function expectNothingLeftFor(agentId: string) {
   expect(rows).toEqual([]);
 }
 
-async function notFoundError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe('not_found');
+/** Starts the service's upload of `a.bin` to the agent, as its owner signed in. */
+function startUpload(
+  service: ReturnType<typeof serviceWith>,
+  userId: string,
+  agentId: string,
+  content: Readable,
+) {
+  return service.uploadAgentFile(userId, agentId, { name: 'a.bin', content }, context);
 }
 
 describe('an upload racing the deletion of its agent (each interleaving driven explicitly)', () => {
@@ -508,17 +464,12 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
     const receive = gate();
     const service = serviceWith({ receive });
     const held = heldContent();
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: held.content },
-      context,
-    );
+    const upload = startUpload(service, user.id, agentId, held.content);
     await receive.reached;
     await service.deleteAgent(user.id, agentId, context);
     receive.open();
     held.finish();
-    await notFoundError(upload);
+    await expectNotFound(upload);
     await expectNothingLeftFor(agentId);
   });
 
@@ -526,19 +477,14 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
     const { user, agentId } = await ownerWithAgent();
     const service = serviceWith({});
     const held = heldContent();
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: held.content },
-      context,
-    );
+    const upload = startUpload(service, user.id, agentId, held.content);
     await held.firstRead;
     // The content is on its way to disk, but not into the agent's folder (the 500 of issue #18:
     // the deletion removed that folder between the upload's mkdir and its open).
     expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
     await service.deleteAgent(user.id, agentId, context);
     held.finish();
-    await notFoundError(upload);
+    await expectNotFound(upload);
     await expectNothingLeftFor(agentId);
   });
 
@@ -546,16 +492,11 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
     const { user, agentId } = await ownerWithAgent();
     const received = gate();
     const service = serviceWith({ received });
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
-      context,
-    );
+    const upload = startUpload(service, user.id, agentId, Readable.from([Buffer.alloc(200, 1)]));
     await received.reached;
     await service.deleteAgent(user.id, agentId, context);
     received.open();
-    await notFoundError(upload);
+    await expectNotFound(upload);
     await expectNothingLeftFor(agentId);
   });
 
@@ -563,12 +504,7 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
     const { user, agentId } = await ownerWithAgent();
     const keep = gate();
     const service = serviceWith({ keep });
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
-      context,
-    );
+    const upload = startUpload(service, user.id, agentId, Readable.from([Buffer.alloc(200, 1)]));
     await keep.reached;
     // Waits for the upload's row lock (PostgreSQL) or its connection (PGlite).
     const deletion = service.deleteAgent(user.id, agentId, context);
@@ -584,17 +520,12 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
     const receive = gate();
     const removeAgentFiles = gate();
     const service = serviceWith({ receive, removeAgentFiles });
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
-      context,
-    );
+    const upload = startUpload(service, user.id, agentId, Readable.from([Buffer.alloc(200, 1)]));
     await receive.reached;
     const deletion = service.deleteAgent(user.id, agentId, context);
     await removeAgentFiles.reached;
     receive.open();
-    await notFoundError(upload);
+    await expectNotFound(upload);
     removeAgentFiles.open();
     await deletion;
     await expectNothingLeftFor(agentId);

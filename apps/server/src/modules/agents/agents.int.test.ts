@@ -376,28 +376,20 @@ describe('validation', () => {
 
   it('refuses malformed JSON, other content types and multipart on the JSON routes', async () => {
     const user = await userWithToken();
-    const malformed = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: { ...user.auth, 'content-type': 'application/json' },
-      payload: '{"name": "x",',
-    });
-    expectProblem(malformed, 400, 'invalid_json');
-    const text = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: { ...user.auth, 'content-type': 'application/xml' },
-      payload: '<agent name="x"/>',
-    });
-    expectProblem(text, 415, 'unsupported_media_type');
     const form = multipartBody([{ name: 'name', content: 'x' }]);
-    const multipart = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: { ...user.auth, ...form.headers },
-      payload: form.payload,
-    });
-    expectProblem(multipart, 415, 'unsupported_media_type');
+    for (const [headers, payload, status, code] of [
+      [{ 'content-type': 'application/json' }, '{"name": "x",', 400, 'invalid_json'],
+      [{ 'content-type': 'application/xml' }, '<agent name="x"/>', 415, 'unsupported_media_type'],
+      [form.headers, form.payload, 415, 'unsupported_media_type'],
+    ] as const) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/agents',
+        headers: { ...user.auth, ...headers },
+        payload,
+      });
+      expectProblem(response, status, code);
+    }
   });
 
   it('refuses __proto__ in the body without polluting objects', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import { signUp, useTestApp } from '../../../test/harness.ts';
 
 const ctx = useTestApp();
@@ -45,12 +46,7 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
   it('still records new events, and deleting an account keeps its trail', async () => {
     const user = await signUp(ctx.app);
     const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
-    const deleted = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    const deleted = await deleteAccount(ctx.app, user);
     expect(deleted.statusCode).toBe(204);
     const actions = await ctx.store.db
       .selectFrom('audit_events')

@@ -274,7 +274,9 @@ describe('a group continues after its token is revoked', () => {
   it('lets the store refuse a second live token for a group (a unique index, not a check)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
-    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({ code: '23505' });
+    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 
   it('closing the group revokes its token, and a closed group gets no new one (409)', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
 import { addGitHubAccount } from '../../../test/fixtures/index.ts';
-import { expectNotFound, type Gate, gate, raceContext as context } from '../../../test/fixtures/races.ts';
+import { raceContext as context, expectNotFound, type Gate, gate } from '../../../test/fixtures/races.ts';
 import {
   connectRepo,
   createTaskAgent,

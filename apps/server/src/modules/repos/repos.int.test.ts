@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import { storedAuditTargetTypes } from '../../../test/fixtures/audit-rows.ts';
 import { addGitHubAccount, createPat } from '../../../test/fixtures/index.ts';
 import {
@@ -31,7 +32,10 @@ const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A GitHub account (throws unless added) with the repositories alpha (private) and beta (public, branch trunk). */
 async function addProviderAccount(user: TestUser, login = 'octo') {
-  const { account } = await addGitHubAccount(ctx.app, user, github, { login, repos: alphaAndBeta(login, 'trunk') });
+  const { account } = await addGitHubAccount(ctx.app, user, github, {
+    login,
+    repos: alphaAndBeta(login, 'trunk'),
+  });
   return account.id;
 }
 
@@ -214,7 +218,9 @@ describe('task groups and their automation token', () => {
   it('lets the store refuse a second automation token for a group (a unique index, not a check)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
-    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({ code: '23505' });
+    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 
   it('accepts someone else’s public agent and refuses their private one with 404', async () => {
@@ -466,7 +472,10 @@ describe('automation tokens', () => {
     expect(revoked.every((r) => r.revoked_at !== null && r.revoked_reason === 'repo_deleted')).toBe(true);
     const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events[0]).toMatchObject({ action: 'repo.disconnected', metadata: { revoked_tokens: 2 } });
-    const stored = await storedAuditTargetTypes(ctx.store, 'automation_token.revoked', [one.token.id, two.token.id]);
+    const stored = await storedAuditTargetTypes(ctx.store, 'automation_token.revoked', [
+      one.token.id,
+      two.token.id,
+    ]);
     expect(stored).toEqual([{ target_type: 'automation_token' }, { target_type: 'automation_token' }]);
   });
 
@@ -529,12 +538,7 @@ describe('other users', () => {
   it('deleting a user removes their repositories and groups and revokes their automation tokens', async () => {
     const { user, repo, agentId } = await setUp();
     const { secret } = await openGroup(user, repo.id, agentId);
-    const deleted = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: as(user),
-      payload: { password: user.password },
-    });
+    const deleted = await deleteAccount(ctx.app, user);
     expect(deleted.statusCode).toBe(204);
     expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
     const left = await ctx.store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();

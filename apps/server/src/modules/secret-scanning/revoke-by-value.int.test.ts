@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   signUp,
   type TestUser,
   useTestApp,
@@ -136,29 +136,27 @@ describe('POST /api/credentials/revoke', () => {
   });
 
   it('is rate-limited per address', async () => {
-    const limited = await buildTestApp(ctx.store, { env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '2' } });
-    try {
-      const codes = [];
-      for (let i = 0; i < 3; i++) {
-        const response = await limited.inject({
-          method: 'POST',
-          url: '/api/credentials/revoke',
-          payload: { credentials: [generateToken('pat')] },
-        });
-        codes.push(response.statusCode);
-        if (response.statusCode === 429) expect(response.headers['retry-after']).toBeTruthy();
-      }
-      expect(codes).toEqual([202, 202, 429]);
-      // Another address is not affected.
-      const elsewhere = await limited.inject({
+    const limited = await buildAppForTest(ctx.store, {
+      env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '2' },
+    });
+    const codes = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await limited.inject({
         method: 'POST',
         url: '/api/credentials/revoke',
-        remoteAddress: '198.51.100.7',
         payload: { credentials: [generateToken('pat')] },
       });
-      expect(elsewhere.statusCode).toBe(202);
-    } finally {
-      await limited.close();
+      codes.push(response.statusCode);
+      if (response.statusCode === 429) expect(response.headers['retry-after']).toBeTruthy();
     }
+    expect(codes).toEqual([202, 202, 429]);
+    // Another address is not affected.
+    const elsewhere = await limited.inject({
+      method: 'POST',
+      url: '/api/credentials/revoke',
+      remoteAddress: '198.51.100.7',
+      payload: { credentials: [generateToken('pat')] },
+    });
+    expect(elsewhere.statusCode).toBe(202);
   });
 });

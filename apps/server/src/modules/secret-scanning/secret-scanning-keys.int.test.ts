@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl } from '../../../test/fakes/fake-http.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
-import { bearer, buildTestApp, captureLogs, signUp, testClock, useTestApp } from '../../../test/harness.ts';
+import {
+  bearer,
+  buildAppForTest,
+  captureLogs,
+  signUp,
+  testClock,
+  useTestApp,
+} from '../../../test/harness.ts';
 
 /**
  * The key cache cannot be drained (issue #10, item 5): alerts with made-up key ids, however many
@@ -113,7 +120,7 @@ describe('the secret-scanning key cache', () => {
 
   it('fails closed when the key endpoint cannot be reached, and the log says why', async () => {
     const logs = captureLogs();
-    const offline = await buildTestApp(ctx.store, {
+    const offline = await buildAppForTest(ctx.store, {
       clock,
       env: {
         GITHUB_SECRET_SCANNING_KEYS_URL: await closedPortUrl(),
@@ -121,18 +128,14 @@ describe('the secret-scanning key cache', () => {
       },
       logStream: logs.stream,
     });
-    try {
-      const alert = await offline.inject({
-        method: 'POST',
-        url: '/api/secret-scanning/github',
-        headers: keys.sign(body, 'key-1'),
-        payload: body,
-      });
-      expect(alert.statusCode).toBe(401);
-      const warning = logs.lines.find((line) => line.includes('GitHub signing keys could not be fetched'));
-      expect(warning).toContain('ECONNREFUSED');
-    } finally {
-      await offline.close();
-    }
+    const alert = await offline.inject({
+      method: 'POST',
+      url: '/api/secret-scanning/github',
+      headers: keys.sign(body, 'key-1'),
+      payload: body,
+    });
+    expect(alert.statusCode).toBe(401);
+    const warning = logs.lines.find((line) => line.includes('GitHub signing keys could not be fetched'));
+    expect(warning).toContain('ECONNREFUSED');
   });
 });

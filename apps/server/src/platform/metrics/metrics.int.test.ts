@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, signUp, useTestApp } from '../../../test/harness.ts';
+import { bearer, buildAppForTest, signUp, useTestApp } from '../../../test/harness.ts';
 
 const METRICS_TOKEN = 'metrics-secret-0123456789';
 
@@ -19,12 +19,8 @@ function value(text: string, series: string): number {
 
 describe('/metrics', () => {
   it('is off unless METRICS_TOKEN is set', async () => {
-    const plain = await buildTestApp(ctx.store);
-    try {
-      expect((await plain.inject({ url: '/metrics' })).statusCode).toBe(404);
-    } finally {
-      await plain.close();
-    }
+    const plain = await buildAppForTest(ctx.store);
+    expect((await plain.inject({ url: '/metrics' })).statusCode).toBe(404);
   });
 
   it('refuses a missing or wrong bearer secret with 401 problem+json', async () => {
@@ -77,23 +73,19 @@ describe('/metrics', () => {
   });
 
   it('counts rate-limit refusals by route', async () => {
-    const limited = await buildTestApp(ctx.store, {
+    const limited = await buildAppForTest(ctx.store, {
       env: { METRICS_TOKEN, RATE_LIMIT_SIGN_IN_PER_MINUTE: '1' },
     });
-    try {
-      for (let i = 0; i < 3; i += 1) {
-        await limited.inject({
-          method: 'POST',
-          url: '/api/auth/login',
-          payload: { email: 'x@example.test', password: 'wrong password here' },
-        });
-      }
-      const text = (await limited.inject({ url: '/metrics', headers: bearer(METRICS_TOKEN) })).body;
-      expect(
-        value(text, 'tessera_rate_limit_refusals_total{route="/api/auth/login"}'),
-      ).toBeGreaterThanOrEqual(1);
-    } finally {
-      await limited.close();
+    for (let i = 0; i < 3; i += 1) {
+      await limited.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'x@example.test', password: 'wrong password here' },
+      });
     }
+    const text = (await limited.inject({ url: '/metrics', headers: bearer(METRICS_TOKEN) })).body;
+    expect(value(text, 'tessera_rate_limit_refusals_total{route="/api/auth/login"}')).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 });
