@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
 import { bearer, buildAppForTest, signUp, useTestApp } from '../../../test/harness.ts';
 
 const METRICS_TOKEN = 'metrics-secret-0123456789';
@@ -43,13 +44,7 @@ describe('/metrics', () => {
 
   it('counts verification outcomes: store lookup, cache hit, negative hit and refusals by reason', async () => {
     const user = await signUp(ctx.app);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'metrics', scopes: ['profile:read'] },
-    });
-    const { token, secret } = created.json() as { token: { id: string }; secret: string };
+    const { token, secret } = await createPat(ctx.app, user, { name: 'metrics', scopes: ['profile:read'] });
     const before = await scrape();
     await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
     await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
