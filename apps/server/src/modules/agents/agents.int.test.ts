@@ -55,6 +55,10 @@ const AGENT_KEYS = [
   'visibility',
 ];
 
+/** `PUT /api/agents/:id`: the answer, whatever it is. */
+const updateAgent = (headers: Headers, agentId: string, payload: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'PUT', url: `/api/agents/${agentId}`, headers, payload });
+
 describe('creating and reading agents', () => {
   it('creates an agent with an access token and answers 201 with the contract Agent', async () => {
     const user = await userWithToken();
@@ -147,11 +151,9 @@ describe('updating agents', () => {
     const user = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
     clock.advance(5_000);
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/api/agents/${created.agent_id}`,
-      headers: user.auth,
-      payload: { name: 'Changelog writer', tags: ['changelog', 'changelog', 'docs'] },
+    const response = await updateAgent(user.auth, created.agent_id, {
+      name: 'Changelog writer',
+      tags: ['changelog', 'changelog', 'docs'],
     });
     expect(response.statusCode).toBe(200);
     const updated = response.json();
@@ -174,18 +176,13 @@ describe('updating agents', () => {
   it('clears the framework with null and can change every member at once', async () => {
     const user = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/api/agents/${created.agent_id}`,
-      headers: user.auth,
-      payload: {
-        name: 'Triage bot',
-        description: '',
-        category: 'support',
-        framework: null,
-        tags: [],
-        visibility: 'private',
-      },
+    const response = await updateAgent(user.auth, created.agent_id, {
+      name: 'Triage bot',
+      description: '',
+      category: 'support',
+      framework: null,
+      tags: [],
+      visibility: 'private',
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
@@ -202,12 +199,7 @@ describe('updating agents', () => {
     const user = await userWithToken();
     const other = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
-    const empty = await ctx.app.inject({
-      method: 'PUT',
-      url: `/api/agents/${created.agent_id}`,
-      headers: user.auth,
-      payload: {},
-    });
+    const empty = await updateAgent(user.auth, created.agent_id, {});
     expectProblem(empty, 400, 'invalid_request');
     for (const [field, value] of [
       ['owner_id', other.id],
@@ -216,12 +208,7 @@ describe('updating agents', () => {
       ['files', []],
       ['created_at', '2020-01-01T00:00:00Z'],
     ] as const) {
-      const response = await ctx.app.inject({
-        method: 'PUT',
-        url: `/api/agents/${created.agent_id}`,
-        headers: user.auth,
-        payload: { name: 'Hijacked', [field]: value },
-      });
+      const response = await updateAgent(user.auth, created.agent_id, { name: 'Hijacked', [field]: value });
       const body = expectProblem(response, 400, 'invalid_request');
       expect(body.errors?.map((e) => e.path)).toContain(`body.${field}`);
     }

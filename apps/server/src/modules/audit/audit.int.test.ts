@@ -5,6 +5,16 @@ import { signUp, useTestApp } from '../../../test/harness.ts';
 
 const ctx = useTestApp();
 
+/** The actions of the user's audit rows as stored. */
+async function storedActions(userId: string) {
+  const rows = await ctx.store.db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((row) => row.action);
+}
+
 describe('the audit log is append-only in the database (AUDIT-5)', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, and keeps the rows', async () => {
     const user = await signUp(ctx.app);
@@ -35,12 +45,7 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
     await expect(sql`truncate audit_events`.execute(ctx.store.db)).rejects.toThrow(/append-only/);
 
     expect(await count()).toBe(before);
-    const actions = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('user_id', '=', me.id)
-      .execute();
-    expect(actions.map((row) => row.action)).not.toContain('forged');
+    expect(await storedActions(me.id)).not.toContain('forged');
   });
 
   it('still records new events, and deleting an account keeps its trail', async () => {
@@ -48,12 +53,7 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
     const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
     const deleted = await deleteAccount(ctx.app, user);
     expect(deleted.statusCode).toBe(204);
-    const actions = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('user_id', '=', me.id)
-      .execute();
-    expect(actions.map((row) => row.action)).toContain('account.deleted');
+    expect(await storedActions(me.id)).toContain('account.deleted');
   });
 });
 

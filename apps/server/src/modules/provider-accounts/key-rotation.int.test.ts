@@ -62,6 +62,16 @@ async function keyIdsInStore() {
   return new Map(rows.map((r) => [r.id, keyIdOf(r.token_ciphertext)]));
 }
 
+/** The provider account's token as stored (sealed). */
+async function storedCiphertext(id: string) {
+  const row = await file.store.db
+    .selectFrom('provider_accounts')
+    .select('token_ciphertext')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.token_ciphertext;
+}
+
 async function testOk(app: App, user: TestUser, id: string) {
   const response = await app.inject({
     method: 'POST',
@@ -162,11 +172,7 @@ describe('encryption key rotation', () => {
     const broken = await addAccount(app, user);
     await app.close();
     // Sealed under k1 but moved onto another row's associated data: no key opens it.
-    const { token_ciphertext } = await file.store.db
-      .selectFrom('provider_accounts')
-      .select('token_ciphertext')
-      .where('id', '=', broken.id)
-      .executeTakeFirstOrThrow();
+    const sealed = await storedCiphertext(broken.id);
     const other = createSecretCipher([OLD]).encrypt('not the token', 'elsewhere');
     await file.store.db
       .updateTable('provider_accounts')
@@ -182,13 +188,8 @@ describe('encryption key rotation', () => {
     });
     expect(report.failed).toEqual([{ id: broken.id, keyId: 'k0' }]);
     expect(report.remaining).toBe(1);
-    const after = await file.store.db
-      .selectFrom('provider_accounts')
-      .select('token_ciphertext')
-      .where('id', '=', broken.id)
-      .executeTakeFirstOrThrow();
-    expect(after.token_ciphertext).toBe(other);
-    expect(token_ciphertext).not.toBe(other);
+    expect(await storedCiphertext(broken.id)).toBe(other);
+    expect(sealed).not.toBe(other);
   });
 
   it('never overwrites a token replaced while the rotation read it', async () => {
@@ -198,11 +199,6 @@ describe('encryption key rotation', () => {
       .select(['id', 'token_ciphertext'])
       .executeTakeFirstOrThrow();
     expect(await accounts.replaceCiphertext(row.id, 'v1|k0|stale|stale|stale', 'v1|k1|x|y|z')).toBe(false);
-    const unchanged = await file.store.db
-      .selectFrom('provider_accounts')
-      .select('token_ciphertext')
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
-    expect(unchanged.token_ciphertext).toBe(row.token_ciphertext);
+    expect(await storedCiphertext(row.id)).toBe(row.token_ciphertext);
   });
 });

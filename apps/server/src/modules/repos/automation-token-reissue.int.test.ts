@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { describe, expect, it } from 'vitest';
 import { addGitHubAccount, createPat } from '../../../test/fixtures/index.ts';
 import {
   alphaAndBeta,
@@ -8,8 +7,9 @@ import {
   ensureTaskGroup,
   insertSecondAutomationToken,
   randomLogin,
+  useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
-import { accessTokenFor, bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { accessTokenFor, bearer, signUp, type TestUser } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 /**
@@ -17,16 +17,7 @@ import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
  * group's title, and a group that outlives a revoked token (issue a new token, or close it).
  */
 
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
+const ctx = useAppWithFakeGitHub();
 
 const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
 const as = (user: TestUser) => ({ cookie: user.cookie });
@@ -47,7 +38,10 @@ interface Listed {
 async function setUp() {
   const login = randomLogin();
   const user = await signUp(ctx.app);
-  const { account } = await addGitHubAccount(ctx.app, user, github, { login, repos: alphaAndBeta(login) });
+  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
+    login,
+    repos: alphaAndBeta(login),
+  });
   const connect = (fullName: string) => connectRepo(ctx.app, as(user), account.id, fullName);
   const repo = (await connect(`${login}/alpha`)).json() as { id: string };
   const otherRepo = (await connect(`${login}/beta`)).json() as { id: string };

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { describe, expect, it } from 'vitest';
 import { addGitHubAccount } from '../../../test/fixtures/index.ts';
 import {
   alphaAndBeta,
@@ -7,22 +6,14 @@ import {
   createTaskAgent,
   ensureTaskGroup,
   randomLogin,
+  useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
-import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { bearer, signUp, type TestUser } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 // Issue #16 item 7 (ADR 0031): a PAT limited to chosen repositories, tried from every side.
 
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
+const ctx = useAppWithFakeGitHub();
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
@@ -30,7 +21,10 @@ const as = (user: TestUser) => ({ cookie: user.cookie });
 async function setUp() {
   const login = randomLogin();
   const user = await signUp(ctx.app);
-  const { account } = await addGitHubAccount(ctx.app, user, github, { login, repos: alphaAndBeta(login) });
+  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
+    login,
+    repos: alphaAndBeta(login),
+  });
   const connect = async (name: string) => {
     const response = await connectRepo(ctx.app, as(user), account.id, `${login}/${name}`);
     expect(response.statusCode).toBe(201);

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
 import { addGitHubAccount } from '../../../test/fixtures/index.ts';
 import { raceContext as context, expectNotFound, type Gate, gate } from '../../../test/fixtures/races.ts';
 import {
@@ -11,8 +10,9 @@ import {
   deleteProviderAccount,
   ensureTaskGroup,
   randomLogin,
+  useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
-import { signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { signUp, type TestUser } from '../../../test/harness.ts';
 import { createAgentFileStorage } from '../agents/agent-file-storage.ts';
 import { createAgentRepository } from '../agents/agents.repository.ts';
 import { createAgentService } from '../agents/agents.service.ts';
@@ -27,28 +27,24 @@ import { createTaskGroupService } from './task-groups.service.ts';
  * request while the other runs, so the outcome never depends on scheduling.
  */
 
-let github: FakeGitHub;
 let uploadDir: string;
 
+// Registered before the app: the folder exists when it starts and is removed after it closes.
 beforeAll(async () => {
   uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-repo-races-'));
-  github = await startFakeGitHub();
 });
 afterAll(async () => {
-  await github.close();
   await rm(uploadDir, { recursive: true, force: true });
 });
 
-const ctx = useTestApp(() => ({
-  env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir },
-}));
+const ctx = useAppWithFakeGitHub(() => ({ PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir }));
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
 async function setUp() {
   const login = randomLogin();
   const user = await signUp(ctx.app);
-  const { account } = await addGitHubAccount(ctx.app, user, github, {
+  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
     login,
     repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
   });
@@ -117,6 +113,22 @@ function holdingBefore(step: 'closeTaskGroup' | 'insertTask', held: Gate) {
   };
 }
 
+/** Starts the service's opening of a task group, as the user signed in. */
+function startEnsure(
+  service: ReturnType<typeof taskGroupsWith>,
+  user: TestUser,
+  repoId: string,
+  agentId: string,
+  title: string,
+) {
+  return service.ensureTaskGroup(
+    { userId: user.id, kind: 'session' },
+    repoId,
+    { agent_id: agentId, title },
+    context,
+  );
+}
+
 /** A task group of the user's, open, through the API. */
 async function openGroupId(user: TestUser, repoId: string, agentId: string, title: string) {
   return (await ensureTaskGroup(ctx.app, as(user), repoId, agentId, title)).json().task_group.id as string;
@@ -125,7 +137,7 @@ async function openGroupId(user: TestUser, repoId: string, agentId: string, titl
 describe('connecting a repository while its provider account is deleted', () => {
   it('answers 404 not_found (not 500) when the account is deleted while the provider is asked', async () => {
     const { user, login, providerAccountId } = await setUp();
-    const held = github.holdNext();
+    const held = ctx.github.holdNext();
     const connecting = connect(user, providerAccountId, `${login}/alpha`);
     await held.reached;
     const removed = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
@@ -152,12 +164,7 @@ describe('opening a task group while its repository is disconnected', () => {
     const { user, repoId, agentId } = await setUpWithRepo();
     const afterAgentCheck = gate();
     const service = taskGroupsWith({ afterAgentCheck });
-    const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session' },
-      repoId,
-      { agent_id: agentId, title: 'late' },
-      context,
-    );
+    const ensuring = startEnsure(service, user, repoId, agentId, 'late');
     await afterAgentCheck.reached;
     const removed = await ctx.app.inject({
       method: 'DELETE',
@@ -197,12 +204,7 @@ describe('opening a task group while its repository is disconnected', () => {
         },
       }),
     });
-    const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session' },
-      repoId,
-      { agent_id: agentId, title: 'first' },
-      context,
-    );
+    const ensuring = startEnsure(service, user, repoId, agentId, 'first');
     await inserting.reached;
     // Waits for the group's transaction (a row lock on PostgreSQL, the connection on PGlite).
     const removing = ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { describe, expect, it } from 'vitest';
 import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import { storedAuditTargetTypes } from '../../../test/fixtures/audit-rows.ts';
 import { addGitHubAccount, createPat } from '../../../test/fixtures/index.ts';
@@ -11,20 +10,12 @@ import {
   ensureTaskGroup,
   insertSecondAutomationToken,
   randomLogin,
+  useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
 import { PAT_VIEW_FIELDS } from '../../../test/fixtures/token-views.ts';
-import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { bearer, signUp, type TestUser } from '../../../test/harness.ts';
 
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
+const ctx = useAppWithFakeGitHub();
 
 const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
 
@@ -32,7 +23,7 @@ const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A GitHub account (throws unless added) with the repositories alpha (private) and beta (public, branch trunk). */
 async function addProviderAccount(user: TestUser, login = 'octo') {
-  const { account } = await addGitHubAccount(ctx.app, user, github, {
+  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
     login,
     repos: alphaAndBeta(login, 'trunk'),
   });
@@ -113,10 +104,10 @@ describe('repositories', () => {
     'refuses the full_name %j with 400 before asking the provider',
     async (fullName) => {
       const { user, providerAccountId } = await setUp();
-      const before = github.requests.length;
+      const before = ctx.github.requests.length;
       const response = await connect(user, providerAccountId, fullName);
       expect(response.statusCode).toBe(400);
-      expect(github.requests.length).toBe(before);
+      expect(ctx.github.requests.length).toBe(before);
     },
   );
 
