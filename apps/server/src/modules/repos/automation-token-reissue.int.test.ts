@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addGitHubAccount, createPat } from '../../../test/fixtures/index.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
 import {
-  alphaAndBeta,
   connectRepo,
   createTaskAgent,
   ensureTaskGroup,
   insertSecondAutomationToken,
-  randomLogin,
+  signUpWithGitHub,
   useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
 import { accessTokenFor, bearer, signUp, type TestUser } from '../../../test/harness.ts';
@@ -36,13 +35,8 @@ interface Listed {
 }
 
 async function setUp() {
-  const login = randomLogin();
-  const user = await signUp(ctx.app);
-  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
-    login,
-    repos: alphaAndBeta(login),
-  });
-  const connect = (fullName: string) => connectRepo(ctx.app, as(user), account.id, fullName);
+  const { user, login, providerAccountId } = await signUpWithGitHub(ctx);
+  const connect = (fullName: string) => connectRepo(ctx.app, as(user), providerAccountId, fullName);
   const repo = (await connect(`${login}/alpha`)).json() as { id: string };
   const otherRepo = (await connect(`${login}/beta`)).json() as { id: string };
   const agentId = await createAgent(user, 'Fixer bot');

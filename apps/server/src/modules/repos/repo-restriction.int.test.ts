@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addGitHubAccount } from '../../../test/fixtures/index.ts';
 import {
-  alphaAndBeta,
   connectRepo,
   createTaskAgent,
   ensureTaskGroup,
-  randomLogin,
+  signUpWithGitHub,
   useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
-import { bearer, signUp, type TestUser } from '../../../test/harness.ts';
+import { bearer, type TestUser } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 // Issue #16 item 7 (ADR 0031): a PAT limited to chosen repositories, tried from every side.
@@ -19,14 +17,9 @@ const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A user with two connected repositories (alpha, beta), an agent and an open task group in each. */
 async function setUp() {
-  const login = randomLogin();
-  const user = await signUp(ctx.app);
-  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
-    login,
-    repos: alphaAndBeta(login),
-  });
+  const { user, login, providerAccountId } = await signUpWithGitHub(ctx);
   const connect = async (name: string) => {
-    const response = await connectRepo(ctx.app, as(user), account.id, `${login}/${name}`);
+    const response = await connectRepo(ctx.app, as(user), providerAccountId, `${login}/${name}`);
     expect(response.statusCode).toBe(201);
     return response.json().id as string;
   };

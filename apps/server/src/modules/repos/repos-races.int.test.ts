@@ -2,17 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addGitHubAccount } from '../../../test/fixtures/index.ts';
 import { raceContext as context, expectNotFound, type Gate, gate } from '../../../test/fixtures/races.ts';
 import {
   connectRepo,
   createTaskAgent,
   deleteProviderAccount,
   ensureTaskGroup,
-  randomLogin,
+  signUpWithGitHub,
   useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
-import { signUp, type TestUser } from '../../../test/harness.ts';
+import type { TestUser } from '../../../test/harness.ts';
 import { createAgentFileStorage } from '../agents/agent-file-storage.ts';
 import { createAgentRepository } from '../agents/agents.repository.ts';
 import { createAgentService } from '../agents/agents.service.ts';
@@ -42,14 +41,10 @@ const ctx = useAppWithFakeGitHub(() => ({ PROVIDER_TIMEOUT_MS: '10000', AGENT_UP
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
 async function setUp() {
-  const login = randomLogin();
-  const user = await signUp(ctx.app);
-  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
-    login,
-    repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
-  });
-  const providerAccountId = account.id;
-  return { user, login, providerAccountId, agentId: await createTaskAgent(ctx.app, as(user)) };
+  const owner = await signUpWithGitHub(ctx, (login) => [
+    { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
+  ]);
+  return { ...owner, agentId: await createTaskAgent(ctx.app, as(owner.user)) };
 }
 
 const connect = (user: TestUser, providerAccountId: string, fullName: string) =>

@@ -9,7 +9,7 @@ import {
   deleteProviderAccount,
   ensureTaskGroup,
   insertSecondAutomationToken,
-  randomLogin,
+  signUpWithGitHub,
   useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
 import { PAT_VIEW_FIELDS } from '../../../test/fixtures/token-views.ts';
@@ -37,9 +37,10 @@ const createAgent = (user: TestUser, visibility: 'public' | 'private' = 'private
   createTaskAgent(ctx.app, as(user), { visibility });
 
 /** A user with a GitHub account, the connected repository octo/alpha and a private agent. */
-async function setUp(login = randomLogin()) {
-  const user = await signUp(ctx.app);
-  const providerAccountId = await addProviderAccount(user, login);
+async function setUp() {
+  const { user, login, providerAccountId } = await signUpWithGitHub(ctx, (name) =>
+    alphaAndBeta(name, 'trunk'),
+  );
   const repo = (await connect(user, providerAccountId, `${login}/alpha`)).json();
   const agentId = await createAgent(user);
   return { user, providerAccountId, repo, agentId, login };
