@@ -448,25 +448,30 @@ async function expectNothingLeftFor(agentId: string) {
   expect(rows).toEqual([]);
 }
 
-/** Starts the service's upload of `a.bin` to the agent, as its owner signed in. */
-function startUpload(
-  service: ReturnType<typeof serviceWith>,
-  userId: string,
-  agentId: string,
-  content: Readable,
+/**
+ * A new owner's agent, and the service's upload of `a.bin` to it already started, with the storage
+ * steps in `gates` held; `deleteAgent` deletes the agent as its owner, through the same service.
+ */
+async function uploadRacing(
+  gates: Partial<Record<StorageStep, Gate>>,
+  content: Readable = Readable.from([Buffer.alloc(200, 1)]),
 ) {
-  return service.uploadAgentFile(userId, agentId, { name: 'a.bin', content }, context);
+  const { user, agentId } = await ownerWithAgent();
+  const service = serviceWith(gates);
+  return {
+    agentId,
+    upload: service.uploadAgentFile(user.id, agentId, { name: 'a.bin', content }, context),
+    deleteAgent: () => service.deleteAgent(user.id, agentId, context),
+  };
 }
 
 describe('an upload racing the deletion of its agent (each interleaving driven explicitly)', () => {
   it('deleted after the upload checked the agent, before the content arrives: 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const receive = gate();
-    const service = serviceWith({ receive });
     const held = heldContent();
-    const upload = startUpload(service, user.id, agentId, held.content);
+    const { agentId, upload, deleteAgent } = await uploadRacing({ receive }, held.content);
     await receive.reached;
-    await service.deleteAgent(user.id, agentId, context);
+    await deleteAgent();
     receive.open();
     held.finish();
     await expectNotFound(upload);
@@ -474,40 +479,34 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
   });
 
   it('deleted while the content streams in: the agent folder is never touched, 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
-    const service = serviceWith({});
     const held = heldContent();
-    const upload = startUpload(service, user.id, agentId, held.content);
+    const { agentId, upload, deleteAgent } = await uploadRacing({}, held.content);
     await held.firstRead;
     // The content is on its way to disk, but not into the agent's folder (the 500 of issue #18:
     // the deletion removed that folder between the upload's mkdir and its open).
     expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
-    await service.deleteAgent(user.id, agentId, context);
+    await deleteAgent();
     held.finish();
     await expectNotFound(upload);
     await expectNothingLeftFor(agentId);
   });
 
   it('deleted after the content arrived, before the upload locks the agent: 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const received = gate();
-    const service = serviceWith({ received });
-    const upload = startUpload(service, user.id, agentId, Readable.from([Buffer.alloc(200, 1)]));
+    const { agentId, upload, deleteAgent } = await uploadRacing({ received });
     await received.reached;
-    await service.deleteAgent(user.id, agentId, context);
+    await deleteAgent();
     received.open();
     await expectNotFound(upload);
     await expectNothingLeftFor(agentId);
   });
 
   it('deleted while the upload holds the agent: the upload wins (201), then the deletion removes it all', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const keep = gate();
-    const service = serviceWith({ keep });
-    const upload = startUpload(service, user.id, agentId, Readable.from([Buffer.alloc(200, 1)]));
+    const { agentId, upload, deleteAgent } = await uploadRacing({ keep });
     await keep.reached;
     // Waits for the upload's row lock (PostgreSQL) or its connection (PGlite).
-    const deletion = service.deleteAgent(user.id, agentId, context);
+    const deletion = deleteAgent();
     keep.open();
     const file = await upload;
     expect(file.size).toBe(200);
@@ -516,13 +515,11 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
   });
 
   it('deletion committed but its folder removal not yet run while the upload finishes: 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const receive = gate();
     const removeAgentFiles = gate();
-    const service = serviceWith({ receive, removeAgentFiles });
-    const upload = startUpload(service, user.id, agentId, Readable.from([Buffer.alloc(200, 1)]));
+    const { agentId, upload, deleteAgent } = await uploadRacing({ receive, removeAgentFiles });
     await receive.reached;
-    const deletion = service.deleteAgent(user.id, agentId, context);
+    const deletion = deleteAgent();
     await removeAgentFiles.reached;
     receive.open();
     await expectNotFound(upload);

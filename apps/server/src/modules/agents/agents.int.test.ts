@@ -176,23 +176,18 @@ describe('updating agents', () => {
   it('clears the framework with null and can change every member at once', async () => {
     const user = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
-    const response = await updateAgent(user.auth, created.agent_id, {
+    const everyMember = {
       name: 'Triage bot',
       description: '',
       category: 'support',
       framework: null,
       tags: [],
       visibility: 'private',
-    });
+    };
+    const response = await updateAgent(user.auth, created.agent_id, everyMember);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({
-      name: 'Triage bot',
-      description: '',
-      category: 'support',
-      framework: null,
-      tags: [],
-      visibility: 'private',
-    });
+    // The agent reads back as sent, member for member.
+    expect(response.json()).toMatchObject(everyMember);
   });
 
   it('refuses an empty update, and refuses server-owned members (mass assignment) naming the field', async () => {
