@@ -465,40 +465,44 @@ async function uploadRacing(
   };
 }
 
+/**
+ * The agent deleted while its upload is held; `release` lets the upload go on, which then answers
+ * not_found and leaves nothing behind (no file, no folder, no row).
+ */
+async function expectLostToDeletion(race: Awaited<ReturnType<typeof uploadRacing>>, release: () => void) {
+  await race.deleteAgent();
+  release();
+  await expectNotFound(race.upload);
+  await expectNothingLeftFor(race.agentId);
+}
+
 describe('an upload racing the deletion of its agent (each interleaving driven explicitly)', () => {
   it('deleted after the upload checked the agent, before the content arrives: 404, nothing kept', async () => {
     const receive = gate();
     const held = heldContent();
-    const { agentId, upload, deleteAgent } = await uploadRacing({ receive }, held.content);
+    const race = await uploadRacing({ receive }, held.content);
     await receive.reached;
-    await deleteAgent();
-    receive.open();
-    held.finish();
-    await expectNotFound(upload);
-    await expectNothingLeftFor(agentId);
+    await expectLostToDeletion(race, () => {
+      receive.open();
+      held.finish();
+    });
   });
 
   it('deleted while the content streams in: the agent folder is never touched, 404, nothing kept', async () => {
     const held = heldContent();
-    const { agentId, upload, deleteAgent } = await uploadRacing({}, held.content);
+    const race = await uploadRacing({}, held.content);
     await held.firstRead;
     // The content is on its way to disk, but not into the agent's folder (the 500 of issue #18:
     // the deletion removed that folder between the upload's mkdir and its open).
-    expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
-    await deleteAgent();
-    held.finish();
-    await expectNotFound(upload);
-    await expectNothingLeftFor(agentId);
+    expect(existsSync(path.join(uploadDir, race.agentId))).toBe(false);
+    await expectLostToDeletion(race, () => held.finish());
   });
 
   it('deleted after the content arrived, before the upload locks the agent: 404, nothing kept', async () => {
     const received = gate();
-    const { agentId, upload, deleteAgent } = await uploadRacing({ received });
+    const race = await uploadRacing({ received });
     await received.reached;
-    await deleteAgent();
-    received.open();
-    await expectNotFound(upload);
-    await expectNothingLeftFor(agentId);
+    await expectLostToDeletion(race, () => received.open());
   });
 
   it('deleted while the upload holds the agent: the upload wins (201), then the deletion removes it all', async () => {

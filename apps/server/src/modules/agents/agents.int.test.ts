@@ -55,6 +55,16 @@ const AGENT_KEYS = [
   'visibility',
 ];
 
+/** A public agent of a new owner, which a stranger (another new user) reads with 200. */
+async function publicAgentAStrangerReads() {
+  const owner = await userWithToken();
+  const stranger = await userWithToken();
+  const agent = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
+  const url = `/api/agents/${agent.agent_id}`;
+  expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+  return { owner, stranger, agent, url };
+}
+
 /** `PUT /api/agents/:id`: the answer, whatever it is. */
 const updateAgent = (headers: Headers, agentId: string, payload: Record<string, unknown>) =>
   ctx.app.inject({ method: 'PUT', url: `/api/agents/${agentId}`, headers, payload });
@@ -269,11 +279,7 @@ describe('visibility and ownership', () => {
   });
 
   it("lets anyone read a public agent but answers 404 to a stranger's update, delete and upload, changing nothing", async () => {
-    const owner = await userWithToken();
-    const stranger = await userWithToken();
-    const shared = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
-    const url = `/api/agents/${shared.agent_id}`;
-    expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+    const { owner, stranger, agent: shared, url } = await publicAgentAStrangerReads();
 
     const update = await ctx.app.inject({
       method: 'PUT',
@@ -295,11 +301,7 @@ describe('visibility and ownership', () => {
   });
 
   it('hides an agent from others as soon as its owner makes it private', async () => {
-    const owner = await userWithToken();
-    const stranger = await userWithToken();
-    const agent = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
-    const url = `/api/agents/${agent.agent_id}`;
-    expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+    const { owner, stranger, url } = await publicAgentAStrangerReads();
     await ctx.app.inject({ method: 'PUT', url, headers: owner.auth, payload: { visibility: 'private' } });
     expectProblem(await ctx.app.inject({ method: 'GET', url, headers: stranger.auth }), 404, 'not_found');
   });
