@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import {
@@ -9,8 +10,13 @@ import {
   uniqueEmail,
   useTestApp,
 } from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
 
 const ctx = useTestApp();
+
+/** `POST /api/auth/login` on `app` (the file's unless given), `extra` added to the request: the answer. */
+const logIn = (email: string, password: string, extra: Partial<InjectOptions> = {}, app: App = ctx.app) =>
+  app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, ...extra });
 
 describe('sign-up', () => {
   it('creates the user, sets the session cookie and answers 201 { user }', async () => {
@@ -96,17 +102,9 @@ describe('sign-up', () => {
   it('accepts long passwords with spaces, emoji and non-Latin characters, without truncation', async () => {
     const password = `密码 with spaces 🔑 ${'x'.repeat(80)}`;
     const user = await signUp(ctx.app, uniqueEmail(), password);
-    const ok = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password },
-    });
+    const ok = await logIn(user.email, password);
     expect(ok.statusCode).toBe(200);
-    const truncated = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: password.slice(0, -1) },
-    });
+    const truncated = await logIn(user.email, password.slice(0, -1));
     expect(truncated.statusCode).toBe(401);
   });
 
@@ -137,24 +135,12 @@ describe('sign-up', () => {
 describe('login and logout', () => {
   it('logs in with the right password and answers the same 401 for unknown e-mail and wrong password', async () => {
     const user = await signUp(ctx.app);
-    const ok = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email.toUpperCase(), password: user.password },
-    });
+    const ok = await logIn(user.email.toUpperCase(), user.password);
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user.id).toBe(user.id);
 
-    const wrong = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: 'wrong password here' },
-    });
-    const unknown = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: uniqueEmail('nobody'), password: 'wrong password here' },
-    });
+    const wrong = await logIn(user.email, 'wrong password here');
+    const unknown = await logIn(uniqueEmail('nobody'), 'wrong password here');
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.body).toBe(unknown.body);
@@ -163,21 +149,13 @@ describe('login and logout', () => {
 
   it('does not accept a different case of the password', async () => {
     const user = await signUp(ctx.app, uniqueEmail(), 'Secret Password Here');
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: 'secret password here' },
-    });
+    const response = await logIn(user.email, 'secret password here');
     expect(response.statusCode).toBe(401);
   });
 
   it('issues a fresh session at login (no fixation) and revokes it at logout', async () => {
     const user = await signUp(ctx.app);
-    const login = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: user.password },
-    });
+    const login = await logIn(user.email, user.password);
     const session = login.cookies.find((c) => c.name === 'tessera_session')!.value;
     expect(session).not.toBe(user.sessionToken);
     const cookie = `tessera_session=${session}`;
@@ -195,20 +173,10 @@ describe('login and logout', () => {
     const strict = await buildAppForTest(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
     const user = await signUp(strict);
     for (let i = 0; i < 3; i++) {
-      const r = await strict.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: `10.0.0.${i + 1}`,
-        payload: { email: user.email, password: 'wrong password here' },
-      });
+      const r = await logIn(user.email, 'wrong password here', { remoteAddress: `10.0.0.${i + 1}` }, strict);
       expect(r.statusCode).toBe(401);
     }
-    const blocked = await strict.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      remoteAddress: '10.0.0.99',
-      payload: { email: user.email, password: user.password },
-    });
+    const blocked = await logIn(user.email, user.password, { remoteAddress: '10.0.0.99' }, strict);
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().code).toBe('rate_limited');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
@@ -216,12 +184,7 @@ describe('login and logout', () => {
 
   it('rate-limits sign-in per client address', async () => {
     const strict = await buildAppForTest(ctx.store, { env: { RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } });
-    const attempt = () =>
-      strict.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: uniqueEmail(), password: 'whatever whatever' },
-      });
+    const attempt = () => logIn(uniqueEmail(), 'whatever whatever', {}, strict);
     expect((await attempt()).statusCode).toBe(401);
     expect((await attempt()).statusCode).toBe(401);
     const limited = await attempt();
@@ -290,12 +253,7 @@ describe('CSRF (cookie-authenticated unsafe requests)', () => {
 
   it('refuses a cross-site sign-in (login CSRF)', async () => {
     const user = await signUp(ctx.app);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { origin: 'https://evil.example' },
-      payload: { email: user.email, password: user.password },
-    });
+    const response = await logIn(user.email, user.password, { headers: { origin: 'https://evil.example' } });
     expect(response.statusCode).toBe(403);
   });
 });
