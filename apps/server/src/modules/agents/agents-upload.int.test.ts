@@ -50,6 +50,11 @@ async function ownerWithAgent() {
   return { user, auth, agentId: agent.agent_id, agent };
 }
 
+/** The agent's file rows in the store (their ids). */
+function fileRowsOf(agentId: string) {
+  return ctx.store.db.selectFrom('agent_files').select('id').where('agent_id', '=', agentId).execute();
+}
+
 /** Every file under the upload folder, temporary ones included, relative to it. */
 async function filesOnDisk(): Promise<string[]> {
   const entries = await readdir(uploadDir, { recursive: true, withFileTypes: true });
@@ -339,12 +344,7 @@ describe('deleting an agent removes its files', () => {
     expect(response.statusCode).toBe(204);
     expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
     expect(await filesOf(keep.agentId)).toHaveLength(1);
-    const rows = await ctx.store.db
-      .selectFrom('agent_files')
-      .select('id')
-      .where('agent_id', '=', agentId)
-      .execute();
-    expect(rows).toEqual([]);
+    expect(await fileRowsOf(agentId)).toEqual([]);
   });
 });
 
@@ -440,12 +440,7 @@ function heldContent() {
 async function expectNothingLeftFor(agentId: string) {
   expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
   expect(await filesOnDisk()).not.toContainEqual(expect.stringMatching(/^\.incoming\//));
-  const rows = await ctx.store.db
-    .selectFrom('agent_files')
-    .select('id')
-    .where('agent_id', '=', agentId)
-    .execute();
-  expect(rows).toEqual([]);
+  expect(await fileRowsOf(agentId)).toEqual([]);
 }
 
 /**
