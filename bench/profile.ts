@@ -45,10 +45,10 @@ async function start(script: string, extra: Record<string, string>) {
       else replies.shift()?.(m.reply);
     }),
   );
-  const call = (type: string) =>
+  const call = (type: string, args?: Record<string, unknown>) =>
     new Promise<Record<string, number>>((resolve) => {
       replies.push(resolve as never);
-      child.send({ id: 0, type });
+      child.send({ id: 0, type, args });
     });
   return { child, info, call };
 }
@@ -84,6 +84,8 @@ const perRequest =
       }
     : {};
 await autocannon({ url, headers, connections: 10, duration: 1, ...perRequest });
+// Timed as bench/run.ts times its rounds: without the statement-attribution scope (bench/lib/child.ts).
+await call('attribution', { on: false });
 await call('reset');
 const result = await autocannon({ url, headers, connections: 10, duration: Number(seconds), ...perRequest });
 const stats = await call('stats');

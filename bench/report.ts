@@ -167,11 +167,14 @@ ${JSON.stringify({ revocation: r.revocation, sign_in_flood: r.sign_in_flood, mem
   redaction that inspects only object members (pino's wildcard paths cost ≈ 40 µs a line), standard
   output written once per event-loop turn, callback-style shutdown hooks, prepared statements for
   the verifier's cache miss and \`GET /api/me\`'s user read.
-- SQL/req counts the statements the requests caused: each request is served inside an
-  AsyncLocalStorage scope (bench/lib/child.ts), which follows every piece of asynchronous work the
-  request starts, even after its response; statements outside any request (last-use flush, notice
-  delivery poll every 2 s, purge) are background SQL/s. UPDATEs/min counts both. The scope costs
-  every server, baselines included, a few µs of CPU per request.
+- SQL/req counts the statements the requests caused, in a counting pass of ${report.mode === 'quick' ? '0.5' : '2'} s per side
+  after the timed rounds: each request is then served inside an AsyncLocalStorage scope
+  (bench/lib/child.ts), which follows every piece of asynchronous work the request starts, even
+  after its response; statements outside any request (last-use flush, notice delivery poll every
+  2 s, purge) are background SQL/s. UPDATEs/min and listener round trips come from the timed rounds.
+  The timed rounds run without the scope: on Node 20 it runs promise hooks on every promise, which
+  taxes a server in proportion to the promises it makes (measured: 6–16 µs per request on Tessera's
+  401 path, less on a bare route), so it would distort the ratios it does not need to measure.
 - Tools: \`tsx bench/profile.ts <read|401|unknown|me> [pg|pglite]\` profiles one load with
   \`node --cpu-prof\`; \`tsx bench/inject-cost.ts\` measures CPU per request in one process.
 `;

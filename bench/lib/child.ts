@@ -10,6 +10,11 @@
  * response (deferred audit writes, for instance). Statements outside any request (timers set at
  * start: last-use flush, notice delivery poll, purge) are `background`. The keyword counts
  * (select, update, …) cover both.
+ *
+ * The scope is not free: while any AsyncLocalStorage is enabled, Node 20 runs promise hooks on
+ * every promise, which costs a server in proportion to the promises it makes per request (more for
+ * Tessera's hook chain than for a bare route). So the runner times its rounds with attribution off
+ * (`attribution` command) and counts statements per request in a separate pass with it on.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
@@ -30,13 +35,15 @@ export const counts = {
 };
 
 const inRequest = new AsyncLocalStorage<true>();
+let attributing = true;
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function scopedEmit(
   this: http.Server,
   event: string | symbol,
   ...args: unknown[]
 ) {
-  if (event === 'request') return inRequest.run(true, () => Reflect.apply(emit, this, [event, ...args]));
+  if (event === 'request' && attributing)
+    return inRequest.run(true, () => Reflect.apply(emit, this, [event, ...args]));
   return Reflect.apply(emit, this, [event, ...args]);
 } as typeof http.Server.prototype.emit;
 
@@ -82,6 +89,11 @@ export function serve(
     if (message.type === 'reset') {
       cpuAt = process.cpuUsage();
       countsAt = snapshot();
+      reply = {};
+    } else if (message.type === 'attribution') {
+      attributing = message.args?.on === true;
+      // Disabling the last enabled storage turns Node's promise hooks off again.
+      if (!attributing) inRequest.disable();
       reply = {};
     } else if (message.type === 'stats') {
       const cpu = process.cpuUsage(cpuAt);

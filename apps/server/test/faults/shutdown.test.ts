@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLedger, startLoad } from './load.ts';
 import { acceptsConnections, connectRaw } from './raw-http.ts';
-import { signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
+import { serverHasRead, signUpOver, startTessera, type TesseraProcess, until } from './support.ts';
 
 /**
  * Scenario 5: SIGTERM under load (ADR 0026). Raw connections catch requests at the exact moment of
@@ -69,7 +69,12 @@ describe('SIGTERM under load', () => {
     // A request still arriving: half its headers sent.
     const arriving = await connectRaw(port);
     arriving.write(`GET /api/account/tokens HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(
+      'the server has read both requests so far',
+      () => serverHasRead(port, [inFlight.socket, arriving.socket]),
+      5_000,
+      20,
+    );
 
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TEST_ENCRYPTION_KEY, TEST_PASSWORD } from '../harness.ts';
@@ -53,6 +53,33 @@ export async function until<T>(
   throw new Error(
     `${what}: not within ${timeoutMs} ms${lastError ? ` (last error: ${String(lastError)})` : ''}`,
   );
+}
+
+/**
+ * Whether the server listening on `port` has read everything the `clients` sent it: each client
+ * socket has handed its bytes to the kernel and had them acknowledged (Send-Q 0), so they reached
+ * the server's end, and that end was accepted and drained (Recv-Q 0). Node parses what it reads in
+ * the same tick, so a request whose headers were sent is then known to the server. Linux (`ss`).
+ */
+export function serverHasRead(port: number, clients: Socket[]): boolean {
+  if (clients.some((client) => client.writableLength > 0)) return false;
+  const rows = execFileSync('ss', [
+    '-tnH',
+    'state',
+    'established',
+    `( sport = :${port} or dport = :${port} )`,
+  ])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
+  // Columns: Recv-Q, Send-Q, local address, peer address.
+  return clients.every((client) => {
+    const clientEnd = `127.0.0.1:${client.localPort}`;
+    const serverSide = rows.find((row) => row[3] === clientEnd);
+    const clientSide = rows.find((row) => row[2] === clientEnd);
+    return serverSide?.[0] === '0' && clientSide?.[1] === '0';
+  });
 }
 
 function portAnswers(port: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { type AuditService, targetEvents } from '../audit/audit.service.ts';
 import { isFramework } from '../frameworks/frameworks.ts';
 import type { AgentCursor } from './agent-cursor.ts';
 import { type AgentFileStorage, displayFileName } from './agent-file-storage.ts';
@@ -83,6 +83,8 @@ export function createAgentService(deps: {
   onStorageError?: (error: unknown) => void;
 }) {
   const { db, agents, storage, audit, clock } = deps;
+  /** Every event here is about one of the owner's agents. */
+  const recordAgentEvent = targetEvents(audit, 'agent');
 
   async function withFiles(rows: AgentRow[]): Promise<AgentWithFiles[]> {
     const files = await agents.listFilesForAgents(rows.map((row) => row.id));
@@ -109,12 +111,9 @@ export function createAgentService(deps: {
           },
           tx,
         );
-        await audit.record(tx, context, {
-          userId: ownerId,
-          action: 'agent.created',
-          targetType: 'agent',
-          targetId: agent.id,
-          metadata: { name: agent.name, visibility: agent.visibility },
+        await recordAgentEvent(tx, context, ownerId, agent.id, 'agent.created', {
+          name: agent.name,
+          visibility: agent.visibility,
         });
         return { agent, files: [] };
       });
@@ -172,13 +171,7 @@ export function createAgentService(deps: {
       return inTransaction(db, async (tx) => {
         const agent = await agents.updateAgentForOwner(id, ownerId, changes, tx);
         if (!agent) throw agentNotFound();
-        await audit.record(tx, context, {
-          userId: ownerId,
-          action: 'agent.updated',
-          targetType: 'agent',
-          targetId: agent.id,
-          metadata: { fields },
-        });
+        await recordAgentEvent(tx, context, ownerId, agent.id, 'agent.updated', { fields });
         return { agent, files: await agents.listFilesForAgents([agent.id], tx) };
       });
     },
@@ -201,13 +194,7 @@ export function createAgentService(deps: {
       await inTransaction(db, async (tx) => {
         const agent = await agents.deleteAgentForOwner(id, ownerId, tx);
         if (!agent) throw agentNotFound();
-        await audit.record(tx, context, {
-          userId: ownerId,
-          action: 'agent.deleted',
-          targetType: 'agent',
-          targetId: agent.id,
-          metadata: { name: agent.name },
-        });
+        await recordAgentEvent(tx, context, ownerId, agent.id, 'agent.deleted', { name: agent.name });
       });
       // After COMMIT: a failed delete must not lose files, and a failed unlink must not undo a delete.
       await storage.removeAgentFiles(id).catch((error: unknown) => deps.onStorageError?.(error));
@@ -261,12 +248,11 @@ export function createAgentService(deps: {
             tx,
           );
           await agents.touchAgent(agent.id, now, tx);
-          await audit.record(tx, context, {
-            userId: ownerId,
-            action: 'agent.file_uploaded',
-            targetType: 'agent',
-            targetId: agent.id,
-            metadata: { file_id: file.id, name: file.name, size: file.size, sha256: file.sha256 },
+          await recordAgentEvent(tx, context, ownerId, agent.id, 'agent.file_uploaded', {
+            file_id: file.id,
+            name: file.name,
+            size: file.size,
+            sha256: file.sha256,
           });
           await storage.keep(received, fileId);
           return file;

@@ -63,6 +63,22 @@ export function createAuditService(deps: { audit: AuditRepository; clock: Clock 
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
+/**
+ * `record` for a service whose events are about one kind of target, each owned by the user it is
+ * recorded for: `const recordAgentEvent = targetEvents(audit, 'agent')`, then
+ * `recordAgentEvent(tx, context, ownerId, agent.id, 'agent.deleted', { name })`.
+ */
+export function targetEvents(audit: Pick<AuditService, 'record'>, targetType: AuditTargetType) {
+  return (
+    executor: Kysely<DB> | undefined,
+    context: RequestContext | null,
+    userId: string,
+    targetId: string,
+    action: AuditAction,
+    metadata: Record<string, unknown>,
+  ) => audit.record(executor, context, { userId, action, targetType, targetId, metadata });
+}
+
 /** The audit service on an open store, for a command run beside the servers (`admin:revoke`). */
 export function createAuditServiceOn(db: Kysely<DB>, clock: Clock): AuditService {
   return createAuditService({ audit: createAuditRepository(db), clock });

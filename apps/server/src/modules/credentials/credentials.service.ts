@@ -327,6 +327,48 @@ export function createCredentialService(deps: {
     return listener === undefined || listener.connected;
   }
 
+  /** The cache, then the store, for a token whose format and checksum hold. */
+  async function verifyWellFormedBearer(
+    token: string,
+    ip: string | null,
+    fresh: FreshReads | undefined,
+  ): Promise<VerifiedCredential> {
+    const hash = hashToken(token);
+    let record = await lookup(hash, fresh);
+    const now = clock.now();
+    if (record?.replacedSecretValidUntil) {
+      record = await checkReplacedSecret(hash, record, record.replacedSecretValidUntil, now, ip);
+      if (!record) {
+        stats.refused.revoked += 1;
+        throw INVALID_TOKEN;
+      }
+    }
+    if (!record || !isLive(record, now)) {
+      countRefusal(record);
+      if (record) reportExpiredUse(record, now);
+      throw INVALID_TOKEN;
+    }
+    if (!authenticates(record)) {
+      stats.refused.wrong_kind += 1;
+      throw INVALID_TOKEN;
+    }
+    // A PAT with an allow-list works from those networks only (ADR 0031); `ip` is the socket
+    // address unless TRUST_PROXY is on, so a forged X-Forwarded-For cannot help.
+    if (record.network !== null && !record.network.allows(ip)) {
+      stats.refused.network += 1;
+      reportNetworkRefusal(record, ip, now);
+      throw new AppError(
+        'network_not_allowed',
+        'This token may not be used from your network; its owner limited it to other addresses.',
+      );
+    }
+    if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime())
+      await endOverlap(hash, record);
+    lastUsed.record(record.id, now, ip);
+    if (record.kind === 'personal') activity.recordAddress(record.id, record.userId, ip, now);
+    return record;
+  }
+
   async function lookup(hash: string, fresh?: FreshReads): Promise<CachedCredential | undefined> {
     const trusted = cacheTrusted();
     if (trusted) {
@@ -687,13 +729,11 @@ export function createCredentialService(deps: {
 
     /**
      * Verifies a bearer token: format and checksum first (no lookup for garbage), then the
-     * cache, then the store. Throws 401 invalid_token for anything but a live credential.
+     * cache, then the store. Refuses with 401 invalid_token anything but a live credential: a
+     * malformed token or one of another kind by throwing at once (the commonest forgery costs no
+     * promise, issue #13), anything else by rejecting the returned promise.
      */
-    async verifyBearerToken(
-      token: string,
-      ip: string | null,
-      fresh?: FreshReads,
-    ): Promise<VerifiedCredential> {
+    verifyBearerToken(token: string, ip: string | null, fresh?: FreshReads): Promise<VerifiedCredential> {
       const prefix = parseToken(token);
       // Session cookies and refresh tokens are never bearer credentials.
       if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') {
@@ -701,40 +741,7 @@ export function createCredentialService(deps: {
         else stats.refused.wrong_kind += 1;
         throw INVALID_TOKEN;
       }
-      const hash = hashToken(token);
-      let record = await lookup(hash, fresh);
-      const now = clock.now();
-      if (record?.replacedSecretValidUntil) {
-        record = await checkReplacedSecret(hash, record, record.replacedSecretValidUntil, now, ip);
-        if (!record) {
-          stats.refused.revoked += 1;
-          throw INVALID_TOKEN;
-        }
-      }
-      if (!record || !isLive(record, now)) {
-        countRefusal(record);
-        if (record) reportExpiredUse(record, now);
-        throw INVALID_TOKEN;
-      }
-      if (!authenticates(record)) {
-        stats.refused.wrong_kind += 1;
-        throw INVALID_TOKEN;
-      }
-      // A PAT with an allow-list works from those networks only (ADR 0031); `ip` is the socket
-      // address unless TRUST_PROXY is on, so a forged X-Forwarded-For cannot help.
-      if (record.network !== null && !record.network.allows(ip)) {
-        stats.refused.network += 1;
-        reportNetworkRefusal(record, ip, now);
-        throw new AppError(
-          'network_not_allowed',
-          'This token may not be used from your network; its owner limited it to other addresses.',
-        );
-      }
-      if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime())
-        await endOverlap(hash, record);
-      lastUsed.record(record.id, now, ip);
-      if (record.kind === 'personal') activity.recordAddress(record.id, record.userId, ip, now);
-      return record;
+      return verifyWellFormedBearer(token, ip, fresh);
     },
 
     /**

@@ -71,7 +71,34 @@ export function mayUseRepo(actor: RepoActor, repoId: string): boolean {
   return actor.kind !== 'personal' || actor.repoIds === null || actor.repoIds.includes(repoId);
 }
 
+/**
+ * Identities of cached credentials, by how they were presented: a cache hit (no fresh owner read)
+ * reuses the identity built at the first request instead of copying the record again on every
+ * request (issue #13). Both are immutable, and a revoked credential's record leaves the cache, and
+ * with it this entry.
+ */
+const identitiesOfCached = new WeakMap<VerifiedCredential, Partial<Record<Identity['via'], Identity>>>();
+
 export function toIdentity(
+  credential: VerifiedCredential,
+  via: Identity['via'],
+  owner: OwnerProfile | undefined,
+): Identity {
+  if (owner) return buildIdentity(credential, via, owner);
+  let byVia = identitiesOfCached.get(credential);
+  if (!byVia) {
+    byVia = {};
+    identitiesOfCached.set(credential, byVia);
+  }
+  let identity = byVia[via];
+  if (!identity) {
+    identity = buildIdentity(credential, via, undefined);
+    byVia[via] = identity;
+  }
+  return identity;
+}
+
+function buildIdentity(
   credential: VerifiedCredential,
   via: Identity['via'],
   owner: OwnerProfile | undefined,

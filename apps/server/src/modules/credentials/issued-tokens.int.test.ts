@@ -1,8 +1,8 @@
-import type { KyselyPlugin } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
+import { statementCounter } from '../../../test/fixtures/statement-counter.ts';
 import { bearer, signUp, useTwoInstances } from '../../../test/harness.ts';
-import type { Database, ListenOptions, PrepareOptions } from '../../platform/database/database.ts';
+import type { Database, ListenOptions } from '../../platform/database/database.ts';
 import { generateToken, hashToken } from './token-format.ts';
 
 /**
@@ -10,33 +10,8 @@ import { generateToken, hashToken } from './token-format.ts';
  * pool and LISTEN connection. B's notifications pass through a valve the tests control, so the
  * race "the client uses the new token on B before B heard of it" is driven explicitly.
  */
-let statements = 0;
+const statements = statementCounter();
 const valve = notificationValve();
-
-const countStatements: KyselyPlugin = {
-  transformQuery(args) {
-    statements += 1;
-    return args.node;
-  },
-  async transformResult(args) {
-    return args.result;
-  },
-};
-
-/** Counts every statement an app sends: built by Kysely, or prepared once and run by name. */
-function countingStatements(database: Database): Database {
-  return {
-    ...database,
-    db: database.db.withPlugin(countStatements),
-    prepare<Row>(name: string, text: string, options?: PrepareOptions) {
-      const run = database.prepare<Row>(name, text, options);
-      return (parameters) => {
-        statements += 1;
-        return run(parameters);
-      };
-    },
-  };
-}
 
 /**
  * Wraps a store's LISTEN so a test can hold notifications back (delivered late, but — as
@@ -108,7 +83,7 @@ function notificationValve() {
 // A's statements are counted; B's notifications pass through the valve.
 // The timed last-use flush (5 s by default) would add a statement to whatever request it lands in.
 const instances = useTwoInstances({
-  wrapA: countingStatements,
+  wrapA: statements.wrap,
   wrapB: valve.wrap,
   env: { TOKEN_LAST_USED_FLUSH_MS: '60000' },
 });
@@ -118,7 +93,7 @@ describe('zero-query rejection', () => {
     const { a } = instances;
     const user = await signUp(a);
     const { secret } = await createPat(a, user);
-    statements = 0;
+    statements.reset();
     const forged = Array.from({ length: 300 }, (_, i) =>
       generateToken((['pat', 'aut', 'acc'] as const)[i % 3]!),
     );
@@ -131,10 +106,10 @@ describe('zero-query rejection', () => {
       headers: { cookie: `tessera_session=${generateToken('ses')}` },
     });
     expect(cookieAnswer.statusCode).toBe(401);
-    expect(statements).toBe(0);
+    expect(statements.count).toBe(0);
     // The filter is not a blanket refusal: an issued token still reaches the store and passes.
     expect((await a.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-    expect(statements).toBeGreaterThan(0);
+    expect(statements.count).toBeGreaterThan(0);
   });
 
   it('a token issued on A verifies on B at once, even when B hears of it only after the request arrives', async () => {
@@ -202,19 +177,19 @@ describe('cold verification (issue #13)', () => {
     const { secret } = await createPat(a, user);
     await rename(user.cookie, 'First Name');
     a.credentials.cache.clear();
-    statements = 0;
+    statements.reset();
     const cold = await a.inject({ url: '/api/me', headers: bearer(secret) });
     expect(cold.statusCode).toBe(200);
-    expect(statements).toBe(1);
+    expect(statements.count).toBe(1);
     expect(cold.json().user).toMatchObject({ id: user.id, email: user.email, name: 'First Name' });
     expect(cold.json().credential).toMatchObject({ kind: 'personal', token_id: expect.any(String) });
 
     // From the verification cache, the profile is read by the route: a rename shows at once.
     await rename(user.cookie, 'Second Name');
-    statements = 0;
+    statements.reset();
     const warm = await a.inject({ url: '/api/me', headers: bearer(secret) });
     expect(warm.json().user.name).toBe('Second Name');
-    expect(statements).toBe(1);
+    expect(statements.count).toBe(1);
 
     // And a later cache miss reads the owner as it is now, not as it was when first verified.
     await rename(user.cookie, 'Third Name');

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database/database.ts';
+import { FlushingBuffer } from './flushing-buffer.ts';
 
 interface Usage {
   at: Date;
@@ -14,10 +15,7 @@ interface Usage {
  * A flush writes only usage columns and a session's sliding expiry; it never touches
  * revoked_at, so it cannot resurrect a revoked credential.
  */
-export class LastUsedBuffer {
-  private pending = new Map<string, Usage>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+export class LastUsedBuffer extends FlushingBuffer<Usage> {
   flushCount = 0;
   /** For metrics: the last flush and failures so far. */
   readonly stats = { lastSize: 0, lastDurationMs: 0, failures: 0, written: 0 };
@@ -29,16 +27,13 @@ export class LastUsedBuffer {
       onError?: (error: unknown) => void;
       onFlushed?: (size: number, durationMs: number) => void;
     },
-  ) {}
+  ) {
+    super(options.flushIntervalMs);
+  }
 
   /** While running, a failed batch is kept (bounded) and retried with the next flush. */
   private get retainOnFailure(): boolean {
-    return this.timer !== undefined && this.pending.size < 100_000;
-  }
-
-  start() {
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
-    this.timer.unref();
+    return this.running && this.pending.size < 100_000;
   }
 
   record(credentialId: string, at: Date, ip: string | null, slideSessionTo: Date | null = null) {
@@ -57,15 +52,7 @@ export class LastUsedBuffer {
     return this.pending.size;
   }
 
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write() {
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
+  protected async write(batch: Map<string, Usage>) {
     const rows = [...batch].map(
       ([id, u]) =>
         sql`(${id}::text, ${u.at.toISOString()}::timestamptz, ${u.ip}::text, ${u.uses}::int, ${
@@ -111,11 +98,5 @@ export class LastUsedBuffer {
       // Usage is advisory: losing one batch is better than blocking verification.
       this.options.onError?.(error);
     }
-  }
-
-  async stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
   }
 }

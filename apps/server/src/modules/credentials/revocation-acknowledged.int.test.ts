@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import {
   accessTokenFor,
   bearer,
@@ -52,11 +53,7 @@ describe('a revoke answers after every instance evicted', () => {
       // B has the token cached.
       expect((await me(b, secret)).statusCode).toBe(200);
       expect((await me(b, secret)).statusCode).toBe(200);
-      const revoke = await a.inject({
-        method: 'DELETE',
-        url: `/api/account/tokens/${token.id}`,
-        headers: { cookie: user.cookie },
-      });
+      const revoke = await revokePat(a, user, token.id);
       expect(revoke.statusCode).toBe(204);
       if ((await me(b, secret)).statusCode !== 401) servedAfterRevoke += 1;
     }
@@ -97,11 +94,7 @@ describe('a revoke answers after every instance evicted', () => {
     const user = await signUp(a);
     const { token, secret } = await createPat(a, user.cookie);
     expect((await me(b, secret)).statusCode).toBe(200);
-    const rotated = await a.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
+    const rotated = await rotatePat(a, user, token.id);
     expect(rotated.statusCode).toBe(200);
     expect((await me(b, secret)).statusCode).toBe(401);
     expect((await me(b, rotated.json().secret)).statusCode).toBe(200);
@@ -117,27 +110,20 @@ describe.runIf(storeKind === 'postgres')('peers that do not acknowledge (Postgre
     });
     await ghost.connect();
     await ghost.query(`listen ${INVALIDATION_CHANNEL}`);
-    try {
-      const user = await signUp(a);
-      const { token, secret } = await createPat(a, user.cookie);
-      expect((await me(b, secret)).statusCode).toBe(200);
-      const timedOutBefore = a.credentials.stats.propagation.timed_out;
-      const started = performance.now();
-      const revoke = await a.inject({
-        method: 'DELETE',
-        url: `/api/account/tokens/${token.id}`,
-        headers: { cookie: user.cookie },
-      });
-      const elapsed = performance.now() - started;
-      expect(revoke.statusCode).toBe(204);
-      expect(elapsed).toBeGreaterThanOrEqual(ACK_TIMEOUT_MS - 5);
-      expect(elapsed).toBeLessThan(ACK_TIMEOUT_MS + 1_500);
-      expect(a.credentials.stats.propagation.timed_out).toBe(timedOutBefore + 1);
-      // The live peer acknowledged all the same.
-      expect((await me(b, secret)).statusCode).toBe(401);
-    } finally {
-      await ghost.end();
-    }
+    onTestFinished(() => ghost.end());
+    const user = await signUp(a);
+    const { token, secret } = await createPat(a, user.cookie);
+    expect((await me(b, secret)).statusCode).toBe(200);
+    const timedOutBefore = a.credentials.stats.propagation.timed_out;
+    const started = performance.now();
+    const revoke = await revokePat(a, user, token.id);
+    const elapsed = performance.now() - started;
+    expect(revoke.statusCode).toBe(204);
+    expect(elapsed).toBeGreaterThanOrEqual(ACK_TIMEOUT_MS - 5);
+    expect(elapsed).toBeLessThan(ACK_TIMEOUT_MS + 1_500);
+    expect(a.credentials.stats.propagation.timed_out).toBe(timedOutBefore + 1);
+    // The live peer acknowledged all the same.
+    expect((await me(b, secret)).statusCode).toBe(401);
   });
 
   it('a peer whose LISTEN connection was just terminated does not hold the revoke beyond the bound, and refuses', async () => {
@@ -146,25 +132,18 @@ describe.runIf(storeKind === 'postgres')('peers that do not acknowledge (Postgre
     expect((await me(b, secret)).statusCode).toBe(200);
     const admin = new pg.Client({ connectionString: store.url! });
     await admin.connect();
-    try {
-      await admin.query(
-        `select pg_terminate_backend(pid) from pg_stat_activity
-         where datname = current_database() and application_name = $1`,
-        [`tessera-listener:${b.credentials.instanceId}`],
-      );
-      const started = performance.now();
-      const revoke = await a.inject({
-        method: 'DELETE',
-        url: `/api/account/tokens/${token.id}`,
-        headers: { cookie: user.cookie },
-      });
-      expect(revoke.statusCode).toBe(204);
-      expect(performance.now() - started).toBeLessThan(ACK_TIMEOUT_MS + 1_500);
-      // B heard nothing, but it lost its feed: it no longer trusts its cache (ADR 0019).
-      expect((await me(b, secret)).statusCode).toBe(401);
-    } finally {
-      await admin.end();
-    }
+    onTestFinished(() => admin.end());
+    await admin.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where datname = current_database() and application_name = $1`,
+      [`tessera-listener:${b.credentials.instanceId}`],
+    );
+    const started = performance.now();
+    const revoke = await revokePat(a, user, token.id);
+    expect(revoke.statusCode).toBe(204);
+    expect(performance.now() - started).toBeLessThan(ACK_TIMEOUT_MS + 1_500);
+    // B heard nothing, but it lost its feed: it no longer trusts its cache (ADR 0019).
+    expect((await me(b, secret)).statusCode).toBe(401);
   });
 });
 
@@ -197,32 +176,29 @@ describe('the receipt follows the eviction', () => {
     // Issued before the service starts, so its issued-token filter knows it.
     const { token, secret } = await createPat(a, user.cookie);
     await service.start();
-    try {
-      // The store read starts (the cache epoch noted) before the invalidation is applied and
-      // ends after it: what it read may predate the revoking COMMIT, so it must not be kept.
-      const inFlight = service.verifyBearerToken(secret, null);
-      feed!.onNotification(JSON.stringify({ ids: [token.id], n: 'ins_peer.7' }), INVALIDATION_CHANNEL);
-      await inFlight;
-      expect(service.cache.size).toBe(0);
-      // The revocation, committed before its notification: the next verification reads the store.
-      await store.db
-        .updateTable('credentials')
-        .set({ revoked_at: new Date() })
-        .where('id', '=', token.id)
-        .execute();
-      await expect(service.verifyBearerToken(secret, null)).rejects.toMatchObject({ code: 'invalid_token' });
-      expect(sent).toEqual([
-        { channel: INVALIDATION_ACK_CHANNEL, payload: `ins_peer.7 ${service.instanceId}`, cachedAtSend: 0 },
-      ]);
-      // Its own messages (and issuance announcements) are not acknowledged.
-      feed!.onNotification(
-        JSON.stringify({ ids: [token.id], n: `${service.instanceId}.1` }),
-        INVALIDATION_CHANNEL,
-      );
-      feed!.onNotification(JSON.stringify({ issued: ['abc'] }), INVALIDATION_CHANNEL);
-      expect(sent).toHaveLength(1);
-    } finally {
-      await service.stop();
-    }
+    onTestFinished(() => service.stop());
+    // The store read starts (the cache epoch noted) before the invalidation is applied and
+    // ends after it: what it read may predate the revoking COMMIT, so it must not be kept.
+    const inFlight = service.verifyBearerToken(secret, null);
+    feed!.onNotification(JSON.stringify({ ids: [token.id], n: 'ins_peer.7' }), INVALIDATION_CHANNEL);
+    await inFlight;
+    expect(service.cache.size).toBe(0);
+    // The revocation, committed before its notification: the next verification reads the store.
+    await store.db
+      .updateTable('credentials')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', token.id)
+      .execute();
+    await expect(service.verifyBearerToken(secret, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    expect(sent).toEqual([
+      { channel: INVALIDATION_ACK_CHANNEL, payload: `ins_peer.7 ${service.instanceId}`, cachedAtSend: 0 },
+    ]);
+    // Its own messages (and issuance announcements) are not acknowledged.
+    feed!.onNotification(
+      JSON.stringify({ ids: [token.id], n: `${service.instanceId}.1` }),
+      INVALIDATION_CHANNEL,
+    );
+    feed!.onNotification(JSON.stringify({ issued: ['abc'] }), INVALIDATION_CHANNEL);
+    expect(sent).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, type TestStore, testClock, testConfig } from '../../../test/harness.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { testClock, testConfig, useTestStore } from '../../../test/harness.ts';
 import type { ListenOptions } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { createCredentialRepository } from './credentials.repository.ts';
@@ -10,21 +10,15 @@ import { createCredentialService } from './credentials.service.ts';
  * store is real; only the feed's connection state is driven by hand, so a revocation the feed
  * "missed" can be staged exactly.
  */
-let store: TestStore;
-beforeAll(async () => {
-  store = await createTestStore();
-});
-afterAll(async () => {
-  await store.destroy();
-});
+const file = useTestStore();
 
 async function serviceWithHandFeed() {
   let connected = true;
   let feed: ListenOptions | undefined;
   const service = createCredentialService({
-    credentials: createCredentialRepository(store.db),
+    credentials: createCredentialRepository(file.store.db),
     database: {
-      db: store.db,
+      db: file.store.db,
       async listen(_channel, options) {
         feed = options;
         return {
@@ -41,6 +35,7 @@ async function serviceWithHandFeed() {
     clock: testClock(),
   });
   await service.start();
+  onTestFinished(() => service.stop());
   return {
     service,
     drop() {
@@ -56,7 +51,7 @@ async function serviceWithHandFeed() {
 
 async function patFor(service: ReturnType<typeof createCredentialService>) {
   const userId = `usr_${Math.random().toString(36).slice(2, 12)}`;
-  await store.db
+  await file.store.db
     .insertInto('users')
     .values({
       id: userId,
@@ -67,14 +62,18 @@ async function patFor(service: ReturnType<typeof createCredentialService>) {
       disabled_at: null,
     })
     .execute();
-  return inTransaction(store.db, (tx) =>
+  return inTransaction(file.store.db, (tx) =>
     service.issueCredential(tx, { userId, kind: 'personal', scopes: ['profile:read'], expiresAt: null }),
   );
 }
 
 /** A revoke committed elsewhere whose notification this instance never receives. */
 async function revokeBehindItsBack(id: string) {
-  await store.db.updateTable('credentials').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+  await file.store.db
+    .updateTable('credentials')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 describe('verification while the revocation feed is down', () => {
@@ -84,7 +83,6 @@ describe('verification while the revocation feed is down', () => {
     await service.verifyBearerToken(token, null);
     await revokeBehindItsBack(credential.id);
     await expect(service.verifyBearerToken(token, null)).resolves.toMatchObject({ id: credential.id });
-    await service.stop();
   });
 
   it('never serves a token whose revocation it may have missed: reads the store instead, caches nothing', async () => {
@@ -105,7 +103,6 @@ describe('verification while the revocation feed is down', () => {
     restore();
     expect(service.stats.feedReconnects).toBe(1);
     await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
-    await service.stop();
   });
 
   it('a read in flight when the feed drops is not cached', async () => {
@@ -115,6 +112,5 @@ describe('verification while the revocation feed is down', () => {
     drop();
     await pending;
     expect(service.cache.size).toBe(0);
-    await service.stop();
   });
 });

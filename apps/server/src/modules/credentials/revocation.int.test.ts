@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { bearer, signUp, storeKind, useTwoInstances } from '../../../test/harness.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import type { App } from '../../platform/http/schemas.ts';
@@ -21,11 +22,7 @@ describe('revocation across instances', () => {
     // B verifies (and caches) the token.
     for (let i = 0; i < 3; i++)
       expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-    const revoke = await a.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    const revoke = await revokePat(a, user, token.id);
     expect(revoke.statusCode).toBe(204);
     // A refuses on the very next request.
     expect((await a.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
@@ -37,11 +34,7 @@ describe('revocation across instances', () => {
     const user = await signUp(a);
     const { token, secret } = await createPat(a, user);
     expect((await b.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-    const rotated = await a.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
+    const rotated = await rotatePat(a, user, token.id);
     await expect.poll(async () => (await me(b, secret)).statusCode, { timeout: 1_000 }).toBe(401);
     expect((await b.inject({ url: '/api/me', headers: bearer(rotated.json().secret) })).statusCode).toBe(200);
   });
@@ -60,11 +53,7 @@ describe('revocation across instances', () => {
     // A later revoke answers once B has acknowledged it (ADR 0039): whatever the rolled-back one
     // could have sent reached B before it.
     const later = await createPat(a, user);
-    const revokeLater = await a.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${later.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    const revokeLater = await revokePat(a, user, later.token.id);
     expect(revokeLater.statusCode).toBe(204);
     expect((await me(b, later.secret)).statusCode).toBe(401);
     expect((await a.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
@@ -84,11 +73,7 @@ describe.runIf(storeKind === 'postgres')('LISTEN connection loss (PostgreSQL)', 
     await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'tessera-listener%' and datname = current_database()`.execute(
       store.db,
     );
-    await a.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(a, user, token.id);
 
     await expect
       .poll(

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database/database.ts';
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
+import { FlushingBuffer } from './flushing-buffer.ts';
 import { NETWORKS_KEPT, sourceNetworkOf } from './network-policy.ts';
 
 /** Distinct addresses kept per token between two flushes (more are counted on the last one). */
@@ -36,10 +37,7 @@ export interface NewNetworkEvent {
  * source networks they came from and the scopes they exercised. Like last use (ADR 0004), never
  * a write per request; a crash loses at most one interval.
  */
-export class TokenActivityBuffer {
-  private pending = new Map<string, TokenActivity>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
   readonly stats = { failures: 0, written: 0, newNetworks: 0 };
 
   constructor(
@@ -50,11 +48,8 @@ export class TokenActivityBuffer {
       /** Called inside the flush's transaction for each network new to a token (audit, notices). */
       onNewNetworks?: (tx: Tx, events: NewNetworkEvent[]) => Promise<void>;
     },
-  ) {}
-
-  start() {
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
-    this.timer.unref();
+  ) {
+    super(options.flushIntervalMs);
   }
 
   private activity(credentialId: string, userId: string, at: Date): TokenActivity | undefined {
@@ -89,15 +84,7 @@ export class TokenActivityBuffer {
     entry.scopes.set(scope, (entry.scopes.get(scope) ?? 0) + 1);
   }
 
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write() {
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
+  protected async write(batch: Map<string, TokenActivity>) {
     const scopeRows: ReturnType<typeof sql>[] = [];
     const networkUses = new Map<string, { id: string; network: string } & AddressUse & { ip: string }>();
     const userOf = new Map<string, string>();
@@ -191,11 +178,5 @@ export class TokenActivityBuffer {
       this.stats.failures += 1;
       this.options.onError?.(error);
     }
-  }
-
-  async stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
   }
 }

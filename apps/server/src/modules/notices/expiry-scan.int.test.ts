@@ -1,49 +1,23 @@
 import { CompiledQuery, createQueryId, type KyselyPlugin, type RootOperationNode } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-  testClock,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { rotatePat } from '../../../test/fixtures/pat-actions.ts';
+import { signUp, type TestUser, testClock, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import { DAY_MS } from '../../platform/clock.ts';
-import type { App } from '../../platform/http/schemas.ts';
 import { createCredentialRepository } from '../credentials/credentials.repository.ts';
 import { thresholdFor } from './expiry-scan.ts';
 
 // Two instances of the server on one store, each running the expiry scan, as in production.
-let store: TestStore;
-let first: App;
-let second: App;
 const clock = testClock();
-
-beforeAll(async () => {
-  store = await createTestStore();
-  first = await buildTestApp(store, { clock });
-  second = await buildTestApp(store, { clock });
-  // Two servers (or a server and two fakes) on one store: slow to start on a busy machine.
-}, 180_000);
-afterAll(async () => {
-  await first.close();
-  await second.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ clock });
+const peer = useSecondApp(ctx, { clock });
 
 async function createToken(user: TestUser, name: string, days: number) {
-  const response = await first.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name, scopes: ['agents:read'], expires_in_days: days },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().token.id as string;
+  return (await createPat(ctx.app, user, { name, scopes: ['agents:read'], expires_in_days: days })).token.id;
 }
 
 async function expiryNotices(userId: string) {
-  return store.db
+  return ctx.store.db
     .selectFrom('notice_events')
     .select(['kind', 'subject_id', 'data'])
     .where('user_id', '=', userId)
@@ -61,14 +35,19 @@ describe('the expiry scan', () => {
   });
 
   it('sends exactly one notice per token and threshold across two instances scanning at once', async () => {
-    const user = await signUp(first);
+    const user = await signUp(ctx.app);
     const tokenId = await createToken(user, 'nightly', 40);
     // Walk the clock through the token's life; both instances scan three times at each step.
     // Days left at each step: 40 (nothing), 29 (30-day), 25 (nothing new), 7 (7-day), 1 (1-day), −1 (expired).
     for (const step of [0, 11, 4, 18, 6, 2]) {
       clock.advance(step * DAY_MS);
-      await Promise.all([first.noticeScan(), second.noticeScan(), first.noticeScan(), second.noticeScan()]);
-      await Promise.all([first.noticeScan(), second.noticeScan()]);
+      await Promise.all([
+        ctx.app.noticeScan(),
+        peer.app.noticeScan(),
+        ctx.app.noticeScan(),
+        peer.app.noticeScan(),
+      ]);
+      await Promise.all([ctx.app.noticeScan(), peer.app.noticeScan()]);
     }
     const notices = await expiryNotices(user.id);
     expect(notices.map((n) => [n.kind, n.data.threshold_days ?? null])).toEqual([
@@ -81,18 +60,13 @@ describe('the expiry scan', () => {
   });
 
   it('a short-lived token gets only the thresholds it lives through; a renewed one is warned again', async () => {
-    const user = await signUp(first);
+    const user = await signUp(ctx.app);
     const tokenId = await createToken(user, 'short', 5);
-    await Promise.all([first.noticeScan(), second.noticeScan()]);
+    await Promise.all([ctx.app.noticeScan(), peer.app.noticeScan()]);
     expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7]);
-    const rotated = await first.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${tokenId}/rotate`,
-      headers: { cookie: user.cookie },
-      payload: { expires_in_days: 3 },
-    });
+    const rotated = await rotatePat(ctx.app, user, tokenId, { expires_in_days: 3 });
     expect(rotated.statusCode).toBe(200);
-    await Promise.all([first.noticeScan(), second.noticeScan()]);
+    await Promise.all([ctx.app.noticeScan(), peer.app.noticeScan()]);
     expect((await expiryNotices(user.id)).map((n) => n.data.threshold_days)).toEqual([7, 7]);
   });
 
@@ -106,7 +80,7 @@ describe('the expiry scan', () => {
       },
       transformResult: async (args) => args.result,
     };
-    const db = store.db.withPlugin(capture);
+    const db = ctx.store.db.withPlugin(capture);
     const now = clock.now();
     await createCredentialRepository(db).listPersonalTokensExpiringBetween(
       new Date(now.getTime() - 7 * DAY_MS),
@@ -115,7 +89,7 @@ describe('the expiry scan', () => {
     const scan = db.getExecutor().compileQuery(node!, createQueryId());
     // A test store is small enough for a sequential scan to be cheapest; forbid it to see whether
     // the index applies at all (a WHERE clause that drifts from its predicate would lose it).
-    const plan = await store.db.transaction().execute(async (tx) => {
+    const plan = await ctx.store.db.transaction().execute(async (tx) => {
       await tx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
       const result = await tx.executeQuery<{ 'QUERY PLAN': string }>(
         CompiledQuery.raw(`explain ${scan.sql}`, [...scan.parameters]),

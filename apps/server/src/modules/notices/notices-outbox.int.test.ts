@@ -1,32 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildTestApp,
-  createTestStore,
-  signUp,
-  type TestStore,
-  type TestUser,
-  testClock,
-} from '../../../test/harness.ts';
-import type { App } from '../../platform/http/schemas.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
+import { signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { type ChannelSender, createDeliveryWorker, type DeliverySettings } from './delivery-worker.ts';
 import { enqueueNotice } from './notices.outbox.ts';
 import { createNoticeRepository } from './notices.repository.ts';
 
-let store: TestStore;
-let app: App;
-
-beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store, { env: { NOTIFY_WORKER: 'false' } });
-});
-afterAll(async () => {
-  await app.close();
-  await store.destroy();
-});
+const ctx = useTestApp({ env: { NOTIFY_WORKER: 'false' } });
 
 async function createPat(user: TestUser, name: string) {
-  return app.inject({
+  return ctx.app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: { cookie: user.cookie },
@@ -35,7 +18,7 @@ async function createPat(user: TestUser, name: string) {
 }
 
 async function listNotices(user: TestUser, query = '') {
-  const response = await app.inject({
+  const response = await ctx.app.inject({
     url: `/api/account/notices${query}`,
     headers: { cookie: user.cookie },
   });
@@ -55,20 +38,12 @@ async function listNotices(user: TestUser, query = '') {
 
 describe('the outbox, written in the transaction of the change', () => {
   it('a created, rotated and revoked PAT each leave one notice naming the token, never its secret', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     const created = await createPat(user, 'ci');
     expect(created.statusCode).toBe(201);
     const { token, secret } = created.json();
-    await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await rotatePat(ctx.app, user, token.id);
+    await revokePat(ctx.app, user, token.id);
 
     const page = await listNotices(user);
     expect(page.notices.map((n) => n.kind)).toEqual(['token.revoked', 'token.rotated', 'token.created']);
@@ -79,7 +54,7 @@ describe('the outbox, written in the transaction of the change', () => {
   });
 
   it('a change that rolls back leaves no notice (duplicate name → 409)', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     expect((await createPat(user, 'dup')).statusCode).toBe(201);
     expect((await createPat(user, 'dup')).statusCode).toBe(409);
     const page = await listNotices(user);
@@ -87,10 +62,10 @@ describe('the outbox, written in the transaction of the change', () => {
   });
 
   it('revoke-all leaves one notice per token, by revoke_all', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     await createPat(user, 'a');
     await createPat(user, 'b');
-    const response = await app.inject({
+    const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/tokens/revoke-all',
       headers: { cookie: user.cookie },
@@ -102,13 +77,13 @@ describe('the outbox, written in the transaction of the change', () => {
   });
 
   it('a dedupe key makes a second enqueue a no-op', async () => {
-    const user = await signUp(app);
-    const first = await enqueueNotice(store.db, {
+    const user = await signUp(ctx.app);
+    const first = await enqueueNotice(ctx.store.db, {
       userId: user.id,
       kind: 'token.expired',
       dedupeKey: `k:${user.id}`,
     });
-    const second = await enqueueNotice(store.db, {
+    const second = await enqueueNotice(ctx.store.db, {
       userId: user.id,
       kind: 'token.expired',
       dedupeKey: `k:${user.id}`,
@@ -120,8 +95,8 @@ describe('the outbox, written in the transaction of the change', () => {
 
 describe('read state', () => {
   it('marks one and then all read, pages with a cursor, and hides other users’ notices (404)', async () => {
-    const user = await signUp(app);
-    const other = await signUp(app);
+    const user = await signUp(ctx.app);
+    const other = await signUp(ctx.app);
     for (const name of ['n1', 'n2', 'n3']) await createPat(user, name);
     const first = await listNotices(user, '?limit=2');
     expect(first.notices).toHaveLength(2);
@@ -130,27 +105,27 @@ describe('read state', () => {
     expect(second.next_cursor).toBeNull();
 
     const target = first.notices[0]!;
-    const foreign = await app.inject({
+    const foreign = await ctx.app.inject({
       method: 'POST',
       url: `/api/account/notices/${target.id}/read`,
       headers: { cookie: other.cookie },
     });
     expect(foreign.statusCode).toBe(404);
-    const read = await app.inject({
+    const read = await ctx.app.inject({
       method: 'POST',
       url: `/api/account/notices/${target.id}/read`,
       headers: { cookie: user.cookie },
     });
     expect(read.statusCode).toBe(200);
     expect(read.json().read_at).not.toBeNull();
-    const count = await app.inject({
+    const count = await ctx.app.inject({
       url: '/api/account/notices/unread-count',
       headers: { cookie: user.cookie },
     });
     expect(count.json()).toEqual({ unread_count: 2 });
     expect((await listNotices(user, '?unread=true')).notices).toHaveLength(2);
 
-    const all = await app.inject({
+    const all = await ctx.app.inject({
       method: 'POST',
       url: '/api/account/notices/read-all',
       headers: { cookie: user.cookie },
@@ -160,9 +135,9 @@ describe('read state', () => {
   });
 
   it('a kind turned off in-app disappears from the list and the count', async () => {
-    const user = await signUp(app);
+    const user = await signUp(ctx.app);
     await createPat(user, 'quiet');
-    const patch = await app.inject({
+    const patch = await ctx.app.inject({
       method: 'PATCH',
       url: '/api/account/notice-settings',
       headers: { cookie: user.cookie },
@@ -201,8 +176,8 @@ describe('the delivery worker', () => {
   }
 
   async function userWithEndpoint() {
-    const user = await signUp(app);
-    await store.db
+    const user = await signUp(ctx.app);
+    await ctx.store.db
       .insertInto('webhook_endpoints')
       .values({
         id: newId('whe'),
@@ -215,9 +190,9 @@ describe('the delivery worker', () => {
   }
 
   it('an idle poll only reads (no lock, no write), and an enqueue still wakes the worker at once', async () => {
-    const notices = createNoticeRepository(store.db);
+    const notices = createNoticeRepository(ctx.store.db);
     const drain = createDeliveryWorker({
-      db: store.db,
+      db: ctx.store.db,
       notices,
       clock: { now: () => new Date() },
       settings,
@@ -228,7 +203,7 @@ describe('the delivery worker', () => {
     expect(await notices.hasDueWork(new Date())).toBe(false);
 
     const kinds: string[] = [];
-    const recorded = store.db.withPlugin({
+    const recorded = ctx.store.db.withPlugin({
       transformQuery: (args) => {
         kinds.push(args.node.kind);
         return args.node;
@@ -244,31 +219,28 @@ describe('the delivery worker', () => {
       senders: { webhook: recordingSender(received) },
     });
     worker.start();
-    try {
-      await expect.poll(() => kinds.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-      expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
+    onTestFinished(() => worker.stop());
+    await expect.poll(() => kinds.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
 
-      const user = await userWithEndpoint();
-      const id = (await enqueueNotice(store.db, { userId: user.id, kind: 'token.leaked' }))!;
-      await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
-      expect(kinds).toContain('UpdateQueryNode');
-    } finally {
-      await worker.stop();
-    }
+    const user = await userWithEndpoint();
+    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.leaked' }))!;
+    await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
+    expect(kinds).toContain('UpdateQueryNode');
   });
 
   it('two workers on one store deliver each event exactly once', async () => {
     const user = await userWithEndpoint();
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
-      ids.push((await enqueueNotice(store.db, { userId: user.id, kind: 'password.changed' }))!);
+      ids.push((await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'password.changed' }))!);
     }
     const clock = testClock();
     const received: string[] = [];
-    const notices = createNoticeRepository(store.db);
+    const notices = createNoticeRepository(ctx.store.db);
     const make = () =>
       createDeliveryWorker({
-        db: store.db,
+        db: ctx.store.db,
         notices,
         clock,
         settings,
@@ -282,12 +254,12 @@ describe('the delivery worker', () => {
 
   it('a worker killed between lease and ack loses nothing: another takes over after the lease, once', async () => {
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(store.db, { userId: user.id, kind: 'token.leaked' }))!;
+    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.leaked' }))!;
     const clock = testClock();
-    const notices = createNoticeRepository(store.db);
+    const notices = createNoticeRepository(ctx.store.db);
     const received: string[] = [];
     const dying = createDeliveryWorker({
-      db: store.db,
+      db: ctx.store.db,
       notices,
       clock,
       settings,
@@ -304,7 +276,7 @@ describe('the delivery worker', () => {
     expect(claimed.some((d) => d.event_id === id)).toBe(true);
 
     const survivor = createDeliveryWorker({
-      db: store.db,
+      db: ctx.store.db,
       notices,
       clock,
       settings,
@@ -328,11 +300,11 @@ describe('the delivery worker', () => {
 
   it('retries failures with growing delays and gives up after the retry window', async () => {
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(store.db, { userId: user.id, kind: 'token.expired' }))!;
+    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.expired' }))!;
     const clock = testClock();
-    const notices = createNoticeRepository(store.db);
+    const notices = createNoticeRepository(ctx.store.db);
     const worker = createDeliveryWorker({
-      db: store.db,
+      db: ctx.store.db,
       notices,
       clock,
       settings: { ...settings, retryWindowMs: 60_000 },
@@ -341,7 +313,7 @@ describe('the delivery worker', () => {
     await worker.runOnce();
     const delays: number[] = [];
     for (let i = 0; i < 10; i += 1) {
-      const row = await store.db
+      const row = await ctx.store.db
         .selectFrom('notice_deliveries')
         .selectAll()
         .where('event_id', '=', id)
@@ -351,7 +323,7 @@ describe('the delivery worker', () => {
       clock.set(row.next_attempt_at);
       await worker.runOnce();
     }
-    const row = await store.db
+    const row = await ctx.store.db
       .selectFrom('notice_deliveries')
       .selectAll()
       .where('event_id', '=', id)
@@ -360,7 +332,7 @@ describe('the delivery worker', () => {
     expect(row.last_status_code).toBe(503);
     expect(delays.length).toBeGreaterThan(2);
     for (let i = 1; i < delays.length; i += 1) expect(delays[i]!).toBeGreaterThan(delays[i - 1]!);
-    const attempts = await store.db
+    const attempts = await ctx.store.db
       .selectFrom('notice_delivery_attempts')
       .selectAll()
       .where('delivery_id', '=', row.id)

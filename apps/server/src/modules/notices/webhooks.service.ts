@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { type AuditService, targetEvents } from '../audit/audit.service.ts';
 import type { DeliveryWorker } from './delivery-worker.ts';
 import type { NoticeKind } from './notice-kinds.ts';
 import { generateWebhookSecret } from './standard-webhooks.ts';
@@ -48,6 +48,8 @@ export function createWebhookService(deps: {
   worker: Pick<DeliveryWorker, 'deliverNow'>;
 }) {
   const { db, audit, webhooks, cipher, clock } = deps;
+  /** Every event here is about one of the owner's webhook endpoints. */
+  const recordEndpointEvent = targetEvents(audit, 'webhook_endpoint');
   const notFound = () => new AppError('not_found', 'There is no such webhook endpoint.');
 
   async function findOwned(id: string, userId: string) {
@@ -130,13 +132,7 @@ export function createWebhookService(deps: {
           },
           tx,
         );
-        await audit.record(tx, context, {
-          userId,
-          action: 'webhook_endpoint.created',
-          targetType: 'webhook_endpoint',
-          targetId: id,
-          metadata: auditView(inserted),
-        });
+        await recordEndpointEvent(tx, context, userId, id, 'webhook_endpoint.created', auditView(inserted));
         return inserted;
       });
       return { endpoint: endpointView(row), secret };
@@ -165,12 +161,9 @@ export function createWebhookService(deps: {
         );
         if (!row) throw notFound();
         // Where notices go is security-relevant: an attacker would redirect them (or turn them off).
-        await audit.record(tx, context, {
-          userId,
-          action: 'webhook_endpoint.updated',
-          targetType: 'webhook_endpoint',
-          targetId: id,
-          metadata: { ...auditView(row), previous: auditView(before) },
+        await recordEndpointEvent(tx, context, userId, id, 'webhook_endpoint.updated', {
+          ...auditView(row),
+          previous: auditView(before),
         });
         return endpointView(row);
       });
@@ -188,12 +181,8 @@ export function createWebhookService(deps: {
           tx,
         );
         if (!updated) throw notFound();
-        await audit.record(tx, context, {
-          userId,
-          action: 'webhook_endpoint.secret_rotated',
-          targetType: 'webhook_endpoint',
-          targetId: id,
-          metadata: { url: updated.url },
+        await recordEndpointEvent(tx, context, userId, id, 'webhook_endpoint.secret_rotated', {
+          url: updated.url,
         });
         return updated;
       });
@@ -204,13 +193,7 @@ export function createWebhookService(deps: {
       await inTransaction(db, async (tx) => {
         const row = await webhooks.findEndpointForOwner(id, userId, tx);
         if (!row || !(await webhooks.deleteEndpointForOwner(id, userId, tx))) throw notFound();
-        await audit.record(tx, context, {
-          userId,
-          action: 'webhook_endpoint.deleted',
-          targetType: 'webhook_endpoint',
-          targetId: id,
-          metadata: auditView(row),
-        });
+        await recordEndpointEvent(tx, context, userId, id, 'webhook_endpoint.deleted', auditView(row));
       });
     },
 

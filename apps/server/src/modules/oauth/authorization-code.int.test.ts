@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   captureLogs,
   signUp,
   testClock,
@@ -32,6 +32,22 @@ const ISSUER = 'http://localhost:3000';
 const clock = testClock();
 
 const ctx = useTestApp({ clock });
+
+/** A signed-in user and the authorization request of theirs the consent page would show. */
+async function userWithPendingRequest() {
+  const user = await signUp(ctx.app);
+  const params = authorizeParams();
+  const id = await startAuthorization(ctx.app, user, params);
+  return { user, id, params };
+}
+
+/** GET /api/oauth/requests/{id} (what the consent page shows), as whoever `headers` says. */
+const viewRequest = (id: string, headers: Record<string, string> = {}) =>
+  ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers });
+
+/** POST /api/oauth/requests/{id}/decision with any headers and body (`decide` sends a valid one). */
+const postDecision = (id: string, headers: Record<string, string>, payload: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'POST', url: `/api/oauth/requests/${id}/decision`, headers, payload });
 
 /** The query of an error redirect to the client, or a failure if the answer was not one. */
 function redirectedError(response: { statusCode: number; headers: Record<string, unknown> }, base: string) {
@@ -68,10 +84,7 @@ describe('GET /api/oauth/authorize', () => {
     const user = await signUp(ctx.app);
     const params = authorizeParams({ scope: 'agents:read profile:read' });
     const id = await startAuthorization(ctx.app, user, params);
-    const response = await ctx.app.inject({
-      url: `/api/oauth/requests/${id}`,
-      headers: { cookie: user.cookie },
-    });
+    const response = await viewRequest(id, { cookie: user.cookie });
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.json()).toEqual({
@@ -83,12 +96,8 @@ describe('GET /api/oauth/authorize', () => {
   });
 
   it('asks for every scope the client may have when no scope is given', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
-    const response = await ctx.app.inject({
-      url: `/api/oauth/requests/${id}`,
-      headers: { cookie: user.cookie },
-    });
+    const { user, id } = await userWithPendingRequest();
+    const response = await viewRequest(id, { cookie: user.cookie });
     expect(response.json().scopes).toContain('agents:write');
     expect(response.json().scopes).toContain('profile:read');
   });
@@ -196,14 +205,9 @@ describe('GET /api/oauth/authorize', () => {
 
 describe('the consent endpoints', () => {
   it('answer 401 without a credential', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
-    expect((await ctx.app.inject({ url: `/api/oauth/requests/${id}` })).statusCode).toBe(401);
-    const decision = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/oauth/requests/${id}/decision`,
-      payload: { approve: true },
-    });
+    const { id } = await userWithPendingRequest();
+    expect((await viewRequest(id)).statusCode).toBe(401);
+    const decision = await postDecision(id, {}, { approve: true });
     expect(decision.statusCode).toBe(401);
   });
 
@@ -211,10 +215,7 @@ describe('the consent endpoints', () => {
     const owner = await signUp(ctx.app);
     const other = await signUp(ctx.app);
     const id = await startAuthorization(ctx.app, owner, authorizeParams());
-    const peek = await ctx.app.inject({
-      url: `/api/oauth/requests/${id}`,
-      headers: { cookie: other.cookie },
-    });
+    const peek = await viewRequest(id, { cookie: other.cookie });
     const unknown = await ctx.app.inject({
       url: '/api/oauth/requests/oar_doesnotexist',
       headers: { cookie: other.cookie },
@@ -222,66 +223,48 @@ describe('the consent endpoints', () => {
     expect(peek.statusCode).toBe(404);
     expect(peek.json()).toEqual(unknown.json());
     expect((await decide(ctx.app, other, id, true)).statusCode).toBe(404);
-    const own = await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: owner.cookie } });
+    const own = await viewRequest(id, { cookie: owner.cookie });
     expect(own.statusCode).toBe(200);
   });
 
   it('refuses a cross-site decision (CSRF) and leaves the request pending', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
-      const response = await ctx.app.inject({
-        method: 'POST',
-        url: `/api/oauth/requests/${id}/decision`,
-        headers: { cookie: user.cookie, ...headers },
-        payload: { approve: true },
-      });
+    const { user, id } = await userWithPendingRequest();
+    const crossSite: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of crossSite) {
+      const response = await postDecision(id, { cookie: user.cookie, ...headers }, { approve: true });
       expect(response.statusCode).toBe(403);
       expect(response.json().code).toBe('csrf_rejected');
     }
-    expect(
-      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
-        .statusCode,
-    ).toBe(200);
+    expect((await viewRequest(id, { cookie: user.cookie })).statusCode).toBe(200);
   });
 
   it('accepts a same-origin decision', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/oauth/requests/${id}/decision`,
-      headers: { cookie: user.cookie, origin: ISSUER, 'sec-fetch-site': 'same-origin' },
-      payload: { approve: false },
-    });
+    const { user, id } = await userWithPendingRequest();
+    const response = await postDecision(
+      id,
+      { cookie: user.cookie, origin: ISSUER, 'sec-fetch-site': 'same-origin' },
+      { approve: false },
+    );
     expect(response.statusCode).toBe(200);
   });
 
   it('refuse an access token: only the person in the browser may answer, not a program', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     const { access_token: accessToken } = await accessTokenFor(ctx.app, user);
-    const peek = await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: bearer(accessToken) });
-    const approve = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/oauth/requests/${id}/decision`,
-      headers: bearer(accessToken),
-      payload: { approve: true },
-    });
+    const peek = await viewRequest(id, bearer(accessToken));
+    const approve = await postDecision(id, bearer(accessToken), { approve: true });
     for (const response of [peek, approve]) {
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
-    expect(
-      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
-        .statusCode,
-    ).toBe(200);
+    expect((await viewRequest(id, { cookie: user.cookie })).statusCode).toBe(200);
   });
 
   it('approval answers redirect_to with code, state and iss, once', async () => {
-    const user = await signUp(ctx.app);
-    const params = authorizeParams();
-    const id = await startAuthorization(ctx.app, user, params);
+    const { user, id, params } = await userWithPendingRequest();
     const response = await decide(ctx.app, user, id, true);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -293,10 +276,7 @@ describe('the consent endpoints', () => {
     expect(query.get('iss')).toBe(ISSUER);
     expect((await decide(ctx.app, user, id, true)).statusCode).toBe(404);
     expect((await decide(ctx.app, user, id, false)).statusCode).toBe(404);
-    expect(
-      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
-        .statusCode,
-    ).toBe(404);
+    expect((await viewRequest(id, { cookie: user.cookie })).statusCode).toBe(404);
     expect(await auditActions(ctx.app, user)).toContain('oauth.consent_granted');
   });
 
@@ -313,9 +293,7 @@ describe('the consent endpoints', () => {
   });
 
   it('denial answers redirect_to with error=access_denied and state, and is audited', async () => {
-    const user = await signUp(ctx.app);
-    const params = authorizeParams();
-    const id = await startAuthorization(ctx.app, user, params);
+    const { user, id, params } = await userWithPendingRequest();
     const response = await decide(ctx.app, user, id, false);
     expect(response.statusCode).toBe(200);
     const query = new URL(response.json().redirect_to).searchParams;
@@ -326,25 +304,19 @@ describe('the consent endpoints', () => {
   });
 
   it('refuses a body with extra members', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/oauth/requests/${id}/decision`,
-      headers: { cookie: user.cookie },
-      payload: { approve: true, user_id: 'usr_someone_else' },
-    });
+    const { user, id } = await userWithPendingRequest();
+    const response = await postDecision(
+      id,
+      { cookie: user.cookie },
+      { approve: true, user_id: 'usr_someone_else' },
+    );
     expect(response.statusCode).toBe(400);
   });
 
   it('answers 404 once the request is older than 10 minutes', async () => {
-    const user = await signUp(ctx.app);
-    const id = await startAuthorization(ctx.app, user, authorizeParams());
+    const { user, id } = await userWithPendingRequest();
     clock.advance(10 * 60 * 1000 + 1);
-    expect(
-      (await ctx.app.inject({ url: `/api/oauth/requests/${id}`, headers: { cookie: user.cookie } }))
-        .statusCode,
-    ).toBe(404);
+    expect((await viewRequest(id, { cookie: user.cookie })).statusCode).toBe(404);
     expect((await decide(ctx.app, user, id, true)).statusCode).toBe(404);
   });
 });
@@ -501,31 +473,27 @@ type Codes = Awaited<ReturnType<typeof obtainCode>> & { verifier: string | undef
 describe('logs (AUDIT-2)', () => {
   it('never contain a code, verifier, state, device code or token of these flows', async () => {
     const logs = captureLogs();
-    const logged = await buildTestApp(ctx.store, { clock, logStream: logs.stream });
-    try {
-      const user = await signUp(logged);
-      const { code, verifier, redirectUri, state } = await obtainCode(logged, user);
-      const tokens = (await redeemCode(logged, { code, redirectUri, verifier })).json();
-      await redeemCode(logged, { code, redirectUri, verifier });
-      const device = await startDeviceAuthorization(logged);
-      await decideDevice(logged, user, device.user_code, true);
-      const deviceTokens = (await pollDevice(logged, device.device_code)).json();
-      const text = logs.text();
-      expect(text).toContain('/api/oauth/authorize');
-      for (const secret of [
-        code,
-        verifier,
-        state!,
-        tokens.access_token,
-        tokens.refresh_token,
-        device.device_code,
-        deviceTokens.access_token,
-        user.sessionToken,
-      ]) {
-        expect(text).not.toContain(secret);
-      }
-    } finally {
-      await logged.close();
+    const logged = await buildAppForTest(ctx.store, { clock, logStream: logs.stream });
+    const user = await signUp(logged);
+    const { code, verifier, redirectUri, state } = await obtainCode(logged, user);
+    const tokens = (await redeemCode(logged, { code, redirectUri, verifier })).json();
+    await redeemCode(logged, { code, redirectUri, verifier });
+    const device = await startDeviceAuthorization(logged);
+    await decideDevice(logged, user, device.user_code, true);
+    const deviceTokens = (await pollDevice(logged, device.device_code)).json();
+    const text = logs.text();
+    expect(text).toContain('/api/oauth/authorize');
+    for (const secret of [
+      code,
+      verifier,
+      state!,
+      tokens.access_token,
+      tokens.refresh_token,
+      device.device_code,
+      deviceTokens.access_token,
+      user.sessionToken,
+    ]) {
+      expect(text).not.toContain(secret);
     }
   });
 });

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuthorizationRequestRepository } from './authorization-requests.repository.ts';
+import { recordClientDecision } from './client-decision-audit.ts';
 import { findClient, GRANT_AUTHORIZATION_CODE, type OAuthClient, requestedScopes } from './clients.ts';
 import { hashOneTimeSecret, newOneTimeSecret } from './one-time-secret.ts';
 import { S256_CHALLENGE_PATTERN } from './pkce.ts';
@@ -163,13 +164,7 @@ export function createAuthorizationService(deps: {
           tx,
         );
         if (!row) throw new AppError('not_found', 'There is no such authorization request.');
-        await audit.record(tx, context, {
-          userId,
-          action: code ? 'oauth.consent_granted' : 'oauth.consent_denied',
-          targetType: 'oauth_authorization',
-          targetId: row.id,
-          metadata: { client_id: row.client_id, scopes: row.scopes },
-        });
+        await recordClientDecision(audit, tx, context, 'consent', { userId, approve, request: row });
         const redirectTo = code
           ? withQuery(row.redirect_uri, { code, state: row.state, iss: issuer })
           : errorRedirect(row.redirect_uri, 'access_denied', 'The user denied the request.', row.state);

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   signUp,
   testClock,
+  useSecondApp,
   useTestApp,
 } from '../../../test/harness.ts';
 import {
@@ -15,7 +16,6 @@ import {
   pollDevice,
   startDeviceAuthorization,
 } from '../../../test/oauth-flows.ts';
-import type { App } from '../../platform/http/schemas.ts';
 
 const USER_CODE_SHOWN = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const clock = testClock();
@@ -27,6 +27,21 @@ const oauthError = (response: { statusCode: number; json(): unknown; headers: Re
   expect(response.headers['cache-control']).toBe('no-store');
   return (response.json() as { error: string }).error;
 };
+
+/** A signed-in user and a device authorization waiting for someone's decision. */
+async function userWithPendingDevice(target = ctx.app) {
+  const user = await signUp(target);
+  const device = await startDeviceAuthorization(target);
+  return { user, device };
+}
+
+/** Nothing was decided: polling still answers authorization_pending. */
+const expectStillPending = async (device: { device_code: string }, target = ctx.app) =>
+  expect(oauthError(await pollDevice(target, device.device_code))).toBe('authorization_pending');
+
+/** POST /api/oauth/device/decision with any headers and body (`decideDevice` sends a valid one). */
+const postDecision = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'POST', url: '/api/oauth/device/decision', headers, payload });
 
 describe('POST /api/oauth/device_authorization', () => {
   it('answers every RFC 8628 §3.2 field, with no-store', async () => {
@@ -105,7 +120,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
     clock.advance(20_000);
     expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
     clock.advance(20_000);
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('a device that keeps the 5 s interval is never told to slow down', async () => {
@@ -117,8 +132,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('issues a token pair once the user approves, then never again (single use)', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     expect((await decideDevice(ctx.app, user, device.user_code, true)).statusCode).toBe(204);
     const response = await pollDevice(ctx.app, device.device_code);
     expect(response.statusCode).toBe(200);
@@ -136,8 +150,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('lets only one of two concurrent polls of an approved code through', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     await decideDevice(ctx.app, user, device.user_code, true);
     const answers = await Promise.all([
       pollDevice(ctx.app, device.device_code),
@@ -147,8 +160,7 @@ describe('polling the token endpoint (OAUTH-5)', () => {
   });
 
   it('answers access_denied after the user denies', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     expect((await decideDevice(ctx.app, user, device.user_code, false)).statusCode).toBe(204);
     expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('access_denied');
     expect(await auditActions(ctx.app, user)).toContain('oauth.device_denied');
@@ -205,8 +217,7 @@ describe('the device page endpoints (OAUTH-6)', () => {
     ['without the dash', (code: string) => code.replace('-', '')],
     ['with spaces', (code: string) => ` ${code.slice(0, 4)} ${code.slice(5)} `],
   ])('accept the user code typed in %s, for lookup and decision', async (_label, typed) => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     const lookup = await lookUpDevice(ctx.app, user, typed(device.user_code));
     expect(lookup.statusCode).toBe(200);
     expect(lookup.json().user_code).toBe(device.user_code);
@@ -242,12 +253,11 @@ describe('the device page endpoints (OAUTH-6)', () => {
       const response = await ctx.app.inject({ method: 'POST', url, payload });
       expect(response.statusCode).toBe(401);
     }
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('refuse an access token: only the person in the browser may approve a device', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     const { access_token: accessToken } = await accessTokenFor(ctx.app, user);
     for (const [url, payload] of [
       ['/api/oauth/device/lookup', { user_code: device.user_code }],
@@ -257,53 +267,38 @@ describe('the device page endpoints (OAUTH-6)', () => {
       expect(response.statusCode).toBe(401);
       expect(response.json().code).toBe('interactive_credential_required');
     }
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('refuse a cross-site approval (CSRF)', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/oauth/device/decision',
-      headers: { cookie: user.cookie, origin: 'https://evil.example' },
-      payload: { user_code: device.user_code, approve: true },
-    });
+    const { user, device } = await userWithPendingDevice();
+    const response = await postDecision(
+      { cookie: user.cookie, origin: 'https://evil.example' },
+      { user_code: device.user_code, approve: true },
+    );
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('csrf_rejected');
-    expect(oauthError(await pollDevice(ctx.app, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device);
   });
 
   it('refuse a decision body with extra members or without approve', async () => {
-    const user = await signUp(ctx.app);
-    const device = await startDeviceAuthorization(ctx.app);
+    const { user, device } = await userWithPendingDevice();
     for (const payload of [
       { user_code: device.user_code, approve: true, user_id: 'usr_other' },
       { user_code: device.user_code },
     ]) {
-      const response = await ctx.app.inject({
-        method: 'POST',
-        url: '/api/oauth/device/decision',
-        headers: { cookie: user.cookie },
-        payload,
-      });
+      const response = await postDecision({ cookie: user.cookie }, payload);
       expect(response.statusCode).toBe(400);
     }
   });
 });
 
 describe('user code entry rate limit (RFC 8628 §5.1)', () => {
-  let limited: App;
-  beforeAll(async () => {
-    limited = await buildTestApp(ctx.store, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '3' } });
-  });
-  afterAll(async () => {
-    await limited.close();
-  });
+  const strict = useSecondApp(ctx, { clock, env: { RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '3' } });
 
   it('answers 429 with Retry-After after N wrong codes from one IP, for lookup and decision alike', async () => {
-    const user = await signUp(limited);
-    const device = await startDeviceAuthorization(limited);
+    const limited = strict.app;
+    const { user, device } = await userWithPendingDevice(limited);
     const ip = '203.0.113.7';
     for (let i = 0; i < 3; i += 1) {
       expect((await lookUpDevice(limited, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
@@ -316,15 +311,15 @@ describe('user code entry rate limit (RFC 8628 §5.1)', () => {
     expect(lookup.headers['x-ratelimit-limit']).toBe('3');
     const decision = await decideDevice(limited, user, device.user_code, true, ip);
     expect(decision.statusCode).toBe(429);
-    expect(oauthError(await pollDevice(limited, device.device_code))).toBe('authorization_pending');
+    await expectStillPending(device, limited);
 
     // Another address is not affected.
     expect((await lookUpDevice(limited, user, device.user_code, '203.0.113.8')).statusCode).toBe(200);
   });
 
   it('counts wrong decisions too, and never the right codes', async () => {
-    const user = await signUp(limited);
-    const device = await startDeviceAuthorization(limited);
+    const limited = strict.app;
+    const { user, device } = await userWithPendingDevice(limited);
     const ip = '198.51.100.20';
     for (let i = 0; i < 10; i += 1) {
       expect((await lookUpDevice(limited, user, device.user_code, ip)).statusCode).toBe(200);
@@ -341,20 +336,15 @@ describe('user code entry rate limit across instances (RATE-2)', () => {
 
   it.runIf(Boolean(redisUrl))('shares one failure budget between two instances through Redis', async () => {
     const env = { REDIS_URL: redisUrl!, RATE_LIMIT_USER_CODE_FAILURES_PER_IP: '2' };
-    const a = await buildTestApp(ctx.store, { clock, env });
-    const b = await buildTestApp(ctx.store, { clock, env });
-    try {
-      const user = await signUp(a);
-      const device = await startDeviceAuthorization(a);
-      // A fresh address per run: the Redis counter outlives the test.
-      const ip = `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
-      expect((await lookUpDevice(a, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
-      expect((await lookUpDevice(b, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
-      expect((await lookUpDevice(a, user, device.user_code, ip)).statusCode).toBe(429);
-      expect((await lookUpDevice(b, user, device.user_code, ip)).statusCode).toBe(429);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const a = await buildAppForTest(ctx.store, { clock, env });
+    const b = await buildAppForTest(ctx.store, { clock, env });
+    const user = await signUp(a);
+    const device = await startDeviceAuthorization(a);
+    // A fresh address per run: the Redis counter outlives the test.
+    const ip = `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+    expect((await lookUpDevice(a, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
+    expect((await lookUpDevice(b, user, 'BBBB-BBBB', ip)).statusCode).toBe(404);
+    expect((await lookUpDevice(a, user, device.user_code, ip)).statusCode).toBe(429);
+    expect((await lookUpDevice(b, user, device.user_code, ip)).statusCode).toBe(429);
   });
 });

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { recordClientDecision } from './client-decision-audit.ts';
 import { findClient, GRANT_DEVICE_CODE, type OAuthClient, requestedScopes } from './clients.ts';
 import type { DeviceAuthorizationRepository } from './device-authorizations.repository.ts';
 import { hashOneTimeSecret, newOneTimeSecret } from './one-time-secret.ts';
@@ -125,13 +126,7 @@ export function createDeviceAuthorizationService(deps: {
           tx,
         );
         if (!row) return false;
-        await audit.record(tx, context, {
-          userId,
-          action: approve ? 'oauth.device_approved' : 'oauth.device_denied',
-          targetType: 'oauth_device_authorization',
-          targetId: row.id,
-          metadata: { client_id: row.client_id, scopes: row.scopes },
-        });
+        await recordClientDecision(audit, tx, context, 'device', { userId, approve, request: row });
         return true;
       });
     },

@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
-import { accessTokenFor, buildTestApp, signUp, testClock, useTestApp } from '../../../test/harness.ts';
+import { revokePat } from '../../../test/fixtures/pat-actions.ts';
+import { accessTokenFor, buildAppForTest, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 // Issue #16 item 6 (ADR 0032): RFC 7662 introspection for registered resource servers.
@@ -59,11 +60,7 @@ describe('POST /api/oauth/introspect', () => {
     const user = await signUp(ctx.app);
     const revoked = await createPat(ctx.app, user, PAT);
     expect((await introspect(revoked.secret)).json().active).toBe(true);
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${revoked.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(ctx.app, user, revoked.token.id);
     const expiring = await createPat(ctx.app, user, { ...PAT, expires_in_days: 1 });
     const { refresh_token } = await accessTokenFor(ctx.app, user);
     const forged = `tes_pat_${'A'.repeat(40)}000000`;
@@ -130,6 +127,9 @@ describe('introspection rate limits', () => {
     RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '3',
     ...extra,
   });
+  /** An app with these limits for the current test only (its counters start empty). */
+  const limitedApp = (extra: Record<string, string> = {}) =>
+    buildAppForTest(ctx.store, { clock, env: limitedEnv(extra) });
   const ask = (target: App, ip: string, headers: Record<string, string>) =>
     target.inject({
       method: 'POST',
@@ -146,75 +146,52 @@ describe('introspection rate limits', () => {
   };
 
   it('failed client authentications count against the address: then even the right secret gets 429 there, not elsewhere', async () => {
-    const limited = await buildTestApp(ctx.store, {
-      clock,
-      env: limitedEnv({ RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' }),
-    });
-    try {
-      const prober = address();
-      for (const headers of [basic('billing', 'guess-1'), basic('stranger', SECRET), {}]) {
-        const response = await ask(limited, prober, headers);
-        expect(response.statusCode).toBe(401);
-        expect(response.json().error).toBe('invalid_client');
-      }
-      expectRateLimited(await ask(limited, prober, basic('billing', SECRET)));
-      expectRateLimited(await ask(limited, prober, basic('billing', 'guess-4')));
-      // Another address is not affected; successes there do not count as failures.
-      const honest = address();
-      for (let i = 0; i < 4; i += 1)
-        expect((await ask(limited, honest, basic('billing', SECRET))).statusCode).toBe(200);
-    } finally {
-      await limited.close();
+    const limited = await limitedApp({ RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' });
+    const prober = address();
+    for (const headers of [basic('billing', 'guess-1'), basic('stranger', SECRET), {}]) {
+      const response = await ask(limited, prober, headers);
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error).toBe('invalid_client');
     }
+    expectRateLimited(await ask(limited, prober, basic('billing', SECRET)));
+    expectRateLimited(await ask(limited, prober, basic('billing', 'guess-4')));
+    // Another address is not affected; successes there do not count as failures.
+    const honest = address();
+    for (let i = 0; i < 4; i += 1)
+      expect((await ask(limited, honest, basic('billing', SECRET))).statusCode).toBe(200);
   });
 
   it('authenticated requests count per client id, from any address; another client keeps its own budget', async () => {
-    const limited = await buildTestApp(ctx.store, { clock, env: limitedEnv() });
-    try {
-      for (let i = 0; i < 4; i += 1) {
-        expect((await ask(limited, address(), basic('billing', SECRET))).statusCode).toBe(200);
-      }
-      const over = await ask(limited, address(), basic('billing', SECRET));
-      expectRateLimited(over);
-      expect(over.json().detail).toContain('billing');
-      expect((await ask(limited, address(), basic('search', 'other-secret'))).statusCode).toBe(200);
-    } finally {
-      await limited.close();
+    const limited = await limitedApp();
+    for (let i = 0; i < 4; i += 1) {
+      expect((await ask(limited, address(), basic('billing', SECRET))).statusCode).toBe(200);
     }
+    const over = await ask(limited, address(), basic('billing', SECRET));
+    expectRateLimited(over);
+    expect(over.json().detail).toContain('billing');
+    expect((await ask(limited, address(), basic('search', 'other-secret'))).statusCode).toBe(200);
   });
 
   it('every request counts per address, whichever client it claims', async () => {
-    const limited = await buildTestApp(ctx.store, {
-      clock,
-      env: limitedEnv({ RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '100' }),
-    });
-    try {
-      const ip = address();
-      expect((await ask(limited, ip, basic('billing', SECRET))).statusCode).toBe(200);
-      expect((await ask(limited, ip, basic('search', 'other-secret'))).statusCode).toBe(200);
-      expect((await ask(limited, ip, basic('billing', SECRET))).statusCode).toBe(200);
-      expect((await ask(limited, ip, basic('search', 'other-secret'))).statusCode).toBe(200);
-      expectRateLimited(await ask(limited, ip, basic('search', 'other-secret')));
-    } finally {
-      await limited.close();
-    }
+    const limited = await limitedApp({ RATE_LIMIT_INTROSPECTION_FAILURES_PER_IP: '100' });
+    const ip = address();
+    expect((await ask(limited, ip, basic('billing', SECRET))).statusCode).toBe(200);
+    expect((await ask(limited, ip, basic('search', 'other-secret'))).statusCode).toBe(200);
+    expect((await ask(limited, ip, basic('billing', SECRET))).statusCode).toBe(200);
+    expect((await ask(limited, ip, basic('search', 'other-secret'))).statusCode).toBe(200);
+    expectRateLimited(await ask(limited, ip, basic('search', 'other-secret')));
   });
 
   const redisUrl = process.env.TEST_REDIS_URL;
   it.runIf(Boolean(redisUrl))('failures share one budget between two instances through Redis', async () => {
-    const env = limitedEnv({ REDIS_URL: redisUrl!, RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' });
-    const a = await buildTestApp(ctx.store, { clock, env });
-    const b = await buildTestApp(ctx.store, { clock, env });
-    try {
-      const prober = address();
-      expect((await ask(a, prober, basic('billing', 'x'))).statusCode).toBe(401);
-      expect((await ask(b, prober, basic('billing', 'y'))).statusCode).toBe(401);
-      expect((await ask(a, prober, basic('billing', 'z'))).statusCode).toBe(401);
-      expectRateLimited(await ask(b, prober, basic('billing', SECRET)));
-      expectRateLimited(await ask(a, prober, basic('billing', SECRET)));
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const extra = { REDIS_URL: redisUrl!, RATE_LIMIT_INTROSPECTION_PER_MINUTE: '100' };
+    const a = await limitedApp(extra);
+    const b = await limitedApp(extra);
+    const prober = address();
+    expect((await ask(a, prober, basic('billing', 'x'))).statusCode).toBe(401);
+    expect((await ask(b, prober, basic('billing', 'y'))).statusCode).toBe(401);
+    expect((await ask(a, prober, basic('billing', 'z'))).statusCode).toBe(401);
+    expectRateLimited(await ask(b, prober, basic('billing', SECRET)));
+    expectRateLimited(await ask(a, prober, basic('billing', SECRET)));
   });
 });

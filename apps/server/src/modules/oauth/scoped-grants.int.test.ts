@@ -49,6 +49,21 @@ function refresh(refreshToken: string, scope?: string) {
   return ctx.app.inject(tokenForm({ grant_type: 'refresh_token', refresh_token: refreshToken, scope }));
 }
 
+/** POST /api/account/tokens as is: the tests read a refusal as well as a success. */
+function postPat(headers: Record<string, string>, payload: Record<string, unknown>) {
+  return ctx.app.inject({ method: 'POST', url: '/api/account/tokens', headers, payload });
+}
+
+/** "Sign out everywhere else" with the user's session and password. */
+function signOutEverywhereElse(user: TestUser) {
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/api/account/sessions/revoke-others',
+    headers: { cookie: user.cookie },
+    payload: { password: user.password },
+  });
+}
+
 /** The account-management requests a phished `agents:read` login must not be able to make. */
 const MANAGEMENT_REQUESTS = [
   { method: 'POST', url: '/api/account/tokens', payload: { name: 'persist', scopes: ['agents:read'] } },
@@ -124,11 +139,9 @@ describe.each([
     const user = await signUp(ctx.app);
     const tokens = await login(user);
     expect(tokens.scope.split(' ')).toEqual([...SCOPES]);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: bearer(tokens.access_token),
-      payload: { name: 'from the cli', scopes: ['agents:read'] },
+    const created = await postPat(bearer(tokens.access_token), {
+      name: 'from the cli',
+      scopes: ['agents:read'],
     });
     expect(created.statusCode, created.body).toBe(201);
     const me = await ctx.app.inject({ url: '/api/me', headers: bearer(tokens.access_token) });
@@ -202,12 +215,10 @@ describe('the token endpoint and scopes', () => {
 
   it('never grants account to a personal access token', async () => {
     const user = await signUp(ctx.app);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'too much', scopes: ['agents:read', 'account'] },
-    });
+    const response = await postPat(
+      { cookie: user.cookie },
+      { name: 'too much', scopes: ['agents:read', 'account'] },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('invalid_request');
     const policy = await ctx.app.inject({
@@ -238,12 +249,7 @@ describe('grants approved before the password changes or everyone is signed out'
     const user = await signUp(ctx.app);
     const device = await startDeviceAuthorization(ctx.app, { client_id: 'tessera-cli' });
     expect((await decideDevice(ctx.app, user, device.user_code, true)).statusCode).toBe(204);
-    const signedOut = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/sessions/revoke-others',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    const signedOut = await signOutEverywhereElse(user);
     expect(signedOut.statusCode, signedOut.body).toBe(200);
     const polled = await pollDevice(ctx.app, device.device_code);
     expect(polled.statusCode).toBe(400);
@@ -254,12 +260,7 @@ describe('grants approved before the password changes or everyone is signed out'
     const user = await signUp(ctx.app);
     const other = await signUp(ctx.app);
     const code = await obtainCode(ctx.app, other);
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/sessions/revoke-others',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    await signOutEverywhereElse(user);
     expect((await redeemCode(ctx.app, code)).statusCode).toBe(200);
   });
 });

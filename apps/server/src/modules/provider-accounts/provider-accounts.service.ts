@@ -24,7 +24,7 @@ import { newId } from '../../platform/ids.ts';
 import type { OutboundGuard } from '../../platform/net/outbound-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { ProviderAccountStatus, ProviderName } from '../../schema.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { type AuditService, targetEvents } from '../audit/audit.service.ts';
 import type {
   ProviderAccountPatch,
   ProviderAccountRepository,
@@ -109,6 +109,8 @@ export function createProviderAccountService(deps: {
   outbound: Pick<OutboundGuard, 'fetch'>;
 }) {
   const { db, accounts, cipher, clients, audit, clock, config, log, outbound } = deps;
+  /** An event about one of the owner's provider accounts (those with an outcome go through audit.record). */
+  const recordAccountEvent = targetEvents(audit, 'provider_account');
   const defaultBaseUrls: Record<ProviderName, string> = {
     github: config.providers.githubApiUrl,
     gitlab: config.providers.gitlabUrl,
@@ -430,12 +432,10 @@ export function createProviderAccountService(deps: {
           },
           tx,
         );
-        await audit.record(tx, context, {
-          userId,
-          action: 'provider_account.added',
-          targetType: 'provider_account',
-          targetId: row.id,
-          metadata: { ...auditMetadata(row, token), name, status: row.status },
+        await recordAccountEvent(tx, context, userId, row.id, 'provider_account.added', {
+          ...auditMetadata(row, token),
+          name,
+          status: row.status,
         });
         return row;
       });
@@ -466,21 +466,15 @@ export function createProviderAccountService(deps: {
         const updated = await accounts.updateAccountForOwner(id, userId, patch, tx);
         if (!updated) throw new AppError('not_found', 'There is no such provider account.');
         if (token !== undefined) {
-          await audit.record(tx, context, {
-            userId,
-            action: 'provider_account.token_replaced',
-            targetType: 'provider_account',
-            targetId: id,
-            metadata: { ...auditMetadata(updated, token), status: updated.status },
+          await recordAccountEvent(tx, context, userId, id, 'provider_account.token_replaced', {
+            ...auditMetadata(updated, token),
+            status: updated.status,
           });
         }
         if (input.name !== undefined && input.name.trim() !== row.name) {
-          await audit.record(tx, context, {
-            userId,
-            action: 'provider_account.renamed',
-            targetType: 'provider_account',
-            targetId: id,
-            metadata: { provider: row.provider, name: updated.name },
+          await recordAccountEvent(tx, context, userId, id, 'provider_account.renamed', {
+            provider: row.provider,
+            name: updated.name,
           });
         }
         return updated;
@@ -494,12 +488,9 @@ export function createProviderAccountService(deps: {
           if (!row || !(await accounts.deleteAccountForOwner(id, userId, tx))) {
             throw new AppError('not_found', 'There is no such provider account.');
           }
-          await audit.record(tx, context, {
-            userId,
-            action: 'provider_account.removed',
-            targetType: 'provider_account',
-            targetId: id,
-            metadata: { provider: row.provider, name: row.name },
+          await recordAccountEvent(tx, context, userId, id, 'provider_account.removed', {
+            provider: row.provider,
+            name: row.name,
           });
         });
       } catch (error) {

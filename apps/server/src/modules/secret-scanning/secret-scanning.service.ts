@@ -1,7 +1,8 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/database.ts';
-import { inTransaction } from '../../platform/database/transaction.ts';
+import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
+import type { CredentialKind } from '../../schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AUDIT_TARGET_TYPE_OF_CREDENTIAL } from '../audit/audit-target-types.ts';
 import type { CredentialService } from '../credentials/credentials.service.ts';
@@ -19,6 +20,38 @@ export interface LeakLabel {
   token_raw: string;
   token_type: string;
   label: 'true_positive' | 'false_positive';
+}
+
+/**
+ * Tells the owner of a leaked credential, in the transaction that revoked it: `token.leaked` with
+ * where it was found (`leak`), and for a PAT or an automation token that it was revoked (`by`).
+ */
+async function noticeLeak(
+  tx: Tx,
+  row: { id: string; user_id: string; kind: CredentialKind; name: string | null; preview: string },
+  leak: Record<string, unknown>,
+  by: 'revoke_by_value' | 'leak_report',
+) {
+  const subject = {
+    type:
+      row.kind === 'automation'
+        ? 'automation_token'
+        : row.kind === 'personal'
+          ? 'personal_access_token'
+          : 'session',
+    id: row.id,
+    name: row.name,
+    preview: row.preview,
+  } as const;
+  await enqueueNotice(tx, { userId: row.user_id, kind: 'token.leaked', subject, data: leak });
+  if (row.kind === 'personal' || row.kind === 'automation') {
+    await enqueueNotice(tx, {
+      userId: row.user_id,
+      kind: row.kind === 'automation' ? 'automation_token.revoked' : 'token.revoked',
+      subject,
+      data: { by },
+    });
+  }
 }
 
 /**
@@ -62,31 +95,7 @@ export function createSecretScanningService(deps: {
             metadata: { name: row.name, kind: row.kind, reporter: 'revoke_by_value' },
           });
           // The owner is told through the notices outbox (issue #15), in the same transaction.
-          const subject = {
-            type:
-              row.kind === 'automation'
-                ? 'automation_token'
-                : row.kind === 'personal'
-                  ? 'personal_access_token'
-                  : 'session',
-            id: row.id,
-            name: row.name,
-            preview: row.preview,
-          } as const;
-          await enqueueNotice(tx, {
-            userId: row.user_id,
-            kind: 'token.leaked',
-            subject,
-            data: { reporter: 'revoke_by_value', ip: context.ip },
-          });
-          if (row.kind === 'personal' || row.kind === 'automation') {
-            await enqueueNotice(tx, {
-              userId: row.user_id,
-              kind: row.kind === 'automation' ? 'automation_token.revoked' : 'token.revoked',
-              subject,
-              data: { by: 'revoke_by_value' },
-            });
-          }
+          await noticeLeak(tx, row, { reporter: 'revoke_by_value', ip: context.ip }, 'revoke_by_value');
         }
         return revoked.length;
       });
@@ -117,27 +126,12 @@ export function createSecretScanningService(deps: {
                 reporter: 'github',
               },
             });
-            const subjectType =
-              row.kind === 'automation'
-                ? 'automation_token'
-                : row.kind === 'personal'
-                  ? 'personal_access_token'
-                  : 'session';
-            const subject = { type: subjectType, id: row.id, name: row.name, preview: row.preview } as const;
-            await enqueueNotice(tx, {
-              userId: row.user_id,
-              kind: 'token.leaked',
-              subject,
-              data: { source: report?.source ?? null, url: report?.url ?? null, reporter: 'github' },
-            });
-            if (row.kind === 'personal' || row.kind === 'automation') {
-              await enqueueNotice(tx, {
-                userId: row.user_id,
-                kind: row.kind === 'automation' ? 'automation_token.revoked' : 'token.revoked',
-                subject,
-                data: { by: 'leak_report' },
-              });
-            }
+            await noticeLeak(
+              tx,
+              row,
+              { source: report?.source ?? null, url: report?.url ?? null, reporter: 'github' },
+              'leak_report',
+            );
           }
         });
       }

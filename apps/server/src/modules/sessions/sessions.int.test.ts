@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
-import { bearer, buildTestApp, signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
+import {
+  bearer,
+  buildAppForTest,
+  signUp,
+  type TestUser,
+  testClock,
+  useTestApp,
+} from '../../../test/harness.ts';
 import { obtainCode, redeemCode } from '../../../test/oauth-flows.ts';
+import type { App } from '../../platform/http/schemas.ts';
 
 const ctx = useTestApp();
 
@@ -19,19 +27,28 @@ interface SessionView {
   current: boolean;
 }
 
+/** A sign-in request sent by this user agent, which must succeed (200). */
+async function signInFrom(target: App, userAgent: string, url: string, payload: Record<string, unknown>) {
+  const response = await target.inject({
+    method: 'POST',
+    url,
+    headers: { 'user-agent': userAgent },
+    payload,
+  });
+  expect(response.statusCode).toBe(200);
+  return response;
+}
+
 /** Signs the user in again on the web, as another browser; returns that browser's Cookie header. */
 async function logIn(
   user: Pick<TestUser, 'email' | 'password'>,
   userAgent = 'Browser/2.0',
   target = ctx.app,
 ) {
-  const response = await target.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    headers: { 'user-agent': userAgent },
-    payload: { email: user.email, password: user.password },
+  const response = await signInFrom(target, userAgent, '/api/auth/login', {
+    email: user.email,
+    password: user.password,
   });
-  expect(response.statusCode).toBe(200);
   const value = response.cookies.find((c) => c.name === 'tessera_session')!.value;
   return { cookie: `tessera_session=${value}`, token: value };
 }
@@ -42,13 +59,11 @@ async function appSignIn(
   userAgent = 'tessera-cli/1.0',
   target = ctx.app,
 ) {
-  const response = await target.inject({
-    method: 'POST',
-    url: '/api/auth/token',
-    headers: { 'user-agent': userAgent },
-    payload: { grant_type: 'password', username: user.email, password: user.password },
+  const response = await signInFrom(target, userAgent, '/api/auth/token', {
+    grant_type: 'password',
+    username: user.email,
+    password: user.password,
   });
-  expect(response.statusCode).toBe(200);
   return response.json() as { access_token: string; refresh_token: string };
 }
 
@@ -103,6 +118,16 @@ async function auditActions(cookie: string) {
     outcome: string;
     metadata: Record<string, unknown>;
   }>;
+}
+
+/** A problem+json refusal: this status and this code. */
+function expectRefused(
+  response: { statusCode: number; json(): { code: string } },
+  status: number,
+  code: string,
+) {
+  expect(response.statusCode).toBe(status);
+  expect(response.json().code).toBe(code);
 }
 
 function expectFieldError(
@@ -219,24 +244,20 @@ describe('GET /api/account/sessions', () => {
 
   it('leaves out signed-out, revoked and expired sign-ins', async () => {
     const clock = testClock();
-    const timed = await buildTestApp(ctx.store, { clock });
-    try {
-      const user = await signUp(timed);
-      const other = await logIn(user, 'Old/1.0', timed);
-      await timed.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: other.cookie } });
-      await appSignIn(user, 'tessera-cli/1.0', timed);
-      expect((await listSessions({ cookie: user.cookie }, timed)).map((s) => s.type).sort()).toEqual([
-        'app',
-        'web',
-      ]);
-      // 31 days on: the refresh token (30 days) has expired; a fresh sign-in is the only entry.
-      clock.advance(31 * 24 * 60 * 60 * 1000);
-      const fresh = await logIn(user, 'New/1.0', timed);
-      const sessions = await listSessions({ cookie: fresh.cookie }, timed);
-      expect(sessions.map((s) => [s.type, s.user_agent, s.current])).toEqual([['web', 'New/1.0', true]]);
-    } finally {
-      await timed.close();
-    }
+    const timed = await buildAppForTest(ctx.store, { clock });
+    const user = await signUp(timed);
+    const other = await logIn(user, 'Old/1.0', timed);
+    await timed.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: other.cookie } });
+    await appSignIn(user, 'tessera-cli/1.0', timed);
+    expect((await listSessions({ cookie: user.cookie }, timed)).map((s) => s.type).sort()).toEqual([
+      'app',
+      'web',
+    ]);
+    // 31 days on: the refresh token (30 days) has expired; a fresh sign-in is the only entry.
+    clock.advance(31 * 24 * 60 * 60 * 1000);
+    const fresh = await logIn(user, 'New/1.0', timed);
+    const sessions = await listSessions({ cookie: fresh.cookie }, timed);
+    expect(sessions.map((s) => [s.type, s.user_agent, s.current])).toEqual([['web', 'New/1.0', true]]);
   });
 });
 
@@ -258,8 +279,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
         { cookie: attacker.cookie },
         { password: attacker.password },
       );
-      expect(response.statusCode).toBe(404);
-      expect(response.json().code).toBe('not_found');
+      expectRefused(response, 404, 'not_found');
       expect(response.body).toBe(unknown.body);
     }
     expect(await me({ cookie: victim.cookie })).toBe(200);
@@ -350,8 +370,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
       { cookie: user.cookie, origin: 'https://evil.example' },
       { password: user.password },
     );
-    expect(response.statusCode).toBe(403);
-    expect(response.json().code).toBe('csrf_rejected');
+    expectRefused(response, 403, 'csrf_rejected');
     expect(await me({ cookie: other.cookie })).toBe(200);
   });
 });
@@ -415,8 +434,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
     const user = await signUp(ctx.app);
     const pat = (await createPat(ctx.app, user)).secret;
     const response = await revokeOthers(bearer(pat), { password: user.password });
-    expect(response.statusCode).toBe(401);
-    expect(response.json().code).toBe('interactive_credential_required');
+    expectRefused(response, 401, 'interactive_credential_required');
     expect(await me({ cookie: user.cookie })).toBe(200);
   });
 });
@@ -444,36 +462,31 @@ describe('POST /api/account/password', () => {
   });
 
   it('counts wrong current passwords in the per-account throttle: 429 once it trips, sign-in too', async () => {
-    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
-    try {
-      const user = await signUp(strict);
-      for (let i = 0; i < 3; i++) {
-        const response = await changePassword(
-          { cookie: user.cookie },
-          { current_password: `wrong password ${i}`, new_password: NEW_PASSWORD },
-          strict,
-        );
-        expect(response.statusCode).toBe(400);
-      }
-      const blocked = await changePassword(
+    const strict = await buildAppForTest(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
+    const user = await signUp(strict);
+    for (let i = 0; i < 3; i++) {
+      const response = await changePassword(
         { cookie: user.cookie },
-        { current_password: user.password, new_password: NEW_PASSWORD },
+        { current_password: `wrong password ${i}`, new_password: NEW_PASSWORD },
         strict,
       );
-      expect(blocked.statusCode).toBe(429);
-      expect(blocked.json().code).toBe('rate_limited');
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      const login = await strict.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: user.email, password: user.password },
-      });
-      expect(login.statusCode).toBe(429);
-      // The password did not change.
-      expect(await me({ cookie: user.cookie })).toBe(200);
-    } finally {
-      await strict.close();
+      expect(response.statusCode).toBe(400);
     }
+    const blocked = await changePassword(
+      { cookie: user.cookie },
+      { current_password: user.password, new_password: NEW_PASSWORD },
+      strict,
+    );
+    expectRefused(blocked, 429, 'rate_limited');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    const login = await strict.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: user.email, password: user.password },
+    });
+    expect(login.statusCode).toBe(429);
+    // The password did not change.
+    expect(await me({ cookie: user.cookie })).toBe(200);
   });
 
   it.each([
@@ -562,8 +575,7 @@ describe('POST /api/account/password', () => {
       { cookie: user.cookie, origin: 'https://evil.example' },
       { current_password: user.password, new_password: NEW_PASSWORD },
     );
-    expect(response.statusCode).toBe(403);
-    expect(response.json().code).toBe('csrf_rejected');
+    expectRefused(response, 403, 'csrf_rejected');
     await logIn(user);
   });
 });

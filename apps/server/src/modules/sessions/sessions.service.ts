@@ -8,6 +8,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { AccountService, ConfirmationPurpose } from '../accounts/accounts.service.ts';
 import { hashPassword, isCommonPassword } from '../accounts/password.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import type { CredentialService, RevokedCredential } from '../credentials/credentials.service.ts';
 import type { InteractiveIdentity } from '../credentials/identity.ts';
 import { enqueueNotice } from '../notices/notices.outbox.ts';
@@ -108,6 +109,32 @@ export function createSessionService(deps: {
     await accounts.confirmPassword(identity.userId, password, context, purpose);
   }
 
+  /** A change to the account itself (its sign-ins, its password), confirmed with the password in `field`. */
+  function userChange(
+    identity: InteractiveIdentity,
+    field: string,
+    action: AuditAction,
+  ): ConfirmationPurpose {
+    return { field, action, targetType: 'user', targetId: identity.userId };
+  }
+
+  /** The audit event of a change a password confirms: the purpose's action and target. */
+  function recordChange(
+    tx: Tx,
+    identity: InteractiveIdentity,
+    context: RequestContext,
+    purpose: ConfirmationPurpose,
+    metadata: Record<string, unknown>,
+  ) {
+    return audit.record(tx, context, {
+      userId: identity.userId,
+      action: purpose.action,
+      targetType: purpose.targetType,
+      targetId: purpose.targetId,
+      metadata,
+    });
+  }
+
   return {
     async listSessions(identity: InteractiveIdentity): Promise<SessionViewData[]> {
       const now = clock.now();
@@ -161,15 +188,13 @@ export function createSessionService(deps: {
       if (!type) throw new AppError('not_found', 'No such session.');
       const own = ownSignIn(identity);
       const endedOwn = id === (type === 'web' ? own.sessionId : own.familyId);
-      const targetType = type === 'web' ? 'session' : 'token_family';
-      if (!endedOwn) {
-        await requirePassword(identity, password, context, {
-          field: 'body.password',
-          action: 'session.revoked',
-          targetType,
-          targetId: id,
-        });
-      }
+      const purpose: ConfirmationPurpose = {
+        field: 'body.password',
+        action: 'session.revoked',
+        targetType: type === 'web' ? 'session' : 'token_family',
+        targetId: id,
+      };
+      if (!endedOwn) await requirePassword(identity, password, context, purpose);
       await inTransaction(db, async (tx) => {
         const revoked = await credentials.revokeCredentials(
           tx,
@@ -180,13 +205,7 @@ export function createSessionService(deps: {
         );
         // Ended meanwhile (a concurrent revocation or sign-out): as gone as an unknown id.
         if (revoked.length === 0) throw new AppError('not_found', 'No such session.');
-        await audit.record(tx, context, {
-          userId: identity.userId,
-          action: 'session.revoked',
-          targetType,
-          targetId: id,
-          metadata: { type, current: endedOwn },
-        });
+        await recordChange(tx, identity, context, purpose, { type, current: endedOwn });
       });
       return { endedOwn };
     },
@@ -197,21 +216,11 @@ export function createSessionService(deps: {
       password: string,
       context: RequestContext,
     ): Promise<number> {
-      await requirePassword(identity, password, context, {
-        field: 'body.password',
-        action: 'session.revoked_others',
-        targetType: 'user',
-        targetId: identity.userId,
-      });
+      const purpose = userChange(identity, 'body.password', 'session.revoked_others');
+      await requirePassword(identity, password, context, purpose);
       return inTransaction(db, async (tx) => {
         const count = await endOtherSignIns(tx, identity, 'signed_out_elsewhere');
-        await audit.record(tx, context, {
-          userId: identity.userId,
-          action: 'session.revoked_others',
-          targetType: 'user',
-          targetId: identity.userId,
-          metadata: { count },
-        });
+        await recordChange(tx, identity, context, purpose, { count });
         return count;
       });
     },
@@ -243,23 +252,13 @@ export function createSessionService(deps: {
           'too_common',
         );
       }
-      await requirePassword(identity, input.current_password, context, {
-        field: 'body.current_password',
-        action: 'password.changed',
-        targetType: 'user',
-        targetId: identity.userId,
-      });
+      const purpose = userChange(identity, 'body.current_password', 'password.changed');
+      await requirePassword(identity, input.current_password, context, purpose);
       const passwordHash = await hashPassword(input.new_password);
       return inTransaction(db, async (tx) => {
         await accounts.replacePasswordHash(tx, identity.userId, passwordHash);
         const revoked = await endOtherSignIns(tx, identity, 'password_changed');
-        await audit.record(tx, context, {
-          userId: identity.userId,
-          action: 'password.changed',
-          targetType: 'user',
-          targetId: identity.userId,
-          metadata: { revoked_sessions: revoked },
-        });
+        await recordChange(tx, identity, context, purpose, { revoked_sessions: revoked });
         await enqueueNotice(tx, {
           userId: identity.userId,
           kind: 'password.changed',

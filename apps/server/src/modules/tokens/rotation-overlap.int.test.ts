@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
+import { rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import {
   accessTokenFor,
   bearer,
@@ -27,15 +28,6 @@ beforeAll(() => {
 
 const createPat = (app: App, user: TestUser, extra: Record<string, unknown> = {}) =>
   createPatWith(app, user, { scopes: ['profile:read', 'agents:read'], ...extra });
-
-async function rotate(app: App, user: TestUser, id: string, payload?: Record<string, unknown>) {
-  return app.inject({
-    method: 'POST',
-    url: `/api/account/tokens/${id}/rotate`,
-    headers: { cookie: user.cookie },
-    ...(payload ? { payload } : {}),
-  });
-}
 
 const me = (app: App, secret: string) => app.inject({ url: '/api/me', headers: bearer(secret) });
 
@@ -66,7 +58,7 @@ describe('rotation with overlap until first use', () => {
     expect((await me(a, oldSecret)).statusCode).toBe(200);
     expect((await me(b, oldSecret)).statusCode).toBe(200);
 
-    const rotated = await rotate(a, user, token.id, {
+    const rotated = await rotatePat(a, user, token.id, {
       overlap: 'until_first_use',
       overlap_deadline_minutes: 30,
     });
@@ -97,7 +89,7 @@ describe('rotation with overlap until first use', () => {
   it('concurrent first uses on both instances complete the cut-over once', async () => {
     const user = await signUp(a);
     const { token } = await createPat(a, user);
-    const newSecret = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json()
+    const newSecret = (await rotatePat(a, user, token.id, { overlap: 'until_first_use' })).json()
       .secret as string;
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => me(i % 2 ? a : b, newSecret).then((r) => r.statusCode)),
@@ -113,7 +105,7 @@ describe('rotation with overlap until first use', () => {
     const user = await signUp(a);
     const { token, secret: oldSecret } = await createPat(a, user);
     expect((await me(b, oldSecret)).statusCode).toBe(200);
-    const rotated = await rotate(a, user, token.id);
+    const rotated = await rotatePat(a, user, token.id);
     expect(rotated.json().token.old_secret_valid_until).toBeNull();
     expect((await me(a, oldSecret)).statusCode).toBe(401);
     await expect.poll(async () => (await me(b, oldSecret)).statusCode, { timeout: 1_000 }).toBe(401);
@@ -132,7 +124,7 @@ describe('rotation with overlap until first use', () => {
   it('a rotated-out replay with on_rotated_out_use "revoke" revokes the token everywhere', async () => {
     const user = await signUp(a);
     const { token, secret: oldSecret } = await createPat(a, user, { on_rotated_out_use: 'revoke' });
-    const newSecret = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json()
+    const newSecret = (await rotatePat(a, user, token.id, { overlap: 'until_first_use' })).json()
       .secret as string;
     expect((await me(a, newSecret)).statusCode).toBe(200);
     expect((await me(b, newSecret)).statusCode).toBe(200);
@@ -153,7 +145,7 @@ describe('rotation with overlap until first use', () => {
     const user = await signUp(a);
     const { token, secret: oldSecret } = await createPat(a, user);
     expect((await tokenOf(a, user, token.id)).on_rotated_out_use).toBe('notify');
-    const newSecret = (await rotate(a, user, token.id)).json().secret as string;
+    const newSecret = (await rotatePat(a, user, token.id)).json().secret as string;
     expect((await me(a, oldSecret)).statusCode).toBe(401);
     expect((await me(a, newSecret)).statusCode).toBe(200);
 
@@ -172,7 +164,7 @@ describe('rotation with overlap until first use', () => {
     const timed = await buildAppForTest(store, { clock });
     const user = await signUp(timed);
     const { token, secret: oldSecret } = await createPat(timed, user);
-    const rotated = await rotate(timed, user, token.id, {
+    const rotated = await rotatePat(timed, user, token.id, {
       overlap: 'until_first_use',
       overlap_deadline_minutes: 5,
     });
@@ -189,14 +181,14 @@ describe('rotation with overlap until first use', () => {
   it('refuses deadlines over 24 hours and a deadline without an overlap', async () => {
     const user = await signUp(a);
     const { token, secret } = await createPat(a, user);
-    const tooLong = await rotate(a, user, token.id, {
+    const tooLong = await rotatePat(a, user, token.id, {
       overlap: 'until_first_use',
       overlap_deadline_minutes: 1441,
     });
     expect(tooLong.statusCode).toBe(400);
-    const noOverlap = await rotate(a, user, token.id, { overlap: 'none', overlap_deadline_minutes: 10 });
+    const noOverlap = await rotatePat(a, user, token.id, { overlap: 'none', overlap_deadline_minutes: 10 });
     expect(noOverlap.statusCode).toBe(400);
-    const unknown = await rotate(a, user, token.id, { overlap: 'forever' });
+    const unknown = await rotatePat(a, user, token.id, { overlap: 'forever' });
     expect(unknown.statusCode).toBe(400);
     // Nothing was rotated.
     expect((await me(a, secret)).statusCode).toBe(200);
@@ -205,8 +197,10 @@ describe('rotation with overlap until first use', () => {
   it('a second rotation during an overlap forgets the first secret', async () => {
     const user = await signUp(a);
     const { token, secret: first } = await createPat(a, user);
-    const second = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json().secret as string;
-    const third = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json().secret as string;
+    const second = (await rotatePat(a, user, token.id, { overlap: 'until_first_use' })).json()
+      .secret as string;
+    const third = (await rotatePat(a, user, token.id, { overlap: 'until_first_use' })).json()
+      .secret as string;
     expect((await me(a, first)).statusCode).toBe(401);
     expect((await me(a, second)).statusCode).toBe(200);
     expect((await me(a, third)).statusCode).toBe(200);
@@ -218,8 +212,8 @@ describe('rotated-out secrets are remembered for every rotation (30 days)', () =
   it('rotating twice, a replay of the first secret is recorded, the policy applied, 401', async () => {
     const user = await signUp(a);
     const { token, secret: first } = await createPat(a, user, { on_rotated_out_use: 'revoke' });
-    const second = (await rotate(a, user, token.id)).json().secret as string;
-    const third = (await rotate(a, user, token.id)).json().secret as string;
+    const second = (await rotatePat(a, user, token.id)).json().secret as string;
+    const third = (await rotatePat(a, user, token.id)).json().secret as string;
     expect((await me(a, third)).statusCode).toBe(200);
     const replay = await me(b, first);
     expect(replay.statusCode).toBe(401);
@@ -234,8 +228,8 @@ describe('rotated-out secrets are remembered for every rotation (30 days)', () =
   it('the first secret of three rotations still counts as a replay during the last overlap (never accepted)', async () => {
     const user = await signUp(a);
     const { token, secret: first } = await createPat(a, user);
-    await rotate(a, user, token.id);
-    const third = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json();
+    await rotatePat(a, user, token.id);
+    const third = (await rotatePat(a, user, token.id, { overlap: 'until_first_use' })).json();
     expect(third.token.old_secret_valid_until).not.toBeNull();
     expect((await me(a, first)).statusCode).toBe(401);
     expect(await auditActions(a, user, token.id)).toContain('token.rotated_out_used');
@@ -245,8 +239,8 @@ describe('rotated-out secrets are remembered for every rotation (30 days)', () =
   it('an instance started after the rotation knows the old secrets: overlap honoured, replays recorded', async () => {
     const user = await signUp(a);
     const { token, secret: first } = await createPat(a, user);
-    const second = (await rotate(a, user, token.id)).json().secret as string;
-    const rotated = (await rotate(a, user, token.id, { overlap: 'until_first_use' })).json();
+    const second = (await rotatePat(a, user, token.id)).json().secret as string;
+    const rotated = (await rotatePat(a, user, token.id, { overlap: 'until_first_use' })).json();
     const fresh = await buildAppForTest(store);
     // Its issued-token filter was built from the store after the rotations.
     expect((await me(fresh, second)).statusCode).toBe(200);
@@ -264,8 +258,8 @@ describe('rotated-out secrets are remembered for every rotation (30 days)', () =
     const early = await createPat(timed, user, { expires_in_days: 90 });
     const late = await createPat(timed, user, { expires_in_days: 90 });
     for (const { token } of [early, late]) {
-      await rotate(timed, user, token.id);
-      await rotate(timed, user, token.id);
+      await rotatePat(timed, user, token.id);
+      await rotatePat(timed, user, token.id);
     }
     const replays = async (tokenId: string) => {
       // The sign-in session of 30 days may have run out: read the log with a fresh login.

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { bearer, signUp, type TestUser, useSecondApp, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
@@ -15,12 +16,23 @@ beforeAll(() => {
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
-async function createPat(user: TestUser, allowed_cidrs: string[] | null | undefined) {
+/** POST /api/account/tokens as is (the tests read refusals too); `extra` adds to or overrides the body. */
+async function createPat(
+  user: TestUser,
+  allowed_cidrs: string[] | null | undefined,
+  extra: Record<string, unknown> = {},
+) {
   return app.inject({
     method: 'POST',
     url: '/api/account/tokens',
     headers: as(user),
-    payload: { name: `pat ${Math.random()}`, scopes: ['agents:read'], expires_in_days: 7, allowed_cidrs },
+    payload: {
+      name: `pat ${Math.random()}`,
+      scopes: ['agents:read'],
+      expires_in_days: 7,
+      allowed_cidrs,
+      ...extra,
+    },
   });
 }
 
@@ -118,26 +130,10 @@ describe('a PAT with a network allow-list', () => {
 describe('a PAT with a network allow-list, rotated', () => {
   it('keeps the allow-list on both secrets during the overlap and after a self-rotation', async () => {
     const user = await signUp(app);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: as(user),
-      payload: {
-        name: 'rotated',
-        scopes: ['agents:read'],
-        expires_in_days: 7,
-        allowed_cidrs: ['203.0.113.0/24'],
-        allow_self_rotation: true,
-      },
-    });
+    const created = await createPat(user, ['203.0.113.0/24'], { name: 'rotated', allow_self_rotation: true });
     expect(created.statusCode, created.body).toBe(201);
     const { token, secret: oldSecret } = created.json();
-    const rotated = await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: as(user),
-      payload: { overlap: 'until_first_use' },
-    });
+    const rotated = await rotatePat(app, user, token.id, { overlap: 'until_first_use' });
     expect(rotated.statusCode, rotated.body).toBe(200);
     expect(rotated.json().token.allowed_cidrs).toEqual(['203.0.113.0/24']);
     const newSecret = rotated.json().secret;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
 import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 import { leastGrantCovering } from './tokens.service.ts';
@@ -24,13 +25,11 @@ describe('leastGrantCovering', () => {
 describe('least-privilege report', () => {
   it('counts the scopes a PAT exercised (batched) and suggests the reduction, which applies and binds', async () => {
     const user = await signUp(app);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: as(user),
-      payload: { name: 'wide', scopes: ['agents:write', 'repos:read', 'profile:read'], expires_in_days: 7 },
+    const { token, secret } = await createPat(app, user, {
+      name: 'wide',
+      scopes: ['agents:write', 'repos:read', 'profile:read'],
+      expires_in_days: 7,
     });
-    const { token, secret } = created.json();
     const usage = async () =>
       (await app.inject({ url: `/api/account/tokens/${token.id}/usage`, headers: as(user) })).json();
     expect((await usage()).used).toEqual([]);

@@ -1,6 +1,7 @@
-import type { KyselyPlugin } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
+import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
+import { statementCounter } from '../../../test/fixtures/statement-counter.ts';
 import {
   accessTokenFor,
   bearer,
@@ -27,15 +28,24 @@ beforeAll(() => {
 const createPat = (target: App, user: TestUser, body: Record<string, unknown> = {}) =>
   createPatWith(target, user, { scopes: ['agents:read', 'profile:read'], ...body });
 
+/** An app for the current test with a clock of its own, which the test moves. */
+async function appWithOwnClock() {
+  const clock = testClock();
+  return { clock, timed: await buildAppForTest(store, { clock }) };
+}
+
+/** POST /api/account/tokens as is, for the tests that read the answer (`createPat` wants a 201). */
+const postPat = (target: App, headers: Record<string, string>, payload: Record<string, unknown>) =>
+  target.inject({ method: 'POST', url: '/api/account/tokens', headers, payload });
+
 describe('creating and listing personal access tokens', () => {
   it('creates a PAT, shows the secret once, and lists it without the secret', async () => {
     const user = await signUp(app);
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'ci', description: 'for CI', scopes: ['agents:write'], expires_in_days: 7 },
-    });
+    const response = await postPat(
+      app,
+      { cookie: user.cookie },
+      { name: 'ci', description: 'for CI', scopes: ['agents:write'], expires_in_days: 7 },
+    );
     expect(response.statusCode).toBe(201);
     expect(response.headers['cache-control']).toBe('no-store');
     const { token, secret } = response.json();
@@ -133,12 +143,7 @@ describe('creating and listing personal access tokens', () => {
     ['an unknown property', { name: 'x', scopes: ['agents:read'], owner_id: 'usr_someone' }],
   ])('rejects %s with 400 invalid_request', async (_label, payload) => {
     const user = await signUp(app);
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload,
-    });
+    const response = await postPat(app, { cookie: user.cookie }, payload);
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('invalid_request');
     expect(response.json().errors.length).toBeGreaterThan(0);
@@ -147,19 +152,10 @@ describe('creating and listing personal access tokens', () => {
   it('answers 409 for a name already used by an active token, and frees it on revoke', async () => {
     const user = await signUp(app);
     const first = await createPat(app, user, { name: 'Deploy' });
-    const clash = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'deploy', scopes: ['agents:read'] },
-    });
+    const clash = await postPat(app, { cookie: user.cookie }, { name: 'deploy', scopes: ['agents:read'] });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().code).toBe('conflict');
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${first.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, first.token.id);
     expect((await createPat(app, user, { name: 'deploy' })).token.name).toBe('deploy');
   });
 });
@@ -170,21 +166,19 @@ describe('expiry policy', () => {
       env: { TOKEN_MAX_LIFETIME_DAYS: '90', TOKEN_REQUIRE_EXPIRY: 'true' },
     });
     const user = await signUp(strict);
-    const tooLong = await strict.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
-    });
+    const tooLong = await postPat(
+      strict,
+      { cookie: user.cookie },
+      { name: 'x', scopes: ['agents:read'], expires_in_days: 91 },
+    );
     expect(tooLong.statusCode).toBe(422);
     expect(tooLong.json().code).toBe('policy_violation');
     expect(tooLong.json().detail).toContain('90');
-    const never = await strict.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'x', scopes: ['agents:read'], expires_in_days: null },
-    });
+    const never = await postPat(
+      strict,
+      { cookie: user.cookie },
+      { name: 'x', scopes: ['agents:read'], expires_in_days: null },
+    );
     expect(never.statusCode).toBe(422);
     const policy = await strict.inject({
       url: '/api/account/tokens/policy',
@@ -196,8 +190,7 @@ describe('expiry policy', () => {
   });
 
   it('refuses a token once it has expired and shows it as expired (expiry checked on cached tokens too)', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
     expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
@@ -270,12 +263,7 @@ describe('interactive-only management', () => {
   it('allows an OAuth access token to manage tokens', async () => {
     const user = await signUp(app);
     const { access_token } = await accessTokenFor(app, user);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: bearer(access_token),
-      payload: { name: 'from-cli', scopes: ['agents:read'] },
-    });
+    const created = await postPat(app, bearer(access_token), { name: 'from-cli', scopes: ['agents:read'] });
     expect(created.statusCode).toBe(201);
     const list = await app.inject({ url: '/api/account/tokens', headers: bearer(access_token) });
     expect(list.json().tokens).toHaveLength(1);
@@ -350,11 +338,7 @@ describe('rotation and revocation', () => {
     const user = await signUp(app);
     const { token, secret } = await createPat(app, user, { name: 'rotating', expires_in_days: 10 });
     expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
-    const response = await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
+    const response = await rotatePat(app, user, token.id);
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const rotated = response.json();
@@ -377,11 +361,7 @@ describe('rotation and revocation', () => {
     for (let i = 0; i < 3; i++) {
       expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
     }
-    const revoke = await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    const revoke = await revokePat(app, user, token.id);
     expect(revoke.statusCode).toBe(204);
     const after = await app.inject({ url: '/api/me', headers: bearer(secret) });
     expect(after.statusCode).toBe(401);
@@ -391,11 +371,7 @@ describe('rotation and revocation', () => {
     });
     expect(view.json().status).toBe('revoked');
     expect(view.json().revoked_at).not.toBeNull();
-    const rotate = await app.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${token.id}/rotate`,
-      headers: { cookie: user.cookie },
-    });
+    const rotate = await rotatePat(app, user, token.id);
     expect(rotate.statusCode).toBe(422);
   });
 
@@ -437,11 +413,7 @@ describe('rotation and revocation', () => {
     });
     const revoke = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 8));
-      const response = await app.inject({
-        method: 'DELETE',
-        url: `/api/account/tokens/${token.id}`,
-        headers: { cookie: user.cookie },
-      });
+      const response = await revokePat(app, user, token.id);
       expect(response.statusCode).toBe(204);
       revokedAt = performance.now();
     })();
@@ -459,11 +431,7 @@ describe('bearer verification', () => {
   it('answers byte-identical 401 invalid_token for unknown, bad-checksum, expired and revoked tokens', async () => {
     const user = await signUp(app);
     const revoked = await createPat(app, user);
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${revoked.token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, revoked.token.id);
     const wellFormedUnknown = generateToken('pat');
     const badChecksum = `${wellFormedUnknown.slice(0, -1)}${wellFormedUnknown.endsWith('0') ? '1' : '0'}`;
     const bodies = new Set<string>();
@@ -478,17 +446,8 @@ describe('bearer verification', () => {
   });
 
   it('rejects malformed tokens without any database query', async () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery(args) {
-        queries += 1;
-        return args.node;
-      },
-      async transformResult(args) {
-        return args.result;
-      },
-    };
-    const counted = await buildAppForTest({ ...store, db: store.db.withPlugin(counter) });
+    const queries = statementCounter();
+    const counted = await buildAppForTest(queries.wrap(store));
     const valid = generateToken('pat');
     const inputs = [
       `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
@@ -499,7 +458,7 @@ describe('bearer verification', () => {
       'x'.repeat(10_000),
       '%00',
     ];
-    queries = 0;
+    queries.reset();
     for (const token of inputs) {
       const response = await counted.inject({
         url: '/api/me',
@@ -507,27 +466,18 @@ describe('bearer verification', () => {
       });
       expect(response.statusCode).toBe(401);
     }
-    expect(queries).toBe(0);
+    expect(queries.count).toBe(0);
   });
 
   it('never looks an unknown well-formed token up: the issued-token filter refuses it (ADR 0022)', async () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery(args) {
-        queries += 1;
-        return args.node;
-      },
-      async transformResult(args) {
-        return args.result;
-      },
-    };
-    const counted = await buildAppForTest({ ...store, db: store.db.withPlugin(counter) });
+    const queries = statementCounter();
+    const counted = await buildAppForTest(queries.wrap(store));
     const unknown = generateToken('pat');
-    queries = 0;
+    queries.reset();
     for (let i = 0; i < 20; i++) {
       expect((await counted.inject({ url: '/api/me', headers: bearer(unknown) })).statusCode).toBe(401);
     }
-    expect(queries).toBe(0);
+    expect(queries.count).toBe(0);
   });
 
   it('ignores a token in the query string', async () => {
@@ -623,11 +573,7 @@ describe('last use', () => {
     const user = await signUp(app);
     const { token, secret } = await createPat(app, user);
     await app.inject({ url: '/api/me', headers: bearer(secret) });
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, token.id);
     await app.credentials.lastUsed.flush();
     expect((await app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
     const view = await app.inject({
@@ -653,11 +599,7 @@ describe('audit log', () => {
       url: `/api/account/tokens/${token.id}/rotate`,
       headers: { cookie: user.cookie, 'user-agent': 'audit-test/1.0' },
     });
-    await app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${token.id}`,
-      headers: { cookie: user.cookie },
-    });
+    await revokePat(app, user, token.id);
     const page1 = await app.inject({
       url: '/api/account/audit-log?limit=2',
       headers: { cookie: user.cookie },
@@ -734,23 +676,13 @@ describe('rotation and expiry (ADR 0014)', () => {
     return `tessera_session=${response.cookies.find((c) => c.name === 'tessera_session')!.value}`;
   }
 
-  function rotate(target: App, cookie: string, id: string, payload?: Record<string, unknown>) {
-    return target.inject({
-      method: 'POST',
-      url: `/api/account/tokens/${id}/rotate`,
-      headers: { cookie },
-      ...(payload ? { payload } : {}),
-    });
-  }
-
   it('never lets a 366-day PAT outlive the policy, however often it is rotated', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token } = await createPat(timed, user, { expires_in_days: 366 });
     for (let i = 0; i < 3; i++) {
       clock.advance(100 * DAY);
-      const response = await rotate(timed, await cookieFor(timed, user), token.id);
+      const response = await rotatePat(timed, { cookie: await cookieFor(timed, user) }, token.id);
       expect(response.statusCode).toBe(200);
       const rotated = response.json().token;
       const now = clock.now().getTime();
@@ -763,41 +695,39 @@ describe('rotation and expiry (ADR 0014)', () => {
   });
 
   it('keeps the lifetime of a shorter token, and cuts it to a maximum lowered since', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const stricter = await buildAppForTest(store, { clock, env: { TOKEN_MAX_LIFETIME_DAYS: '90' } });
     const user = await signUp(timed);
     const short = await createPat(timed, user, { expires_in_days: 7 });
     const long = await createPat(timed, user, { expires_in_days: 300 });
     clock.advance(3 * DAY);
     const cookie = await cookieFor(timed, user);
-    const again = (await rotate(timed, cookie, short.token.id)).json().token;
+    const again = (await rotatePat(timed, { cookie }, short.token.id)).json().token;
     expect(Date.parse(again.expires_at)).toBe(clock.now().getTime() + 7 * DAY);
-    const cut = await rotate(stricter, cookie, long.token.id);
+    const cut = await rotatePat(stricter, { cookie }, long.token.id);
     expect(cut.statusCode).toBe(200);
     expect(Date.parse(cut.json().token.expires_at)).toBe(clock.now().getTime() + 90 * DAY);
   });
 
   it('takes a new expiry like creation does, and refuses one beyond the maximum with 422 (the old secret stays)', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 30 });
-    const beyond = await rotate(timed, user.cookie, token.id, { expires_in_days: 367 });
+    const beyond = await rotatePat(timed, user, token.id, { expires_in_days: 367 });
     expect(beyond.statusCode).toBe(422);
     expect(beyond.json().code).toBe('policy_violation');
     expect((await timed.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
 
-    const shorter = await rotate(timed, user.cookie, token.id, { expires_in_days: 5 });
+    const shorter = await rotatePat(timed, user, token.id, { expires_in_days: 5 });
     expect(shorter.statusCode).toBe(200);
     expect(Date.parse(shorter.json().token.expires_at)).toBe(clock.now().getTime() + 5 * DAY);
-    const forever = await rotate(timed, user.cookie, token.id, { expires_in_days: null });
+    const forever = await rotatePat(timed, user, token.id, { expires_in_days: null });
     expect(forever.json().token.expires_at).toBeNull();
 
-    expect((await rotate(timed, user.cookie, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
-    expect(
-      (await rotate(timed, user.cookie, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode,
-    ).toBe(400);
+    expect((await rotatePat(timed, user, token.id, { expires_in_days: 0 })).statusCode).toBe(400);
+    expect((await rotatePat(timed, user, token.id, { expires_at: '2030-01-01T00:00:00Z' })).statusCode).toBe(
+      400,
+    );
   });
 
   it('keeps a token without expiry without one, unless the policy now requires expiry (then the maximum)', async () => {
@@ -809,16 +739,15 @@ describe('rotation and expiry (ADR 0014)', () => {
     });
     const user = await signUp(lenient);
     const { token } = await createPat(lenient, user, { expires_in_days: null });
-    expect((await rotate(lenient, user.cookie, token.id)).json().token.expires_at).toBeNull();
-    const refused = await rotate(strict, user.cookie, token.id, { expires_in_days: null });
+    expect((await rotatePat(lenient, user, token.id)).json().token.expires_at).toBeNull();
+    const refused = await rotatePat(strict, user, token.id, { expires_in_days: null });
     expect(refused.statusCode).toBe(422);
-    const capped = await rotate(strict, user.cookie, token.id);
+    const capped = await rotatePat(strict, user, token.id);
     expect(Date.parse(capped.json().token.expires_at)).toBe(clock.now().getTime() + 60 * DAY);
   });
 
   it('regenerates an expired token: active again with a new expiry, audited as such', async () => {
-    const clock = testClock();
-    const timed = await buildAppForTest(store, { clock });
+    const { clock, timed } = await appWithOwnClock();
     const user = await signUp(timed);
     const { token, secret } = await createPat(timed, user, { expires_in_days: 1 });
     clock.advance(2 * DAY);
@@ -827,7 +756,7 @@ describe('rotation and expiry (ADR 0014)', () => {
     const expired = await timed.inject({ url: `/api/account/tokens/${token.id}`, headers: { cookie } });
     expect(expired.json().status).toBe('expired');
 
-    const response = await rotate(timed, cookie, token.id, { expires_in_days: 14 });
+    const response = await rotatePat(timed, { cookie }, token.id, { expires_in_days: 14 });
     expect(response.statusCode).toBe(200);
     const { token: regenerated, secret: fresh } = response.json();
     expect(regenerated.status).toBe('active');

@@ -172,6 +172,37 @@ export function createTokenService(deps: {
     return row;
   }
 
+  /**
+   * Revokes one PAT, audited in its owner's log and told to its owner (`token.revoked` with
+   * `notice`), in one transaction; false, with nothing recorded, when it was already revoked.
+   */
+  async function revokeOne(
+    token: CredentialRow,
+    reason: string,
+    event: { action: AuditAction; metadata: Record<string, unknown> },
+    notice: Record<string, unknown>,
+    context: RequestContext,
+  ): Promise<boolean> {
+    return inTransaction(db, async (tx) => {
+      const revoked = await credentials.revokeCredentials(tx, { ids: [token.id] }, reason);
+      if (revoked.length === 0) return false;
+      await audit.record(tx, context, {
+        userId: token.user_id,
+        action: event.action,
+        targetType: 'personal_access_token',
+        targetId: token.id,
+        metadata: event.metadata,
+      });
+      await enqueueNotice(tx, {
+        userId: token.user_id,
+        kind: 'token.revoked',
+        subject: patSubject(token),
+        data: notice,
+      });
+      return true;
+    });
+  }
+
   /** When the old secret stops at the latest: now (no overlap) or the overlap's deadline. */
   function overlapUntil(input: RotateInput, status: 'active' | 'expired' | 'revoked'): Date | undefined {
     const overlap = input.overlap ?? 'none';
@@ -537,29 +568,18 @@ export function createTokenService(deps: {
           'The presenting credential is not a personal access or automation token.',
         );
       }
-      return tokenView(row, credentials.statusOf(row));
+      return view(row);
     },
 
     async revokeToken(id: string, ownerId: string, context: RequestContext) {
       const current = await findOwned(id, ownerId);
-      await inTransaction(db, async (tx) => {
-        const revoked = await credentials.revokeCredentials(tx, { ids: [current.id] }, 'revoked_by_user');
-        if (revoked.length > 0) {
-          await audit.record(tx, context, {
-            userId: ownerId,
-            action: 'token.revoked',
-            targetType: 'personal_access_token',
-            targetId: id,
-            metadata: { name: current.name },
-          });
-          await enqueueNotice(tx, {
-            userId: ownerId,
-            kind: 'token.revoked',
-            subject: patSubject(current),
-            data: { by: 'owner', ...origin(context) },
-          });
-        }
-      });
+      await revokeOne(
+        current,
+        'revoked_by_user',
+        { action: 'token.revoked', metadata: { name: current.name } },
+        { by: 'owner', ...origin(context) },
+        context,
+      );
     },
 
     /**
@@ -575,24 +595,17 @@ export function createTokenService(deps: {
     ) {
       const current = await credentials.findCredentialById(id);
       if (!current || current.kind !== 'personal') return undefined;
-      return inTransaction(db, async (tx) => {
-        const revoked = await credentials.revokeCredentials(tx, { ids: [current.id] }, 'revoked_by_operator');
-        if (revoked.length === 0) return { token: current, revoked: false };
-        await audit.record(tx, context, {
-          userId: current.user_id,
+      const revoked = await revokeOne(
+        current,
+        'revoked_by_operator',
+        {
           action: 'token.revoked_by_operator',
-          targetType: 'personal_access_token',
-          targetId: id,
           metadata: { name: current.name, operator: input.operator, reason: input.reason },
-        });
-        await enqueueNotice(tx, {
-          userId: current.user_id,
-          kind: 'token.revoked',
-          subject: patSubject(current),
-          data: { by: 'admin', ...(input.reason ? { reason: input.reason } : {}) },
-        });
-        return { token: current, revoked: true };
-      });
+        },
+        { by: 'admin', ...(input.reason ? { reason: input.reason } : {}) },
+        context,
+      );
+      return { token: current, revoked };
     },
 
     async revokeAllTokens(ownerId: string, context: RequestContext) {

@@ -27,6 +27,12 @@ async function generate(target: App, cookie: string) {
   };
 }
 
+const revokePat = (cookie: string) =>
+  app.inject({ method: 'DELETE', url: '/api/users/pat/revoke', headers: { cookie } });
+
+const updateProfile = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+  app.inject({ method: 'PUT', url: '/api/users/profile', headers, payload });
+
 describe('GET /api/users/pat', () => {
   it('says has_pat: false with nulls when the user has no PAT', async () => {
     const user = await signUp(app);
@@ -113,11 +119,7 @@ describe('DELETE /api/users/pat/revoke', () => {
     const user = await signUp(app);
     const older = await generate(app, user.cookie);
     const newest = await generate(app, user.cookie);
-    const response = await app.inject({
-      method: 'DELETE',
-      url: '/api/users/pat/revoke',
-      headers: { cookie: user.cookie },
-    });
+    const response = await revokePat(user.cookie);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       success: true,
@@ -132,11 +134,7 @@ describe('DELETE /api/users/pat/revoke', () => {
 
   it('answers 404 when there is nothing to revoke', async () => {
     const user = await signUp(app);
-    const response = await app.inject({
-      method: 'DELETE',
-      url: '/api/users/pat/revoke',
-      headers: { cookie: user.cookie },
-    });
+    const response = await revokePat(user.cookie);
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'not_found' });
   });
@@ -152,12 +150,7 @@ describe('/api/users/profile', () => {
     });
 
     const { access_token } = await accessTokenFor(app, user);
-    const updated = await app.inject({
-      method: 'PUT',
-      url: '/api/users/profile',
-      headers: bearer(access_token),
-      payload: { name: '  Ada  ' },
-    });
+    const updated = await updateProfile(bearer(access_token), { name: '  Ada  ' });
     expect(updated.statusCode).toBe(200);
     expect(updated.json().profile.name).toBe('Ada');
     const me = await app.inject({ url: '/api/me', headers: { cookie: user.cookie } });
@@ -166,12 +159,10 @@ describe('/api/users/profile', () => {
 
   it('refuses unknown members, naming them', async () => {
     const user = await signUp(app);
-    const response = await app.inject({
-      method: 'PUT',
-      url: '/api/users/profile',
-      headers: { cookie: user.cookie },
-      payload: { name: 'Ada', email: 'other@example.test' },
-    });
+    const response = await updateProfile(
+      { cookie: user.cookie },
+      { name: 'Ada', email: 'other@example.test' },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toMatchObject([{ path: 'body.email', message: expect.any(String) }]);
   });

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { isStoreFull, isStoreUnavailable } from '../database/store-errors.ts';
 import { AppError, type ErrorCode, type FieldError, problemBody } from '../errors.ts';
 import { OAuthError } from '../oauth-error.ts';
+import { NO_STORE } from './no-store.ts';
 import { safeTextMessage } from './safe-text.ts';
 import { Problem, ProblemCode } from './schemas.ts';
 
@@ -159,7 +160,7 @@ export function prebuiltProblem(error: AppError): (reply: FastifyReply) => void 
 function sendOAuthError(reply: FastifyReply, error: OAuthError) {
   return reply
     .code(error.status)
-    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+    .headers({ ...NO_STORE, ...error.headers })
     .type('application/json; charset=utf-8')
     .serializer(JSON.stringify)
     .send(error.body());

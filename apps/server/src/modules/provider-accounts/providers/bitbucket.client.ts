@@ -1,14 +1,6 @@
-import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
-import {
-  isRecord,
-  listAllPages,
-  ProviderError,
-  type ProviderRequest,
-  type ProviderResponse,
-  providerGet,
-  stringField,
-  unexpectedAnswer,
-} from './provider-http.ts';
+import { listedScopes, providerApi } from './provider-api.ts';
+import type { ProviderClient } from './provider-client.ts';
+import { isRecord, stringField } from './provider-http.ts';
 
 const LABEL = 'Bitbucket';
 /** Read access to repositories, as an Atlassian API token scope and as an app-password permission. */
@@ -46,66 +38,35 @@ export function bitbucketCredentialKind(token: string, username: string): 'api_t
   return username.includes('@') ? 'api_token' : 'app_password';
 }
 
-/** A call's headers, time limit, fetch and label, with the credentials as Bitbucket wants them. */
-function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
-  const basic = Buffer.from(`${access.username ?? ''}:${access.token}`, 'utf8').toString('base64');
-  return {
-    headers: { authorization: `Basic ${basic}` },
-    timeoutMs: access.timeoutMs,
-    fetch: access.fetch,
-    label: LABEL,
-  };
-}
-
-function failure(answer: ProviderResponse, what: string): ProviderError {
-  if (answer.status === 401) {
-    return new ProviderError(
-      'invalid_token',
-      'Bitbucket rejected the credentials: check the token and the username (the account e-mail for an API token).',
-    );
-  }
-  if (answer.status === 403) {
-    return new ProviderError(
-      'insufficient_permissions',
-      `Bitbucket refused ${what}: the token needs the "read:user:bitbucket" and "read:repository:bitbucket" scopes (Account: Read and Repositories: Read for an app password).`,
-    );
-  }
-  return unexpectedAnswer(LABEL, answer.status, what);
-}
-
-function toSummary(item: unknown): RepositorySummary | null {
-  if (!isRecord(item) || typeof item.full_name !== 'string') return null;
-  return {
-    full_name: item.full_name,
-    private: item.is_private === true,
-    default_branch: stringField(item.mainbranch, 'name'),
-  };
-}
+const bitbucket = providerApi({
+  label: LABEL,
+  authHeaders: (access) => ({
+    authorization: `Basic ${Buffer.from(`${access.username ?? ''}:${access.token}`, 'utf8').toString('base64')}`,
+  }),
+  unauthorized:
+    'Bitbucket rejected the credentials: check the token and the username (the account e-mail for an API token).',
+  forbidden: (what) =>
+    `Bitbucket refused ${what}: the token needs the "read:user:bitbucket" and "read:repository:bitbucket" scopes (Account: Read and Repositories: Read for an app password).`,
+  repository: {
+    nameField: 'full_name',
+    isPrivate: (entry) => entry.is_private === true,
+    defaultBranch: (entry) => stringField(entry.mainbranch, 'name'),
+  },
+});
 
 export const bitbucketClient: ProviderClient = {
   provider: 'bitbucket',
   label: LABEL,
 
   async checkToken(access) {
-    const answer = await providerGet({
-      url: `${access.baseUrl}/2.0/user`,
-      ...requestFor(access),
-    });
-    if (answer.status !== 200) throw failure(answer, 'GET /2.0/user');
-    const login =
-      stringField(answer.body, 'username') ??
-      stringField(answer.body, 'nickname') ??
-      stringField(answer.body, 'display_name');
-    if (!login)
-      throw new ProviderError('unreachable', 'Bitbucket answered GET /2.0/user without a username.');
-    const header = answer.headers.get('x-oauth-scopes');
-    const scopes =
-      header === null
-        ? null
-        : header
-            .split(/[,\s]+/)
-            .map((s) => s.trim())
-            .filter(Boolean);
+    const { answer, login } = await bitbucket.tokenUser(
+      access,
+      `${access.baseUrl}/2.0/user`,
+      'GET /2.0/user',
+      'username',
+      ['username', 'nickname', 'display_name'],
+    );
+    const scopes = listedScopes(answer.headers.get('x-oauth-scopes'), /[,\s]+/);
     // Bitbucket does not report when a token expires.
     return { login, scopes, expiresAt: null };
   },
@@ -119,28 +80,21 @@ export const bitbucketClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return listAllPages({
+    return bitbucket.listRepositories(access, {
       firstUrl: `${access.baseUrl}/2.0/repositories?role=member&pagelen=100`,
-      baseUrl: access.baseUrl,
-      request: {
-        ...requestFor(access),
-      },
       what: 'GET /2.0/repositories',
-      failure,
       entries: (body) => (isRecord(body) && Array.isArray(body.values) ? body.values : null),
       nextPage: (answer) => stringField(answer.body, 'next'),
-      toItem: toSummary,
     });
   },
 
   async findRepository(access, fullName) {
     const [workspace, slug] = fullName.split('/');
-    const answer = await providerGet({
-      url: `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
-      ...requestFor(access),
-    });
-    if (answer.status === 404 || answer.status === 403) return null;
-    if (answer.status !== 200) throw failure(answer, 'GET /2.0/repositories/{workspace}/{repo_slug}');
-    return toSummary(answer.body);
+    return bitbucket.findRepository(
+      access,
+      `${access.baseUrl}/2.0/repositories/${encodeURIComponent(workspace!)}/${encodeURIComponent(slug!)}`,
+      'GET /2.0/repositories/{workspace}/{repo_slug}',
+      (answer) => answer.status === 404 || answer.status === 403,
+    );
   },
 };

@@ -1,15 +1,6 @@
-import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
-import {
-  isRecord,
-  listAllPages,
-  nextLinkOf,
-  ProviderError,
-  type ProviderRequest,
-  type ProviderResponse,
-  providerGet,
-  stringField,
-  unexpectedAnswer,
-} from './provider-http.ts';
+import { arrayEntries, listedScopes, providerApi } from './provider-api.ts';
+import type { ProviderClient } from './provider-client.ts';
+import { nextLinkOf, ProviderError, type ProviderResponse, stringField } from './provider-http.ts';
 
 const LABEL = 'GitHub';
 const NEEDED_SCOPE = 'repo';
@@ -23,16 +14,6 @@ export interface GitHubRepository {
   full_name: string;
   private: boolean;
   default_branch: string;
-}
-
-/** A call's headers, time limit, fetch and label, with the token as GitHub wants it. */
-function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
-  const headers = {
-    authorization: `Bearer ${access.token}`,
-    accept: 'application/vnd.github+json',
-    'x-github-api-version': '2022-11-28',
-  };
-  return { headers, timeoutMs: access.timeoutMs, fetch: access.fetch, label: LABEL };
 }
 
 /** `GitHub-Authentication-Token-Expiration: 2026-05-04 13:27:04 UTC` (or with a numeric offset). */
@@ -51,53 +32,39 @@ function isRateLimited(answer: ProviderResponse) {
   );
 }
 
-function failure(answer: ProviderResponse, what: string): ProviderError {
-  if (answer.status === 401)
-    return new ProviderError('invalid_token', 'GitHub rejected the token (bad credentials).');
-  if (isRateLimited(answer))
-    return new ProviderError('unreachable', 'GitHub rate limit reached; try again later.');
-  if (answer.status === 403) {
-    return new ProviderError(
-      'insufficient_permissions',
-      `GitHub refused ${what}: a classic token needs the "${NEEDED_SCOPE}" scope; a fine-grained token needs read access to Metadata.`,
-    );
-  }
-  return unexpectedAnswer(LABEL, answer.status, what);
-}
-
-function toSummary(item: unknown): RepositorySummary | null {
-  if (!isRecord(item) || typeof item.full_name !== 'string') return null;
-  return {
-    full_name: item.full_name,
-    private: item.private === true,
-    default_branch: typeof item.default_branch === 'string' ? item.default_branch : null,
-  };
-}
+const github = providerApi({
+  label: LABEL,
+  authHeaders: (access) => ({
+    authorization: `Bearer ${access.token}`,
+    accept: 'application/vnd.github+json',
+    'x-github-api-version': '2022-11-28',
+  }),
+  unauthorized: 'GitHub rejected the token (bad credentials).',
+  forbidden: (what) =>
+    `GitHub refused ${what}: a classic token needs the "${NEEDED_SCOPE}" scope; a fine-grained token needs read access to Metadata.`,
+  specialFailure: (answer) =>
+    isRateLimited(answer)
+      ? new ProviderError('unreachable', 'GitHub rate limit reached; try again later.')
+      : null,
+  repository: {
+    nameField: 'full_name',
+    isPrivate: (entry) => entry.private === true,
+    defaultBranch: (entry) => stringField(entry, 'default_branch'),
+  },
+});
 
 export const githubClient: ProviderClient = {
   provider: 'github',
   label: LABEL,
 
   async checkToken(access) {
-    const answer = await providerGet({
-      url: `${access.baseUrl}/user`,
-      ...requestFor(access),
-    });
-    if (answer.status !== 200) throw failure(answer, 'GET /user');
-    const login = stringField(answer.body, 'login');
-    if (!login) throw new ProviderError('unreachable', 'GitHub answered GET /user without a login.');
-    // Classic tokens list their scopes; fine-grained tokens send no header at all.
-    const header = answer.headers.get('x-oauth-scopes');
-    const scopes =
-      header === null
-        ? null
-        : header
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean);
+    const { answer, login } = await github.tokenUser(access, `${access.baseUrl}/user`, 'GET /user', 'login', [
+      'login',
+    ]);
     return {
       login,
-      scopes,
+      // Classic tokens list their scopes; fine-grained tokens send no header at all.
+      scopes: listedScopes(answer.headers.get('x-oauth-scopes'), ','),
       expiresAt: parseGitHubExpiration(answer.headers.get('github-authentication-token-expiration')),
     };
   },
@@ -108,30 +75,23 @@ export const githubClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return listAllPages({
+    return github.listRepositories(access, {
       firstUrl: `${access.baseUrl}/user/repos?per_page=100&sort=full_name`,
-      baseUrl: access.baseUrl,
-      request: {
-        ...requestFor(access),
-      },
       what: 'GET /user/repos',
-      failure,
-      entries: (body) => (Array.isArray(body) ? body : null),
+      entries: arrayEntries,
       nextPage: (answer) => nextLinkOf(answer.headers.get('link')),
-      toItem: toSummary,
     });
   },
 
   async findRepository(access, fullName) {
     const [owner, repo] = fullName.split('/');
-    const answer = await providerGet({
-      url: `${access.baseUrl}/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(repo!)}`,
-      ...requestFor(access),
-    });
-    // 404 for a private repository the token cannot see, 301 for a renamed one: not visible as named.
-    if (answer.status === 404 || answer.status === 301) return null;
-    if (answer.status === 403 && !isRateLimited(answer)) return null;
-    if (answer.status !== 200) throw failure(answer, 'GET /repos/{owner}/{repo}');
-    return toSummary(answer.body);
+    return github.findRepository(
+      access,
+      `${access.baseUrl}/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(repo!)}`,
+      'GET /repos/{owner}/{repo}',
+      // 404 for a private repository the token cannot see, 301 for a renamed one: not visible as named.
+      (answer) =>
+        answer.status === 404 || answer.status === 301 || (answer.status === 403 && !isRateLimited(answer)),
+    );
   },
 };

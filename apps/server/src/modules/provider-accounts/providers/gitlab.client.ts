@@ -1,15 +1,6 @@
-import type { ProviderAccess, ProviderClient, RepositorySummary } from './provider-client.ts';
-import {
-  isRecord,
-  listAllPages,
-  nextLinkOf,
-  ProviderError,
-  type ProviderRequest,
-  type ProviderResponse,
-  providerGet,
-  stringField,
-  unexpectedAnswer,
-} from './provider-http.ts';
+import { arrayEntries, providerApi } from './provider-api.ts';
+import type { ProviderAccess, ProviderClient } from './provider-client.ts';
+import { isRecord, nextLinkOf, ProviderError, stringField } from './provider-http.ts';
 
 const LABEL = 'GitLab';
 const NEEDED_SCOPE = 'read_api';
@@ -44,40 +35,6 @@ export interface GitLabErrorBody {
   scope?: string;
 }
 
-/** A call's headers, time limit, fetch and label, with the token as GitLab wants it. */
-function requestFor(access: ProviderAccess): Omit<ProviderRequest, 'url'> {
-  const headers = { 'private-token': access.token };
-  return { headers, timeoutMs: access.timeoutMs, fetch: access.fetch, label: LABEL };
-}
-
-function failure(answer: ProviderResponse, what: string): ProviderError {
-  const description = stringField(answer.body, 'error_description') ?? '';
-  if (answer.status === 401) {
-    if (/expired/i.test(description))
-      return new ProviderError('token_expired', 'GitLab says the token has expired.');
-    if (/revoked/i.test(description))
-      return new ProviderError('invalid_token', 'GitLab says the token was revoked.');
-    return new ProviderError('invalid_token', 'GitLab rejected the token (401 Unauthorized).');
-  }
-  if (answer.status === 403) {
-    return new ProviderError(
-      'insufficient_permissions',
-      `GitLab refused ${what}: the token needs the "${NEEDED_SCOPE}" (or "api") scope.`,
-    );
-  }
-  return unexpectedAnswer(LABEL, answer.status, what);
-}
-
-function toSummary(item: unknown): RepositorySummary | null {
-  if (!isRecord(item) || typeof item.path_with_namespace !== 'string') return null;
-  return {
-    full_name: item.path_with_namespace,
-    // "internal" projects are visible to every signed-in user of the instance, not to the world.
-    private: item.visibility !== 'public',
-    default_branch: typeof item.default_branch === 'string' ? item.default_branch : null,
-  };
-}
-
 /** GitLab tokens expire at the start of their expiry date, in UTC. */
 function parseExpiryDate(value: unknown): Date | null {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
@@ -89,21 +46,41 @@ function api(access: ProviderAccess, path: string) {
   return `${access.baseUrl}/api/v4${path}`;
 }
 
+const gitlab = providerApi({
+  label: LABEL,
+  authHeaders: (access) => ({ 'private-token': access.token }),
+  unauthorized: 'GitLab rejected the token (401 Unauthorized).',
+  forbidden: (what) => `GitLab refused ${what}: the token needs the "${NEEDED_SCOPE}" (or "api") scope.`,
+  specialFailure: (answer) => {
+    if (answer.status !== 401) return null;
+    const description = stringField(answer.body, 'error_description') ?? '';
+    if (/expired/i.test(description))
+      return new ProviderError('token_expired', 'GitLab says the token has expired.');
+    if (/revoked/i.test(description))
+      return new ProviderError('invalid_token', 'GitLab says the token was revoked.');
+    return null;
+  },
+  repository: {
+    nameField: 'path_with_namespace',
+    // "internal" projects are visible to every signed-in user of the instance, not to the world.
+    isPrivate: (entry) => entry.visibility !== 'public',
+    defaultBranch: (entry) => stringField(entry, 'default_branch'),
+  },
+});
+
 export const gitlabClient: ProviderClient = {
   provider: 'gitlab',
   label: LABEL,
 
   async checkToken(access) {
-    const request = requestFor(access);
-    const user = await providerGet({ url: api(access, '/user'), ...request });
-    if (user.status !== 200) throw failure(user, 'GET /user');
-    const login = stringField(user.body, 'username');
-    if (!login) throw new ProviderError('unreachable', 'GitLab answered GET /user without a username.');
+    const { login } = await gitlab.tokenUser(access, api(access, '/user'), 'GET /user', 'username', [
+      'username',
+    ]);
 
     // Scopes and expiry come from the token's own record (GitLab 15.5+). Older instances and
     // other token kinds answer 404; then they are simply unknown.
-    const self = await providerGet({ url: api(access, '/personal_access_tokens/self'), ...request });
-    if (self.status === 401) throw failure(self, 'GET /personal_access_tokens/self');
+    const self = await gitlab.get(access, api(access, '/personal_access_tokens/self'));
+    if (self.status === 401) throw gitlab.failure(self, 'GET /personal_access_tokens/self');
     if (self.status !== 200 || !isRecord(self.body)) return { login, scopes: null, expiresAt: null };
     const scopes = Array.isArray(self.body.scopes)
       ? self.body.scopes.filter((s): s is string => typeof s === 'string')
@@ -117,15 +94,10 @@ export const gitlabClient: ProviderClient = {
   },
 
   listRepositories(access) {
-    return listAllPages({
+    return gitlab.listRepositories(access, {
       firstUrl: api(access, '/projects?membership=true&per_page=100&order_by=id&sort=asc'),
-      baseUrl: access.baseUrl,
-      request: {
-        ...requestFor(access),
-      },
       what: 'GET /projects',
-      failure,
-      entries: (body) => (Array.isArray(body) ? body : null),
+      entries: arrayEntries,
       // Offset pagination sends X-Next-Page (empty on the last page) and a Link header; keyset
       // pagination sends only the Link header.
       nextPage: (answer, url) => {
@@ -137,17 +109,15 @@ export const gitlabClient: ProviderClient = {
         next.searchParams.set('page', nextPage);
         return next.toString();
       },
-      toItem: toSummary,
     });
   },
 
   async findRepository(access, fullName) {
-    const answer = await providerGet({
-      url: api(access, `/projects/${encodeURIComponent(fullName)}`),
-      ...requestFor(access),
-    });
-    if (answer.status === 404 || answer.status === 403) return null;
-    if (answer.status !== 200) throw failure(answer, 'GET /projects/{id}');
-    return toSummary(answer.body);
+    return gitlab.findRepository(
+      access,
+      api(access, `/projects/${encodeURIComponent(fullName)}`),
+      'GET /projects/{id}',
+      (answer) => answer.status === 404 || answer.status === 403,
+    );
   },
 };
