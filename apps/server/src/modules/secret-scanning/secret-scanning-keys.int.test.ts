@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl } from '../../../test/fakes/fake-http.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import { createPat } from '../../../test/fixtures/index.ts';
-import { alertBody, meStatus, sendAlert } from '../../../test/fixtures/secret-scanning.ts';
+import { secretScanningAlert } from '../../../test/fixtures/secret-scanning-alerts.ts';
+import { meStatus, sendAlert } from '../../../test/fixtures/secret-scanning-requests.ts';
 import { buildAppForTest, captureLogs, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 
 /**
@@ -33,7 +34,7 @@ const ctx = useTestApp(() => ({
   },
 }));
 
-const body = alertBody(['tes_pat_x'], 'u');
+const body = secretScanningAlert(['tes_pat_x'], 'u');
 
 function forgedAlert() {
   return sendAlert(ctx.app, body, {
@@ -57,7 +58,7 @@ describe('the secret-scanning key cache', () => {
   it('picks up a real new key once the interval has passed, and a key it knows without fetching', async () => {
     const user = await signUp(ctx.app);
     const { secret } = await createPat(ctx.app, user, { name: 'leaky', scopes: ['profile:read'] });
-    const alert = alertBody([secret], 'https://github.com/o/r');
+    const alert = secretScanningAlert([secret]);
     keys.addKey('key-rotated');
 
     // Within the interval the new key id is not fetched for: refused, fail closed, nothing revoked.

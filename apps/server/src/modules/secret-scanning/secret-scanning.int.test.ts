@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
 import { storedAuditTargetTypes } from '../../../test/fixtures/audit-rows.ts';
 import { createPat } from '../../../test/fixtures/index.ts';
-import { alertBody as alert, meStatus, sendAlert } from '../../../test/fixtures/secret-scanning.ts';
+import { secretScanningAlert } from '../../../test/fixtures/secret-scanning-alerts.ts';
+import { meStatus, sendAlert } from '../../../test/fixtures/secret-scanning-requests.ts';
 import { signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
@@ -17,6 +18,10 @@ afterAll(async () => {
 });
 
 const ctx = useTestApp(() => ({ clock, env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } }));
+
+/** An alert reporting `tokens` as found in one file of octo/repo. */
+const alert = (tokens: string[]) =>
+  secretScanningAlert(tokens, 'https://github.com/octo/repo/blob/abc/config.yml');
 
 async function leakedPat() {
   const user = await signUp(ctx.app);
