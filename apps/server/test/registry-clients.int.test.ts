@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/platform/http/schemas.ts';
-import { accessTokenFor, buildTestApp, createTestStore, signUp, type TestStore } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPat } from './fixtures/index.ts';
+import { accessTokenFor, signUp, useTestApp } from './harness.ts';
 
 /**
  * The conformance test of issue 11: clients written for the agents registry's PAT document
@@ -27,32 +27,27 @@ const hasPythonRequests = available('python3', ['-c', 'import requests']);
 const hasJq = available('jq', ['--version']);
 const hasCurl = available('curl', ['--version']);
 
-let store: TestStore;
-let app: App;
+const ctx = useTestApp();
 let base: string;
 let pat: string;
 let interactive: string;
 
+// Registered after useTestApp: runs once the app is built; the app's teardown closes the listener.
 beforeAll(async () => {
-  store = await createTestStore();
-  app = await buildTestApp(store);
+  const app = ctx.app;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
   base = `http://127.0.0.1:${address.port}/api`;
   const user = await signUp(app);
   interactive = (await accessTokenFor(app, user)).access_token;
-  const created = await app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: 'registry clients', scopes: ['agents:read', 'agents:write'], expires_in_days: null },
-  });
-  pat = created.json().secret;
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.destroy();
+  pat = (
+    await createPat(app, user, {
+      name: 'registry clients',
+      scopes: ['agents:read', 'agents:write'],
+      expires_in_days: null,
+    })
+  ).secret;
 });
 
 function lines(stdout: string): Record<string, string> {

@@ -1,15 +1,22 @@
+import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   signUp,
   TEST_PASSWORD,
   uniqueEmail,
   useTestApp,
 } from '../../../test/harness.ts';
+import type { App } from '../../platform/http/schemas.ts';
 
 const ctx = useTestApp();
+
+/** `POST /api/auth/login` on `app` (the file's unless given), `extra` added to the request: the answer. */
+const logIn = (email: string, password: string, extra: Partial<InjectOptions> = {}, app: App = ctx.app) =>
+  app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, ...extra });
 
 describe('sign-up', () => {
   it('creates the user, sets the session cookie and answers 201 { user }', async () => {
@@ -33,17 +40,13 @@ describe('sign-up', () => {
   });
 
   it('marks the cookie Secure when PUBLIC_URL is https', async () => {
-    const secureApp = await buildTestApp(ctx.store, { env: { PUBLIC_URL: 'https://tessera.example' } });
-    try {
-      const response = await secureApp.inject({
-        method: 'POST',
-        url: '/api/auth/signup',
-        payload: { email: uniqueEmail(), password: TEST_PASSWORD },
-      });
-      expect(response.headers['set-cookie']).toContain('Secure');
-    } finally {
-      await secureApp.close();
-    }
+    const secureApp = await buildAppForTest(ctx.store, { env: { PUBLIC_URL: 'https://tessera.example' } });
+    const response = await secureApp.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { email: uniqueEmail(), password: TEST_PASSWORD },
+    });
+    expect(response.headers['set-cookie']).toContain('Secure');
   });
 
   it('answers 409 conflict for a taken e-mail, whatever its case', async () => {
@@ -99,17 +102,9 @@ describe('sign-up', () => {
   it('accepts long passwords with spaces, emoji and non-Latin characters, without truncation', async () => {
     const password = `密码 with spaces 🔑 ${'x'.repeat(80)}`;
     const user = await signUp(ctx.app, uniqueEmail(), password);
-    const ok = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password },
-    });
+    const ok = await logIn(user.email, password);
     expect(ok.statusCode).toBe(200);
-    const truncated = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: password.slice(0, -1) },
-    });
+    const truncated = await logIn(user.email, password.slice(0, -1));
     expect(truncated.statusCode).toBe(401);
   });
 
@@ -140,24 +135,12 @@ describe('sign-up', () => {
 describe('login and logout', () => {
   it('logs in with the right password and answers the same 401 for unknown e-mail and wrong password', async () => {
     const user = await signUp(ctx.app);
-    const ok = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email.toUpperCase(), password: user.password },
-    });
+    const ok = await logIn(user.email.toUpperCase(), user.password);
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user.id).toBe(user.id);
 
-    const wrong = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: 'wrong password here' },
-    });
-    const unknown = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: uniqueEmail('nobody'), password: 'wrong password here' },
-    });
+    const wrong = await logIn(user.email, 'wrong password here');
+    const unknown = await logIn(uniqueEmail('nobody'), 'wrong password here');
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.body).toBe(unknown.body);
@@ -166,21 +149,13 @@ describe('login and logout', () => {
 
   it('does not accept a different case of the password', async () => {
     const user = await signUp(ctx.app, uniqueEmail(), 'Secret Password Here');
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: 'secret password here' },
-    });
+    const response = await logIn(user.email, 'secret password here');
     expect(response.statusCode).toBe(401);
   });
 
   it('issues a fresh session at login (no fixation) and revokes it at logout', async () => {
     const user = await signUp(ctx.app);
-    const login = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: user.email, password: user.password },
-    });
+    const login = await logIn(user.email, user.password);
     const session = login.cookies.find((c) => c.name === 'tessera_session')!.value;
     expect(session).not.toBe(user.sessionToken);
     const cookie = `tessera_session=${session}`;
@@ -195,51 +170,28 @@ describe('login and logout', () => {
   });
 
   it('throttles repeated failures on one account with 429 and Retry-After, whatever the IP', async () => {
-    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
-    try {
-      const user = await signUp(strict);
-      for (let i = 0; i < 3; i++) {
-        const r = await strict.inject({
-          method: 'POST',
-          url: '/api/auth/login',
-          remoteAddress: `10.0.0.${i + 1}`,
-          payload: { email: user.email, password: 'wrong password here' },
-        });
-        expect(r.statusCode).toBe(401);
-      }
-      const blocked = await strict.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: '10.0.0.99',
-        payload: { email: user.email, password: user.password },
-      });
-      expect(blocked.statusCode).toBe(429);
-      expect(blocked.json().code).toBe('rate_limited');
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    } finally {
-      await strict.close();
+    const strict = await buildAppForTest(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '3' } });
+    const user = await signUp(strict);
+    for (let i = 0; i < 3; i++) {
+      const r = await logIn(user.email, 'wrong password here', { remoteAddress: `10.0.0.${i + 1}` }, strict);
+      expect(r.statusCode).toBe(401);
     }
+    const blocked = await logIn(user.email, user.password, { remoteAddress: '10.0.0.99' }, strict);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().code).toBe('rate_limited');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('rate-limits sign-in per client address', async () => {
-    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } });
-    try {
-      const attempt = () =>
-        strict.inject({
-          method: 'POST',
-          url: '/api/auth/login',
-          payload: { email: uniqueEmail(), password: 'whatever whatever' },
-        });
-      expect((await attempt()).statusCode).toBe(401);
-      expect((await attempt()).statusCode).toBe(401);
-      const limited = await attempt();
-      expect(limited.statusCode).toBe(429);
-      expect(limited.json().code).toBe('rate_limited');
-      expect(limited.headers['retry-after']).toBeDefined();
-      expect(limited.headers['x-ratelimit-limit']).toBe('2');
-    } finally {
-      await strict.close();
-    }
+    const strict = await buildAppForTest(ctx.store, { env: { RATE_LIMIT_SIGN_IN_PER_MINUTE: '2' } });
+    const attempt = () => logIn(uniqueEmail(), 'whatever whatever', {}, strict);
+    expect((await attempt()).statusCode).toBe(401);
+    expect((await attempt()).statusCode).toBe(401);
+    const limited = await attempt();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('rate_limited');
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(limited.headers['x-ratelimit-limit']).toBe('2');
   });
 });
 
@@ -301,12 +253,7 @@ describe('CSRF (cookie-authenticated unsafe requests)', () => {
 
   it('refuses a cross-site sign-in (login CSRF)', async () => {
     const user = await signUp(ctx.app);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { origin: 'https://evil.example' },
-      payload: { email: user.email, password: user.password },
-    });
+    const response = await logIn(user.email, user.password, { headers: { origin: 'https://evil.example' } });
     expect(response.statusCode).toBe(403);
   });
 });
@@ -316,12 +263,7 @@ describe('deleting the account', () => {
     const user = await signUp(ctx.app);
     const { access_token } = await accessTokenFor(ctx.app, user);
     expect((await ctx.app.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(200);
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    const response = await deleteAccount(ctx.app, user);
     expect(response.statusCode).toBe(204);
     expect((await ctx.app.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(401);
     expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
@@ -330,66 +272,55 @@ describe('deleting the account', () => {
 
 describe('deleting the account: the password confirmation', () => {
   it('is throttled and audited like every password check: 14 wrong guesses with an access token get 429 from the 11th', async () => {
-    const strict = await buildTestApp(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '10' } });
-    try {
-      const user = await signUp(strict);
-      const { access_token } = await accessTokenFor(strict, user);
-      const answers = [];
-      for (let i = 0; i < 14; i++) {
-        answers.push(
-          await strict.inject({
-            method: 'DELETE',
-            url: '/api/account',
-            headers: bearer(access_token),
-            payload: { password: `wrong guess number ${i}` },
-          }),
-        );
-      }
-      expect(answers.map((answer) => answer.statusCode)).toEqual([
-        ...Array(10).fill(400),
-        ...Array(4).fill(429),
-      ]);
-      // A wrong password is a mistake in the form (like the password change), never a sign-out.
-      expect(answers[0]!.json()).toMatchObject({
-        code: 'invalid_request',
-        errors: [{ path: 'body.password', message: 'is not right' }],
-      });
-      expect(answers[0]!.body).not.toContain('wrong guess');
-      expect(answers[13]!.json().code).toBe('rate_limited');
-      expect(Number(answers[13]!.headers['retry-after'])).toBeGreaterThan(0);
-      // Locked: the right password is refused too, and the account is still there.
-      const right = await strict.inject({
-        method: 'DELETE',
-        url: '/api/account',
-        headers: bearer(access_token),
-        payload: { password: user.password },
-      });
-      expect(right.statusCode).toBe(429);
-      expect((await strict.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(200);
-      expect((await strict.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(
-        200,
+    const strict = await buildAppForTest(ctx.store, { env: { RATE_LIMIT_FAILURES_PER_ACCOUNT: '10' } });
+    const user = await signUp(strict);
+    const { access_token } = await accessTokenFor(strict, user);
+    const answers = [];
+    for (let i = 0; i < 14; i++) {
+      answers.push(
+        await strict.inject({
+          method: 'DELETE',
+          url: '/api/account',
+          headers: bearer(access_token),
+          payload: { password: `wrong guess number ${i}` },
+        }),
       );
-
-      const events = (
-        await strict.inject({ url: '/api/account/audit-log?limit=100', headers: { cookie: user.cookie } })
-      ).json().events as Array<{ action: string; outcome: string; metadata: Record<string, unknown> }>;
-      const failures = events.filter((e) => e.action === 'account.deleted' && e.outcome === 'failure');
-      expect(failures).toHaveLength(10);
-      expect(failures[0]!.metadata).toEqual({ reason: 'wrong_password' });
-      expect(events.filter((e) => e.action === 'auth.throttled')).toHaveLength(5);
-    } finally {
-      await strict.close();
     }
+    expect(answers.map((answer) => answer.statusCode)).toEqual([
+      ...Array(10).fill(400),
+      ...Array(4).fill(429),
+    ]);
+    // A wrong password is a mistake in the form (like the password change), never a sign-out.
+    expect(answers[0]!.json()).toMatchObject({
+      code: 'invalid_request',
+      errors: [{ path: 'body.password', message: 'is not right' }],
+    });
+    expect(answers[0]!.body).not.toContain('wrong guess');
+    expect(answers[13]!.json().code).toBe('rate_limited');
+    expect(Number(answers[13]!.headers['retry-after'])).toBeGreaterThan(0);
+    // Locked: the right password is refused too, and the account is still there.
+    const right = await strict.inject({
+      method: 'DELETE',
+      url: '/api/account',
+      headers: bearer(access_token),
+      payload: { password: user.password },
+    });
+    expect(right.statusCode).toBe(429);
+    expect((await strict.inject({ url: '/api/me', headers: bearer(access_token) })).statusCode).toBe(200);
+    expect((await strict.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
+
+    const events = (
+      await strict.inject({ url: '/api/account/audit-log?limit=100', headers: { cookie: user.cookie } })
+    ).json().events as Array<{ action: string; outcome: string; metadata: Record<string, unknown> }>;
+    const failures = events.filter((e) => e.action === 'account.deleted' && e.outcome === 'failure');
+    expect(failures).toHaveLength(10);
+    expect(failures[0]!.metadata).toEqual({ reason: 'wrong_password' });
+    expect(events.filter((e) => e.action === 'auth.throttled')).toHaveLength(5);
   });
 
   it('does not clear the session cookie on a wrong password', async () => {
     const user = await signUp(ctx.app);
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: 'not my password at all' },
-    });
+    const response = await deleteAccount(ctx.app, user, 'not my password at all');
     expect(response.statusCode).toBe(400);
     expect(response.headers['set-cookie']).toBeUndefined();
     expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
 import { bearer, signUp, useTestApp } from '../../../test/harness.ts';
 
 /** Categories are an open, validated slug with a suggested list (ADR 0017). */
@@ -8,13 +9,7 @@ let pat: string;
 const ctx = useTestApp();
 beforeAll(async () => {
   const user = await signUp(ctx.app);
-  const created = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: 'registry', scopes: ['agents:write'] },
-  });
-  pat = created.json().secret;
+  pat = (await createPat(ctx.app, user, { name: 'registry', scopes: ['agents:write'] })).secret;
 });
 
 const agent = (category: unknown) => ({
@@ -24,6 +19,10 @@ const agent = (category: unknown) => ({
   tags: [],
   visibility: 'public',
 });
+
+/** `POST /api/agents` with the registry PAT. */
+const create = (payload: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'POST', url: '/api/agents', headers: bearer(pat), payload });
 
 describe('GET /api/categories', () => {
   it('serves the suggested list publicly, including every value the registry document uses', async () => {
@@ -37,12 +36,7 @@ describe('GET /api/categories', () => {
 
 describe('category on create, update and list', () => {
   it.each(['automation', 'other', 'code-review', 'ml2'])('accepts %s', async (category) => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: bearer(pat),
-      payload: agent(category),
-    });
+    const response = await create(agent(category));
     expect(response.statusCode).toBe(201);
     expect(response.json().category).toBe(category);
     const listed = await ctx.app.inject({
@@ -61,12 +55,7 @@ describe('category on create, update and list', () => {
     ['too long', 'a'.repeat(33)],
     ['not a string', 7],
   ])('refuses %s, naming the rule and the suggested values', async (_label, category) => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: bearer(pat),
-      payload: agent(category),
-    });
+    const response = await create(agent(category));
     expect(response.statusCode).toBe(400);
     const [error] = response.json().errors;
     expect(error.path).toBe('body.category');
@@ -88,12 +77,7 @@ describe('category on create, update and list', () => {
 
 describe('validation messages name what is allowed', () => {
   it('lists the values of an enum', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: bearer(pat),
-      payload: { ...agent('automation'), visibility: 'secret' },
-    });
+    const response = await create({ ...agent('automation'), visibility: 'secret' });
     expect(response.json().errors).toEqual([
       { path: 'body.visibility', message: 'must be one of: public, private' },
     ]);

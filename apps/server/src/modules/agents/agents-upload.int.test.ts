@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   createAgent,
   expectProblem,
@@ -15,9 +15,9 @@ import {
   type Part,
   uploadFile,
 } from '../../../test/agent-helpers.ts';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
+import { raceContext as context, expectNotFound, type Gate, gate } from '../../../test/fixtures/races.ts';
 import { accessTokenFor, bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { RequestContext } from '../../platform/request-context.ts';
 import { createAuditRepository } from '../audit/audit.repository.ts';
 import { createAuditService } from '../audit/audit.service.ts';
 import { type AgentFileStorage, createAgentFileStorage } from './agent-file-storage.ts';
@@ -48,6 +48,11 @@ async function ownerWithAgent() {
   const auth = bearer(access_token);
   const agent = await createAgent(ctx.app, auth);
   return { user, auth, agentId: agent.agent_id, agent };
+}
+
+/** The agent's file rows in the store (their ids). */
+function fileRowsOf(agentId: string) {
+  return ctx.store.db.selectFrom('agent_files').select('id').where('agent_id', '=', agentId).execute();
 }
 
 /** Every file under the upload folder, temporary ones included, relative to it. */
@@ -271,61 +276,58 @@ describe('refused uploads leave nothing behind', () => {
   it('refuses an oversized upload over a real connection promptly, closing it, with no file left', async () => {
     const { auth, agentId } = await ownerWithAgent();
     const port = await listeningPort();
-    try {
-      const boundary = 'tessera-stream-boundary';
-      const head = Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\n` +
-          'Content-Type: application/octet-stream\r\n\r\n',
-      );
-      const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
-        (resolve, reject) => {
-          const request = http.request({
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: `/api/agents/${agentId}/upload`,
-            headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    onTestFinished(() => ctx.app.server.closeAllConnections?.());
+    const boundary = 'tessera-stream-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const request = http.request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/agents/${agentId}/upload`,
+          headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk) => {
+            body += chunk;
           });
-          request.on('response', (response) => {
-            let body = '';
-            response.on('data', (chunk) => {
-              body += chunk;
-            });
-            response.on('end', () =>
-              resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }),
-            );
-          });
-          // The server may close while we are still sending; that is the point.
-          request.on('error', (error) => {
-            if (
-              (error as NodeJS.ErrnoException).code !== 'EPIPE' &&
-              (error as NodeJS.ErrnoException).code !== 'ECONNRESET'
-            )
-              reject(error);
-          });
-          request.write(head);
-          // Far more than the limit, sent in chunks; the body never ends on its own.
-          let sent = 0;
-          const chunk = Buffer.alloc(1024, 7);
-          const pump = () => {
-            while (sent < MAX_BYTES * 256 && !request.destroyed) {
-              sent += chunk.length;
-              if (!request.write(chunk)) {
-                request.once('drain', pump);
-                return;
-              }
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }),
+          );
+        });
+        // The server may close while we are still sending; that is the point.
+        request.on('error', (error) => {
+          if (
+            (error as NodeJS.ErrnoException).code !== 'EPIPE' &&
+            (error as NodeJS.ErrnoException).code !== 'ECONNRESET'
+          )
+            reject(error);
+        });
+        request.write(head);
+        // Far more than the limit, sent in chunks; the body never ends on its own.
+        let sent = 0;
+        const chunk = Buffer.alloc(1024, 7);
+        const pump = () => {
+          while (sent < MAX_BYTES * 256 && !request.destroyed) {
+            sent += chunk.length;
+            if (!request.write(chunk)) {
+              request.once('drain', pump);
+              return;
             }
-          };
-          pump();
-        },
-      );
-      expect(answer.status).toBe(413);
-      expect(answer.connection).toBe('close');
-      expect(JSON.parse(answer.body).code).toBe('payload_too_large');
-      expect(await filesOf(agentId)).toEqual([]);
-    } finally {
-      await ctx.app.server.closeAllConnections?.();
-    }
+          }
+        };
+        pump();
+      },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.connection).toBe('close');
+    expect(JSON.parse(answer.body).code).toBe('payload_too_large');
+    expect(await filesOf(agentId)).toEqual([]);
   });
 });
 
@@ -342,12 +344,7 @@ describe('deleting an agent removes its files', () => {
     expect(response.statusCode).toBe(204);
     expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
     expect(await filesOf(keep.agentId)).toHaveLength(1);
-    const rows = await ctx.store.db
-      .selectFrom('agent_files')
-      .select('id')
-      .where('agent_id', '=', agentId)
-      .execute();
-    expect(rows).toEqual([]);
+    expect(await fileRowsOf(agentId)).toEqual([]);
   });
 });
 
@@ -360,12 +357,7 @@ describe('deleting the account removes its agents’ files', () => {
     await uploadFile(ctx.app, auth, second.agent_id, { filename: 'b.txt', content: 'b' });
     await uploadFile(ctx.app, keep.auth, keep.agentId, { filename: 'c.txt', content: 'c' });
 
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    const response = await deleteAccount(ctx.app, user);
     expect(response.statusCode).toBe(204);
     // The files go after COMMIT, without holding up the answer.
     await expect.poll(() => existsSync(path.join(uploadDir, agentId)), { timeout: 10_000 }).toBe(false);
@@ -378,38 +370,12 @@ describe('deleting the account removes its agents’ files', () => {
   it('keeps the files when the password is wrong and nothing is deleted', async () => {
     const { user, auth, agentId } = await ownerWithAgent();
     await uploadFile(ctx.app, auth, agentId, { filename: 'a.txt', content: 'a' });
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: `${user.password}!` },
-    });
+    const response = await deleteAccount(ctx.app, user, `${user.password}!`);
     // A wrong confirmation is a field error on the throttled confirmation path (ADR 0014).
     expect(response.statusCode).toBe(400);
     expect(await filesOf(agentId)).toHaveLength(1);
   });
 });
-
-/** A step that waits until the test lets it go on, and tells the test when it has been reached. */
-function gate() {
-  let open!: () => void;
-  let reach!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
-  return {
-    opened,
-    reached,
-    open,
-    async pass() {
-      reach();
-      await opened;
-    },
-  };
-}
 
 type StorageStep = 'receive' | 'received' | 'keep' | 'removeAgentFiles';
 
@@ -418,10 +384,7 @@ type StorageStep = 'receive' | 'received' | 'keep' | 'removeAgentFiles';
  * decides where the other request runs: each interleaving is driven explicitly, not left to
  * turns of the event loop (issue #18).
  */
-function steppedStorage(
-  storage: AgentFileStorage,
-  gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>,
-) {
+function steppedStorage(storage: AgentFileStorage, gates: Partial<Record<StorageStep, Gate>>) {
   return {
     ...storage,
     async receive(...args: Parameters<AgentFileStorage['receive']>) {
@@ -441,16 +404,8 @@ function steppedStorage(
   } satisfies AgentFileStorage;
 }
 
-const context: RequestContext = {
-  ip: '127.0.0.1',
-  userAgent: 'race test',
-  requestId: 'race',
-  actorCredentialId: null,
-  actorKind: 'session',
-};
-
 /** An agent service over the app's store and upload folder, whose storage steps the test drives. */
-function serviceWith(gates: Partial<Record<StorageStep, ReturnType<typeof gate>>>) {
+function serviceWith(gates: Partial<Record<StorageStep, Gate>>) {
   return createAgentService({
     db: ctx.store.db,
     agents: createAgentRepository(ctx.store.db, ctx.store.prepare),
@@ -485,93 +440,72 @@ function heldContent() {
 async function expectNothingLeftFor(agentId: string) {
   expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
   expect(await filesOnDisk()).not.toContainEqual(expect.stringMatching(/^\.incoming\//));
-  const rows = await ctx.store.db
-    .selectFrom('agent_files')
-    .select('id')
-    .where('agent_id', '=', agentId)
-    .execute();
-  expect(rows).toEqual([]);
+  expect(await fileRowsOf(agentId)).toEqual([]);
 }
 
-async function notFoundError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe('not_found');
+/**
+ * A new owner's agent, and the service's upload of `a.bin` to it already started, with the storage
+ * steps in `gates` held; `deleteAgent` deletes the agent as its owner, through the same service.
+ */
+async function uploadRacing(
+  gates: Partial<Record<StorageStep, Gate>>,
+  content: Readable = Readable.from([Buffer.alloc(200, 1)]),
+) {
+  const { user, agentId } = await ownerWithAgent();
+  const service = serviceWith(gates);
+  return {
+    agentId,
+    upload: service.uploadAgentFile(user.id, agentId, { name: 'a.bin', content }, context),
+    deleteAgent: () => service.deleteAgent(user.id, agentId, context),
+  };
+}
+
+/**
+ * The agent deleted while its upload is held; `release` lets the upload go on, which then answers
+ * not_found and leaves nothing behind (no file, no folder, no row).
+ */
+async function expectLostToDeletion(race: Awaited<ReturnType<typeof uploadRacing>>, release: () => void) {
+  await race.deleteAgent();
+  release();
+  await expectNotFound(race.upload);
+  await expectNothingLeftFor(race.agentId);
 }
 
 describe('an upload racing the deletion of its agent (each interleaving driven explicitly)', () => {
   it('deleted after the upload checked the agent, before the content arrives: 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const receive = gate();
-    const service = serviceWith({ receive });
     const held = heldContent();
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: held.content },
-      context,
-    );
+    const race = await uploadRacing({ receive }, held.content);
     await receive.reached;
-    await service.deleteAgent(user.id, agentId, context);
-    receive.open();
-    held.finish();
-    await notFoundError(upload);
-    await expectNothingLeftFor(agentId);
+    await expectLostToDeletion(race, () => {
+      receive.open();
+      held.finish();
+    });
   });
 
   it('deleted while the content streams in: the agent folder is never touched, 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
-    const service = serviceWith({});
     const held = heldContent();
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: held.content },
-      context,
-    );
+    const race = await uploadRacing({}, held.content);
     await held.firstRead;
     // The content is on its way to disk, but not into the agent's folder (the 500 of issue #18:
     // the deletion removed that folder between the upload's mkdir and its open).
-    expect(existsSync(path.join(uploadDir, agentId))).toBe(false);
-    await service.deleteAgent(user.id, agentId, context);
-    held.finish();
-    await notFoundError(upload);
-    await expectNothingLeftFor(agentId);
+    expect(existsSync(path.join(uploadDir, race.agentId))).toBe(false);
+    await expectLostToDeletion(race, () => held.finish());
   });
 
   it('deleted after the content arrived, before the upload locks the agent: 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const received = gate();
-    const service = serviceWith({ received });
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
-      context,
-    );
+    const race = await uploadRacing({ received });
     await received.reached;
-    await service.deleteAgent(user.id, agentId, context);
-    received.open();
-    await notFoundError(upload);
-    await expectNothingLeftFor(agentId);
+    await expectLostToDeletion(race, () => received.open());
   });
 
   it('deleted while the upload holds the agent: the upload wins (201), then the deletion removes it all', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const keep = gate();
-    const service = serviceWith({ keep });
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
-      context,
-    );
+    const { agentId, upload, deleteAgent } = await uploadRacing({ keep });
     await keep.reached;
     // Waits for the upload's row lock (PostgreSQL) or its connection (PGlite).
-    const deletion = service.deleteAgent(user.id, agentId, context);
+    const deletion = deleteAgent();
     keep.open();
     const file = await upload;
     expect(file.size).toBe(200);
@@ -580,21 +514,14 @@ describe('an upload racing the deletion of its agent (each interleaving driven e
   });
 
   it('deletion committed but its folder removal not yet run while the upload finishes: 404, nothing kept', async () => {
-    const { user, agentId } = await ownerWithAgent();
     const receive = gate();
     const removeAgentFiles = gate();
-    const service = serviceWith({ receive, removeAgentFiles });
-    const upload = service.uploadAgentFile(
-      user.id,
-      agentId,
-      { name: 'a.bin', content: Readable.from([Buffer.alloc(200, 1)]) },
-      context,
-    );
+    const { agentId, upload, deleteAgent } = await uploadRacing({ receive, removeAgentFiles });
     await receive.reached;
-    const deletion = service.deleteAgent(user.id, agentId, context);
+    const deletion = deleteAgent();
     await removeAgentFiles.reached;
     receive.open();
-    await notFoundError(upload);
+    await expectNotFound(upload);
     removeAgentFiles.open();
     await deletion;
     await expectNothingLeftFor(agentId);

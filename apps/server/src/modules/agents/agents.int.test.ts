@@ -55,6 +55,20 @@ const AGENT_KEYS = [
   'visibility',
 ];
 
+/** A public agent of a new owner, which a stranger (another new user) reads with 200. */
+async function publicAgentAStrangerReads() {
+  const owner = await userWithToken();
+  const stranger = await userWithToken();
+  const agent = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
+  const url = `/api/agents/${agent.agent_id}`;
+  expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+  return { owner, stranger, agent, url };
+}
+
+/** `PUT /api/agents/:id`: the answer, whatever it is. */
+const updateAgent = (headers: Headers, agentId: string, payload: Record<string, unknown>) =>
+  ctx.app.inject({ method: 'PUT', url: `/api/agents/${agentId}`, headers, payload });
+
 describe('creating and reading agents', () => {
   it('creates an agent with an access token and answers 201 with the contract Agent', async () => {
     const user = await userWithToken();
@@ -147,11 +161,9 @@ describe('updating agents', () => {
     const user = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
     clock.advance(5_000);
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/api/agents/${created.agent_id}`,
-      headers: user.auth,
-      payload: { name: 'Changelog writer', tags: ['changelog', 'changelog', 'docs'] },
+    const response = await updateAgent(user.auth, created.agent_id, {
+      name: 'Changelog writer',
+      tags: ['changelog', 'changelog', 'docs'],
     });
     expect(response.statusCode).toBe(200);
     const updated = response.json();
@@ -174,40 +186,25 @@ describe('updating agents', () => {
   it('clears the framework with null and can change every member at once', async () => {
     const user = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/api/agents/${created.agent_id}`,
-      headers: user.auth,
-      payload: {
-        name: 'Triage bot',
-        description: '',
-        category: 'support',
-        framework: null,
-        tags: [],
-        visibility: 'private',
-      },
-    });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({
+    const everyMember = {
       name: 'Triage bot',
       description: '',
       category: 'support',
       framework: null,
       tags: [],
       visibility: 'private',
-    });
+    };
+    const response = await updateAgent(user.auth, created.agent_id, everyMember);
+    expect(response.statusCode).toBe(200);
+    // The agent reads back as sent, member for member.
+    expect(response.json()).toMatchObject(everyMember);
   });
 
   it('refuses an empty update, and refuses server-owned members (mass assignment) naming the field', async () => {
     const user = await userWithToken();
     const other = await userWithToken();
     const created = await createAgent(ctx.app, user.auth);
-    const empty = await ctx.app.inject({
-      method: 'PUT',
-      url: `/api/agents/${created.agent_id}`,
-      headers: user.auth,
-      payload: {},
-    });
+    const empty = await updateAgent(user.auth, created.agent_id, {});
     expectProblem(empty, 400, 'invalid_request');
     for (const [field, value] of [
       ['owner_id', other.id],
@@ -216,12 +213,7 @@ describe('updating agents', () => {
       ['files', []],
       ['created_at', '2020-01-01T00:00:00Z'],
     ] as const) {
-      const response = await ctx.app.inject({
-        method: 'PUT',
-        url: `/api/agents/${created.agent_id}`,
-        headers: user.auth,
-        payload: { name: 'Hijacked', [field]: value },
-      });
+      const response = await updateAgent(user.auth, created.agent_id, { name: 'Hijacked', [field]: value });
       const body = expectProblem(response, 400, 'invalid_request');
       expect(body.errors?.map((e) => e.path)).toContain(`body.${field}`);
     }
@@ -287,11 +279,7 @@ describe('visibility and ownership', () => {
   });
 
   it("lets anyone read a public agent but answers 404 to a stranger's update, delete and upload, changing nothing", async () => {
-    const owner = await userWithToken();
-    const stranger = await userWithToken();
-    const shared = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
-    const url = `/api/agents/${shared.agent_id}`;
-    expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+    const { owner, stranger, agent: shared, url } = await publicAgentAStrangerReads();
 
     const update = await ctx.app.inject({
       method: 'PUT',
@@ -313,11 +301,7 @@ describe('visibility and ownership', () => {
   });
 
   it('hides an agent from others as soon as its owner makes it private', async () => {
-    const owner = await userWithToken();
-    const stranger = await userWithToken();
-    const agent = await createAgent(ctx.app, owner.auth, { visibility: 'public' });
-    const url = `/api/agents/${agent.agent_id}`;
-    expect((await ctx.app.inject({ method: 'GET', url, headers: stranger.auth })).statusCode).toBe(200);
+    const { owner, stranger, url } = await publicAgentAStrangerReads();
     await ctx.app.inject({ method: 'PUT', url, headers: owner.auth, payload: { visibility: 'private' } });
     expectProblem(await ctx.app.inject({ method: 'GET', url, headers: stranger.auth }), 404, 'not_found');
   });
@@ -376,28 +360,20 @@ describe('validation', () => {
 
   it('refuses malformed JSON, other content types and multipart on the JSON routes', async () => {
     const user = await userWithToken();
-    const malformed = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: { ...user.auth, 'content-type': 'application/json' },
-      payload: '{"name": "x",',
-    });
-    expectProblem(malformed, 400, 'invalid_json');
-    const text = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: { ...user.auth, 'content-type': 'application/xml' },
-      payload: '<agent name="x"/>',
-    });
-    expectProblem(text, 415, 'unsupported_media_type');
     const form = multipartBody([{ name: 'name', content: 'x' }]);
-    const multipart = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/agents',
-      headers: { ...user.auth, ...form.headers },
-      payload: form.payload,
-    });
-    expectProblem(multipart, 415, 'unsupported_media_type');
+    for (const [headers, payload, status, code] of [
+      [{ 'content-type': 'application/json' }, '{"name": "x",', 400, 'invalid_json'],
+      [{ 'content-type': 'application/xml' }, '<agent name="x"/>', 415, 'unsupported_media_type'],
+      [form.headers, form.payload, 415, 'unsupported_media_type'],
+    ] as const) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/agents',
+        headers: { ...user.auth, ...headers },
+        payload,
+      });
+      expectProblem(response, status, code);
+    }
   });
 
   it('refuses __proto__ in the body without polluting objects', async () => {

@@ -1,8 +1,19 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import { signUp, useTestApp } from '../../../test/harness.ts';
 
 const ctx = useTestApp();
+
+/** The actions of the user's audit rows as stored. */
+async function storedActions(userId: string) {
+  const rows = await ctx.store.db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((row) => row.action);
+}
 
 describe('the audit log is append-only in the database (AUDIT-5)', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, and keeps the rows', async () => {
@@ -34,30 +45,15 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
     await expect(sql`truncate audit_events`.execute(ctx.store.db)).rejects.toThrow(/append-only/);
 
     expect(await count()).toBe(before);
-    const actions = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('user_id', '=', me.id)
-      .execute();
-    expect(actions.map((row) => row.action)).not.toContain('forged');
+    expect(await storedActions(me.id)).not.toContain('forged');
   });
 
   it('still records new events, and deleting an account keeps its trail', async () => {
     const user = await signUp(ctx.app);
     const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
-    const deleted = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: { cookie: user.cookie },
-      payload: { password: user.password },
-    });
+    const deleted = await deleteAccount(ctx.app, user);
     expect(deleted.statusCode).toBe(204);
-    const actions = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('user_id', '=', me.id)
-      .execute();
-    expect(actions.map((row) => row.action)).toContain('account.deleted');
+    expect(await storedActions(me.id)).toContain('account.deleted');
   });
 });
 

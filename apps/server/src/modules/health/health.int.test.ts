@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { describe, expect, it, vi } from 'vitest';
-import { buildTestApp, createTestStore, storeKind, useTestApp } from '../../../test/harness.ts';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { buildAppForTest, createTestStore, storeKind, useTestApp } from '../../../test/harness.ts';
 import { openPostgres } from '../../platform/database/database.ts';
 
 const ctx = useTestApp();
@@ -29,51 +29,43 @@ describe('health probes', () => {
 
   it('ready is 503 problem+json with Retry-After while a migration this version knows is not applied', async () => {
     const own = await createTestStore();
-    const other = await buildTestApp(own);
-    try {
-      const [last] = (
-        await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(
-          own.db,
-        )
-      ).rows;
-      await sql`delete from kysely_migration where name = ${last!.name}`.execute(own.db);
-      const response = await other.inject({ url: '/api/health/ready' });
-      expect(response.statusCode).toBe(503);
-      expect(response.headers['content-type']).toContain('application/problem+json');
-      expect(response.headers['retry-after']).toBe('5');
-      expect(response.json()).toMatchObject({ code: 'service_unavailable' });
-      expect(response.json().detail).toContain(last!.name);
-    } finally {
-      await other.close();
-      await own.destroy();
-    }
+    onTestFinished(() => own.destroy());
+    const other = await buildAppForTest(own);
+    const [last] = (
+      await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(
+        own.db,
+      )
+    ).rows;
+    await sql`delete from kysely_migration where name = ${last!.name}`.execute(own.db);
+    const response = await other.inject({ url: '/api/health/ready' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({ code: 'service_unavailable' });
+    expect(response.json().detail).toContain(last!.name);
   });
 });
 
 describe.runIf(storeKind === 'postgres')('readiness follows the LISTEN connection (PostgreSQL)', () => {
   it('is not ready while the revocation feed is down, and ready again once it reconnects', async () => {
     const own = await openPostgres(ctx.store.url!, { poolSize: 2 });
-    const other = await buildTestApp(own);
-    try {
-      // Hold the feed down: terminate the listener as often as it comes back, until we saw 503.
-      await vi.waitFor(
-        async () => {
-          await sql`select pg_terminate_backend(pid) from pg_stat_activity
-            where application_name like 'tessera-listener%' and datname = current_database()`.execute(
-            ctx.store.db,
-          );
-          const response = await other.inject({ url: '/api/health/ready' });
-          expect(response.statusCode).toBe(503);
-          expect(response.json().detail).toContain('LISTEN');
-        },
-        { timeout: 10_000, interval: 10 },
-      );
-      await expect
-        .poll(async () => (await other.inject({ url: '/api/health/ready' })).statusCode, { timeout: 10_000 })
-        .toBe(200);
-    } finally {
-      await other.close();
-      await own.close();
-    }
+    onTestFinished(() => own.close());
+    const other = await buildAppForTest(own);
+    // Hold the feed down: terminate the listener as often as it comes back, until we saw 503.
+    await vi.waitFor(
+      async () => {
+        await sql`select pg_terminate_backend(pid) from pg_stat_activity
+          where application_name like 'tessera-listener%' and datname = current_database()`.execute(
+          ctx.store.db,
+        );
+        const response = await other.inject({ url: '/api/health/ready' });
+        expect(response.statusCode).toBe(503);
+        expect(response.json().detail).toContain('LISTEN');
+      },
+      { timeout: 10_000, interval: 10 },
+    );
+    await expect
+      .poll(async () => (await other.inject({ url: '/api/health/ready' })).statusCode, { timeout: 10_000 })
+      .toBe(200);
   });
 });

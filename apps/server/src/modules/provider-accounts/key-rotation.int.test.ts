@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
 import {
+  buildAppForTest,
   buildTestApp,
   captureLogs,
-  createTestStore,
   signUp,
-  type TestStore,
+  type TestAppOptions,
   type TestUser,
+  useTestStore,
 } from '../../../test/harness.ts';
 import { createSecretCipher, keyIdOf } from '../../platform/crypto/secret-cipher.ts';
 import type { App } from '../../platform/http/schemas.ts';
@@ -17,26 +18,27 @@ import { reencryptProviderTokens } from './key-rotation.ts';
 import { createProviderAccountRepository } from './provider-accounts.repository.ts';
 
 // This file owns its store: rotating keys rewrites every row in it.
-let store: TestStore;
+const file = useTestStore();
 let github: FakeGitHub;
 const OLD = { id: 'k0', key: randomBytes(32) };
 const NEW = { id: 'k1', key: randomBytes(32) };
 const ring = (...keys: Array<typeof OLD>) => keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
 
 beforeAll(async () => {
-  store = await createTestStore();
   github = await startFakeGitHub();
 });
 afterAll(async () => {
   await github.close();
-  await store.destroy();
 });
 
-function appWith(keys: string, logStream?: ReturnType<typeof captureLogs>['stream']) {
-  return buildTestApp(store, {
-    env: { TESSERA_ENCRYPTION_KEYS: keys, GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' },
-    logStream,
-  });
+const withKeys = (keys: string, logStream?: TestAppOptions['logStream']): TestAppOptions => ({
+  env: { TESSERA_ENCRYPTION_KEYS: keys, GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' },
+  logStream,
+});
+
+/** A server started with the key ring `keys`; the test closes it where the restart it stands for ends. */
+function appWith(keys: string, logStream?: TestAppOptions['logStream']) {
+  return buildTestApp(file.store, withKeys(keys, logStream));
 }
 
 async function addAccount(app: App, user: TestUser) {
@@ -53,8 +55,21 @@ async function addAccount(app: App, user: TestUser) {
 }
 
 async function keyIdsInStore() {
-  const rows = await store.db.selectFrom('provider_accounts').select(['id', 'token_ciphertext']).execute();
+  const rows = await file.store.db
+    .selectFrom('provider_accounts')
+    .select(['id', 'token_ciphertext'])
+    .execute();
   return new Map(rows.map((r) => [r.id, keyIdOf(r.token_ciphertext)]));
+}
+
+/** The provider account's token as stored (sealed). */
+async function storedCiphertext(id: string) {
+  const row = await file.store.db
+    .selectFrom('provider_accounts')
+    .select('token_ciphertext')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.token_ciphertext;
 }
 
 async function testOk(app: App, user: TestUser, id: string) {
@@ -86,16 +101,16 @@ describe('encryption key rotation', () => {
     const fresh = await addAccount(during, user);
     expect((await keyIdsInStore()).get(fresh.id)).toBe('k1');
 
-    const accounts = createProviderAccountRepository(store.db);
+    const accounts = createProviderAccountRepository(file.store.db);
     const cipher = createSecretCipher([NEW, OLD]);
     const audit = createAuditService({
-      audit: createAuditRepository(store.db),
+      audit: createAuditRepository(file.store.db),
       clock: { now: () => new Date() },
     });
     // Stopped after the first batch of one, as Ctrl-C would…
     const controller = new AbortController();
     const first = await reencryptProviderTokens({
-      db: store.db,
+      db: file.store.db,
       accounts,
       cipher,
       audit,
@@ -105,22 +120,24 @@ describe('encryption key rotation', () => {
     });
     expect(first).toMatchObject({ reencrypted: 1, remaining: 2, stopped: true, failed: [] });
     // …then run again to the end, and once more to show it is idempotent.
-    const second = await reencryptProviderTokens({ db: store.db, accounts, cipher, audit, batchSize: 1 });
+    const second = await reencryptProviderTokens({
+      db: file.store.db,
+      accounts,
+      cipher,
+      audit,
+      batchSize: 1,
+    });
     expect(second).toMatchObject({ scanned: 2, reencrypted: 2, remaining: 0, stopped: false, failed: [] });
-    const third = await reencryptProviderTokens({ db: store.db, accounts, cipher, audit });
+    const third = await reencryptProviderTokens({ db: file.store.db, accounts, cipher, audit });
     expect(third).toMatchObject({ scanned: 0, reencrypted: 0, remaining: 0 });
     expect([...(await keyIdsInStore()).values()].every((k) => k === 'k1')).toBe(true);
     await during.close();
 
     // The old key can now be retired: the server starts with the new key alone and every token opens.
-    const after = await appWith(ring(NEW));
-    try {
-      for (const account of [...old, fresh]) expect(await testOk(after, user, account.id)).toBe(true);
-    } finally {
-      await after.close();
-    }
+    const after = await buildAppForTest(file.store, withKeys(ring(NEW)));
+    for (const account of [...old, fresh]) expect(await testOk(after, user, account.id)).toBe(true);
 
-    const rotations = await store.db
+    const rotations = await file.store.db
       .selectFrom('audit_events')
       .select(['outcome', 'metadata'])
       .where('action', '=', 'encryption_keys.rotated')
@@ -155,47 +172,33 @@ describe('encryption key rotation', () => {
     const broken = await addAccount(app, user);
     await app.close();
     // Sealed under k1 but moved onto another row's associated data: no key opens it.
-    const { token_ciphertext } = await store.db
-      .selectFrom('provider_accounts')
-      .select('token_ciphertext')
-      .where('id', '=', broken.id)
-      .executeTakeFirstOrThrow();
+    const sealed = await storedCiphertext(broken.id);
     const other = createSecretCipher([OLD]).encrypt('not the token', 'elsewhere');
-    await store.db
+    await file.store.db
       .updateTable('provider_accounts')
       .set({ token_ciphertext: other })
       .where('id', '=', broken.id)
       .execute();
 
     const report = await reencryptProviderTokens({
-      db: store.db,
-      accounts: createProviderAccountRepository(store.db),
+      db: file.store.db,
+      accounts: createProviderAccountRepository(file.store.db),
       cipher: createSecretCipher([NEW, OLD]),
       batchSize: 10,
     });
     expect(report.failed).toEqual([{ id: broken.id, keyId: 'k0' }]);
     expect(report.remaining).toBe(1);
-    const after = await store.db
-      .selectFrom('provider_accounts')
-      .select('token_ciphertext')
-      .where('id', '=', broken.id)
-      .executeTakeFirstOrThrow();
-    expect(after.token_ciphertext).toBe(other);
-    expect(token_ciphertext).not.toBe(other);
+    expect(await storedCiphertext(broken.id)).toBe(other);
+    expect(sealed).not.toBe(other);
   });
 
   it('never overwrites a token replaced while the rotation read it', async () => {
-    const accounts = createProviderAccountRepository(store.db);
-    const row = await store.db
+    const accounts = createProviderAccountRepository(file.store.db);
+    const row = await file.store.db
       .selectFrom('provider_accounts')
       .select(['id', 'token_ciphertext'])
       .executeTakeFirstOrThrow();
     expect(await accounts.replaceCiphertext(row.id, 'v1|k0|stale|stale|stale', 'v1|k1|x|y|z')).toBe(false);
-    const unchanged = await store.db
-      .selectFrom('provider_accounts')
-      .select('token_ciphertext')
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
-    expect(unchanged.token_ciphertext).toBe(row.token_ciphertext);
+    expect(await storedCiphertext(row.id)).toBe(row.token_ciphertext);
   });
 });

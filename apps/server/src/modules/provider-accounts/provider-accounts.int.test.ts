@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   type FakeBitbucket,
   newAtlassianApiToken,
@@ -12,7 +12,7 @@ import { type FakeGitLab, newGitLabToken, startFakeGitLab } from '../../../test/
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   captureLogs,
   signUp,
   type TestUser,
@@ -192,27 +192,23 @@ describe('GitHub', () => {
 
   it('answers token_expired once the expiry GitHub announced has passed', async () => {
     const clock = testClock();
-    const clocked = await buildTestApp(ctx.store, { env: providerEnv(), clock });
-    try {
-      const user = await signUp(clocked);
-      const expiresAt = new Date(clock.now().getTime() + DAY_MS);
-      const { token, account } = await addGitHubAccount(
-        user,
-        { login: 'soon', scopes: ['repo'], expiresAt },
-        clocked,
-      );
-      expect(account.status).toBe('ok');
-      // A day later GitHub answers a plain 401 "Bad credentials", as it does for expired tokens.
-      github.addToken(token, { login: 'soon', scopes: ['repo'], expiresAt: new Date(Date.now() - 1000) });
-      clock.advance(2 * DAY_MS);
-      const result = (await test(clocked, user, account.id)).json();
-      expect(result.ok).toBe(false);
-      expect(result.error.code).toBe('token_expired');
-      const list = await clocked.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
-      expect(list.json().accounts[0].status).toBe('token_expired');
-    } finally {
-      await clocked.close();
-    }
+    const clocked = await buildAppForTest(ctx.store, { env: providerEnv(), clock });
+    const user = await signUp(clocked);
+    const expiresAt = new Date(clock.now().getTime() + DAY_MS);
+    const { token, account } = await addGitHubAccount(
+      user,
+      { login: 'soon', scopes: ['repo'], expiresAt },
+      clocked,
+    );
+    expect(account.status).toBe('ok');
+    // A day later GitHub answers a plain 401 "Bad credentials", as it does for expired tokens.
+    github.addToken(token, { login: 'soon', scopes: ['repo'], expiresAt: new Date(Date.now() - 1000) });
+    clock.advance(2 * DAY_MS);
+    const result = (await test(clocked, user, account.id)).json();
+    expect(result.ok).toBe(false);
+    expect(result.error.code).toBe('token_expired');
+    const list = await clocked.inject({ url: '/api/provider-accounts', headers: { cookie: user.cookie } });
+    expect(list.json().accounts[0].status).toBe('token_expired');
   });
 
   it('answers insufficient_permissions naming the "repo" scope when a classic token lacks it', async () => {
@@ -273,66 +269,60 @@ describe('GitHub', () => {
 
 describe('unreachable providers', () => {
   it('gives up after PROVIDER_TIMEOUT_MS and answers unreachable', async () => {
-    const quick = await buildTestApp(ctx.store, { env: providerEnv({ PROVIDER_TIMEOUT_MS: '200' }) });
-    try {
-      const user = await signUp(quick);
-      const { account } = await addGitHubAccount(user, { login: 'slow', scopes: ['repo'] }, quick);
-      github.hang = true;
-      const started = Date.now();
-      const result = (await test(quick, user, account.id)).json();
+    onTestFinished(async () => {
       github.hang = false;
-      expect(result.error).toEqual({ code: 'unreachable', message: 'GitHub did not answer within 200 ms.' });
-      expect(Date.now() - started).toBeLessThan(5_000);
-      const repositories = await quick.inject({
-        url: `/api/provider-accounts/${account.id}/repositories`,
-        headers: { cookie: user.cookie },
-      });
-      expect(repositories.statusCode).toBe(200);
-    } finally {
-      github.hang = false;
-      await quick.close();
-    }
+    });
+    const quick = await buildAppForTest(ctx.store, { env: providerEnv({ PROVIDER_TIMEOUT_MS: '200' }) });
+    const user = await signUp(quick);
+    const { account } = await addGitHubAccount(user, { login: 'slow', scopes: ['repo'] }, quick);
+    github.hang = true;
+    const started = Date.now();
+    const result = (await test(quick, user, account.id)).json();
+    github.hang = false;
+    expect(result.error).toEqual({ code: 'unreachable', message: 'GitHub did not answer within 200 ms.' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const repositories = await quick.inject({
+      url: `/api/provider-accounts/${account.id}/repositories`,
+      headers: { cookie: user.cookie },
+    });
+    expect(repositories.statusCode).toBe(200);
   });
 
   it('answers unreachable when nothing listens, and 502 bad_gateway when listing repositories', async () => {
     const logs = captureLogs();
-    const nowhere = await buildTestApp(ctx.store, {
+    const nowhere = await buildAppForTest(ctx.store, {
       env: providerEnv({ GITHUB_API_URL: await closedPortUrl() }),
       logStream: logs.stream,
     });
-    try {
-      const user = await signUp(nowhere);
-      const token = remember(newGitHubToken());
-      const refused = await addAccount(nowhere, user, { provider: 'github', name: 'offline', token });
-      expect(refused.statusCode).toBe(422);
-      expect(refused.json().check.error.code).toBe('unreachable');
-      const created = await addAccount(nowhere, user, {
-        provider: 'github',
-        name: 'offline',
-        token,
-        force: true,
-      });
-      expect(created.json().status).toBe('unreachable');
-      const result = (await test(nowhere, user, created.json().id)).json();
-      expect(result.error.code).toBe('unreachable');
-      const repositories = await nowhere.inject({
-        url: `/api/provider-accounts/${created.json().id}/repositories`,
-        headers: { cookie: user.cookie },
-      });
-      expect(repositories.statusCode).toBe(502);
-      expect(repositories.json().code).toBe('bad_gateway');
-      expect(repositories.body).not.toContain(token);
-      expect(repositories.body).not.toContain('ECONNREFUSED');
-      // The operator's log keeps the network error behind "unreachable", for the check and the 502.
-      const checks = logs.lines.filter((line) => line.includes('provider unreachable'));
-      expect(checks.length).toBeGreaterThan(0);
-      expect(checks.every((line) => line.includes('ECONNREFUSED'))).toBe(true);
-      const failed = logs.lines.find((line) => line.includes('"msg":"request failed"'));
-      expect(failed).toContain('ECONNREFUSED');
-      expect(logs.text()).not.toContain(token);
-    } finally {
-      await nowhere.close();
-    }
+    const user = await signUp(nowhere);
+    const token = remember(newGitHubToken());
+    const refused = await addAccount(nowhere, user, { provider: 'github', name: 'offline', token });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().check.error.code).toBe('unreachable');
+    const created = await addAccount(nowhere, user, {
+      provider: 'github',
+      name: 'offline',
+      token,
+      force: true,
+    });
+    expect(created.json().status).toBe('unreachable');
+    const result = (await test(nowhere, user, created.json().id)).json();
+    expect(result.error.code).toBe('unreachable');
+    const repositories = await nowhere.inject({
+      url: `/api/provider-accounts/${created.json().id}/repositories`,
+      headers: { cookie: user.cookie },
+    });
+    expect(repositories.statusCode).toBe(502);
+    expect(repositories.json().code).toBe('bad_gateway');
+    expect(repositories.body).not.toContain(token);
+    expect(repositories.body).not.toContain('ECONNREFUSED');
+    // The operator's log keeps the network error behind "unreachable", for the check and the 502.
+    const checks = logs.lines.filter((line) => line.includes('provider unreachable'));
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.every((line) => line.includes('ECONNREFUSED'))).toBe(true);
+    const failed = logs.lines.find((line) => line.includes('"msg":"request failed"'));
+    expect(failed).toContain('ECONNREFUSED');
+    expect(logs.text()).not.toContain(token);
   });
 });
 
@@ -439,26 +429,22 @@ describe('GitLab', () => {
 
   it('talks to a self-hosted instance given as base_url (on a private address: when the operator allows it)', async () => {
     const selfHosted = await startFakeGitLab();
+    onTestFinished(() => selfHosted.close());
     // The instance listens on 127.0.0.1, which users may only reach with the operator's allowance (ADR 0016).
-    const onPrem = await buildTestApp(ctx.store, {
+    const onPrem = await buildAppForTest(ctx.store, {
       env: providerEnv({ PROVIDER_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }),
     });
-    try {
-      const user = await signUp(onPrem);
-      const token = remember(newGitLabToken());
-      selfHosted.addToken(token, { username: 'onprem', scopes: ['api'] });
-      const created = await addAccount(onPrem, user, {
-        provider: 'gitlab',
-        name: 'On-prem',
-        token,
-        base_url: `${selfHosted.url}/api/v4/`,
-      });
-      expect(created.json()).toMatchObject({ status: 'ok', username: 'onprem', base_url: selfHosted.url });
-      expect(selfHosted.requests.some((r) => r.path === '/api/v4/user')).toBe(true);
-    } finally {
-      await onPrem.close();
-      await selfHosted.close();
-    }
+    const user = await signUp(onPrem);
+    const token = remember(newGitLabToken());
+    selfHosted.addToken(token, { username: 'onprem', scopes: ['api'] });
+    const created = await addAccount(onPrem, user, {
+      provider: 'gitlab',
+      name: 'On-prem',
+      token,
+      base_url: `${selfHosted.url}/api/v4/`,
+    });
+    expect(created.json()).toMatchObject({ status: 'ok', username: 'onprem', base_url: selfHosted.url });
+    expect(selfHosted.requests.some((r) => r.path === '/api/v4/user')).toBe(true);
   });
 
   it.each([

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type FakeGitLab, newGitLabToken, startFakeGitLab } from '../../../test/fakes/gitlab.ts';
-import { buildTestApp, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { buildAppForTest, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 /**
@@ -124,37 +124,32 @@ describe('a GitLab base_url on a private or loopback address', () => {
 describe('PROVIDER_ALLOWED_PRIVATE_HOSTS', () => {
   it('lets an operator allow an internal instance by name or range', async () => {
     const allowed = await startCanary('127.0.0.1');
-    const byName = await buildTestApp(ctx.store, {
+    onTestFinished(() => allowed.close());
+    const byName = await buildAppForTest(ctx.store, {
       env: {
         GITLAB_URL: gitlab.url,
         PROVIDER_TIMEOUT_MS: '3000',
         PROVIDER_ALLOWED_PRIVATE_HOSTS: 'localhost',
       },
     });
-    const byRange = await buildTestApp(ctx.store, {
+    const byRange = await buildAppForTest(ctx.store, {
       env: {
         GITLAB_URL: gitlab.url,
         PROVIDER_TIMEOUT_MS: '3000',
         PROVIDER_ALLOWED_PRIVATE_HOSTS: '127.0.0.0/8',
       },
     });
-    try {
-      const user = await signUp(byName);
-      // The canary speaks no TLS, so the check fails, but only after a connection was made.
-      await gitlabAccount(byName, user, `https://localhost:${allowed.port}`);
-      expect(allowed.connections).toBeGreaterThanOrEqual(1);
-      const before = allowed.connections;
-      await gitlabAccount(byRange, user, `https://127.0.0.1:${allowed.port}`);
-      expect(allowed.connections).toBeGreaterThan(before);
-      // An address not on the list stays refused.
-      const other = await gitlabAccount(byName, user, `https://127.0.0.1:${canary.port}`);
-      expect(other.statusCode).toBe(422);
-      expect(canary.connections).toBe(0);
-    } finally {
-      await byName.close();
-      await byRange.close();
-      await allowed.close();
-    }
+    const user = await signUp(byName);
+    // The canary speaks no TLS, so the check fails, but only after a connection was made.
+    await gitlabAccount(byName, user, `https://localhost:${allowed.port}`);
+    expect(allowed.connections).toBeGreaterThanOrEqual(1);
+    const before = allowed.connections;
+    await gitlabAccount(byRange, user, `https://127.0.0.1:${allowed.port}`);
+    expect(allowed.connections).toBeGreaterThan(before);
+    // An address not on the list stays refused.
+    const other = await gitlabAccount(byName, user, `https://127.0.0.1:${canary.port}`);
+    expect(other.statusCode).toBe(422);
+    expect(canary.connections).toBe(0);
   });
 
   it('is checked at start: a malformed entry stops the server with a message naming it', async () => {

@@ -1,7 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
+import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
-import { accessTokenFor, bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import {
+  connectRepo,
+  createTaskAgent,
+  ensureTaskGroup,
+  insertSecondAutomationToken,
+  signUpWithGitHub,
+  useAppWithFakeGitHub,
+} from '../../../test/fixtures/repos.ts';
+import { accessTokenFor, bearer, signUp, type TestUser } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 /**
@@ -9,16 +16,7 @@ import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
  * group's title, and a group that outlives a revoked token (issue a new token, or close it).
  */
 
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
+const ctx = useAppWithFakeGitHub();
 
 const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
 const as = (user: TestUser) => ({ cookie: user.cookie });
@@ -37,55 +35,19 @@ interface Listed {
 }
 
 async function setUp() {
-  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
-  const user = await signUp(ctx.app);
-  const githubToken = newGitHubToken();
-  github.addToken(githubToken, {
-    login,
-    scopes: ['repo'],
-    repos: [
-      { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
-      { full_name: `${login}/beta`, private: false, default_branch: 'main' },
-    ],
-  });
-  const account = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: as(user),
-    payload: { provider: 'github', name: 'GitHub', token: githubToken },
-  });
-  expect(account.statusCode).toBe(201);
-  const connect = (fullName: string) =>
-    ctx.app.inject({
-      method: 'POST',
-      url: '/api/repos',
-      headers: as(user),
-      payload: { provider_account_id: account.json().id, full_name: fullName },
-    });
+  const { user, login, providerAccountId } = await signUpWithGitHub(ctx);
+  const connect = (fullName: string) => connectRepo(ctx.app, as(user), providerAccountId, fullName);
   const repo = (await connect(`${login}/alpha`)).json() as { id: string };
   const otherRepo = (await connect(`${login}/beta`)).json() as { id: string };
   const agentId = await createAgent(user, 'Fixer bot');
   return { user, repo, otherRepo, agentId };
 }
 
-async function createAgent(user: TestUser, name: string, visibility: 'public' | 'private' = 'private') {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: as(user),
-    payload: { name, description: '', category: 'coding', tags: [], visibility },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().agent_id as string;
-}
+const createAgent = (user: TestUser, name: string, visibility: 'public' | 'private' = 'private') =>
+  createTaskAgent(ctx.app, as(user), { name, visibility });
 
 async function openGroup(user: TestUser, repoId: string, agentId: string, title = `work ${Math.random()}`) {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: `/api/repos/${repoId}/task-groups`,
-    headers: as(user),
-    payload: { agent_id: agentId, title },
-  });
+  const response = await ensureTaskGroup(ctx.app, as(user), repoId, agentId, title);
   expect(response.statusCode).toBe(201);
   const body = response.json();
   return {
@@ -300,25 +262,9 @@ describe('a group continues after its token is revoked', () => {
   it('lets the store refuse a second live token for a group (a unique index, not a check)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
-    const insert = ctx.store.db
-      .insertInto('credentials')
-      .values({
-        id: `tok_dup_${Math.random()}`,
-        user_id: user.id,
-        kind: 'automation',
-        token_hash: `dup-${Math.random()}`,
-        preview: 'tes_aut_dup…',
-        scopes: ['tasks:write'],
-        task_group_id: group.id,
-        name: null,
-        description: null,
-        client_id: null,
-        family_id: null,
-        rotated_from_id: null,
-        expires_at: null,
-      })
-      .execute();
-    await expect(insert).rejects.toMatchObject({ code: '23505' });
+    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 
   it('closing the group revokes its token, and a closed group gets no new one (409)', async () => {

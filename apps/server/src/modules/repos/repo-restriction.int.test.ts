@@ -1,68 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  connectRepo,
+  createTaskAgent,
+  ensureTaskGroup,
+  signUpWithGitHub,
+  useAppWithFakeGitHub,
+} from '../../../test/fixtures/repos.ts';
+import { bearer, type TestUser } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 // Issue #16 item 7 (ADR 0031): a PAT limited to chosen repositories, tried from every side.
 
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
+const ctx = useAppWithFakeGitHub();
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A user with two connected repositories (alpha, beta), an agent and an open task group in each. */
 async function setUp() {
-  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
-  const user = await signUp(ctx.app);
-  const token = newGitHubToken();
-  github.addToken(token, {
-    login,
-    scopes: ['repo'],
-    repos: [
-      { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
-      { full_name: `${login}/beta`, private: false, default_branch: 'main' },
-    ],
-  });
-  const account = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: as(user),
-    payload: { provider: 'github', name: 'GitHub', token },
-  });
+  const { user, login, providerAccountId } = await signUpWithGitHub(ctx);
   const connect = async (name: string) => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/repos',
-      headers: as(user),
-      payload: { provider_account_id: account.json().id, full_name: `${login}/${name}` },
-    });
+    const response = await connectRepo(ctx.app, as(user), providerAccountId, `${login}/${name}`);
     expect(response.statusCode).toBe(201);
     return response.json().id as string;
   };
   const alpha = await connect('alpha');
   const beta = await connect('beta');
-  const agent = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: as(user),
-    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility: 'private' },
-  });
-  const agentId = agent.json().agent_id as string;
+  const agentId = await createTaskAgent(ctx.app, as(user));
   const group = async (repoId: string) => {
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/repos/${repoId}/task-groups`,
-      headers: as(user),
-      payload: { agent_id: agentId, title: `work ${Math.random()}` },
-    });
+    const created = await ensureTaskGroup(ctx.app, as(user), repoId, agentId, `work ${Math.random()}`);
     expect(created.statusCode).toBe(201);
     const groupId = created.json().task_group.id as string;
     const task = await ctx.app.inject({

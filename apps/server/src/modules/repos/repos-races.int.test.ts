@@ -2,10 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import { signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { RequestContext } from '../../platform/request-context.ts';
+import { raceContext as context, expectNotFound, type Gate, gate } from '../../../test/fixtures/races.ts';
+import {
+  connectRepo,
+  createTaskAgent,
+  deleteProviderAccount,
+  ensureTaskGroup,
+  signUpWithGitHub,
+  useAppWithFakeGitHub,
+} from '../../../test/fixtures/repos.ts';
+import type { TestUser } from '../../../test/harness.ts';
 import { createAgentFileStorage } from '../agents/agent-file-storage.ts';
 import { createAgentRepository } from '../agents/agents.repository.ts';
 import { createAgentService } from '../agents/agents.service.ts';
@@ -20,85 +26,29 @@ import { createTaskGroupService } from './task-groups.service.ts';
  * request while the other runs, so the outcome never depends on scheduling.
  */
 
-let github: FakeGitHub;
 let uploadDir: string;
 
+// Registered before the app: the folder exists when it starts and is removed after it closes.
 beforeAll(async () => {
   uploadDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-repo-races-'));
-  github = await startFakeGitHub();
 });
 afterAll(async () => {
-  await github.close();
   await rm(uploadDir, { recursive: true, force: true });
 });
 
-const ctx = useTestApp(() => ({
-  env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir },
-}));
+const ctx = useAppWithFakeGitHub(() => ({ PROVIDER_TIMEOUT_MS: '10000', AGENT_UPLOAD_DIR: uploadDir }));
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
-const context: RequestContext = {
-  ip: '127.0.0.1',
-  userAgent: 'race test',
-  requestId: 'race',
-  actorCredentialId: null,
-  actorKind: 'session',
-};
-
-function gate() {
-  let open!: () => void;
-  let reach!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
-  return {
-    reached,
-    open,
-    async pass() {
-      reach();
-      await opened;
-    },
-  };
-}
-
 async function setUp() {
-  const login = `octo${Math.random().toString(36).slice(2, 8)}`;
-  const user = await signUp(ctx.app);
-  const token = newGitHubToken();
-  github.addToken(token, {
-    login,
-    scopes: ['repo'],
-    repos: [{ full_name: `${login}/alpha`, private: true, default_branch: 'main' }],
-  });
-  const account = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: as(user),
-    payload: { provider: 'github', name: 'GitHub', token },
-  });
-  expect(account.statusCode).toBe(201);
-  const providerAccountId = account.json().id as string;
-  const agent = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: as(user),
-    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility: 'private' },
-  });
-  return { user, login, providerAccountId, agentId: agent.json().agent_id as string };
+  const owner = await signUpWithGitHub(ctx, (login) => [
+    { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
+  ]);
+  return { ...owner, agentId: await createTaskAgent(ctx.app, as(owner.user)) };
 }
 
-async function connect(user: TestUser, providerAccountId: string, fullName: string) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/repos',
-    headers: as(user),
-    payload: { provider_account_id: providerAccountId, full_name: fullName },
-  });
-}
+const connect = (user: TestUser, providerAccountId: string, fullName: string) =>
+  connectRepo(ctx.app, as(user), providerAccountId, fullName);
 
 async function setUpWithRepo() {
   const base = await setUp();
@@ -109,7 +59,7 @@ async function setUpWithRepo() {
 
 /** A task-group service over the app's store whose repository and agent steps the test can hold. */
 function taskGroupsWith(options: {
-  afterAgentCheck?: ReturnType<typeof gate>;
+  afterAgentCheck?: Gate;
   repos?: (repos: RepoRepository) => RepoRepository;
 }) {
   const agentService = createAgentService({
@@ -144,24 +94,48 @@ function taskGroupsWith(options: {
   });
 }
 
-async function errorOf(promise: Promise<unknown>) {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
+/** The repository with `held` passed before its step `step` runs. */
+function holdingBefore(step: 'closeTaskGroup' | 'insertTask', held: Gate) {
+  return (repos: RepoRepository): RepoRepository => {
+    const original = repos[step] as (...args: unknown[]) => Promise<never>;
+    return {
+      ...repos,
+      async [step](...args: unknown[]) {
+        await held.pass();
+        return original(...args);
+      },
+    };
+  };
+}
+
+/** Starts the service's opening of a task group, as the user signed in. */
+function startEnsure(
+  service: ReturnType<typeof taskGroupsWith>,
+  user: TestUser,
+  repoId: string,
+  agentId: string,
+  title: string,
+) {
+  return service.ensureTaskGroup(
+    { userId: user.id, kind: 'session' },
+    repoId,
+    { agent_id: agentId, title },
+    context,
   );
+}
+
+/** A task group of the user's, open, through the API. */
+async function openGroupId(user: TestUser, repoId: string, agentId: string, title: string) {
+  return (await ensureTaskGroup(ctx.app, as(user), repoId, agentId, title)).json().task_group.id as string;
 }
 
 describe('connecting a repository while its provider account is deleted', () => {
   it('answers 404 not_found (not 500) when the account is deleted while the provider is asked', async () => {
     const { user, login, providerAccountId } = await setUp();
-    const held = github.holdNext();
+    const held = ctx.github.holdNext();
     const connecting = connect(user, providerAccountId, `${login}/alpha`);
     await held.reached;
-    const removed = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/provider-accounts/${providerAccountId}`,
-      headers: as(user),
-    });
+    const removed = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
     expect(removed.statusCode).toBe(204);
     held.release();
     const answer = await connecting;
@@ -173,11 +147,7 @@ describe('connecting a repository while its provider account is deleted', () => 
 
   it('refuses the deletion with 409 once the repository is connected, and keeps both', async () => {
     const { user, providerAccountId, repoId } = await setUpWithRepo();
-    const removed = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/provider-accounts/${providerAccountId}`,
-      headers: as(user),
-    });
+    const removed = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
     expect(removed.statusCode).toBe(409);
     const repo = await ctx.app.inject({ method: 'GET', url: `/api/repos/${repoId}`, headers: as(user) });
     expect(repo.statusCode).toBe(200);
@@ -189,12 +159,7 @@ describe('opening a task group while its repository is disconnected', () => {
     const { user, repoId, agentId } = await setUpWithRepo();
     const afterAgentCheck = gate();
     const service = taskGroupsWith({ afterAgentCheck });
-    const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session' },
-      repoId,
-      { agent_id: agentId, title: 'late' },
-      context,
-    );
+    const ensuring = startEnsure(service, user, repoId, agentId, 'late');
     await afterAgentCheck.reached;
     const removed = await ctx.app.inject({
       method: 'DELETE',
@@ -203,9 +168,7 @@ describe('opening a task group while its repository is disconnected', () => {
     });
     expect(removed.statusCode).toBe(204);
     afterAgentCheck.open();
-    const error = await errorOf(ensuring);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('not_found');
+    await expectNotFound(ensuring);
     const groups = await ctx.store.db
       .selectFrom('task_groups')
       .select('id')
@@ -236,12 +199,7 @@ describe('opening a task group while its repository is disconnected', () => {
         },
       }),
     });
-    const ensuring = service.ensureTaskGroup(
-      { userId: user.id, kind: 'session' },
-      repoId,
-      { agent_id: agentId, title: 'first' },
-      context,
-    );
+    const ensuring = startEnsure(service, user, repoId, agentId, 'first');
     await inserting.reached;
     // Waits for the group's transaction (a row lock on PostgreSQL, the connection on PGlite).
     const removing = ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repoId}`, headers: as(user) });
@@ -262,23 +220,9 @@ describe('opening a task group while its repository is disconnected', () => {
 describe('adding a task while its group closes', () => {
   it('refuses the task with 409 when the close holds the group first', async () => {
     const { user, repoId, agentId } = await setUpWithRepo();
-    const opened = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/repos/${repoId}/task-groups`,
-      headers: as(user),
-      payload: { agent_id: agentId, title: 'closing' },
-    });
-    const groupId = opened.json().task_group.id as string;
+    const groupId = await openGroupId(user, repoId, agentId, 'closing');
     const closing = gate();
-    const service = taskGroupsWith({
-      repos: (repos) => ({
-        ...repos,
-        async closeTaskGroup(...args: Parameters<RepoRepository['closeTaskGroup']>) {
-          await closing.pass();
-          return repos.closeTaskGroup(...args);
-        },
-      }),
-    });
+    const service = taskGroupsWith({ repos: holdingBefore('closeTaskGroup', closing) });
     const close = service.closeTaskGroup({ userId: user.id, kind: 'session' }, groupId, context);
     await closing.reached;
     const adding = ctx.app.inject({
@@ -301,23 +245,9 @@ describe('adding a task while its group closes', () => {
 
   it('lets a task being added finish first; the close then succeeds', async () => {
     const { user, repoId, agentId } = await setUpWithRepo();
-    const opened = await ctx.app.inject({
-      method: 'POST',
-      url: `/api/repos/${repoId}/task-groups`,
-      headers: as(user),
-      payload: { agent_id: agentId, title: 'adding' },
-    });
-    const groupId = opened.json().task_group.id as string;
+    const groupId = await openGroupId(user, repoId, agentId, 'adding');
     const inserting = gate();
-    const service = taskGroupsWith({
-      repos: (repos) => ({
-        ...repos,
-        async insertTask(...args: Parameters<RepoRepository['insertTask']>) {
-          await inserting.pass();
-          return repos.insertTask(...args);
-        },
-      }),
-    });
+    const service = taskGroupsWith({ repos: holdingBefore('insertTask', inserting) });
     const adding = service.createTask({ userId: user.id, kind: 'session' }, groupId, {
       title: 'just in time',
     });

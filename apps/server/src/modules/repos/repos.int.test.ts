@@ -1,80 +1,53 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, newGitHubToken, startFakeGitHub } from '../../../test/fakes/github.ts';
-import { createPat } from '../../../test/fixtures/index.ts';
-import { bearer, signUp, type TestUser, useTestApp } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { deleteAccount } from '../../../test/fixtures/accounts.ts';
+import { storedAuditTargetTypes } from '../../../test/fixtures/audit-rows.ts';
+import { addGitHubAccount, createPat } from '../../../test/fixtures/index.ts';
+import {
+  alphaAndBeta,
+  connectRepo,
+  createTaskAgent,
+  deleteProviderAccount,
+  ensureTaskGroup,
+  insertSecondAutomationToken,
+  signUpWithGitHub,
+  useAppWithFakeGitHub,
+} from '../../../test/fixtures/repos.ts';
+import { PAT_VIEW_FIELDS } from '../../../test/fixtures/token-views.ts';
+import { bearer, signUp, type TestUser } from '../../../test/harness.ts';
 
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const ctx = useTestApp(() => ({ env: { GITHUB_API_URL: github.url, PROVIDER_TIMEOUT_MS: '3000' } }));
+const ctx = useAppWithFakeGitHub();
 
 const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
 
 const as = (user: TestUser) => ({ cookie: user.cookie });
 
+/** A GitHub account (throws unless added) with the repositories alpha (private) and beta (public, branch trunk). */
 async function addProviderAccount(user: TestUser, login = 'octo') {
-  const token = newGitHubToken();
-  github.addToken(token, {
+  const { account } = await addGitHubAccount(ctx.app, user, ctx.github, {
     login,
-    scopes: ['repo'],
-    repos: [
-      { full_name: `${login}/alpha`, private: true, default_branch: 'main' },
-      { full_name: `${login}/beta`, private: false, default_branch: 'trunk' },
-    ],
+    repos: alphaAndBeta(login, 'trunk'),
   });
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/provider-accounts',
-    headers: as(user),
-    payload: { provider: 'github', name: 'GitHub', token },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().id as string;
+  return account.id;
 }
 
-async function connect(user: TestUser, providerAccountId: string, fullName: string) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/repos',
-    headers: as(user),
-    payload: { provider_account_id: providerAccountId, full_name: fullName },
-  });
-}
+const connect = (user: TestUser, providerAccountId: string, fullName: string) =>
+  connectRepo(ctx.app, as(user), providerAccountId, fullName);
 
-async function createAgent(user: TestUser, visibility: 'public' | 'private' = 'private') {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/agents',
-    headers: as(user),
-    payload: { name: 'Fixer', description: '', category: 'coding', tags: [], visibility },
-  });
-  expect(response.statusCode).toBe(201);
-  return response.json().agent_id as string;
-}
+const createAgent = (user: TestUser, visibility: 'public' | 'private' = 'private') =>
+  createTaskAgent(ctx.app, as(user), { visibility });
 
 /** A user with a GitHub account, the connected repository octo/alpha and a private agent. */
-async function setUp(login = `octo${Math.random().toString(36).slice(2, 8)}`) {
-  const user = await signUp(ctx.app);
-  const providerAccountId = await addProviderAccount(user, login);
+async function setUp() {
+  const { user, login, providerAccountId } = await signUpWithGitHub(ctx, (name) =>
+    alphaAndBeta(name, 'trunk'),
+  );
   const repo = (await connect(user, providerAccountId, `${login}/alpha`)).json();
   const agentId = await createAgent(user);
   return { user, providerAccountId, repo, agentId, login };
 }
 
-function ensureGroup(headers: Record<string, string>, repoId: string, agentId: string, title: string) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: `/api/repos/${repoId}/task-groups`,
-    headers,
-    payload: { agent_id: agentId, title },
-  });
-}
+const ensureGroup = (headers: Record<string, string>, repoId: string, agentId: string, title: string) =>
+  ensureTaskGroup(ctx.app, headers, repoId, agentId, title);
 
 async function openGroup(user: TestUser, repoId: string, agentId: string, title = `work ${Math.random()}`) {
   const response = await ensureGroup(as(user), repoId, agentId, title);
@@ -132,10 +105,10 @@ describe('repositories', () => {
     'refuses the full_name %j with 400 before asking the provider',
     async (fullName) => {
       const { user, providerAccountId } = await setUp();
-      const before = github.requests.length;
+      const before = ctx.github.requests.length;
       const response = await connect(user, providerAccountId, fullName);
       expect(response.statusCode).toBe(400);
-      expect(github.requests.length).toBe(before);
+      expect(ctx.github.requests.length).toBe(before);
     },
   );
 
@@ -165,21 +138,13 @@ describe('repositories', () => {
 
   it('refuses to delete a provider account that repositories are connected through', async () => {
     const { user, providerAccountId, repo } = await setUp();
-    const refused = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/provider-accounts/${providerAccountId}`,
-      headers: as(user),
-    });
+    const refused = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
     expect(refused.statusCode).toBe(409);
     expect(
       (await ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repo.id}`, headers: as(user) }))
         .statusCode,
     ).toBe(204);
-    const deleted = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/provider-accounts/${providerAccountId}`,
-      headers: as(user),
-    });
+    const deleted = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
     expect(deleted.statusCode).toBe(204);
   });
 });
@@ -245,25 +210,9 @@ describe('task groups and their automation token', () => {
   it('lets the store refuse a second automation token for a group (a unique index, not a check)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
-    const insert = ctx.store.db
-      .insertInto('credentials')
-      .values({
-        id: `tok_dup_${Math.random()}`,
-        user_id: user.id,
-        kind: 'automation',
-        token_hash: `dup-${Math.random()}`,
-        preview: 'tes_aut_dup…',
-        scopes: ['tasks:write'],
-        task_group_id: group.id,
-        name: null,
-        description: null,
-        client_id: null,
-        family_id: null,
-        rotated_from_id: null,
-        expires_at: null,
-      })
-      .execute();
-    await expect(insert).rejects.toMatchObject({ code: '23505' });
+    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 
   it('accepts someone else’s public agent and refuses their private one with 404', async () => {
@@ -402,28 +351,7 @@ describe('automation tokens', () => {
       first.group.id,
     );
     expect(Object.keys(repoTokens[0]).sort()).toEqual(
-      [
-        'created_at',
-        'description',
-        'expires_at',
-        'id',
-        'kind',
-        'last_used_at',
-        'last_used_ip',
-        'name',
-        'preview',
-        'revoked_at',
-        'scopes',
-        'repo_ids',
-        'allowed_cidrs',
-        'status',
-        'old_secret_valid_until',
-        'on_rotated_out_use',
-        'allow_self_rotation',
-        'task_group_id',
-        'task_group_status',
-        'task_group_title',
-      ].sort(),
+      [...PAT_VIEW_FIELDS, 'task_group_id', 'task_group_status', 'task_group_title'].sort(),
     );
     const pats = (await ctx.app.inject({ url: '/api/account/tokens', headers: as(user) })).json().tokens;
     expect(pats.map((t: { id: string }) => t.id)).toEqual([pat.token.id]);
@@ -536,12 +464,10 @@ describe('automation tokens', () => {
     expect(revoked.every((r) => r.revoked_at !== null && r.revoked_reason === 'repo_deleted')).toBe(true);
     const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events[0]).toMatchObject({ action: 'repo.disconnected', metadata: { revoked_tokens: 2 } });
-    const stored = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('target_type')
-      .where('action', '=', 'automation_token.revoked')
-      .where('target_id', 'in', [one.token.id, two.token.id])
-      .execute();
+    const stored = await storedAuditTargetTypes(ctx.store, 'automation_token.revoked', [
+      one.token.id,
+      two.token.id,
+    ]);
     expect(stored).toEqual([{ target_type: 'automation_token' }, { target_type: 'automation_token' }]);
   });
 
@@ -554,12 +480,7 @@ describe('automation tokens', () => {
     expect((await ctx.app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
     const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
     expect(events.filter((e: { action: string }) => e.action === 'automation_token.revoked')).toHaveLength(1);
-    const stored = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('target_type')
-      .where('action', '=', 'automation_token.revoked')
-      .where('target_id', '=', token.id)
-      .execute();
+    const stored = await storedAuditTargetTypes(ctx.store, 'automation_token.revoked', [token.id]);
     expect(stored).toEqual([{ target_type: 'automation_token' }]);
   });
 });
@@ -609,12 +530,7 @@ describe('other users', () => {
   it('deleting a user removes their repositories and groups and revokes their automation tokens', async () => {
     const { user, repo, agentId } = await setUp();
     const { secret } = await openGroup(user, repo.id, agentId);
-    const deleted = await ctx.app.inject({
-      method: 'DELETE',
-      url: '/api/account',
-      headers: as(user),
-      payload: { password: user.password },
-    });
+    const deleted = await deleteAccount(ctx.app, user);
     expect(deleted.statusCode).toBe(204);
     expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
     const left = await ctx.store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
 import {
   accessTokenFor,
   bearer,
-  buildTestApp,
+  buildAppForTest,
   signUp,
   type TestUser,
   useTestApp,
@@ -13,15 +14,7 @@ import { generateToken } from '../credentials/token-format.ts';
 
 const ctx = useTestApp({ env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '1000' } });
 
-async function pat(user: TestUser, extra: Record<string, unknown> = {}) {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: `found-${Math.random()}`, scopes: ['profile:read'], ...extra },
-  });
-  return response.json() as { token: { id: string }; secret: string };
-}
+const pat = (user: TestUser) => createPat(ctx.app, user, { name: `found-${Math.random()}` });
 
 const report = (credentials: unknown, headers: Record<string, string> = {}) =>
   ctx.app.inject({
@@ -112,53 +105,49 @@ describe('POST /api/credentials/revoke', () => {
       expect(response.statusCode, JSON.stringify(body).slice(0, 50)).toBe(400);
       expect(response.body).not.toContain(secret);
     }
-    const extra = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/credentials/revoke',
-      payload: { credentials: [secret], owner: 'x' },
-    });
-    expect(extra.statusCode).toBe(400);
-    const notJson = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/credentials/revoke',
-      headers: { 'content-type': 'text/plain' },
-      payload: secret,
-    });
-    expect(notJson.statusCode).toBe(415);
-    const huge = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/credentials/revoke',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ credentials: ['x'.repeat(300 * 1024)] }),
-    });
-    expect(huge.statusCode).toBe(413);
+    for (const [label, headers, payload, status] of [
+      ['an extra field', {}, { credentials: [secret], owner: 'x' }, 400],
+      ['not JSON', { 'content-type': 'text/plain' }, secret, 415],
+      [
+        'a huge body',
+        { 'content-type': 'application/json' },
+        JSON.stringify({ credentials: ['x'.repeat(300 * 1024)] }),
+        413,
+      ],
+    ] as const) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/credentials/revoke',
+        headers,
+        payload,
+      });
+      expect(response.statusCode, label).toBe(status);
+    }
     expect((await me(secret)).statusCode).toBe(200);
   });
 
   it('is rate-limited per address', async () => {
-    const limited = await buildTestApp(ctx.store, { env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '2' } });
-    try {
-      const codes = [];
-      for (let i = 0; i < 3; i++) {
-        const response = await limited.inject({
-          method: 'POST',
-          url: '/api/credentials/revoke',
-          payload: { credentials: [generateToken('pat')] },
-        });
-        codes.push(response.statusCode);
-        if (response.statusCode === 429) expect(response.headers['retry-after']).toBeTruthy();
-      }
-      expect(codes).toEqual([202, 202, 429]);
-      // Another address is not affected.
-      const elsewhere = await limited.inject({
+    const limited = await buildAppForTest(ctx.store, {
+      env: { RATE_LIMIT_CREDENTIAL_REVOKE_PER_MINUTE: '2' },
+    });
+    const codes = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await limited.inject({
         method: 'POST',
         url: '/api/credentials/revoke',
-        remoteAddress: '198.51.100.7',
         payload: { credentials: [generateToken('pat')] },
       });
-      expect(elsewhere.statusCode).toBe(202);
-    } finally {
-      await limited.close();
+      codes.push(response.statusCode);
+      if (response.statusCode === 429) expect(response.headers['retry-after']).toBeTruthy();
     }
+    expect(codes).toEqual([202, 202, 429]);
+    // Another address is not affected.
+    const elsewhere = await limited.inject({
+      method: 'POST',
+      url: '/api/credentials/revoke',
+      remoteAddress: '198.51.100.7',
+      payload: { credentials: [generateToken('pat')] },
+    });
+    expect(elsewhere.statusCode).toBe(202);
   });
 });

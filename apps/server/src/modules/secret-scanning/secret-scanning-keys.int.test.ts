@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl } from '../../../test/fakes/fake-http.ts';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
-import { bearer, buildTestApp, captureLogs, signUp, testClock, useTestApp } from '../../../test/harness.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { secretScanningAlert } from '../../../test/fixtures/secret-scanning-alerts.ts';
+import { meStatus, sendAlert } from '../../../test/fixtures/secret-scanning-requests.ts';
+import { buildAppForTest, captureLogs, signUp, testClock, useTestApp } from '../../../test/harness.ts';
 
 /**
  * The key cache cannot be drained (issue #10, item 5): alerts with made-up key ids, however many
@@ -31,20 +34,13 @@ const ctx = useTestApp(() => ({
   },
 }));
 
-const body = JSON.stringify([
-  { token: 'tes_pat_x', type: 'tessera_personal_access_token', url: 'u', source: 'content' },
-]);
+const body = secretScanningAlert(['tes_pat_x'], 'u');
 
 function forgedAlert() {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/secret-scanning/github',
-    headers: {
-      'content-type': 'application/json',
-      'github-public-key-identifier': randomBytes(16).toString('hex'),
-      'github-public-key-signature': randomBytes(70).toString('base64'),
-    },
-    payload: body,
+  return sendAlert(ctx.app, body, {
+    'content-type': 'application/json',
+    'github-public-key-identifier': randomBytes(16).toString('hex'),
+    'github-public-key-signature': randomBytes(70).toString('base64'),
   });
 }
 
@@ -61,59 +57,31 @@ describe('the secret-scanning key cache', () => {
 
   it('picks up a real new key once the interval has passed, and a key it knows without fetching', async () => {
     const user = await signUp(ctx.app);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'leaky', scopes: ['profile:read'] },
-    });
-    const secret = created.json().secret as string;
-    const alert = JSON.stringify([
-      {
-        token: secret,
-        type: 'tessera_personal_access_token',
-        url: 'https://github.com/o/r',
-        source: 'content',
-      },
-    ]);
+    const { secret } = await createPat(ctx.app, user, { name: 'leaky', scopes: ['profile:read'] });
+    const alert = secretScanningAlert([secret]);
     keys.addKey('key-rotated');
 
     // Within the interval the new key id is not fetched for: refused, fail closed, nothing revoked.
-    const early = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(alert, 'key-rotated'),
-      payload: alert,
-    });
+    const early = await sendAlert(ctx.app, alert, keys.sign(alert, 'key-rotated'));
     expect(early.statusCode).toBe(401);
-    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect(await meStatus(ctx.app, secret)).toBe(200);
 
     clock.advance(300_000);
     const before = keys.requests;
-    const late = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(alert, 'key-rotated'),
-      payload: alert,
-    });
+    const late = await sendAlert(ctx.app, alert, keys.sign(alert, 'key-rotated'));
     expect(late.statusCode).toBe(200);
     expect(late.json()[0].label).toBe('true_positive');
     expect(keys.requests - before).toBe(1);
 
     // The original key is cached: no fetch at all.
-    const again = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(alert, 'key-1'),
-      payload: alert,
-    });
+    const again = await sendAlert(ctx.app, alert, keys.sign(alert, 'key-1'));
     expect(again.statusCode).toBe(200);
     expect(keys.requests - before).toBe(1);
   });
 
   it('fails closed when the key endpoint cannot be reached, and the log says why', async () => {
     const logs = captureLogs();
-    const offline = await buildTestApp(ctx.store, {
+    const offline = await buildAppForTest(ctx.store, {
       clock,
       env: {
         GITHUB_SECRET_SCANNING_KEYS_URL: await closedPortUrl(),
@@ -121,18 +89,9 @@ describe('the secret-scanning key cache', () => {
       },
       logStream: logs.stream,
     });
-    try {
-      const alert = await offline.inject({
-        method: 'POST',
-        url: '/api/secret-scanning/github',
-        headers: keys.sign(body, 'key-1'),
-        payload: body,
-      });
-      expect(alert.statusCode).toBe(401);
-      const warning = logs.lines.find((line) => line.includes('GitHub signing keys could not be fetched'));
-      expect(warning).toContain('ECONNREFUSED');
-    } finally {
-      await offline.close();
-    }
+    const alert = await sendAlert(offline, body, keys.sign(body, 'key-1'));
+    expect(alert.statusCode).toBe(401);
+    const warning = logs.lines.find((line) => line.includes('GitHub signing keys could not be fetched'));
+    expect(warning).toContain('ECONNREFUSED');
   });
 });

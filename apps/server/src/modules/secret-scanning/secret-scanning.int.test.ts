@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSecretScanningKeys } from '../../../test/fakes/github-secret-scanning.ts';
-import { bearer, signUp, testClock, useTestApp } from '../../../test/harness.ts';
+import { storedAuditTargetTypes } from '../../../test/fixtures/audit-rows.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { secretScanningAlert } from '../../../test/fixtures/secret-scanning-alerts.ts';
+import { meStatus, sendAlert } from '../../../test/fixtures/secret-scanning-requests.ts';
+import { signUp, testClock, useTestApp } from '../../../test/harness.ts';
 import { generateToken } from '../credentials/token-format.ts';
 
 let keys: Awaited<ReturnType<typeof startFakeSecretScanningKeys>>;
@@ -15,26 +19,13 @@ afterAll(async () => {
 
 const ctx = useTestApp(() => ({ clock, env: { GITHUB_SECRET_SCANNING_KEYS_URL: keys.url } }));
 
+/** An alert reporting `tokens` as found in one file of octo/repo. */
+const alert = (tokens: string[]) =>
+  secretScanningAlert(tokens, 'https://github.com/octo/repo/blob/abc/config.yml');
+
 async function leakedPat() {
   const user = await signUp(ctx.app);
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/account/tokens',
-    headers: { cookie: user.cookie },
-    payload: { name: 'leaky', scopes: ['profile:read'] },
-  });
-  return { user, ...(response.json() as { token: { id: string }; secret: string }) };
-}
-
-function alert(tokens: string[]) {
-  return JSON.stringify(
-    tokens.map((token) => ({
-      token,
-      type: 'tessera_personal_access_token',
-      url: 'https://github.com/octo/repo/blob/abc/config.yml',
-      source: 'content',
-    })),
-  );
+  return { user, ...(await createPat(ctx.app, user, { name: 'leaky', scopes: ['profile:read'] })) };
 }
 
 describe('GitHub secret-scanning alerts', () => {
@@ -42,12 +33,7 @@ describe('GitHub secret-scanning alerts', () => {
     const { user, token, secret } = await leakedPat();
     const notOurs = generateToken('pat');
     const body = alert([secret, notOurs, 'ghp_notatesseratoken']);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(body),
-      payload: body,
-    });
+    const response = await sendAlert(ctx.app, body, keys.sign(body));
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual([
       { token_raw: secret, token_type: 'tessera_personal_access_token', label: 'true_positive' },
@@ -58,7 +44,7 @@ describe('GitHub secret-scanning alerts', () => {
         label: 'false_positive',
       },
     ]);
-    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(401);
+    expect(await meStatus(ctx.app, secret)).toBe(401);
     const events = (
       await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
     ).json().events;
@@ -69,21 +55,11 @@ describe('GitHub secret-scanning alerts', () => {
       metadata: { source: 'content', url: 'https://github.com/octo/repo/blob/abc/config.yml' },
     });
     // Stored under the list's name, not the credential kind `personal` (ADR 0040).
-    const stored = await ctx.store.db
-      .selectFrom('audit_events')
-      .select('target_type')
-      .where('action', '=', 'token.leaked_revoked')
-      .where('target_id', '=', token.id)
-      .execute();
+    const stored = await storedAuditTargetTypes(ctx.store, 'token.leaked_revoked', [token.id]);
     expect(stored).toEqual([{ target_type: 'personal_access_token' }]);
 
     // The same alert again is idempotent: still a true positive, no second audit event.
-    const again = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(body),
-      payload: body,
-    });
+    const again = await sendAlert(ctx.app, body, keys.sign(body));
     expect(again.json()[0].label).toBe('true_positive');
     const after = (
       await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie: user.cookie } })
@@ -108,27 +84,17 @@ describe('GitHub secret-scanning alerts', () => {
     const { secret } = await leakedPat();
     const body = alert([secret]);
     const headers = headersFor(body) as Record<string, string>;
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers,
-      payload: body,
-    });
+    const response = await sendAlert(ctx.app, body, headers);
     expect(response.statusCode).toBe(401);
-    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect(await meStatus(ctx.app, secret)).toBe(200);
   });
 
   it('refuses missing signature headers with 400', async () => {
     const { secret } = await leakedPat();
     const body = alert([secret]);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: { 'content-type': 'application/json' },
-      payload: body,
-    });
+    const response = await sendAlert(ctx.app, body, { 'content-type': 'application/json' });
     expect(response.statusCode).toBe(400);
-    expect((await ctx.app.inject({ url: '/api/me', headers: bearer(secret) })).statusCode).toBe(200);
+    expect(await meStatus(ctx.app, secret)).toBe(200);
   });
 
   it('refreshes the keys once for a new key id, and fails closed when the key endpoint is down', async () => {
@@ -138,12 +104,7 @@ describe('GitHub secret-scanning alerts', () => {
     // Past the minimum interval between refreshes (GITHUB_SECRET_SCANNING_KEYS_MIN_REFRESH_SECONDS).
     clock.advance(301_000);
     const before = keys.requests;
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(body, 'key-2'),
-      payload: body,
-    });
+    const response = await sendAlert(ctx.app, body, keys.sign(body, 'key-2'));
     expect(response.statusCode).toBe(200);
     expect(keys.requests - before).toBe(1);
 
@@ -153,14 +114,9 @@ describe('GitHub secret-scanning alerts', () => {
     try {
       const second = await leakedPat();
       const body3 = alert([second.secret]);
-      const refused = await ctx.app.inject({
-        method: 'POST',
-        url: '/api/secret-scanning/github',
-        headers: keys.sign(body3, 'key-3'),
-        payload: body3,
-      });
+      const refused = await sendAlert(ctx.app, body3, keys.sign(body3, 'key-3'));
       expect(refused.statusCode).toBe(401);
-      expect((await ctx.app.inject({ url: '/api/me', headers: bearer(second.secret) })).statusCode).toBe(200);
+      expect(await meStatus(ctx.app, second.secret)).toBe(200);
     } finally {
       keys.setDown(false);
     }
@@ -170,12 +126,7 @@ describe('GitHub secret-scanning alerts', () => {
     const { secret } = await leakedPat();
     const tokens = [secret, ...Array.from({ length: 999 }, () => generateToken('pat'))];
     const body = alert(tokens);
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/secret-scanning/github',
-      headers: keys.sign(body),
-      payload: body,
-    });
+    const response = await sendAlert(ctx.app, body, keys.sign(body));
     expect(response.statusCode).toBe(200);
     const labels = response.json() as Array<{ label: string }>;
     expect(labels).toHaveLength(1000);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../../test/agent-helpers.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
 import { accessTokenFor, bearer, signUp, useTestApp } from '../../../test/harness.ts';
 import { MAX_JSON_DEPTH } from './body-parsers.ts';
 import { nulAt } from './validation.ts';
@@ -161,13 +162,7 @@ describe('forms only where OAuth needs them (issue 10 item 9)', () => {
 
   it('refuses a form that would rename a token, and leaves the name', async () => {
     const user = await signUp(ctx.app);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'original', scopes: ['agents:read'] },
-    });
-    const id = created.json().token.id;
+    const id = (await createPat(ctx.app, user, { name: 'original', scopes: ['agents:read'] })).token.id;
     const response = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/account/tokens/${id}`,

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { buildTestApp, createTestStore, signUp, testConfig, useTestApp } from '../../../test/harness.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { buildAppForTest, createTestStore, signUp, testConfig, useTestApp } from '../../../test/harness.ts';
 import { buildApp } from '../../app.ts';
 import { generateToken } from '../../modules/credentials/token-format.ts';
 import { ERROR_CODES } from '../errors.ts';
@@ -49,30 +50,25 @@ describe('HTTP errors as problem+json', () => {
   });
 
   it('answers a wrong content type with 415, broken JSON with 400 invalid_json, and a huge body with 413', async () => {
-    const plain = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'content-type': 'text/plain' },
-      payload: 'hello',
-    });
-    expect(plain.statusCode).toBe(415);
-    expect(plain.json().code).toBe('unsupported_media_type');
-    const broken = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"email": ',
-    });
-    expect(broken.statusCode).toBe(400);
-    expect(broken.json().code).toBe('invalid_json');
-    const huge = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(2 * 1024 * 1024) }),
-    });
-    expect(huge.statusCode).toBe(413);
-    expect(huge.json().code).toBe('payload_too_large');
+    for (const [contentType, payload, status, code] of [
+      ['text/plain', 'hello', 415, 'unsupported_media_type'],
+      ['application/json', '{"email": ', 400, 'invalid_json'],
+      [
+        'application/json',
+        JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(2 * 1024 * 1024) }),
+        413,
+        'payload_too_large',
+      ],
+    ] as const) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': contentType },
+        payload,
+      });
+      expect(response.statusCode, code).toBe(status);
+      expect(response.json().code).toBe(code);
+    }
   });
 
   it('sends security headers and a charset on JSON', async () => {
@@ -85,21 +81,18 @@ describe('HTTP errors as problem+json', () => {
 
   it('hides unexpected errors behind a generic 500 with a request id', async () => {
     const raw = await buildApp({ config: testConfig(), database: ctx.store, logger: false });
+    onTestFinished(() => raw.close());
     raw.get('/api/test-explode', { config: { auth: 'public' } }, async () => {
       throw new Error('select password_hash from users where token = tes_pat_leak');
     });
-    try {
-      const response = await raw.inject({ url: '/api/test-explode' });
-      expect(response.statusCode).toBe(500);
-      const body = response.json();
-      expect(body.code).toBe('internal_error');
-      expect(body.request_id).toBeTruthy();
-      expect(response.body).not.toContain('password_hash');
-      expect(response.body).not.toContain('tes_pat_leak');
-      expect(response.body).not.toContain('at ');
-    } finally {
-      await raw.close();
-    }
+    const response = await raw.inject({ url: '/api/test-explode' });
+    expect(response.statusCode).toBe(500);
+    const body = response.json();
+    expect(body.code).toBe('internal_error');
+    expect(body.request_id).toBeTruthy();
+    expect(response.body).not.toContain('password_hash');
+    expect(response.body).not.toContain('tes_pat_leak');
+    expect(response.body).not.toContain('at ');
   });
 
   it('refuses to start when an API route forgets to declare config.auth', async () => {
@@ -112,28 +105,19 @@ describe('HTTP errors as problem+json', () => {
 describe('health and an unreachable store', () => {
   it('reports ok, then 503 with database down — and refuses to authenticate rather than allow', async () => {
     const doomed = await createTestStore();
-    const doomedApp = await buildTestApp(doomed);
-    try {
-      const ok = await doomedApp.inject({ url: '/api/health' });
-      expect(ok.json()).toEqual({ status: 'ok', database: 'ok' });
-      const user = await signUp(doomedApp);
-      const created = await doomedApp.inject({
-        method: 'POST',
-        url: '/api/account/tokens',
-        headers: { cookie: user.cookie },
-        payload: { name: 'x', scopes: ['profile:read'] },
-      });
-      const { secret } = created.json();
-      await doomed.db.destroy();
-      const down = await doomedApp.inject({ url: '/api/health' });
-      expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', database: 'down' });
-      const auth = await doomedApp.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}` } });
-      expect(auth.statusCode).toBe(503);
-      expect(auth.json().code).toBe('service_unavailable');
-    } finally {
-      await doomedApp.close();
-      await doomed.destroy().catch(() => {});
-    }
+    // Registered first, so it runs after the app is closed (onTestFinished hooks run in reverse).
+    onTestFinished(() => doomed.destroy().catch(() => {}));
+    const doomedApp = await buildAppForTest(doomed);
+    const ok = await doomedApp.inject({ url: '/api/health' });
+    expect(ok.json()).toEqual({ status: 'ok', database: 'ok' });
+    const user = await signUp(doomedApp);
+    const { secret } = await createPat(doomedApp, user, { name: 'x', scopes: ['profile:read'] });
+    await doomed.db.destroy();
+    const down = await doomedApp.inject({ url: '/api/health' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ status: 'unavailable', database: 'down' });
+    const auth = await doomedApp.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}` } });
+    expect(auth.statusCode).toBe(503);
+    expect(auth.json().code).toBe('service_unavailable');
   });
 });

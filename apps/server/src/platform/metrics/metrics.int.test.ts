@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, signUp, useTestApp } from '../../../test/harness.ts';
+import { createPat } from '../../../test/fixtures/index.ts';
+import { bearer, buildAppForTest, signUp, useTestApp } from '../../../test/harness.ts';
 
 const METRICS_TOKEN = 'metrics-secret-0123456789';
 
@@ -19,12 +20,8 @@ function value(text: string, series: string): number {
 
 describe('/metrics', () => {
   it('is off unless METRICS_TOKEN is set', async () => {
-    const plain = await buildTestApp(ctx.store);
-    try {
-      expect((await plain.inject({ url: '/metrics' })).statusCode).toBe(404);
-    } finally {
-      await plain.close();
-    }
+    const plain = await buildAppForTest(ctx.store);
+    expect((await plain.inject({ url: '/metrics' })).statusCode).toBe(404);
   });
 
   it('refuses a missing or wrong bearer secret with 401 problem+json', async () => {
@@ -47,13 +44,7 @@ describe('/metrics', () => {
 
   it('counts verification outcomes: store lookup, cache hit, negative hit and refusals by reason', async () => {
     const user = await signUp(ctx.app);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/account/tokens',
-      headers: { cookie: user.cookie },
-      payload: { name: 'metrics', scopes: ['profile:read'] },
-    });
-    const { token, secret } = created.json() as { token: { id: string }; secret: string };
+    const { token, secret } = await createPat(ctx.app, user, { name: 'metrics', scopes: ['profile:read'] });
     const before = await scrape();
     await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
     await ctx.app.inject({ url: '/api/me', headers: bearer(secret) });
@@ -77,23 +68,19 @@ describe('/metrics', () => {
   });
 
   it('counts rate-limit refusals by route', async () => {
-    const limited = await buildTestApp(ctx.store, {
+    const limited = await buildAppForTest(ctx.store, {
       env: { METRICS_TOKEN, RATE_LIMIT_SIGN_IN_PER_MINUTE: '1' },
     });
-    try {
-      for (let i = 0; i < 3; i += 1) {
-        await limited.inject({
-          method: 'POST',
-          url: '/api/auth/login',
-          payload: { email: 'x@example.test', password: 'wrong password here' },
-        });
-      }
-      const text = (await limited.inject({ url: '/metrics', headers: bearer(METRICS_TOKEN) })).body;
-      expect(
-        value(text, 'tessera_rate_limit_refusals_total{route="/api/auth/login"}'),
-      ).toBeGreaterThanOrEqual(1);
-    } finally {
-      await limited.close();
+    for (let i = 0; i < 3; i += 1) {
+      await limited.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'x@example.test', password: 'wrong password here' },
+      });
     }
+    const text = (await limited.inject({ url: '/metrics', headers: bearer(METRICS_TOKEN) })).body;
+    expect(value(text, 'tessera_rate_limit_refusals_total{route="/api/auth/login"}')).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 });
