@@ -16,6 +16,7 @@ import { createCredentialRepository } from './modules/credentials/credentials.re
 import { createCredentialService } from './modules/credentials/credentials.service.ts';
 import { describeRouteAccess, SECURITY_SCHEMES } from './modules/credentials/openapi-access.ts';
 import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
+import { verifierLogEvents } from './modules/credentials/verifier-log.ts';
 import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { registerNotices } from './modules/notices/index.ts';
@@ -122,31 +123,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       'credentials',
       'credential background work failed (last-use flush, purge or revocation feed)',
     ),
-    onUnacknowledged: (event) =>
-      logOncePerWindow('revocation-ack', (suppressed) =>
-        app.log.warn(
-          {
-            missing: event.missing,
-            waitedMs: Math.round(event.waitedMs),
-            ...(event.cause ? { err: event.cause } : {}),
-            ...(suppressed ? { suppressed } : {}),
-          },
-          'revocation answered without every instance acknowledging it (ADR 0039): a peer is gone or cut off',
-        ),
-      ),
-    onInvalidationFeed: (event) => {
-      if (event.state === 'lost') {
-        app.log.warn(
-          { err: event.cause },
-          'revocation feed lost: cached verifications are not trusted until it is back',
-        );
-      } else {
-        app.log.warn(
-          { gapMs: event.gapMs },
-          'revocation feed restored after a gap: verification cache flushed',
-        );
-      }
-    },
+    ...verifierLogEvents(app.log, logOncePerWindow),
   });
   await credentials.start();
   app.decorate('credentials', credentials);
