@@ -166,7 +166,9 @@ ${JSON.stringify({ revocation: r.revocation, sign_in_flood: r.sign_in_flood, mem
 - Fixed per-request work removed for this run (ADR 0021, 0027): no stack trace for 4xx errors, log
   redaction that inspects only object members (pino's wildcard paths cost ≈ 40 µs a line), standard
   output written once per event-loop turn, callback-style shutdown hooks, prepared statements for
-  the verifier's cache miss and \`GET /api/me\`'s user read.
+  the verifier's cache miss and \`GET /api/me\`'s user read; since 2026-12-04 also an identity
+  built once per cached credential (not copied per request) and a malformed token refused
+  synchronously (no promise or microtask turn).
 - SQL/req counts the statements the requests caused, in a counting pass of ${report.mode === 'quick' ? '0.5' : '2'} s per side
   after the timed rounds: each request is then served inside an AsyncLocalStorage scope
   (bench/lib/child.ts), which follows every piece of asynchronous work the request starts, even
