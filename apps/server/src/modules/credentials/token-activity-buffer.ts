@@ -85,14 +85,24 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
   }
 
   protected async write(batch: Map<string, TokenActivity>) {
-    const scopeRows: ReturnType<typeof sql>[] = [];
+    // Rows travel as one array per column, unnested by the statements: a fixed number of bind
+    // parameters however many tokens (a VALUES list passes PostgreSQL's 65,535 at ~16,000 rows).
+    const scopeRows = {
+      ids: [] as string[],
+      days: [] as string[],
+      scopes: [] as string[],
+      uses: [] as number[],
+    };
     const networkUses = new Map<string, { id: string; network: string } & AddressUse & { ip: string }>();
     const userOf = new Map<string, string>();
     for (const [id, entry] of batch) {
       userOf.set(id, entry.userId);
       const day = entry.lastAt.toISOString().slice(0, 10);
       for (const [scope, uses] of entry.scopes) {
-        scopeRows.push(sql`(${id}::text, ${day}::date, ${scope}::text, ${uses}::int)`);
+        scopeRows.ids.push(id);
+        scopeRows.days.push(day);
+        scopeRows.scopes.push(scope);
+        scopeRows.uses.push(uses);
       }
       for (const [ip, use] of entry.addresses) {
         const network = sourceNetworkOf(ip);
@@ -112,11 +122,12 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
     }
     try {
       await inTransaction(this.db, async (tx) => {
-        if (scopeRows.length > 0) {
+        if (scopeRows.ids.length > 0) {
           await sql`
             insert into credential_scope_usage_daily (credential_id, day, scope, uses)
             select v.id, v.day, v.scope, v.uses
-            from (values ${sql.join(scopeRows)}) as v(id, day, scope, uses)
+            from unnest(${scopeRows.ids}::text[], ${scopeRows.days}::date[], ${scopeRows.scopes}::text[],
+                        ${scopeRows.uses}::int[]) as v(id, day, scope, uses)
             join credentials c on c.id = v.id
             on conflict (credential_id, day, scope)
             do update set uses = credential_scope_usage_daily.uses + excluded.uses`.execute(tx);
@@ -126,16 +137,16 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
         const ids = [...new Set(uses.map((u) => u.id))];
         const known = await sql<{ credential_id: string }>`
           select distinct credential_id from credential_networks
-          where credential_id in (${sql.join(ids)})`.execute(tx);
+          where credential_id = any(${ids}::text[])`.execute(tx);
         const hadNetworks = new Set(known.rows.map((row) => row.credential_id));
-        const rows = uses.map(
-          (u) =>
-            sql`(${u.id}::text, ${u.network}::text, ${u.first.toISOString()}::timestamptz, ${u.last.toISOString()}::timestamptz, ${u.uses}::int, ${u.ip}::text)`,
-        );
+        const column = <T>(read: (use: (typeof uses)[number]) => T) => uses.map(read);
         const upserted = await sql<{ credential_id: string; network: string; inserted: boolean }>`
           insert into credential_networks (credential_id, network, first_seen_at, last_seen_at, uses, last_ip)
           select v.id, v.network, v.first_seen, v.last_seen, v.uses, v.last_ip
-          from (values ${sql.join(rows)}) as v(id, network, first_seen, last_seen, uses, last_ip)
+          from unnest(${column((u) => u.id)}::text[], ${column((u) => u.network)}::text[],
+                      ${column((u) => u.first.toISOString())}::timestamptz[],
+                      ${column((u) => u.last.toISOString())}::timestamptz[], ${column((u) => u.uses)}::int[],
+                      ${column((u) => u.ip)}::text[]) as v(id, network, first_seen, last_seen, uses, last_ip)
           join credentials c on c.id = v.id
           on conflict (credential_id, network) do update set
             first_seen_at = least(credential_networks.first_seen_at, excluded.first_seen_at),
@@ -150,7 +161,7 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
           using (
             select credential_id, network,
                    row_number() over (partition by credential_id order by last_seen_at desc, network) as rank
-            from credential_networks where credential_id in (${sql.join(ids)})
+            from credential_networks where credential_id = any(${ids}::text[])
           ) as ranked
           where n.credential_id = ranked.credential_id and n.network = ranked.network
             and ranked.rank > ${NETWORKS_KEPT}`.execute(tx);
