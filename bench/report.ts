@@ -170,7 +170,7 @@ ${JSON.stringify({ revocation: r.revocation, sign_in_flood: r.sign_in_flood, mem
   built once per cached credential (not copied per request) and a malformed token refused
   synchronously (no promise or microtask turn).
 - SQL/req counts the statements the requests caused, in a counting pass of ${report.mode === 'quick' ? '0.5' : '2'} s per side
-  after the timed rounds: each request is then served inside an AsyncLocalStorage scope
+  before the timed rounds: each request is then served inside an AsyncLocalStorage scope
   (bench/lib/child.ts), which follows every piece of asynchronous work the request starts, even
   after its response; statements outside any request (last-use flush, notice delivery poll every
   2 s, purge) are background SQL/s. UPDATEs/min and listener round trips come from the timed rounds.

@@ -30,7 +30,7 @@ const only = onlyArg
 const wanted = (name: string) => !only || only.has(name);
 const ROUNDS = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = quick ? 1.5 : Number(process.env.BENCH_SECONDS ?? 5);
-/** The statement-counting pass after the timed rounds (see `interleaved`). */
+/** The statement-counting pass before the timed rounds (see `interleaved`). */
 const COUNTING_SECONDS = quick ? 0.5 : 2;
 const CONNECTIONS = 10;
 const SCALE = quick ? 30_000 : Number(process.env.BENCH_SCALE ?? 1_000_000);
@@ -194,26 +194,28 @@ function medianOf(runs: Measurement[]): Measurement {
 
 /**
  * Runs each side for SECONDS per round, alternating the order every round; medians per side.
- * The timed rounds run without the statement-attribution scope (bench/lib/child.ts: it taxes every
- * promise); statements per request and background statements per second come from one counting
- * pass per side afterwards, with the scope on.
+ * Statements per request and background statements per second come from one counting pass per
+ * side before the rounds, with the statement-attribution scope on as it has been since the
+ * process started (so every connection and timer the server made carries it); the timed rounds
+ * then run with the scope off (bench/lib/child.ts: it taxes every promise).
  */
 async function interleaved(sides: Array<{ label: string; server: Server; load: Load }>) {
   for (const side of sides) await cannon(side.server, side.load, quick ? 0.5 : 1); // warm-up
+  const counted = new Map<string, Measurement>();
+  for (const side of sides) counted.set(side.label, await measure(side.server, side.load, COUNTING_SECONDS));
   for (const side of sides) await side.server.call('attribution', { on: false });
   const runs = new Map<string, Measurement[]>(sides.map((s) => [s.label, []]));
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) runs.get(side.label)!.push(await measure(side.server, side.load));
   }
-  const medians = Object.fromEntries(sides.map((s) => [s.label, medianOf(runs.get(s.label)!)]));
-  for (const side of sides) {
-    await side.server.call('attribution', { on: true });
-    const counted = await measure(side.server, side.load, COUNTING_SECONDS);
-    medians[side.label]!.sql_per_req = counted.sql_per_req;
-    medians[side.label]!.background_sql_per_s = counted.background_sql_per_s;
-  }
-  return medians;
+  for (const side of sides) await side.server.call('attribution', { on: true });
+  return Object.fromEntries(
+    sides.map((s) => {
+      const { sql_per_req, background_sql_per_s } = counted.get(s.label)!;
+      return [s.label, { ...medianOf(runs.get(s.label)!), sql_per_req, background_sql_per_s }];
+    }),
+  );
 }
 
 // --- scenarios ---------------------------------------------------------------------------------
