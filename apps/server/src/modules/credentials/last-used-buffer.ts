@@ -16,7 +16,9 @@ interface Usage {
  * revoked_at, so it cannot resurrect a revoked credential.
  */
 export class LastUsedBuffer extends FlushingBuffer<Usage> {
+  /** Flushes whose every chunk was written. */
   flushCount = 0;
+  private failedInFlush = false;
   /** For metrics: the last flush and failures so far. */
   readonly stats = { lastSize: 0, lastDurationMs: 0, failures: 0, written: 0 };
 
@@ -25,7 +27,6 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
     private readonly options: {
       flushIntervalMs: number;
       onError?: (error: unknown) => void;
-      onFlushed?: (size: number, durationMs: number) => void;
     },
   ) {
     super(options.flushIntervalMs);
@@ -52,6 +53,13 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
     return this.pending.size;
   }
 
+  protected override flushed(size: number, durationMs: number) {
+    if (!this.failedInFlush) this.flushCount += 1;
+    this.failedInFlush = false;
+    this.stats.lastSize = size;
+    this.stats.lastDurationMs = durationMs;
+  }
+
   protected async write(batch: Map<string, Usage>) {
     // One array per column, unnested by the statement: five bind parameters however many rows (a
     // VALUES list costs five per row and passes PostgreSQL's 65,535 at ~13,000 credentials).
@@ -68,7 +76,6 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
       slides.push(usage.slideSessionTo ? usage.slideSessionTo.toISOString() : null);
     }
     const values = sql`unnest(${ids}::text[], ${ats}::timestamptz[], ${ips}::text[], ${uses}::int[], ${slides}::timestamptz[])`;
-    const started = performance.now();
     try {
       await this.db.transaction().execute(async (tx) => {
         await sql`
@@ -88,12 +95,9 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
           tx,
         );
       });
-      this.flushCount += 1;
-      this.stats.lastSize = batch.size;
-      this.stats.lastDurationMs = performance.now() - started;
       this.stats.written += batch.size;
-      this.options.onFlushed?.(batch.size, this.stats.lastDurationMs);
     } catch (error) {
+      this.failedInFlush = true;
       this.stats.failures += 1;
       if (this.retainOnFailure) {
         // The store is away (not a bad row): keep the batch for the next flush, newest use wins.
