@@ -119,7 +119,7 @@ const ACTIVE_CREDENTIAL_BY_HASH = `
     c.token_hash, c.previous_valid_until, c.on_rotated_out_use, c.repo_ids, c.allowed_cidrs,
     u.email as owner_email, u.name as owner_name, u.created_at as owner_created_at
   from credentials c join users u on u.id = c.user_id
-  where (c.token_hash = $1 or c.previous_token_hash = $1) and u.disabled_at is null`;
+  where c.token_hash = $1 or c.previous_token_hash = $1`;
 
 /**
  * `prepare` (the store's, `Database.prepare`) runs the hot lookup as a prepared statement;
@@ -192,7 +192,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     },
 
     /**
-     * The hot path's one query: the credential for a token hash, if its owner is enabled. The
+     * The hot path's one query: the credential for a token hash, with its owner's profile. The
      * hash may be the current secret's or the one the last rotation replaced (ADR 0029); older
      * rotated-out secrets are looked up only on a miss (`findCredentialByRotatedOutHash`).
      */
@@ -204,7 +204,6 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .where((eb) =>
           eb.or([eb('c.token_hash', '=', tokenHash), eb('c.previous_token_hash', '=', tokenHash)]),
         )
-        .where('u.disabled_at', 'is', null)
         .select([...LOOKUP_COLUMNS, 'c.previous_valid_until'])
         .executeTakeFirst();
     },
@@ -254,7 +253,6 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .innerJoin('users as u', 'u.id', 'c.user_id')
         .where('r.token_hash', '=', tokenHash)
         .where('r.rotated_out_at', '>', since)
-        .where('u.disabled_at', 'is', null)
         .select([...LOOKUP_COLUMNS, sql<Date | null>`null`.as('previous_valid_until')])
         .executeTakeFirst();
     },
