@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { encryptedColumnQueries } from '../../platform/crypto/encrypted-column-queries.ts';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, ProviderAccountsTable } from '../../schema.ts';
 
 export type ProviderAccountRow = Selectable<ProviderAccountsTable>;
@@ -20,17 +21,9 @@ export type ProviderAccountPatch = Pick<
   | 'updated_at'
 >;
 
-/** The update of the user's own account; ownership in the WHERE clause. */
-function updateOwned(executor: Kysely<DB>, id: string, userId: string, patch: ProviderAccountPatch) {
-  return executor
-    .updateTable('provider_accounts')
-    .set(patch)
-    .where('id', '=', id)
-    .where('user_id', '=', userId);
-}
-
 export function createProviderAccountRepository(db: Kysely<DB>) {
   const tokens = encryptedColumnQueries(db, 'provider_accounts', 'token_ciphertext', ['user_id', 'provider']);
+  const owned = ownedRowQueries<DB, 'provider_accounts'>('provider_accounts', 'user_id');
 
   return {
     /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
@@ -87,13 +80,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
     },
 
     async listAccountsForOwner(userId: string): Promise<ProviderAccountRow[]> {
-      return db
-        .selectFrom('provider_accounts')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+      return owned.list(db, userId).execute();
     },
 
     async findAccountForOwner(
@@ -101,12 +88,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       userId: string,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return executor
-        .selectFrom('provider_accounts')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      return owned.select(executor, id, userId).executeTakeFirst();
     },
 
     async updateAccountForOwner(
@@ -115,7 +97,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return updateOwned(executor, id, userId, patch).returningAll().executeTakeFirst();
+      return owned.update(executor, id, userId, patch).returningAll().executeTakeFirst();
     },
 
     /**
@@ -129,19 +111,15 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return updateOwned(executor, id, userId, patch)
+      return owned
+        .update(executor, id, userId, patch)
         .where('token_ciphertext', '=', testedCiphertext)
         .returningAll()
         .executeTakeFirst();
     },
 
     async deleteAccountForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
-      const deleted = await executor
-        .deleteFrom('provider_accounts')
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returning('id')
-        .executeTakeFirst();
+      const deleted = await owned.delete(executor, id, userId).returning('id').executeTakeFirst();
       return deleted !== undefined;
     },
 
