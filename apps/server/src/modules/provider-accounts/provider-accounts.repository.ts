@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import { encryptedColumnQueries } from '../../platform/crypto/encrypted-column-queries.ts';
 import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, ProviderAccountsTable } from '../../schema.ts';
+import type { ProviderTokenExpiry } from '../notices/expiry-scan.ts';
 
 export type ProviderAccountRow = Selectable<ProviderAccountsTable>;
 export type NewProviderAccountRow = Omit<ProviderAccountRow, 'created_at' | 'updated_at'> & {
@@ -28,21 +29,13 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
   return {
     /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
     async listAccountsWithTokenExpiringBetween(from: Date, to: Date) {
+      // The range on token_expires_at keeps only rows where it is set.
       return db
         .selectFrom('provider_accounts')
         .select(['id', 'user_id', 'name', 'provider', 'token_preview', 'token_expires_at'])
         .where('token_expires_at', '>=', from)
         .where('token_expires_at', '<', to)
-        .execute() as Promise<
-        Array<{
-          id: string;
-          user_id: string;
-          name: string;
-          provider: string;
-          token_preview: string;
-          token_expires_at: Date;
-        }>
-      >;
+        .execute() as Promise<ProviderTokenExpiry[]>;
     },
 
     /**
