@@ -50,7 +50,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
     AGENT_VISIBLE_WITH_FILES,
     { embeddedCache: true },
   );
-  const owned = ownedRowQueries<DB, 'agents'>('agents', 'owner_id');
+  const owned = ownedRowQueries(db, 'agents', 'owner_id');
   return {
     /** An agent the viewer may read (a public one, or one of their own) with its files, in one statement. */
     async findAgentWithFilesVisibleTo(
@@ -80,16 +80,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
     },
 
     /** `lock` holds the row until the transaction ends, so that a concurrent delete waits. */
-    async findAgentForOwner(
-      id: string,
-      ownerId: string,
-      executor: Kysely<DB> = db,
-      options: { lock?: boolean } = {},
-    ): Promise<AgentRow | undefined> {
-      let query = owned.select(executor, id, ownerId);
-      if (options.lock) query = query.forUpdate();
-      return query.executeTakeFirst();
-    },
+    findAgentForOwner: owned.find,
 
     async updateAgentForOwner(
       id: string,

@@ -157,7 +157,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     ACTIVE_CREDENTIAL_BY_HASH,
   );
   const selectCredentials = (executor: Kysely<DB>) => executor.selectFrom('credentials').selectAll();
-  const owned = ownedRowQueries<DB, 'credentials'>('credentials', 'user_id');
+  const owned = ownedRowQueries(db, 'credentials', 'user_id');
   /** A repository's automation tokens with their task group, both the user's own. */
   const automationTokensOfRepo = (executor: Kysely<DB>, repoId: string, userId: string) =>
     executor

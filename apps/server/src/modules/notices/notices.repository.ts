@@ -21,7 +21,7 @@ const shownInApp = sql<boolean>`not exists (
 ) and notice_events.kind <> 'webhook.test'`;
 
 export function createNoticeRepository(db: Kysely<DB>) {
-  const owned = ownedRowQueries<DB, 'notice_events'>('notice_events', 'user_id');
+  const owned = ownedRowQueries(db, 'notice_events', 'user_id');
   return {
     // --- in-app -------------------------------------------------------------------------
     /** Newest first; `before` is the (created_at, id) of the last notice of the previous page. */

@@ -9,7 +9,7 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 /** Webhook endpoints and their delivery log; ownership always in the WHERE clause. */
 export function createWebhookRepository(db: Kysely<DB>) {
   const secrets = encryptedColumnQueries(db, 'webhook_endpoints', 'secret_ciphertext', ['user_id']);
-  const owned = ownedRowQueries<DB, 'webhook_endpoints'>('webhook_endpoints', 'user_id');
+  const owned = ownedRowQueries(db, 'webhook_endpoints', 'user_id');
 
   return {
     async insertEndpoint(
@@ -37,9 +37,7 @@ export function createWebhookRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async findEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db) {
-      return owned.select(executor, id, userId).executeTakeFirst();
-    },
+    findEndpointForOwner: owned.find,
 
     async findEndpoint(id: string) {
       return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();

@@ -24,7 +24,7 @@ export type ProviderAccountPatch = Pick<
 
 export function createProviderAccountRepository(db: Kysely<DB>) {
   const tokens = encryptedColumnQueries(db, 'provider_accounts', 'token_ciphertext', ['user_id', 'provider']);
-  const owned = ownedRowQueries<DB, 'provider_accounts'>('provider_accounts', 'user_id');
+  const owned = ownedRowQueries(db, 'provider_accounts', 'user_id');
 
   return {
     /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
@@ -76,13 +76,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       return owned.list(db, userId).execute();
     },
 
-    async findAccountForOwner(
-      id: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-    ): Promise<ProviderAccountRow | undefined> {
-      return owned.select(executor, id, userId).executeTakeFirst();
-    },
+    findAccountForOwner: owned.find,
 
     async updateAccountForOwner(
       id: string,

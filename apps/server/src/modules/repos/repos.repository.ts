@@ -7,9 +7,9 @@ export type TaskGroupRow = Selectable<TaskGroupsTable>;
 export type TaskRow = Selectable<TasksTable>;
 
 export function createRepoRepository(db: Kysely<DB>) {
-  const ownedRepos = ownedRowQueries<DB, 'repos'>('repos', 'user_id');
-  const ownedGroups = ownedRowQueries<DB, 'task_groups'>('task_groups', 'user_id');
-  const ownedTasks = ownedRowQueries<DB, 'tasks'>('tasks', 'user_id');
+  const ownedRepos = ownedRowQueries(db, 'repos', 'user_id');
+  const ownedGroups = ownedRowQueries(db, 'task_groups', 'user_id');
+  const ownedTasks = ownedRowQueries(db, 'tasks', 'user_id');
   return {
     async insertRepo(row: RepoRow, executor: Kysely<DB> = db): Promise<RepoRow> {
       return executor.insertInto('repos').values(row).returningAll().executeTakeFirstOrThrow();
@@ -35,16 +35,7 @@ export function createRepoRepository(db: Kysely<DB>) {
       return rows.map((row) => row.id);
     },
 
-    async findRepoForOwner(
-      id: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-      options: { lock?: boolean } = {},
-    ): Promise<RepoRow | undefined> {
-      let query = ownedRepos.select(executor, id, userId);
-      if (options.lock) query = query.forUpdate();
-      return query.executeTakeFirst();
-    },
+    findRepoForOwner: ownedRepos.find,
 
     async deleteRepoForOwner(id: string, userId: string, executor: Kysely<DB>): Promise<boolean> {
       const deleted = await ownedRepos.delete(executor, id, userId).returning('id').executeTakeFirst();
@@ -80,16 +71,7 @@ export function createRepoRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    async findTaskGroupForOwner(
-      id: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-      options: { lock?: boolean } = {},
-    ): Promise<TaskGroupRow | undefined> {
-      let query = ownedGroups.select(executor, id, userId);
-      if (options.lock) query = query.forUpdate();
-      return query.executeTakeFirst();
-    },
+    findTaskGroupForOwner: ownedGroups.find,
 
     async listTaskGroupsForOwner(
       userId: string,

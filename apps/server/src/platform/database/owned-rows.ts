@@ -36,16 +36,32 @@ type TextColumn<DB, T extends keyof DB> = {
  * table name (`selectFrom('t').selectAll()`, `updateTable('t')`, `deleteFrom('t')`), and the
  * ordering columns the names `OwnableTable` guarantees.
  */
-export function ownedRowQueries<DB, T extends OwnableTable<DB>>(table: T, ownerColumn: TextColumn<DB, T>) {
+export function ownedRowQueries<DB, T extends OwnableTable<DB>>(
+  db: Kysely<DB>,
+  table: T,
+  ownerColumn: TextColumn<DB, T>,
+) {
   const ownedBy = (ownerId: string) => sql<boolean>`${sql.ref(ownerColumn)} = ${ownerId}`;
   const isOwned = (id: string, ownerId: string) =>
     sql<boolean>`${sql.ref('id')} = ${id} and ${sql.ref(ownerColumn)} = ${ownerId}`;
   const selectAll = (executor: Kysely<DB>) =>
     executor.selectFrom(table).selectAll() as unknown as SelectQueryBuilder<DB, T, Selectable<DB[T]>>;
 
+  const select = (executor: Kysely<DB>, id: string, ownerId: string) =>
+    selectAll(executor).where(isOwned(id, ownerId));
+
   return {
-    select(executor: Kysely<DB>, id: string, ownerId: string) {
-      return selectAll(executor).where(isOwned(id, ownerId));
+    select,
+
+    /** The owner's row, or undefined; `lock` holds it (FOR UPDATE) until the transaction ends. */
+    async find(
+      id: string,
+      ownerId: string,
+      executor: Kysely<DB> = db,
+      options: { lock?: boolean } = {},
+    ): Promise<Selectable<DB[T]> | undefined> {
+      const query = select(executor, id, ownerId);
+      return (options.lock ? query.forUpdate() : query).executeTakeFirst();
     },
 
     /** The owner's rows, newest first; after `after` (the previous page's last row) when given. */
