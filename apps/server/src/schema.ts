@@ -12,7 +12,6 @@ export interface UsersTable {
   name: string | null;
   password_hash: string;
   created_at: Timestamp;
-  disabled_at: NullableTimestamp;
 }
 
 export type CredentialKind = 'session' | 'access' | 'refresh' | 'personal' | 'automation';

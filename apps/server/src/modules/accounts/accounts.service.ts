@@ -101,7 +101,7 @@ export function createAccountService(deps: {
     const valid = await checkPasswordWithinBudget(email, user?.id ?? null, context, 'sign_in', async () => {
       // An unknown e-mail still costs one verification, so both failures take the same time.
       const matches = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
-      return matches && user !== undefined && !user.disabled_at;
+      return matches && user !== undefined;
     });
     if (!valid || !user) {
       await audit.record(undefined, context, {

@@ -1,25 +1,15 @@
-import type { Config } from '../../config.ts';
-import type { Clock } from '../../platform/clock.ts';
 import type { CounterStore } from '../../platform/counter-store.ts';
-import type { Database, Db } from '../../platform/database/database.ts';
-import type { App } from '../../platform/http/schemas.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { Database } from '../../platform/database/database.ts';
+import type { CredentialFeatureDeps } from '../credentials/credential-feature-deps.ts';
 import { createAccountRepository } from './accounts.repository.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { createAccountService } from './accounts.service.ts';
 import { configurePasswordHashing } from './password.ts';
 
 /** What the accounts module is built from. */
-export interface AccountsModuleDeps {
-  app: App;
-  db: Db;
+export interface AccountsModuleDeps extends CredentialFeatureDeps {
   database: Pick<Database, 'prepare'>;
-  credentials: CredentialService;
-  audit: AuditService;
   counters: CounterStore;
-  clock: Clock;
-  config: Config;
 }
 
 export async function registerAccounts(deps: AccountsModuleDeps) {

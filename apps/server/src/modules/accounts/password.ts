@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Metrics } from '../../platform/metrics/metrics.ts';
+import { counter, gauge, registerScrapedMetrics } from '../../platform/metrics/scraped-metrics.ts';
 import { WorkLimiter } from '../../platform/work-limiter.ts';
 
 /** OWASP's minimum for argon2id (the library's default algorithm): 19 MiB, 2 passes, 1 lane. */
@@ -69,17 +70,12 @@ export function isCommonPassword(password: string): boolean {
 
 /** argon2 queue depth, running hashes and sheds, for the metrics endpoint. */
 export function registerPasswordMetrics(metrics: Metrics): void {
-  metrics.gaugeFrom('tessera_password_hash_running', 'argon2 hashes running now', [], () => hashing.running);
-  metrics.gaugeFrom(
-    'tessera_password_hash_queue_depth',
-    'Sign-ins waiting for an argon2 slot',
-    [],
-    () => hashing.queued,
-  );
-  metrics.counterFrom(
-    'tessera_password_hash_shed_total',
-    'Sign-ins refused with 503 because the argon2 queue was full',
-    [],
-    () => hashing.shed,
-  );
+  registerScrapedMetrics(metrics, {
+    tessera_password_hash_running: gauge('argon2 hashes running now', () => hashing.running),
+    tessera_password_hash_queue_depth: gauge('Sign-ins waiting for an argon2 slot', () => hashing.queued),
+    tessera_password_hash_shed_total: counter(
+      'Sign-ins refused with 503 because the argon2 queue was full',
+      () => hashing.shed,
+    ),
+  });
 }

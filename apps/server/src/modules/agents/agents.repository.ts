@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../platform/database/database.ts';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { AgentFilesTable, AgentsTable, DB } from '../../schema.ts';
 import type { AgentCursor } from './agent-cursor.ts';
 import { containsPattern } from './agent-rules.ts';
@@ -49,6 +50,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
     AGENT_VISIBLE_WITH_FILES,
     { embeddedCache: true },
   );
+  const owned = ownedRowQueries(db, 'agents', 'owner_id');
   return {
     /** An agent the viewer may read (a public one, or one of their own) with its files, in one statement. */
     async findAgentWithFilesVisibleTo(
@@ -78,20 +80,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
     },
 
     /** `lock` holds the row until the transaction ends, so that a concurrent delete waits. */
-    async findAgentForOwner(
-      id: string,
-      ownerId: string,
-      executor: Kysely<DB> = db,
-      options: { lock?: boolean } = {},
-    ): Promise<AgentRow | undefined> {
-      let query = executor
-        .selectFrom('agents')
-        .selectAll()
-        .where('id', '=', id)
-        .where('owner_id', '=', ownerId);
-      if (options.lock) query = query.forUpdate();
-      return query.executeTakeFirst();
-    },
+    findAgentForOwner: owned.find,
 
     async updateAgentForOwner(
       id: string,
@@ -99,13 +88,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
       changes: AgentChanges,
       executor: Kysely<DB>,
     ): Promise<AgentRow | undefined> {
-      return executor
-        .updateTable('agents')
-        .set(changes)
-        .where('id', '=', id)
-        .where('owner_id', '=', ownerId)
-        .returningAll()
-        .executeTakeFirst();
+      return owned.update(executor, id, ownerId, changes).returningAll().executeTakeFirst();
     },
 
     async deleteAgentForOwner(
@@ -113,12 +96,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
       ownerId: string,
       executor: Kysely<DB>,
     ): Promise<AgentRow | undefined> {
-      return executor
-        .deleteFrom('agents')
-        .where('id', '=', id)
-        .where('owner_id', '=', ownerId)
-        .returningAll()
-        .executeTakeFirst();
+      return owned.delete(executor, id, ownerId).returningAll().executeTakeFirst();
     },
 
     /**

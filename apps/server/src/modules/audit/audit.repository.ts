@@ -1,20 +1,11 @@
-import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../schema.ts';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { AuditEventsTable, DB } from '../../schema.ts';
 
-export interface NewAuditEvent {
-  user_id: string | null;
-  actor_credential_id: string | null;
-  actor_kind: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
+/** An audit row as written: every column but the generated id, with its metadata as an object. */
+export type NewAuditEvent = Omit<Selectable<AuditEventsTable>, 'id' | 'outcome' | 'metadata'> & {
   outcome: 'success' | 'failure';
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
   metadata: Record<string, unknown>;
-  created_at: Date;
-}
+};
 
 export interface AuditFilter {
   actions?: readonly string[];

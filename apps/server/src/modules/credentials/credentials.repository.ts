@@ -1,5 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../platform/database/database.ts';
+import { newestFirst } from '../../platform/database/newest-first.ts';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { CredentialKind, CredentialsTable, DB, RotatedOutUse, TaskGroupsTable } from '../../schema.ts';
 
 /** What an owner may change on a personal access token (PATCH /api/account/tokens/{id}). */
@@ -119,7 +121,7 @@ const ACTIVE_CREDENTIAL_BY_HASH = `
     c.token_hash, c.previous_valid_until, c.on_rotated_out_use, c.repo_ids, c.allowed_cidrs,
     u.email as owner_email, u.name as owner_name, u.created_at as owner_created_at
   from credentials c join users u on u.id = c.user_id
-  where (c.token_hash = $1 or c.previous_token_hash = $1) and u.disabled_at is null`;
+  where c.token_hash = $1 or c.previous_token_hash = $1`;
 
 /**
  * `prepare` (the store's, `Database.prepare`) runs the hot lookup as a prepared statement;
@@ -154,6 +156,19 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     'active_credential_by_hash',
     ACTIVE_CREDENTIAL_BY_HASH,
   );
+  const selectCredentials = (executor: Kysely<DB>) => executor.selectFrom('credentials').selectAll();
+  const owned = ownedRowQueries(db, 'credentials', 'user_id');
+  /** A repository's automation tokens with their task group, both the user's own. */
+  const automationTokensOfRepo = (executor: Kysely<DB>, repoId: string, userId: string) =>
+    executor
+      .selectFrom('credentials as c')
+      .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
+      .selectAll('c')
+      .select(['g.title as task_group_title', 'g.status as task_group_status'])
+      .where('c.kind', '=', 'automation')
+      .where('c.user_id', '=', userId)
+      .where('g.repo_id', '=', repoId)
+      .where('g.user_id', '=', userId);
   return {
     /**
      * Live PATs whose expiry falls in [from, to): the notices expiry scan. Served by the partial
@@ -192,7 +207,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     },
 
     /**
-     * The hot path's one query: the credential for a token hash, if its owner is enabled. The
+     * The hot path's one query: the credential for a token hash, with its owner's profile. The
      * hash may be the current secret's or the one the last rotation replaced (ADR 0029); older
      * rotated-out secrets are looked up only on a miss (`findCredentialByRotatedOutHash`).
      */
@@ -204,7 +219,6 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .where((eb) =>
           eb.or([eb('c.token_hash', '=', tokenHash), eb('c.previous_token_hash', '=', tokenHash)]),
         )
-        .where('u.disabled_at', 'is', null)
         .select([...LOOKUP_COLUMNS, 'c.previous_valid_until'])
         .executeTakeFirst();
     },
@@ -254,7 +268,6 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
         .innerJoin('users as u', 'u.id', 'c.user_id')
         .where('r.token_hash', '=', tokenHash)
         .where('r.rotated_out_at', '>', since)
-        .where('u.disabled_at', 'is', null)
         .select([...LOOKUP_COLUMNS, sql<Date | null>`null`.as('previous_valid_until')])
         .executeTakeFirst();
     },
@@ -272,16 +285,12 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       tokenHash: string,
       executor: Kysely<DB> = db,
     ): Promise<CredentialRow | undefined> {
-      return executor
-        .selectFrom('credentials')
-        .selectAll()
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirst();
+      return selectCredentials(executor).where('token_hash', '=', tokenHash).executeTakeFirst();
     },
 
     async findCredentialsByHashes(tokenHashes: string[]): Promise<CredentialRow[]> {
       if (tokenHashes.length === 0) return [];
-      return db.selectFrom('credentials').selectAll().where('token_hash', 'in', tokenHashes).execute();
+      return selectCredentials(db).where('token_hash', 'in', tokenHashes).execute();
     },
 
     /**
@@ -290,9 +299,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
      */
     async findLiveCredentialsBySecretHashes(tokenHashes: string[], at: Date): Promise<CredentialRow[]> {
       if (tokenHashes.length === 0) return [];
-      return db
-        .selectFrom('credentials')
-        .selectAll()
+      return selectCredentials(db)
         .where((eb) =>
           eb.or([
             eb('token_hash', 'in', tokenHashes),
@@ -305,7 +312,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
     },
 
     async findCredentialById(id: string, executor: Kysely<DB> = db): Promise<CredentialRow | undefined> {
-      return executor.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+      return selectCredentials(executor).where('id', '=', id).executeTakeFirst();
     },
 
     /**
@@ -414,14 +421,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
 
     /** A user's manual PATs, newest first; automation tokens never appear here. */
     async listPersonalTokensForOwner(ownerId: string): Promise<CredentialRow[]> {
-      return db
-        .selectFrom('credentials')
-        .selectAll()
-        .where('user_id', '=', ownerId)
-        .where('kind', '=', 'personal')
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+      return owned.list(db, ownerId).where('kind', '=', 'personal').execute();
     },
 
     async findPersonalTokenForOwner(
@@ -429,13 +429,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       ownerId: string,
       executor: Kysely<DB> = db,
     ): Promise<CredentialRow | undefined> {
-      return executor
-        .selectFrom('credentials')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', ownerId)
-        .where('kind', '=', 'personal')
-        .executeTakeFirst();
+      return owned.select(executor, id, ownerId).where('kind', '=', 'personal').executeTakeFirst();
     },
 
     /** The source networks a token was used from, most recently seen first (ADR 0031). */
@@ -470,11 +464,8 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       changes: PersonalTokenChanges,
       executor: Kysely<DB>,
     ): Promise<CredentialRow | undefined> {
-      return executor
-        .updateTable('credentials')
-        .set(changes)
-        .where('id', '=', id)
-        .where('user_id', '=', ownerId)
+      return owned
+        .update(executor, id, ownerId, changes)
         .where('kind', '=', 'personal')
         .returningAll()
         .executeTakeFirst();
@@ -573,9 +564,7 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       taskGroupId: string,
       executor: Kysely<DB> = db,
     ): Promise<CredentialRow | undefined> {
-      return executor
-        .selectFrom('credentials')
-        .selectAll()
+      return selectCredentials(executor)
         .where('kind', '=', 'automation')
         .where('task_group_id', '=', taskGroupId)
         .orderBy(sql`revoked_at is null`, 'desc')
@@ -591,18 +580,10 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       userId: string,
       executor: Kysely<DB> = db,
     ): Promise<AutomationTokenRow[]> {
-      const rows = await executor
-        .selectFrom('credentials as c')
-        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
-        .selectAll('c')
-        .select(['g.title as task_group_title', 'g.status as task_group_status'])
-        .where('c.kind', '=', 'automation')
-        .where('c.user_id', '=', userId)
-        .where('g.repo_id', '=', repoId)
-        .where('g.user_id', '=', userId)
-        .orderBy('c.created_at', 'desc')
-        .orderBy('c.id', 'desc')
-        .execute();
+      const rows = await newestFirst(automationTokensOfRepo(executor, repoId, userId), {
+        createdAt: 'c.created_at',
+        id: 'c.id',
+      }).execute();
       return rows as AutomationTokenRow[];
     },
 
@@ -612,16 +593,8 @@ export function createCredentialRepository(db: Kysely<DB>, prepare?: Database['p
       userId: string,
       executor: Kysely<DB> = db,
     ): Promise<AutomationTokenRow | undefined> {
-      const row = await executor
-        .selectFrom('credentials as c')
-        .innerJoin('task_groups as g', 'g.id', 'c.task_group_id')
-        .selectAll('c')
-        .select(['g.title as task_group_title', 'g.status as task_group_status'])
+      const row = await automationTokensOfRepo(executor, repoId, userId)
         .where('c.id', '=', tokenId)
-        .where('c.kind', '=', 'automation')
-        .where('c.user_id', '=', userId)
-        .where('g.repo_id', '=', repoId)
-        .where('g.user_id', '=', userId)
         .executeTakeFirst();
       return row as AutomationTokenRow | undefined;
     },

@@ -59,7 +59,6 @@ async function patFor(service: ReturnType<typeof createCredentialService>) {
       name: null,
       password_hash: 'x',
       created_at: new Date(),
-      disabled_at: null,
     })
     .execute();
   return inTransaction(file.store.db, (tx) =>

@@ -1,4 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { NewestFirstCursor } from '../../platform/database/newest-first.ts';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import { newId } from '../../platform/ids.ts';
 import type { DB, NoticeChannel, NoticeDeliveriesTable, NoticeEventsTable } from '../../schema.ts';
 
@@ -19,31 +21,16 @@ const shownInApp = sql<boolean>`not exists (
 ) and notice_events.kind <> 'webhook.test'`;
 
 export function createNoticeRepository(db: Kysely<DB>) {
+  const owned = ownedRowQueries(db, 'notice_events', 'user_id');
   return {
     // --- in-app -------------------------------------------------------------------------
     /** Newest first; `before` is the (created_at, id) of the last notice of the previous page. */
     async listNoticesForUser(
       userId: string,
-      options: { limit: number; unreadOnly: boolean; before?: { createdAt: Date; id: string } },
+      options: { limit: number; unreadOnly: boolean; before?: NewestFirstCursor },
     ) {
-      let query = db
-        .selectFrom('notice_events')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where(shownInApp)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(options.limit);
+      let query = owned.list(db, userId, options.before).where(shownInApp).limit(options.limit);
       if (options.unreadOnly) query = query.where('read_at', 'is', null);
-      if (options.before) {
-        const { createdAt, id } = options.before;
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', createdAt),
-            eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-          ]),
-        );
-      }
       return query.execute();
     },
 
@@ -59,21 +46,12 @@ export function createNoticeRepository(db: Kysely<DB>) {
     },
 
     async findNoticeForUser(id: string, userId: string) {
-      return db
-        .selectFrom('notice_events')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('kind', '<>', 'webhook.test')
-        .executeTakeFirst();
+      return owned.select(db, id, userId).where('kind', '<>', 'webhook.test').executeTakeFirst();
     },
 
     async markNoticeRead(id: string, userId: string, at: Date) {
-      return db
-        .updateTable('notice_events')
-        .set({ read_at: sql<Date>`coalesce(read_at, ${at})` })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
+      return owned
+        .update(db, id, userId, { read_at: sql<Date>`coalesce(read_at, ${at})` })
         .where('kind', '<>', 'webhook.test')
         .returningAll()
         .executeTakeFirst();

@@ -1,5 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { encryptedColumnQueries } from '../../platform/crypto/encrypted-column-queries.ts';
+import { type NewestFirstCursor, newestFirst } from '../../platform/database/newest-first.ts';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, WebhookEndpointsTable } from '../../schema.ts';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
@@ -7,6 +9,7 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 /** Webhook endpoints and their delivery log; ownership always in the WHERE clause. */
 export function createWebhookRepository(db: Kysely<DB>) {
   const secrets = encryptedColumnQueries(db, 'webhook_endpoints', 'secret_ciphertext', ['user_id']);
+  const owned = ownedRowQueries(db, 'webhook_endpoints', 'user_id');
 
   return {
     async insertEndpoint(
@@ -34,14 +37,7 @@ export function createWebhookRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async findEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db) {
-      return executor
-        .selectFrom('webhook_endpoints')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-    },
+    findEndpointForOwner: owned.find,
 
     async findEndpoint(id: string) {
       return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
@@ -57,13 +53,7 @@ export function createWebhookRepository(db: Kysely<DB>) {
       },
       executor: Kysely<DB> = db,
     ) {
-      return executor
-        .updateTable('webhook_endpoints')
-        .set(patch)
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returningAll()
-        .executeTakeFirst();
+      return owned.update(executor, id, userId, patch).returningAll().executeTakeFirst();
     },
 
     /** How many endpoint secrets each key id encrypts. */
@@ -78,11 +68,7 @@ export function createWebhookRepository(db: Kysely<DB>) {
     replaceSecretCiphertext: secrets.replace,
 
     async deleteEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
-      const result = await executor
-        .deleteFrom('webhook_endpoints')
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const result = await owned.delete(executor, id, userId).executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },
 
@@ -90,7 +76,7 @@ export function createWebhookRepository(db: Kysely<DB>) {
     async listDeliveriesOfEndpoint(
       endpointId: string,
       limit: number,
-      before?: { createdAt: Date; id: string },
+      before?: NewestFirstCursor,
       onlyId?: string,
     ) {
       let query = db
@@ -109,22 +95,13 @@ export function createWebhookRepository(db: Kysely<DB>) {
           'notice_deliveries.delivered_at',
         ])
         .where('notice_deliveries.endpoint_id', '=', endpointId)
-        .orderBy('notice_deliveries.created_at', 'desc')
-        .orderBy('notice_deliveries.id', 'desc')
         .limit(limit);
       if (onlyId) query = query.where('notice_deliveries.id', '=', onlyId);
-      if (before) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('notice_deliveries.created_at', '<', before.createdAt),
-            eb.and([
-              eb('notice_deliveries.created_at', '=', before.createdAt),
-              eb('notice_deliveries.id', '<', before.id),
-            ]),
-          ]),
-        );
-      }
-      return query.execute();
+      return newestFirst(
+        query,
+        { createdAt: 'notice_deliveries.created_at', id: 'notice_deliveries.id' },
+        before,
+      ).execute();
     },
 
     async listAttemptsOfDeliveries(deliveryIds: string[]) {

@@ -1,8 +1,14 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 import type { DB, OAuthDeviceAuthorizationsTable } from '../../schema.ts';
 
 export type DeviceAuthorizationRow = Selectable<OAuthDeviceAuthorizationsTable>;
 export type NewDeviceAuthorizationRow = Insertable<OAuthDeviceAuthorizationsTable>;
+
+/** The undecided, unexpired authorization of a user code: the only one a decision may take. */
+function isPendingUserCode(userCode: string, now: Date) {
+  return (eb: ExpressionBuilder<DB, 'oauth_device_authorizations'>) =>
+    eb.and([eb('user_code', '=', userCode), eb('status', '=', 'pending'), eb('expires_at', '>', now)]);
+}
 
 export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
   return {
@@ -60,9 +66,7 @@ export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
       return executor
         .selectFrom('oauth_device_authorizations')
         .selectAll()
-        .where('user_code', '=', userCode)
-        .where('status', '=', 'pending')
-        .where('expires_at', '>', now)
+        .where(isPendingUserCode(userCode, now))
         .executeTakeFirst();
     },
 
@@ -88,9 +92,7 @@ export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
       return executor
         .updateTable('oauth_device_authorizations')
         .set({ status: decision.status, user_id: decision.userId, decided_at: now })
-        .where('user_code', '=', userCode)
-        .where('status', '=', 'pending')
-        .where('expires_at', '>', now)
+        .where(isPendingUserCode(userCode, now))
         .returningAll()
         .executeTakeFirst();
     },

@@ -1,10 +1,5 @@
-import type { Config } from '../../config.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/database/database.ts';
-import type { App } from '../../platform/http/schemas.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { CredentialService } from '../credentials/credentials.service.ts';
+import type { CredentialFeatureDeps } from '../credentials/credential-feature-deps.ts';
 import { authorizationRoutes } from './authorization.routes.ts';
 import { createAuthorizationService } from './authorization.service.ts';
 import { createAuthorizationRequestRepository } from './authorization-requests.repository.ts';
@@ -29,13 +24,7 @@ import { issuerFor, serverMetadataRoutes } from './server-metadata.ts';
 import { createTokenRevocationService } from './token-revocation.service.ts';
 
 /** What the OAuth module is built from. */
-export interface OAuthModuleDeps {
-  app: App;
-  db: Db;
-  credentials: CredentialService;
-  audit: AuditService;
-  clock: Clock;
-  config: Config;
+export interface OAuthModuleDeps extends CredentialFeatureDeps {
   accountService: AccountService;
 }
 

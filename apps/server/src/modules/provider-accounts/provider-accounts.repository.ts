@@ -1,6 +1,8 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { encryptedColumnQueries } from '../../platform/crypto/encrypted-column-queries.ts';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, ProviderAccountsTable } from '../../schema.ts';
+import type { ProviderTokenExpiry } from '../notices/expiry-scan.ts';
 
 export type ProviderAccountRow = Selectable<ProviderAccountsTable>;
 export type NewProviderAccountRow = Omit<ProviderAccountRow, 'created_at' | 'updated_at'> & {
@@ -20,36 +22,20 @@ export type ProviderAccountPatch = Pick<
   | 'updated_at'
 >;
 
-/** The update of the user's own account; ownership in the WHERE clause. */
-function updateOwned(executor: Kysely<DB>, id: string, userId: string, patch: ProviderAccountPatch) {
-  return executor
-    .updateTable('provider_accounts')
-    .set(patch)
-    .where('id', '=', id)
-    .where('user_id', '=', userId);
-}
-
 export function createProviderAccountRepository(db: Kysely<DB>) {
   const tokens = encryptedColumnQueries(db, 'provider_accounts', 'token_ciphertext', ['user_id', 'provider']);
+  const owned = ownedRowQueries(db, 'provider_accounts', 'user_id');
 
   return {
     /** Accounts whose token expires (as the provider reported) in [from, to): the notices expiry scan. */
     async listAccountsWithTokenExpiringBetween(from: Date, to: Date) {
+      // The range on token_expires_at keeps only rows where it is set.
       return db
         .selectFrom('provider_accounts')
         .select(['id', 'user_id', 'name', 'provider', 'token_preview', 'token_expires_at'])
         .where('token_expires_at', '>=', from)
         .where('token_expires_at', '<', to)
-        .execute() as Promise<
-        Array<{
-          id: string;
-          user_id: string;
-          name: string;
-          provider: string;
-          token_preview: string;
-          token_expires_at: Date;
-        }>
-      >;
+        .execute() as Promise<ProviderTokenExpiry[]>;
     },
 
     /**
@@ -87,27 +73,10 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
     },
 
     async listAccountsForOwner(userId: string): Promise<ProviderAccountRow[]> {
-      return db
-        .selectFrom('provider_accounts')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+      return owned.list(db, userId).execute();
     },
 
-    async findAccountForOwner(
-      id: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-    ): Promise<ProviderAccountRow | undefined> {
-      return executor
-        .selectFrom('provider_accounts')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-    },
+    findAccountForOwner: owned.find,
 
     async updateAccountForOwner(
       id: string,
@@ -115,7 +84,7 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return updateOwned(executor, id, userId, patch).returningAll().executeTakeFirst();
+      return owned.update(executor, id, userId, patch).returningAll().executeTakeFirst();
     },
 
     /**
@@ -129,19 +98,15 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
-      return updateOwned(executor, id, userId, patch)
+      return owned
+        .update(executor, id, userId, patch)
         .where('token_ciphertext', '=', testedCiphertext)
         .returningAll()
         .executeTakeFirst();
     },
 
     async deleteAccountForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
-      const deleted = await executor
-        .deleteFrom('provider_accounts')
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returning('id')
-        .executeTakeFirst();
+      const deleted = await owned.delete(executor, id, userId).returning('id').executeTakeFirst();
       return deleted !== undefined;
     },
 

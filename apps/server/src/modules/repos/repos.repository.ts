@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, ReposTable, TaskGroupsTable, TaskStatus, TasksTable } from '../../schema.ts';
 
 export type RepoRow = Selectable<ReposTable>;
@@ -6,6 +7,9 @@ export type TaskGroupRow = Selectable<TaskGroupsTable>;
 export type TaskRow = Selectable<TasksTable>;
 
 export function createRepoRepository(db: Kysely<DB>) {
+  const ownedRepos = ownedRowQueries(db, 'repos', 'user_id');
+  const ownedGroups = ownedRowQueries(db, 'task_groups', 'user_id');
+  const ownedTasks = ownedRowQueries(db, 'tasks', 'user_id');
   return {
     async insertRepo(row: RepoRow, executor: Kysely<DB> = db): Promise<RepoRow> {
       return executor.insertInto('repos').values(row).returningAll().executeTakeFirstOrThrow();
@@ -14,12 +18,7 @@ export function createRepoRepository(db: Kysely<DB>) {
     /** The user's repositories, newest first; `onlyIds` limits them (a restricted PAT, ADR 0031). */
     async listReposForOwner(userId: string, onlyIds: string[] | null = null): Promise<RepoRow[]> {
       if (onlyIds !== null && onlyIds.length === 0) return [];
-      let query = db
-        .selectFrom('repos')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc');
+      let query = ownedRepos.list(db, userId);
       if (onlyIds !== null) query = query.where('id', 'in', onlyIds);
       return query.execute();
     },
@@ -36,24 +35,10 @@ export function createRepoRepository(db: Kysely<DB>) {
       return rows.map((row) => row.id);
     },
 
-    async findRepoForOwner(
-      id: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-      options: { lock?: boolean } = {},
-    ): Promise<RepoRow | undefined> {
-      let query = executor.selectFrom('repos').selectAll().where('id', '=', id).where('user_id', '=', userId);
-      if (options.lock) query = query.forUpdate();
-      return query.executeTakeFirst();
-    },
+    findRepoForOwner: ownedRepos.find,
 
     async deleteRepoForOwner(id: string, userId: string, executor: Kysely<DB>): Promise<boolean> {
-      const deleted = await executor
-        .deleteFrom('repos')
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returning('id')
-        .executeTakeFirst();
+      const deleted = await ownedRepos.delete(executor, id, userId).returning('id').executeTakeFirst();
       return deleted !== undefined;
     },
 
@@ -86,32 +71,14 @@ export function createRepoRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    async findTaskGroupForOwner(
-      id: string,
-      userId: string,
-      executor: Kysely<DB> = db,
-      options: { lock?: boolean } = {},
-    ): Promise<TaskGroupRow | undefined> {
-      let query = executor
-        .selectFrom('task_groups')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', userId);
-      if (options.lock) query = query.forUpdate();
-      return query.executeTakeFirst();
-    },
+    findTaskGroupForOwner: ownedGroups.find,
 
     async listTaskGroupsForOwner(
       userId: string,
       filter: { repoId?: string; id?: string; repoIds?: string[] | null },
     ): Promise<TaskGroupRow[]> {
       if (filter.repoIds && filter.repoIds.length === 0) return [];
-      let query = db
-        .selectFrom('task_groups')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc');
+      let query = ownedGroups.list(db, userId);
       if (filter.repoId) query = query.where('repo_id', '=', filter.repoId);
       if (filter.id) query = query.where('id', '=', filter.id);
       if (filter.repoIds) query = query.where('repo_id', 'in', filter.repoIds);
@@ -153,24 +120,11 @@ export function createRepoRepository(db: Kysely<DB>) {
       changes: { status: TaskStatus; output?: string | null; updated_at: Date },
       executor: Kysely<DB> = db,
     ): Promise<TaskRow | undefined> {
-      return executor
-        .updateTable('tasks')
-        .set(changes)
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returningAll()
-        .executeTakeFirst();
+      return ownedTasks.update(executor, id, userId, changes).returningAll().executeTakeFirst();
     },
 
     async listTasksOfGroup(taskGroupId: string, userId: string): Promise<TaskRow[]> {
-      return db
-        .selectFrom('tasks')
-        .selectAll()
-        .where('task_group_id', '=', taskGroupId)
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+      return ownedTasks.list(db, userId).where('task_group_id', '=', taskGroupId).execute();
     },
   };
 }
