@@ -832,7 +832,7 @@ export function createCredentialService(deps: {
     /** Drops cached verifications of credentials whose scopes or state changed, on every instance. */
     invalidateCredentials,
 
-    /** For a user who is disabled or deleted: every cached credential of theirs goes. */
+    /** For a user who is deleted: every cached credential of theirs goes. */
     invalidateUser: (tx: Tx, userId: string) => propagateInvalidation(tx, { user: userId }),
 
     statusOf(row: Pick<CredentialRow, 'revoked_at' | 'expires_at'>): 'active' | 'expired' | 'revoked' {
