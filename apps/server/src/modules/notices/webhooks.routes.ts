@@ -1,4 +1,3 @@
-import { Type } from 'typebox';
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
 import { IdParams, perMinute } from '../../platform/http/route-declaration.ts';
@@ -6,6 +5,7 @@ import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -27,6 +27,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     id: cursorFields.id(),
   });
   const route = declareRoutes(['notices'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
 
   app.get(
     '/api/account/webhooks',
@@ -60,15 +61,10 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         ),
   );
 
-  app.get(
+  owned.get(
     '/api/account/webhooks/:id',
-    route({
-      summary: 'One webhook endpoint',
-      operationId: 'getWebhookEndpoint',
-      params: IdParams,
-      response: { 200: WebhookEndpointView },
-    }),
-    async (request) => webhookService.getEndpoint(request.params.id, requireIdentity(request).userId),
+    { summary: 'One webhook endpoint', operationId: 'getWebhookEndpoint', view: WebhookEndpointView },
+    (id, userId) => webhookService.getEndpoint(id, userId),
   );
 
   app.patch(
@@ -89,22 +85,14 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
       ),
   );
 
-  app.delete(
+  owned.delete(
     '/api/account/webhooks/:id',
-    route({
+    {
       summary: 'Delete an endpoint (its pending deliveries are dropped)',
       operationId: 'deleteWebhookEndpoint',
-      params: IdParams,
-      response: { 204: Type.Null({ description: 'Deleted' }) },
-    }),
-    async (request, reply) => {
-      await webhookService.deleteEndpoint(
-        request.params.id,
-        requireIdentity(request).userId,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Deleted',
     },
+    (id, userId, context) => webhookService.deleteEndpoint(id, userId, context),
   );
 
   app.post(
@@ -127,17 +115,16 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
         ),
   );
 
-  app.post(
+  owned.post(
     '/api/account/webhooks/:id/test',
-    route({
+    {
       config: { rateLimit: perMinute(10) },
       summary:
         'Send a `webhook.test` event to this endpoint now and return the delivery with its status code',
       operationId: 'sendWebhookTestEvent',
-      params: IdParams,
-      response: { 200: WebhookDeliveryView },
-    }),
-    async (request) => webhookService.sendTestEvent(request.params.id, requireIdentity(request).userId),
+      view: WebhookDeliveryView,
+    },
+    (id, userId) => webhookService.sendTestEvent(id, userId),
   );
 
   app.get(
