@@ -5,6 +5,7 @@ import { requestContext } from '../../platform/request-context.ts';
 import type { AutomationTokenRow, CredentialService } from '../credentials/credentials.service.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import { tokenView } from '../tokens/tokens.service.ts';
 import type { RepoRow, TaskRow } from './repos.repository.ts';
 import {
@@ -83,6 +84,7 @@ export const repoRoutes: AppPlugin<{
   });
 
   const repoRoute = declareRoutes(['repos'], 'interactive');
+  const owned = ownedResourceRoutes(app, repoRoute);
   const taskGroupRoute = declareRoutes(['task-groups'], 'tasks:read');
 
   // --- Repositories ---------------------------------------------------------------------
@@ -128,22 +130,15 @@ export const repoRoutes: AppPlugin<{
     async (request) => repoView(await repoService.getRepo(requireIdentity(request), request.params.id)),
   );
 
-  app.delete(
+  owned.delete(
     '/api/repos/:id',
-    repoRoute({
+    {
       summary: 'Disconnect a repository; every automation token of its task groups is revoked',
       operationId: 'deleteRepo',
       params: RepoParams,
-      response: { 204: Type.Null({ description: 'Disconnected' }) },
-    }),
-    async (request, reply) => {
-      await repoService.deleteRepo(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Disconnected',
     },
+    (id, userId, context) => repoService.deleteRepo(userId, id, context),
   );
 
   // --- Automation tokens of a repository --------------------------------------------------
