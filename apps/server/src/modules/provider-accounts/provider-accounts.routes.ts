@@ -1,9 +1,9 @@
-import { Type } from 'typebox';
 import { IdParams } from '../../platform/http/route-declaration.ts';
 import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import type { ProviderAccountRow } from './provider-accounts.repository.ts';
 import {
   CreateProviderAccountBody,
@@ -21,6 +21,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
   { providerAccountService: service },
 ) => {
   const route = declareRoutes(['provider-accounts'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
 
   // Only what the response schema declares leaves the server: never the ciphertext, never the token.
   const view = (row: ProviderAccountRow) => ({
@@ -89,60 +90,37 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
       ),
   );
 
-  app.delete(
+  owned.delete(
     '/api/provider-accounts/:id',
-    route({
+    {
       summary: 'Delete a provider account and its stored token',
       operationId: 'deleteProviderAccount',
-      params: IdParams,
-      response: { 204: Type.Null({ description: 'Deleted' }) },
       errors: [409],
-    }),
-    async (request, reply) => {
-      await service.removeAccount(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Deleted',
     },
+    (id, userId, context) => service.removeAccount(userId, id, context),
   );
 
-  app.post(
+  owned.post(
     '/api/provider-accounts/:id/test',
-    route({
+    {
       summary: 'Check the stored token against the provider',
       description:
         'Answers 200 with `ok: false` and an error code when the provider refuses the token or cannot be reached.',
       operationId: 'testProviderAccount',
-      params: IdParams,
-      response: { 200: ProviderAccountTest },
-    }),
-    async (request) => {
-      const result = await service.testAccount(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return checkView(result);
+      view: ProviderAccountTest,
     },
+    async (id, userId, context) => checkView(await service.testAccount(userId, id, context)),
   );
 
-  app.get(
+  owned.get(
     '/api/provider-accounts/:id/repositories',
-    route({
+    {
       summary: 'List the repositories the stored token can see',
       operationId: 'listProviderRepositories',
-      params: IdParams,
-      response: { 200: ProviderRepositoryList },
       errors: [502],
-    }),
-    async (request) => ({
-      repositories: await service.listRepositories(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      ),
-    }),
+      view: ProviderRepositoryList,
+    },
+    async (id, userId, context) => ({ repositories: await service.listRepositories(userId, id, context) }),
   );
 };
