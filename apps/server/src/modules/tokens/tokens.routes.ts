@@ -52,23 +52,17 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     }),
   );
 
-  app.post(
+  owned.create(
     '/api/account/tokens',
-    route({
+    {
       summary: 'Create a personal access token; the secret is in this response only',
       operationId: 'createToken',
       body: CreateTokenBody,
-      response: { 201: TokenWithSecret },
+      view: TokenWithSecret,
       errors: [409, 422],
-    }),
-    async (request, reply) => {
-      const created = await tokenService.createToken(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).headers(NO_STORE).send(created);
+      noStore: true,
     },
+    (userId, body, context) => tokenService.createToken(userId, body, context),
   );
 
   app.post(
@@ -112,23 +106,16 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     (id, userId) => tokenService.tokenUsage(id, userId),
   );
 
-  app.patch(
+  owned.patch(
     '/api/account/tokens/:id',
-    route({
+    {
       summary: 'Rename a token, change its description, or reduce its scopes',
       operationId: 'updateToken',
-      params: IdParams,
       body: UpdateTokenBody,
-      response: { 200: TokenView },
+      view: TokenView,
       errors: [409, 422],
-    }),
-    async (request) =>
-      tokenService.updateToken(
-        request.params.id,
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      ),
+    },
+    (id, userId, body, context) => tokenService.updateToken(id, userId, body, context),
   );
 
   app.post(
