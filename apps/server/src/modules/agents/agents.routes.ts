@@ -90,23 +90,16 @@ export const agentRoutes: AppPlugin<{
     async () => ({ categories: SUGGESTED_AGENT_CATEGORIES.map(({ id, name }) => ({ id, name })) }),
   );
 
-  app.post(
+  owned.create(
     '/api/agents',
-    route({
+    {
       config: { auth: 'agents:write' },
       summary: 'Register an agent',
       operationId: 'createAgent',
       body: CreateAgentBody,
-      response: { 201: Agent },
-    }),
-    async (request, reply) => {
-      const created = await agentService.createAgent(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).send(agentView(created));
+      view: Agent,
     },
+    async (userId, body, context) => agentView(await agentService.createAgent(userId, body, context)),
   );
 
   app.get(
@@ -139,25 +132,17 @@ export const agentRoutes: AppPlugin<{
     async (id, userId) => agentView(await agentService.getAgent(userId, id)),
   );
 
-  app.put(
+  owned.put(
     '/api/agents/:id',
-    route({
+    {
       config: { auth: 'agents:write' },
       summary: 'Change some members of your agent',
       operationId: 'updateAgent',
       params: AgentParams,
       body: UpdateAgentBody,
-      response: { 200: Agent },
-    }),
-    async (request) =>
-      agentView(
-        await agentService.updateAgent(
-          requireIdentity(request).userId,
-          request.params.id,
-          request.body,
-          requestContext(request),
-        ),
-      ),
+      view: Agent,
+    },
+    async (id, userId, body, context) => agentView(await agentService.updateAgent(userId, id, body, context)),
   );
 
   owned.delete(
