@@ -88,23 +88,16 @@ export const repoRoutes: AppPlugin<{
   const taskGroupRoute = declareRoutes(['task-groups'], 'tasks:read');
 
   // --- Repositories ---------------------------------------------------------------------
-  app.post(
+  owned.create(
     '/api/repos',
-    repoRoute({
+    {
       summary: 'Connect a repository that one of your provider accounts can see',
       operationId: 'connectRepo',
       body: ConnectRepoBody,
-      response: { 201: Repo },
+      view: Repo,
       errors: [404, 409, 502],
-    }),
-    async (request, reply) => {
-      const repo = await repoService.connectRepo(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).send(repoView(repo));
     },
+    async (userId, body, context) => repoView(await repoService.connectRepo(userId, body, context)),
   );
 
   app.get(
