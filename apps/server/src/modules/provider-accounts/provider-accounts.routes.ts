@@ -1,6 +1,4 @@
-import { IdParams } from '../../platform/http/route-declaration.ts';
 import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
-import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
 import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
@@ -48,46 +46,32 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     }),
   );
 
-  app.post(
+  owned.create(
     '/api/provider-accounts',
-    route({
+    {
       summary: 'Test a provider token, then store it (encrypted)',
       description:
         'The token is checked against the provider first. When the provider refuses it, it lacks a needed scope or the provider cannot be reached, nothing is stored and the answer is 422 `policy_violation` with the outcome in `check`; `force: true` stores it anyway, with the outcome in `status`.',
       operationId: 'createProviderAccount',
       body: CreateProviderAccountBody,
-      response: { 201: ProviderAccount, 422: ProviderCheckRefusal },
-    }),
-    async (request, reply) => {
-      const row = await service.createAccount(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).send(view(row));
+      view: ProviderAccount,
+      refusals: { 422: ProviderCheckRefusal },
     },
+    async (userId, body, context) => view(await service.createAccount(userId, body, context)),
   );
 
-  app.patch(
+  owned.patch(
     '/api/provider-accounts/:id',
-    route({
+    {
       summary: 'Rename a provider account or replace its (rotated) token',
       description:
         'A replacement token is tested first; when the check fails the old token is kept and the answer is 422 `policy_violation` with the outcome in `check`, unless `force: true`.',
       operationId: 'updateProviderAccount',
-      params: IdParams,
       body: UpdateProviderAccountBody,
-      response: { 200: ProviderAccount, 422: ProviderCheckRefusal },
-    }),
-    async (request) =>
-      view(
-        await service.updateAccount(
-          requireIdentity(request).userId,
-          request.params.id,
-          request.body,
-          requestContext(request),
-        ),
-      ),
+      view: ProviderAccount,
+      refusals: { 422: ProviderCheckRefusal },
+    },
+    async (id, userId, body, context) => view(await service.updateAccount(userId, id, body, context)),
   );
 
   owned.delete(
