@@ -135,18 +135,16 @@ export const repoRoutes: AppPlugin<{
   );
 
   // --- Automation tokens of a repository --------------------------------------------------
-  app.get(
+  owned.get(
     '/api/repos/:id/automation-tokens',
-    repoRoute({
+    {
       summary: "The repository's automation tokens (one per task group; never personal access tokens)",
       operationId: 'listAutomationTokens',
       params: RepoParams,
-      response: { 200: AutomationTokenList },
-    }),
-    async (request) => ({
-      tokens: (
-        await repoService.listAutomationTokens(requireIdentity(request).userId, request.params.id)
-      ).map(automationTokenView),
+      view: AutomationTokenList,
+    },
+    async (id, userId) => ({
+      tokens: (await repoService.listAutomationTokens(userId, id)).map(automationTokenView),
     }),
   );
 
