@@ -76,7 +76,8 @@ export function ownedResourceRoutes(app: App, route: RouteDeclarer) {
     };
     app.route({ method, url: path, ...declared, handler });
   }
-  const named = (spec: OwnedRouteSpec) => ({ ...spec, params: spec.params ?? IdParams });
+  /** A route naming one resource by `:id`. */
+  const named = <T extends OwnedRouteSpec>(spec: T) => ({ ...spec, params: spec.params ?? IdParams });
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
   const call = <T>(request: FastifyRequest, answer: OwnedAnswer<T>) =>
     answer(idOf(request), requireIdentity(request).userId, requestContext(request));
