@@ -1,6 +1,5 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { CursorCodec } from '../../platform/cursor-codec.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -9,6 +8,7 @@ import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import type { FrameworkId } from '../frameworks/frameworks.ts';
 import { defineAgentCursor } from './agent-cursor.ts';
 import { SUGGESTED_AGENT_CATEGORIES } from './agent-rules.ts';
@@ -74,6 +74,7 @@ export const agentRoutes: AppPlugin<{
   config: Pick<Config, 'uploadMaxBytes' | 'uploadQuotaBytes' | 'rateLimits'>;
 }> = async (app, { agentService, cursors, config }) => {
   const route = declareRoutes(['agents'], 'agents:read');
+  const owned = ownedResourceRoutes(app, route);
   const agentCursor = defineAgentCursor(cursors);
 
   app.get(
@@ -89,23 +90,16 @@ export const agentRoutes: AppPlugin<{
     async () => ({ categories: SUGGESTED_AGENT_CATEGORIES.map(({ id, name }) => ({ id, name })) }),
   );
 
-  app.post(
+  owned.create(
     '/api/agents',
-    route({
+    {
       config: { auth: 'agents:write' },
       summary: 'Register an agent',
       operationId: 'createAgent',
       body: CreateAgentBody,
-      response: { 201: Agent },
-    }),
-    async (request, reply) => {
-      const created = await agentService.createAgent(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).send(agentView(created));
+      view: Agent,
     },
+    async (userId, body, context) => agentView(await agentService.createAgent(userId, body, context)),
   );
 
   app.get(
@@ -127,56 +121,40 @@ export const agentRoutes: AppPlugin<{
     },
   );
 
-  app.get(
+  owned.get(
     '/api/agents/:id',
-    route({
+    {
       summary: 'An agent: a public one, or one of your own',
       operationId: 'getAgent',
       params: AgentParams,
-      response: { 200: Agent },
-    }),
-    async (request) =>
-      agentView(await agentService.getAgent(requireIdentity(request).userId, request.params.id)),
+      view: Agent,
+    },
+    async (id, userId) => agentView(await agentService.getAgent(userId, id)),
   );
 
-  app.put(
+  owned.put(
     '/api/agents/:id',
-    route({
+    {
       config: { auth: 'agents:write' },
       summary: 'Change some members of your agent',
       operationId: 'updateAgent',
       params: AgentParams,
       body: UpdateAgentBody,
-      response: { 200: Agent },
-    }),
-    async (request) =>
-      agentView(
-        await agentService.updateAgent(
-          requireIdentity(request).userId,
-          request.params.id,
-          request.body,
-          requestContext(request),
-        ),
-      ),
+      view: Agent,
+    },
+    async (id, userId, body, context) => agentView(await agentService.updateAgent(userId, id, body, context)),
   );
 
-  app.delete(
+  owned.delete(
     '/api/agents/:id',
-    route({
+    {
       config: { auth: 'agents:write' },
       summary: 'Delete your agent and its files',
       operationId: 'deleteAgent',
       params: AgentParams,
-      response: { 204: Type.Null({ description: 'Deleted' }) },
-    }),
-    async (request, reply) => {
-      await agentService.deleteAgent(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Deleted',
     },
+    (id, userId, context) => agentService.deleteAgent(userId, id, context),
   );
 
   // Multipart parsing exists only in this inner scope: the JSON routes above refuse it (415).

@@ -1,9 +1,9 @@
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { IdParams } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   MarkedCount,
   NoticeList,
@@ -20,6 +20,7 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
   { noticeService, cursors },
 ) => {
   const route = declareRoutes(['notices'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
   const noticeCursor = cursors.define('notices', { at: cursorFields.timestamp(), id: cursorFields.id() });
 
   app.get(
@@ -59,15 +60,10 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
         .send({ unread_count: await noticeService.unreadCount(requireIdentity(request).userId) }),
   );
 
-  app.post(
+  owned.post(
     '/api/account/notices/:id/read',
-    route({
-      summary: 'Mark one notice read',
-      operationId: 'markNoticeRead',
-      params: IdParams,
-      response: { 200: NoticeView },
-    }),
-    async (request) => noticeService.markRead(request.params.id, requireIdentity(request).userId),
+    { summary: 'Mark one notice read', operationId: 'markNoticeRead', view: NoticeView },
+    (id, userId) => noticeService.markRead(id, userId),
   );
 
   app.post(

@@ -1,11 +1,9 @@
-import { Type } from 'typebox';
 import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
-import { NO_STORE } from '../../platform/http/no-store.ts';
 import { IdParams, perMinute } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
-import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -27,6 +25,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     id: cursorFields.id(),
   });
   const route = declareRoutes(['notices'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
 
   app.get(
     '/api/account/webhooks',
@@ -38,106 +37,67 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     async (request) => ({ endpoints: await webhookService.listEndpoints(requireIdentity(request).userId) }),
   );
 
-  app.post(
+  owned.create(
     '/api/account/webhooks',
-    route({
+    {
       summary: 'Add a webhook endpoint; the response shows its signing secret once',
       operationId: 'createWebhookEndpoint',
       body: CreateWebhookEndpointBody,
-      response: { 201: WebhookEndpointWithSecret },
+      view: WebhookEndpointWithSecret,
       errors: [422],
-    }),
-    async (request, reply) =>
-      reply
-        .code(201)
-        .headers(NO_STORE)
-        .send(
-          await webhookService.createEndpoint(
-            requireIdentity(request).userId,
-            request.body,
-            requestContext(request),
-          ),
-        ),
+      noStore: true,
+    },
+    (userId, body, context) => webhookService.createEndpoint(userId, body, context),
   );
 
-  app.get(
+  owned.get(
     '/api/account/webhooks/:id',
-    route({
-      summary: 'One webhook endpoint',
-      operationId: 'getWebhookEndpoint',
-      params: IdParams,
-      response: { 200: WebhookEndpointView },
-    }),
-    async (request) => webhookService.getEndpoint(request.params.id, requireIdentity(request).userId),
+    { summary: 'One webhook endpoint', operationId: 'getWebhookEndpoint', view: WebhookEndpointView },
+    (id, userId) => webhookService.getEndpoint(id, userId),
   );
 
-  app.patch(
+  owned.patch(
     '/api/account/webhooks/:id',
-    route({
+    {
       summary: 'Change an endpoint’s URL, description, event filter or enabled state',
       operationId: 'updateWebhookEndpoint',
-      params: IdParams,
       body: UpdateWebhookEndpointBody,
-      response: { 200: WebhookEndpointView },
-    }),
-    async (request) =>
-      webhookService.updateEndpoint(
-        request.params.id,
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      ),
+      view: WebhookEndpointView,
+    },
+    (id, userId, body, context) => webhookService.updateEndpoint(id, userId, body, context),
   );
 
-  app.delete(
+  owned.delete(
     '/api/account/webhooks/:id',
-    route({
+    {
       summary: 'Delete an endpoint (its pending deliveries are dropped)',
       operationId: 'deleteWebhookEndpoint',
-      params: IdParams,
-      response: { 204: Type.Null({ description: 'Deleted' }) },
-    }),
-    async (request, reply) => {
-      await webhookService.deleteEndpoint(
-        request.params.id,
-        requireIdentity(request).userId,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Deleted',
     },
+    (id, userId, context) => webhookService.deleteEndpoint(id, userId, context),
   );
 
-  app.post(
+  owned.post(
     '/api/account/webhooks/:id/rotate-secret',
-    route({
+    {
       summary: 'Replace the signing secret; the new one is shown once and signs every delivery from now on',
       operationId: 'rotateWebhookSecret',
-      params: IdParams,
-      response: { 200: WebhookEndpointWithSecret },
-    }),
-    async (request, reply) =>
-      reply
-        .headers(NO_STORE)
-        .send(
-          await webhookService.rotateSecret(
-            request.params.id,
-            requireIdentity(request).userId,
-            requestContext(request),
-          ),
-        ),
+      view: WebhookEndpointWithSecret,
+      noStore: true,
+    },
+    (id, userId, context) => webhookService.rotateSecret(id, userId, context),
   );
 
-  app.post(
+  owned.post(
     '/api/account/webhooks/:id/test',
-    route({
+    {
       config: { rateLimit: perMinute(10) },
       summary:
         'Send a `webhook.test` event to this endpoint now and return the delivery with its status code',
       operationId: 'sendWebhookTestEvent',
-      params: IdParams,
-      response: { 200: WebhookDeliveryView },
-    }),
-    async (request) => webhookService.sendTestEvent(request.params.id, requireIdentity(request).userId),
+      view: WebhookDeliveryView,
+    },
+    (id, userId) => webhookService.sendTestEvent(id, userId),
   );
 
   app.get(

@@ -1,9 +1,7 @@
-import { Type } from 'typebox';
-import { IdParams } from '../../platform/http/route-declaration.ts';
 import { type AppPlugin, iso } from '../../platform/http/schemas.ts';
-import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import type { ProviderAccountRow } from './provider-accounts.repository.ts';
 import {
   CreateProviderAccountBody,
@@ -21,6 +19,7 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
   { providerAccountService: service },
 ) => {
   const route = declareRoutes(['provider-accounts'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
 
   // Only what the response schema declares leaves the server: never the ciphertext, never the token.
   const view = (row: ProviderAccountRow) => ({
@@ -47,102 +46,65 @@ export const providerAccountRoutes: AppPlugin<{ providerAccountService: Provider
     }),
   );
 
-  app.post(
+  owned.create(
     '/api/provider-accounts',
-    route({
+    {
       summary: 'Test a provider token, then store it (encrypted)',
       description:
         'The token is checked against the provider first. When the provider refuses it, it lacks a needed scope or the provider cannot be reached, nothing is stored and the answer is 422 `policy_violation` with the outcome in `check`; `force: true` stores it anyway, with the outcome in `status`.',
       operationId: 'createProviderAccount',
       body: CreateProviderAccountBody,
-      response: { 201: ProviderAccount, 422: ProviderCheckRefusal },
-    }),
-    async (request, reply) => {
-      const row = await service.createAccount(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).send(view(row));
+      view: ProviderAccount,
+      refusals: { 422: ProviderCheckRefusal },
     },
+    async (userId, body, context) => view(await service.createAccount(userId, body, context)),
   );
 
-  app.patch(
+  owned.patch(
     '/api/provider-accounts/:id',
-    route({
+    {
       summary: 'Rename a provider account or replace its (rotated) token',
       description:
         'A replacement token is tested first; when the check fails the old token is kept and the answer is 422 `policy_violation` with the outcome in `check`, unless `force: true`.',
       operationId: 'updateProviderAccount',
-      params: IdParams,
       body: UpdateProviderAccountBody,
-      response: { 200: ProviderAccount, 422: ProviderCheckRefusal },
-    }),
-    async (request) =>
-      view(
-        await service.updateAccount(
-          requireIdentity(request).userId,
-          request.params.id,
-          request.body,
-          requestContext(request),
-        ),
-      ),
+      view: ProviderAccount,
+      refusals: { 422: ProviderCheckRefusal },
+    },
+    async (id, userId, body, context) => view(await service.updateAccount(userId, id, body, context)),
   );
 
-  app.delete(
+  owned.delete(
     '/api/provider-accounts/:id',
-    route({
+    {
       summary: 'Delete a provider account and its stored token',
       operationId: 'deleteProviderAccount',
-      params: IdParams,
-      response: { 204: Type.Null({ description: 'Deleted' }) },
       errors: [409],
-    }),
-    async (request, reply) => {
-      await service.removeAccount(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Deleted',
     },
+    (id, userId, context) => service.removeAccount(userId, id, context),
   );
 
-  app.post(
+  owned.post(
     '/api/provider-accounts/:id/test',
-    route({
+    {
       summary: 'Check the stored token against the provider',
       description:
         'Answers 200 with `ok: false` and an error code when the provider refuses the token or cannot be reached.',
       operationId: 'testProviderAccount',
-      params: IdParams,
-      response: { 200: ProviderAccountTest },
-    }),
-    async (request) => {
-      const result = await service.testAccount(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return checkView(result);
+      view: ProviderAccountTest,
     },
+    async (id, userId, context) => checkView(await service.testAccount(userId, id, context)),
   );
 
-  app.get(
+  owned.get(
     '/api/provider-accounts/:id/repositories',
-    route({
+    {
       summary: 'List the repositories the stored token can see',
       operationId: 'listProviderRepositories',
-      params: IdParams,
-      response: { 200: ProviderRepositoryList },
       errors: [502],
-    }),
-    async (request) => ({
-      repositories: await service.listRepositories(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      ),
-    }),
+      view: ProviderRepositoryList,
+    },
+    async (id, userId, context) => ({ repositories: await service.listRepositories(userId, id, context) }),
   );
 };

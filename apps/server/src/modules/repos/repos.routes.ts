@@ -5,6 +5,7 @@ import { requestContext } from '../../platform/request-context.ts';
 import type { AutomationTokenRow, CredentialService } from '../credentials/credentials.service.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import { tokenView } from '../tokens/tokens.service.ts';
 import type { RepoRow, TaskRow } from './repos.repository.ts';
 import {
@@ -83,26 +84,20 @@ export const repoRoutes: AppPlugin<{
   });
 
   const repoRoute = declareRoutes(['repos'], 'interactive');
+  const owned = ownedResourceRoutes(app, repoRoute);
   const taskGroupRoute = declareRoutes(['task-groups'], 'tasks:read');
 
   // --- Repositories ---------------------------------------------------------------------
-  app.post(
+  owned.create(
     '/api/repos',
-    repoRoute({
+    {
       summary: 'Connect a repository that one of your provider accounts can see',
       operationId: 'connectRepo',
       body: ConnectRepoBody,
-      response: { 201: Repo },
+      view: Repo,
       errors: [404, 409, 502],
-    }),
-    async (request, reply) => {
-      const repo = await repoService.connectRepo(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).send(repoView(repo));
     },
+    async (userId, body, context) => repoView(await repoService.connectRepo(userId, body, context)),
   );
 
   app.get(
@@ -128,37 +123,28 @@ export const repoRoutes: AppPlugin<{
     async (request) => repoView(await repoService.getRepo(requireIdentity(request), request.params.id)),
   );
 
-  app.delete(
+  owned.delete(
     '/api/repos/:id',
-    repoRoute({
+    {
       summary: 'Disconnect a repository; every automation token of its task groups is revoked',
       operationId: 'deleteRepo',
       params: RepoParams,
-      response: { 204: Type.Null({ description: 'Disconnected' }) },
-    }),
-    async (request, reply) => {
-      await repoService.deleteRepo(
-        requireIdentity(request).userId,
-        request.params.id,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
+      outcome: 'Disconnected',
     },
+    (id, userId, context) => repoService.deleteRepo(userId, id, context),
   );
 
   // --- Automation tokens of a repository --------------------------------------------------
-  app.get(
+  owned.get(
     '/api/repos/:id/automation-tokens',
-    repoRoute({
+    {
       summary: "The repository's automation tokens (one per task group; never personal access tokens)",
       operationId: 'listAutomationTokens',
       params: RepoParams,
-      response: { 200: AutomationTokenList },
-    }),
-    async (request) => ({
-      tokens: (
-        await repoService.listAutomationTokens(requireIdentity(request).userId, request.params.id)
-      ).map(automationTokenView),
+      view: AutomationTokenList,
+    },
+    async (id, userId) => ({
+      tokens: (await repoService.listAutomationTokens(userId, id)).map(automationTokenView),
     }),
   );
 

@@ -5,6 +5,7 @@ import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import { RESOURCE_SCOPES, SCOPE_DESCRIPTIONS } from '../credentials/scopes.ts';
 import {
   CreateTokenBody,
@@ -23,6 +24,7 @@ import type { TokenService } from './tokens.service.ts';
 
 export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app, { tokenService }) => {
   const route = declareRoutes(['tokens'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
 
   app.get(
     '/api/account/tokens',
@@ -50,23 +52,17 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     }),
   );
 
-  app.post(
+  owned.create(
     '/api/account/tokens',
-    route({
+    {
       summary: 'Create a personal access token; the secret is in this response only',
       operationId: 'createToken',
       body: CreateTokenBody,
-      response: { 201: TokenWithSecret },
+      view: TokenWithSecret,
       errors: [409, 422],
-    }),
-    async (request, reply) => {
-      const created = await tokenService.createToken(
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(201).headers(NO_STORE).send(created);
+      noStore: true,
     },
+    (userId, body, context) => tokenService.createToken(userId, body, context),
   );
 
   app.post(
@@ -81,61 +77,45 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     }),
   );
 
-  app.get(
+  owned.get(
     '/api/account/tokens/:id',
-    route({
-      summary: 'Get one of your personal access tokens',
-      operationId: 'getToken',
-      params: IdParams,
-      response: { 200: TokenView },
-    }),
-    async (request) => tokenService.getToken(request.params.id, requireIdentity(request).userId),
+    { summary: 'Get one of your personal access tokens', operationId: 'getToken', view: TokenView },
+    (id, userId) => tokenService.getToken(id, userId),
   );
 
-  app.get(
+  owned.get(
     '/api/account/tokens/:id/networks',
-    route({
+    {
       summary:
         'The last 10 networks the token was used from (/24 for IPv4, /64 for IPv6), with first and last seen',
       description:
         'To restrict the token to them, send their `network` values as `allowed_cidrs` with `PATCH /api/account/tokens/{id}`.',
       operationId: 'listTokenNetworks',
-      params: IdParams,
-      response: { 200: TokenNetworkList },
-    }),
-    async (request) => ({
-      networks: await tokenService.listTokenNetworks(request.params.id, requireIdentity(request).userId),
-    }),
+      view: TokenNetworkList,
+    },
+    async (id, userId) => ({ networks: await tokenService.listTokenNetworks(id, userId) }),
   );
 
-  app.get(
+  owned.get(
     '/api/account/tokens/:id/usage',
-    route({
+    {
       summary: 'Least-privilege report: the scopes granted versus those used in the last 30 days',
       operationId: 'getTokenUsage',
-      params: IdParams,
-      response: { 200: TokenUsage },
-    }),
-    async (request) => tokenService.tokenUsage(request.params.id, requireIdentity(request).userId),
+      view: TokenUsage,
+    },
+    (id, userId) => tokenService.tokenUsage(id, userId),
   );
 
-  app.patch(
+  owned.patch(
     '/api/account/tokens/:id',
-    route({
+    {
       summary: 'Rename a token, change its description, or reduce its scopes',
       operationId: 'updateToken',
-      params: IdParams,
       body: UpdateTokenBody,
-      response: { 200: TokenView },
+      view: TokenView,
       errors: [409, 422],
-    }),
-    async (request) =>
-      tokenService.updateToken(
-        request.params.id,
-        requireIdentity(request).userId,
-        request.body,
-        requestContext(request),
-      ),
+    },
+    (id, userId, body, context) => tokenService.updateToken(id, userId, body, context),
   );
 
   app.post(
@@ -162,22 +142,10 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     },
   );
 
-  app.delete(
+  owned.delete(
     '/api/account/tokens/:id',
-    route({
-      summary: 'Revoke a personal access token',
-      operationId: 'revokeToken',
-      params: IdParams,
-      response: { 204: Type.Null({ description: 'Revoked' }) },
-    }),
-    async (request, reply) => {
-      await tokenService.revokeToken(
-        request.params.id,
-        requireIdentity(request).userId,
-        requestContext(request),
-      );
-      return reply.code(204).send(null);
-    },
+    { summary: 'Revoke a personal access token', operationId: 'revokeToken', outcome: 'Revoked' },
+    (id, userId, context) => tokenService.revokeToken(id, userId, context),
   );
 
   app.post(
