@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
 import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { statementCounter } from '../../../test/fixtures/statement-counter.ts';
+import { PAT_VIEW_FIELDS } from '../../../test/fixtures/token-views.ts';
 import {
   accessTokenFor,
   bearer,
@@ -50,27 +51,7 @@ describe('creating and listing personal access tokens', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     const { token, secret } = response.json();
     expect(secret).toMatch(/^tes_pat_[0-9A-Za-z]{46}$/);
-    expect(Object.keys(token).sort()).toEqual(
-      [
-        'created_at',
-        'description',
-        'expires_at',
-        'id',
-        'kind',
-        'last_used_at',
-        'last_used_ip',
-        'name',
-        'preview',
-        'revoked_at',
-        'scopes',
-        'repo_ids',
-        'allowed_cidrs',
-        'status',
-        'old_secret_valid_until',
-        'on_rotated_out_use',
-        'allow_self_rotation',
-      ].sort(),
-    );
+    expect(Object.keys(token).sort()).toEqual([...PAT_VIEW_FIELDS].sort());
     expect(token).toMatchObject({
       name: 'ci',
       description: 'for CI',
