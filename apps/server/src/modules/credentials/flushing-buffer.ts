@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Entries a single write carries. A flush at scale holds tens of thousands of credentials (every
@@ -9,10 +9,18 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 export const FLUSH_CHUNK_SIZE = 1_000;
 
 /**
+ * The pause between two chunks of a timed flush, so that the store's work is spread over part of
+ * the interval rather than done in one burst (a flush of 35 chunks takes 0.7 s of a 5 s interval).
+ * Measured on the 10⁶-token scale run, two runs each: cold p99 5/7 and 5/8 ms (10⁴/10⁶ tokens) with
+ * the pause, 7/8 and 7/10 ms without. The last flush at shutdown does not pause.
+ */
+export const FLUSH_CHUNK_PAUSE_MS = 20;
+
+/**
  * What the verifier's write-behind buffers share (last use, token activity): entries collect in
  * `pending` by credential id; a timer, or a caller, flushes them, one flush at a time, taking the
  * whole batch and starting a fresh map, and hands it to `write` in chunks of `FLUSH_CHUNK_SIZE`,
- * yielding to the event loop between them; `stop` ends the timer and flushes once more.
+ * pausing between them while running; `stop` ends the timer and flushes once more.
  * `write` keeps its own failures (it counts and reports them): a flush never rejects.
  */
 export abstract class FlushingBuffer<Entry> {
@@ -54,7 +62,7 @@ export abstract class FlushingBuffer<Entry> {
       if (chunk.size < FLUSH_CHUNK_SIZE) continue;
       await this.write(chunk);
       chunk = new Map();
-      await nextTurn();
+      await (this.running ? sleep(FLUSH_CHUNK_PAUSE_MS) : nextTurn());
     }
     if (chunk.size > 0) await this.write(chunk);
     this.flushed(batch.size, performance.now() - started);
