@@ -56,15 +56,11 @@ export abstract class FlushingBuffer<Entry> {
     const batch = this.pending;
     this.pending = new Map();
     const started = performance.now();
-    let chunk = new Map<string, Entry>();
-    for (const [id, entry] of batch) {
-      chunk.set(id, entry);
-      if (chunk.size < FLUSH_CHUNK_SIZE) continue;
-      await this.write(chunk);
-      chunk = new Map();
-      await (this.running ? sleep(FLUSH_CHUNK_PAUSE_MS) : nextTurn());
+    const entries = [...batch];
+    for (let start = 0; start < entries.length; start += FLUSH_CHUNK_SIZE) {
+      if (start > 0) await (this.running ? sleep(FLUSH_CHUNK_PAUSE_MS) : nextTurn());
+      await this.write(new Map(entries.slice(start, start + FLUSH_CHUNK_SIZE)));
     }
-    if (chunk.size > 0) await this.write(chunk);
     this.flushed(batch.size, performance.now() - started);
   }
 
