@@ -218,6 +218,7 @@ export function createAccountService(deps: {
             kind: 'sign_in.new_device',
             subject: { type: 'session', id: session.credential.id },
             data: { ip: context.ip, user_agent: context.userAgent, via: 'web' },
+            at: clock.now(),
           });
         }
         await audit.record(tx, context, {

@@ -41,6 +41,7 @@ export function credentialUseEvents(deps: {
               id: credential.id,
             },
             dedupeKey: `expired_used:${credential.id}:${clock.now().toISOString().slice(0, 10)}`,
+            at: clock.now(),
           }),
         )
         .catch((error) => log.error({ err: error }, 'audit or notice write failed')),
@@ -69,6 +70,7 @@ export function credentialUseEvents(deps: {
           kind: 'token.new_network',
           subject: { type: 'personal_access_token', id: event.credentialId },
           data: { network: event.network, ip: event.ip, first_seen_at: event.at.toISOString() },
+          at: clock.now(),
         });
       }
     },

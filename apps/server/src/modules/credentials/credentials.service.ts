@@ -551,6 +551,7 @@ export function createCredentialService(deps: {
           subject: { type: targetType, id: record.id, name: row?.name, preview: row?.preview },
           data: { ip, on_rotated_out_use: action, token_revoked: revoked },
           dedupeKey: `token.rotated_secret_used:${record.id}:${clock.now().toISOString().slice(0, 13)}`,
+          at: clock.now(),
         });
       });
     } catch (error) {

@@ -82,11 +82,13 @@ describe('the outbox, written in the transaction of the change', () => {
       userId: user.id,
       kind: 'token.expired',
       dedupeKey: `k:${user.id}`,
+      at: new Date(),
     });
     const second = await enqueueNotice(ctx.store.db, {
       userId: user.id,
       kind: 'token.expired',
       dedupeKey: `k:${user.id}`,
+      at: new Date(),
     });
     expect(first).toMatch(/^ntc_/);
     expect(second).toBeNull();
@@ -224,7 +226,11 @@ describe('the delivery worker', () => {
     expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
 
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.leaked' }))!;
+    const id = (await enqueueNotice(ctx.store.db, {
+      userId: user.id,
+      kind: 'token.leaked',
+      at: new Date(),
+    }))!;
     await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
     expect(kinds).toContain('UpdateQueryNode');
   });
@@ -233,7 +239,9 @@ describe('the delivery worker', () => {
     const user = await userWithEndpoint();
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
-      ids.push((await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'password.changed' }))!);
+      ids.push(
+        (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'password.changed', at: new Date() }))!,
+      );
     }
     const clock = testClock();
     const received: string[] = [];
@@ -254,7 +262,11 @@ describe('the delivery worker', () => {
 
   it('a worker killed between lease and ack loses nothing: another takes over after the lease, once', async () => {
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.leaked' }))!;
+    const id = (await enqueueNotice(ctx.store.db, {
+      userId: user.id,
+      kind: 'token.leaked',
+      at: new Date(),
+    }))!;
     const clock = testClock();
     const notices = createNoticeRepository(ctx.store.db);
     const received: string[] = [];
@@ -300,7 +312,11 @@ describe('the delivery worker', () => {
 
   it('retries failures with growing delays and gives up after the retry window', async () => {
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'token.expired' }))!;
+    const id = (await enqueueNotice(ctx.store.db, {
+      userId: user.id,
+      kind: 'token.expired',
+      at: new Date(),
+    }))!;
     const clock = testClock();
     const notices = createNoticeRepository(ctx.store.db);
     const worker = createDeliveryWorker({

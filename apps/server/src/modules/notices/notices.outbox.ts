@@ -20,8 +20,8 @@ export interface NoticeInput {
   data?: Record<string, unknown>;
   /** Events that must exist once (the expiry scan): a second insert with the same key is a no-op. */
   dedupeKey?: string;
-  /** Defaults to now. */
-  at?: Date;
+  /** When it happened, from the caller's clock (tests move it). */
+  at: Date;
 }
 
 /** Wakes this process's delivery workers after a commit that added events (others poll). */
@@ -51,7 +51,7 @@ export async function enqueueNotice(executor: Kysely<DB>, notice: NoticeInput): 
       data: JSON.stringify(data),
       dedupe_key: notice.dedupeKey ?? null,
       // Milliseconds (a JS date), so that list cursors, which carry milliseconds, are exact.
-      created_at: notice.at ?? new Date(),
+      created_at: notice.at,
     })
     .onConflict((conflict) => conflict.column('dedupe_key').doNothing())
     .returning('id')

@@ -352,6 +352,7 @@ export function createProviderAccountService(deps: {
             message: result.error?.message ?? null,
             by,
           },
+          at: clock.now(),
         });
       }
       if (result.ok && updated.token_expires_at) {

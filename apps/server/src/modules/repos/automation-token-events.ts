@@ -12,6 +12,8 @@ export interface AutomationTokenRevocation {
   where: { repo_id?: string; task_group_id?: string };
   /** What only the notice adds (the repository's name once it is gone). */
   notice?: Record<string, unknown>;
+  /** When, from the revoking service's clock. */
+  at: Date;
 }
 
 /** Records one automation token's revocation in the revoking transaction: the audit event, then the owner's notice. */
@@ -35,5 +37,6 @@ export async function recordAutomationTokenRevoked(
     kind: 'automation_token.revoked',
     subject: automationSubject(token),
     data: { by: revocation.by, ...revocation.where, ...revocation.notice },
+    at: revocation.at,
   });
 }

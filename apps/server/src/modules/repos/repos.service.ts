@@ -135,6 +135,7 @@ export function createRepoService(deps: {
             by: 'repo_disconnected',
             where: { repo_id: id },
             notice: { repo: repo.full_name },
+            at: clock.now(),
           });
         }
         await repos.deleteRepoForOwner(id, userId, tx);
@@ -169,6 +170,7 @@ export function createRepoService(deps: {
             reason: 'revoked_by_user',
             by: 'owner',
             where: { repo_id: repoId, task_group_id: token.task_group_id },
+            at: clock.now(),
           });
         }
       });

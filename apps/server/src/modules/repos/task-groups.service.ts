@@ -151,6 +151,7 @@ export function createTaskGroupService(deps: {
               kind: 'automation_token.issued',
               subject: automationSubject(issued.credential),
               data: { task_group_id: group.id, repo_id: repo.id, repo: repo.full_name },
+              at: clock.now(),
             });
             return { created: true, group, token: issued.credential, secret: issued.token };
           });
@@ -233,6 +234,7 @@ export function createTaskGroupService(deps: {
             reason: 'reissued',
             by: 'reissued',
             where: { repo_id: repoId, task_group_id: group.id },
+            at: clock.now(),
           });
         }
         await enqueueNotice(tx, {
@@ -240,6 +242,7 @@ export function createTaskGroupService(deps: {
           kind: 'automation_token.issued',
           subject: automationSubject(issued.credential),
           data: { task_group_id: group.id, repo_id: repoId, reissued_from: previous?.id ?? null },
+          at: clock.now(),
         });
         await audit.record(tx, context, {
           userId,
@@ -290,6 +293,7 @@ export function createTaskGroupService(deps: {
             reason: 'task_group_closed',
             by: 'task_group_closed',
             where: { task_group_id: id },
+            at: clock.now(),
           });
         }
         return closed;

@@ -31,6 +31,7 @@ async function noticeLeak(
   row: { id: string; user_id: string; kind: CredentialKind; name: string | null; preview: string },
   leak: Record<string, unknown>,
   by: 'revoke_by_value' | 'leak_report',
+  at: Date,
 ) {
   const subject = {
     type:
@@ -43,13 +44,14 @@ async function noticeLeak(
     name: row.name,
     preview: row.preview,
   } as const;
-  await enqueueNotice(tx, { userId: row.user_id, kind: 'token.leaked', subject, data: leak });
+  await enqueueNotice(tx, { userId: row.user_id, kind: 'token.leaked', subject, data: leak, at });
   if (row.kind === 'personal' || row.kind === 'automation') {
     await enqueueNotice(tx, {
       userId: row.user_id,
       kind: row.kind === 'automation' ? 'automation_token.revoked' : 'token.revoked',
       subject,
       data: { by },
+      at,
     });
   }
 }
@@ -95,7 +97,13 @@ export function createSecretScanningService(deps: {
             metadata: { name: row.name, kind: row.kind, reporter: 'revoke_by_value' },
           });
           // The owner is told through the notices outbox (issue #15), in the same transaction.
-          await noticeLeak(tx, row, { reporter: 'revoke_by_value', ip: context.ip }, 'revoke_by_value');
+          await noticeLeak(
+            tx,
+            row,
+            { reporter: 'revoke_by_value', ip: context.ip },
+            'revoke_by_value',
+            deps.clock.now(),
+          );
         }
         return revoked.length;
       });
@@ -131,6 +139,7 @@ export function createSecretScanningService(deps: {
               row,
               { source: report?.source ?? null, url: report?.url ?? null, reporter: 'github' },
               'leak_report',
+              deps.clock.now(),
             );
           }
         });

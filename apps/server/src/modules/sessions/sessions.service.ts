@@ -264,6 +264,7 @@ export function createSessionService(deps: {
           kind: 'password.changed',
           subject: { type: 'user', id: identity.userId },
           data: { revoked_sessions: revoked, ip: context.ip, user_agent: context.userAgent },
+          at: clock.now(),
         });
         return { revoked };
       });

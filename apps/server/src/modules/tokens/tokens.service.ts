@@ -198,6 +198,7 @@ export function createTokenService(deps: {
         kind: 'token.revoked',
         subject: patSubject(token),
         data: notice,
+        at: clock.now(),
       });
       return true;
     });
@@ -254,6 +255,7 @@ export function createTokenService(deps: {
           ...(action === 'token.self_rotated' ? { by: 'self' } : {}),
           ...origin(context),
         },
+        at: clock.now(),
       });
       return { token: view(rotated.credential), secret: rotated.token };
     });
@@ -414,6 +416,7 @@ export function createTokenService(deps: {
             kind: 'token.created',
             subject: patSubject(credential),
             data: { scopes: credential.scopes, expires_at: iso(expiresAt), ...origin(context) },
+            at: clock.now(),
           });
           return { token: view(credential), secret: token };
         });
@@ -628,6 +631,7 @@ export function createTokenService(deps: {
             kind: 'token.revoked',
             subject: patSubject(token),
             data: { by: 'revoke_all', ...origin(context) },
+            at: clock.now(),
           });
         }
         return revoked.length;
