@@ -155,16 +155,21 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
                            then excluded.last_ip else credential_networks.last_ip end,
             uses = credential_networks.uses + excluded.uses
           returning credential_id, network, (xmax = 0) as inserted`.execute(tx);
-        // Keep the most recently seen networks of each token.
-        await sql`
-          delete from credential_networks n
-          using (
-            select credential_id, network,
-                   row_number() over (partition by credential_id order by last_seen_at desc, network) as rank
-            from credential_networks where credential_id = any(${ids}::text[])
-          ) as ranked
-          where n.credential_id = ranked.credential_id and n.network = ranked.network
-            and ranked.rank > ${NETWORKS_KEPT}`.execute(tx);
+        // Keep the most recently seen networks of each token. Only a token that gained a network
+        // can be over the limit: at scale most flushes carry none, and the window over every
+        // token's networks was one of the heaviest statements of a flush (issue #13).
+        const gained = tokensThatMayExceed(upserted.rows, hadNetworks);
+        if (gained.length > 0) {
+          await sql`
+            delete from credential_networks n
+            using (
+              select credential_id, network,
+                     row_number() over (partition by credential_id order by last_seen_at desc, network) as rank
+              from credential_networks where credential_id = any(${gained}::text[])
+            ) as ranked
+            where n.credential_id = ranked.credential_id and n.network = ranked.network
+              and ranked.rank > ${NETWORKS_KEPT}`.execute(tx);
+        }
         const events: NewNetworkEvent[] = upserted.rows
           .filter((row) => row.inserted && hadNetworks.has(row.credential_id))
           .map((row) => {
@@ -190,4 +195,19 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
       this.options.onError?.(error);
     }
   }
+}
+
+/**
+ * Tokens that may now hold more than NETWORKS_KEPT networks: those that gained one and either had
+ * networks before this flush or gained more than the limit in it.
+ */
+function tokensThatMayExceed(
+  upserted: ReadonlyArray<{ credential_id: string; inserted: boolean }>,
+  hadNetworks: ReadonlySet<string>,
+): string[] {
+  const gained = new Map<string, number>();
+  for (const row of upserted) {
+    if (row.inserted) gained.set(row.credential_id, (gained.get(row.credential_id) ?? 0) + 1);
+  }
+  return [...gained].filter(([id, count]) => hadNetworks.has(id) || count > NETWORKS_KEPT).map(([id]) => id);
 }

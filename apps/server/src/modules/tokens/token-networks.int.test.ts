@@ -206,6 +206,16 @@ describe('networks a PAT was used from', () => {
     expect(kept.map((n) => n.network)).not.toContain('203.0.113.0/24');
   });
 
+  it('keeps the last 10 of a new token that came from more networks than that before its first flush', async () => {
+    const user = await signUp(app);
+    const created = (await createPat(user, undefined)).json();
+    for (let i = 1; i <= 12; i++) await fromAddress(app, created.secret, `192.0.${i}.1`);
+    await app.credentials.activity.flush();
+    const kept = await networksOf(user, created.token.id);
+    expect(kept).toHaveLength(10);
+    expect(kept.map((n) => n.network)).not.toContain('192.0.1.0/24');
+  });
+
   it('offers them as an allow-list: restricting to them keeps the token working there only', async () => {
     const user = await signUp(app);
     const created = (await createPat(user, undefined)).json();
