@@ -339,7 +339,7 @@ describe.concurrent('rough edges of the first hour', { timeout: 180_000 }, () =>
       ['agents', 'update'],
     ]) {
       const text = await help(...command);
-      for (const { id } of SUGGESTED_AGENT_CATEGORIES) {
+      for (const id of SUGGESTED_AGENT_CATEGORIES.ids) {
         expect(text, `${command.join(' ')} --category: ${id}`).toMatch(new RegExp(`\\b${id}\\b`));
       }
     }

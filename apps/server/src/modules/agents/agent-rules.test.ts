@@ -29,7 +29,7 @@ describe('category slugs (ADR 0017: open, validated)', () => {
   });
 
   it('accepts every suggested category, each within the length limit and listed once', () => {
-    const ids = SUGGESTED_AGENT_CATEGORIES.map((category) => category.id);
+    const ids = SUGGESTED_AGENT_CATEGORIES.ids;
     for (const id of ids) {
       expect(isSlug(id)).toBe(true);
       expect(id.length).toBeLessThanOrEqual(CATEGORY_MAX_LENGTH);

@@ -1,3 +1,5 @@
+import { catalogue } from '../../platform/catalogue.ts';
+
 /**
  * What an agent may look like: the category rule and the limits the schemas enforce.
  *
@@ -5,16 +7,16 @@
  * (`automation`, `other`, …). The suggested list is what `GET /api/categories` serves and what
  * the web UI offers; extending it is a code review, using a new slug is not.
  */
-export const SUGGESTED_AGENT_CATEGORIES = [
-  { id: 'automation', name: 'Automation' },
-  { id: 'coding', name: 'Coding' },
-  { id: 'data', name: 'Data' },
-  { id: 'devops', name: 'DevOps' },
-  { id: 'research', name: 'Research' },
-  { id: 'support', name: 'Support' },
-  { id: 'writing', name: 'Writing' },
-  { id: 'other', name: 'Other' },
-] as const;
+export const SUGGESTED_AGENT_CATEGORIES = catalogue({
+  automation: 'Automation',
+  coding: 'Coding',
+  data: 'Data',
+  devops: 'DevOps',
+  research: 'Research',
+  support: 'Support',
+  writing: 'Writing',
+  other: 'Other',
+});
 export const CATEGORY_MAX_LENGTH = 32;
 /** Lower-case letters and digits in words joined by single hyphens: `automation`, `code-review`. */
 export const CATEGORY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';

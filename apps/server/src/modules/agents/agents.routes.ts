@@ -87,7 +87,7 @@ export const agentRoutes: AppPlugin<{
       operationId: 'listCategories',
       response: { 200: CategoryList },
     }),
-    async () => ({ categories: SUGGESTED_AGENT_CATEGORIES.map(({ id, name }) => ({ id, name })) }),
+    async () => ({ categories: SUGGESTED_AGENT_CATEGORIES.entries }),
   );
 
   owned.create(

@@ -23,7 +23,7 @@ const Description = SafeMultilineText({
   maxLength: DESCRIPTION_MAX_LENGTH,
   description: `Up to ${DESCRIPTION_MAX_LENGTH} characters; may be empty`,
 });
-const SUGGESTED = SUGGESTED_AGENT_CATEGORIES.map((category) => category.id);
+const SUGGESTED = SUGGESTED_AGENT_CATEGORIES.ids;
 const Category = Type.String({
   minLength: 1,
   maxLength: CATEGORY_MAX_LENGTH,
@@ -41,10 +41,9 @@ export const CategoryList = Type.Object({
     { description: 'The suggested categories, in display order; any other slug is accepted too' },
   ),
 });
-const FrameworkId = Type.Enum(
-  FRAMEWORKS.map((framework) => framework.id),
-  { description: 'The AI framework the agent is built on: an `id` from `GET /api/frameworks`' },
-);
+const FrameworkId = Type.Enum(FRAMEWORKS.ids, {
+  description: 'The AI framework the agent is built on: an `id` from `GET /api/frameworks`',
+});
 const Framework = Type.Union([FrameworkId, Type.Null()]);
 const Tag = Type.String({
   minLength: 1,

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { type AuditService, targetEvents } from '../audit/audit.service.ts';
-import { isFramework } from '../frameworks/frameworks.ts';
+import { FRAMEWORKS } from '../frameworks/frameworks.ts';
 import type { AgentCursor } from './agent-cursor.ts';
 import { type AgentFileStorage, displayFileName } from './agent-file-storage.ts';
 import { type AgentCategory, type AgentVisibility, LIST_LIMIT_DEFAULT, uniqueTags } from './agent-rules.ts';
@@ -64,7 +64,7 @@ function quotaExceeded(usedBytes: number, quotaBytes: number, fileBytes?: number
 
 /** The schema already limits frameworks to the catalogue; this keeps the service safe on its own. */
 function assertKnownFramework(framework: string | null | undefined) {
-  if (framework !== undefined && framework !== null && !isFramework(framework)) {
+  if (framework !== undefined && framework !== null && !FRAMEWORKS.has(framework)) {
     throw new AppError('invalid_request', 'Unknown framework.', {
       errors: [{ path: 'body.framework', message: 'must be an id from GET /api/frameworks' }],
     });

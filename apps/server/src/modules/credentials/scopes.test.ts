@@ -7,20 +7,22 @@ import {
   narrowScopes,
   parseScopeParameter,
   SCOPES,
+  type Scope,
 } from './scopes.ts';
 
 describe('grantsScope: write implies read of the same resource', () => {
-  it('grants what is held, and a read where the write of that resource is held', () => {
-    expect(grantsScope(['agents:read'], 'agents:read')).toBe(true);
-    expect(grantsScope(['agents:write'], 'agents:read')).toBe(true);
-    expect(grantsScope(['account'], 'account')).toBe(true);
-  });
-
-  it('never lets a read imply a write, nor one resource another, nor anything imply account', () => {
-    expect(grantsScope(['agents:read'], 'agents:write')).toBe(false);
-    expect(grantsScope(['repos:write'], 'agents:read')).toBe(false);
-    expect(grantsScope(['agents:write', 'repos:write', 'tasks:write'], 'account')).toBe(false);
-    expect(grantsScope([], 'profile:read')).toBe(false);
+  it.each<[string[], Scope, boolean]>([
+    // What is held, and a read where the write of that resource is held.
+    [['agents:read'], 'agents:read', true],
+    [['agents:write'], 'agents:read', true],
+    [['account'], 'account', true],
+    // Never a write from a read, nor one resource from another, nor account from anything.
+    [['agents:read'], 'agents:write', false],
+    [['repos:write'], 'agents:read', false],
+    [['agents:write', 'repos:write', 'tasks:write'], 'account', false],
+    [[], 'profile:read', false],
+  ])('holding %j grants %s: %s', (held, required, granted) => {
+    expect(grantsScope(held, required)).toBe(granted);
   });
 });
 

@@ -14,14 +14,12 @@ import {
 } from './token-format.ts';
 
 describe('token format', () => {
-  it('generates tokens of the contract shape for every kind', () => {
-    for (const kind of TOKEN_KINDS) {
-      const token = generateToken(kind);
-      expect(token).toMatch(TOKEN_PATTERN);
-      expect(token).toHaveLength(54);
-      expect(token.startsWith(`tes_${kind}_`)).toBe(true);
-      expect(parseToken(token)).toBe(kind);
-    }
+  it.each(TOKEN_KINDS)('generates %s tokens of the contract shape', (kind) => {
+    const token = generateToken(kind);
+    expect(token).toMatch(TOKEN_PATTERN);
+    expect(token).toHaveLength(54);
+    expect(token.startsWith(`tes_${kind}_`)).toBe(true);
+    expect(parseToken(token)).toBe(kind);
   });
 
   it('computes the checksum as base62 CRC-32 (zlib) of the prefix and random part, padded to 6', () => {

@@ -18,6 +18,6 @@ export const frameworkRoutes: AppPlugin<Record<never, never>> = async (app) => {
       operationId: 'listFrameworks',
       response: { 200: FrameworkList },
     }),
-    async () => ({ frameworks: FRAMEWORKS.map((f) => ({ id: f.id, name: f.name })) }),
+    async () => ({ frameworks: FRAMEWORKS.entries }),
   );
 };

@@ -1,18 +1,16 @@
+import { catalogue } from '../../platform/catalogue.ts';
+
 /** The AI agent frameworks an agent may declare: a fixed catalogue, extended by code review. */
-export const FRAMEWORKS = [
-  { id: 'langchain', name: 'LangChain' },
-  { id: 'langgraph', name: 'LangGraph' },
-  { id: 'llamaindex', name: 'LlamaIndex' },
-  { id: 'crewai', name: 'CrewAI' },
-  { id: 'autogen', name: 'AutoGen' },
-  { id: 'semantic-kernel', name: 'Semantic Kernel' },
-  { id: 'openai-agents-sdk', name: 'OpenAI Agents SDK' },
-  { id: 'haystack', name: 'Haystack' },
-  { id: 'other', name: 'Other' },
-] as const;
+export const FRAMEWORKS = catalogue({
+  langchain: 'LangChain',
+  langgraph: 'LangGraph',
+  llamaindex: 'LlamaIndex',
+  crewai: 'CrewAI',
+  autogen: 'AutoGen',
+  'semantic-kernel': 'Semantic Kernel',
+  'openai-agents-sdk': 'OpenAI Agents SDK',
+  haystack: 'Haystack',
+  other: 'Other',
+});
 
-export type FrameworkId = (typeof FRAMEWORKS)[number]['id'];
-
-export function isFramework(id: string): id is FrameworkId {
-  return FRAMEWORKS.some((framework) => framework.id === id);
-}
+export type FrameworkId = (typeof FRAMEWORKS.ids)[number];

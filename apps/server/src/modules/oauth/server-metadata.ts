@@ -18,20 +18,37 @@ export function issuerFor(publicUrl: URL): string {
   return `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`;
 }
 
+/** The endpoints, by their metadata names, as paths below the issuer. */
+const ENDPOINTS = {
+  authorization_endpoint: '/api/oauth/authorize',
+  token_endpoint: '/api/auth/token',
+  device_authorization_endpoint: '/api/oauth/device_authorization',
+  revocation_endpoint: '/api/oauth/revoke',
+};
+
+/** What the server supports, by the metadata names of the lists. */
+const SUPPORTED = {
+  response_types_supported: ['code'],
+  response_modes_supported: ['query'],
+  grant_types_supported: [GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, GRANT_PASSWORD],
+  code_challenge_methods_supported: ['S256'],
+  // Tessera's clients are public native apps (RFC 8252 §8.4): they authenticate with nothing.
+  token_endpoint_auth_methods_supported: ['none'],
+  revocation_endpoint_auth_methods_supported: ['none'],
+  scopes_supported: [...SCOPES],
+};
+
+/** A table with the same keys, each value mapped. */
+function mapValues<K extends string, V, W>(table: Record<K, V>, map: (value: V) => W): Record<K, W> {
+  const mapped = Object.entries<V>(table).map(([key, value]) => [key, map(value)]);
+  return Object.fromEntries(mapped) as Record<K, W>;
+}
+
 const ServerMetadata = Type.Object(
   {
     issuer: Type.String(),
-    authorization_endpoint: Type.String(),
-    token_endpoint: Type.String(),
-    device_authorization_endpoint: Type.String(),
-    revocation_endpoint: Type.String(),
-    response_types_supported: Type.Array(Type.String()),
-    response_modes_supported: Type.Array(Type.String()),
-    grant_types_supported: Type.Array(Type.String()),
-    code_challenge_methods_supported: Type.Array(Type.String()),
-    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
-    revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
-    scopes_supported: Type.Array(Type.String()),
+    ...mapValues(ENDPOINTS, () => Type.String()),
+    ...mapValues(SUPPORTED, () => Type.Array(Type.String())),
     authorization_response_iss_parameter_supported: Type.Boolean(),
   },
   { description: 'RFC 8414 authorization server metadata' },
@@ -45,18 +62,8 @@ export const serverMetadataRoutes: AppPlugin<{ config: Pick<Config, 'publicUrl'>
   const issuer = issuerFor(config.publicUrl);
   const metadata = {
     issuer,
-    authorization_endpoint: `${issuer}/api/oauth/authorize`,
-    token_endpoint: `${issuer}/api/auth/token`,
-    device_authorization_endpoint: `${issuer}/api/oauth/device_authorization`,
-    revocation_endpoint: `${issuer}/api/oauth/revoke`,
-    response_types_supported: ['code'],
-    response_modes_supported: ['query'],
-    grant_types_supported: [GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, GRANT_PASSWORD],
-    code_challenge_methods_supported: ['S256'],
-    // Tessera's clients are public native apps (RFC 8252 §8.4): they authenticate with nothing.
-    token_endpoint_auth_methods_supported: ['none'],
-    revocation_endpoint_auth_methods_supported: ['none'],
-    scopes_supported: [...SCOPES],
+    ...mapValues(ENDPOINTS, (path) => `${issuer}${path}`),
+    ...SUPPORTED,
     authorization_response_iss_parameter_supported: true,
   };
 

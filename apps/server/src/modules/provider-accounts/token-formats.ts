@@ -13,62 +13,78 @@ interface TokenFamily {
   unusable?: string;
 }
 
-// Longest prefixes first: `github_pat_` before anything shorter, `ATATT` before `ATBB`.
-const FAMILIES: TokenFamily[] = [
-  { provider: 'github', prefix: 'github_pat_', label: 'a GitHub fine-grained personal access token' },
-  { provider: 'github', prefix: 'ghp_', label: 'a GitHub personal access token (classic)' },
-  { provider: 'github', prefix: 'gho_', label: 'a GitHub OAuth token' },
-  { provider: 'github', prefix: 'ghu_', label: 'a GitHub App user token' },
-  { provider: 'github', prefix: 'ghs_', label: 'a GitHub App installation token' },
-  {
-    provider: 'github',
-    prefix: 'ghr_',
-    label: 'a GitHub refresh token',
-    unusable: 'a refresh token cannot call the API; create a personal access token instead',
-  },
-  { provider: 'gitlab', prefix: 'glpat-', label: 'a GitLab personal access token' },
-  {
-    provider: 'gitlab',
-    prefix: 'gldt-',
-    label: 'a GitLab deploy token',
-    unusable:
-      'a deploy token cannot read the API as a user; create a personal access token (glpat-…) instead',
-  },
-  {
-    provider: 'gitlab',
-    prefix: 'glrt-',
-    label: 'a GitLab runner token',
-    unusable:
-      'a runner token cannot read the API as a user; create a personal access token (glpat-…) instead',
-  },
-  {
-    provider: 'gitlab',
-    prefix: 'glft-',
-    label: 'a GitLab feed token',
-    unusable: 'a feed token cannot read the API; create a personal access token (glpat-…) instead',
-  },
-  { provider: 'bitbucket', prefix: 'ATATT', label: 'an Atlassian API token' },
-  { provider: 'bitbucket', prefix: 'ATBB', label: 'a Bitbucket app password' },
-  { provider: 'bitbucket', prefix: 'ATCTT', label: 'a Bitbucket access token' },
-  {
-    provider: 'tessera',
-    prefix: 'tes_',
-    label: 'a Tessera token',
-    unusable: 'this field takes a token issued by the provider, not by Tessera',
-  },
-];
+/** Who issues a kind of token, as messages name it, and its families by prefix: each a label, or a label and why it is unusable. */
+interface Issuer {
+  name: string;
+  families: Record<string, string | Required<Pick<TokenFamily, 'label' | 'unusable'>>>;
+}
 
-const PROVIDER_LABELS: Record<ProviderName, string> = {
-  github: 'GitHub',
-  gitlab: 'GitLab',
-  bitbucket: 'Bitbucket',
+/** The issuers of the tokens people paste; a provider also says what to paste instead. */
+const ISSUERS: Record<ProviderName, Issuer & { whatToPaste: string }> & { tessera: Issuer } = {
+  // Longest prefixes first: `github_pat_` before anything shorter, `ATATT` before `ATBB`.
+  github: {
+    name: 'GitHub',
+    whatToPaste: 'a GitHub personal access token (ghp_… or github_pat_…)',
+    families: {
+      github_pat_: 'a GitHub fine-grained personal access token',
+      ghp_: 'a GitHub personal access token (classic)',
+      gho_: 'a GitHub OAuth token',
+      ghu_: 'a GitHub App user token',
+      ghs_: 'a GitHub App installation token',
+      ghr_: {
+        label: 'a GitHub refresh token',
+        unusable: 'a refresh token cannot call the API; create a personal access token instead',
+      },
+    },
+  },
+  gitlab: {
+    name: 'GitLab',
+    whatToPaste: 'a GitLab personal access token (glpat-…)',
+    families: {
+      'glpat-': 'a GitLab personal access token',
+      'gldt-': {
+        label: 'a GitLab deploy token',
+        unusable:
+          'a deploy token cannot read the API as a user; create a personal access token (glpat-…) instead',
+      },
+      'glrt-': {
+        label: 'a GitLab runner token',
+        unusable:
+          'a runner token cannot read the API as a user; create a personal access token (glpat-…) instead',
+      },
+      'glft-': {
+        label: 'a GitLab feed token',
+        unusable: 'a feed token cannot read the API; create a personal access token (glpat-…) instead',
+      },
+    },
+  },
+  bitbucket: {
+    name: 'Bitbucket',
+    whatToPaste: 'an Atlassian API token (ATATT…) or a Bitbucket app password (ATBB…)',
+    families: {
+      ATATT: 'an Atlassian API token',
+      ATBB: 'a Bitbucket app password',
+      ATCTT: 'a Bitbucket access token',
+    },
+  },
+  tessera: {
+    name: 'Tessera',
+    families: {
+      tes_: {
+        label: 'a Tessera token',
+        unusable: 'this field takes a token issued by the provider, not by Tessera',
+      },
+    },
+  },
 };
 
-const WHAT_TO_PASTE: Record<ProviderName, string> = {
-  github: 'a GitHub personal access token (ghp_… or github_pat_…)',
-  gitlab: 'a GitLab personal access token (glpat-…)',
-  bitbucket: 'an Atlassian API token (ATATT…) or a Bitbucket app password (ATBB…)',
-};
+const FAMILIES: TokenFamily[] = Object.entries(ISSUERS).flatMap(([provider, { families }]) =>
+  Object.entries(families).map(([prefix, family]) => ({
+    provider: provider as TokenFamily['provider'],
+    prefix,
+    ...(typeof family === 'string' ? { label: family } : family),
+  })),
+);
 
 export function recogniseToken(token: string): TokenFamily | null {
   return FAMILIES.find((family) => token.startsWith(family.prefix)) ?? null;
@@ -79,8 +95,8 @@ export function tokenProblemFor(provider: ProviderName, token: string): string |
   const family = recogniseToken(token);
   if (!family) return null;
   if (family.provider !== provider) {
-    const owner = family.provider === 'tessera' ? 'Tessera' : PROVIDER_LABELS[family.provider];
-    return `This looks like ${family.label} (it starts with "${family.prefix}"), which belongs to ${owner}, not ${PROVIDER_LABELS[provider]}. Paste ${WHAT_TO_PASTE[provider]}, or choose the provider the token belongs to.`;
+    const { name, whatToPaste } = ISSUERS[provider];
+    return `This looks like ${family.label} (it starts with "${family.prefix}"), which belongs to ${ISSUERS[family.provider].name}, not ${name}. Paste ${whatToPaste}, or choose the provider the token belongs to.`;
   }
   if (family.unusable) return `This looks like ${family.label}: ${family.unusable}.`;
   return null;

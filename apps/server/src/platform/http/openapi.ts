@@ -184,8 +184,8 @@ export interface OpenApiOptions {
   serveUi?: boolean;
   /** The document's `info` title and description. */
   info: { title: string; description: string };
-  /** Sections of the reference, in reading order; tags no operation uses are left out of the document. */
-  tags: Array<{ name: string; description?: string }>;
+  /** Sections of the reference (tag → description), in reading order; tags no operation uses are left out of the document. */
+  tags: Record<string, string>;
   securitySchemes: Json;
   /** A route's access control in the document; a route it answers undefined for is documented as written. */
   describeAccess: (route: RouteOptions) => RouteAccessDocs | undefined;
@@ -216,7 +216,7 @@ export const openApi = fp(
           version: options.version ?? serverVersion(),
           description: options.info.description,
         },
-        tags: options.tags,
+        tags: Object.entries(options.tags).map(([name, description]) => ({ name, description })),
         components: { securitySchemes: options.securitySchemes },
       },
       // Shared schemas keep their `$id` as the component name (`Problem`, `TokenView`, …) instead of `def-N`.
