@@ -308,3 +308,8 @@ export async function accessTokenFor(app: App, user: Pick<TestUser, 'email' | 'p
 export function bearer(token: string) {
   return { authorization: `Bearer ${token}` };
 }
+
+/** The headers of a request from the user's browser: their session cookie. */
+export function sessionOf(user: Pick<TestUser, 'cookie'>) {
+  return { cookie: user.cookie };
+}

@@ -80,16 +80,23 @@ export async function obtainCode(
   };
 }
 
-export const tokenForm = (fields: Record<string, string | undefined>) => {
+/**
+ * A form POST to an OAuth endpoint (token, revoke, device authorization), encoded as RFC 6749
+ * clients send it; fields left undefined are not sent.
+ */
+export const oauthForm = (url: string, fields: Record<string, string | undefined>) => {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) body.set(name, value);
   return {
     method: 'POST' as const,
-    url: '/api/auth/token',
+    url,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: body.toString(),
   };
 };
+
+/** A form POST to the token endpoint. */
+export const tokenForm = (fields: Record<string, string | undefined>) => oauthForm('/api/auth/token', fields);
 
 export function redeemCode(
   app: App,
@@ -110,12 +117,7 @@ export async function startDeviceAuthorization(
   app: App,
   fields: Record<string, string> = { client_id: CLIENT_ID },
 ) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/oauth/device_authorization',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(fields).toString(),
-  });
+  const response = await app.inject(oauthForm('/api/oauth/device_authorization', fields));
   if (response.statusCode !== 200) throw new Error(`device authorization failed: ${response.body}`);
   return response.json() as {
     device_code: string;

@@ -18,6 +18,10 @@ const ctx = useTestApp();
 const logIn = (email: string, password: string, extra: Partial<InjectOptions> = {}, app: App = ctx.app) =>
   app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, ...extra });
 
+/** `POST /api/auth/logout` with these headers (a session cookie, the browser's Origin…): the answer. */
+const logOut = (headers: Record<string, string>) =>
+  ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
+
 describe('sign-up', () => {
   it('creates the user, sets the session cookie and answers 201 { user }', async () => {
     const email = uniqueEmail();
@@ -160,7 +164,7 @@ describe('login and logout', () => {
     expect(session).not.toBe(user.sessionToken);
     const cookie = `tessera_session=${session}`;
     expect((await ctx.app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
-    const logout = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    const logout = await logOut({ cookie });
     expect(logout.statusCode).toBe(204);
     const replay = await ctx.app.inject({ url: '/api/me', headers: { cookie } });
     expect(replay.statusCode).toBe(401);
@@ -228,25 +232,17 @@ describe('GET /api/me', () => {
 describe('CSRF (cookie-authenticated unsafe requests)', () => {
   it('refuses a foreign Origin and Sec-Fetch-Site: cross-site with 403 csrf_rejected', async () => {
     const user = await signUp(ctx.app);
-    const foreign = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/logout',
-      headers: { cookie: user.cookie, origin: 'https://evil.example' },
-    });
+    const foreign = await logOut({ cookie: user.cookie, origin: 'https://evil.example' });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().code).toBe('csrf_rejected');
-    const crossSite = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/logout',
-      headers: { cookie: user.cookie, 'sec-fetch-site': 'cross-site' },
-    });
+    const crossSite = await logOut({ cookie: user.cookie, 'sec-fetch-site': 'cross-site' });
     expect(crossSite.statusCode).toBe(403);
     // Still signed in: nothing changed.
     expect((await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).statusCode).toBe(200);
-    const sameOrigin = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/logout',
-      headers: { cookie: user.cookie, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' },
+    const sameOrigin = await logOut({
+      cookie: user.cookie,
+      origin: 'http://localhost:3000',
+      'sec-fetch-site': 'same-origin',
     });
     expect(sameOrigin.statusCode).toBe(204);
   });

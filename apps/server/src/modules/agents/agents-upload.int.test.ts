@@ -161,15 +161,15 @@ describe('uploading a file', () => {
   });
 
   it.each([
-    ['a Unix path', '../../../etc/passwd', 'passwd'],
-    ['a Windows path', '..\\..\\Windows\\win.ini', 'win.ini'],
-    ['only dots', '..', 'file'],
-    ['nothing', '', 'file'],
-    ['control characters', 'a\u0007b\u0000c.txt', 'abc.txt'],
-    ['a right-to-left override', 'invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    { from: 'a Unix path', raw: '../../../etc/passwd', shown: 'passwd' },
+    { from: 'a Windows path', raw: '..\\..\\Windows\\win.ini', shown: 'win.ini' },
+    { from: 'only dots', raw: '..', shown: 'file' },
+    { from: 'nothing', raw: '', shown: 'file' },
+    { from: 'control characters', raw: 'a\u0007b\u0000c.txt', shown: 'abc.txt' },
+    { from: 'a right-to-left override', raw: 'invoice\u202Efdp.exe', shown: 'invoicefdp.exe' },
   ])(
-    'keeps only a harmless display name from %s, and stores under a generated name',
-    async (_l, raw, shown) => {
+    'keeps only a harmless display name from $from, and stores under a generated name',
+    async ({ raw, shown }) => {
       const { auth, agentId } = await ownerWithAgent();
       const response = await uploadFile(ctx.app, auth, agentId, { filename: raw, content: 'x' });
       expect(response.statusCode).toBe(201);

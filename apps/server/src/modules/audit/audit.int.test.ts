@@ -1,34 +1,15 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { deleteAccount } from '../../../test/fixtures/accounts.ts';
+import { storedAuditActions } from '../../../test/fixtures/audit-rows.ts';
 import { signUp, useTestApp } from '../../../test/harness.ts';
 
 const ctx = useTestApp();
 
-/** The actions of the user's audit rows as stored. */
-async function storedActions(userId: string) {
-  const rows = await ctx.store.db
-    .selectFrom('audit_events')
-    .select('action')
-    .where('user_id', '=', userId)
-    .execute();
-  return rows.map((row) => row.action);
-}
-
 describe('the audit log is append-only in the database (AUDIT-5)', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, and keeps the rows', async () => {
     const user = await signUp(ctx.app);
-    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
-    const count = async () =>
-      Number(
-        (
-          await ctx.store.db
-            .selectFrom('audit_events')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('user_id', '=', me.id)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = async () => (await storedAuditActions(ctx.store, user.id)).length;
     const before = await count();
     expect(before).toBeGreaterThan(0);
 
@@ -36,24 +17,23 @@ describe('the audit log is append-only in the database (AUDIT-5)', () => {
       ctx.store.db
         .updateTable('audit_events')
         .set({ action: 'forged' })
-        .where('user_id', '=', me.id)
+        .where('user_id', '=', user.id)
         .execute(),
     ).rejects.toThrow(/append-only/);
     await expect(
-      ctx.store.db.deleteFrom('audit_events').where('user_id', '=', me.id).execute(),
+      ctx.store.db.deleteFrom('audit_events').where('user_id', '=', user.id).execute(),
     ).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_events`.execute(ctx.store.db)).rejects.toThrow(/append-only/);
 
     expect(await count()).toBe(before);
-    expect(await storedActions(me.id)).not.toContain('forged');
+    expect(await storedAuditActions(ctx.store, user.id)).not.toContain('forged');
   });
 
   it('still records new events, and deleting an account keeps its trail', async () => {
     const user = await signUp(ctx.app);
-    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
     const deleted = await deleteAccount(ctx.app, user);
     expect(deleted.statusCode).toBe(204);
-    expect(await storedActions(me.id)).toContain('account.deleted');
+    expect(await storedAuditActions(ctx.store, user.id)).toContain('account.deleted');
   });
 });
 
@@ -137,9 +117,8 @@ describe('target types', () => {
 
   it('reads the spellings older writers stored (credential, personal) as the list names them (ADR 0040)', async () => {
     const user = await signUp(ctx.app);
-    const me = (await ctx.app.inject({ url: '/api/me', headers: { cookie: user.cookie } })).json().user;
     const legacy = (action: string, targetType: string, targetId: string) => ({
-      user_id: me.id,
+      user_id: user.id,
       actor_credential_id: null,
       actor_kind: null,
       action,

@@ -7,7 +7,7 @@ import {
   testClock,
   useTestApp,
 } from '../../../test/harness.ts';
-import { tokenForm } from '../../../test/oauth-flows.ts';
+import { oauthForm, tokenForm } from '../../../test/oauth-flows.ts';
 import type { App } from '../../platform/http/schemas.ts';
 
 const ctx = useTestApp();
@@ -193,12 +193,9 @@ describe('logout with an access token', () => {
 describe('POST /api/oauth/revoke (RFC 7009)', () => {
   it('revokes an access token, answers 200 for garbage, and refuses unsupported hints', async () => {
     const { tokens: pair } = await signedInWithTokens();
-    const revoke = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/oauth/revoke',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ token: pair.access_token, token_type_hint: 'access_token' }).toString(),
-    });
+    const revoke = await ctx.app.inject(
+      oauthForm('/api/oauth/revoke', { token: pair.access_token, token_type_hint: 'access_token' }),
+    );
     expect(revoke.statusCode).toBe(200);
     expect(await meStatus(pair.access_token)).toBe(401);
     const garbage = await revokeToken({ token: 'garbage' });

@@ -87,6 +87,23 @@ async function addGitHubAccount(
   return { token, account: response.json() };
 }
 
+/** A new token in each provider's format (an Atlassian API token for Bitbucket), unknown to its fake. */
+const NEW_TOKEN = { github: newGitHubToken, gitlab: newGitLabToken, bitbucket: newAtlassianApiToken };
+
+/** Adds an account of `provider` named `x` with a new token (remembered), `fields` over that: the answer. */
+function addWithNewToken(
+  user: TestUser,
+  provider: keyof typeof NEW_TOKEN,
+  fields: Record<string, unknown> = {},
+) {
+  return addAccount(ctx.app, user, {
+    provider,
+    name: 'x',
+    token: remember(NEW_TOKEN[provider]()),
+    ...fields,
+  });
+}
+
 function test(target: App, user: TestUser, id: string) {
   return target.inject({
     method: 'POST',
@@ -213,11 +230,7 @@ describe('GitHub', () => {
 
   it('answers insufficient_permissions naming the "repo" scope when a classic token lacks it', async () => {
     const user = await signUp(ctx.app);
-    const refused = await addAccount(ctx.app, user, {
-      provider: 'github',
-      name: 'narrow',
-      token: remember(newGitHubToken()),
-    });
+    const refused = await addWithNewToken(user, 'github', { name: 'narrow' });
     expect(refused.statusCode).toBe(422);
     const { account } = await addGitHubAccount(
       user,
@@ -455,12 +468,7 @@ describe('GitLab', () => {
     ['another scheme', 'file:///etc/passwd', 'must use https'],
   ])('refuses a base_url with %s', async (_label, base_url, message) => {
     const user = await signUp(ctx.app);
-    const response = await addAccount(ctx.app, user, {
-      provider: 'gitlab',
-      name: 'x',
-      token: remember(newGitLabToken()),
-      base_url,
-    });
+    const response = await addWithNewToken(user, 'gitlab', { base_url });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([
       { path: 'body.base_url', message: expect.stringContaining(message) },
@@ -551,19 +559,10 @@ describe('Bitbucket', () => {
 
   it('requires a username, and an e-mail for an API token', async () => {
     const user = await signUp(ctx.app);
-    const missing = await addAccount(ctx.app, user, {
-      provider: 'bitbucket',
-      name: 'x',
-      token: remember(newAtlassianApiToken()),
-    });
+    const missing = await addWithNewToken(user, 'bitbucket');
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors[0].path).toBe('body.username');
-    const notEmail = await addAccount(ctx.app, user, {
-      provider: 'bitbucket',
-      name: 'x',
-      token: remember(newAtlassianApiToken()),
-      username: 'ada',
-    });
+    const notEmail = await addWithNewToken(user, 'bitbucket', { username: 'ada' });
     expect(notEmail.statusCode).toBe(400);
     expect(notEmail.json().detail).toMatch(/e-mail/);
   });
@@ -603,30 +602,15 @@ describe('input checks', () => {
     ['status', { status: 'ok' }],
   ])('refuses a body that sets %s (mass assignment)', async (_label, extra) => {
     const user = await signUp(ctx.app);
-    const response = await addAccount(ctx.app, user, {
-      provider: 'github',
-      name: 'x',
-      token: remember(newGitHubToken()),
-      ...extra,
-    });
+    const response = await addWithNewToken(user, 'github', extra);
     expect(response.statusCode).toBe(400);
   });
 
   it('refuses base_url for GitHub and a username for GitLab', async () => {
     const user = await signUp(ctx.app);
-    const a = await addAccount(ctx.app, user, {
-      provider: 'github',
-      name: 'x',
-      token: remember(newGitHubToken()),
-      base_url: 'https://ghe.example.com',
-    });
+    const a = await addWithNewToken(user, 'github', { base_url: 'https://ghe.example.com' });
     expect(a.json().errors[0].path).toBe('body.base_url');
-    const b = await addAccount(ctx.app, user, {
-      provider: 'gitlab',
-      name: 'x',
-      token: remember(newGitLabToken()),
-      username: 'me',
-    });
+    const b = await addWithNewToken(user, 'gitlab', { username: 'me' });
     expect(b.json().errors[0].path).toBe('body.username');
   });
 

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createPat } from '../../../test/fixtures/index.ts';
 import {
+  AUTOMATION_TOKEN,
   connectRepo,
   createTaskAgent,
-  ensureTaskGroup,
   insertSecondAutomationToken,
+  openTaskGroup,
   signUpWithGitHub,
   useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
-import { accessTokenFor, bearer, signUp, type TestUser } from '../../../test/harness.ts';
+import { accessTokenFor, bearer, sessionOf, signUp, type TestUser } from '../../../test/harness.ts';
 import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
 
 /**
@@ -17,9 +18,6 @@ import { RESOURCE_SCOPES } from '../credentials/scopes.ts';
  */
 
 const ctx = useAppWithFakeGitHub();
-
-const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
-const as = (user: TestUser) => ({ cookie: user.cookie });
 
 interface Listed {
   id: string;
@@ -36,7 +34,7 @@ interface Listed {
 
 async function setUp() {
   const { user, login, providerAccountId } = await signUpWithGitHub(ctx);
-  const connect = (fullName: string) => connectRepo(ctx.app, as(user), providerAccountId, fullName);
+  const connect = (fullName: string) => connectRepo(ctx.app, sessionOf(user), providerAccountId, fullName);
   const repo = (await connect(`${login}/alpha`)).json() as { id: string };
   const otherRepo = (await connect(`${login}/beta`)).json() as { id: string };
   const agentId = await createAgent(user, 'Fixer bot');
@@ -44,21 +42,16 @@ async function setUp() {
 }
 
 const createAgent = (user: TestUser, name: string, visibility: 'public' | 'private' = 'private') =>
-  createTaskAgent(ctx.app, as(user), { name, visibility });
+  createTaskAgent(ctx.app, sessionOf(user), { name, visibility });
 
-async function openGroup(user: TestUser, repoId: string, agentId: string, title = `work ${Math.random()}`) {
-  const response = await ensureTaskGroup(ctx.app, as(user), repoId, agentId, title);
-  expect(response.statusCode).toBe(201);
-  const body = response.json();
-  return {
-    group: body.task_group as { id: string; title: string },
-    token: body.automation_token.token as { id: string },
-    secret: body.automation_token.secret as string,
-  };
-}
+const openGroup = (user: TestUser, repoId: string, agentId: string, title?: string) =>
+  openTaskGroup(ctx.app, sessionOf(user), repoId, agentId, title);
 
 async function listTokens(user: TestUser, repoId: string): Promise<Listed[]> {
-  const response = await ctx.app.inject({ url: `/api/repos/${repoId}/automation-tokens`, headers: as(user) });
+  const response = await ctx.app.inject({
+    url: `/api/repos/${repoId}/automation-tokens`,
+    headers: sessionOf(user),
+  });
   expect(response.statusCode).toBe(200);
   return response.json().tokens;
 }
@@ -75,7 +68,7 @@ function revoke(user: TestUser, repoId: string, tokenId: string) {
   return ctx.app.inject({
     method: 'DELETE',
     url: `/api/repos/${repoId}/automation-tokens/${tokenId}`,
-    headers: as(user),
+    headers: sessionOf(user),
   });
 }
 
@@ -121,13 +114,19 @@ describe('automation tokens are named after their task group', () => {
       });
       expect(task.statusCode).toBe(201);
     }
-    const groups = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    const groups = await ctx.app.inject({
+      url: `/api/task-groups?repo_id=${repo.id}`,
+      headers: sessionOf(user),
+    });
     expect(groups.json().task_groups).toEqual([
       expect.objectContaining({ id: group.id, agent_id: agentId, agent_name: 'Fixer bot', status: 'open' }),
     ]);
-    const one = await ctx.app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
+    const one = await ctx.app.inject({ url: `/api/task-groups/${group.id}`, headers: sessionOf(user) });
     expect(one.json()).toMatchObject({ id: group.id, title: 'Upgrade deps', agent_name: 'Fixer bot' });
-    const tasks = await ctx.app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) });
+    const tasks = await ctx.app.inject({
+      url: `/api/task-groups/${group.id}/tasks`,
+      headers: sessionOf(user),
+    });
     expect(tasks.statusCode).toBe(200);
     expect(tasks.json().tasks.map((t: { title: string }) => t.title)).toEqual(['second', 'first']);
     // The automation token reads its own group's tasks too.
@@ -140,16 +139,19 @@ describe('automation tokens are named after their task group', () => {
     const stranger = await signUp(ctx.app);
     const theirs = await createAgent(stranger, 'Secret project', 'public');
     const { group } = await openGroup(user, repo.id, theirs);
-    const before = await ctx.app.inject({ url: `/api/task-groups/${group.id}`, headers: as(user) });
+    const before = await ctx.app.inject({ url: `/api/task-groups/${group.id}`, headers: sessionOf(user) });
     expect(before.json().agent_name).toBe('Secret project');
     const hidden = await ctx.app.inject({
       method: 'PUT',
       url: `/api/agents/${theirs}`,
-      headers: as(stranger),
+      headers: sessionOf(stranger),
       payload: { visibility: 'private' },
     });
     expect(hidden.statusCode).toBe(200);
-    const after = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    const after = await ctx.app.inject({
+      url: `/api/task-groups?repo_id=${repo.id}`,
+      headers: sessionOf(user),
+    });
     expect(after.json().task_groups[0]).toMatchObject({ agent_id: theirs, agent_name: null });
   });
 });
@@ -161,7 +163,7 @@ describe('a group continues after its token is revoked', () => {
     expect((await revoke(user, repo.id, token.id)).statusCode).toBe(204);
     expect(await works(secret)).toBe(false);
 
-    const response = await reissue(as(user), repo.id, group.id);
+    const response = await reissue(sessionOf(user), repo.id, group.id);
     expect(response.statusCode).toBe(201);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
@@ -197,7 +199,7 @@ describe('a group continues after its token is revoked', () => {
     const again = await ctx.app.inject({
       method: 'POST',
       url: `/api/repos/${repo.id}/task-groups`,
-      headers: as(user),
+      headers: sessionOf(user),
       payload: { agent_id: agentId, title: 'Nightly' },
     });
     expect(again.statusCode).toBe(200);
@@ -208,12 +210,12 @@ describe('a group continues after its token is revoked', () => {
   it('revokes a still-live token when issuing a new one, and records both in the audit log', async () => {
     const { user, repo, agentId } = await setUp();
     const { group, token, secret } = await openGroup(user, repo.id, agentId);
-    const response = await reissue(as(user), repo.id, group.id);
+    const response = await reissue(sessionOf(user), repo.id, group.id);
     expect(response.statusCode).toBe(201);
     expect(await works(secret)).toBe(false);
     expect(await works(response.json().secret)).toBe(true);
 
-    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json()
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: sessionOf(user) })).json()
       .events as Array<{
       action: string;
       target_id: string;
@@ -250,8 +252,8 @@ describe('a group continues after its token is revoked', () => {
     const { user, repo, agentId } = await setUp();
     const { group } = await openGroup(user, repo.id, agentId);
     const [a, b] = await Promise.all([
-      reissue(as(user), repo.id, group.id),
-      reissue(as(user), repo.id, group.id),
+      reissue(sessionOf(user), repo.id, group.id),
+      reissue(sessionOf(user), repo.id, group.id),
     ]);
     expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
     const live = (await listTokens(user, repo.id)).filter((t) => t.status === 'active');
@@ -259,23 +261,31 @@ describe('a group continues after its token is revoked', () => {
     expect([await works(a.json().secret), await works(b.json().secret)].filter(Boolean)).toHaveLength(1);
   });
 
-  it('lets the store refuse a second live token for a group (a unique index, not a check)', async () => {
-    const { user, repo, agentId } = await setUp();
-    const { group } = await openGroup(user, repo.id, agentId);
-    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
-      code: '23505',
-    });
-  });
+  // The index covers live tokens only: a group's revoked tokens stay beside its one live token.
+  it.each([
+    ['its first token', false],
+    ['a re-issued token', true],
+  ])(
+    'lets the store refuse a second live token beside %s (a unique index, not a check)',
+    async (_, reissued) => {
+      const { user, repo, agentId } = await setUp();
+      const { group } = await openGroup(user, repo.id, agentId);
+      if (reissued) expect((await reissue(sessionOf(user), repo.id, group.id)).statusCode).toBe(201);
+      await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
+        code: '23505',
+      });
+    },
+  );
 
   it('closing the group revokes its token, and a closed group gets no new one (409)', async () => {
     const { user, repo, agentId } = await setUp();
     const { group, token } = await openGroup(user, repo.id, agentId);
     await revoke(user, repo.id, token.id);
-    const second = (await reissue(as(user), repo.id, group.id)).json();
+    const second = (await reissue(sessionOf(user), repo.id, group.id)).json();
     const closed = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ status: 'closed', agent_name: 'Fixer bot' });
@@ -283,7 +293,7 @@ describe('a group continues after its token is revoked', () => {
     const listed = await listTokens(user, repo.id);
     expect(listed.every((t) => t.status === 'revoked' && t.task_group_status === 'closed')).toBe(true);
 
-    const refused = await reissue(as(user), repo.id, group.id);
+    const refused = await reissue(sessionOf(user), repo.id, group.id);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('conflict');
     expect(await listTokens(user, repo.id)).toHaveLength(2);
@@ -303,7 +313,7 @@ describe('who may issue a new token', () => {
       [stranger.repo.id, group.id],
       [otherRepo.id, group.id],
     ] as const) {
-      const response = await reissue(as(user), repoId, groupId);
+      const response = await reissue(sessionOf(user), repoId, groupId);
       expect(response.statusCode, `${repoId} ${groupId}`).toBe(404);
       expect(response.json().code).toBe('not_found');
     }
@@ -312,12 +322,12 @@ describe('who may issue a new token', () => {
       `/api/task-groups/${strangerGroup.group.id}`,
       `/api/task-groups/${strangerGroup.group.id}/tasks`,
     ]) {
-      expect((await ctx.app.inject({ url: path, headers: as(user) })).statusCode).toBe(404);
+      expect((await ctx.app.inject({ url: path, headers: sessionOf(user) })).statusCode).toBe(404);
     }
     const close = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${strangerGroup.group.id}/close`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(close.statusCode).toBe(404);
     expect(await works(strangerGroup.secret)).toBe(true);
@@ -373,7 +383,8 @@ describe('who may issue a new token', () => {
     expect(await works(secret)).toBe(false);
     // Closed, the group's tasks can still be read by its owner.
     expect(
-      (await ctx.app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: as(user) })).statusCode,
+      (await ctx.app.inject({ url: `/api/task-groups/${group.id}/tasks`, headers: sessionOf(user) }))
+        .statusCode,
     ).toBe(200);
   });
 });

@@ -124,6 +124,15 @@ function startEnsure(
   );
 }
 
+/** The ids of the stored rows of `table` whose `column` is `value`: what a lost race must not leave behind. */
+function storedIds(
+  table: 'repos' | 'task_groups' | 'tasks',
+  column: 'user_id' | 'repo_id' | 'task_group_id',
+  value: string,
+) {
+  return ctx.store.db.selectFrom(table).select('id').where(column, '=', value).execute();
+}
+
 /** A task group of the user's, open, through the API. */
 async function openGroupId(user: TestUser, repoId: string, agentId: string, title: string) {
   return (await ensureTaskGroup(ctx.app, as(user), repoId, agentId, title)).json().task_group.id as string;
@@ -141,8 +150,7 @@ describe('connecting a repository while its provider account is deleted', () => 
     const answer = await connecting;
     expect(answer.statusCode).toBe(404);
     expect(answer.json().code).toBe('not_found');
-    const rows = await ctx.store.db.selectFrom('repos').select('id').where('user_id', '=', user.id).execute();
-    expect(rows).toEqual([]);
+    expect(await storedIds('repos', 'user_id', user.id)).toEqual([]);
   });
 
   it('refuses the deletion with 409 once the repository is connected, and keeps both', async () => {
@@ -169,12 +177,7 @@ describe('opening a task group while its repository is disconnected', () => {
     expect(removed.statusCode).toBe(204);
     afterAgentCheck.open();
     await expectNotFound(ensuring);
-    const groups = await ctx.store.db
-      .selectFrom('task_groups')
-      .select('id')
-      .where('repo_id', '=', repoId)
-      .execute();
-    expect(groups).toEqual([]);
+    expect(await storedIds('task_groups', 'repo_id', repoId)).toEqual([]);
     const tokens = await ctx.store.db
       .selectFrom('credentials')
       .select('id')
@@ -235,12 +238,7 @@ describe('adding a task while its group closes', () => {
     expect((await close).status).toBe('closed');
     const added = await adding;
     expect(added.statusCode).toBe(409);
-    const tasks = await ctx.store.db
-      .selectFrom('tasks')
-      .select('id')
-      .where('task_group_id', '=', groupId)
-      .execute();
-    expect(tasks).toEqual([]);
+    expect(await storedIds('tasks', 'task_group_id', groupId)).toEqual([]);
   });
 
   it('lets a task being added finish first; the close then succeeds', async () => {

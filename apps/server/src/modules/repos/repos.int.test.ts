@@ -3,23 +3,20 @@ import { deleteAccount } from '../../../test/fixtures/accounts.ts';
 import { storedAuditTargetTypes } from '../../../test/fixtures/audit-rows.ts';
 import { addGitHubAccount, createPat } from '../../../test/fixtures/index.ts';
 import {
+  AUTOMATION_TOKEN,
   alphaAndBeta,
   connectRepo,
   createTaskAgent,
   deleteProviderAccount,
   ensureTaskGroup,
-  insertSecondAutomationToken,
+  openTaskGroup,
   signUpWithGitHub,
   useAppWithFakeGitHub,
 } from '../../../test/fixtures/repos.ts';
 import { PAT_VIEW_FIELDS } from '../../../test/fixtures/token-views.ts';
-import { bearer, signUp, type TestUser } from '../../../test/harness.ts';
+import { bearer, sessionOf, signUp, type TestUser } from '../../../test/harness.ts';
 
 const ctx = useAppWithFakeGitHub();
-
-const AUTOMATION_TOKEN = /^tes_aut_[0-9A-Za-z]{46}$/;
-
-const as = (user: TestUser) => ({ cookie: user.cookie });
 
 /** A GitHub account (throws unless added) with the repositories alpha (private) and beta (public, branch trunk). */
 async function addProviderAccount(user: TestUser, login = 'octo') {
@@ -31,10 +28,10 @@ async function addProviderAccount(user: TestUser, login = 'octo') {
 }
 
 const connect = (user: TestUser, providerAccountId: string, fullName: string) =>
-  connectRepo(ctx.app, as(user), providerAccountId, fullName);
+  connectRepo(ctx.app, sessionOf(user), providerAccountId, fullName);
 
 const createAgent = (user: TestUser, visibility: 'public' | 'private' = 'private') =>
-  createTaskAgent(ctx.app, as(user), { visibility });
+  createTaskAgent(ctx.app, sessionOf(user), { visibility });
 
 /** A user with a GitHub account, the connected repository octo/alpha and a private agent. */
 async function setUp() {
@@ -49,16 +46,8 @@ async function setUp() {
 const ensureGroup = (headers: Record<string, string>, repoId: string, agentId: string, title: string) =>
   ensureTaskGroup(ctx.app, headers, repoId, agentId, title);
 
-async function openGroup(user: TestUser, repoId: string, agentId: string, title = `work ${Math.random()}`) {
-  const response = await ensureGroup(as(user), repoId, agentId, title);
-  expect(response.statusCode).toBe(201);
-  const body = response.json();
-  return {
-    group: body.task_group,
-    token: body.automation_token.token,
-    secret: body.automation_token.secret as string,
-  };
-}
+const openGroup = (user: TestUser, repoId: string, agentId: string, title?: string) =>
+  openTaskGroup(ctx.app, sessionOf(user), repoId, agentId, title);
 
 describe('repositories', () => {
   it('connects a repository as the provider describes it, answering 201 Repo', async () => {
@@ -85,9 +74,11 @@ describe('repositories', () => {
       private: true,
       default_branch: 'main',
     });
-    const list = await ctx.app.inject({ url: '/api/repos', headers: as(user) });
+    const list = await ctx.app.inject({ url: '/api/repos', headers: sessionOf(user) });
     expect(list.json().repos).toEqual([repo]);
-    expect((await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: as(user) })).json()).toEqual(repo);
+    expect((await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: sessionOf(user) })).json()).toEqual(
+      repo,
+    );
     const again = await connect(user, providerAccountId, 'casey/alpha');
     expect(again.statusCode).toBe(409);
   });
@@ -138,13 +129,13 @@ describe('repositories', () => {
 
   it('refuses to delete a provider account that repositories are connected through', async () => {
     const { user, providerAccountId, repo } = await setUp();
-    const refused = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
+    const refused = await deleteProviderAccount(ctx.app, sessionOf(user), providerAccountId);
     expect(refused.statusCode).toBe(409);
     expect(
-      (await ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repo.id}`, headers: as(user) }))
+      (await ctx.app.inject({ method: 'DELETE', url: `/api/repos/${repo.id}`, headers: sessionOf(user) }))
         .statusCode,
     ).toBe(204);
-    const deleted = await deleteProviderAccount(ctx.app, as(user), providerAccountId);
+    const deleted = await deleteProviderAccount(ctx.app, sessionOf(user), providerAccountId);
     expect(deleted.statusCode).toBe(204);
   });
 });
@@ -152,7 +143,7 @@ describe('repositories', () => {
 describe('task groups and their automation token', () => {
   it('creates a group with one automation token (tasks:write, no expiry), shown once', async () => {
     const { user, repo, agentId } = await setUp();
-    const response = await ensureGroup(as(user), repo.id, agentId, 'Fix the flaky tests');
+    const response = await ensureGroup(sessionOf(user), repo.id, agentId, 'Fix the flaky tests');
     expect(response.statusCode).toBe(201);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
@@ -174,7 +165,7 @@ describe('task groups and their automation token', () => {
     });
 
     // The same agent and title again: the same group and token, without the secret.
-    const again = await ensureGroup(as(user), repo.id, agentId, 'fix the FLAKY tests');
+    const again = await ensureGroup(sessionOf(user), repo.id, agentId, 'fix the FLAKY tests');
     expect(again.statusCode).toBe(200);
     expect(again.json().task_group.id).toBe(body.task_group.id);
     expect(again.json().automation_token.token.id).toBe(body.automation_token.token.id);
@@ -186,8 +177,8 @@ describe('task groups and their automation token', () => {
     const { user, repo, agentId } = await setUp();
     const title = 'Concurrent ensure';
     const [a, b] = await Promise.all([
-      ensureGroup(as(user), repo.id, agentId, title),
-      ensureGroup(as(user), repo.id, agentId, title),
+      ensureGroup(sessionOf(user), repo.id, agentId, title),
+      ensureGroup(sessionOf(user), repo.id, agentId, title),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
     expect(a.json().task_group.id).toBe(b.json().task_group.id);
@@ -207,23 +198,15 @@ describe('task groups and their automation token', () => {
     expect(tokens).toHaveLength(1);
   });
 
-  it('lets the store refuse a second automation token for a group (a unique index, not a check)', async () => {
-    const { user, repo, agentId } = await setUp();
-    const { group } = await openGroup(user, repo.id, agentId);
-    await expect(insertSecondAutomationToken(ctx.store, user.id, group.id)).rejects.toMatchObject({
-      code: '23505',
-    });
-  });
-
   it('accepts someone else’s public agent and refuses their private one with 404', async () => {
     const { user, repo } = await setUp();
     const stranger = await signUp(ctx.app);
     const publicAgent = await createAgent(stranger, 'public');
     const privateAgent = await createAgent(stranger, 'private');
-    expect((await ensureGroup(as(user), repo.id, publicAgent, 'public')).statusCode).toBe(201);
-    const refused = await ensureGroup(as(user), repo.id, privateAgent, 'private');
+    expect((await ensureGroup(sessionOf(user), repo.id, publicAgent, 'public')).statusCode).toBe(201);
+    const refused = await ensureGroup(sessionOf(user), repo.id, privateAgent, 'private');
     expect(refused.statusCode).toBe(404);
-    expect((await ensureGroup(as(user), repo.id, 'agt_nope', 'unknown')).statusCode).toBe(404);
+    expect((await ensureGroup(sessionOf(user), repo.id, 'agt_nope', 'unknown')).statusCode).toBe(404);
   });
 
   it('lets a PAT with tasks:write create groups and a PAT with tasks:read list them', async () => {
@@ -297,7 +280,10 @@ describe('automation tokens', () => {
     const listed = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: auth });
     expect(listed.json().task_groups.map((g: { id: string }) => g.id)).toEqual([mine.group.id]);
     // The other group is untouched.
-    const all = await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) });
+    const all = await ctx.app.inject({
+      url: `/api/task-groups?repo_id=${repo.id}`,
+      headers: sessionOf(user),
+    });
     expect(all.json().task_groups.find((g: { id: string }) => g.id === other.group.id).status).toBe('open');
     // And repositories are not theirs to read.
     expect((await ctx.app.inject({ url: '/api/repos', headers: auth })).statusCode).toBe(403);
@@ -330,7 +316,7 @@ describe('automation tokens', () => {
     // Still active: nothing above touched it.
     const listed = await ctx.app.inject({
       url: `/api/repos/${repo.id}/automation-tokens`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(listed.json().tokens[0].status).toBe('active');
   });
@@ -341,7 +327,7 @@ describe('automation tokens', () => {
     const first = await openGroup(user, repo.id, agentId, 'one');
     const second = await openGroup(user, repo.id, agentId, 'two');
     const repoTokens = (
-      await ctx.app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) })
+      await ctx.app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: sessionOf(user) })
     ).json().tokens;
     expect(repoTokens.map((t: { id: string }) => t.id).sort()).toEqual(
       [first.token.id, second.token.id].sort(),
@@ -353,13 +339,14 @@ describe('automation tokens', () => {
     expect(Object.keys(repoTokens[0]).sort()).toEqual(
       [...PAT_VIEW_FIELDS, 'task_group_id', 'task_group_status', 'task_group_title'].sort(),
     );
-    const pats = (await ctx.app.inject({ url: '/api/account/tokens', headers: as(user) })).json().tokens;
+    const pats = (await ctx.app.inject({ url: '/api/account/tokens', headers: sessionOf(user) })).json()
+      .tokens;
     expect(pats.map((t: { id: string }) => t.id)).toEqual([pat.token.id]);
     // A PAT's id is not an automation token of the repository.
     const wrongKind = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/repos/${repo.id}/automation-tokens/${pat.token.id}`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(wrongKind.statusCode).toBe(404);
   });
@@ -373,7 +360,7 @@ describe('automation tokens', () => {
     const closed = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ id: group.id, status: 'closed' });
@@ -383,7 +370,7 @@ describe('automation tokens', () => {
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('invalid_token');
     const listed = (
-      await ctx.app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: as(user) })
+      await ctx.app.inject({ url: `/api/repos/${repo.id}/automation-tokens`, headers: sessionOf(user) })
     ).json();
     expect(listed.tokens.find((t: { id: string }) => t.id === token.id)).toMatchObject({ status: 'revoked' });
 
@@ -391,18 +378,19 @@ describe('automation tokens', () => {
     const again = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/close`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(again.json().closed_at).toBe(closed.json().closed_at);
     const task = await ctx.app.inject({
       method: 'POST',
       url: `/api/task-groups/${group.id}/tasks`,
-      headers: as(user),
+      headers: sessionOf(user),
       payload: { title: 'late' },
     });
     expect(task.statusCode).toBe(409);
 
-    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: sessionOf(user) })).json()
+      .events;
     const revoked = events.find((e: { action: string }) => e.action === 'automation_token.revoked');
     expect(revoked).toMatchObject({
       target_type: 'automation_token',
@@ -424,7 +412,7 @@ describe('automation tokens', () => {
       expect.arrayContaining(['task_group.closed', 'automation_token.created', 'task_group.created']),
     );
     // A new group with the same agent and title may open now, with a new token.
-    const reopened = await ensureGroup(as(user), repo.id, agentId, group.title);
+    const reopened = await ensureGroup(sessionOf(user), repo.id, agentId, group.title);
     expect(reopened.statusCode).toBe(201);
     expect(reopened.json().task_group.id).not.toBe(group.id);
   });
@@ -448,21 +436,24 @@ describe('automation tokens', () => {
     const deleted = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/repos/${repo.id}`,
-      headers: as(user),
+      headers: sessionOf(user),
     });
     expect(deleted.statusCode).toBe(204);
     for (const { secret } of [one, two]) {
       const response = await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) });
       expect(response.statusCode).toBe(401);
     }
-    expect((await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: as(user) })).statusCode).toBe(404);
+    expect(
+      (await ctx.app.inject({ url: `/api/repos/${repo.id}`, headers: sessionOf(user) })).statusCode,
+    ).toBe(404);
     const revoked = await ctx.store.db
       .selectFrom('credentials')
       .select(['revoked_at', 'revoked_reason'])
       .where('id', 'in', [one.token.id, two.token.id])
       .execute();
     expect(revoked.every((r) => r.revoked_at !== null && r.revoked_reason === 'repo_deleted')).toBe(true);
-    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: sessionOf(user) })).json()
+      .events;
     expect(events[0]).toMatchObject({ action: 'repo.disconnected', metadata: { revoked_tokens: 2 } });
     const stored = await storedAuditTargetTypes(ctx.store, 'automation_token.revoked', [
       one.token.id,
@@ -475,10 +466,11 @@ describe('automation tokens', () => {
     const { user, repo, agentId } = await setUp();
     const { token, secret } = await openGroup(user, repo.id, agentId);
     const url = `/api/repos/${repo.id}/automation-tokens/${token.id}`;
-    expect((await ctx.app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
+    expect((await ctx.app.inject({ method: 'DELETE', url, headers: sessionOf(user) })).statusCode).toBe(204);
     expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(401);
-    expect((await ctx.app.inject({ method: 'DELETE', url, headers: as(user) })).statusCode).toBe(204);
-    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: as(user) })).json().events;
+    expect((await ctx.app.inject({ method: 'DELETE', url, headers: sessionOf(user) })).statusCode).toBe(204);
+    const events = (await ctx.app.inject({ url: '/api/account/audit-log', headers: sessionOf(user) })).json()
+      .events;
     expect(events.filter((e: { action: string }) => e.action === 'automation_token.revoked')).toHaveLength(1);
     const stored = await storedAuditTargetTypes(ctx.store, 'automation_token.revoked', [token.id]);
     expect(stored).toEqual([{ target_type: 'automation_token' }]);
@@ -493,7 +485,7 @@ describe('other users', () => {
       await ctx.app.inject({
         method: 'POST',
         url: `/api/task-groups/${group.id}/tasks`,
-        headers: as(user),
+        headers: sessionOf(user),
         payload: { title: 'mine' },
       })
     ).json();
@@ -514,15 +506,15 @@ describe('other users', () => {
       { method: 'POST' as const, url: `/api/task-groups/${group.id}/tasks`, payload: { title: 'x' } },
       { method: 'PATCH' as const, url: `/api/tasks/${task.id}`, payload: { status: 'failed' } },
     ]) {
-      const response = await ctx.app.inject({ ...attempt, headers: as(intruder) });
+      const response = await ctx.app.inject({ ...attempt, headers: sessionOf(intruder) });
       expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(404);
     }
     expect(
-      (await ctx.app.inject({ url: '/api/task-groups', headers: as(intruder) })).json().task_groups,
+      (await ctx.app.inject({ url: '/api/task-groups', headers: sessionOf(intruder) })).json().task_groups,
     ).toEqual([]);
     expect((await ctx.app.inject({ url: '/api/task-groups', headers: bearer(secret) })).statusCode).toBe(200);
     const still = (
-      await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: as(user) })
+      await ctx.app.inject({ url: `/api/task-groups?repo_id=${repo.id}`, headers: sessionOf(user) })
     ).json();
     expect(still.task_groups[0]).toMatchObject({ id: group.id, status: 'open' });
   });

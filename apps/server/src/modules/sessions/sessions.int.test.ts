@@ -53,6 +53,12 @@ async function logIn(
   return { cookie: `tessera_session=${value}`, token: value };
 }
 
+/** A new user signed in twice on the web: the sign-up's browser (`user`) and another one (`other`). */
+async function signedInTwice() {
+  const user = await signUp(ctx.app);
+  return { user, other: await logIn(user) };
+}
+
 /** An app sign-in (OAuth password grant of the first-party CLI). */
 async function appSignIn(
   user: Pick<TestUser, 'email' | 'password'>,
@@ -109,6 +115,17 @@ async function status(url: string, headers: Record<string, string>) {
 }
 
 const me = (headers: Record<string, string>) => status('/api/me', headers);
+
+/**
+ * What an app sign-in's tokens get now: the status of /api/me with its access token, then of a
+ * refresh with its refresh token (which rotates it when it still works).
+ */
+async function appSignInAnswers(tokens: { access_token: string; refresh_token: string }) {
+  return {
+    me: await me(bearer(tokens.access_token)),
+    refresh: (await refresh(tokens.refresh_token)).statusCode,
+  };
+}
 
 async function auditActions(cookie: string) {
   const response = await ctx.app.inject({ url: '/api/account/audit-log', headers: { cookie } });
@@ -283,13 +300,11 @@ describe('DELETE /api/account/sessions/{id}', () => {
       expect(response.body).toBe(unknown.body);
     }
     expect(await me({ cookie: victim.cookie })).toBe(200);
-    expect(await me(bearer(victimApp.access_token))).toBe(200);
-    expect((await refresh(victimApp.refresh_token)).statusCode).toBe(200);
+    expect(await appSignInAnswers(victimApp)).toEqual({ me: 200, refresh: 200 });
   });
 
   it('ends another web session at once; the caller and the app sign-in keep working', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const cli = await appSignIn(user);
     const target = (await listSessions({ cookie: other.cookie })).find((s) => s.current)!;
 
@@ -324,8 +339,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
   });
 
   it('needs the password to end another sign-in: missing or wrong → 400 on body.password, nothing ends', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const target = (await listSessions({ cookie: other.cookie })).find((s) => s.current)!;
 
     expectFieldError(await revokeSession(target.id, { cookie: user.cookie }), 'body.password');
@@ -356,14 +370,12 @@ describe('DELETE /api/account/sessions/{id}', () => {
     const own = (await listSessions(bearer(cli.access_token))).find((s) => s.current)!;
     const response = await revokeSession(own.id, bearer(cli.access_token), {});
     expect(response.statusCode).toBe(204);
-    expect(await me(bearer(cli.access_token))).toBe(401);
-    expect((await refresh(cli.refresh_token)).statusCode).toBe(400);
+    expect(await appSignInAnswers(cli)).toEqual({ me: 401, refresh: 400 });
     expect(await me({ cookie: user.cookie })).toBe(200);
   });
 
   it('refuses a cookie request from a foreign origin (CSRF) and ends nothing', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const target = (await listSessions({ cookie: other.cookie })).find((s) => s.current)!;
     const response = await revokeSession(
       target.id,
@@ -377,8 +389,7 @@ describe('DELETE /api/account/sessions/{id}', () => {
 
 describe('POST /api/account/sessions/revoke-others', () => {
   it('ends every other web session and app sign-in, keeping the caller and PATs', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const cli = await appSignIn(user);
     const pat = (await createPat(ctx.app, user)).secret;
 
@@ -386,8 +397,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ revoked: 2 });
     expect(await me({ cookie: other.cookie })).toBe(401);
-    expect(await me(bearer(cli.access_token))).toBe(401);
-    expect((await refresh(cli.refresh_token)).statusCode).toBe(400);
+    expect(await appSignInAnswers(cli)).toEqual({ me: 401, refresh: 400 });
     expect(await me({ cookie: user.cookie })).toBe(200);
     expect(await me(bearer(pat))).toBe(200);
     expect((await listSessions({ cookie: user.cookie })).map((s) => s.current)).toEqual([true]);
@@ -402,15 +412,13 @@ describe('POST /api/account/sessions/revoke-others', () => {
 
     const response = await revokeOthers(bearer(cli.access_token), { password: user.password });
     expect(response.json()).toEqual({ revoked: 2 });
-    expect(await me(bearer(cli.access_token))).toBe(200);
-    expect((await refresh(cli.refresh_token)).statusCode).toBe(200);
+    expect(await appSignInAnswers(cli)).toEqual({ me: 200, refresh: 200 });
     expect(await me(bearer(otherCli.access_token))).toBe(401);
     expect(await me({ cookie: user.cookie })).toBe(401);
   });
 
   it('needs the right password (400 on body.password) and then ends nothing', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     expectFieldError(await revokeOthers({ cookie: user.cookie }, {}), 'body.password');
     expectFieldError(
       await revokeOthers({ cookie: user.cookie }, { password: 'wrong password here' }),
@@ -420,8 +428,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
   });
 
   it('refuses a cross-site cookie request', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const response = await revokeOthers(
       { cookie: user.cookie, 'sec-fetch-site': 'cross-site' },
       { password: user.password },
@@ -441,8 +448,7 @@ describe('POST /api/account/sessions/revoke-others', () => {
 
 describe('POST /api/account/password', () => {
   it('answers a wrong current password with 400 on body.current_password (not 401), audited', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const response = await changePassword(
       { cookie: user.cookie },
       { current_password: 'wrong password here', new_password: NEW_PASSWORD },
@@ -495,8 +501,7 @@ describe('POST /api/account/password', () => {
     ['a common password', 'password1234'],
     ['the current password', 'correct horse battery staple'],
   ])('refuses a new password that is %s with 400 on body.new_password', async (_label, newPassword) => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const response = await changePassword(
       { cookie: user.cookie },
       { current_password: user.password, new_password: newPassword },
@@ -515,8 +520,7 @@ describe('POST /api/account/password', () => {
   });
 
   it('changes the password and ends every other sign-in, keeping the caller and PATs', async () => {
-    const user = await signUp(ctx.app);
-    const other = await logIn(user);
+    const { user, other } = await signedInTwice();
     const cli = await appSignIn(user);
     const pat = (await createPat(ctx.app, user)).secret;
 
@@ -564,8 +568,7 @@ describe('POST /api/account/password', () => {
       new_password: NEW_PASSWORD,
     });
     expect(response.statusCode).toBe(204);
-    expect(await me(bearer(cli.access_token))).toBe(200);
-    expect((await refresh(cli.refresh_token)).statusCode).toBe(200);
+    expect(await appSignInAnswers(cli)).toEqual({ me: 200, refresh: 200 });
     expect(await me({ cookie: user.cookie })).toBe(401);
   });
 

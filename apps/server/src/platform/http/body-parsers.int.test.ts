@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../../test/agent-helpers.ts';
 import { createPat } from '../../../test/fixtures/index.ts';
 import { accessTokenFor, bearer, signUp, useTestApp } from '../../../test/harness.ts';
+import { oauthForm, tokenForm } from '../../../test/oauth-flows.ts';
 import { MAX_JSON_DEPTH } from './body-parsers.ts';
 import { nulAt } from './validation.ts';
 
@@ -12,6 +13,24 @@ const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function nested(depth: number, inner = '1'): string {
   return '['.repeat(depth) + inner + ']'.repeat(depth);
+}
+
+/**
+ * `method url` labelled application/json without a body, or with the empty or blank `payload`
+ * given; `headers` add the credential (and anything else).
+ */
+function sendEmptyJson(
+  method: 'GET' | 'POST' | 'DELETE',
+  url: string,
+  headers: Record<string, string>,
+  payload?: string,
+) {
+  return ctx.app.inject({
+    method,
+    url,
+    headers: { ...JSON_HEADERS, ...headers },
+    ...(payload === undefined ? {} : { payload }),
+  });
 }
 
 describe('deeply nested JSON (issue 10 item 6)', () => {
@@ -79,11 +98,7 @@ describe('an empty body with Content-Type: application/json is no body (issue 10
     const user = await signUp(ctx.app);
     const { access_token } = await accessTokenFor(ctx.app, user);
     const agent = await createAgent(ctx.app, bearer(access_token));
-    const deleted = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/agents/${agent.agent_id}`,
-      headers: { ...JSON_HEADERS, ...bearer(access_token) },
-    });
+    const deleted = await sendEmptyJson('DELETE', `/api/agents/${agent.agent_id}`, bearer(access_token));
     expect(deleted.statusCode).toBe(204);
     const created = await ctx.app.inject({
       method: 'POST',
@@ -91,24 +106,16 @@ describe('an empty body with Content-Type: application/json is no body (issue 10
       headers: { cookie: user.cookie },
       payload: { name: 'to delete', scopes: ['agents:read'] },
     });
-    const revoked = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/api/account/tokens/${created.json().token.id}`,
-      headers: { ...JSON_HEADERS, 'content-length': '0', cookie: user.cookie },
-      payload: '',
-    });
+    const revoked = await sendEmptyJson(
+      'DELETE',
+      `/api/account/tokens/${created.json().token.id}`,
+      { 'content-length': '0', cookie: user.cookie },
+      '',
+    );
     expect(revoked.statusCode).toBe(204);
-    const listed = await ctx.app.inject({
-      url: '/api/agents',
-      headers: { ...JSON_HEADERS, ...bearer(access_token) },
-    });
+    const listed = await sendEmptyJson('GET', '/api/agents', bearer(access_token));
     expect(listed.statusCode).toBe(200);
-    const logout = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/logout',
-      headers: { ...JSON_HEADERS, cookie: user.cookie },
-      payload: ' \n',
-    });
+    const logout = await sendEmptyJson('POST', '/api/auth/logout', { cookie: user.cookie }, ' \n');
     expect(logout.statusCode).toBe(204);
   });
 
@@ -119,12 +126,7 @@ describe('an empty body with Content-Type: application/json is no body (issue 10
   ])('still answers 400 invalid_request on %s %s, which needs a body', async (method, url) => {
     const user = await signUp(ctx.app);
     for (const payload of ['', '  ']) {
-      const response = await ctx.app.inject({
-        method: method as 'POST',
-        url,
-        headers: { ...JSON_HEADERS, cookie: user.cookie },
-        payload,
-      });
+      const response = await sendEmptyJson(method as 'POST', url, { cookie: user.cookie }, payload);
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({
         code: 'invalid_request',
@@ -190,30 +192,17 @@ describe('forms only where OAuth needs them (issue 10 item 9)', () => {
 
   it('accepts forms on the token, revoke and device authorization endpoints', async () => {
     const user = await signUp(ctx.app);
-    const token = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/auth/token',
-      headers: FORM_HEADERS,
-      payload: new URLSearchParams({
-        grant_type: 'password',
-        username: user.email,
-        password: user.password,
-      }).toString(),
-    });
+    const token = await ctx.app.inject(
+      tokenForm({ grant_type: 'password', username: user.email, password: user.password }),
+    );
     expect(token.statusCode).toBe(200);
-    const revoke = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/oauth/revoke',
-      headers: FORM_HEADERS,
-      payload: new URLSearchParams({ token: token.json().refresh_token }).toString(),
-    });
+    const revoke = await ctx.app.inject(
+      oauthForm('/api/oauth/revoke', { token: token.json().refresh_token }),
+    );
     expect(revoke.statusCode).toBe(200);
-    const device = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/oauth/device_authorization',
-      headers: FORM_HEADERS,
-      payload: 'client_id=tessera-cli',
-    });
+    const device = await ctx.app.inject(
+      oauthForm('/api/oauth/device_authorization', { client_id: 'tessera-cli' }),
+    );
     expect(device.statusCode).toBe(200);
   });
 });
