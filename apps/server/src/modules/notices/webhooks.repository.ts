@@ -61,11 +61,8 @@ export function createWebhookRepository(db: Kysely<DB>) {
       return (await secrets.countByKeyId()).map((k) => ({ key_id: k.key_id, secrets: k.count }));
     },
 
-    /** A batch of endpoints whose secret is not under `currentKeyId`, in id order after `afterId`. */
-    listSecretsNotUnderKey: secrets.listNotUnderKey,
-
-    /** Swaps one secret ciphertext for another, only if nobody changed it meanwhile (a rotation). */
-    replaceSecretCiphertext: secrets.replace,
+    /** The encrypted signing-secret column, as a key rotation reads and swaps it. */
+    secretColumn: secrets,
 
     async deleteEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
       const result = await owned.delete(executor, id, userId).executeTakeFirst();

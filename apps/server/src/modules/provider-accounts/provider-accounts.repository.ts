@@ -115,11 +115,8 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       return (await tokens.countByKeyId()).map((k) => ({ key_id: k.key_id, tokens: k.count }));
     },
 
-    /** A batch of rows whose token is not under `currentKeyId`, in id order after `afterId`. */
-    listTokensNotUnderKey: tokens.listNotUnderKey,
-
-    /** Swaps one ciphertext for another, only if nobody changed it meanwhile. */
-    replaceCiphertext: tokens.replace,
+    /** The encrypted token column, as a key rotation reads and swaps it. */
+    tokenColumn: tokens,
   };
 }
 
