@@ -5,6 +5,10 @@ import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, WebhookEndpointsTable } from '../../schema.ts';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+/** What an owner's change to an endpoint may write. */
+export type WebhookEndpointPatch = Partial<
+  Pick<WebhookEndpointRow, 'url' | 'description' | 'kinds' | 'enabled' | 'secret_ciphertext'>
+> & { updated_at: Date };
 
 /** Webhook endpoints and their delivery log; ownership always in the WHERE clause. */
 export function createWebhookRepository(db: Kysely<DB>) {
@@ -43,18 +47,7 @@ export function createWebhookRepository(db: Kysely<DB>) {
       return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    async updateEndpointForOwner(
-      id: string,
-      userId: string,
-      patch: Partial<
-        Pick<WebhookEndpointRow, 'url' | 'description' | 'kinds' | 'enabled' | 'secret_ciphertext'>
-      > & {
-        updated_at: Date;
-      },
-      executor: Kysely<DB> = db,
-    ) {
-      return owned.update(executor, id, userId, patch).returningAll().executeTakeFirst();
-    },
+    updateEndpointForOwner: owned.updateRow<WebhookEndpointPatch>,
 
     /** How many endpoint secrets each key id encrypts. */
     async countSecretsByKeyId(): Promise<Array<{ key_id: string; secrets: number }>> {
