@@ -5,6 +5,10 @@ import { ownedRowQueries } from '../../platform/database/owned-rows.ts';
 import type { DB, WebhookEndpointsTable } from '../../schema.ts';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+/** What an owner's change to an endpoint may write. */
+export type WebhookEndpointPatch = Partial<
+  Pick<WebhookEndpointRow, 'url' | 'description' | 'kinds' | 'enabled' | 'secret_ciphertext'>
+> & { updated_at: Date };
 
 /** Webhook endpoints and their delivery log; ownership always in the WHERE clause. */
 export function createWebhookRepository(db: Kysely<DB>) {
@@ -43,29 +47,15 @@ export function createWebhookRepository(db: Kysely<DB>) {
       return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    async updateEndpointForOwner(
-      id: string,
-      userId: string,
-      patch: Partial<
-        Pick<WebhookEndpointRow, 'url' | 'description' | 'kinds' | 'enabled' | 'secret_ciphertext'>
-      > & {
-        updated_at: Date;
-      },
-      executor: Kysely<DB> = db,
-    ) {
-      return owned.update(executor, id, userId, patch).returningAll().executeTakeFirst();
-    },
+    updateEndpointForOwner: owned.updateRow<WebhookEndpointPatch>,
 
     /** How many endpoint secrets each key id encrypts. */
     async countSecretsByKeyId(): Promise<Array<{ key_id: string; secrets: number }>> {
       return (await secrets.countByKeyId()).map((k) => ({ key_id: k.key_id, secrets: k.count }));
     },
 
-    /** A batch of endpoints whose secret is not under `currentKeyId`, in id order after `afterId`. */
-    listSecretsNotUnderKey: secrets.listNotUnderKey,
-
-    /** Swaps one secret ciphertext for another, only if nobody changed it meanwhile (a rotation). */
-    replaceSecretCiphertext: secrets.replace,
+    /** The encrypted signing-secret column, as a key rotation reads and swaps it. */
+    secretColumn: secrets,
 
     async deleteEndpointForOwner(id: string, userId: string, executor: Kysely<DB> = db): Promise<boolean> {
       const result = await owned.delete(executor, id, userId).executeTakeFirst();

@@ -1,27 +1,27 @@
-import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DB, OAuthAuthorizationRequestsTable } from '../../schema.ts';
+import { pendingAuthorizationQueries } from './pending-authorizations.ts';
 
 export type AuthorizationRequestRow = Selectable<OAuthAuthorizationRequestsTable>;
 export type NewAuthorizationRequestRow = Insertable<OAuthAuthorizationRequestsTable>;
 
+/** What the user's one decision writes: an approval also stores the single-use code's hash and expiry. */
 export type AuthorizationDecision =
-  | { status: 'approved'; codeHash: string; codeExpiresAt: Date }
-  | { status: 'denied' };
-
-/** The user's own request, still undecided and unexpired: the only one a consent may show or decide. */
-function isPendingForUser(id: string, userId: string, now: Date) {
-  return (eb: ExpressionBuilder<DB, 'oauth_authorization_requests'>) =>
-    eb.and([
-      eb('id', '=', id),
-      eb('user_id', '=', userId),
-      eb('status', '=', 'pending'),
-      eb('expires_at', '>', now),
-    ]);
-}
+  | { status: 'approved'; decided_at: Date; code_hash: string; code_expires_at: Date }
+  | { status: 'denied'; decided_at: Date };
 
 export function createAuthorizationRequestRepository(db: Kysely<DB>) {
   const selectRequests = (executor: Kysely<DB>) =>
     executor.selectFrom('oauth_authorization_requests').selectAll();
+  // The only request a consent may show or decide is the user's own.
+  const pending = pendingAuthorizationQueries(
+    db,
+    'oauth_authorization_requests',
+    (eb, request: { id: string; userId: string }) => [
+      eb('id', '=', request.id),
+      eb('user_id', '=', request.userId),
+    ],
+  );
 
   return {
     async insertRequest(row: NewAuthorizationRequestRow, executor: Kysely<DB> = db): Promise<void> {
@@ -34,41 +34,10 @@ export function createAuthorizationRequestRepository(db: Kysely<DB>) {
     },
 
     /** A request the consent page may show: the user's own, undecided and unexpired. */
-    async findPendingRequestForUser(
-      id: string,
-      userId: string,
-      now: Date,
-      executor: Kysely<DB> = db,
-    ): Promise<AuthorizationRequestRow | undefined> {
-      return selectRequests(executor)
-        .where(isPendingForUser(id, userId, now))
-        .executeTakeFirst();
-    },
+    findPendingRequestForUser: pending.find,
 
     /** Records the user's one decision; undefined when the request is not theirs, decided or expired. */
-    async decideRequestForUser(
-      id: string,
-      userId: string,
-      now: Date,
-      decision: AuthorizationDecision,
-      executor: Kysely<DB> = db,
-    ): Promise<AuthorizationRequestRow | undefined> {
-      return executor
-        .updateTable('oauth_authorization_requests')
-        .set(
-          decision.status === 'approved'
-            ? {
-                status: 'approved',
-                decided_at: now,
-                code_hash: decision.codeHash,
-                code_expires_at: decision.codeExpiresAt,
-              }
-            : { status: 'denied', decided_at: now },
-        )
-        .where(isPendingForUser(id, userId, now))
-        .returningAll()
-        .executeTakeFirst();
-    },
+    decideRequestForUser: pending.decide<AuthorizationDecision>,
 
     async findRequestByCodeHash(
       codeHash: string,

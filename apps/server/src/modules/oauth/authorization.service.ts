@@ -126,7 +126,7 @@ export function createAuthorizationService(deps: {
 
     /** What the consent page shows. Someone else's, decided or expired requests are not found. */
     async getPendingRequest(id: string, userId: string) {
-      const row = await requests.findPendingRequestForUser(id, userId, clock.now());
+      const row = await requests.findPendingRequestForUser({ id, userId }, clock.now());
       const client = row ? findClient(row.client_id) : undefined;
       if (!row || !client) throw new AppError('not_found', 'There is no such authorization request.');
       return {
@@ -151,16 +151,16 @@ export function createAuthorizationService(deps: {
       const code = approve ? newOneTimeSecret() : null;
       return inTransaction(db, async (tx) => {
         const row = await requests.decideRequestForUser(
-          id,
-          userId,
+          { id, userId },
           now,
           code
             ? {
                 status: 'approved',
-                codeHash: hashOneTimeSecret(code),
-                codeExpiresAt: addMs(now, AUTHORIZATION_CODE_LIFETIME_MS),
+                decided_at: now,
+                code_hash: hashOneTimeSecret(code),
+                code_expires_at: addMs(now, AUTHORIZATION_CODE_LIFETIME_MS),
               }
-            : { status: 'denied' },
+            : { status: 'denied', decided_at: now },
           tx,
         );
         if (!row) throw new AppError('not_found', 'There is no such authorization request.');

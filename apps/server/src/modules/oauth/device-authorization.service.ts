@@ -119,10 +119,11 @@ export function createDeviceAuthorizationService(deps: {
       const userCode = normalizeUserCode(typed);
       if (!userCode) return false;
       return inTransaction(db, async (tx) => {
+        const now = clock.now();
         const row = await devices.decidePendingByUserCode(
           userCode,
-          { status: approve ? 'approved' : 'denied', userId },
-          clock.now(),
+          now,
+          { status: approve ? 'approved' : 'denied', user_id: userId, decided_at: now },
           tx,
         );
         if (!row) return false;

@@ -1,16 +1,19 @@
-import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DB, OAuthDeviceAuthorizationsTable } from '../../schema.ts';
+import { pendingAuthorizationQueries } from './pending-authorizations.ts';
 
 export type DeviceAuthorizationRow = Selectable<OAuthDeviceAuthorizationsTable>;
 export type NewDeviceAuthorizationRow = Insertable<OAuthDeviceAuthorizationsTable>;
 
-/** The undecided, unexpired authorization of a user code: the only one a decision may take. */
-function isPendingUserCode(userCode: string, now: Date) {
-  return (eb: ExpressionBuilder<DB, 'oauth_device_authorizations'>) =>
-    eb.and([eb('user_code', '=', userCode), eb('status', '=', 'pending'), eb('expires_at', '>', now)]);
-}
+/** What the one decision on a device authorization writes: the answer and who gave it. */
+export type DeviceDecision = { status: 'approved' | 'denied'; user_id: string; decided_at: Date };
 
 export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
+  // The undecided, unexpired authorization of a (normalised) user code: the only one a decision may take.
+  const pending = pendingAuthorizationQueries(db, 'oauth_device_authorizations', (eb, userCode: string) => [
+    eb('user_code', '=', userCode),
+  ]);
+
   return {
     async insertDeviceAuthorization(
       row: NewDeviceAuthorizationRow,
@@ -58,17 +61,7 @@ export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
     },
 
     /** An undecided, unexpired authorization by its (normalised) user code. */
-    async findPendingByUserCode(
-      userCode: string,
-      now: Date,
-      executor: Kysely<DB> = db,
-    ): Promise<DeviceAuthorizationRow | undefined> {
-      return executor
-        .selectFrom('oauth_device_authorizations')
-        .selectAll()
-        .where(isPendingUserCode(userCode, now))
-        .executeTakeFirst();
-    },
+    findPendingByUserCode: pending.find,
 
     /** Denies the user's approved device codes not yet redeemed (ADR 0013); returns how many. */
     async denyApprovedForUser(userId: string, executor: Kysely<DB> = db): Promise<number> {
@@ -83,19 +76,7 @@ export function createDeviceAuthorizationRepository(db: Kysely<DB>) {
     },
 
     /** Records the one decision on a pending authorization; undefined when there is none to decide. */
-    async decidePendingByUserCode(
-      userCode: string,
-      decision: { status: 'approved' | 'denied'; userId: string },
-      now: Date,
-      executor: Kysely<DB> = db,
-    ): Promise<DeviceAuthorizationRow | undefined> {
-      return executor
-        .updateTable('oauth_device_authorizations')
-        .set({ status: decision.status, user_id: decision.userId, decided_at: now })
-        .where(isPendingUserCode(userCode, now))
-        .returningAll()
-        .executeTakeFirst();
-    },
+    decidePendingByUserCode: pending.decide<DeviceDecision>,
   };
 }
 

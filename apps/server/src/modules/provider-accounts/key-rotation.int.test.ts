@@ -198,7 +198,7 @@ describe('encryption key rotation', () => {
       .selectFrom('provider_accounts')
       .select(['id', 'token_ciphertext'])
       .executeTakeFirstOrThrow();
-    expect(await accounts.replaceCiphertext(row.id, 'v1|k0|stale|stale|stale', 'v1|k1|x|y|z')).toBe(false);
+    expect(await accounts.tokenColumn.replace(row.id, 'v1|k0|stale|stale|stale', 'v1|k1|x|y|z')).toBe(false);
     expect(await storedCiphertext(row.id)).toBe(row.token_ciphertext);
   });
 });

@@ -1,6 +1,8 @@
-import { type ReencryptionReport, reencryptInBatches } from '../../platform/crypto/reencrypt-in-batches.ts';
-import type { SecretCipher } from '../../platform/crypto/secret-cipher.ts';
-import type { Db } from '../../platform/database/database.ts';
+import {
+  type ReencryptionOptions,
+  type ReencryptionReport,
+  reencryptInBatches,
+} from '../../platform/crypto/reencrypt-in-batches.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ProviderAccountRepository } from './provider-accounts.repository.ts';
 import { tokenAad } from './provider-accounts.service.ts';
@@ -13,36 +15,16 @@ export type RotationReport = ReencryptionReport;
  * transaction. It can be stopped at any point and run again: each run only touches rows not yet
  * under the current key, and a row is swapped only if its ciphertext is still the one read.
  */
-export async function reencryptProviderTokens(deps: {
-  db: Db;
-  accounts: ProviderAccountRepository;
-  cipher: SecretCipher;
-  audit?: AuditService;
-  batchSize?: number;
-  signal?: AbortSignal;
-  onBatch?: (report: RotationReport) => void;
-  /** Recorded with the audit event too (the script adds what it re-encrypted elsewhere). */
-  auditMetadata?: Record<string, unknown>;
-}): Promise<RotationReport> {
+export async function reencryptProviderTokens(
+  deps: ReencryptionOptions & {
+    accounts: Pick<ProviderAccountRepository, 'tokenColumn'>;
+    audit?: AuditService;
+    /** Recorded with the audit event too (the script adds what it re-encrypted elsewhere). */
+    auditMetadata?: Record<string, unknown>;
+  },
+): Promise<RotationReport> {
   const { accounts, cipher, audit } = deps;
-  const report = await reencryptInBatches({
-    db: deps.db,
-    cipher,
-    batchSize: deps.batchSize,
-    signal: deps.signal,
-    onBatch: deps.onBatch,
-    column: {
-      listNotUnderKey: (keyId, afterId, limit) => accounts.listTokensNotUnderKey(keyId, afterId, limit),
-      ciphertextOf: (row) => row.token_ciphertext,
-      aadOf: (row) => tokenAad(row),
-      replace: (row, expected, replacement, tx) =>
-        accounts.replaceCiphertext(row.id, expected, replacement, tx),
-      countNotUnderKey: async (keyId) =>
-        (await accounts.countTokensByKeyId())
-          .filter((k) => k.key_id !== keyId)
-          .reduce((n, k) => n + k.tokens, 0),
-    },
-  });
+  const report = await reencryptInBatches({ ...deps, column: accounts.tokenColumn, aadOf: tokenAad });
   await audit?.record(undefined, null, {
     userId: null,
     action: 'encryption_keys.rotated',

@@ -78,29 +78,21 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
 
     findAccountForOwner: owned.find,
 
-    async updateAccountForOwner(
-      id: string,
-      userId: string,
-      patch: ProviderAccountPatch,
-      executor: Kysely<DB> = db,
-    ): Promise<ProviderAccountRow | undefined> {
-      return owned.update(executor, id, userId, patch).returningAll().executeTakeFirst();
-    },
+    updateAccountForOwner: owned.updateRow<ProviderAccountPatch>,
 
     /**
-     * Records a test's outcome, but only if the token tested is still the stored one: a check
-     * that raced a token replacement must not label the new token with the old one's result.
+     * Records a test's outcome on the account `tested` was read from, but only if the token
+     * tested (its ciphertext) is still the stored one: a check that raced a token replacement
+     * must not label the new token with the old one's result.
      */
     async recordCheckForOwner(
-      id: string,
-      userId: string,
-      testedCiphertext: string,
+      tested: Pick<ProviderAccountRow, 'id' | 'user_id' | 'token_ciphertext'>,
       patch: ProviderAccountPatch,
       executor: Kysely<DB> = db,
     ): Promise<ProviderAccountRow | undefined> {
       return owned
-        .update(executor, id, userId, patch)
-        .where('token_ciphertext', '=', testedCiphertext)
+        .update(executor, tested.id, tested.user_id, patch)
+        .where('token_ciphertext', '=', tested.token_ciphertext)
         .returningAll()
         .executeTakeFirst();
     },
@@ -115,11 +107,8 @@ export function createProviderAccountRepository(db: Kysely<DB>) {
       return (await tokens.countByKeyId()).map((k) => ({ key_id: k.key_id, tokens: k.count }));
     },
 
-    /** A batch of rows whose token is not under `currentKeyId`, in id order after `afterId`. */
-    listTokensNotUnderKey: tokens.listNotUnderKey,
-
-    /** Swaps one ciphertext for another, only if nobody changed it meanwhile. */
-    replaceCiphertext: tokens.replace,
+    /** The encrypted token column, as a key rotation reads and swaps it. */
+    tokenColumn: tokens,
   };
 }
 

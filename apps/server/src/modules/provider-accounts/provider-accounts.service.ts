@@ -316,13 +316,7 @@ export function createProviderAccountService(deps: {
     by: 'owner' | 'daily_check',
   ) {
     await inTransaction(db, async (tx) => {
-      const updated = await accounts.recordCheckForOwner(
-        row.id,
-        row.user_id,
-        row.token_ciphertext,
-        checkColumns(result, row),
-        tx,
-      );
+      const updated = await accounts.recordCheckForOwner(row, checkColumns(result, row), tx);
       // The token was replaced (or the account removed) while we asked: this result is not its.
       if (!updated) return;
       await audit.record(tx, context, {

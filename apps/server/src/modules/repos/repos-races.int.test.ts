@@ -193,12 +193,10 @@ describe('opening a task group while its repository is disconnected', () => {
     const service = taskGroupsWith({
       repos: (repos) => ({
         ...repos,
-        async insertOpenTaskGroupIfAbsent(
-          ...args: Parameters<RepoRepository['insertOpenTaskGroupIfAbsent']>
-        ) {
-          const row = await repos.insertOpenTaskGroupIfAbsent(...args);
+        async openTaskGroup(...args: Parameters<RepoRepository['openTaskGroup']>) {
+          const opened = await repos.openTaskGroup(...args);
           await inserting.pass();
-          return row;
+          return opened;
         },
       }),
     });

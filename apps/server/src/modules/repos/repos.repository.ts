@@ -5,6 +5,8 @@ import type { DB, ReposTable, TaskGroupsTable, TaskStatus, TasksTable } from '..
 export type RepoRow = Selectable<ReposTable>;
 export type TaskGroupRow = Selectable<TaskGroupsTable>;
 export type TaskRow = Selectable<TasksTable>;
+/** What a task's update may change. */
+export type TaskChanges = { status: TaskStatus; output?: string | null; updated_at: Date };
 
 export function createRepoRepository(db: Kysely<DB>) {
   const ownedRepos = ownedRowQueries(db, 'repos', 'user_id');
@@ -42,33 +44,32 @@ export function createRepoRepository(db: Kysely<DB>) {
       return deleted !== undefined;
     },
 
-    /** Inserts an open task group unless an open one with the same repo, agent and title exists. */
-    async insertOpenTaskGroupIfAbsent(
-      row: TaskGroupRow,
+    /**
+     * Opens a task group: inserts `draft` (an open group) unless an open one with the same
+     * repository, agent and title (case aside) is in the way, and then answers that one, with
+     * `inserted` false. Undefined when the one in the way was closed between the insert and the
+     * read: the caller starts over.
+     */
+    async openTaskGroup(
+      draft: TaskGroupRow,
       executor: Kysely<DB>,
-    ): Promise<TaskGroupRow | undefined> {
-      return executor
+    ): Promise<{ group: TaskGroupRow; inserted: boolean } | undefined> {
+      const inserted = await executor
         .insertInto('task_groups')
-        .values(row)
+        .values(draft)
         .onConflict((conflict) => conflict.doNothing())
         .returningAll()
         .executeTakeFirst();
-    },
-
-    async findOpenTaskGroup(
-      repoId: string,
-      agentId: string,
-      title: string,
-      executor: Kysely<DB> = db,
-    ): Promise<TaskGroupRow | undefined> {
-      return executor
+      if (inserted) return { group: inserted, inserted: true };
+      const existing = await executor
         .selectFrom('task_groups')
         .selectAll()
-        .where('repo_id', '=', repoId)
-        .where('agent_id', '=', agentId)
-        .where((eb) => eb(eb.fn('lower', ['title']), '=', eb.fn('lower', [eb.val(title)])))
+        .where('repo_id', '=', draft.repo_id)
+        .where('agent_id', '=', draft.agent_id)
+        .where((eb) => eb(eb.fn('lower', ['title']), '=', eb.fn('lower', [eb.val(draft.title)])))
         .where('status', '=', 'open')
         .executeTakeFirst();
+      return existing && { group: existing, inserted: false };
     },
 
     findTaskGroupForOwner: ownedGroups.find,
@@ -114,14 +115,7 @@ export function createRepoRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    async updateTask(
-      id: string,
-      userId: string,
-      changes: { status: TaskStatus; output?: string | null; updated_at: Date },
-      executor: Kysely<DB> = db,
-    ): Promise<TaskRow | undefined> {
-      return ownedTasks.update(executor, id, userId, changes).returningAll().executeTakeFirst();
-    },
+    updateTask: ownedTasks.updateRow<TaskChanges>,
 
     async listTasksOfGroup(taskGroupId: string, userId: string): Promise<TaskRow[]> {
       return ownedTasks.list(db, userId).where('task_group_id', '=', taskGroupId).execute();

@@ -102,7 +102,7 @@ export function createTaskGroupService(deps: {
         try {
           return await inTransaction(db, async (tx) => {
             const now = clock.now();
-            const inserted = await repos.insertOpenTaskGroupIfAbsent(
+            const opened = await repos.openTaskGroup(
               {
                 id: newId('tg'),
                 repo_id: repo.id,
@@ -115,10 +115,9 @@ export function createTaskGroupService(deps: {
               },
               tx,
             );
-            const found = inserted ?? (await repos.findOpenTaskGroup(repo.id, input.agent_id, title, tx));
             // The other group was closed between our insert and our read: start over.
-            if (!found) throw new LostRace();
-            const group = { ...found, agent_name: agent.agent.name };
+            if (!opened) throw new LostRace();
+            const group = { ...opened.group, agent_name: agent.agent.name };
             const existing = await credentials.findAutomationTokenOfGroup(tx, group.id);
             if (existing) return { created: false, group, token: existing };
 
@@ -130,7 +129,7 @@ export function createTaskGroupService(deps: {
               name: automationTokenName(group.id),
               taskGroupId: group.id,
             });
-            if (inserted) {
+            if (opened.inserted) {
               await audit.record(tx, context, {
                 userId: actor.userId,
                 action: 'task_group.created',

@@ -15,33 +15,40 @@ export interface ReencryptionReport {
   stopped: boolean;
 }
 
-/** One encrypted column, as `reencryptInBatches` reads and swaps it. */
+/**
+ * One encrypted column, as `reencryptInBatches` reads and swaps it: what `encryptedColumnQueries`
+ * builds, which a repository hands out for its column.
+ */
 export interface EncryptedColumn<Row extends { id: string }> {
   /** Rows not under `keyId`, by id after `afterId`. */
   listNotUnderKey(keyId: string, afterId: string | null, limit: number): Promise<Row[]>;
   ciphertextOf(row: Row): string;
-  /** The additional authenticated data the value was encrypted with. */
-  aadOf(row: Row): string;
   /** Swaps the ciphertext only if it is still `expected`; false when the row changed meanwhile. */
-  replace(row: Row, expected: string, replacement: string, tx: Tx): Promise<boolean>;
+  replace(id: string, expected: string, replacement: string, tx: Tx): Promise<boolean>;
   /** How many rows remain under a key other than `keyId`. */
   countNotUnderKey(keyId: string): Promise<number>;
+}
+
+/** How a rotation runs, whatever column it rotates. */
+export interface ReencryptionOptions {
+  db: Db;
+  cipher: SecretCipher;
+  batchSize?: number;
+  /** Aborting stops the run after the current batch. */
+  signal?: AbortSignal;
+  onBatch?: (report: ReencryptionReport) => void;
 }
 
 /**
  * Re-encrypts every value of one column under the ring's current key, a batch per transaction.
  * It can be stopped at any point and run again: each run only touches rows not yet under the
- * current key, and a row is swapped only if its ciphertext is still the one read.
+ * current key, and a row is swapped only if its ciphertext is still the one read. `aadOf` is the
+ * additional authenticated data each value was encrypted with (it stays the same).
  */
-export async function reencryptInBatches<Row extends { id: string }>(options: {
-  db: Db;
-  cipher: SecretCipher;
-  column: EncryptedColumn<Row>;
-  batchSize?: number;
-  signal?: AbortSignal;
-  onBatch?: (report: ReencryptionReport) => void;
-}): Promise<ReencryptionReport> {
-  const { db, cipher, column, signal } = options;
+export async function reencryptInBatches<Row extends { id: string }>(
+  options: ReencryptionOptions & { column: EncryptedColumn<Row>; aadOf: (row: Row) => string },
+): Promise<ReencryptionReport> {
+  const { db, cipher, column, aadOf, signal } = options;
   const batchSize = options.batchSize ?? 100;
   const report: ReencryptionReport = {
     scanned: 0,
@@ -67,18 +74,13 @@ export async function reencryptInBatches<Row extends { id: string }>(options: {
         const ciphertext = column.ciphertextOf(row);
         let plaintext: string;
         try {
-          plaintext = cipher.decrypt(ciphertext, column.aadOf(row));
+          plaintext = cipher.decrypt(ciphertext, aadOf(row));
         } catch {
           // Reported by id and key id, never with the error (it could quote the ciphertext).
           report.failed.push({ id: row.id, keyId: keyIdOf(ciphertext) });
           continue;
         }
-        const swapped = await column.replace(
-          row,
-          ciphertext,
-          cipher.encrypt(plaintext, column.aadOf(row)),
-          tx,
-        );
+        const swapped = await column.replace(row.id, ciphertext, cipher.encrypt(plaintext, aadOf(row)), tx);
         if (swapped) report.reencrypted += 1;
         else report.skipped += 1;
       }

@@ -1,5 +1,6 @@
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { statementRecorder } from '../../../test/fixtures/statement-recorder.ts';
 import { newestFirst } from './newest-first.ts';
 import { ownedRowQueries } from './owned-rows.ts';
 
@@ -91,5 +92,21 @@ describe('ownedRowQueries and newestFirst', () => {
       expect(a.sql).toBe(b.sql);
       expect(a.parameters).toEqual(b.parameters);
     }
+  });
+
+  it('updateRow runs the statement update(…).returningAll() would, on the given store by default', async () => {
+    const recorder = statementRecorder<TestDB>();
+    const recorded = ownedRowQueries(recorder.db, 'things', 'owner_id');
+    const direct = db
+      .updateTable('things')
+      .set({ name: 'n' })
+      .where('id', '=', 't1')
+      .where('owner_id', '=', 'u1')
+      .returningAll()
+      .compile();
+    expect(await recorder.statementOf(() => recorded.updateRow('t1', 'u1', { name: 'n' }))).toEqual({
+      sql: direct.sql,
+      parameters: direct.parameters,
+    });
   });
 });

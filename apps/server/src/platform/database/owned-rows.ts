@@ -29,7 +29,8 @@ type TextColumn<DB, T extends keyof DB> = {
  * owner's rows newest first — each with ownership in the WHERE clause (`where "id" = $1 and
  * "<owner>" = $2`, the text Kysely writes for two `.where` calls), so someone else's row is
  * simply not found. Each returns its query builder: the caller adds what is its own (another
- * condition, a lock, what to return) and runs it.
+ * condition, a lock, what to return) and runs it; `find` and `updateRow` run the common case
+ * themselves (the row, or the row as changed), so a repository can hand them out as they are.
  *
  * TypeScript cannot work out Kysely's builder types while the table name is a type parameter
  * (they are conditional on it), so the builders are given the types Kysely infers for a literal
@@ -49,6 +50,10 @@ export function ownedRowQueries<DB, T extends OwnableTable<DB>>(
 
   const select = (executor: Kysely<DB>, id: string, ownerId: string) =>
     selectAll(executor).where(isOwned(id, ownerId));
+  const update = (executor: Kysely<DB>, id: string, ownerId: string, changes: UpdateObject<DB, T>) => {
+    const query = executor.updateTable(table) as unknown as UpdateQueryBuilder<DB, T, T, UpdateResult>;
+    return query.set(changes).where(isOwned(id, ownerId));
+  };
 
   return {
     select,
@@ -73,9 +78,21 @@ export function ownedRowQueries<DB, T extends OwnableTable<DB>>(
       return newestFirst(selectAll(executor).where(ownedBy(ownerId)), columns, after);
     },
 
-    update(executor: Kysely<DB>, id: string, ownerId: string, changes: UpdateObject<DB, T>) {
-      const query = executor.updateTable(table) as unknown as UpdateQueryBuilder<DB, T, T, UpdateResult>;
-      return query.set(changes).where(isOwned(id, ownerId));
+    update,
+
+    /**
+     * Changes the owner's row and returns it as changed, or undefined when there is no such row
+     * of theirs. `Changes` narrows what a repository lets its callers change
+     * (`updateRow<AccountPatch>`).
+     */
+    async updateRow<Changes extends UpdateObject<DB, T>>(
+      id: string,
+      ownerId: string,
+      changes: Changes,
+      executor: Kysely<DB> = db,
+    ): Promise<Selectable<DB[T]> | undefined> {
+      const row = await update(executor, id, ownerId, changes).returningAll().executeTakeFirst();
+      return row as Selectable<DB[T]> | undefined;
     },
 
     delete(executor: Kysely<DB>, id: string, ownerId: string) {
