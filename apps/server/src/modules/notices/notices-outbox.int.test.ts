@@ -3,6 +3,7 @@ import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
 import { signUp, type TestUser, testClock, useTestApp } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { type ChannelSender, createDeliveryWorker, type DeliverySettings } from './delivery-worker.ts';
+import type { NoticeKind } from './notice-kinds.ts';
 import { enqueueNotice } from './notices.outbox.ts';
 import { createNoticeRepository } from './notices.repository.ts';
 
@@ -15,6 +16,13 @@ async function createPat(user: TestUser, name: string) {
     headers: { cookie: user.cookie },
     payload: { name, scopes: ['agents:read'], expires_in_days: 30 },
   });
+}
+
+/** Adds a notice for the user now and returns its id. */
+async function enqueued(user: TestUser, kind: NoticeKind): Promise<string> {
+  const id = await enqueueNotice(ctx.store.db, { userId: user.id, kind, at: new Date() });
+  if (id === null) throw new Error('enqueue was deduplicated');
+  return id;
 }
 
 async function listNotices(user: TestUser, query = '') {
@@ -226,11 +234,7 @@ describe('the delivery worker', () => {
     expect(new Set(kinds)).toEqual(new Set(['SelectQueryNode']));
 
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(ctx.store.db, {
-      userId: user.id,
-      kind: 'token.leaked',
-      at: new Date(),
-    }))!;
+    const id = await enqueued(user, 'token.leaked');
     await expect.poll(() => received.includes(id), { timeout: 10_000 }).toBe(true);
     expect(kinds).toContain('UpdateQueryNode');
   });
@@ -239,9 +243,7 @@ describe('the delivery worker', () => {
     const user = await userWithEndpoint();
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
-      ids.push(
-        (await enqueueNotice(ctx.store.db, { userId: user.id, kind: 'password.changed', at: new Date() }))!,
-      );
+      ids.push(await enqueued(user, 'password.changed'));
     }
     const clock = testClock();
     const received: string[] = [];
@@ -262,11 +264,7 @@ describe('the delivery worker', () => {
 
   it('a worker killed between lease and ack loses nothing: another takes over after the lease, once', async () => {
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(ctx.store.db, {
-      userId: user.id,
-      kind: 'token.leaked',
-      at: new Date(),
-    }))!;
+    const id = await enqueued(user, 'token.leaked');
     const clock = testClock();
     const notices = createNoticeRepository(ctx.store.db);
     const received: string[] = [];
@@ -312,11 +310,7 @@ describe('the delivery worker', () => {
 
   it('retries failures with growing delays and gives up after the retry window', async () => {
     const user = await userWithEndpoint();
-    const id = (await enqueueNotice(ctx.store.db, {
-      userId: user.id,
-      kind: 'token.expired',
-      at: new Date(),
-    }))!;
+    const id = await enqueued(user, 'token.expired');
     const clock = testClock();
     const notices = createNoticeRepository(ctx.store.db);
     const worker = createDeliveryWorker({

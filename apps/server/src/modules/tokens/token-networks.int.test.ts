@@ -169,6 +169,20 @@ describe('networks a PAT was used from', () => {
       last_ip: string;
     }>;
 
+  /** Uses the PAT from each address in turn, flushes, and expects the 10 newest networks kept. */
+  async function expectLastTenKept(
+    user: TestUser,
+    pat: { secret: string; token: { id: string } },
+    addresses: string[],
+    dropped: string,
+  ) {
+    for (const address of addresses) await fromAddress(app, pat.secret, address);
+    await app.credentials.activity.flush();
+    const kept = await networksOf(user, pat.token.id);
+    expect(kept).toHaveLength(10);
+    expect(kept.map((n) => n.network)).not.toContain(dropped);
+  }
+
   it('keeps the /24 or /64 of successful uses, batched, announces a new one, and keeps the last 10', async () => {
     const user = await signUp(app);
     const created = (await createPat(user, undefined)).json();
@@ -199,21 +213,15 @@ describe('networks a PAT was used from', () => {
     await app.credentials.activity.flush();
     expect(await networksOf(user, restricted.token.id)).toEqual([]);
 
-    for (let i = 1; i <= 11; i++) await fromAddress(app, secret, `198.51.${i}.1`);
-    await app.credentials.activity.flush();
-    const kept = await networksOf(user, created.token.id);
-    expect(kept).toHaveLength(10);
-    expect(kept.map((n) => n.network)).not.toContain('203.0.113.0/24');
+    const addresses = Array.from({ length: 11 }, (_, i) => `198.51.${i + 1}.1`);
+    await expectLastTenKept(user, created, addresses, '203.0.113.0/24');
   });
 
   it('keeps the last 10 of a new token that came from more networks than that before its first flush', async () => {
     const user = await signUp(app);
     const created = (await createPat(user, undefined)).json();
-    for (let i = 1; i <= 12; i++) await fromAddress(app, created.secret, `192.0.${i}.1`);
-    await app.credentials.activity.flush();
-    const kept = await networksOf(user, created.token.id);
-    expect(kept).toHaveLength(10);
-    expect(kept.map((n) => n.network)).not.toContain('192.0.1.0/24');
+    const addresses = Array.from({ length: 12 }, (_, i) => `192.0.${i + 1}.1`);
+    await expectLastTenKept(user, created, addresses, '192.0.1.0/24');
   });
 
   it('offers them as an allow-list: restricting to them keeps the token working there only', async () => {
