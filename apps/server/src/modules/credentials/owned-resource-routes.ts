@@ -239,31 +239,37 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     register('DELETE', path, named(spec), 204, noContent(outcome), async (request) => call(request, remove));
   }
 
-  return {
-    create,
-    read,
-    act,
-    update,
-    get,
-    post,
-    /** POST `path` with a body → 201 with `view`: creates something in the resource (a task in a task group). */
-    createIn: <B extends TSchema, S extends TSchema>(
-      path: string,
-      spec: Changing<B, S>,
-      create: OwnedAnswerWith<B, S, C>,
-    ) => change('POST', 201, path, spec, create),
-    /** PATCH `path` → 200 with `view`: changes some members of the resource. */
-    patch: <B extends TSchema, S extends TSchema>(
-      path: string,
-      spec: Changing<B, S>,
-      update: OwnedAnswerWith<B, S, C>,
-    ) => change('PATCH', 200, path, spec, update),
-    /** PUT `path` → 200 with `view`: the same, where the API says PUT. */
-    put: <B extends TSchema, S extends TSchema>(
-      path: string,
-      spec: Changing<B, S>,
-      update: OwnedAnswerWith<B, S, C>,
-    ) => change('PUT', 200, path, spec, update),
-    delete: remove,
-  };
+  /** POST `path` with a body → 201 with `view`: creates something in the resource (a task in a task group). */
+  const createIn = <B extends TSchema, S extends TSchema>(
+    path: string,
+    spec: Changing<B, S>,
+    create: OwnedAnswerWith<B, S, C>,
+  ) => change('POST', 201, path, spec, create);
+  /** PATCH `path` → 200 with `view`: changes some members of the resource. */
+  const patch = <B extends TSchema, S extends TSchema>(
+    path: string,
+    spec: Changing<B, S>,
+    update: OwnedAnswerWith<B, S, C>,
+  ) => change('PATCH', 200, path, spec, update);
+  /** PUT `path` → 200 with `view`: the same, where the API says PUT. */
+  const put = <B extends TSchema, S extends TSchema>(
+    path: string,
+    spec: Changing<B, S>,
+    update: OwnedAnswerWith<B, S, C>,
+  ) => change('PUT', 200, path, spec, update);
+
+  /**
+   * The routes at `path`, the one resource it names by `:id`, its path stated once for all of
+   * them: `at(path).get(spec, find)` is `get(path, spec, find)`, likewise post, patch, put, delete
+   * (a read with a query goes through `get(path, …)` itself).
+   */
+  function at(path: string) {
+    const on =
+      <A extends unknown[]>(method: (path: string, ...rest: A) => void) =>
+      (...rest: A) =>
+        method(path, ...rest);
+    return { get: on(get), post: on(post), patch: on(patch), put: on(put), delete: on(remove) };
+  }
+
+  return { create, read, act, update, get, post, createIn, patch, put, delete: remove, at };
 }

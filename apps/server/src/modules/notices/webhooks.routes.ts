@@ -22,6 +22,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
 ) => {
   const deliveryPages = newestFirstPages(cursors, 'webhook-deliveries');
   const owned = ownedResourceRoutes(app, declareRoutes(['notices'], 'interactive'));
+  const endpoint = owned.at('/api/account/webhooks/:id');
 
   owned.read(
     '/api/account/webhooks',
@@ -46,14 +47,12 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     (userId, body, context) => webhookService.createEndpoint(userId, body, context),
   );
 
-  owned.get(
-    '/api/account/webhooks/:id',
+  endpoint.get(
     { summary: 'One webhook endpoint', operationId: 'getWebhookEndpoint', view: WebhookEndpointView },
     (id, userId) => webhookService.getEndpoint(id, userId),
   );
 
-  owned.patch(
-    '/api/account/webhooks/:id',
+  endpoint.patch(
     {
       summary: 'Change an endpoint’s URL, description, event filter or enabled state',
       operationId: 'updateWebhookEndpoint',
@@ -63,8 +62,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     (id, userId, body, context) => webhookService.updateEndpoint(id, userId, body, context),
   );
 
-  owned.delete(
-    '/api/account/webhooks/:id',
+  endpoint.delete(
     {
       summary: 'Delete an endpoint (its pending deliveries are dropped)',
       operationId: 'deleteWebhookEndpoint',

@@ -25,6 +25,7 @@ import type { TokenService } from './tokens.service.ts';
 export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app, { tokenService }) => {
   const route = declareRoutes(['tokens'], 'interactive');
   const owned = ownedResourceRoutes(app, route);
+  const token = owned.at('/api/account/tokens/:id');
   // The presenting token's own routes: any token, answered from the credential that made the request.
   const presenting = ownedResourceRoutes(app, route, requireIdentity);
 
@@ -75,8 +76,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     async (userId, context) => ({ revoked: await tokenService.revokeAllTokens(userId, context) }),
   );
 
-  owned.get(
-    '/api/account/tokens/:id',
+  token.get(
     { summary: 'Get one of your personal access tokens', operationId: 'getToken', view: TokenView },
     (id, userId) => tokenService.getToken(id, userId),
   );
@@ -104,8 +104,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     (id, userId) => tokenService.tokenUsage(id, userId),
   );
 
-  owned.patch(
-    '/api/account/tokens/:id',
+  token.patch(
     {
       summary: 'Rename a token, change its description, or reduce its scopes',
       operationId: 'updateToken',
@@ -140,8 +139,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     },
   );
 
-  owned.delete(
-    '/api/account/tokens/:id',
+  token.delete(
     { summary: 'Revoke a personal access token', operationId: 'revokeToken', outcome: 'Revoked' },
     (id, userId, context) => tokenService.revokeToken(id, userId, context),
   );
