@@ -1,8 +1,7 @@
-import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
-import { NO_STORE } from '../../platform/http/no-store.ts';
+import type { CursorCodec } from '../../platform/cursor-codec.ts';
+import { newestFirstPages } from '../../platform/database/newest-first.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
-import { requireIdentity } from '../credentials/identity.ts';
 import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   MarkedCount,
@@ -19,45 +18,41 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
   app,
   { noticeService, cursors },
 ) => {
-  const route = declareRoutes(['notices'], 'interactive');
-  const owned = ownedResourceRoutes(app, route);
-  const noticeCursor = cursors.define('notices', { at: cursorFields.timestamp(), id: cursorFields.id() });
+  const owned = ownedResourceRoutes(app, declareRoutes(['notices'], 'interactive'));
+  const noticePages = newestFirstPages(cursors, 'notices');
 
-  app.get(
+  owned.read(
     '/api/account/notices',
-    route({
+    {
       summary: 'List your notices (in-app channel), newest first, with the unread count',
       operationId: 'listNotices',
       querystring: NoticeListQuery,
-      response: { 200: NoticeList },
-    }),
-    async (request, reply) => {
-      const { cursor, limit = 50, unread = false } = request.query;
-      const position = cursor === undefined ? undefined : noticeCursor.decode(cursor);
-      const page = await noticeService.listNotices(requireIdentity(request).userId, {
+      view: NoticeList,
+      noStore: true,
+    },
+    async (userId, { cursor, limit = 50, unread = false }) => {
+      const page = await noticeService.listNotices(userId, {
         limit,
         unreadOnly: unread,
-        before: position ? { createdAt: position.at, id: position.id } : undefined,
+        before: noticePages.after(cursor),
       });
-      return reply.headers(NO_STORE).send({
+      return {
         notices: page.notices,
         unread_count: page.unreadCount,
-        next_cursor: page.next ? noticeCursor.encode({ at: page.next.createdAt, id: page.next.id }) : null,
-      });
+        next_cursor: noticePages.next(page.next),
+      };
     },
   );
 
-  app.get(
+  owned.read(
     '/api/account/notices/unread-count',
-    route({
+    {
       summary: 'How many of your notices are unread (the header badge)',
       operationId: 'countUnreadNotices',
-      response: { 200: UnreadCount },
-    }),
-    async (request, reply) =>
-      reply
-        .headers(NO_STORE)
-        .send({ unread_count: await noticeService.unreadCount(requireIdentity(request).userId) }),
+      view: UnreadCount,
+      noStore: true,
+    },
+    async (userId) => ({ unread_count: await noticeService.unreadCount(userId) }),
   );
 
   owned.post(
@@ -66,34 +61,31 @@ export const noticeRoutes: AppPlugin<{ noticeService: NoticeService; cursors: Cu
     (id, userId) => noticeService.markRead(id, userId),
   );
 
-  app.post(
+  owned.act(
     '/api/account/notices/read-all',
-    route({
-      summary: 'Mark every notice read',
-      operationId: 'markAllNoticesRead',
-      response: { 200: MarkedCount },
-    }),
-    async (request) => ({ marked: await noticeService.markAllRead(requireIdentity(request).userId) }),
+    { summary: 'Mark every notice read', operationId: 'markAllNoticesRead', view: MarkedCount },
+    async (userId) => ({ marked: await noticeService.markAllRead(userId) }),
   );
 
-  app.get(
+  owned.read(
     '/api/account/notice-settings',
-    route({
+    {
       summary: 'Your notice settings: e-mail language and the channels of each event kind',
       operationId: 'getNoticeSettings',
-      response: { 200: NoticeSettings },
-    }),
-    async (request) => noticeService.getSettings(requireIdentity(request).userId),
+      view: NoticeSettings,
+    },
+    (userId) => noticeService.getSettings(userId),
   );
 
-  app.patch(
+  owned.update(
+    'PATCH',
     '/api/account/notice-settings',
-    route({
+    {
       summary: 'Change the e-mail language or the channels of some event kinds (others stay as they are)',
       operationId: 'updateNoticeSettings',
       body: UpdateNoticeSettingsBody,
-      response: { 200: NoticeSettings },
-    }),
-    async (request) => noticeService.updateSettings(requireIdentity(request).userId, request.body),
+      view: NoticeSettings,
+    },
+    (userId, body) => noticeService.updateSettings(userId, body),
   );
 };

@@ -1,8 +1,8 @@
-import { type CursorCodec, cursorFields } from '../../platform/cursor-codec.ts';
-import { IdParams, perMinute } from '../../platform/http/route-declaration.ts';
+import type { CursorCodec } from '../../platform/cursor-codec.ts';
+import { newestFirstPages } from '../../platform/database/newest-first.ts';
+import { perMinute } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
-import { requireIdentity } from '../credentials/identity.ts';
 import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   CreateWebhookEndpointBody,
@@ -20,21 +20,18 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
   app,
   { webhookService, cursors },
 ) => {
-  const deliveryCursor = cursors.define('webhook-deliveries', {
-    at: cursorFields.timestamp(),
-    id: cursorFields.id(),
-  });
-  const route = declareRoutes(['notices'], 'interactive');
-  const owned = ownedResourceRoutes(app, route);
+  const deliveryPages = newestFirstPages(cursors, 'webhook-deliveries');
+  const owned = ownedResourceRoutes(app, declareRoutes(['notices'], 'interactive'));
+  const endpoint = owned.at('/api/account/webhooks/:id');
 
-  app.get(
+  owned.read(
     '/api/account/webhooks',
-    route({
+    {
       summary: 'List your webhook endpoints',
       operationId: 'listWebhookEndpoints',
-      response: { 200: WebhookEndpointList },
-    }),
-    async (request) => ({ endpoints: await webhookService.listEndpoints(requireIdentity(request).userId) }),
+      view: WebhookEndpointList,
+    },
+    async (userId) => ({ endpoints: await webhookService.listEndpoints(userId) }),
   );
 
   owned.create(
@@ -50,14 +47,12 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     (userId, body, context) => webhookService.createEndpoint(userId, body, context),
   );
 
-  owned.get(
-    '/api/account/webhooks/:id',
+  endpoint.get(
     { summary: 'One webhook endpoint', operationId: 'getWebhookEndpoint', view: WebhookEndpointView },
     (id, userId) => webhookService.getEndpoint(id, userId),
   );
 
-  owned.patch(
-    '/api/account/webhooks/:id',
+  endpoint.patch(
     {
       summary: 'Change an endpoint’s URL, description, event filter or enabled state',
       operationId: 'updateWebhookEndpoint',
@@ -67,8 +62,7 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     (id, userId, body, context) => webhookService.updateEndpoint(id, userId, body, context),
   );
 
-  owned.delete(
-    '/api/account/webhooks/:id',
+  endpoint.delete(
     {
       summary: 'Delete an endpoint (its pending deliveries are dropped)',
       operationId: 'deleteWebhookEndpoint',
@@ -100,28 +94,17 @@ export const webhookRoutes: AppPlugin<{ webhookService: WebhookService; cursors:
     (id, userId) => webhookService.sendTestEvent(id, userId),
   );
 
-  app.get(
+  owned.get(
     '/api/account/webhooks/:id/deliveries',
-    route({
+    {
       summary: 'The delivery log of an endpoint, newest first, with status codes',
       operationId: 'listWebhookDeliveries',
-      params: IdParams,
       querystring: WebhookDeliveryQuery,
-      response: { 200: WebhookDeliveryList },
-    }),
-    async (request) => {
-      const { cursor, limit = 50 } = request.query;
-      const position = cursor === undefined ? undefined : deliveryCursor.decode(cursor);
-      const page = await webhookService.listDeliveries(
-        request.params.id,
-        requireIdentity(request).userId,
-        limit,
-        position ? { createdAt: position.at, id: position.id } : undefined,
-      );
-      return {
-        deliveries: page.deliveries,
-        next_cursor: page.next ? deliveryCursor.encode({ at: page.next.createdAt, id: page.next.id }) : null,
-      };
+      view: WebhookDeliveryList,
+    },
+    async (id, userId, { cursor, limit = 50 }) => {
+      const page = await webhookService.listDeliveries(id, userId, limit, deliveryPages.after(cursor));
+      return { deliveries: page.deliveries, next_cursor: deliveryPages.next(page.next) };
     },
   );
 };

@@ -4,12 +4,10 @@ import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { perMinute } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
-import { findClient } from './clients.ts';
 import {
   DeviceAuthorizationRequest,
   DeviceAuthorizationResponseSchema,
@@ -18,8 +16,7 @@ import {
   DeviceLookupResponse,
 } from './device.schemas.ts';
 import type { DeviceAuthorizationService } from './device-authorization.service.ts';
-import { OAuthErrorSchema } from './oauth.schemas.ts';
-import { oauthEndpoint } from './oauth-endpoint.ts';
+import { clientEndpoint, requireClient } from './oauth-endpoint.ts';
 import { requireWebSession } from './web-session.ts';
 
 const USER_CODE_FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -63,19 +60,17 @@ export const deviceRoutes: AppPlugin<{
 
   app.post(
     '/api/oauth/device_authorization',
-    oauthEndpoint({
-      config: { rateLimit: perMinute(config.rateLimits.tokenEndpointPerMinute) },
+    clientEndpoint(config.rateLimits, {
       summary: 'Start a device authorization (RFC 8628): returns the device code and the code the user types',
       operationId: 'startDeviceAuthorization',
       body: DeviceAuthorizationRequest,
-      response: { 200: DeviceAuthorizationResponseSchema, 401: OAuthErrorSchema },
+      view: DeviceAuthorizationResponseSchema,
     }),
     async (request, reply) => {
       if (request.validationError) {
         throw new OAuthError('invalid_request', 'client_id is required; every parameter is a single string.');
       }
-      const client = findClient(request.body.client_id);
-      if (!client) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+      const client = requireClient(request.body.client_id);
       const response = await devices.startDeviceAuthorization(client, request.body.scope);
       return reply.headers(NO_STORE).send(response);
     },

@@ -1,5 +1,9 @@
-import { type RouteSpec, routeDeclarer } from '../../platform/http/route-declaration.ts';
+import type { TSchema } from 'typebox';
+import type { Config } from '../../config.ts';
+import { perMinute, type RouteSpec, routeDeclarer } from '../../platform/http/route-declaration.ts';
+import { OAuthError } from '../../platform/oauth-error.ts';
 import { accessProblems } from '../credentials/declare-routes.ts';
+import { findClient, type OAuthClient } from './clients.ts';
 import { OAuthErrorSchema } from './oauth.schemas.ts';
 
 const route = routeDeclarer({
@@ -24,4 +28,26 @@ export function oauthEndpoint<const S extends Omit<RouteSpec, 'problems' | 'cons
     },
     { attachValidation: true },
   );
+}
+
+/**
+ * Declares an endpoint where a client asks for a grant (the token endpoint, device
+ * authorization): an `oauthEndpoint` limited per client address as the token endpoint is,
+ * answering `view` (200), or 401 `invalid_client` for a client it does not know (`requireClient`).
+ */
+export function clientEndpoint<
+  const S extends Omit<RouteSpec, 'problems' | 'consumes' | 'config' | 'response'> & { view: TSchema },
+>(rateLimits: Pick<Config['rateLimits'], 'tokenEndpointPerMinute'>, { view, ...spec }: S) {
+  return oauthEndpoint({
+    ...spec,
+    config: { rateLimit: perMinute(rateLimits.tokenEndpointPerMinute) },
+    response: { 200: view as S['view'], 401: OAuthErrorSchema },
+  });
+}
+
+/** The registered client a grant request names (RFC 6749 §5.2: an unknown one is 401 `invalid_client`). */
+export function requireClient(clientId: string | undefined): OAuthClient {
+  const client = findClient(clientId);
+  if (!client) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+  return client;
 }

@@ -1,14 +1,12 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { NO_STORE } from '../../platform/http/no-store.ts';
-import { perMinute } from '../../platform/http/route-declaration.ts';
 import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { OAuthError } from '../../platform/oauth-error.ts';
 import { requestContext } from '../../platform/request-context.ts';
-import { findClient } from './clients.ts';
 import type { GrantHandler } from './grants/grant.ts';
-import { OAuthErrorSchema, RevokeRequest, TokenRequest, TokenResponseSchema } from './oauth.schemas.ts';
-import { oauthEndpoint } from './oauth-endpoint.ts';
+import { RevokeRequest, TokenRequest, TokenResponseSchema } from './oauth.schemas.ts';
+import { clientEndpoint, oauthEndpoint, requireClient } from './oauth-endpoint.ts';
 import type { TokenRevocationService } from './token-revocation.service.ts';
 
 /** Reads the request body as the flat string map RFC 6749 expects, whatever its encoding. */
@@ -32,18 +30,16 @@ export const oauthRoutes: AppPlugin<{
 }> = async (app, { grants, revocation, config }) => {
   app.post(
     '/api/auth/token',
-    oauthEndpoint({
-      config: { rateLimit: perMinute(config.rateLimits.tokenEndpointPerMinute) },
+    clientEndpoint(config.rateLimits, {
       summary: 'OAuth 2.0 token endpoint (password, refresh_token, authorization_code + PKCE, device_code)',
       operationId: 'exchangeOAuthToken',
       body: TokenRequest,
-      response: { 200: TokenResponseSchema, 401: OAuthErrorSchema },
+      view: TokenResponseSchema,
     }),
     async (request, reply) => {
       if (request.validationError) throw new OAuthError('invalid_request', 'The token request is malformed.');
       const params = stringParams(request.body);
-      const client = findClient(params.client_id);
-      if (!client) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+      const client = requireClient(params.client_id);
       const grantType = params.grant_type ?? '';
       const grant = grants.get(grantType);
       if (!grant) throw new OAuthError('unsupported_grant_type', 'This grant type is not supported.');

@@ -85,7 +85,16 @@ export const repoRoutes: AppPlugin<{
 
   const repoRoute = declareRoutes(['repos'], 'interactive');
   const owned = ownedResourceRoutes(app, repoRoute);
-  const taskGroupRoute = declareRoutes(['task-groups'], 'tasks:read');
+  // What a PAT or an automation token may read or change depends on the credential (its
+  // repositories, its task group): these routes hand the services the whole identity.
+  const repoReads = ownedResourceRoutes(app, declareRoutes(['repos'], 'repos:read'), requireIdentity);
+  const taskGroupReads = ownedResourceRoutes(
+    app,
+    declareRoutes(['task-groups'], 'tasks:read'),
+    requireIdentity,
+  );
+  const taskGroupWrite = declareRoutes(['task-groups'], 'tasks:write');
+  const taskGroupWrites = ownedResourceRoutes(app, taskGroupWrite, requireIdentity);
 
   // --- Repositories ---------------------------------------------------------------------
   owned.create(
@@ -100,27 +109,25 @@ export const repoRoutes: AppPlugin<{
     async (userId, body, context) => repoView(await repoService.connectRepo(userId, body, context)),
   );
 
-  app.get(
+  repoReads.read(
     '/api/repos',
-    repoRoute({
-      config: { auth: 'repos:read' },
+    {
       summary: 'List your connected repositories, newest first',
       operationId: 'listRepos',
-      response: { 200: RepoList },
-    }),
-    async (request) => ({ repos: (await repoService.listRepos(requireIdentity(request))).map(repoView) }),
+      view: RepoList,
+    },
+    async (identity) => ({ repos: (await repoService.listRepos(identity)).map(repoView) }),
   );
 
-  app.get(
+  repoReads.get(
     '/api/repos/:id',
-    repoRoute({
-      config: { auth: 'repos:read' },
+    {
       summary: 'One connected repository',
       operationId: 'getRepo',
       params: RepoParams,
-      response: { 200: Repo },
-    }),
-    async (request) => repoView(await repoService.getRepo(requireIdentity(request), request.params.id)),
+      view: Repo,
+    },
+    async (id, identity) => repoView(await repoService.getRepo(identity, id)),
   );
 
   owned.delete(
@@ -193,8 +200,7 @@ export const repoRoutes: AppPlugin<{
   // --- Task groups and tasks --------------------------------------------------------------
   app.post(
     '/api/repos/:id/task-groups',
-    taskGroupRoute({
-      config: { auth: 'tasks:write' },
+    taskGroupWrite({
       summary:
         'Create a task group with its automation token, or find the open one with the same agent and title',
       description:
@@ -225,98 +231,76 @@ export const repoRoutes: AppPlugin<{
     },
   );
 
-  app.get(
+  taskGroupReads.read(
     '/api/task-groups',
-    taskGroupRoute({
+    {
       summary: 'List task groups, optionally of one repository (an automation token sees its own group only)',
       operationId: 'listTaskGroups',
       querystring: TaskGroupListQuery,
-      response: { 200: TaskGroupList },
+      view: TaskGroupList,
       errors: [404],
-    }),
-    async (request) => ({
-      task_groups: (
-        await taskGroupService.listTaskGroups(requireIdentity(request), request.query.repo_id)
-      ).map(taskGroupView),
+    },
+    async (identity, { repo_id }) => ({
+      task_groups: (await taskGroupService.listTaskGroups(identity, repo_id)).map(taskGroupView),
     }),
   );
 
-  app.get(
+  taskGroupReads.get(
     '/api/task-groups/:id',
-    taskGroupRoute({
+    {
       summary: 'One task group (an automation token: its own group only)',
       operationId: 'getTaskGroup',
       params: TaskGroupParams,
-      response: { 200: TaskGroup },
-    }),
-    async (request) =>
-      taskGroupView(await taskGroupService.getTaskGroup(requireIdentity(request), request.params.id)),
+      view: TaskGroup,
+    },
+    async (id, identity) => taskGroupView(await taskGroupService.getTaskGroup(identity, id)),
   );
 
-  app.get(
+  taskGroupReads.get(
     '/api/task-groups/:id/tasks',
-    taskGroupRoute({
+    {
       summary: "A task group's tasks, newest first (an automation token: its own group only)",
       operationId: 'listTasks',
       params: TaskGroupParams,
-      response: { 200: TaskList },
-    }),
-    async (request) => ({
-      tasks: (await taskGroupService.listTasks(requireIdentity(request), request.params.id)).map(taskView),
-    }),
+      view: TaskList,
+    },
+    async (id, identity) => ({ tasks: (await taskGroupService.listTasks(identity, id)).map(taskView) }),
   );
 
-  app.post(
+  taskGroupWrites.post(
     '/api/task-groups/:id/close',
-    taskGroupRoute({
-      config: { auth: 'tasks:write' },
+    {
       summary: 'Close a task group; its automation token is revoked at once',
       operationId: 'closeTaskGroup',
       params: TaskGroupParams,
-      response: { 200: TaskGroup },
-    }),
-    async (request) =>
-      taskGroupView(
-        await taskGroupService.closeTaskGroup(
-          requireIdentity(request),
-          request.params.id,
-          requestContext(request),
-        ),
-      ),
+      view: TaskGroup,
+    },
+    async (id, identity, context) =>
+      taskGroupView(await taskGroupService.closeTaskGroup(identity, id, context)),
   );
 
-  app.post(
+  taskGroupWrites.createIn(
     '/api/task-groups/:id/tasks',
-    taskGroupRoute({
-      config: { auth: 'tasks:write' },
+    {
       summary: 'Add a task to an open task group (an automation token: its own group only)',
       operationId: 'createTask',
       params: TaskGroupParams,
       body: CreateTaskBody,
-      response: { 201: Task },
+      view: Task,
       errors: [409],
-    }),
-    async (request, reply) => {
-      const task = await taskGroupService.createTask(
-        requireIdentity(request),
-        request.params.id,
-        request.body,
-      );
-      return reply.code(201).send(taskView(task));
     },
+    async (id, identity, body) => taskView(await taskGroupService.createTask(identity, id, body)),
   );
 
-  app.patch(
+  taskGroupWrites.patch(
     '/api/tasks/:id',
-    taskGroupRoute({
-      config: { auth: 'tasks:write' },
+    {
       summary: "Report a task's status and output (an automation token: its own group's tasks only)",
       operationId: 'updateTask',
       params: TaskParams,
       body: UpdateTaskBody,
-      response: { 200: Task },
-    }),
-    async (request) =>
-      taskView(await taskGroupService.updateTask(requireIdentity(request), request.params.id, request.body)),
+      view: Task,
+    },
+    async (id, identity, body) => taskView(await taskGroupService.updateTask(identity, id, body)),
   );
 };

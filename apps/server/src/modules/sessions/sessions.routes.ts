@@ -8,6 +8,7 @@ import { passwordCheckRoute } from '../accounts/password-check-route.ts';
 import { SESSION_COOKIE } from '../credentials/authenticate-request.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireInteractiveIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   ChangePasswordBody,
   RevokedCount,
@@ -22,39 +23,36 @@ export const sessionRoutes: AppPlugin<{
   config: Pick<Config, 'rateLimits'>;
 }> = async (app, { sessionService, config }) => {
   const route = declareRoutes(['account'], 'interactive');
+  // The caller's sign-ins, as the interactive credential that made the request sees them.
+  const own = ownedResourceRoutes(app, route, requireInteractiveIdentity);
   const checksPassword = passwordCheckRoute(config.rateLimits);
 
-  app.get(
+  own.read(
     '/api/account/sessions',
-    route({
+    {
       summary: 'List your active web sessions and app sign-ins, most recently active first',
       operationId: 'listSessions',
-      response: { 200: SessionList },
-    }),
-    async (request, reply) => {
-      const sessions = await sessionService.listSessions(requireInteractiveIdentity(request));
-      return reply.headers(NO_STORE).send({ sessions });
+      view: SessionList,
+      noStore: true,
     },
+    async (identity) => ({ sessions: await sessionService.listSessions(identity) }),
   );
 
-  app.post(
+  own.update(
+    'POST',
     '/api/account/sessions/revoke-others',
-    route({
+    {
       ...checksPassword,
       summary:
         'Sign out everywhere else: end every web session and app sign-in but this one (needs your password; PATs stay)',
       operationId: 'revokeOtherSessions',
       body: RevokeOtherSessionsBody,
-      response: { 200: RevokedCount },
-    }),
-    async (request, reply) => {
-      const revoked = await sessionService.revokeOtherSessions(
-        requireInteractiveIdentity(request),
-        request.body.password,
-        requestContext(request),
-      );
-      return reply.headers(NO_STORE).send({ revoked });
+      view: RevokedCount,
+      noStore: true,
     },
+    async (identity, { password }, context) => ({
+      revoked: await sessionService.revokeOtherSessions(identity, password, context),
+    }),
   );
 
   app.delete(
@@ -83,23 +81,18 @@ export const sessionRoutes: AppPlugin<{
     },
   );
 
-  app.post(
+  own.update(
+    'POST',
     '/api/account/password',
-    route({
+    {
       ...checksPassword,
       summary:
         'Change your password; every other web session and app sign-in ends (this one and your PATs stay)',
       operationId: 'changePassword',
       body: ChangePasswordBody,
-      response: { 204: Type.Null({ description: 'Changed' }) },
-    }),
-    async (request, reply) => {
-      await sessionService.changePassword(
-        requireInteractiveIdentity(request),
-        request.body,
-        requestContext(request),
-      );
-      return reply.code(204).headers(NO_STORE).send(null);
+      outcome: 'Changed',
+      noStore: true,
     },
+    (identity, body, context) => sessionService.changePassword(identity, body, context),
   );
 };

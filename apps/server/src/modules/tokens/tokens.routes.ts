@@ -25,18 +25,19 @@ import type { TokenService } from './tokens.service.ts';
 export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app, { tokenService }) => {
   const route = declareRoutes(['tokens'], 'interactive');
   const owned = ownedResourceRoutes(app, route);
+  const token = owned.at('/api/account/tokens/:id');
+  // The presenting token's own routes: any token, answered from the credential that made the request.
+  const presenting = ownedResourceRoutes(app, route, requireIdentity);
 
-  app.get(
+  owned.read(
     '/api/account/tokens',
-    route({
+    {
       summary: 'List your personal access tokens, newest first (never automation tokens)',
       operationId: 'listTokens',
       querystring: ListTokensQuery,
-      response: { 200: TokenList },
-    }),
-    async (request) => ({
-      tokens: await tokenService.listTokens(requireIdentity(request).userId, request.query.state ?? 'all'),
-    }),
+      view: TokenList,
+    },
+    async (userId, { state = 'all' }) => ({ tokens: await tokenService.listTokens(userId, state) }),
   );
 
   app.get(
@@ -65,20 +66,17 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     (userId, body, context) => tokenService.createToken(userId, body, context),
   );
 
-  app.post(
+  owned.act(
     '/api/account/tokens/revoke-all',
-    route({
+    {
       summary: 'Revoke every personal access token you have',
       operationId: 'revokeAllTokens',
-      response: { 200: Type.Object({ revoked: Type.Integer() }) },
-    }),
-    async (request) => ({
-      revoked: await tokenService.revokeAllTokens(requireIdentity(request).userId, requestContext(request)),
-    }),
+      view: Type.Object({ revoked: Type.Integer() }),
+    },
+    async (userId, context) => ({ revoked: await tokenService.revokeAllTokens(userId, context) }),
   );
 
-  owned.get(
-    '/api/account/tokens/:id',
+  token.get(
     { summary: 'Get one of your personal access tokens', operationId: 'getToken', view: TokenView },
     (id, userId) => tokenService.getToken(id, userId),
   );
@@ -106,8 +104,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     (id, userId) => tokenService.tokenUsage(id, userId),
   );
 
-  owned.patch(
-    '/api/account/tokens/:id',
+  token.patch(
     {
       summary: 'Rename a token, change its description, or reduce its scopes',
       operationId: 'updateToken',
@@ -142,8 +139,7 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     },
   );
 
-  owned.delete(
-    '/api/account/tokens/:id',
+  token.delete(
     { summary: 'Revoke a personal access token', operationId: 'revokeToken', outcome: 'Revoked' },
     (id, userId, context) => tokenService.revokeToken(id, userId, context),
   );
@@ -170,15 +166,15 @@ export const tokenRoutes: AppPlugin<{ tokenService: TokenService }> = async (app
     },
   );
 
-  app.get(
+  presenting.read(
     '/api/tokens/self',
-    route({
+    {
       config: { auth: 'any' },
       summary: 'The presenting personal access token or automation token',
       operationId: 'getPresentingToken',
-      response: { 200: TokenView },
+      view: TokenView,
       errors: [404],
-    }),
-    async (request) => tokenService.getPresentingToken(requireIdentity(request)),
+    },
+    (identity) => tokenService.getPresentingToken(identity),
   );
 };

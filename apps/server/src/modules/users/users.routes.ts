@@ -3,6 +3,7 @@ import type { AppPlugin } from '../../platform/http/schemas.ts';
 import { requestContext } from '../../platform/request-context.ts';
 import { declareRoutes } from '../credentials/declare-routes.ts';
 import { requireIdentity } from '../credentials/identity.ts';
+import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import {
   GeneratedPat,
   PatInfoEnvelope,
@@ -24,45 +25,39 @@ export const registryUserRoutes: AppPlugin<{ registryUsers: RegistryUserService 
   { registryUsers },
 ) => {
   const route = declareRoutes(['registry-v1'], 'interactive');
+  const owned = ownedResourceRoutes(app, route);
 
-  app.get(
+  owned.read(
     '/api/users/profile',
-    route({
+    {
       summary: 'Your profile (agents registry v1 compatibility)',
       operationId: 'registryGetProfile',
-      response: { 200: ProfileEnvelope },
-    }),
-    async (request) =>
-      succeeded({ profile: await registryUsers.getProfile(requireIdentity(request).userId) }),
+      view: ProfileEnvelope,
+    },
+    async (userId) => succeeded({ profile: await registryUsers.getProfile(userId) }),
   );
 
-  app.put(
+  owned.update(
+    'PUT',
     '/api/users/profile',
-    route({
+    {
       summary: 'Change your display name (agents registry v1 compatibility)',
       operationId: 'registryUpdateProfile',
       body: UpdateProfileBody,
-      response: { 200: ProfileEnvelope },
-    }),
-    async (request) =>
-      succeeded({
-        profile: await registryUsers.updateProfile(
-          requireIdentity(request).userId,
-          request.body,
-          requestContext(request),
-        ),
-      }),
+      view: ProfileEnvelope,
+    },
+    async (userId, body, context) =>
+      succeeded({ profile: await registryUsers.updateProfile(userId, body, context) }),
   );
 
-  app.get(
+  owned.read(
     '/api/users/pat',
-    route({
+    {
       summary: 'Describe your newest active personal access token (agents registry v1 compatibility)',
       operationId: 'registryGetPatInfo',
-      response: { 200: PatInfoEnvelope },
-    }),
-    async (request) =>
-      succeeded({ pat_info: await registryUsers.describePat(requireIdentity(request).userId) }),
+      view: PatInfoEnvelope,
+    },
+    async (userId) => succeeded({ pat_info: await registryUsers.describePat(userId) }),
   );
 
   app.post(
