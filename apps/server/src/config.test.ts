@@ -54,4 +54,19 @@ describe('configuration', () => {
       expect(() => loadConfig({ SHUTDOWN_GRACE_MS: bad }), bad).toThrow(/SHUTDOWN_GRACE_MS/);
     }
   });
+
+  it('keeps the flush interval and the settle window within the 60 s that last_used_at may lag', () => {
+    const settle = (env: Record<string, string>) => loadConfig(env).tokens.lastUsedSettleMs;
+    expect(settle({})).toBe(30_000);
+    expect(settle({ TOKEN_LAST_USED_FLUSH_MS: '40000' })).toBe(20_000);
+    expect(settle({ TOKEN_LAST_USED_FLUSH_MS: '60000' })).toBe(0);
+    expect(settle({ TOKEN_LAST_USED_SETTLE_MS: '0' })).toBe(0);
+    expect(settle({ TOKEN_LAST_USED_SETTLE_MS: '55000' })).toBe(55_000);
+    for (const env of [
+      { TOKEN_LAST_USED_SETTLE_MS: '55001' },
+      { TOKEN_LAST_USED_FLUSH_MS: '10000', TOKEN_LAST_USED_SETTLE_MS: '50001' },
+    ]) {
+      expect(() => loadConfig(env)).toThrow(/TOKEN_LAST_USED_SETTLE_MS/);
+    }
+  });
 });

@@ -36,6 +36,13 @@ export interface Config {
     negativeCacheTtlMs: number;
     lastUsedFlushMs: number;
     /**
+     * TOKEN_LAST_USED_SETTLE_MS: a credential written less than this long ago waits for the window
+     * to pass before its next write (ADR 0041). With the flush interval it bounds the lag of
+     * last_used_at, at most 60 s (docs/api.md §5): by default 30 s, less where the interval
+     * leaves less; a value above that is refused.
+     */
+    lastUsedSettleMs: number;
+    /**
      * REVOCATION_ACK_TIMEOUT_MS: how long a revocation waits for every other instance to
      * acknowledge evicting it before answering anyway (0: do not wait; ADR 0039).
      */
@@ -129,6 +136,9 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** How far `last_used_at` may lag real use (docs/api.md §5): the flush interval plus the settle window. */
+const MAX_LAST_USED_LAG_MS = 60_000;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -194,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const lastUsedFlushMs = int('TOKEN_LAST_USED_FLUSH_MS', 5_000, 10, MAX_LAST_USED_LAG_MS);
   const config: Config = {
     port,
     host,
@@ -217,7 +228,13 @@ export function loadConfig(env: Env = process.env): Config {
       cacheSize: int('TOKEN_CACHE_SIZE', 10_000, 0),
       cacheTtlMs: int('TOKEN_CACHE_TTL_MS', 60_000, 0),
       negativeCacheTtlMs: int('TOKEN_NEGATIVE_CACHE_TTL_MS', 5_000, 0),
-      lastUsedFlushMs: int('TOKEN_LAST_USED_FLUSH_MS', 5_000, 10, 60_000),
+      lastUsedFlushMs,
+      lastUsedSettleMs: int(
+        'TOKEN_LAST_USED_SETTLE_MS',
+        Math.min(30_000, MAX_LAST_USED_LAG_MS - lastUsedFlushMs),
+        0,
+        MAX_LAST_USED_LAG_MS - lastUsedFlushMs,
+      ),
       revocationAckTimeoutMs: int('REVOCATION_ACK_TIMEOUT_MS', 1_000, 0, 10_000),
     },
     rateLimits: {

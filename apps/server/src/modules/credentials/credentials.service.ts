@@ -158,10 +158,12 @@ export function createCredentialService(deps: {
   });
   const lastUsed = new LastUsedBuffer(database.db, {
     flushIntervalMs: config.tokens.lastUsedFlushMs,
+    settleMs: config.tokens.lastUsedSettleMs,
     onError: deps.onBackgroundError,
   });
   const activity = new TokenActivityBuffer(database.db, {
     flushIntervalMs: config.tokens.lastUsedFlushMs,
+    settleMs: config.tokens.lastUsedSettleMs,
     onError: deps.onBackgroundError,
     onNewNetworks: deps.onNewNetworks,
   });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database/database.ts';
-import { FlushingBuffer } from './flushing-buffer.ts';
+import { FlushingBuffer, type FlushingBufferOptions } from './flushing-buffer.ts';
 
 interface Usage {
   at: Date;
@@ -24,12 +24,11 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
 
   constructor(
     private readonly db: Db,
-    private readonly options: {
-      flushIntervalMs: number;
+    private readonly options: FlushingBufferOptions & {
       onError?: (error: unknown) => void;
     },
   ) {
-    super(options.flushIntervalMs);
+    super(options);
   }
 
   /** While running, a failed batch is kept (bounded) and retried with the next flush. */
@@ -49,8 +48,9 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
     }
   }
 
-  get pendingCount() {
-    return this.pending.size;
+  /** A session's sliding expiry is written at the next flush: it must not lapse while in use. */
+  protected override canSettle(usage: Usage): boolean {
+    return usage.slideSessionTo === null;
   }
 
   protected override flushed(size: number, durationMs: number) {
@@ -60,7 +60,7 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
     this.stats.lastDurationMs = durationMs;
   }
 
-  protected async write(batch: Map<string, Usage>) {
+  protected async write(batch: Map<string, Usage>): Promise<boolean> {
     // One array per column, unnested by the statement: five bind parameters however many rows (a
     // VALUES list costs five per row and passes PostgreSQL's 65,535 at ~13,000 credentials).
     const ids: string[] = [];
@@ -96,6 +96,7 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
         );
       });
       this.stats.written += batch.size;
+      return true;
     } catch (error) {
       this.failedInFlush = true;
       this.stats.failures += 1;
@@ -109,6 +110,7 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
       }
       // Usage is advisory: losing one batch is better than blocking verification.
       this.options.onError?.(error);
+      return false;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database/database.ts';
 import { inTransaction, type Tx } from '../../platform/database/transaction.ts';
-import { FlushingBuffer } from './flushing-buffer.ts';
+import { FlushingBuffer, type FlushingBufferOptions } from './flushing-buffer.ts';
 import { NETWORKS_KEPT, sourceNetworkOf } from './network-policy.ts';
 
 /** Distinct addresses kept per token between two flushes (more are counted on the last one). */
@@ -42,14 +42,13 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
 
   constructor(
     private readonly db: Db,
-    private readonly options: {
-      flushIntervalMs: number;
+    private readonly options: FlushingBufferOptions & {
       onError?: (error: unknown) => void;
       /** Called inside the flush's transaction for each network new to a token (audit, notices). */
       onNewNetworks?: (tx: Tx, events: NewNetworkEvent[]) => Promise<void>;
     },
   ) {
-    super(options.flushIntervalMs);
+    super(options);
   }
 
   private activity(credentialId: string, userId: string, at: Date): TokenActivity | undefined {
@@ -84,7 +83,7 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
     entry.scopes.set(scope, (entry.scopes.get(scope) ?? 0) + 1);
   }
 
-  protected async write(batch: Map<string, TokenActivity>) {
+  protected async write(batch: Map<string, TokenActivity>): Promise<boolean> {
     // Rows travel as one array per column, unnested by the statements: a fixed number of bind
     // parameters however many tokens (a VALUES list passes PostgreSQL's 65,535 at ~16,000 rows).
     const scopeRows = {
@@ -189,10 +188,12 @@ export class TokenActivityBuffer extends FlushingBuffer<TokenActivity> {
         }
       });
       this.stats.written += batch.size;
+      return true;
     } catch (error) {
       // Advisory data: losing one batch is better than blocking verification or growing unbounded.
       this.stats.failures += 1;
       this.options.onError?.(error);
+      return false;
     }
   }
 }
