@@ -1,6 +1,12 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
-import { loggerOptions, redactSecretMembers, stdoutDestination } from './logger.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  FLUSH_BYTES,
+  FLUSH_DELAY_MS,
+  loggerOptions,
+  redactSecretMembers,
+  stdoutDestination,
+} from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -43,15 +49,34 @@ describe('log redaction', () => {
 });
 
 describe('batched standard output', () => {
-  it('writes the lines of one event-loop turn in order, in one write', async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes the lines of a short interval in order, in one write, after FLUSH_DELAY_MS', () => {
+    vi.useFakeTimers();
     const writes: string[] = [];
     const out = stdoutDestination({ write: (text: string) => writes.push(text) });
     out.write('a\n');
     out.write('b\n');
+    vi.advanceTimersByTime(FLUSH_DELAY_MS - 1);
     expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    vi.advanceTimersByTime(1);
+    expect(writes).toEqual(['a\nb\n']);
     out.write('c\n');
-    await new Promise((resolve) => setImmediate(resolve));
+    vi.advanceTimersByTime(FLUSH_DELAY_MS);
     expect(writes).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  it('writes at once when FLUSH_BYTES are pending, and nothing twice', () => {
+    vi.useFakeTimers();
+    const writes: string[] = [];
+    const out = stdoutDestination({ write: (text: string) => writes.push(text) });
+    const line = `${'x'.repeat(1023)}\n`;
+    for (let i = 0; i < FLUSH_BYTES / line.length; i += 1) out.write(line);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toHaveLength(FLUSH_BYTES);
+    vi.advanceTimersByTime(FLUSH_DELAY_MS);
+    expect(writes).toHaveLength(1);
   });
 });

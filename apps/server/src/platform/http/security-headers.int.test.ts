@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSecondApp, useTestApp } from '../../../test/harness.ts';
 import { generateToken } from '../../modules/credentials/token-format.ts';
 
-// The contract for every response: the headers helmet 13 sent with Tessera's CSP before they were
-// precomputed, as `curl -sI` printed them then (names as written on the wire, one a line).
+// The contract for documents (the web UI and its files): the headers helmet 13 sent with Tessera's
+// CSP before they were precomputed, as `curl -sI` printed them then (names as written on the
+// wire, one a line).
 const EXPECTED_TRANSCRIPT = `
 Content-Security-Policy: default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self' http://127.0.0.1:* http://localhost:*;frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';connect-src 'self'
 Cross-Origin-Opener-Policy: same-origin
@@ -48,16 +49,37 @@ const https = useSecondApp(ctx, () => ({
   env: { TESSERA_WEB_DIST: webDist, PUBLIC_URL: 'https://tessera.example' },
 }));
 
+// The contract for API answers (ADR 0042): the OWASP REST Security Cheat Sheet's set.
+const EXPECTED_API: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+/** Every header either set names, as the response has it (undefined where absent). */
 function securityHeadersOf(headers: Record<string, unknown>) {
-  return Object.fromEntries(Object.keys(EXPECTED).map((name) => [name, headers[name]]));
+  const names = new Set([...Object.keys(EXPECTED), ...Object.keys(EXPECTED_API)]);
+  return Object.fromEntries([...names].map((name) => [name, headers[name]]));
+}
+
+/** A set as securityHeadersOf reports it: the set's own headers and none of the other's. */
+function only(set: Record<string, string>) {
+  return securityHeadersOf(set);
 }
 
 describe('security headers', () => {
-  it('are the same on HTML, API, 401, 404 and validation-error responses', async () => {
-    const responses = {
+  it("are the documents' set on HTML and the API's on every API answer: 200, 401, 404 and 400", async () => {
+    const documents = {
       html: await ctx.app.inject({ url: '/' }),
       // A browser navigation (docs/api.md §5: the web UI answers only requests that accept HTML).
       spaRoute: await ctx.app.inject({ url: '/tokens/new', headers: { accept: 'text/html' } }),
+      // Outside the API a 404 is a document's too, however it was asked.
+      notFoundOutsideApi: await ctx.app.inject({ url: '/no-such-page' }),
+    };
+    const responses = {
       api: await ctx.app.inject({ url: '/api/health' }),
       unauthenticated: await ctx.app.inject({ url: '/api/me' }),
       badToken: await ctx.app.inject({
@@ -67,8 +89,9 @@ describe('security headers', () => {
       notFound: await ctx.app.inject({ url: '/api/no-such-thing' }),
       invalid: await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { nope: 1 } }),
     };
-    expect(responses.html.headers['content-type']).toMatch(/^text\/html/);
-    expect(responses.spaRoute.headers['content-type']).toMatch(/^text\/html/);
+    expect(documents.html.headers['content-type']).toMatch(/^text\/html/);
+    expect(documents.spaRoute.headers['content-type']).toMatch(/^text\/html/);
+    expect(documents.notFoundOutsideApi.statusCode).toBe(404);
     expect(responses.api.statusCode).toBe(200);
     expect(responses.unauthenticated.statusCode).toBe(401);
     expect(responses.badToken.statusCode).toBe(401);
@@ -76,21 +99,26 @@ describe('security headers', () => {
     expect(responses.invalid.statusCode).toBe(400);
     // Twelve headers, every one with a value: a transcript that failed to parse cannot pass.
     expect(Object.values(EXPECTED).filter(Boolean)).toHaveLength(12);
+    for (const [name, response] of Object.entries(documents)) {
+      expect(securityHeadersOf(response.headers), name).toEqual(only(EXPECTED));
+    }
     for (const [name, response] of Object.entries(responses)) {
-      expect(securityHeadersOf(response.headers), name).toEqual(EXPECTED);
+      expect(securityHeadersOf(response.headers), name).toEqual(only(EXPECTED_API));
     }
   });
 
-  it('ask browsers to upgrade insecure requests when the public URL is https', async () => {
-    for (const url of ['/', '/api/health', '/api/me']) {
-      const response = await https.app.inject({ url });
-      expect(response.headers['content-security-policy']).toBe(
-        EXPECTED['content-security-policy']!.replace(
-          "'unsafe-inline';connect-src",
-          "'unsafe-inline';upgrade-insecure-requests;connect-src",
-        ),
-      );
-      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+  it('ask browsers to upgrade insecure requests from documents when the public URL is https', async () => {
+    const document = await https.app.inject({ url: '/' });
+    expect(document.headers['content-security-policy']).toBe(
+      EXPECTED['content-security-policy']!.replace(
+        "'unsafe-inline';connect-src",
+        "'unsafe-inline';upgrade-insecure-requests;connect-src",
+      ),
+    );
+    expect(document.headers['x-frame-options']).toBe('SAMEORIGIN');
+    // An API answer loads nothing: there is nothing to upgrade.
+    for (const url of ['/api/health', '/api/me']) {
+      expect(securityHeadersOf((await https.app.inject({ url })).headers), url).toEqual(only(EXPECTED_API));
     }
   });
 });
