@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fieldLines } from './fixtures/field-lines.ts';
 import { createPat } from './fixtures/index.ts';
 import { accessTokenFor, signUp, useTestApp } from './harness.ts';
 
@@ -50,18 +51,6 @@ beforeAll(async () => {
   ).secret;
 });
 
-function lines(stdout: string): Record<string, string> {
-  return Object.fromEntries(
-    stdout
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const at = line.indexOf(': ');
-        return [line.slice(0, at), line.slice(at + 2)];
-      }),
-  );
-}
-
 describe('the registry document’s clients, unchanged but for base URL and token', () => {
   it.skipIf(!hasCurl)('curl examples', async () => {
     const { stdout } = await run('bash', [path.join(fixtures, 'curl-examples.sh')], {
@@ -72,7 +61,7 @@ describe('the registry document’s clients, unchanged but for base URL and toke
         REGISTRY_INTERACTIVE_TOKEN: interactive,
       },
     });
-    expect(lines(stdout)).toEqual({
+    expect(fieldLines(stdout)).toEqual({
       create: '201',
       get: '200',
       update: '200',
@@ -91,7 +80,7 @@ describe('the registry document’s clients, unchanged but for base URL and toke
     const { stdout } = await run('python3', [path.join(fixtures, 'registry_client.py')], {
       env: { ...process.env, REGISTRY_BASE_URL: base, AGENTS_REGISTRY_PAT: pat },
     });
-    const out = lines(stdout);
+    const out = fieldLines(stdout);
     expect(out.create).toMatch(/^agt_/);
     expect(out.category).toBe('other');
     expect(out.keys).toBe('2'); // { agents, next_cursor }: the migration page explains
@@ -106,7 +95,7 @@ describe('the registry document’s clients, unchanged but for base URL and toke
     const { stdout } = await run(process.execPath, [path.join(fixtures, 'registry-client.mjs')], {
       env: { ...process.env, REGISTRY_BASE_URL: base, AGENTS_REGISTRY_PAT: pat },
     });
-    const out = lines(stdout);
+    const out = fieldLines(stdout);
     expect(out.create).toMatch(/^agt_/);
     expect(Number(out.agents)).toBeGreaterThan(0);
     expect(out.update).toBe('Updated');
@@ -119,7 +108,7 @@ describe('the registry document’s clients, unchanged but for base URL and toke
     const { stdout } = await run('bash', [path.join(fixtures, 'registry-shell.sh')], {
       env: { ...process.env, API_BASE_URL: base, AGENTS_REGISTRY_PAT: pat },
     });
-    const out = lines(stdout);
+    const out = fieldLines(stdout);
     expect(out.create).toMatch(/^agt_/);
     expect(Number(out.count)).toBeGreaterThan(0);
     expect(out.update).toBe('Updated from the shell');

@@ -1,5 +1,5 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { statementRecorder } from '../../../test/fixtures/statement-recorder.ts';
 import type { Config } from '../../config.ts';
 import { DAY_MS } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -18,14 +18,7 @@ import {
  * The PAT expiry policy without a store: a Kysely whose driver runs nothing (transactions open
  * and commit, queries answer no rows), and credentials faked at the service's narrow boundary.
  */
-const noStore = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const noStore = statementRecorder<DB>().db;
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const context: RequestContext = {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldLines } from '../../../test/fixtures/field-lines.ts';
 import { useSecondApp, useTestApp } from '../../../test/harness.ts';
 import { generateToken } from '../../modules/credentials/token-format.ts';
 
@@ -23,15 +24,14 @@ X-Permitted-Cross-Domain-Policies: none
 X-XSS-Protection: 0
 `;
 
-/** The transcript as Node reports received headers: lower-case names, values as sent. */
-const EXPECTED: Record<string, string> = Object.fromEntries(
-  EXPECTED_TRANSCRIPT.trim()
-    .split('\n')
-    .map((line) => {
-      const colon = line.indexOf(': ');
-      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 2)];
-    }),
-);
+/** A transcript as Node reports received headers: lower-case names, values as sent. */
+function transcript(text: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fieldLines(text)).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+}
+
+const EXPECTED = transcript(EXPECTED_TRANSCRIPT);
 
 let webDist: string;
 
@@ -49,15 +49,16 @@ const https = useSecondApp(ctx, () => ({
   env: { TESSERA_WEB_DIST: webDist, PUBLIC_URL: 'https://tessera.example' },
 }));
 
-// The contract for API answers (ADR 0042): the OWASP REST Security Cheat Sheet's set.
-const EXPECTED_API: Record<string, string> = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cross-origin-resource-policy': 'same-origin',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
+// The contract for API answers (ADR 0042): the OWASP REST Security Cheat Sheet's set, as a
+// transcript like the documents' one.
+const EXPECTED_API = transcript(`
+Content-Security-Policy: default-src 'none'; frame-ancestors 'none'
+Cross-Origin-Resource-Policy: same-origin
+Referrer-Policy: no-referrer
+Strict-Transport-Security: max-age=31536000; includeSubDomains
+X-Content-Type-Options: nosniff
+X-Frame-Options: DENY
+`);
 
 /** Every header either set names, as the response has it (undefined where absent). */
 function securityHeadersOf(headers: Record<string, unknown>) {
