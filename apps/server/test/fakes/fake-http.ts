@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signal } from '../signal.ts';
 
 /** A request a fake saw: enough for a test to assert what Tessera sent (never logged anywhere). */
 export interface SeenRequest {
@@ -61,16 +62,10 @@ export async function startFakeHttpServer(handle: FakeHandler): Promise<FakeHttp
       state.hang = value;
     },
     holdNext() {
-      let arrive!: () => void;
-      let release!: () => void;
-      const reached = new Promise<void>((resolve) => {
-        arrive = resolve;
-      });
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      holds.push({ arrive, released });
-      return { reached, release };
+      const arrived = signal();
+      const released = signal();
+      holds.push({ arrive: arrived.fire, released: released.fired });
+      return { reached: arrived.fired, release: released.fire };
     },
     async close() {
       server.closeAllConnections();
