@@ -9,6 +9,8 @@ interface Uses {
 /** Records what each write carried; `failing` makes writes fail. */
 class RecordingBuffer extends FlushingBuffer<Uses> {
   readonly writes: Array<Record<string, number>> = [];
+  /** Each flush's outcome, as `flushed` reports it. */
+  readonly flushes: Array<{ size: number; allWritten: boolean }> = [];
   failing = false;
 
   constructor(options: FlushingBufferOptions) {
@@ -23,6 +25,10 @@ class RecordingBuffer extends FlushingBuffer<Uses> {
 
   protected override canSettle(entry: Uses): boolean {
     return !entry.urgent;
+  }
+
+  protected override flushed(size: number, _durationMs: number, allWritten: boolean) {
+    this.flushes.push({ size, allWritten });
   }
 
   protected async write(chunk: Map<string, Uses>): Promise<boolean> {
@@ -99,6 +105,11 @@ describe('FlushingBuffer settle window', () => {
     buffer.use('a');
     await buffer.flushDue();
     expect(buffer.writes).toEqual([{ a: 1 }]);
+    // The failed flush is reported as such (the last-use metrics count it as an error, not ok).
+    expect(buffer.flushes).toEqual([
+      { size: 1, allWritten: false },
+      { size: 1, allWritten: true },
+    ]);
   });
 
   it('without a window every flush writes every entry, in chunks', async () => {

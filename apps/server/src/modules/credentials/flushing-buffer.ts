@@ -139,17 +139,19 @@ export abstract class FlushingBuffer<Entry> {
     if (batch.size === 0) return;
     const started = performance.now();
     const entries = [...batch];
+    let allWritten = true;
     for (let start = 0; start < entries.length; start += FLUSH_CHUNK_SIZE) {
       if (start > 0) await (this.running ? sleep(FLUSH_CHUNK_PAUSE_MS) : nextTurn());
       const chunk = new Map(entries.slice(start, start + FLUSH_CHUNK_SIZE));
       if (await this.write(chunk)) this.markWritten(chunk);
+      else allWritten = false;
     }
-    this.flushed(batch.size, performance.now() - started);
+    this.flushed(batch.size, performance.now() - started, allWritten);
   }
 
   /** Writes one chunk of a flush; catches and reports its own failures; true when written. */
   protected abstract write(chunk: Map<string, Entry>): Promise<boolean>;
 
-  /** After a flush's last chunk: `size` entries taken from `pending`, written or reported. */
-  protected flushed(_size: number, _durationMs: number): void {}
+  /** After a flush's last chunk: `size` entries taken from `pending`; `allWritten` unless a chunk failed. */
+  protected flushed(_size: number, _durationMs: number, _allWritten: boolean): void {}
 }

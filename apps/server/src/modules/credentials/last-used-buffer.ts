@@ -18,7 +18,6 @@ interface Usage {
 export class LastUsedBuffer extends FlushingBuffer<Usage> {
   /** Flushes whose every chunk was written. */
   flushCount = 0;
-  private failedInFlush = false;
   /** For metrics: the last flush and failures so far. */
   readonly stats = { lastSize: 0, lastDurationMs: 0, failures: 0, written: 0 };
 
@@ -53,9 +52,8 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
     return usage.slideSessionTo === null;
   }
 
-  protected override flushed(size: number, durationMs: number) {
-    if (!this.failedInFlush) this.flushCount += 1;
-    this.failedInFlush = false;
+  protected override flushed(size: number, durationMs: number, allWritten: boolean) {
+    if (allWritten) this.flushCount += 1;
     this.stats.lastSize = size;
     this.stats.lastDurationMs = durationMs;
   }
@@ -98,7 +96,6 @@ export class LastUsedBuffer extends FlushingBuffer<Usage> {
       this.stats.written += batch.size;
       return true;
     } catch (error) {
-      this.failedInFlush = true;
       this.stats.failures += 1;
       if (this.retainOnFailure) {
         // The store is away (not a bad row): keep the batch for the next flush, newest use wins.
