@@ -141,9 +141,9 @@ export function loggerOptions(level: string, settings: LoggerSettings = {}) {
 /**
  * Standard output, written in batches: a write system call costs more than a log line, and once
  * per event-loop turn is once per one to three requests under load (on the 401 path, batching
- * saved 1–3 µs of the access log's 10–14: issue #13). Lines wait until `FLUSH_BYTES` of them are pending or `FLUSH_DELAY_MS`
- * after the first, as pino's own buffered destination does; they stay in order, and whatever is
- * pending is written synchronously when the process exits.
+ * saved 1–3 µs of the access log's 10–14: issue #13). Lines wait until `FLUSH_BYTES` of them are
+ * pending or `FLUSH_DELAY_MS` after the first, as pino's own buffered destination does; they stay
+ * in order, and whatever is pending is written synchronously when the process exits.
  */
 export const FLUSH_BYTES = 16 * 1024;
 export const FLUSH_DELAY_MS = 50;
