@@ -55,9 +55,11 @@ describe('configuration', () => {
     }
   });
 
-  it('keeps the flush interval and the settle window within the 60 s that last_used_at may lag', () => {
+  it('settles for six flush intervals by default, up to 30 s, within the 60 s that last_used_at may lag', () => {
     const settle = (env: Record<string, string>) => loadConfig(env).tokens.lastUsedSettleMs;
     expect(settle({})).toBe(30_000);
+    expect(settle({ TOKEN_LAST_USED_FLUSH_MS: '100' })).toBe(600);
+    expect(settle({ TOKEN_LAST_USED_FLUSH_MS: '1000' })).toBe(6_000);
     expect(settle({ TOKEN_LAST_USED_FLUSH_MS: '40000' })).toBe(20_000);
     expect(settle({ TOKEN_LAST_USED_FLUSH_MS: '60000' })).toBe(0);
     expect(settle({ TOKEN_LAST_USED_SETTLE_MS: '0' })).toBe(0);

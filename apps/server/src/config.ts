@@ -38,8 +38,8 @@ export interface Config {
     /**
      * TOKEN_LAST_USED_SETTLE_MS: a credential written less than this long ago waits for the window
      * to pass before its next write (ADR 0041). With the flush interval it bounds the lag of
-     * last_used_at, at most 60 s (docs/api.md §5): by default 30 s, less where the interval
-     * leaves less; a value above that is refused.
+     * last_used_at, at most 60 s (docs/api.md §5): by default six intervals (30 s at the default
+     * 5 s), at most 30 s and less where the interval leaves less; a value above that is refused.
      */
     lastUsedSettleMs: number;
     /**
@@ -138,6 +138,8 @@ type Env = Record<string, string | undefined>;
 
 /** How far `last_used_at` may lag real use (docs/api.md §5): the flush interval plus the settle window. */
 const MAX_LAST_USED_LAG_MS = 60_000;
+/** The default settle window, in flush intervals: a credential in constant use is written every sixth. */
+const SETTLE_INTERVALS = 6;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -231,7 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
       lastUsedFlushMs,
       lastUsedSettleMs: int(
         'TOKEN_LAST_USED_SETTLE_MS',
-        Math.min(30_000, MAX_LAST_USED_LAG_MS - lastUsedFlushMs),
+        Math.min(SETTLE_INTERVALS * lastUsedFlushMs, 30_000, MAX_LAST_USED_LAG_MS - lastUsedFlushMs),
         0,
         MAX_LAST_USED_LAG_MS - lastUsedFlushMs,
       ),

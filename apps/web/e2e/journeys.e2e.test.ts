@@ -39,6 +39,8 @@ describe.skipIf(!hasChromium)('web UI journeys (real server, embedded store, Chr
       GITHUB_API_URL: github.url,
       RATE_LIMIT_SIGN_IN_PER_MINUTE: '1000',
       TOKEN_LAST_USED_FLUSH_MS: '100',
+      // Every use written at the next flush: the journeys read usage right after making it (ADR 0041).
+      TOKEN_LAST_USED_SETTLE_MS: '0',
     });
     browser = await launchChromium();
     rmSync(SCREENSHOTS, { recursive: true, force: true });
