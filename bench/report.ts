@@ -16,7 +16,10 @@ export function renderMarkdown(report: Json): string {
   const fixedRatio = ratio(fixed.tessera_bad_checksum_401.rps, fixed.bare_fastify.rps);
   const readRatio = ratio(reads.tessera.rps, reads.fastify_pg_same_sql.rps);
   const peerRatio = ratio(reads.tessera.rps, reads.handwritten_peer.rps);
-  const logCost = ratio(fixed.tessera_bad_checksum_401.rps, fixed.tessera_bad_checksum_401_log_silent.rps);
+  const logCost = (side: Json, silent: Json) =>
+    side && silent
+      ? `${side.rps} vs ${silent.rps} req/s = ${ratio(side.rps, silent.rps)}×, CPU ${side.cpu_us_per_req} vs ${silent.cpu_us_per_req} µs/req`
+      : 'not measured in this run';
   const scaleRatio = ratio(large.p99, small.p99);
 
   const goals: Array<[string, string, string]> = [
@@ -28,7 +31,7 @@ export function renderMarkdown(report: Json): string {
     [
       'Access log cost (measured, not a goal)',
       '—',
-      `401 with one info line per request ${fixed.tessera_bad_checksum_401.rps} req/s vs LOG_LEVEL=silent ${fixed.tessera_bad_checksum_401_log_silent.rps} req/s = ${logCost}×; CPU ${fixed.tessera_bad_checksum_401.cpu_us_per_req} vs ${fixed.tessera_bad_checksum_401_log_silent.cpu_us_per_req} µs/req`,
+      `Against LOG_LEVEL=silent: the 401 with refusals folded per address (default, ADR 0043) ${logCost(fixed.tessera_bad_checksum_401, fixed.tessera_bad_checksum_401_log_silent)}; with one line per refusal (LOG_REFUSALS=each) ${logCost(fixed.tessera_bad_checksum_401_log_each, fixed.tessera_bad_checksum_401_log_silent)}; the read, one line per request, ${logCost(reads.tessera, reads.tessera_log_silent)}`,
     ],
     [
       'Authenticated reads (PostgreSQL) ≥ 0.85× bare Fastify + pg, same SQL',

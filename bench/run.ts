@@ -236,8 +236,14 @@ async function readsAndRejections() {
   log('reads on PostgreSQL, 401 paths, fixed overhead');
   const { url, server: tessera } = await tesseraOnPostgres('reads');
   const viewer = String(tessera.info.userId);
-  const [silent, bare, fastifyPg, peer, betterAuth] = await Promise.all([
+  const [silent, eachRefusal, bare, fastifyPg, peer, betterAuth] = await Promise.all([
     startServer('tessera-silent', 'servers/tessera.ts', { BENCH_DATABASE_URL: url, LOG_LEVEL: 'silent' }),
+    // One access-log line per refusal instead of one per address and window (ADR 0043).
+    startServer('tessera-each-refusal', 'servers/tessera.ts', {
+      BENCH_DATABASE_URL: url,
+      LOG_LEVEL: 'info',
+      LOG_REFUSALS: 'each',
+    }),
     startServer('bare-fastify', 'baselines/bare-fastify.ts', {}),
     startServer('fastify-pg', 'baselines/fastify-pg.ts', {
       BENCH_DATABASE_URL: url,
@@ -257,6 +263,7 @@ async function readsAndRejections() {
   results.reads_postgres = await interleaved([
     { label: 'tessera', server: tessera, load: { path: agentPath, headers: withPat } },
     { label: 'fastify_pg_same_sql', server: fastifyPg, load: { path: agentPath } },
+    { label: 'tessera_log_silent', server: silent, load: { path: agentPath, headers: withPat } },
     { label: 'handwritten_peer', server: peer, load: { path: agentPath, headers: withPat } },
     {
       label: 'better_auth_api_key',
@@ -269,6 +276,11 @@ async function readsAndRejections() {
     {
       label: 'tessera_bad_checksum_401',
       server: tessera,
+      load: { path: '/api/me', headers: { authorization: `Bearer ${badChecksum}` } },
+    },
+    {
+      label: 'tessera_bad_checksum_401_log_each',
+      server: eachRefusal,
       load: { path: '/api/me', headers: { authorization: `Bearer ${badChecksum}` } },
     },
     {
@@ -294,7 +306,7 @@ async function readsAndRejections() {
     tessera_postgres_rss_mb: Math.round(memory.rss / 1024 / 1024),
     filter: memory.filter,
   };
-  await Promise.all([tessera, silent, bare, fastifyPg, peer, betterAuth].map((s) => s.stop()));
+  await Promise.all([tessera, silent, eachRefusal, bare, fastifyPg, peer, betterAuth].map((s) => s.stop()));
 }
 
 async function readsOnPGlite() {

@@ -41,6 +41,7 @@ import { gracefulShutdown } from './platform/http/graceful-shutdown.ts';
 import { type LogDestination, loggerOptions } from './platform/http/logger.ts';
 import { openApi } from './platform/http/openapi.ts';
 import { rateLimits } from './platform/http/rate-limits.ts';
+import { createRefusalLog } from './platform/http/refusal-log.ts';
 import type { App } from './platform/http/schemas.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { validators } from './platform/http/validation.ts';
@@ -73,13 +74,18 @@ export function appLoggerOptions(level: string, destination?: LogDestination) {
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, database } = options;
   const clock = options.clock ?? systemClock;
+  const refusals = config.logRefusals === 'summary' ? createRefusalLog() : undefined;
   const app = Fastify({
     logger: options.logger ?? appLoggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     // One access-log line per request instead of Fastify's two (ADR 0021), naming the credential used.
-    logController: new AccessLogController({ principal: (request) => request.identity?.credentialId }),
+    logController: new AccessLogController({
+      principal: (request) => request.identity?.credentialId,
+      refusal: (request) => request.refusedWith ?? undefined,
+      refusals,
+    }),
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     // A URL the router cannot take apart (bad percent-encoding, an over-long parameter) is refused
@@ -89,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  refusals?.start((summary) => app.log.info(summary, 'requests refused'));
   const logOncePerWindow = createLogWindow();
   const backgroundError = (source: string, message: string) => (error: unknown) =>
     logOncePerWindow(source, (suppressed) =>
@@ -160,6 +167,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     await credentials.stop();
     counters.close();
+    refusals?.stop();
     if (options.ownsDatabase) await database.close();
   });
 

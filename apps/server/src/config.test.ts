@@ -13,12 +13,18 @@ describe('configuration', () => {
 
   it('names every bad value in one error', () => {
     try {
-      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', LOG_LEVEL: 'loud', TOKEN_REQUIRE_EXPIRY: 'maybe' });
+      loadConfig({
+        PORT: 'eighty',
+        PUBLIC_URL: 'ftp://x',
+        LOG_LEVEL: 'loud',
+        LOG_REFUSALS: 'some',
+        TOKEN_REQUIRE_EXPIRY: 'maybe',
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as Error).message;
-      for (const name of ['PORT', 'PUBLIC_URL', 'LOG_LEVEL', 'TOKEN_REQUIRE_EXPIRY'])
+      for (const name of ['PORT', 'PUBLIC_URL', 'LOG_LEVEL', 'LOG_REFUSALS', 'TOKEN_REQUIRE_EXPIRY'])
         expect(message).toContain(name);
     }
   });

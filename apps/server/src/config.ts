@@ -16,6 +16,11 @@ export interface Config {
   /** Encryption keyring for provider tokens: the first key encrypts, all decrypt. */
   encryptionKeys: EncryptionKey[];
   logLevel: string;
+  /**
+   * LOG_REFUSALS: `summary` (default) logs the first refused request of a kind per address and
+   * 10 s in full and counts the rest into one line; `each` logs every one (ADR 0043).
+   */
+  logRefusals: 'summary' | 'each';
   /** Folder of the built web UI; served at `/` when it exists. */
   webDistDir: string;
   uploadDir: string;
@@ -197,6 +202,9 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.TESSERA_DATA_DIR || './data');
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logRefusals = env.LOG_REFUSALS || 'summary';
+  if (logRefusals !== 'summary' && logRefusals !== 'each')
+    problems.push('LOG_REFUSALS must be summary or each');
 
   const encryptionKeys = parseKeyring(env, problems);
   if (encryptionKeys.length === 0 && databaseUrl) {
@@ -216,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     encryptionKeys,
     logLevel,
+    logRefusals: logRefusals === 'each' ? 'each' : 'summary',
     webDistDir: path.resolve(env.TESSERA_WEB_DIST || path.join(SERVER_ROOT, '../web/dist')),
     uploadDir: path.resolve(env.AGENT_UPLOAD_DIR || path.join(dataDir, 'uploads')),
     uploadMaxBytes: int('AGENT_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1),

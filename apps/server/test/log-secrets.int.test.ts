@@ -11,7 +11,8 @@ import { captureLogs, signUp, testConfig, useTestApp } from './harness.ts';
 
 const logs = captureLogs();
 
-const ctx = useTestApp({ logStream: logs.stream });
+// Every refusal written in full (ADR 0043 folds repeats by default): these requests are mostly refused.
+const ctx = useTestApp({ logStream: logs.stream, env: { LOG_REFUSALS: 'each' } });
 
 const secrets: string[] = [];
 beforeEach(() => {

@@ -33,6 +33,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     identity: Identity | null;
+    /** The problem code this hook refused the request with, before any handler ran (the access log's ADR 0043). */
+    refusedWith: string | null;
   }
   interface FastifyInstance {
     /** Every API route with what it accepts: the route table that security tests walk. */
@@ -100,6 +102,7 @@ export const authenticateRequests = fp(
   async (app: FastifyInstance, options: { credentials: CredentialService; publicOrigin: string }) => {
     const { credentials, publicOrigin } = options;
     app.decorateRequest('identity', null);
+    app.decorateRequest('refusedWith', null);
     const apiRoutes: Array<{ method: string; url: string; auth: RouteAuth }> = [];
     app.decorate('apiRoutes', apiRoutes);
 
@@ -179,6 +182,7 @@ export const authenticateRequests = fp(
      */
     function refuse(error: unknown, request: FastifyRequest, reply: FastifyReply, done: HookDone) {
       if (!(error instanceof AppError) || error.status >= 500) return done(error as Error);
+      request.refusedWith = error.code;
       const answer = PREBUILT.get(error);
       if (answer) answer(reply);
       else sendProblem(reply, error, request);
