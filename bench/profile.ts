@@ -34,7 +34,13 @@ if (store === 'pg') {
 }
 async function start(script: string, extra: Record<string, string>) {
   const child = fork(path.join(import.meta.dirname, script), [], {
-    execArgv: [...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]), '--import', 'tsx'],
+    execArgv: [
+      ...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]),
+      // SERVER_NODE_FLAGS: V8/Node flags for the server under test only (not this client).
+      ...(process.env.SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+    ],
     env: { ...process.env, ...env, ...extra },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
