@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createRefusalLog, type RefusalSummary } from './refusal-log.ts';
 
 function refusalLog(options: { maxSources?: number } = {}) {
@@ -6,6 +6,7 @@ function refusalLog(options: { maxSources?: number } = {}) {
   const summaries: RefusalSummary[] = [];
   const log = createRefusalLog({ windowMs: 1_000, now: () => now, ...options });
   log.start((summary) => summaries.push(summary));
+  onTestFinished(() => log.stop());
   return {
     log,
     summaries,

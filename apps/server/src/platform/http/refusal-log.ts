@@ -17,6 +17,13 @@ export interface RefusalLogOptions {
   now?: () => number;
 }
 
+interface RefusalWindow {
+  ip: string | null;
+  code: string;
+  openedAt: number;
+  refused: number;
+}
+
 export const REFUSAL_WINDOW_MS = 10_000;
 export const REFUSAL_MAX_SOURCES = 10_000;
 
@@ -32,14 +39,11 @@ export function createRefusalLog(options: RefusalLogOptions = {}) {
   const windowMs = options.windowMs ?? REFUSAL_WINDOW_MS;
   const maxSources = options.maxSources ?? REFUSAL_MAX_SOURCES;
   const now = options.now ?? Date.now;
-  const windows = new Map<string, { ip: string | null; code: string; openedAt: number; refused: number }>();
+  const windows = new Map<string, RefusalWindow>();
   let report: (summary: RefusalSummary) => void = () => {};
   let timer: NodeJS.Timeout | undefined;
 
-  function close(
-    key: string,
-    window: { ip: string | null; code: string; openedAt: number; refused: number },
-  ) {
+  function close(key: string, window: RefusalWindow) {
     windows.delete(key);
     if (window.refused > 0) {
       report({
@@ -49,6 +53,14 @@ export function createRefusalLog(options: RefusalLogOptions = {}) {
         since: new Date(window.openedAt).toISOString(),
       });
     }
+  }
+
+  /** Past `maxSources` addresses, one window per code counts them all (no line in full). */
+  function countBeyondLimit(code: string, at: number) {
+    const key = `${code} *`;
+    const window = windows.get(key);
+    if (window) window.refused += 1;
+    else windows.set(key, { ip: null, code, openedAt: at, refused: 1 });
   }
 
   /** Closes every window older than `windowMs`, reporting those that folded refusals. */
@@ -63,26 +75,20 @@ export function createRefusalLog(options: RefusalLogOptions = {}) {
      * counted into the window's summary.
      */
     admit(ip: string, code: string): boolean {
-      let key = `${code} ${ip}`;
-      let window = windows.get(key);
-      if (window === undefined && windows.size >= maxSources) {
-        key = `${code} *`;
-        window = windows.get(key);
-        if (window) {
-          window.refused += 1;
-          return false;
-        }
-        windows.set(key, { ip: null, code, openedAt: now(), refused: 1 });
-        return false;
-      }
-      if (window !== undefined) {
-        if (now() - window.openedAt < windowMs) {
+      const at = now();
+      const key = `${code} ${ip}`;
+      const window = windows.get(key);
+      if (window) {
+        if (at - window.openedAt < windowMs) {
           window.refused += 1;
           return false;
         }
         close(key, window);
+      } else if (windows.size >= maxSources) {
+        countBeyondLimit(code, at);
+        return false;
       }
-      windows.set(key, { ip, code, openedAt: now(), refused: 0 });
+      windows.set(key, { ip, code, openedAt: at, refused: 0 });
       return true;
     },
 
