@@ -21,6 +21,9 @@ describe('access log', () => {
       ['GET', '/api/me', 401],
     ]);
     expect(typeof requests[0]!.ms).toBe('number');
+    // Bound by the request's child logger: one id per request.
+    expect(requests.map((line) => typeof line.reqId)).toEqual(['string', 'string']);
+    expect(requests[0]!.reqId).not.toBe(requests[1]!.reqId);
     expect(lines.some((line) => line.msg === 'incoming request' || line.msg === 'request completed')).toBe(
       false,
     );
