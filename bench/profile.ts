@@ -2,7 +2,8 @@
  * Profiles one Tessera load under autocannon: `tsx bench/profile.ts <read|401|unknown|me> [pg|pglite] [seconds]`.
  * Starts bench/servers/tessera.ts with `node --cpu-prof` (profile written to BENCH_PROFILE_DIR,
  * default /tmp/tessera-profile) and prints req/s, p99 and CPU µs/req; a developer's tool, not part
- * of `npm run bench`.
+ * of `npm run bench`. PREWARM_READ=<seconds> first serves PAT reads for that long, so that a 401
+ * load meets a process in the state `npm run bench` leaves it in (ADR 0043 has the difference).
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -89,6 +90,13 @@ const perRequest =
         ],
       }
     : {};
+if (process.env.PREWARM_READ)
+  await autocannon({
+    url: `${info.url}/api/agents/${info.agentId}`,
+    headers: { authorization: `Bearer ${info.pat}` },
+    connections: 10,
+    duration: Number(process.env.PREWARM_READ),
+  });
 await autocannon({ url, headers, connections: 10, duration: 1, ...perRequest });
 // Timed as bench/run.ts times its rounds: without the statement-attribution scope (bench/lib/child.ts).
 await call('attribution', { on: false });
