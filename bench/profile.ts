@@ -3,7 +3,7 @@
  * Starts bench/servers/tessera.ts with `node --cpu-prof` (profile written to BENCH_PROFILE_DIR,
  * default /tmp/tessera-profile) and prints req/s, p99 and CPU µs/req; a developer's tool, not part
  * of `npm run bench`. PREWARM_READ=<seconds> first serves PAT reads for that long, so that a 401
- * load meets a process in the state `npm run bench` leaves it in (ADR 0043 has the difference).
+ * load meets a process that has served reads, as in `npm run bench` (ADR 0043 has the figures).
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
