@@ -140,8 +140,8 @@ export interface Counters {
 
 /**
  * The counters of every limit and budget: in Redis when `redisUrl` is set (a start waits briefly
- * for the first connection; `onDown` hears every connection error, `onRestored` the reconnection
- * after one), else in memory.
+ * for the first connection; `onDown` hears every lost connection and connection error,
+ * `onRestored` the reconnection after one), else in memory.
  */
 export async function openCounters(
   redisUrl: string | undefined,
@@ -151,13 +151,27 @@ export async function openCounters(
   const redis = createRedisClient(redisUrl);
   await awaitFirstConnection(redis);
   let down = false;
-  redis.on('error', (error) => {
+  let closing = false;
+  const lost = (error: unknown) => {
     down = true;
     events.onDown(error);
+  };
+  redis.on('error', lost);
+  // A lost connection is an outage even when no error follows: a Redis that restarts inside the
+  // first reconnect delay never fails a connect, yet every command meanwhile was refused.
+  redis.on('close', () => {
+    if (!closing && !down) lost(new Error('connection to Redis closed'));
   });
   redis.on('ready', () => {
     if (down) events.onRestored();
     down = false;
   });
-  return { store: createRedisCounterStore(redis), shared: true, close: () => redis.disconnect() };
+  return {
+    store: createRedisCounterStore(redis),
+    shared: true,
+    close: () => {
+      closing = true;
+      redis.disconnect();
+    },
+  };
 }
