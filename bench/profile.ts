@@ -43,7 +43,8 @@ async function start(script: string, extra: Record<string, string>) {
       'tsx',
     ],
     env: { ...process.env, ...env, ...extra },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // SERVER_STDOUT=1: the server's standard output (its log, V8's --trace-gc-nvp lines) passes through.
+    stdio: ['ignore', process.env.SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   const replies: Array<(v: unknown) => void> = [];
   const info = await new Promise<Record<string, string>>((resolve) =>

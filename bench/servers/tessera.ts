@@ -1,6 +1,7 @@
 /**
  * Tessera as a benchmark target: the real app (buildApp) on PostgreSQL (BENCH_DATABASE_URL) or
  * the embedded store (BENCH_DATA_DIR), logging at LOG_LEVEL to stdout (the runner discards it).
+ * The process is set up as apps/server/src/server.ts sets it up (V8 settings, ADR 0044).
  * With BENCH_SEED=1 it creates a user, a PAT, a revoked PAT and an agent with one file.
  */
 import { counts, serve } from '../lib/child.ts';
@@ -8,6 +9,10 @@ import { counts, serve } from '../lib/child.ts';
 const { buildApp } = await import('../../apps/server/src/app.ts');
 const { loadConfig } = await import('../../apps/server/src/config.ts');
 const { openDatabase } = await import('../../apps/server/src/platform/database/database.ts');
+const { applyV8Settings } = await import('../../apps/server/src/platform/v8-settings.ts');
+
+// As apps/server/src/server.ts starts the process.
+applyV8Settings();
 
 const started = performance.now();
 const config = loadConfig({

@@ -2,8 +2,10 @@ import { buildApp } from './app.ts';
 import { ConfigError, ensureEmbeddedEncryptionKey, loadConfig } from './config.ts';
 import { openDatabase } from './platform/database/database.ts';
 import { stopOnSignals } from './platform/http/graceful-shutdown.ts';
+import { applyV8Settings } from './platform/v8-settings.ts';
 
 async function main() {
+  applyV8Settings();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
