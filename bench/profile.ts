@@ -113,6 +113,7 @@ console.log(
     p99: result.latency.p99,
     cpu_us_per_req: Math.round(Number(stats.cpuMicros) / result.requests.total),
     user_us_per_req: Math.round(Number(stats.cpuUserMicros) / result.requests.total),
+    gc_us_per_req: Math.round((Number(stats.gcMicros) / result.requests.total) * 10) / 10,
     non2xx: result.non2xx,
     sql: stats.counts,
   }),

@@ -93,11 +93,11 @@ export function renderMarkdown(report: Json): string {
 
   const table = (rows: Record<string, Json>) =>
     [
-      '| side | req/s | p50 ms | p99 ms | CPU µs/req | SQL/req | background SQL/s | listener round trips/req | UPDATEs/min | non-2xx share |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| side | req/s | p50 ms | p99 ms | CPU µs/req | GC pause µs/req | SQL/req | background SQL/s | listener round trips/req | UPDATEs/min | non-2xx share |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...Object.entries(rows).map(
         ([label, m]) =>
-          `| ${label} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.cpu_us_per_req} | ${m.sql_per_req} | ${m.background_sql_per_s ?? '?'} | ${m.listener_round_trips_per_req} | ${m.updates_per_minute} | ${m.non_2xx_share} |`,
+          `| ${label} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.cpu_us_per_req} | ${m.gc_us_per_req ?? '?'} | ${m.sql_per_req} | ${m.background_sql_per_s ?? '?'} | ${m.listener_round_trips_per_req} | ${m.updates_per_minute} | ${m.non_2xx_share} |`,
       ),
     ].join('\n');
 
@@ -107,7 +107,8 @@ Measured ${report.measured_at} with \`npm run bench\` (${report.rounds} interlea
 ${report.seconds_per_run} s per side, medians; autocannon, ${report.connections} connections unless
 noted). Every server runs in its own process; statements are counted exactly at the database
 drivers (bench/lib/child.ts), those caused by requests (SQL/req) apart from the process's
-background jobs (background SQL/s); CPU is the server process's own. Each scenario uses a database of
+background jobs (background SQL/s); CPU is the server process's own, GC pause the time its main
+thread stood in garbage collection. Each scenario uses a database of
 its own on 127.0.0.1:5432, created and dropped by the run.
 
 Machine: ${report.machine.cpus} × ${report.machine.cpu_model}, ${report.machine.memory_gb} GB;

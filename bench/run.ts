@@ -118,6 +118,7 @@ interface Load {
 }
 interface Stats {
   cpuMicros: number;
+  gcMicros: number;
   counts: Record<string, number>;
   rss: number;
   filter?: { keys: number; bytes: number; expectedFalsePositiveRate?: number };
@@ -127,6 +128,8 @@ interface Measurement {
   p50: number;
   p99: number;
   cpu_us_per_req: number;
+  /** Of that CPU, the time the process stood in garbage-collection pauses (ADR 0044). */
+  gc_us_per_req: number;
   /** Statements caused by the requests (bench/lib/child.ts tells them from background ones). */
   sql_per_req: number;
   /** Statements of the server's own background jobs (last-use flush, notice poll, …), per second. */
@@ -171,6 +174,7 @@ async function measure(server: Server, load: Load, seconds = SECONDS): Promise<M
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpu_us_per_req: Math.round(stats.cpuMicros / n),
+    gc_us_per_req: round(stats.gcMicros / n, 1),
     sql_per_req: round(stats.counts.statements! / n, 3),
     background_sql_per_s: round(stats.counts.background! / seconds, 2),
     listener_round_trips_per_req: round(stats.counts.listener! / n, 3),

@@ -18,6 +18,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -75,6 +76,11 @@ PGlite.prototype.query = function countedQuery(this: PGlite, ...args: unknown[])
 } as typeof PGlite.prototype.query;
 
 let cpuAt = process.cpuUsage();
+/** Time the process spent in garbage-collection pauses since the last reset (ms). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 const snapshot = () => ({ ...counts });
 let countsAt = snapshot();
 
@@ -88,6 +94,7 @@ export function serve(
     let reply: unknown;
     if (message.type === 'reset') {
       cpuAt = process.cpuUsage();
+      gcMs = 0;
       countsAt = snapshot();
       reply = {};
     } else if (message.type === 'attribution') {
@@ -104,6 +111,7 @@ export function serve(
       reply = {
         cpuMicros: cpu.user + cpu.system,
         cpuUserMicros: cpu.user,
+        gcMicros: gcMs * 1000,
         counts: delta,
         rss: process.memoryUsage().rss,
         ...extra(),
