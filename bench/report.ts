@@ -21,12 +21,17 @@ export function renderMarkdown(report: Json): string {
       ? `${side.rps} vs ${silent.rps} req/s = ${ratio(side.rps, silent.rps)}×, CPU ${side.cpu_us_per_req} vs ${silent.cpu_us_per_req} µs/req`
       : 'not measured in this run';
   const scaleRatio = ratio(large.p99, small.p99);
+  /** Each round's ratio (rounds alternate the sides' order), to show the spread behind a median. */
+  const roundRatios = (side: Json, baseline: Json) =>
+    side.rps_rounds && baseline.rps_rounds
+      ? `; by round ${side.rps_rounds.map((rps: number, i: number) => ratio(rps, baseline.rps_rounds[i])).join(', ')}`
+      : '';
 
   const goals: Array<[string, string, string]> = [
     [
       'Fixed overhead: malformed-token 401 ≥ 0.6× bare Fastify req/s',
       verdict(fixedRatio >= 0.6),
-      `${fixed.tessera_bad_checksum_401.rps} vs ${fixed.bare_fastify.rps} req/s = **${fixedRatio}×** (was 0.27×)`,
+      `${fixed.tessera_bad_checksum_401.rps} vs ${fixed.bare_fastify.rps} req/s = **${fixedRatio}×** (was 0.27×)${roundRatios(fixed.tessera_bad_checksum_401, fixed.bare_fastify)}`,
     ],
     [
       'Access log cost (measured, not a goal)',
@@ -36,7 +41,7 @@ export function renderMarkdown(report: Json): string {
     [
       'Authenticated reads (PostgreSQL) ≥ 0.85× bare Fastify + pg, same SQL',
       verdict(readRatio >= 0.85),
-      `${reads.tessera.rps} vs ${reads.fastify_pg_same_sql.rps} req/s = **${readRatio}×**; SQL/req ${reads.tessera.sql_per_req} vs ${reads.fastify_pg_same_sql.sql_per_req}`,
+      `${reads.tessera.rps} vs ${reads.fastify_pg_same_sql.rps} req/s = **${readRatio}×**${roundRatios(reads.tessera, reads.fastify_pg_same_sql)}; SQL/req ${reads.tessera.sql_per_req} vs ${reads.fastify_pg_same_sql.sql_per_req}`,
     ],
     reads.better_auth_api_key
       ? [
