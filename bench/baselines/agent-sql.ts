@@ -2,8 +2,7 @@
 export const AGENT_VISIBLE_WITH_FILES = `
   select a.id, a.owner_id, a.name, a.description, a.category, a.framework, a.tags, a.visibility,
          a.created_at, a.updated_at,
-         coalesce((select json_agg(json_build_object('id', f.id, 'agent_id', f.agent_id, 'name', f.name,
-                                                     'size', f.size, 'sha256', f.sha256, 'created_at', f.created_at)
+         coalesce((select json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'sha256', f.sha256)
                                    order by f.created_at, f.id)
                    from agent_files f where f.agent_id = a.id), '[]'::json) as files
   from agents a

@@ -7,6 +7,8 @@ import { containsPattern } from './agent-rules.ts';
 
 export type AgentRow = Selectable<AgentsTable>;
 export type AgentFileRow = Omit<Selectable<AgentFilesTable>, 'size'> & { size: number };
+/** What an agent's answer shows of each of its files. */
+export type AgentFileSummary = Pick<AgentFileRow, 'id' | 'name' | 'size' | 'sha256'>;
 
 export type NewAgent = Omit<AgentRow, 'tags'> & { tags: string[] };
 export type AgentChanges = Partial<
@@ -27,20 +29,20 @@ function toFileRow(row: Selectable<AgentFilesTable>): AgentFileRow {
 
 /**
  * The hot read (`GET /api/agents/{id}`): the agent and its files in one statement and one round
- * trip, written once as SQL text (ADR 0022). Files come back as JSON, oldest first.
+ * trip, written once as SQL text (ADR 0022). Files come back as JSON, oldest first, with what the
+ * answer shows of them.
  */
 const AGENT_VISIBLE_WITH_FILES = `
   select a.id, a.owner_id, a.name, a.description, a.category, a.framework, a.tags, a.visibility,
          a.created_at, a.updated_at,
-         coalesce((select json_agg(json_build_object('id', f.id, 'agent_id', f.agent_id, 'name', f.name,
-                                                     'size', f.size, 'sha256', f.sha256, 'created_at', f.created_at)
+         coalesce((select json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'sha256', f.sha256)
                                    order by f.created_at, f.id)
                    from agent_files f where f.agent_id = a.id), '[]'::json) as files
   from agents a
   where a.id = $1 and (a.visibility = 'public' or a.owner_id = $2)`;
 
 type AgentWithFilesRow = AgentRow & {
-  files: Array<Omit<AgentFileRow, 'size' | 'created_at'> & { size: number | string; created_at: string }>;
+  files: Array<Omit<AgentFileSummary, 'size'> & { size: number | string }>;
 };
 
 export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare']) {
@@ -56,17 +58,13 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
     async findAgentWithFilesVisibleTo(
       id: string,
       viewerId: string,
-    ): Promise<{ agent: AgentRow; files: AgentFileRow[] } | undefined> {
+    ): Promise<{ agent: AgentRow; files: AgentFileSummary[] } | undefined> {
       const [row] = await agentVisibleWithFiles([id, viewerId]);
       if (!row) return undefined;
-      const { files, ...agent } = row;
+      // The row is the agent (its `files` member rides along unread): no copy per request.
       return {
-        agent,
-        files: files.map((file) => ({
-          ...file,
-          size: Number(file.size),
-          created_at: new Date(file.created_at),
-        })),
+        agent: row,
+        files: row.files.map(({ id, name, size, sha256 }) => ({ id, name, size: Number(size), sha256 })),
       };
     },
 

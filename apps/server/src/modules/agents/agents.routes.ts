@@ -12,7 +12,7 @@ import { ownedResourceRoutes } from '../credentials/owned-resource-routes.ts';
 import type { FrameworkId } from '../frameworks/frameworks.ts';
 import { defineAgentCursor } from './agent-cursor.ts';
 import { SUGGESTED_AGENT_CATEGORIES } from './agent-rules.ts';
-import type { AgentFileRow } from './agents.repository.ts';
+import type { AgentFileSummary } from './agents.repository.ts';
 import {
   Agent,
   AgentListQuery,
@@ -25,7 +25,7 @@ import {
 } from './agents.schemas.ts';
 import type { AgentService, AgentWithFiles } from './agents.service.ts';
 
-export function agentFileView(file: AgentFileRow) {
+export function agentFileView(file: AgentFileSummary) {
   return { id: file.id, name: file.name, size: file.size, sha256: file.sha256 };
 }
 

@@ -14,6 +14,7 @@ import { type AgentCategory, type AgentVisibility, LIST_LIMIT_DEFAULT, uniqueTag
 import type {
   AgentChanges,
   AgentFileRow,
+  AgentFileSummary,
   AgentFilters,
   AgentRepository,
   AgentRow,
@@ -38,7 +39,7 @@ export interface AgentListOptions extends AgentFilters {
 
 export interface AgentWithFiles {
   agent: AgentRow;
-  files: AgentFileRow[];
+  files: AgentFileSummary[];
 }
 
 export interface AgentUpload {
