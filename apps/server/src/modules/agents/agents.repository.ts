@@ -41,9 +41,8 @@ const AGENT_VISIBLE_WITH_FILES = `
   from agents a
   where a.id = $1 and (a.visibility = 'public' or a.owner_id = $2)`;
 
-type AgentWithFilesRow = AgentRow & {
-  files: Array<Omit<AgentFileSummary, 'size'> & { size: number | string }>;
-};
+/** `size` is a bigint column, but inside json_build_object it is a JSON number: no coercion needed. */
+type AgentWithFilesRow = AgentRow & { files: AgentFileSummary[] };
 
 export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare']) {
   // On the embedded store the answer is kept until the next write (ADR 0027).
@@ -62,10 +61,7 @@ export function createAgentRepository(db: Kysely<DB>, prepare: Database['prepare
       const [row] = await agentVisibleWithFiles([id, viewerId]);
       if (!row) return undefined;
       // The row is the agent (its `files` member rides along unread): no copy per request.
-      return {
-        agent: row,
-        files: row.files.map(({ id, name, size, sha256 }) => ({ id, name, size: Number(size), sha256 })),
-      };
+      return { agent: row, files: row.files };
     },
 
     async listAgentIdsOfOwner(ownerId: string, executor: Kysely<DB> = db): Promise<string[]> {
