@@ -15,7 +15,7 @@ import { registerCredentialMetrics } from './modules/credentials/credentials.met
 import { createCredentialRepository } from './modules/credentials/credentials.repository.ts';
 import { createCredentialService } from './modules/credentials/credentials.service.ts';
 import { describeRouteAccess, SECURITY_SCHEMES } from './modules/credentials/openapi-access.ts';
-import { TOKEN_IN_TEXT } from './modules/credentials/token-format.ts';
+import { TOKEN_IN_TEXT, TOKEN_MARK } from './modules/credentials/token-format.ts';
 import { verifierLogEvents } from './modules/credentials/verifier-log.ts';
 import { frameworkRoutes } from './modules/frameworks/frameworks.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -68,7 +68,10 @@ export interface BuildAppOptions {
 
 /** The logger of the app: pino with redaction, and every token-shaped string scrubbed from each line. */
 export function appLoggerOptions(level: string, destination?: LogDestination) {
-  return loggerOptions(level, { secretPatterns: [TOKEN_IN_TEXT], ...(destination ? { destination } : {}) });
+  return loggerOptions(level, {
+    secretPatterns: [{ pattern: TOKEN_IN_TEXT, marker: TOKEN_MARK }],
+    ...(destination ? { destination } : {}),
+  });
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {

@@ -1,4 +1,5 @@
 import type {
+  FastifyContextConfig,
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
@@ -144,11 +145,14 @@ export const authenticateRequests = fp(
     }
 
     /**
-     * Starts verifying the request's credential: undefined when the request needs none (public
-     * route), else the identity (null: none presented). Throws the refusals it can make at once.
+     * Verifies the request's credential: undefined when the request needs none (public route),
+     * else the identity (null: none presented), at once when the verification cache can tell and
+     * as a promise when the store is asked. Throws the refusals it can make at once.
      */
-    function verify(request: FastifyRequest): Promise<Identity | null> | null | undefined {
-      const config = request.routeOptions.config;
+    function verify(
+      request: FastifyRequest,
+      config: FastifyContextConfig | undefined,
+    ): Identity | Promise<Identity | null> | null | undefined {
       const requirement = config?.auth;
       if (
         config?.csrfCheck &&
@@ -163,9 +167,10 @@ export const authenticateRequests = fp(
       if (bearer === null) throw MALFORMED_AUTHORIZATION;
       const fresh: FreshReads = {};
       if (bearer !== undefined) {
-        return credentials
-          .verifyBearerToken(bearer, request.ip, fresh)
-          .then((credential) => toIdentity(credential, 'bearer', fresh.owner));
+        const verified = credentials.verifyBearer(bearer, request.ip, fresh);
+        return verified instanceof Promise
+          ? verified.then((credential) => toIdentity(credential, 'bearer', fresh.owner))
+          : toIdentity(verified, 'bearer', undefined);
       }
       const cookie = request.cookies?.[SESSION_COOKIE];
       if (!cookie) return null;
@@ -192,23 +197,26 @@ export const authenticateRequests = fp(
     // microtask turn each even on public routes (issue #13). `done` is always called outside the
     // try blocks, so an error thrown further down the chain is never taken for a refusal.
     app.addHook('onRequest', (request, reply, done) => {
-      // `auth!` below: verify() answers null or a pending verification only for a route that
-      // declared its auth (every API route must, checked at registration).
-      let pending: Promise<Identity | null> | null | undefined;
+      // Read once: every read of `routeOptions` builds a new object.
+      const config = request.routeOptions.config as FastifyContextConfig | undefined;
+      let pending: Identity | Promise<Identity | null> | null | undefined;
       let refusal: unknown;
       try {
-        pending = verify(request);
-        if (pending === null) authorize(request, request.routeOptions.config.auth!, null);
+        pending = verify(request, config);
+        // `auth!`: verify() answers an identity, null or a pending verification only for a route
+        // that declared its auth (every API route must, checked at registration).
+        if (!(pending instanceof Promise) && pending !== undefined)
+          authorize(request, config!.auth!, pending);
       } catch (error) {
         refusal = error;
       }
       if (refusal !== undefined) return refuse(refusal, request, reply, done);
-      if (!pending) return done();
+      if (!(pending instanceof Promise)) return done();
       pending.then(
         (identity) => {
           let refused: unknown;
           try {
-            authorize(request, request.routeOptions.config.auth!, identity);
+            authorize(request, config!.auth!, identity);
           } catch (error) {
             refused = error;
           }

@@ -104,6 +104,9 @@ type SentInvalidation = InvalidationMessage & { n?: string };
 /** Sent on the same channel when a credential is issued: the new hash's filter key (ADR 0022). */
 type IssuanceMessage = { issued: string[] };
 
+/** The verification cache has no answer for a hash: the store must be asked. */
+const NOT_CACHED = Symbol('not cached');
+
 /**
  * The refusal of every bearer token that is not a live credential: one instance, thrown every
  * time, so that the authentication hook answers it with a response built at start (issue #13).
@@ -329,15 +332,44 @@ export function createCredentialService(deps: {
     return listener === undefined || listener.connected;
   }
 
-  /** The cache, then the store, for a token whose format and checksum hold. */
-  async function verifyWellFormedBearer(
+  /**
+   * The cache, then the store, for a token whose format and checksum hold. A cached credential
+   * that needs no store work (no replaced secret, no rotation overlap to end) is answered at once,
+   * without a promise: the hot path of every authenticated request (issue #13).
+   */
+  function verifyWellFormedBearer(
     token: string,
     ip: string | null,
     fresh: FreshReads | undefined,
-  ): Promise<VerifiedCredential> {
+  ): VerifiedCredential | Promise<VerifiedCredential> {
     const hash = hashToken(token);
-    let record = await lookup(hash, fresh);
+    const cached = lookupCached(hash);
+    if (cached === NOT_CACHED) return verifyThroughStore(hash, ip, fresh);
     const now = clock.now();
+    if (cached?.replacedSecretValidUntil || endsOverlapLater(cached, now))
+      return settleBearer(hash, cached, ip, now);
+    const verified = checkBearer(cached, ip, now);
+    recordBearerUse(verified, ip, now);
+    return verified;
+  }
+
+  async function verifyThroughStore(
+    hash: string,
+    ip: string | null,
+    fresh: FreshReads | undefined,
+  ): Promise<VerifiedCredential> {
+    const record = await lookupInStore(hash, fresh);
+    return settleBearer(hash, record, ip, clock.now());
+  }
+
+  /** The checks that may read or write the store: a replaced secret, the end of a rotation overlap. */
+  async function settleBearer(
+    hash: string,
+    found: CachedCredential | undefined,
+    ip: string | null,
+    now: Date,
+  ): Promise<VerifiedCredential> {
+    let record = found;
     if (record?.replacedSecretValidUntil) {
       record = await checkReplacedSecret(hash, record, record.replacedSecretValidUntil, now, ip);
       if (!record) {
@@ -345,6 +377,22 @@ export function createCredentialService(deps: {
         throw INVALID_TOKEN;
       }
     }
+    const verified = checkBearer(record, ip, now);
+    if (endsOverlapLater(verified, now)) await endOverlap(hash, verified);
+    recordBearerUse(verified, ip, now);
+    return verified;
+  }
+
+  function endsOverlapLater(record: CachedCredential | undefined, now: Date): boolean {
+    return !!record?.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime();
+  }
+
+  /** Refuses anything but a live bearer credential allowed from `ip`. */
+  function checkBearer(
+    record: CachedCredential | undefined,
+    ip: string | null,
+    now: Date,
+  ): VerifiedCredential {
     if (!record || !isLive(record, now)) {
       countRefusal(record);
       if (record) reportExpiredUse(record, now);
@@ -364,29 +412,41 @@ export function createCredentialService(deps: {
         'This token may not be used from your network; its owner limited it to other addresses.',
       );
     }
-    if (record.overlapEndsAt && record.overlapEndsAt.getTime() > now.getTime())
-      await endOverlap(hash, record);
-    lastUsed.record(record.id, now, ip);
-    if (record.kind === 'personal') activity.recordAddress(record.id, record.userId, ip, now);
     return record;
   }
 
+  function recordBearerUse(record: VerifiedCredential, ip: string | null, now: Date) {
+    lastUsed.record(record.id, now, ip);
+    if (record.kind === 'personal') activity.recordAddress(record.id, record.userId, ip, now);
+  }
+
   async function lookup(hash: string, fresh?: FreshReads): Promise<CachedCredential | undefined> {
-    const trusted = cacheTrusted();
-    if (trusted) {
-      const cached = cache.get(hash);
-      if (cached) {
-        stats.cacheHits += 1;
-        return cached;
-      }
-      if (cache.isKnownUnknown(hash)) {
-        stats.negativeHits += 1;
-        return undefined;
-      }
-      stats.cacheMisses += 1;
-    } else {
+    const cached = lookupCached(hash);
+    return cached === NOT_CACHED ? lookupInStore(hash, fresh) : cached;
+  }
+
+  /** What the cache knows of `hash` (a credential, or undefined: known never issued), or NOT_CACHED. */
+  function lookupCached(hash: string): CachedCredential | undefined | typeof NOT_CACHED {
+    if (!cacheTrusted()) {
       stats.untrustedCacheBypasses += 1;
+      return NOT_CACHED;
     }
+    const cached = cache.get(hash);
+    if (cached) {
+      stats.cacheHits += 1;
+      return cached;
+    }
+    if (cache.isKnownUnknown(hash)) {
+      stats.negativeHits += 1;
+      return undefined;
+    }
+    stats.cacheMisses += 1;
+    return NOT_CACHED;
+  }
+
+  /** The store's answer for `hash` (after the issued-token filter), cached while the feed is trusted. */
+  async function lookupInStore(hash: string, fresh?: FreshReads): Promise<CachedCredential | undefined> {
+    const trusted = cacheTrusted();
     const epoch = cache.epoch;
     // Never issued (the filter is certain): refused without a store lookup.
     if (!(await issued.mightBeIssued(hash))) {
@@ -608,6 +668,27 @@ export function createCredentialService(deps: {
     return revoked;
   }
 
+  /**
+   * Verifies a bearer token: format and checksum first (no lookup for garbage), then the
+   * cache, then the store. Refuses with 401 invalid_token anything but a live credential.
+   * Answers at once (a credential, or a refusal thrown) whatever the cache can decide alone —
+   * the hot path costs no promise (issue #13) — and with a promise when the store is asked.
+   */
+  function verifyBearer(
+    token: string,
+    ip: string | null,
+    fresh?: FreshReads,
+  ): VerifiedCredential | Promise<VerifiedCredential> {
+    const prefix = parseToken(token);
+    // Session cookies and refresh tokens are never bearer credentials.
+    if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') {
+      if (prefix === null) stats.refused.malformed += 1;
+      else stats.refused.wrong_kind += 1;
+      throw INVALID_TOKEN;
+    }
+    return verifyWellFormedBearer(token, ip, fresh);
+  }
+
   return {
     cache,
     lastUsed,
@@ -730,21 +811,15 @@ export function createCredentialService(deps: {
       return { token, credential };
     },
 
-    /**
-     * Verifies a bearer token: format and checksum first (no lookup for garbage), then the
-     * cache, then the store. Refuses with 401 invalid_token anything but a live credential: a
-     * malformed token or one of another kind by throwing at once (the commonest forgery costs no
-     * promise, issue #13), anything else by rejecting the returned promise.
-     */
-    verifyBearerToken(token: string, ip: string | null, fresh?: FreshReads): Promise<VerifiedCredential> {
-      const prefix = parseToken(token);
-      // Session cookies and refresh tokens are never bearer credentials.
-      if (prefix !== 'acc' && prefix !== 'pat' && prefix !== 'aut') {
-        if (prefix === null) stats.refused.malformed += 1;
-        else stats.refused.wrong_kind += 1;
-        throw INVALID_TOKEN;
-      }
-      return verifyWellFormedBearer(token, ip, fresh);
+    verifyBearer,
+
+    /** `verifyBearer`, always answering with a promise (refusals reject it). */
+    async verifyBearerToken(
+      token: string,
+      ip: string | null,
+      fresh?: FreshReads,
+    ): Promise<VerifiedCredential> {
+      return verifyBearer(token, ip, fresh);
     },
 
     /**

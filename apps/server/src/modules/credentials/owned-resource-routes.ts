@@ -121,7 +121,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { view, ...spec }: Changing<B, S>,
     create: (caller: C, body: Static<B>, context: RequestContext) => Promise<Static<S>>,
   ) {
-    register('POST', path, spec, 201, view, async (request) =>
+    register('POST', path, spec, 201, view, (request) =>
       create(callerOf(request), request.body as Static<B>, requestContext(request)),
     );
   }
@@ -132,7 +132,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { view, ...spec }: Viewing<S> & { querystring?: Q },
     read: (caller: C, query: Static<Q>, context: RequestContext) => Promise<Static<S>>,
   ) {
-    register('GET', path, spec, 200, view, async (request) =>
+    register('GET', path, spec, 200, view, (request) =>
       read(callerOf(request), request.query as Static<Q>, requestContext(request)),
     );
   }
@@ -143,9 +143,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { view, ...spec }: Viewing<S>,
     act: (caller: C, context: RequestContext) => Promise<Static<S>>,
   ) {
-    register('POST', path, spec, 200, view, async (request) =>
-      act(callerOf(request), requestContext(request)),
-    );
+    register('POST', path, spec, 200, view, (request) => act(callerOf(request), requestContext(request)));
   }
 
   /**
@@ -171,7 +169,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     update: (caller: C, body: unknown, context: RequestContext) => Promise<unknown>,
   ) {
     const [status, success] = outcome === undefined ? [200, view as TSchema] : [204, noContent(outcome)];
-    register(method, path, spec, status, success, async (request) =>
+    register(method, path, spec, status, success, (request) =>
       update(callerOf(request), request.body, requestContext(request)),
     );
   }
@@ -201,7 +199,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { view, ...spec }: Viewing<TSchema> & { querystring?: TSchema },
     find: OwnedAnswerWith<TSchema, TSchema, C> | OwnedAnswer<unknown, C>,
   ) {
-    register('GET', path, named(spec), 200, view, async (request) =>
+    register('GET', path, named(spec), 200, view, (request) =>
       spec.querystring
         ? callWith(request, find as OwnedAnswerWith<TSchema, TSchema, C>, request.query)
         : call(request, find as OwnedAnswer<unknown, C>),
@@ -214,7 +212,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { view, ...spec }: Viewing<S>,
     act: OwnedAnswer<Static<S>, C>,
   ) {
-    register('POST', path, named(spec), 200, view, async (request) => call(request, act));
+    register('POST', path, named(spec), 200, view, (request) => call(request, act));
   }
 
   /** `method path` with a body → `status` with `view`. */
@@ -225,9 +223,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { view, ...spec }: Changing<B, S>,
     answer: OwnedAnswerWith<B, S, C>,
   ) {
-    register(method, path, named(spec), status, view, async (request) =>
-      callWith(request, answer, request.body),
-    );
+    register(method, path, named(spec), status, view, (request) => callWith(request, answer, request.body));
   }
 
   /** DELETE `path` → 204 (described as `outcome`): removes or revokes the resource. */
@@ -236,7 +232,7 @@ function ownedRoutes<C>(app: App, route: RouteDeclarer, callerOf: Caller<C>) {
     { outcome, ...spec }: OwnedRouteSpec & { outcome: string },
     remove: OwnedAnswer<unknown, C>,
   ) {
-    register('DELETE', path, named(spec), 204, noContent(outcome), async (request) => call(request, remove));
+    register('DELETE', path, named(spec), 204, noContent(outcome), (request) => call(request, remove));
   }
 
   /** POST `path` with a body → 201 with `view`: creates something in the resource (a task in a task group). */

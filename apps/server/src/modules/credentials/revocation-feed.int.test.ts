@@ -4,6 +4,7 @@ import type { ListenOptions } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
 import { createCredentialRepository } from './credentials.repository.ts';
 import { createCredentialService } from './credentials.service.ts';
+import { generateToken } from './token-format.ts';
 
 /**
  * ADR 0019: a cached verification is trusted only while the revocation feed is connected. The
@@ -111,5 +112,48 @@ describe('verification while the revocation feed is down', () => {
     drop();
     await pending;
     expect(service.cache.size).toBe(0);
+  });
+});
+
+describe('the hot path: a verification the cache can answer costs no promise (issue #13)', () => {
+  it('answers a cached credential at once and records its use; asks the store, with a promise, otherwise', async () => {
+    const { service, drop } = await serviceWithHandFeed();
+    const { token, credential } = await patFor(service);
+    const fromStore = service.verifyBearer(token, '192.0.2.1');
+    expect(fromStore).toBeInstanceOf(Promise);
+    await expect(fromStore).resolves.toMatchObject({ id: credential.id });
+    await service.lastUsed.flush();
+    expect(service.lastUsed.pendingCount).toBe(0);
+
+    const fromCache = service.verifyBearer(token, '192.0.2.1');
+    expect(fromCache).not.toBeInstanceOf(Promise);
+    expect(fromCache).toMatchObject({ id: credential.id, kind: 'personal' });
+    expect(service.stats.cacheHits).toBe(1);
+    expect(service.lastUsed.pendingCount).toBe(1);
+
+    // Not trusted while the feed is down: every verification reads the store again.
+    drop();
+    const untrusted = service.verifyBearer(token, null);
+    expect(untrusted).toBeInstanceOf(Promise);
+    await expect(untrusted).resolves.toMatchObject({ id: credential.id });
+  });
+
+  it('refuses at once, by throwing, what the cache knows is revoked or never issued', async () => {
+    const { service } = await serviceWithHandFeed();
+    const { token, credential } = await patFor(service);
+    await revokeBehindItsBack(credential.id);
+    await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    expect(() => service.verifyBearer(token, null)).toThrow(
+      expect.objectContaining({ code: 'invalid_token' }),
+    );
+
+    const neverIssued = generateToken('pat');
+    await expect(service.verifyBearerToken(neverIssued, null)).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
+    expect(() => service.verifyBearer(neverIssued, null)).toThrow(
+      expect.objectContaining({ code: 'invalid_token' }),
+    );
+    expect(service.stats.negativeHits).toBe(1);
   });
 });

@@ -15,6 +15,9 @@ const RANDOM_LENGTH = 40;
 const CHECKSUM_LENGTH = 6;
 export const TOKEN_LENGTH = 'tes_xxx_'.length + RANDOM_LENGTH + CHECKSUM_LENGTH;
 
+/** How every token begins: text without it holds no token. */
+export const TOKEN_MARK = 'tes_';
+
 /** Matches every well-formed Tessera token; used by the scanner patterns and docs too. */
 export const TOKEN_PATTERN = /^tes_(ses|acc|ref|pat|aut)_[0-9A-Za-z]{46}$/;
 
@@ -22,7 +25,7 @@ export const TOKEN_PATTERN = /^tes_(ses|acc|ref|pat|aut)_[0-9A-Za-z]{46}$/;
  * Anything in a text that looks like a token of any kind, whole or cut short (its prefix is kept
  * as group 1): what the log redacts. Matches, e.g., `tes_pat_…` in a URL path or an error message.
  */
-export const TOKEN_IN_TEXT = new RegExp(`(tes_(?:${TOKEN_KINDS.join('|')})_)[0-9A-Za-z]+`, 'g');
+export const TOKEN_IN_TEXT = new RegExp(`(${TOKEN_MARK}(?:${TOKEN_KINDS.join('|')})_)[0-9A-Za-z]+`, 'g');
 
 /** 40 characters drawn uniformly from base62 with rejection sampling over a CSPRNG. */
 function randomBase62(length: number): string {
@@ -50,7 +53,8 @@ export function encodeBase62(value: number, width: number): string {
 }
 
 export function checksumOf(body: string): string {
-  return encodeBase62(crc32(Buffer.from(body, 'ascii')), CHECKSUM_LENGTH);
+  // A token is ASCII, so the string's UTF-8 bytes (what crc32 reads) are its characters.
+  return encodeBase62(crc32(body), CHECKSUM_LENGTH);
 }
 
 export function generateToken(kind: TokenKind): string {

@@ -5,6 +5,7 @@ import {
   FLUSH_DELAY_MS,
   loggerOptions,
   redactSecretMembers,
+  scrubbingDestination,
   stdoutDestination,
 } from './logger.ts';
 
@@ -45,6 +46,28 @@ describe('log redaction', () => {
   it('returns a line without secret members unchanged (no copy on the hot path)', () => {
     const line = { method: 'GET', url: '/x', status: 200, nested: { a: 1 }, list: [{ password: 'p' }] };
     expect(redactSecretMembers(line)).toBe(line);
+  });
+});
+
+describe('the scrubbing destination', () => {
+  const TOKEN = { pattern: /(tes_pat_)[0-9A-Za-z]+/g, marker: 'tes_' };
+
+  it('redacts every match in a line that holds the marker, keeping the first group', () => {
+    const written: string[] = [];
+    const destination = scrubbingDestination({ write: (line) => written.push(line) }, [TOKEN]);
+    destination.write('{"url":"/api/x/tes_pat_abc123","err":"tes_pat_Zz9 leaked"}\n');
+    expect(written).toEqual(['{"url":"/api/x/tes_pat_[redacted]","err":"tes_pat_[redacted] leaked"}\n']);
+  });
+
+  it('writes a line without the marker as it is, unsearched', () => {
+    const written: string[] = [];
+    // A pattern that would match, behind a marker the line lacks: the marker decides.
+    const destination = scrubbingDestination({ write: (line) => written.push(line) }, [
+      { pattern: /secret/g, marker: 'never-present' },
+    ]);
+    const line = '{"msg":"secret"}\n';
+    destination.write(line);
+    expect(written).toEqual([line]);
   });
 });
 

@@ -31,21 +31,35 @@ export interface LogDestination {
   write(line: string): unknown;
 }
 
+/** A secret recognisable by its shape. */
+export interface SecretPattern {
+  /** The secret; its first capturing group (if any) is kept. */
+  pattern: RegExp;
+  /** Text every match contains: a line without it is written as it is, unsearched. */
+  marker: string;
+}
+
 /**
  * A log destination that replaces every match of the given secret patterns in each written line
  * with the match's first group followed by `[redacted]`. It is the last line of defence: a token
  * that reached a message (a URL path, an error text) by any route is still not written.
  */
-export function scrubbingDestination(destination: LogDestination, secretPatterns: RegExp[]): LogDestination {
-  const patterns = secretPatterns.map(
-    (pattern) =>
-      new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
-  );
+export function scrubbingDestination(
+  destination: LogDestination,
+  secretPatterns: SecretPattern[],
+): LogDestination {
+  const patterns = secretPatterns.map(({ pattern, marker }) => ({
+    marker,
+    pattern: new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
+  }));
   return {
     write(line: string) {
       let scrubbed = line;
-      for (const pattern of patterns)
-        scrubbed = scrubbed.replace(pattern, (_match, kept = '') => `${kept}[redacted]`);
+      for (const { pattern, marker } of patterns) {
+        // Nearly every line holds no secret: a substring search says so faster than the pattern.
+        if (scrubbed.includes(marker))
+          scrubbed = scrubbed.replace(pattern, (_match, kept = '') => `${kept}[redacted]`);
+      }
       return destination.write(scrubbed);
     },
   };
@@ -54,8 +68,8 @@ export function scrubbingDestination(destination: LogDestination, secretPatterns
 export interface LoggerSettings {
   /** Where lines go; standard output by default. */
   destination?: LogDestination;
-  /** Secrets recognisable by their shape; the first capturing group (if any) is kept. */
-  secretPatterns?: RegExp[];
+  /** Secrets recognisable by their shape. */
+  secretPatterns?: SecretPattern[];
 }
 
 /** Member names whose value is never logged, at the top level or one level down (`*.password`). */
