@@ -109,9 +109,7 @@ export function renderMarkdown(report: Json): string {
   return `# Benchmarks
 
 Measured ${report.measured_at} with \`npm run bench\` (${report.rounds} interleaved rounds of
-${report.seconds_per_run} s per side, medians; within a round the sides take turns in
-${report.slices_per_run ?? 1} slices, so that each meets the same mix of machine speeds (ADR 0045);
-p50/p99 are the median of a round's slices; autocannon, ${report.connections} connections unless
+${report.seconds_per_run} s per side, medians; autocannon, ${report.connections} connections unless
 noted). Every server runs in its own process; statements are counted exactly at the database
 drivers (bench/lib/child.ts), those caused by requests (SQL/req) apart from the process's
 background jobs (background SQL/s); CPU is the server process's own, GC pause the time its main

@@ -30,8 +30,6 @@ const only = onlyArg
 const wanted = (name: string) => !only || only.has(name);
 const ROUNDS = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = quick ? 1.5 : Number(process.env.BENCH_SECONDS ?? 5);
-/** Each side's SECONDS of a round run as this many slices, the sides taking turns (see `interleaved`). */
-const SLICES = quick ? 1 : Number(process.env.BENCH_SLICES ?? 5);
 /** The statement-counting pass before the timed rounds (see `interleaved`). */
 const COUNTING_SECONDS = quick ? 0.5 : 2;
 const CONNECTIONS = 10;
@@ -198,34 +196,8 @@ function medianOf(runs: Measurement[]): Measurement {
   return Object.fromEntries(keys.map((k) => [k, round(median(runs.map((r) => r[k])), 3)])) as never;
 }
 
-/** One side's slices of a round as one measurement: requests, CPU and statements summed; p50/p99 the slices' median. */
-function joined(slices: Measurement[]): Measurement {
-  const requests = slices.reduce((total, m) => total + m.requests, 0);
-  const perRequest = (key: keyof Measurement, digits: number) =>
-    round(slices.reduce((total, m) => total + m[key] * m.requests, 0) / Math.max(1, requests), digits);
-  const mean = (key: keyof Measurement) => slices.reduce((total, m) => total + m[key], 0) / slices.length;
-  return {
-    rps: Math.round(mean('rps')),
-    p50: median(slices.map((m) => m.p50)),
-    p99: median(slices.map((m) => m.p99)),
-    cpu_us_per_req: Math.round(perRequest('cpu_us_per_req', 3)),
-    gc_us_per_req: perRequest('gc_us_per_req', 1),
-    sql_per_req: perRequest('sql_per_req', 3),
-    background_sql_per_s: round(mean('background_sql_per_s'), 2),
-    listener_round_trips_per_req: perRequest('listener_round_trips_per_req', 3),
-    updates_per_minute: Math.round(mean('updates_per_minute')),
-    non_2xx_share: perRequest('non_2xx_share', 3),
-    requests,
-    rss_mb: Math.max(...slices.map((m) => m.rss_mb)),
-  };
-}
-
 /**
- * Runs each side for SECONDS per round, medians per side over the rounds. Within a round the
- * sides take turns in SLICES slices (SECONDS / SLICES each; the order reversed every slice), so
- * that every side meets the same mix of machine speeds: on a shared machine the speed changes by
- * more than half within seconds (ADR 0045), which one 5 s stretch per side turned into ratio
- * swings of ±0.1 between rounds.
+ * Runs each side for SECONDS per round, alternating the order every round; medians per side.
  * Statements per request and background statements per second come from one counting pass per
  * side before the rounds, with the statement-attribution scope on as it has been since the
  * process started (so every connection and timer the server made carries it); the timed rounds
@@ -237,15 +209,9 @@ async function interleaved(sides: Array<{ label: string; server: Server; load: L
   for (const side of sides) counted.set(side.label, await measure(side.server, side.load, COUNTING_SECONDS));
   for (const side of sides) await side.server.call('attribution', { on: false });
   const runs = new Map<string, Measurement[]>(sides.map((s) => [s.label, []]));
-  const reversed = [...sides].reverse();
   for (let r = 0; r < ROUNDS; r++) {
-    const slices = new Map<string, Measurement[]>(sides.map((s) => [s.label, []]));
-    for (let slice = 0; slice < SLICES; slice++) {
-      const order = (r * SLICES + slice) % 2 === 0 ? sides : reversed;
-      for (const side of order)
-        slices.get(side.label)!.push(await measure(side.server, side.load, SECONDS / SLICES));
-    }
-    for (const side of sides) runs.get(side.label)!.push(joined(slices.get(side.label)!));
+    const order = r % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) runs.get(side.label)!.push(await measure(side.server, side.load));
   }
   for (const side of sides) await side.server.call('attribution', { on: true });
   return Object.fromEntries(
@@ -558,7 +524,6 @@ async function main() {
     mode: quick ? 'quick' : 'full',
     rounds: ROUNDS,
     seconds_per_run: SECONDS,
-    slices_per_run: SLICES,
     connections: CONNECTIONS,
     machine: {
       cpus: os.cpus().length,
