@@ -813,15 +813,6 @@ export function createCredentialService(deps: {
 
     verifyBearer,
 
-    /** `verifyBearer`, always answering with a promise (refusals reject it). */
-    async verifyBearerToken(
-      token: string,
-      ip: string | null,
-      fresh?: FreshReads,
-    ): Promise<VerifiedCredential> {
-      return verifyBearer(token, ip, fresh);
-    },
-
     /**
      * RFC 7662: the live PAT or access token a string names, or undefined for anything else
      * (malformed, unknown, expired, revoked, another kind). Uses the verification cache, so a

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createPat as createPatWith } from '../../../test/fixtures/index.ts';
 import { revokePat, rotatePat } from '../../../test/fixtures/pat-actions.ts';
+import { verifyAsPromise } from '../../../test/fixtures/verify-bearer.ts';
 import {
   accessTokenFor,
   bearer,
@@ -179,7 +180,7 @@ describe('the receipt follows the eviction', () => {
     onTestFinished(() => service.stop());
     // The store read starts (the cache epoch noted) before the invalidation is applied and
     // ends after it: what it read may predate the revoking COMMIT, so it must not be kept.
-    const inFlight = service.verifyBearerToken(secret, null);
+    const inFlight = verifyAsPromise(service, secret);
     feed!.onNotification(JSON.stringify({ ids: [token.id], n: 'ins_peer.7' }), INVALIDATION_CHANNEL);
     await inFlight;
     expect(service.cache.size).toBe(0);
@@ -189,7 +190,7 @@ describe('the receipt follows the eviction', () => {
       .set({ revoked_at: new Date() })
       .where('id', '=', token.id)
       .execute();
-    await expect(service.verifyBearerToken(secret, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(verifyAsPromise(service, secret)).rejects.toMatchObject({ code: 'invalid_token' });
     expect(sent).toEqual([
       { channel: INVALIDATION_ACK_CHANNEL, payload: `ins_peer.7 ${service.instanceId}`, cachedAtSend: 0 },
     ]);

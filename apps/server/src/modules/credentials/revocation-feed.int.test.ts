@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { verifyAsPromise } from '../../../test/fixtures/verify-bearer.ts';
 import { testClock, testConfig, useTestStore } from '../../../test/harness.ts';
 import type { ListenOptions } from '../../platform/database/database.ts';
 import { inTransaction } from '../../platform/database/transaction.ts';
@@ -80,35 +81,35 @@ describe('verification while the revocation feed is down', () => {
   it('with the feed connected, a cached positive is served (the cache works; a missed NOTIFY would be believed)', async () => {
     const { service } = await serviceWithHandFeed();
     const { token, credential } = await patFor(service);
-    await service.verifyBearerToken(token, null);
+    await verifyAsPromise(service, token);
     await revokeBehindItsBack(credential.id);
-    await expect(service.verifyBearerToken(token, null)).resolves.toMatchObject({ id: credential.id });
+    await expect(verifyAsPromise(service, token)).resolves.toMatchObject({ id: credential.id });
   });
 
   it('never serves a token whose revocation it may have missed: reads the store instead, caches nothing', async () => {
     const { service, drop, restore } = await serviceWithHandFeed();
     const { token, credential } = await patFor(service);
-    await service.verifyBearerToken(token, null);
+    await verifyAsPromise(service, token);
     expect(service.cache.size).toBe(1);
 
     drop();
     expect(service.cache.size).toBe(0);
     // Still verifiable from the store while nothing is revoked, but not cached.
-    await service.verifyBearerToken(token, null);
+    await verifyAsPromise(service, token);
     expect(service.cache.size).toBe(0);
     await revokeBehindItsBack(credential.id);
-    await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(verifyAsPromise(service, token)).rejects.toMatchObject({ code: 'invalid_token' });
     expect(service.stats.untrustedCacheBypasses).toBe(2);
 
     restore();
     expect(service.stats.feedReconnects).toBe(1);
-    await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(verifyAsPromise(service, token)).rejects.toMatchObject({ code: 'invalid_token' });
   });
 
   it('a read in flight when the feed drops is not cached', async () => {
     const { service, drop } = await serviceWithHandFeed();
     const { token } = await patFor(service);
-    const pending = service.verifyBearerToken(token, null);
+    const pending = verifyAsPromise(service, token);
     drop();
     await pending;
     expect(service.cache.size).toBe(0);
@@ -142,13 +143,13 @@ describe('the hot path: a verification the cache can answer costs no promise (is
     const { service } = await serviceWithHandFeed();
     const { token, credential } = await patFor(service);
     await revokeBehindItsBack(credential.id);
-    await expect(service.verifyBearerToken(token, null)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(verifyAsPromise(service, token)).rejects.toMatchObject({ code: 'invalid_token' });
     expect(() => service.verifyBearer(token, null)).toThrow(
       expect.objectContaining({ code: 'invalid_token' }),
     );
 
     const neverIssued = generateToken('pat');
-    await expect(service.verifyBearerToken(neverIssued, null)).rejects.toMatchObject({
+    await expect(verifyAsPromise(service, neverIssued)).rejects.toMatchObject({
       code: 'invalid_token',
     });
     expect(() => service.verifyBearer(neverIssued, null)).toThrow(
