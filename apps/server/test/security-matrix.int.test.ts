@@ -84,6 +84,27 @@ describe('security matrix over every API route', () => {
     }
   });
 
+  // HEAD twins of GET routes are registered by Fastify from the GET's options: they must not
+  // skip the authentication the GET has (a classic bypass).
+  it('answers 401 to HEAD on every protected GET route', async () => {
+    const protectedGets = ctx.app.apiRoutes.filter((r) => r.auth !== 'public' && r.method === 'GET');
+    expect(protectedGets.length).toBeGreaterThan(5);
+    for (const route of protectedGets) {
+      const response = await ctx.app.inject({ method: 'HEAD', url: concrete(route.url) });
+      expect(response.statusCode, `HEAD ${route.url}`).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera"');
+    }
+  });
+
+  it('serves public routes whatever the Authorization header holds (they read no credential)', async () => {
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', `Bearer ${generateToken('pat')}`]) {
+      for (const url of ['/api/health/live', '/api/frameworks', '/api/openapi.json']) {
+        const response = await ctx.app.inject({ url, headers: { authorization } });
+        expect(response.statusCode, `${url} with ${authorization}`).toBe(200);
+      }
+    }
+  });
+
   it('answers 401 invalid_token for an unknown token on every protected route', async () => {
     const unknown = generateToken('pat');
     for (const route of ctx.app.apiRoutes.filter((r) => r.auth !== 'public')) {

@@ -1,9 +1,9 @@
 import type {
-  FastifyContextConfig,
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
   HookHandlerDoneFunction as HookDone,
+  onRequestHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../platform/errors.ts';
@@ -107,15 +107,24 @@ export const authenticateRequests = fp(
     const apiRoutes: Array<{ method: string; url: string; auth: RouteAuth }> = [];
     app.decorate('apiRoutes', apiRoutes);
 
-    // Every API route must say what it accepts; a route that forgets fails at start-up, not in production.
+    // Every API route must say what it accepts; a route that forgets fails at start-up, not in
+    // production. A route that reads a credential (or checks the origin) gets this plugin's hook as
+    // its first own onRequest hook, made for what it declared: the hook never looks the route's
+    // options up per request, and public routes run no hook at all (issue #13).
     app.addHook('onRoute', (route) => {
-      if (!route.url.startsWith('/api/')) return;
       const auth = route.config?.auth;
-      if (auth === undefined)
-        throw new Error(`route ${route.method} ${route.url} does not declare config.auth`);
-      for (const method of [route.method].flat()) {
-        if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, auth });
+      if (route.url.startsWith('/api/')) {
+        if (auth === undefined)
+          throw new Error(`route ${route.method} ${route.url} does not declare config.auth`);
+        for (const method of [route.method].flat()) {
+          if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, auth });
+        }
       }
+      const csrfCheck = route.config?.csrfCheck === true;
+      if ((auth === undefined || auth === 'public') && !csrfCheck) return;
+      // A new array: Fastify copied the options for the route's HEAD twin before this hook ran.
+      const own = route.onRequest;
+      route.onRequest = [authenticationHook(auth, csrfCheck), ...(own === undefined ? [] : [own].flat())];
     });
 
     /** What the route requires of a verified (or absent) identity; throws the refusal. */
@@ -145,20 +154,17 @@ export const authenticateRequests = fp(
     }
 
     /**
-     * Verifies the request's credential: undefined when the request needs none (public route),
-     * else the identity (null: none presented), at once when the verification cache can tell and
-     * as a promise when the store is asked. Throws the refusals it can make at once.
+     * Verifies the request's credential for a route that accepts `requirement`: undefined when it
+     * needs none (public route), else the identity (null: none presented), at once when the
+     * verification cache can tell and as a promise when the store is asked. Throws the refusals
+     * it can make at once.
      */
     function verify(
       request: FastifyRequest,
-      config: FastifyContextConfig | undefined,
+      requirement: RouteAuth | undefined,
+      csrfCheck: boolean,
     ): Identity | Promise<Identity | null> | null | undefined {
-      const requirement = config?.auth;
-      if (
-        config?.csrfCheck &&
-        UNSAFE_METHODS.has(request.method) &&
-        crossSiteRejected(request, publicOrigin)
-      ) {
+      if (csrfCheck && UNSAFE_METHODS.has(request.method) && crossSiteRejected(request, publicOrigin)) {
         throw new AppError('csrf_rejected', 'Cross-site requests may not sign in.');
       }
       if (requirement === undefined || requirement === 'public') return undefined;
@@ -193,39 +199,38 @@ export const authenticateRequests = fp(
       else sendProblem(reply, error, request);
     }
 
-    // A callback-style hook: it runs on every request, and an async one costs a promise and a
-    // microtask turn each even on public routes (issue #13). `done` is always called outside the
-    // try blocks, so an error thrown further down the chain is never taken for a refusal.
-    app.addHook('onRequest', (request, reply, done) => {
-      // Read once: every read of `routeOptions` builds a new object.
-      const config = request.routeOptions.config as FastifyContextConfig | undefined;
-      let pending: Identity | Promise<Identity | null> | null | undefined;
-      let refusal: unknown;
-      try {
-        pending = verify(request, config);
-        // `auth!`: verify() answers an identity, null or a pending verification only for a route
-        // that declared its auth (every API route must, checked at registration).
-        if (!(pending instanceof Promise) && pending !== undefined)
-          authorize(request, config!.auth!, pending);
-      } catch (error) {
-        refusal = error;
-      }
-      if (refusal !== undefined) return refuse(refusal, request, reply, done);
-      if (!(pending instanceof Promise)) return done();
-      pending.then(
-        (identity) => {
-          let refused: unknown;
-          try {
-            authorize(request, config!.auth!, identity);
-          } catch (error) {
-            refused = error;
-          }
-          if (refused === undefined) done();
-          else refuse(refused, request, reply, done);
-        },
-        (error) => refuse(error, request, reply, done),
-      );
-    });
+    // A callback-style hook: an async one costs a promise and a microtask turn on every request
+    // (issue #13). `done` is always called outside the try blocks, so an error thrown further down
+    // the chain is never taken for a refusal.
+    function authenticationHook(auth: RouteAuth | undefined, csrfCheck: boolean): onRequestHookHandler {
+      return (request, reply, done) => {
+        let pending: Identity | Promise<Identity | null> | null | undefined;
+        let refusal: unknown;
+        try {
+          pending = verify(request, auth, csrfCheck);
+          // `auth!`: verify() answers an identity, null or a pending verification only for a
+          // route that requires a credential.
+          if (!(pending instanceof Promise) && pending !== undefined) authorize(request, auth!, pending);
+        } catch (error) {
+          refusal = error;
+        }
+        if (refusal !== undefined) return refuse(refusal, request, reply, done);
+        if (!(pending instanceof Promise)) return done();
+        pending.then(
+          (identity) => {
+            let refused: unknown;
+            try {
+              authorize(request, auth!, identity);
+            } catch (error) {
+              refused = error;
+            }
+            if (refused === undefined) done();
+            else refuse(refused, request, reply, done);
+          },
+          (error) => refuse(error, request, reply, done),
+        );
+      };
+    }
   },
   { name: 'authenticate-requests', dependencies: ['@fastify/cookie'] },
 );

@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../schema.ts';
+import { DeadlinePool } from './deadline-pool.ts';
 import { PGliteDialect, WriteCounter } from './pglite-dialect.ts';
 
 export type Db = Kysely<DB>;
@@ -97,7 +98,7 @@ export async function openPostgres(
   connectionString: string,
   options: { poolSize?: number; connectionTimeoutMs?: number } = {},
 ): Promise<Database> {
-  const pool = new pg.Pool({
+  const pool = new DeadlinePool({
     connectionString,
     max: options.poolSize ?? 10,
     // When PostgreSQL is away a request waits at most this long for a connection, then answers 503.
