@@ -3,6 +3,9 @@
  * the embedded store (BENCH_DATA_DIR), logging at LOG_LEVEL to stdout (the runner discards it).
  * The process is set up as apps/server/src/server.ts sets it up (V8 settings, ADR 0044).
  * With BENCH_SEED=1 it creates a user, a PAT, a revoked PAT and an agent with one file.
+ * With BENCH_BARE_ROUTE=1 it also serves `GET /bench/agents/:id`: the agent read's prepared
+ * statement and answer for the seeded user, with no credential and no route layers — the
+ * platform's own share of the read (bench/side-by-side.ts, ADR 0046).
  */
 import { counts, serve } from '../lib/child.ts';
 
@@ -30,6 +33,19 @@ const config = loadConfig({
 });
 const database = await openDatabase(config);
 const app = await buildApp({ config, database, ownsDatabase: true });
+let bareRouteViewer = '';
+if (process.env.BENCH_BARE_ROUTE === '1') {
+  const { AGENT_VISIBLE_WITH_FILES, agentView } = await import('../baselines/agent-sql.ts');
+  const read = database.prepare<Record<string, unknown>>(
+    'bench_agent_visible_with_files',
+    AGENT_VISIBLE_WITH_FILES,
+  );
+  app.get<{ Params: { id: string } }>('/bench/agents/:id', async (request, reply) => {
+    const [row] = await read([request.params.id, bareRouteViewer]);
+    if (!row) return reply.code(404).send({ code: 'not_found' });
+    return agentView(row);
+  });
+}
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 const startupMs = performance.now() - started;
 
@@ -86,6 +102,7 @@ async function seed() {
 }
 
 const seeded = process.env.BENCH_SEED === '1' ? await seed() : undefined;
+bareRouteViewer = seeded?.userId ?? '';
 void counts;
 serve(
   { url, startupMs, ...seeded },
