@@ -9,26 +9,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { admin, databaseUrl } from './lib/bench-database.ts';
 import { seedReader } from './lib/seed-reader.ts';
 
 const [dirA, dirB] = process.argv.slice(2);
 if (!dirA || !dirB) throw new Error('usage: ab-cost.ts <dir A> <dir B>');
-const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const pglite = process.env.STORE === 'pglite';
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 const N = Number(process.env.N ?? 500);
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const CASES = (process.env.CASES ?? '401,unknown,read').split(',');
 
 async function side(dir: string, tag: string) {
   const name = `tessera_ab_${tag}_${process.pid}`;
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
   const dataDir = pglite ? mkdtempSync(path.join(os.tmpdir(), `tessera-ab-${tag}-`)) : undefined;
   if (!pglite) await admin(`create database ${name}`);
   const { buildApp } = await import(path.resolve(dir, 'apps/server/src/app.ts'));
@@ -39,7 +31,7 @@ async function side(dir: string, tag: string) {
   );
   const config = loadConfig({
     ...process.env,
-    DATABASE_URL: pglite ? '' : url.toString(),
+    DATABASE_URL: pglite ? '' : databaseUrl(name),
     TESSERA_DATA_DIR: dataDir ?? '/tmp/tessera-ab-unused',
     TESSERA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     TESSERA_WEB_DIST: '/nonexistent',

@@ -12,19 +12,13 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { AGENT_VISIBLE_WITH_FILES, agentView } from './baselines/agent-sql.ts';
+import { admin, databaseUrl } from './lib/bench-database.ts';
 import { seedReader } from './lib/seed-reader.ts';
 
-const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `tessera_inject_${process.pid}`;
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 await admin(`create database ${name}`);
-const url = new URL(PG_ADMIN);
-url.pathname = `/${name}`;
-process.env.BENCH_DATABASE_URL = url.toString();
+const url = databaseUrl(name);
+process.env.BENCH_DATABASE_URL = url;
 
 const { buildApp } = await import('../apps/server/src/app.ts');
 const { loadConfig } = await import('../apps/server/src/config.ts');
@@ -34,7 +28,7 @@ const dataDir =
   process.env.STORE === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'tessera-inject-')) : undefined;
 const config = loadConfig({
   ...process.env,
-  DATABASE_URL: dataDir ? '' : url.toString(),
+  DATABASE_URL: dataDir ? '' : url,
   TESSERA_DATA_DIR: dataDir ?? '/tmp/tessera-inject-unused',
   TESSERA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
   TESSERA_WEB_DIST: '/nonexistent',
@@ -49,7 +43,7 @@ const userId = (await app.inject({ url: '/api/me', headers: auth })).json().user
 
 const bare = Fastify({ logger: false });
 bare.get('/*', async () => ({ status: 'ok' }));
-const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+const pool = new pg.Pool({ connectionString: url, max: 10 });
 bare.get<{ Params: { id: string } }>('/api/agents/:id', async (request) => {
   const { rows } = await pool.query({
     name: 'agent_visible_with_files',

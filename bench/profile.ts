@@ -10,26 +10,18 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { generateToken } from '../apps/server/src/modules/credentials/token-format.ts';
+import { admin, databaseUrl } from './lib/bench-database.ts';
 
 const [load = 'read', store = 'pg', seconds = '5'] = process.argv.slice(2);
-const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dir = process.env.BENCH_PROFILE_DIR ?? '/tmp/tessera-profile';
 mkdirSync(dir, { recursive: true });
 
 const env: Record<string, string> = { BENCH_SEED: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
 const database = `tessera_profile_${process.pid}`;
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 if (store === 'pg') {
   await admin(`create database ${database}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${database}`;
-  env.BENCH_DATABASE_URL = url.toString();
+  env.BENCH_DATABASE_URL = databaseUrl(database);
 } else {
   env.BENCH_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'tessera-profile-pglite-'));
 }

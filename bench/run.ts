@@ -14,6 +14,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { generateToken } from '../apps/server/src/modules/credentials/token-format.ts';
+import { admin, databaseUrl, PG_ADMIN } from './lib/bench-database.ts';
 import { seedTokens } from './seed-tokens.ts';
 
 const quick = process.argv.includes('--quick');
@@ -34,30 +35,18 @@ const SECONDS = quick ? 1.5 : Number(process.env.BENCH_SECONDS ?? 5);
 const COUNTING_SECONDS = quick ? 0.5 : 2;
 const CONNECTIONS = 10;
 const SCALE = quick ? 30_000 : Number(process.env.BENCH_SCALE ?? 1_000_000);
-const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const here = import.meta.dirname;
 const started = Date.now();
 const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`);
 
 // --- databases and child servers ---------------------------------------------------------------
 const databases: string[] = [];
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 async function createDatabase(label: string): Promise<string> {
   const name = `tessera_bench_${label}_${process.pid}`;
   await admin(`drop database if exists ${name} with (force)`);
   await admin(`create database ${name}`);
   databases.push(name);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseUrl(name);
 }
 
 interface Server {

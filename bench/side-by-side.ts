@@ -17,7 +17,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { admin, databaseUrl } from './lib/bench-database.ts';
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: number): number {
@@ -50,17 +50,7 @@ function parseSide(text: string): SideSpec {
 }
 const specs = args.map(parseSide);
 
-const PG_ADMIN = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_side_by_side_${process.pid}`;
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Server {
   child: ChildProcess;
@@ -93,8 +83,6 @@ async function startServer(script: string, env: Record<string, string>): Promise
 }
 
 await admin(`create database ${database}`);
-const databaseUrl = new URL(PG_ADMIN);
-databaseUrl.pathname = `/${database}`;
 const servers: Server[] = [];
 try {
   // Tessera sides seed their own user, PAT and agent; baselines read the first Tessera side's agent.
@@ -103,7 +91,7 @@ try {
   for (const spec of [...specs].sort(
     (a, b) => Number(a.kind === 'baseline') - Number(b.kind === 'baseline'),
   )) {
-    const common = { BENCH_DATABASE_URL: databaseUrl.toString(), ...spec.env };
+    const common = { BENCH_DATABASE_URL: databaseUrl(database), ...spec.env };
     if (spec.kind === 'baseline') {
       if (!seeded) throw new Error('a baseline side needs a read or bare side to seed its agent');
       const server = await startServer(path.join(spec.checkout, 'bench/baselines/fastify-pg.ts'), {
