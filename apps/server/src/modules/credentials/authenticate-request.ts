@@ -110,7 +110,8 @@ export const authenticateRequests = fp(
     // Every API route must say what it accepts; a route that forgets fails at start-up, not in
     // production. A route that reads a credential (or checks the origin) gets this plugin's hook as
     // its first own onRequest hook, made for what it declared: the hook never looks the route's
-    // options up per request, and public routes run no hook at all (issue #13).
+    // options up per request, and public routes run no hook at all (issue #13, ADR 0046). So this
+    // plugin must be registered before any route (app.ts does): `onRoute` sees only later ones.
     app.addHook('onRoute', (route) => {
       const auth = route.config?.auth;
       if (route.url.startsWith('/api/')) {
