@@ -7,7 +7,6 @@
  * database drivers send (bench/lib/child.ts) and reports its own CPU time; each scenario gets its
  * own database on 127.0.0.1:5432 (BENCH_PG, created and dropped here).
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { generateToken } from '../apps/server/src/modules/credentials/token-format.ts';
 import { admin, databaseUrl, PG_ADMIN } from './lib/bench-database.ts';
+import { type BenchServer, killServers, startServer } from './lib/server-process.ts';
 import { seedTokens } from './seed-tokens.ts';
 
 const quick = process.argv.includes('--quick');
@@ -47,52 +47,6 @@ async function createDatabase(label: string): Promise<string> {
   await admin(`create database ${name}`);
   databases.push(name);
   return databaseUrl(name);
-}
-
-interface Server {
-  name: string;
-  info: Record<string, unknown> & { url: string };
-  call<T = Record<string, unknown>>(type: string, args?: Record<string, unknown>): Promise<T>;
-  stop(): Promise<void>;
-}
-const servers = new Set<ChildProcess>();
-async function startServer(name: string, script: string, env: Record<string, string>): Promise<Server> {
-  const child = fork(path.join(here, script), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  servers.add(child);
-  let next = 0;
-  const pending = new Map<number, (reply: unknown) => void>();
-  const info = await new Promise<Server['info']>((resolve, reject) => {
-    child.on('message', (message: { ready?: boolean; id?: number; reply?: unknown }) => {
-      if (message.ready) resolve(message as Server['info']);
-      else if (message.id !== undefined) pending.get(message.id)?.(message.reply);
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  return {
-    name,
-    info,
-    call: (type, args) =>
-      new Promise((resolve) => {
-        const id = next++;
-        pending.set(id, (reply) => {
-          pending.delete(id);
-          resolve(reply as never);
-        });
-        child.send({ id, type, args });
-      }),
-    async stop() {
-      servers.delete(child);
-      child.removeAllListeners('exit');
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      child.kill('SIGKILL');
-    },
-  };
 }
 
 // --- measurement -------------------------------------------------------------------------------
@@ -130,7 +84,7 @@ interface Measurement {
   rss_mb: number;
 }
 
-function cannon(server: Server, load: Load, seconds = SECONDS) {
+function cannon(server: BenchServer, load: Load, seconds = SECONDS) {
   return autocannon({
     url: `${server.info.url}${load.path}`,
     method: load.method ?? 'GET',
@@ -153,7 +107,7 @@ function cannon(server: Server, load: Load, seconds = SECONDS) {
   });
 }
 
-async function measure(server: Server, load: Load, seconds = SECONDS): Promise<Measurement> {
+async function measure(server: BenchServer, load: Load, seconds = SECONDS): Promise<Measurement> {
   await server.call('reset');
   const result = await cannon(server, load, seconds);
   const stats = await server.call<Stats>('stats');
@@ -192,7 +146,7 @@ function medianOf(runs: Measurement[]): Measurement {
  * process started (so every connection and timer the server made carries it); the timed rounds
  * then run with the scope off (bench/lib/child.ts: it taxes every promise).
  */
-async function interleaved(sides: Array<{ label: string; server: Server; load: Load }>) {
+async function interleaved(sides: Array<{ label: string; server: BenchServer; load: Load }>) {
   for (const side of sides) await cannon(side.server, side.load, quick ? 0.5 : 1); // warm-up
   const counted = new Map<string, Measurement>();
   for (const side of sides) counted.set(side.label, await measure(side.server, side.load, COUNTING_SECONDS));
@@ -535,7 +489,7 @@ async function main() {
 }
 
 async function cleanup() {
-  for (const child of servers) child.kill('SIGKILL');
+  killServers();
   for (const name of databases) await admin(`drop database if exists ${name} with (force)`).catch(() => {});
 }
 

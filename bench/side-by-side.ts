@@ -13,11 +13,11 @@
  * differ by a few per cent depending on start order: run an A/B in both orders.
  * Writes bench/results/side-by-side.json.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { admin, databaseUrl } from './lib/bench-database.ts';
+import { type BenchServer, startServer } from './lib/server-process.ts';
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: number): number {
@@ -52,64 +52,39 @@ const specs = args.map(parseSide);
 
 const database = `tessera_side_by_side_${process.pid}`;
 
-interface Server {
-  child: ChildProcess;
-  info: Record<string, string>;
-  call(type: string, args?: Record<string, unknown>): Promise<Record<string, number>>;
-}
-async function startServer(script: string, env: Record<string, string>): Promise<Server> {
-  const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const replies: Array<(reply: Record<string, number>) => void> = [];
-  const info = await new Promise<Record<string, string>>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-    child.on('message', (message: { ready?: boolean; reply?: Record<string, number> }) => {
-      if (message.ready) resolve(message as Record<string, string>);
-      else replies.shift()?.(message.reply ?? {});
-    });
-  });
-  return {
-    child,
-    info,
-    call: (type, callArgs) =>
-      new Promise((resolve) => {
-        replies.push(resolve);
-        child.send({ id: 0, type, args: callArgs });
-      }),
-  };
-}
-
 await admin(`create database ${database}`);
-const servers: Server[] = [];
+const servers: BenchServer[] = [];
 try {
   // Tessera sides seed their own user, PAT and agent; baselines read the first Tessera side's agent.
-  const sides: Array<{ spec: SideSpec; server: Server; url: string; headers: Record<string, string> }> = [];
-  let seeded: Record<string, string> | undefined;
+  const sides: Array<{ spec: SideSpec; server: BenchServer; url: string; headers: Record<string, string> }> =
+    [];
+  let seeded: BenchServer['info'] | undefined;
   for (const spec of [...specs].sort(
     (a, b) => Number(a.kind === 'baseline') - Number(b.kind === 'baseline'),
   )) {
-    const common = { BENCH_DATABASE_URL: databaseUrl(database), ...spec.env };
+    const common = { BENCH_DATABASE_URL: databaseUrl(database), LOG_LEVEL: 'info', ...spec.env };
     if (spec.kind === 'baseline') {
       if (!seeded) throw new Error('a baseline side needs a read or bare side to seed its agent');
-      const server = await startServer(path.join(spec.checkout, 'bench/baselines/fastify-pg.ts'), {
-        ...common,
-        BENCH_VIEWER_ID: seeded.userId!,
-      });
+      const server = await startServer(
+        spec.label,
+        path.join(spec.checkout, 'bench/baselines/fastify-pg.ts'),
+        {
+          ...common,
+          BENCH_VIEWER_ID: String(seeded.userId),
+        },
+      );
       servers.push(server);
       sides.push({ spec, server, url: `${server.info.url}/api/agents/${seeded.agentId}`, headers: {} });
       continue;
     }
-    const server = await startServer(path.join(spec.checkout, 'bench/servers/tessera.ts'), {
+    const server = await startServer(spec.label, path.join(spec.checkout, 'bench/servers/tessera.ts'), {
       ...common,
       BENCH_SEED: '1',
       ...(spec.kind === 'bare' ? { BENCH_BARE_ROUTE: '1' } : {}),
     });
     servers.push(server);
     seeded ??= server.info;
-    const { url, agentId, pat } = server.info;
+    const { url, agentId, pat } = server.info as Record<string, string>;
     sides.push(
       spec.kind === 'bare'
         ? { spec, server, url: `${url}/bench/agents/${agentId}`, headers: {} }
@@ -129,10 +104,10 @@ try {
     for (const side of sides) await side.server.call('reset');
     const results = await Promise.all(sides.map((side) => load(side, seconds)));
     for (const [i, side] of sides.entries()) {
-      const stats = await side.server.call('stats');
+      const stats = await side.server.call<{ cpuMicros: number }>('stats');
       const result = results[i]!;
       if (result.non2xx > 0) throw new Error(`${side.spec.label}: ${result.non2xx} answers were not 2xx`);
-      cpu[i]!.push(stats.cpuMicros! / result.requests.total);
+      cpu[i]!.push(stats.cpuMicros / result.requests.total);
       rps[i]!.push(result.requests.average);
     }
     console.log(
@@ -160,9 +135,6 @@ try {
     `${JSON.stringify({ measuredAt: new Date().toISOString(), rounds, seconds, sides: summary }, null, 2)}\n`,
   );
 } finally {
-  for (const server of servers) {
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
-  }
+  for (const server of servers) await server.stop();
   await admin(`drop database ${database} with (force)`);
 }
